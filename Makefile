@@ -1,0 +1,47 @@
+# JSW Performance Workbook. Run `make` to list the targets.
+# Needs only Python 3.11 and make: every target creates .venv and installs the package first.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.jsw-installed
+DEMO   := data/demo
+DEMO_STAMP := $(DEMO)/manifest.json
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo-data validate report test lab clean
+
+help: ## List the targets with one line each
+	@echo "JSW Performance Workbook - make targets:"
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version' 
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+install: $(STAMP) ## Create .venv and install jswlib with its dependencies (re-used when up to date)
+
+$(DEMO_STAMP): $(STAMP) jswlib/demo.py jswlib/schema.py params/councils.yaml
+	$(BIN)/jsw demo-data --out $(DEMO)
+
+demo-data: $(DEMO_STAMP) ## Create the synthetic national demo data in data/demo when it is missing or stale
+
+validate: $(DEMO_STAMP) ## Validate the demo data: rows read, accepted and rejected per table, rejects file in outputs/
+	$(BIN)/jsw validate $(DEMO) --out outputs/validation
+
+report: validate ## Produce the reports (for now: set up, create the demo data and validate it)
+	@echo "The report runner (jsw batch) is not built yet: see README, 'Status'."
+
+test: $(STAMP) ## Run the whole test suite (the command CI runs)
+	$(BIN)/python -m pytest
+
+lab: $(DEMO_STAMP) ## Open JupyterLab on notebooks/ with jswlib importable
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+clean: ## Remove outputs and the demo data (keeps .venv)
+	rm -rf outputs/* $(DEMO)
+	@touch outputs/.gitkeep
