@@ -1,0 +1,201 @@
+"""A validated case-level extract: every table of a data folder read, checked and accounted for.
+
+:func:`load_extract` is the single way data enters a computation. It finds the tables in a folder (CSV,
+Parquet, or sheets of Excel workbooks), validates each against the data contract (``jswlib.schema``) and
+returns the accepted rows with a summary that accounts for every row read, so a report can state its data
+quality. ``jsw validate`` prints the same summary and writes the rejects list.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from jswlib import io
+from jswlib.councils import Councils
+from jswlib.schema import REJECT_COLUMNS, TABLES, ContractError, normalise_column_name, validate_table
+
+#: Columns of the per-table summary.
+SUMMARY_COLUMNS = ("table", "source", "status", "rows_read", "rows_accepted", "rows_rejected", "message")
+#: Table statuses: read and checked; no file supplies the table; the file could not be used at all.
+STATUS_OK, STATUS_NOT_SUPPLIED, STATUS_ERROR = "ok", "not supplied", "error"
+#: File names in a data folder that are not tables and are passed over in silence.
+NOT_TABLES = frozenset({"manifest.json", "readme.md"})
+
+
+@dataclass
+class Extract:
+    """The validated tables of one data folder.
+
+    Attributes
+    ----------
+    data_dir : pathlib.Path
+        Where the data came from.
+    tables : dict of str to pandas.DataFrame
+        Accepted rows per table, typed (see :class:`jswlib.schema.TableResult`). A table that was not
+        supplied, or could not be read, is an empty frame with the contract's columns.
+    summary : pandas.DataFrame
+        One row per table of the contract, with the columns of :data:`SUMMARY_COLUMNS`.
+    rejects : pandas.DataFrame
+        One line per problem in a rejected row (columns of :data:`jswlib.schema.REJECT_COLUMNS`).
+    warnings : list of str
+        Notes that reject nothing: ignored files, sheets and columns, blank lines.
+    """
+
+    data_dir: Path
+    tables: dict[str, pd.DataFrame]
+    summary: pd.DataFrame
+    rejects: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """The tables whose file could not be used at all."""
+        return self.summary[self.summary["status"] == STATUS_ERROR]
+
+    @property
+    def rows_balance(self) -> bool:
+        """True when rows read equal rows accepted plus rows rejected for every table."""
+        s = self.summary
+        return bool((s["rows_read"] == s["rows_accepted"] + s["rows_rejected"]).all())
+
+    def reasons(self) -> pd.DataFrame:
+        """Rejected rows by table and rule: how many rows each rule rejected (a row may count under two rules)."""
+        if self.rejects.empty:
+            return pd.DataFrame(columns=["table", "rule", "rows"])
+        return (
+            self.rejects.drop_duplicates(["table", "file", "row", "rule"])
+            .groupby(["table", "rule"], as_index=False)
+            .size()
+            .rename(columns={"size": "rows"})
+            .sort_values(["table", "rows"], ascending=[True, False], ignore_index=True)
+        )
+
+
+def _empty_table(name: str) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series(dtype="object") for c in TABLES[name].columns})
+
+
+def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
+    """Read every table-like file; returns ({table: [RawTable]}, {table: [error messages]})."""
+    found: dict[str, list[io.RawTable]] = {}
+    failed: dict[str, list[str]] = {}
+    for path in sorted(p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
+        suffix = path.suffix.lower()
+        if path.name.lower() in NOT_TABLES:
+            continue
+        if suffix not in io.TABLE_SUFFIXES:
+            warnings.append(f"{path}: not read (only .csv, .parquet and .xlsx files hold tables)")
+            continue
+        if suffix == ".xlsx":
+            try:
+                sheets = io.read_excel_tables(path)
+            except io.ExtractFileError as exc:
+                warnings.append(f"{exc} (no table read from it)")
+                continue
+            for sheet in sheets:
+                name = normalise_column_name(sheet.name)
+                if name in TABLES:
+                    found.setdefault(name, []).append(sheet)
+                else:
+                    warnings.append(f"{sheet.source}: not read (the sheet name is not a table of the contract)")
+            continue
+        name = normalise_column_name(path.stem)
+        if name not in TABLES:
+            warnings.append(f"{path}: not read (the file name is not a table of the contract)")
+            continue
+        try:
+            raw = io.read_csv_table(path, name, encoding) if suffix == ".csv" else io.read_parquet_table(path, name)
+            found.setdefault(name, []).append(raw)
+        except io.ExtractFileError as exc:
+            failed.setdefault(name, []).append(str(exc))
+    return found, failed
+
+
+def load_extract(
+    data_dir: str | os.PathLike,
+    councils: Councils,
+    *,
+    extract_date: date | None = None,
+    encoding: str | None = None,
+) -> Extract:
+    """Read and validate every table in a data folder.
+
+    Parameters
+    ----------
+    data_dir : path-like
+        Folder holding ``<table>.csv``, ``<table>.parquet`` or Excel workbooks with one sheet per table.
+    councils : jswlib.councils.Councils
+        From :func:`jswlib.params.load_councils`.
+    extract_date : datetime.date, optional
+        Event dates after it are rejected. Default: no such check.
+    encoding : str, optional
+        Encoding of the CSV files (default UTF-8).
+
+    Returns
+    -------
+    Extract
+
+    Raises
+    ------
+    jswlib.io.ExtractFileError
+        When the folder does not exist. Problems with single files do not raise: they give the table the
+        status ``error`` with a message naming the file.
+
+    Notes
+    -----
+    A table supplied by two files (``cpos.csv`` and a ``cpos`` sheet) is an error: neither is used, since the
+    tool cannot know which is right.
+    """
+    data_dir = Path(data_dir)
+    io.list_table_files(data_dir)  # raises when the folder is missing
+    warnings: list[str] = []
+    found, failed = _discover(data_dir, encoding, warnings)
+    tables, summary, rejects = {}, [], []
+    for name, spec in TABLES.items():
+        sources = found.get(name, [])
+        errors = failed.get(name, [])
+        tables[name] = _empty_table(name)
+        if errors or len(sources) > 1:
+            if len(sources) + len(errors) > 1:
+                listed = "; ".join([s.source for s in sources] + errors)
+                message = f"table {name} is supplied more than once ({listed}); use one file per table"
+            else:
+                message = errors[0]
+            summary.append((name, "; ".join(s.source for s in sources), STATUS_ERROR, 0, 0, 0, message))
+            continue
+        if not sources:
+            summary.append((name, "", STATUS_NOT_SUPPLIED, 0, 0, 0, "no file supplies this table"))
+            continue
+        raw = sources[0]
+        if raw.blank_rows:
+            warnings.append(f"{raw.source}: {raw.blank_rows} blank line(s) skipped (not records)")
+        try:
+            result = validate_table(
+                raw.frame, spec, councils, source=raw.source, rows=raw.rows, extract_date=extract_date
+            )
+        except ContractError as exc:
+            summary.append((name, raw.source, STATUS_ERROR, 0, 0, 0, exc.message))
+            continue
+        warnings.extend(result.warnings)
+        message = "no records (header only)" if result.rows_read == 0 else ""
+        tables[name] = result.accepted
+        rejects.append(result.rejects)
+        summary.append(
+            (name, raw.source, STATUS_OK, result.rows_read, result.rows_accepted, result.rows_rejected, message)
+        )
+    found_rejects = [r for r in rejects if len(r)]
+    all_rejects = (
+        pd.concat(found_rejects, ignore_index=True) if found_rejects else pd.DataFrame(columns=list(REJECT_COLUMNS))
+    )
+    return Extract(
+        data_dir=data_dir,
+        tables=tables,
+        summary=pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS)),
+        rejects=all_rejects,
+        warnings=warnings,
+    )

@@ -1,0 +1,251 @@
+"""Reading and writing files: the only module in jswlib that touches disk.
+
+Every write is atomic: the content goes to a temporary file in the same folder, which is then renamed over
+the target, so an interrupted run never leaves a half-written file that looks complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+
+def write_atomic(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Write a file atomically: ``write(tmp_path)`` fills a temporary file that is then renamed to ``path``.
+
+    Parameters
+    ----------
+    path : path-like
+        Final destination. Its folder is created when missing.
+    write : callable
+        Called with the temporary path; must write the whole file there.
+
+    Returns
+    -------
+    pathlib.Path
+        The final path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        write(tmp_path)
+        os.replace(tmp_path, path)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_frame(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write a frame atomically as CSV (UTF-8, no index), Parquet or Excel, chosen by the file extension.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        What to write.
+    path : path-like
+        Destination ending in ``.csv``, ``.parquet`` or ``.xlsx``.
+
+    Returns
+    -------
+    pathlib.Path
+        The final path.
+
+    Raises
+    ------
+    ValueError
+        For any other extension.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return write_atomic(path, lambda p: frame.to_csv(p, index=False, encoding="utf-8"))
+    if suffix == ".parquet":
+        return write_atomic(path, lambda p: frame.to_parquet(p, index=False))
+    if suffix == ".xlsx":
+        return write_atomic(path, lambda p: frame.to_excel(p, index=False, engine="openpyxl"))
+    raise ValueError(f"{path}: cannot write a table as {suffix!r}; use .csv, .parquet or .xlsx")
+
+
+def write_json(obj: Any, path: str | os.PathLike) -> Path:
+    """Write ``obj`` as indented JSON (UTF-8), atomically."""
+    text = json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n"
+    return write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+class ParamsFileError(ValueError):
+    """A params file is missing or is not valid YAML; the message names the file."""
+
+
+def read_yaml(path: str | os.PathLike) -> Any:
+    """Read a YAML file with the safe loader.
+
+    Raises
+    ------
+    ParamsFileError
+        When the file is missing or is not valid YAML, naming the file (and the line, when YAML knows it).
+    """
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParamsFileError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ParamsFileError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise ParamsFileError(f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+class ExtractFileError(ValueError):
+    """A data file cannot be used at all (empty, wrong encoding, not a table, missing columns).
+
+    Parameters
+    ----------
+    source : str
+        The file (and sheet) concerned.
+    message : str
+        What is wrong and what to do about it.
+    """
+
+    def __init__(self, source: str, message: str):
+        super().__init__(f"{source}: {message}")
+        self.source = source
+        self.message = message
+
+
+#: File suffixes read as tables.
+TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read from disk, before validation.
+
+    ``frame`` holds the cells as text (CSV, Excel) or as stored (Parquet); ``rows`` holds, for each record,
+    its row number as a spreadsheet shows it (header = row 1). Wholly blank lines are not records: they are
+    left out and counted in ``blank_rows``.
+    """
+
+    name: str
+    source: str
+    frame: pd.DataFrame
+    rows: Any
+    blank_rows: int = 0
+
+
+def _drop_blank_rows(frame: pd.DataFrame, source: str, name: str) -> RawTable:
+    rows = pd.RangeIndex(2, 2 + len(frame))
+    if frame.shape[1] == 0:
+        return RawTable(name, source, frame, rows.to_numpy())
+    text = frame.astype("string")
+    blank = (text.isna() | (text.apply(lambda c: c.str.strip()) == "")).all(axis=1).to_numpy()
+    kept = frame.loc[~blank].reset_index(drop=True)
+    return RawTable(name, source, kept, rows.to_numpy()[~blank], int(blank.sum()))
+
+
+def read_csv_table(path: str | os.PathLike, name: str, encoding: str | None = None) -> RawTable:
+    """Read one CSV file as text cells.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    name : str
+        The table it supplies.
+    encoding : str, optional
+        Default UTF-8 (with or without a byte-order mark). Pass ``cp1252`` for files saved by older Excel.
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    ExtractFileError
+        When the file is empty, is not in the expected encoding (naming the line of the first bad byte), or
+        is not well-formed CSV.
+    """
+    from io import StringIO
+
+    path = Path(path)
+    data = path.read_bytes()
+    source = str(path)
+    if not data.strip():
+        raise ExtractFileError(source, "the file is empty: expected a header row naming the columns")
+    try:
+        text = data.decode(encoding or "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ExtractFileError(
+            source,
+            f"line {line}: byte 0x{data[exc.start]:02x} is not valid {encoding or 'UTF-8'}. Save the file as "
+            "'CSV UTF-8', or give its encoding (for example --encoding cp1252)",
+        ) from None
+    except LookupError:
+        raise ExtractFileError(source, f"unknown encoding {encoding!r}") from None
+    try:
+        frame = pd.read_csv(
+            StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, na_filter=False
+        )
+    except pd.errors.ParserError as exc:
+        raise ExtractFileError(source, f"not well-formed CSV: {exc}".strip()) from None
+    return _drop_blank_rows(frame, source, name)
+
+
+def read_parquet_table(path: str | os.PathLike, name: str) -> RawTable:
+    """Read one Parquet file (row numbers count from 2, as if it were a sheet with a header row)."""
+    path = Path(path)
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise ExtractFileError(str(path), f"cannot be read as Parquet: {exc}") from None
+    return _drop_blank_rows(frame, str(path), name)
+
+
+def read_excel_tables(path: str | os.PathLike) -> list[RawTable]:
+    """Read every sheet of an Excel workbook as text cells, one RawTable per sheet named after its sheet.
+
+    Raises
+    ------
+    ExtractFileError
+        When the workbook cannot be opened.
+    """
+    path = Path(path)
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises several types for a damaged or encrypted file
+        raise ExtractFileError(str(path), f"cannot be read as an Excel workbook: {exc}") from None
+    return [_drop_blank_rows(frame, f"{path} [sheet {sheet}]", str(sheet)) for sheet, frame in sheets.items()]
+
+
+def list_table_files(data_dir: str | os.PathLike) -> list[Path]:
+    """The files in ``data_dir`` (not its subfolders) that may hold tables, sorted by name.
+
+    Raises
+    ------
+    ExtractFileError
+        When the folder does not exist.
+    """
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        raise ExtractFileError(str(folder), "data folder not found")
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith((".", "~$"))
+    )
