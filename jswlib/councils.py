@@ -76,6 +76,11 @@ class Councils:
     def __init__(self, councils: Iterable[Council], family_groups: Mapping[str, str]):
         self._councils = tuple(councils)
         self.family_groups = dict(family_groups)
+        for attribute in ("code", "name", "slug"):
+            values = [getattr(c, attribute) for c in self._councils]
+            repeated = sorted({v for v in values if values.count(v) > 1})
+            if repeated:
+                raise ValueError(f"{attribute} used by more than one council: {', '.join(repeated)}")
         lookup: dict[str, str] = {}
         for c in self._councils:
             for key in (c.name, c.code, c.slug, *c.old_codes, *c.aliases):

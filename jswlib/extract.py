@@ -179,7 +179,7 @@ def load_extract(
                 raw.frame, spec, councils, source=raw.source, rows=raw.rows, extract_date=extract_date
             )
         except ContractError as exc:
-            summary.append((name, raw.source, STATUS_ERROR, 0, 0, 0, exc.message))
+            summary.append((name, raw.source, STATUS_ERROR, 0, 0, 0, str(exc)))
             continue
         warnings.extend(result.warnings)
         message = "no records (header only)" if result.rows_read == 0 else ""

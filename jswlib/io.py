@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 
 def write_atomic(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
@@ -83,6 +84,16 @@ def write_json(obj: Any, path: str | os.PathLike) -> Path:
     return write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
+class _TextDateLoader(yaml.SafeLoader):
+    """The safe loader, but dates stay text, so the params loaders can name the key of a bad date."""
+
+
+_TextDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 class ParamsFileError(ValueError):
     """A params file is missing or is not valid YAML; the message names the file."""
 
@@ -95,8 +106,6 @@ def read_yaml(path: str | os.PathLike) -> Any:
     ParamsFileError
         When the file is missing or is not valid YAML, naming the file (and the line, when YAML knows it).
     """
-    import yaml
-
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -105,7 +114,7 @@ def read_yaml(path: str | os.PathLike) -> Any:
     except UnicodeDecodeError as exc:
         raise ParamsFileError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_TextDateLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

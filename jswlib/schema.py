@@ -673,12 +673,13 @@ def _order_problems(spec: Table, typed: pd.DataFrame, text: pd.DataFrame) -> lis
         a, b = typed[earlier], typed[later]
         wrong = (a.notna() & b.notna()) & (b < a)
         if spec.column(later).kind == "date":
-            rule = "date_order"
+            # The later event is the one that looks wrong: a contact dated before the order it follows.
             reason = f"{later} " + text[later].fillna("") + f" is before {earlier} " + text[earlier].fillna("")
+            out.append(_problems(wrong, later, "date_order", reason, text[later]))
         else:
-            rule = "amount_order"
+            # The part is the one that looks wrong: more hours completed than were ordered.
             reason = f"{earlier} " + text[earlier].fillna("") + f" is more than {later} " + text[later].fillna("")
-        out.append(_problems(wrong, later, rule, reason, text[later]))
+            out.append(_problems(wrong, earlier, "amount_order", reason, text[earlier]))
     return out
 
 

@@ -1,0 +1,82 @@
+"""Tests for jswlib/cli.py: the jsw command, its help, exit codes and the files validate writes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jswlib.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, main
+
+REPORTS = "report_id,council,person_id,report_type,requested_date,due_date,submitted_date"
+JSW = Path(sys.executable).with_name("jsw")
+
+
+class TestHelp:
+    def test_console_script_lists_the_subcommands(self):
+        out = subprocess.run([str(JSW), "--help"], capture_output=True, text=True, check=True).stdout
+        for command in ("validate", "demo-data", "councils", "schema"):
+            assert command in out
+
+    @pytest.mark.parametrize("command", ["validate", "demo-data", "councils", "schema"])
+    def test_each_subcommand_has_help(self, command, capsys):
+        with pytest.raises(SystemExit) as done:
+            main([command, "--help"])
+        assert done.value.code == 0
+        assert "usage: jsw" in capsys.readouterr().out
+
+
+class TestValidate:
+    def test_summary_rejects_file_and_exit_code(self, write_csv, tmp_path, capsys):
+        path = write_csv(
+            "court_reports.csv", REPORTS,
+            "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18",
+            "R2,Gotham,P-SECRET,CJSWR,2025-07-01,2025-07-20,",
+        )
+        out_dir = tmp_path / "out"
+        assert main(["validate", str(path.parent), "--out", str(out_dir)]) == EXIT_OK
+        printed = capsys.readouterr().out
+        assert "court_reports" in printed and "unknown_council" in printed
+        assert "Every row accounted for (read = accepted + rejected): yes" in printed
+        rejects = pd.read_csv(out_dir / "rejects.csv")
+        assert rejects[["row", "column", "value", "rule"]].values.tolist() == [[3, "council", "Gotham", "unknown_council"]]
+        assert "SECRET" not in (out_dir / "rejects.csv").read_text()
+        summary = pd.read_csv(out_dir / "summary.csv").set_index("table")
+        assert summary.loc["court_reports", ["rows_read", "rows_accepted", "rows_rejected"]].tolist() == [2, 1, 1]
+
+    def test_strict_fails_on_any_rejected_row(self, write_csv, tmp_path):
+        path = write_csv("court_reports.csv", REPORTS, "R2,Gotham,P2,CJSWR,2025-07-01,2025-07-20,")
+        assert main(["validate", str(path.parent), "--out", str(tmp_path / "o"), "--strict"]) == EXIT_DATA
+
+    def test_missing_column_is_one_clear_line_and_exit_1(self, write_csv, tmp_path, capsys):
+        path = write_csv("cpos.csv", "order_id,council,person_id,has_upw", "C1,Fife,P1,Y")
+        assert main(["validate", str(path.parent), "--out", str(tmp_path / "o")]) == EXIT_DATA
+        err = capsys.readouterr().err
+        assert "cpos.csv" in err and "imposed_date" in err and "Traceback" not in err
+
+    def test_missing_folder_is_a_usage_error_without_traceback(self, tmp_path):
+        done = subprocess.run([str(JSW), "validate", str(tmp_path / "nowhere")], capture_output=True, text=True)
+        assert done.returncode == EXIT_USAGE
+        assert "data folder not found" in done.stderr and "Traceback" not in done.stderr
+
+    def test_bad_extract_date_argument(self, tmp_path):
+        done = subprocess.run([str(JSW), "validate", str(tmp_path), "--extract-date", "31/12/2025"],
+                              capture_output=True, text=True)
+        assert done.returncode == EXIT_USAGE and "not a date YYYY-MM-DD" in done.stderr
+
+
+class TestCouncilsAndSchema:
+    def test_councils_csv(self, capsys):
+        assert main(["councils", "--format", "csv"]) == EXIT_OK
+        frame = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
+        assert len(frame) == 32 and frame["family_group"].value_counts().tolist() == [8, 8, 8, 8]
+
+    def test_schema_markdown_names_every_table(self, capsys):
+        from jswlib.schema import TABLES
+
+        assert main(["schema"]) == EXIT_OK
+        out = capsys.readouterr().out
+        assert all(f"`{name}`" in out for name in TABLES)
