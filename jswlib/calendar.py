@@ -49,6 +49,7 @@ __all__ = [
     "DEFAULT_LAST_YEAR",
     "WorkingCalendar",
     "add_calendar_months",
+    "council_calendar",
     "scottish_bank_holidays",
     "within_calendar_days",
     "within_calendar_months",
@@ -718,3 +719,35 @@ def within_calendar_months(start: Any, end: Any, n: int) -> pd.Series:
     deadline = _day_array(add_calendar_months(pd.Series(start_days.astype("datetime64[s]")), n))
     values = np.where(missing, False, end_days <= deadline)
     return pd.Series(pd.arrays.BooleanArray(values, missing), index=index)
+
+
+def council_calendar(rules: Any, council_code: str | None = None) -> WorkingCalendar:
+    """The working calendar of one council: Scottish bank holidays adjusted by ``params/holidays.yaml``.
+
+    Parameters
+    ----------
+    rules : jswlib.params.HolidayRules
+        From :func:`jswlib.params.load_holiday_rules`: national and per-council ``add``/``remove`` lists.
+    council_code : str, optional
+        The council's GSS code; ``None`` gives the national calendar (national adjustments only).
+
+    Returns
+    -------
+    WorkingCalendar
+
+    Notes
+    -----
+    National additions and removals apply to every council; a council's own lists are added to them.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> from jswlib.params import HolidayRules
+    >>> rules = HolidayRules(council_add={"S12000049": (datetime.date(2025, 7, 21),)})
+    >>> council_calendar(rules, "S12000049").is_working_day(datetime.date(2025, 7, 21))
+    False
+    >>> council_calendar(rules, "S12000047").is_working_day(datetime.date(2025, 7, 21))
+    True
+    """
+    add, remove = rules.for_council(council_code)
+    return WorkingCalendar.scottish(add=add, remove=remove)

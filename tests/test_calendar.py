@@ -532,3 +532,26 @@ class TestWithinCalendarMonths:
         expected = [e <= reference_add_months(s, 6) for s, e in zip(starts, ends)]
         got = within_calendar_months(pd.Series(pd.to_datetime(starts)), pd.Series(pd.to_datetime(ends)), 6)
         assert got.tolist() == expected
+
+
+class TestCouncilCalendar:
+    """Local holidays from a params folder reach the working-day count of that council only."""
+
+    def test_local_holiday_from_params_changes_only_that_council(self, tmp_path):
+        import shutil
+
+        from jswlib.calendar import council_calendar
+        from jswlib.params import load_holiday_rules
+
+        from .conftest import REPO
+
+        folder = tmp_path / "params"
+        shutil.copytree(REPO / "params", folder)
+        # Monday 21 July 2025 as a made-up Glasgow Fair Monday.
+        (folder / "holidays.yaml").write_text("councils:\n  glasgow-city:\n    add: [2025-07-21]\n")
+        rules = load_holiday_rules(folder)
+        start = pd.Series(pd.to_datetime(["2025-07-18"]))  # Friday
+        end = pd.Series(pd.to_datetime(["2025-07-22"]))  # Tuesday
+        # Fife: [Fri 18, Mon 21] are working days before Tue 22 -> 2. Glasgow: only Fri 18 -> 1.
+        assert working_days_elapsed(start, end, council_calendar(rules, "S12000047")).tolist() == [2]
+        assert working_days_elapsed(start, end, council_calendar(rules, "S12000049")).tolist() == [1]
