@@ -9,7 +9,7 @@ DEMO   := data/demo
 DEMO_STAMP := $(DEMO)/manifest.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo-data validate report test lab clean
+.PHONY: help install demo-data validate report test lab readme clean
 
 help: ## List the targets with one line each
 	@echo "JSW Performance Workbook - make targets:"
@@ -31,7 +31,7 @@ $(DEMO_STAMP): $(STAMP) jswlib/demo.py jswlib/schema.py params/councils.yaml
 demo-data: $(DEMO_STAMP) ## Create the synthetic national demo data in data/demo when it is missing or stale
 
 validate: $(DEMO_STAMP) ## Validate the demo data: rows read, accepted and rejected per table, rejects file in outputs/
-	$(BIN)/jsw validate $(DEMO) --out outputs/validation
+	$(BIN)/jsw validate $(DEMO) --out outputs/validation/demo
 
 report: validate ## Produce the reports (for now: set up, create the demo data and validate it)
 	@echo "The report runner (jsw batch) is not built yet: see README, 'Status'."
@@ -41,6 +41,9 @@ test: $(STAMP) ## Run the whole test suite (the command CI runs)
 
 lab: $(DEMO_STAMP) ## Open JupyterLab on notebooks/ with jswlib importable
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+readme: $(STAMP) ## Regenerate the README's data contract and function list from the code
+	$(BIN)/python -m jswlib.docs README.md
 
 clean: ## Remove outputs and the demo data (keeps .venv)
 	rm -rf outputs/* $(DEMO)

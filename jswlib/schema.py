@@ -555,8 +555,12 @@ def parse_dates(values: pd.Series) -> pd.Series:
         return values.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]") if values.dt.tz else (
             values.dt.normalize().astype("datetime64[ns]")
         )
-    text = _text(values)
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    return _parse_date_text(_text(values))
+
+
+def _parse_date_text(text: pd.Series) -> pd.Series:
+    """Parse trimmed text (missing where blank) with each of :data:`DATE_FORMATS` in turn."""
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text.notna()
     for fmt in DATE_FORMATS:
         if not todo.any():
@@ -568,27 +572,33 @@ def parse_dates(values: pd.Series) -> pd.Series:
     return out
 
 
-def _problems(mask: pd.Series, column: str, rule: str, reasons: pd.Series | str, values: pd.Series) -> pd.DataFrame:
-    """One problem line per True in ``mask`` (positions are the frame's 0..n-1 index)."""
+def _problems(mask: pd.Series, column: str, rule: str, reason, values: pd.Series) -> pd.DataFrame:
+    """One problem line per True in ``mask`` (positions are the frame's 0..n-1 index).
+
+    ``reason`` is a fixed text, or a function from the failing values (text) to their reasons, so that
+    reasons are only built for the rows that fail.
+    """
     hit = mask.fillna(False).to_numpy(dtype=bool)
     if not hit.any():
         return pd.DataFrame(columns=["pos", "column", "value", "rule", "reason"])
     idx = np.flatnonzero(hit)
-    reason = reasons if isinstance(reasons, str) else reasons.iloc[idx].to_numpy()
+    failing = values.iloc[idx].astype("string").fillna("")
+    text = reason if isinstance(reason, str) else reason(failing).to_numpy()
     return pd.DataFrame(
-        {
-            "pos": idx,
-            "column": column,
-            "value": values.iloc[idx].astype("string").fillna("").to_numpy(),
-            "rule": rule,
-            "reason": reason,
-        }
+        {"pos": idx, "column": column, "value": failing.to_numpy(), "rule": rule, "reason": text}
     )
 
 
-def _parse_column(col: Column, raw: pd.Series, councils, extract_date: date | None):
-    """Type one column and list its problems. Returns (typed values, list of problem frames)."""
-    text = _text(raw)
+def _quoted(suffix: str):
+    """A reason maker: ``'<value>'`` followed by ``suffix``."""
+    return lambda v: "'" + v + "'" + suffix
+
+
+def _parse_column(col: Column, raw: pd.Series, text: pd.Series, councils, extract_date: date | None):
+    """Type one column and list its problems. Returns (typed values, list of problem frames).
+
+    ``text`` is ``_text(raw)``, computed once by the caller.
+    """
     problems = []
     if col.required:
         problems.append(_problems(text.isna(), col.name, "missing", f"{col.name} is required but blank", text))
@@ -600,14 +610,14 @@ def _parse_column(col: Column, raw: pd.Series, councils, extract_date: date | No
         codes = councils.resolve(text)
         problems.append(_problems(
             present & codes.isna(), col.name, "unknown_council",
-            "'" + text.fillna("") + "' is not a council name, alias or GSS code", text,
+            _quoted(" is not a council name, alias or GSS code"), text,
         ))
         return codes, problems
     if kind == "date":
-        dates = parse_dates(raw)
+        dates = parse_dates(raw) if pd.api.types.is_datetime64_any_dtype(raw) else _parse_date_text(text)
         problems.append(_problems(
             present & dates.isna(), col.name, "bad_date",
-            "'" + text.fillna("") + "' is not a date (expected YYYY-MM-DD or DD/MM/YYYY)", text,
+            _quoted(" is not a date (expected YYYY-MM-DD or DD/MM/YYYY)"), text,
         ))
         early = dates < pd.Timestamp(EARLIEST_PLAUSIBLE_DATE)
         problems.append(_problems(
@@ -627,7 +637,7 @@ def _parse_column(col: Column, raw: pd.Series, councils, extract_date: date | No
         if kind == "int":
             bad = bad | (numbers.notna() & (numbers != numbers.round()))
         word = "a whole number" if kind == "int" else "a number"
-        problems.append(_problems(bad, col.name, "bad_number", "'" + text.fillna("") + f"' is not {word}", text))
+        problems.append(_problems(bad, col.name, "bad_number", _quoted(f" is not {word}"), text))
         numbers = numbers.mask(bad)
         if col.minimum is not None and col.minimum >= 0:
             problems.append(_problems(
@@ -651,7 +661,7 @@ def _parse_column(col: Column, raw: pd.Series, councils, extract_date: date | No
         flags[low.isin(FLAG_TRUE).fillna(False)] = True
         flags[low.isin(FLAG_FALSE).fillna(False)] = False
         problems.append(_problems(
-            present & flags.isna(), col.name, "bad_flag", "'" + text.fillna("") + "' is not Y or N", text,
+            present & flags.isna(), col.name, "bad_flag", _quoted(" is not Y or N"), text,
         ))
         return flags, problems
     if kind == "category":
@@ -660,7 +670,7 @@ def _parse_column(col: Column, raw: pd.Series, councils, extract_date: date | No
         listed = ", ".join(col.allowed)
         problems.append(_problems(
             present & mapped.isna(), col.name, "not_allowed",
-            "'" + text.fillna("") + f"' is not one of: {listed}", text,
+            _quoted(f" is not one of: {listed}"), text,
         ))
         return mapped, problems
     raise ValueError(f"column {col.name!r} has an unknown kind {kind!r}")
@@ -672,42 +682,60 @@ def _order_problems(spec: Table, typed: pd.DataFrame, text: pd.DataFrame) -> lis
     for earlier, later in spec.order:
         a, b = typed[earlier], typed[later]
         wrong = (a.notna() & b.notna()) & (b < a)
+        if not wrong.fillna(False).any():
+            continue
+        first, second = text[earlier].fillna(""), text[later].fillna("")
         if spec.column(later).kind == "date":
             # The later event is the one that looks wrong: a contact dated before the order it follows.
-            reason = f"{later} " + text[later].fillna("") + f" is before {earlier} " + text[earlier].fillna("")
-            out.append(_problems(wrong, later, "date_order", reason, text[later]))
+            out.append(_problems(
+                wrong, later, "date_order",
+                lambda v, first=first, wrong=wrong: f"{later} " + v + f" is before {earlier} " + first[wrong.fillna(False)].to_numpy(),
+                text[later],
+            ))
         else:
             # The part is the one that looks wrong: more hours completed than were ordered.
-            reason = f"{earlier} " + text[earlier].fillna("") + f" is more than {later} " + text[later].fillna("")
-            out.append(_problems(wrong, earlier, "amount_order", reason, text[earlier]))
+            out.append(_problems(
+                wrong, earlier, "amount_order",
+                lambda v, second=second, wrong=wrong: f"{earlier} " + v + f" is more than {later} " + second[wrong.fillna(False)].to_numpy(),
+                text[earlier],
+            ))
     return out
 
 
 def _duplicate_problems(spec: Table, text: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """Later exact copies of a row are rejected; an identifier shared by rows that differ rejects them all."""
-    ids = text[spec.id_column]
-    dup = ids.notna() & ids.duplicated(keep=False)
+    id_col = spec.id_column
+    ids = text[id_col]
+    dup = (ids.notna() & ids.duplicated(keep=False)).to_numpy()
     if not dup.any():
-        return _problems(dup, spec.id_column, "duplicate_id", "", ids)
-    pos_all = np.flatnonzero(dup.to_numpy())
-    sub = text.iloc[pos_all].fillna("\x00")
-    sub = sub.assign(_pos=pos_all, _row=rows[pos_all])
-    lines = []
-    for rid, group in sub.groupby(spec.id_column, sort=False):
-        content = group.drop(columns=["_pos", "_row"])
-        if len(content.drop_duplicates()) == 1:
-            first = int(group["_row"].iloc[0])
-            for pos in group["_pos"].iloc[1:]:
-                lines.append((int(pos), f"{spec.id_column} {rid} repeats row {first} exactly (a duplicate copy)"))
-        else:
-            listed = ", ".join(str(int(r)) for r in group["_row"])
-            for pos in group["_pos"]:
-                lines.append((int(pos), f"{spec.id_column} {rid} is used on rows {listed} with different values"))
-    frame = pd.DataFrame(lines, columns=["pos", "reason"])
-    frame["column"] = spec.id_column
-    frame["value"] = ids.iloc[frame["pos"]].to_numpy()
-    frame["rule"] = "duplicate_id"
-    return frame[["pos", "column", "value", "rule", "reason"]]
+        return pd.DataFrame(columns=["pos", "column", "value", "rule", "reason"])
+    pos = np.flatnonzero(dup)
+    sub = text.iloc[pos]
+    frame = pd.DataFrame(
+        {
+            "pos": pos,
+            "id": sub[id_col].to_numpy(),
+            "row": rows[pos],
+            "content": pd.util.hash_pandas_object(sub.fillna("\x00"), index=False).to_numpy(),
+        }
+    )
+    by_id = frame.groupby("id", sort=False)
+    conflicting = by_id["content"].transform("nunique").to_numpy() > 1
+    later_copy = ~conflicting & frame.duplicated("id", keep="first").to_numpy()
+    first_row = by_id["row"].transform("first").to_numpy()
+    # Only the (few) duplicated rows are formatted here, never the whole table.
+    rows_of = frame[conflicting].groupby("id", sort=False)["row"].agg(list).to_dict()
+    lines = [
+        (p, i, f"{id_col} {i} repeats row {int(f)} exactly (a duplicate copy)")
+        for p, i, f in zip(frame["pos"][later_copy], frame["id"][later_copy], first_row[later_copy])
+    ] + [
+        (p, i, f"{id_col} {i} is used on rows {', '.join(str(int(r)) for r in rows_of[i])} with different values")
+        for p, i in zip(frame["pos"][conflicting], frame["id"][conflicting])
+    ]
+    out = pd.DataFrame(lines, columns=["pos", "value", "reason"])
+    out["column"] = id_col
+    out["rule"] = "duplicate_id"
+    return out[["pos", "column", "value", "rule", "reason"]]
 
 
 def validate_table(
@@ -783,8 +811,8 @@ def validate_table(
 
     typed, text, problems = {}, {}, []
     for col in spec.columns:
-        typed[col.name], found = _parse_column(col, raw[col.name], councils, extract_date)
         text[col.name] = _text(raw[col.name])
+        typed[col.name], found = _parse_column(col, raw[col.name], text[col.name], councils, extract_date)
         problems.extend(found)
     typed_frame = pd.DataFrame(typed)
     text_frame = pd.DataFrame(text)

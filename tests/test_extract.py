@@ -134,3 +134,20 @@ class TestLoadExtract:
         ex = load_extract(path.parent, councils)
         assert ex.reasons().values.tolist() == [["court_reports", "unknown_council", 2],
                                                 ["court_reports", "bad_date", 1]]
+
+
+class TestReadExcelTables:
+    def test_blank_row_in_a_sheet_keeps_row_numbers_true(self, tmp_path):
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "womens_centre"
+        ws.append(["support_id", "council", "person_id", "start_date"])
+        ws.append(["W1", "Fife", "P1", "2025-07-01"])  # row 2
+        ws.append([])  # row 3, blank
+        ws.append(["W2", "Fife", "P2", "2025-13-01"])  # row 4
+        wb.save(tmp_path / "x.xlsx")
+        (sheet,) = io.read_excel_tables(tmp_path / "x.xlsx")
+        assert list(sheet.rows) == [2, 4] and sheet.blank_rows == 1
+        assert sheet.source.endswith("[sheet womens_centre]")

@@ -10,6 +10,7 @@ import tomllib
 
 import yaml
 
+from jswlib.docs import render_readme
 from jswlib.schema import contract_markdown
 
 from .conftest import REPO
@@ -49,9 +50,10 @@ class TestReadme:
         assert commands == ["make report", "make test"]
         assert "\nmake test\n" in ci
 
-    def test_data_contract_section_is_current(self):
+    def test_generated_sections_are_current(self):
         readme = (REPO / "README.md").read_text()
-        assert contract_markdown().strip() in readme, "regenerate with: jsw schema (see README)"
+        assert contract_markdown().strip() in readme
+        assert render_readme(readme) == readme, "the README is out of date: run `make readme`"
 
 
 class TestNotebooks:
