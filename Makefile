@@ -36,7 +36,7 @@ validate: $(DEMO_STAMP) ## Validate the demo data: rows read, accepted and rejec
 report: validate ## Produce the reports (for now: set up, create the demo data and validate it)
 	@echo "The report runner (jsw batch) is not built yet: see README, 'Status'."
 
-test: $(STAMP) ## Run the whole test suite (the command CI runs)
+test: $(DEMO_STAMP) ## Set up as for report, then run the whole test suite (the command CI runs)
 	$(BIN)/python -m pytest
 
 lab: $(DEMO_STAMP) ## Open JupyterLab on notebooks/ with jswlib importable

@@ -65,12 +65,17 @@ def _councils(args):
 def cmd_validate(args) -> int:
     """Validate every table of a data folder; print the summary; write the rejects list."""
     from jswlib import io
-    from jswlib.extract import STATUS_ERROR, load_extract
+    from jswlib.extract import STATUS_ERROR, load_extract, recorded_extract_date
     from jswlib.schema import RULES
 
     councils = _councils(args)
+    extract_date = args.extract_date
+    if extract_date is None:
+        extract_date = recorded_extract_date(args.data_dir)
+        if extract_date is not None:
+            print(f"Extract date {extract_date:%d %B %Y} from {Path(args.data_dir) / 'manifest.json'}")
     started = time.perf_counter()
-    extract = load_extract(args.data_dir, councils, extract_date=args.extract_date, encoding=args.encoding)
+    extract = load_extract(args.data_dir, councils, extract_date=extract_date, encoding=args.encoding)
     seconds = time.perf_counter() - started
     out_dir = Path(args.out) if args.out else Path("outputs") / "validation" / Path(args.data_dir).resolve().name
     rejects_path = io.write_frame(extract.rejects, out_dir / "rejects.csv")
@@ -204,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: outputs/validation/<name of DATA_DIR>)")
     p.add_argument("--encoding", metavar="NAME", help="encoding of the CSV files (default UTF-8; e.g. cp1252)")
     p.add_argument("--extract-date", metavar="YYYY-MM-DD", type=_date_arg,
-                   help="reject event dates after this date (the day the extract was taken)")
+                   help="reject event dates after this date (the day the extract was taken); default: the "
+                   "extract_date in DATA_DIR/manifest.json when there is one, else no such check")
     p.add_argument("--strict", action="store_true", help="exit with code 1 when any row is rejected")
     p.set_defaults(func=cmd_validate)
 

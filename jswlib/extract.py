@@ -199,3 +199,17 @@ def load_extract(
         rejects=all_rejects,
         warnings=warnings,
     )
+
+
+def recorded_extract_date(data_dir: str | os.PathLike) -> date | None:
+    """The extract date recorded in the folder's ``manifest.json`` (the demo data has one), or None.
+
+    Examples
+    --------
+    >>> recorded_extract_date("/nonexistent") is None
+    True
+    """
+    manifest = io.read_json(Path(data_dir) / "manifest.json")
+    if not isinstance(manifest, dict) or not manifest.get("extract_date"):
+        return None
+    return date.fromisoformat(str(manifest["extract_date"]))

@@ -261,8 +261,16 @@ def list_table_files(data_dir: str | os.PathLike) -> list[Path]:
     """
     folder = Path(data_dir)
     if not folder.is_dir():
-        raise ExtractFileError(str(folder), "data folder not found")
+        raise ExtractFileError(str(folder), "data folder not found (the demo data is made by `make demo-data`)")
     return sorted(
         p for p in folder.iterdir()
         if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith((".", "~$"))
     )
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """Read a JSON file (UTF-8); ``None`` when the file does not exist."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -194,3 +194,71 @@ def load_holiday_rules(path: str | os.PathLike | None = None, councils: Councils
         council_add=add,
         council_remove=remove,
     )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run settings from ``settings.yaml``, with paths resolved against the repository root."""
+
+    root: Path
+    data_dir: Path
+    outputs_dir: Path
+
+    def resolve_data_dir(self, data_dir: str | os.PathLike | None = None) -> Path:
+        """The data folder to use: ``data_dir`` when given (relative to the root), else the default."""
+        if data_dir is None or str(data_dir).strip() == "":
+            return self.data_dir
+        path = Path(data_dir)
+        return path if path.is_absolute() else self.root / path
+
+
+def load_settings(path: str | os.PathLike | None = None) -> Settings:
+    """Load and check ``settings.yaml``.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        The params folder (see :func:`params_dir`); relative paths in the file are resolved against its parent.
+
+    Returns
+    -------
+    Settings
+
+    Raises
+    ------
+    ParamsError
+        Naming the file and key when a setting is missing or not text.
+    """
+    folder = params_dir(path)
+    file = folder / "settings.yaml"
+    doc = _load(file)
+    _need(isinstance(doc, dict), file, "(top level)", "expected keys 'data_dir' and 'outputs_dir'")
+    for key in ("data_dir", "outputs_dir"):
+        _need(isinstance(doc.get(key), str) and doc[key].strip() != "", file, key, "expected a folder path")
+    root = folder.resolve().parent
+    return Settings(root=root, data_dir=root / doc["data_dir"], outputs_dir=root / doc["outputs_dir"])
+
+
+def parse_date_setting(text: str | date | None, name: str) -> date | None:
+    """Read a date parameter written ``YYYY-MM-DD``; blank gives None.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter when the text is not such a date.
+
+    Examples
+    --------
+    >>> parse_date_setting("2026-04-15", "extract_date")
+    datetime.date(2026, 4, 15)
+    >>> parse_date_setting("", "extract_date") is None
+    True
+    """
+    if text is None or isinstance(text, date):
+        return text
+    if str(text).strip() == "":
+        return None
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ValueError(f"parameter {name}: {text!r} is not a date YYYY-MM-DD") from None
