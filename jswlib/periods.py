@@ -1217,6 +1217,76 @@ def _period_numbers(series: pd.Series, freq: str) -> tuple[np.ndarray, np.ndarra
     return valid, fy, month_in_year // MONTHS_PER_PERIOD[freq] + 1
 
 
+def _labels(fy: np.ndarray, number: np.ndarray, freq: str) -> np.ndarray:
+    """Canonical labels for arrays of financial-year start years and period numbers (vectorised)."""
+    if freq == "M":
+        months_since_jan = fy * 12 + (FIN_YEAR_START_MONTH - 1) + (number - 1)
+        cal_year, cal_month0 = np.divmod(months_since_jan, 12)
+        month_names = np.asarray(MONTH_ABBREVIATIONS)[cal_month0]
+        return np.char.add(np.char.add(month_names, " "), cal_year.astype(str))
+    year_labels = np.char.add(np.char.add(fy.astype(str), "/"), np.asarray(_TWO_DIGITS)[(fy + 1) % 100])
+    if freq == "Y":
+        return year_labels
+    return np.char.add(np.char.add(np.char.add(freq, number.astype(str)), " "), year_labels)
+
+
+def period_ordinals(dates: pd.Series, freq: str = "Q") -> pd.Series:
+    """A whole number per date's period, consecutive periods having consecutive numbers (vectorised).
+
+    Parameters
+    ----------
+    dates : pandas.Series
+        Dates; missing values allowed.
+    freq : {"M", "Q", "H", "Y"}, default "Q"
+
+    Returns
+    -------
+    pandas.Series
+        ``Int64``: financial-year start year x periods per year + (period number - 1); ``<NA>`` where the date
+        is missing. Use :func:`ordinal_labels` to turn them back into labels.
+
+    Notes
+    -----
+    Ordinals make ranges of periods cheap: a case open from Q3 2024/25 to Q1 2025/26 covers the ordinals
+    from one to the other inclusive.
+
+    Examples
+    --------
+    >>> s = pd.Series(pd.to_datetime(["2025-03-31", "2025-04-01", None]))
+    >>> period_ordinals(s).tolist()
+    [8099, 8100, <NA>]
+    >>> ordinal_labels(period_ordinals(s).dropna().to_numpy(dtype=int), "Q").tolist()
+    ['Q4 2024/25', 'Q1 2025/26']
+    """
+    freq = _check_freq(freq)
+    series = _datetime_series(dates)
+    valid, fy, number = _period_numbers(series, freq)
+    out = pd.array(np.zeros(len(series), dtype=np.int64), dtype="Int64")
+    out[valid] = fy * PERIODS_PER_YEAR[freq] + number - 1
+    out[~valid] = pd.NA
+    return pd.Series(out, index=series.index, name=series.name)
+
+
+def ordinal_labels(ordinals: np.ndarray, freq: str = "Q") -> np.ndarray:
+    """Labels of period ordinals from :func:`period_ordinals` (vectorised)."""
+    freq = _check_freq(freq)
+    fy, index = np.divmod(np.asarray(ordinals, dtype=np.int64), PERIODS_PER_YEAR[freq])
+    return _labels(fy, index + 1, freq)
+
+
+def period_of_ordinal(ordinal: int, freq: str = "Q") -> Period:
+    """The Period with this ordinal (see :func:`period_ordinals`).
+
+    Examples
+    --------
+    >>> str(period_of_ordinal(8101, "Q"))
+    'Q2 2025/26'
+    """
+    freq = _check_freq(freq)
+    fy, index = divmod(int(ordinal), PERIODS_PER_YEAR[freq])
+    return Period(freq, fy, index + 1)
+
+
 def period_labels(dates: pd.Series, freq: str = "Q") -> pd.Series:
     """The canonical label of the period each date falls in, for a whole column at once.
 
@@ -1257,19 +1327,7 @@ def period_labels(dates: pd.Series, freq: str = "Q") -> pd.Series:
     freq = _check_freq(freq)
     series = _datetime_series(dates)
     valid, fy, number = _period_numbers(series, freq)
-    if freq == "M":
-        months_since_jan = fy * 12 + (FIN_YEAR_START_MONTH - 1) + (number - 1)
-        cal_year, cal_month0 = np.divmod(months_since_jan, 12)
-        month_names = np.asarray(MONTH_ABBREVIATIONS)[cal_month0]
-        labels = np.char.add(np.char.add(month_names, " "), cal_year.astype(str))
-    else:
-        year_labels = np.char.add(
-            np.char.add(fy.astype(str), "/"), np.asarray(_TWO_DIGITS)[(fy + 1) % 100]
-        )
-        if freq == "Y":
-            labels = year_labels
-        else:
-            labels = np.char.add(np.char.add(np.char.add(freq, number.astype(str)), " "), year_labels)
+    labels = _labels(fy, number, freq)
     out = np.full(len(series), None, dtype=object)
     out[valid] = labels
     return pd.Series(out, index=series.index, name=series.name, dtype=pd.StringDtype())

@@ -1,0 +1,729 @@
+"""Tests for jswlib.status: rounding halves up, percentages, Wilson intervals, low numbers, RAG, direction.
+
+Expected values are worked out by hand, from exact fractions (:class:`fractions.Fraction`), from the Wilson
+formula written out below with :func:`math.sqrt`, or taken from published sources: Glasgow's Q2 2025/26 KPI
+table (reference/glasgow-jsw-performance-update-q2-2025-26.txt) and Newcombe (1998), Statistics in Medicine
+17:857-872, table II (Wilson score limits for 81/263, 15/148, 0/20 and 1/29).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jswlib.status import (
+    CONFIDENCE_LEVEL,
+    DEFAULT_AMBER_TOLERANCE,
+    DEFAULT_COUNT_DIRECTION_TOLERANCE,
+    DEFAULT_DIRECTION_TOLERANCE,
+    LOW_NUMBERS_THRESHOLD,
+    RAG_COLOURS,
+    RAG_STATUSES,
+    RAG_TEXT_COLOURS,
+    Z_95,
+    Direction,
+    describe_rag_scheme,
+    direction_of_travel,
+    direction_of_travel_series,
+    format_percentage,
+    format_value,
+    judge,
+    low_numbers,
+    percentage,
+    rag_status,
+    rag_status_series,
+    round_half_up,
+    validate_polarity,
+    validate_rag_scheme,
+    wilson_interval,
+)
+
+TWO = {"type": "two_state"}
+THREE = {"type": "three_state", "amber_tolerance": 5, "tolerance_unit": "points"}
+RELATIVE = {"type": "three_state", "amber_tolerance": 5, "tolerance_unit": "relative"}
+IMPROVING = {"type": "three_state_improving"}
+ROUNDED = {"type": "two_state", "compare_on": "rounded"}
+
+
+def half_up(fraction: Fraction, digits: int = 0) -> Fraction:
+    """Exact rounding halves up of a non-negative fraction: floor(x * 10^d + 1/2) / 10^d."""
+    scale = 10**digits
+    return Fraction(math.floor(fraction * scale + Fraction(1, 2)), scale)
+
+
+def wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval, written out from the closed formula (independently of the module)."""
+    p = k / n
+    centre = p + z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    scale = 1 + z * z / n
+    return (centre - half) / scale, (centre + half) / scale
+
+
+# --- Constants ---------------------------------------------------------------------------------------------
+
+
+class TestConstants:
+    def test_z_is_the_normal_quantile_of_the_confidence_level(self):
+        assert Z_95 == pytest.approx(NormalDist().inv_cdf(1 - (1 - CONFIDENCE_LEVEL) / 2), abs=1e-12)
+        assert round(Z_95, 2) == 1.96
+
+    def test_publication_rules(self):
+        assert LOW_NUMBERS_THRESHOLD == 10
+        assert CONFIDENCE_LEVEL == 0.95
+        assert DEFAULT_AMBER_TOLERANCE == 5
+        assert DEFAULT_DIRECTION_TOLERANCE == 2
+        assert DEFAULT_COUNT_DIRECTION_TOLERANCE == 5
+
+
+# --- Rounding and percentages -------------------------------------------------------------------------------
+
+
+class TestRoundHalfUp:
+    @pytest.mark.parametrize(
+        "value, expected",
+        [(87.5, 88), (0.5, 1), (1.5, 2), (2.5, 3), (12.5, 13), (0.49, 0), (86.4, 86), (99.5, 100), (0, 0)],
+    )
+    def test_halves_go_up_not_to_even(self, value, expected):
+        assert round_half_up(value) == expected
+
+    @pytest.mark.parametrize(
+        "value, digits, expected",
+        [(86.45, 1, 86.5), (2.675, 2, 2.68), (1.005, 2, 1.01), (0.285, 2, 0.29), (8.345, 2, 8.35),
+         (1.0049, 2, 1.0), (86.44, 1, 86.4)],
+    )  # fmt: skip
+    def test_decimals_written_as_halves_round_up_despite_binary_floats(self, value, digits, expected):
+        # 2.675 is stored as 2.67499999999999982...; Python's round gives 2.67.
+        assert round_half_up(value, digits) == expected
+
+    def test_python_round_differs_on_these_cases(self):
+        assert (round(2.5), round(0.5), round(2.675, 2), round(1.005, 2)) == (2, 0, 2.67, 1.0)
+
+    def test_negative_halves_go_away_from_zero_and_no_negative_zero(self):
+        assert round_half_up(-2.5) == -3
+        assert round_half_up(-0.45, 1) == -0.5
+        result = round_half_up(-0.4)
+        assert result == 0 and math.copysign(1, result) == 1
+
+    @pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, np.nan])
+    def test_missing_stays_missing(self, missing):
+        assert math.isnan(round_half_up(missing))
+
+    def test_series_keeps_index_and_name(self):
+        s = pd.Series([12.5, None, 86.45], index=["a", "b", "c"], name="pct")
+        result = round_half_up(s, 1)
+        assert result.index.tolist() == ["a", "b", "c"] and result.name == "pct"
+        assert result["a"] == 12.5 and math.isnan(result["b"]) and result["c"] == 86.5
+
+    def test_nullable_series_and_lists(self):
+        assert round_half_up(pd.Series([0.5, None], dtype="Float64")).tolist()[0] == 1.0
+        np.testing.assert_array_equal(round_half_up([0.5, 1.5, 2.5]), [1.0, 2.0, 3.0])
+
+    def test_every_two_decimal_half_rounds_up_at_one_decimal(self):
+        # 0.05, 0.15, ..., 99.95 written as decimals: each must round up (Decimal, ROUND_HALF_UP).
+        written = [f"{k}.{d}5" for k in range(100) for d in range(10)]
+        floats = pd.Series([float(w) for w in written])
+        expected = [float(Decimal(w).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) for w in written]
+        assert round_half_up(floats, 1).tolist() == expected
+        assert [round_half_up(float(w), 1) for w in written] == expected
+
+    def test_every_three_decimal_half_rounds_up_at_two_decimals(self):
+        written = [f"{k}.{d:02d}5" for k in range(0, 101, 7) for d in range(100)]
+        expected = [float(Decimal(w).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) for w in written]
+        assert round_half_up(pd.Series([float(w) for w in written]), 2).tolist() == expected
+
+    @pytest.mark.parametrize("digits", [-1, 1.5, True, "1"])
+    def test_invalid_digits(self, digits):
+        with pytest.raises(ValueError, match="digits"):
+            round_half_up(1.25, digits)
+
+
+class TestPercentage:
+    def test_exact_value_from_counts(self):
+        assert percentage(7, 8) == 87.5
+        assert percentage(1, 8) == 12.5
+        assert percentage(8, 8) == 100.0
+        assert percentage(0, 8) == 0.0
+
+    @pytest.mark.parametrize("numerator, denominator", [(0, 0), (5, 0), (None, 8), (3, None), (pd.NA, pd.NA)])
+    def test_zero_or_missing_gives_nan(self, numerator, denominator):
+        assert math.isnan(percentage(numerator, denominator))
+
+    def test_series_with_scalar_broadcast_keeps_index(self):
+        result = percentage(pd.Series([1, 3, None], index=[10, 20, 30]), 4)
+        assert result.index.tolist() == [10, 20, 30]
+        assert result.tolist()[:2] == [25.0, 75.0] and math.isnan(result[30])
+
+    def test_two_series_positionally(self):
+        result = percentage(pd.Series([1, 0]), pd.Series([2, 0]))
+        assert result[0] == 50.0 and math.isnan(result[1])
+
+    def test_lengths_must_agree(self):
+        with pytest.raises(ValueError, match="same length"):
+            percentage([1, 2], [3, 4, 5])
+
+    def test_text_is_rejected(self):
+        with pytest.raises(ValueError, match="numerator"):
+            percentage("seven", 8)
+
+
+class TestFormatPercentage:
+    @pytest.mark.parametrize(
+        "numerator, denominator, expected",
+        [(7, 8, "88%"), (1, 8, "13%"), (3, 8, "38%"), (1, 3, "33%"), (2, 3, "67%"), (1, 200, "1%"),
+         (0, 5, "0%"), (5, 5, "100%"), (13, 20, "65%")],
+    )  # fmt: skip
+    def test_whole_percent_halves_up(self, numerator, denominator, expected):
+        assert format_percentage(numerator, denominator) == expected
+
+    def test_one_decimal(self):
+        assert format_percentage(1729, 2000, digits=1) == "86.5%"  # 86.45 -> 86.5
+        assert format_percentage(1, 3, digits=1) == "33.3%"
+
+    def test_zero_or_missing_denominator_is_n_a(self):
+        assert format_percentage(0, 0) == "n/a"
+        assert format_percentage(None, 8) == "n/a"
+        assert format_percentage(0, 0, missing="[z]") == "[z]"
+
+    def test_series(self):
+        result = format_percentage(pd.Series([7, 1, 0], index=list("abc")), pd.Series([8, 8, 0]))
+        assert result.tolist() == ["88%", "13%", "n/a"]
+        assert result.index.tolist() == list("abc")
+
+    @pytest.mark.parametrize("digits", [0, 1])
+    def test_every_fraction_up_to_200_matches_exact_arithmetic(self, digits):
+        pairs = [(k, n) for n in range(1, 201) for k in range(n + 1)]
+        expected = [f"{float(half_up(Fraction(100 * k, n), digits)):.{digits}f}%" for k, n in pairs]
+        numerators, denominators = zip(*pairs, strict=True)
+        assert format_percentage(pd.Series(numerators), pd.Series(denominators), digits).tolist() == expected
+
+
+class TestFormatValue:
+    def test_percent_count_and_missing(self):
+        assert format_value(87.5, "%") == "88%"
+        assert format_value(1234.5) == "1,235"
+        assert format_value(2.25, "days", digits=1) == "2.3"
+        assert format_value(None, "%") == "n/a"
+
+    def test_units_per_row(self):
+        result = format_value(pd.Series([12.5, 2537.0, None]), pd.Series(["%", "count", "%"]))
+        assert result.tolist() == ["13%", "2,537", "n/a"]
+
+
+# --- Confidence intervals and low numbers -----------------------------------------------------------------
+
+
+class TestWilsonInterval:
+    @pytest.mark.parametrize("k, n", [(0, 10), (10, 10), (5, 10), (81, 100), (1, 1), (3, 7)])
+    def test_matches_the_formula_worked_by_hand(self, k, n):
+        lower, upper = wilson_interval(k, n)
+        expected_lower, expected_upper = wilson_by_hand(k, n)
+        assert lower == pytest.approx(max(expected_lower, 0.0), abs=1e-12)
+        assert upper == pytest.approx(min(expected_upper, 1.0), abs=1e-12)
+
+    @pytest.mark.parametrize(
+        "k, n, lower, upper",
+        [(0, 10, 0.0, 0.2775), (10, 10, 0.7225, 1.0), (5, 10, 0.2366, 0.7634), (81, 100, 0.7222, 0.8749)],
+    )
+    def test_known_values_to_four_places(self, k, n, lower, upper):
+        assert wilson_interval(k, n) == pytest.approx((lower, upper), abs=5e-5)
+
+    @pytest.mark.parametrize(
+        "k, n, lower, upper",
+        [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718)],
+    )
+    def test_newcombe_1998_published_values(self, k, n, lower, upper):
+        assert wilson_interval(k, n) == pytest.approx((lower, upper), abs=5e-5)
+
+    def test_limits_exactly_zero_and_one_at_the_ends(self):
+        assert wilson_interval(0, 7)[0] == 0.0
+        assert wilson_interval(7, 7)[1] == 1.0
+
+    @pytest.mark.parametrize("k, n", [(0, 0), (None, 10), (3, None), (3, np.nan)])
+    def test_zero_or_missing_denominator_gives_nan(self, k, n):
+        lower, upper = wilson_interval(k, n)
+        assert math.isnan(lower) and math.isnan(upper)
+
+    def test_series_gives_a_frame_with_the_index(self):
+        result = wilson_interval(pd.Series([0, 5, 0], index=["x", "y", "z"]), pd.Series([10, 10, 0]))
+        assert list(result.columns) == ["lower", "upper"]
+        assert result.index.tolist() == ["x", "y", "z"]
+        assert result.loc["y", "lower"] == pytest.approx(wilson_by_hand(5, 10)[0])
+        assert result.loc["z"].isna().all()
+
+    def test_wider_z_gives_a_wider_interval(self):
+        narrow = wilson_interval(5, 10)
+        wide = wilson_interval(5, 10, z=2.5758293035489)  # 99%
+        assert wide[0] < narrow[0] and wide[1] > narrow[1]
+
+    def test_numerator_above_denominator_names_the_row(self):
+        with pytest.raises(ValueError, match=r"rows b"):
+            wilson_interval(pd.Series([1, 11], index=["a", "b"]), pd.Series([10, 10]))
+
+    @pytest.mark.parametrize("k, n", [(-1, 10), (1, -1)])
+    def test_negative_counts(self, k, n):
+        with pytest.raises(ValueError, match="numerator <= denominator"):
+            wilson_interval(k, n)
+
+    def test_z_must_be_positive(self):
+        with pytest.raises(ValueError, match="z must be"):
+            wilson_interval(1, 2, z=0)
+
+
+class TestLowNumbers:
+    def test_threshold_boundary(self):
+        assert low_numbers(9) is True
+        assert low_numbers(10) is False
+        assert low_numbers(0) is True
+        assert low_numbers(1) is True
+
+    def test_missing_is_na(self):
+        assert low_numbers(None) is pd.NA
+
+    def test_series(self):
+        result = low_numbers(pd.Series([1, 9, 10, None], index=list("abcd")))
+        assert str(result.dtype) == "boolean"
+        assert result.tolist() == [True, True, False, pd.NA]
+        assert result.index.tolist() == list("abcd")
+
+    def test_south_lanarkshire_dtto_denominators(self):
+        assert low_numbers(pd.Series([1, 2, 4, 5, 8, 10])).tolist() == [True] * 5 + [False]
+
+    def test_custom_threshold(self):
+        assert low_numbers(20, threshold=30) is True
+
+
+# --- Polarity and schemes ----------------------------------------------------------------------------------
+
+
+class TestValidatePolarity:
+    @pytest.mark.parametrize("polarity", ["higher", "lower", "neutral"])
+    def test_valid(self, polarity):
+        assert validate_polarity(polarity) == polarity
+
+    def test_invalid_scalar_names_where(self):
+        with pytest.raises(ValueError, match=r"params/indicators.yaml: x: polarity must be one of .* got 'up'"):
+            validate_polarity("up", where="params/indicators.yaml: x")
+
+    def test_invalid_column_names_values_and_rows(self):
+        with pytest.raises(ValueError, match=r"found 'Higher', None in rows r2, r3"):
+            validate_polarity(pd.Series(["higher", "Higher", None], index=["r1", "r2", "r3"]))
+
+
+class TestValidateRagScheme:
+    def test_defaults_filled_and_input_untouched(self):
+        scheme = {"type": "three_state"}
+        checked = validate_rag_scheme(scheme)
+        assert checked == {
+            "type": "three_state", "description": None, "compare_on": "exact",
+            "amber_tolerance": 5.0, "tolerance_unit": "points",
+        }  # fmt: skip
+        assert scheme == {"type": "three_state"}
+
+    def test_two_state_and_improving(self):
+        assert validate_rag_scheme(TWO)["compare_on"] == "exact"
+        improving = {"type": "three_state_improving", "compare_on": "rounded"}
+        assert validate_rag_scheme(improving)["compare_on"] == "rounded"
+
+    def test_not_a_mapping(self):
+        with pytest.raises(ValueError, match=r"^params/rag.yaml: fife: RAG scheme must be a mapping"):
+            validate_rag_scheme(["two_state"], where="params/rag.yaml: fife")
+
+    def test_missing_type(self):
+        with pytest.raises(ValueError, match=r"^params/rag.yaml: fife: .*missing the key 'type'"):
+            validate_rag_scheme({"amber_tolerance": 5}, where="params/rag.yaml: fife")
+
+    def test_unknown_type(self):
+        with pytest.raises(ValueError, match=r"^params/rag.yaml: fife: .*'type' must be one of .*got 'traffic'"):
+            validate_rag_scheme({"type": "traffic"}, where="params/rag.yaml: fife")
+
+    def test_unknown_key_named(self):
+        with pytest.raises(ValueError, match=r"^params/rag.yaml: glasgow-city: .*unknown key 'amber_tol'"):
+            validate_rag_scheme({"type": "three_state", "amber_tol": 5}, where="params/rag.yaml: glasgow-city")
+
+    def test_key_of_another_type_is_unknown(self):
+        with pytest.raises(ValueError, match=r"unknown key 'amber_tolerance'; type 'two_state' allows"):
+            validate_rag_scheme({"type": "two_state", "amber_tolerance": 5})
+
+    @pytest.mark.parametrize("tolerance", [-1, "5", True, float("nan"), None])
+    def test_bad_tolerance(self, tolerance):
+        with pytest.raises(ValueError, match=r"^where: RAG scheme key 'amber_tolerance' must be a non-negative"):
+            validate_rag_scheme({"type": "three_state", "amber_tolerance": tolerance}, where="where")
+
+    def test_bad_tolerance_unit(self):
+        with pytest.raises(ValueError, match=r"^w: RAG scheme key 'tolerance_unit' .* got 'percent'"):
+            validate_rag_scheme({"type": "three_state", "tolerance_unit": "percent"}, where="w")
+
+    def test_bad_compare_on(self):
+        with pytest.raises(ValueError, match=r"^w: RAG scheme key 'compare_on' .* got 'published'"):
+            validate_rag_scheme({"type": "two_state", "compare_on": "published"}, where="w")
+
+    def test_description_must_be_text(self):
+        with pytest.raises(ValueError, match=r"^w: RAG scheme key 'description'"):
+            validate_rag_scheme({"type": "two_state", "description": 5}, where="w")
+
+
+class TestDescribeRagScheme:
+    def test_sentences(self):
+        assert describe_rag_scheme(TWO).startswith("Green when at or better than target, otherwise Red")
+        assert "5% of the target" in describe_rag_scheme(RELATIVE)
+        assert "improved" in describe_rag_scheme(IMPROVING)
+        assert describe_rag_scheme({"type": "two_state", "compare_on": "rounded"}).endswith(
+            "judged on the published (rounded) value."
+        )
+
+    def test_description_wins(self):
+        assert describe_rag_scheme({"type": "two_state", "description": "As Glasgow."}) == "As Glasgow."
+
+
+# --- RAG status ---------------------------------------------------------------------------------------------
+
+#: Glasgow Q2 2025/26 KPI table: (target, actual, published RAG status).
+GLASGOW_TABLE = [(80, 90, "Green"), (85, 93, "Green"), (75, 77, "Green"), (70, 65, "Red"), (80, 82, "Green"),
+                 (80, 100, "Green")]  # fmt: skip
+
+
+class TestRagStatus:
+    @pytest.mark.parametrize("target, actual, expected", GLASGOW_TABLE)
+    def test_glasgow_table(self, target, actual, expected):
+        assert rag_status(actual, target, "higher", TWO) == expected
+
+    def test_equal_to_target_is_green(self):
+        assert rag_status(70, 70, "higher", TWO) == "Green"
+        assert rag_status(70, 70, "lower", TWO) == "Green"
+        assert rag_status(69.99, 70, "higher", TWO) == "Red"
+
+    def test_lower_is_better(self):
+        assert rag_status(10, 12, "lower", TWO) == "Green"
+        assert rag_status(12, 12, "lower", TWO) == "Green"
+        assert rag_status(13, 12, "lower", TWO) == "Red"
+
+    def test_three_state_points_boundaries_inclusive(self):
+        assert rag_status(70, 70, "higher", THREE) == "Green"
+        assert rag_status(69.9, 70, "higher", THREE) == "Amber"
+        assert rag_status(65, 70, "higher", THREE) == "Amber"  # exactly at the tolerance edge
+        assert rag_status(64.9, 70, "higher", THREE) == "Red"
+
+    def test_three_state_lower_is_better(self):
+        assert rag_status(20, 20, "lower", THREE) == "Green"
+        assert rag_status(25, 20, "lower", THREE) == "Amber"
+        assert rag_status(25.1, 20, "lower", THREE) == "Red"
+        assert rag_status(10, 20, "lower", THREE) == "Green"
+
+    def test_three_state_edge_despite_float_noise(self):
+        # 8.3 - 3.3 = 5.000000000000001 in binary floating point: still on the inclusive edge.
+        assert 8.3 - 3.3 > 5
+        assert rag_status(3.3, 8.3, "higher", THREE) == "Amber"
+
+    def test_relative_tolerance(self):
+        # 5% of a target of 80 is 4 points: 76 is on the edge.
+        assert rag_status(76, 80, "higher", RELATIVE) == "Amber"
+        assert rag_status(75.9, 80, "higher", RELATIVE) == "Red"
+        # 10% of a target of 10 days (lower is better) is 1 day.
+        ten_percent = {"type": "three_state", "amber_tolerance": 10, "tolerance_unit": "relative"}
+        assert rag_status(11, 10, "lower", ten_percent) == "Amber"
+        assert rag_status(11.1, 10, "lower", ten_percent) == "Red"
+
+    def test_default_amber_tolerance_is_five_points(self):
+        assert rag_status(65, 70, "higher", {"type": "three_state"}) == "Amber"
+        assert rag_status(64, 70, "higher", {"type": "three_state"}) == "Red"
+
+    def test_improving_scheme(self):
+        assert rag_status(65, 70, "higher", IMPROVING, direction="Improved") == "Amber"
+        assert rag_status(65, 70, "higher", IMPROVING, direction="Declined") == "Red"
+        assert rag_status(65, 70, "higher", IMPROVING, direction="No change") == "Red"
+        assert rag_status(65, 70, "higher", IMPROVING) == "Red"
+        assert rag_status(75, 70, "higher", IMPROVING, direction="Declined") == "Green"
+
+    def test_compare_on_exact_versus_rounded(self):
+        assert rag_status(69.6, 70, "higher", TWO) == "Red"
+        assert rag_status(69.6, 70, "higher", TWO, compare_on="exact") == "Red"
+        assert rag_status(69.6, 70, "higher", TWO, compare_on="rounded") == "Green"
+        assert rag_status(69.5, 70, "higher", TWO, compare_on="rounded") == "Green"  # 69.5 shows as 70
+        assert rag_status(69.4, 70, "higher", TWO, compare_on="rounded") == "Red"
+        assert rag_status(69.96, 70, "higher", TWO, compare_on="rounded", digits=1) == "Green"
+        assert rag_status(69.94, 70, "higher", TWO, compare_on="rounded", digits=1) == "Red"
+
+    def test_compare_on_from_scheme_and_argument_overrides(self):
+        rounded = {"type": "two_state", "compare_on": "rounded"}
+        assert rag_status(69.6, 70, "higher", rounded) == "Green"
+        assert rag_status(69.6, 70, "higher", rounded, compare_on="exact") == "Red"
+        with pytest.raises(ValueError, match="compare_on"):
+            rag_status(69.6, 70, "higher", TWO, compare_on="published")
+
+    def test_missing_values(self):
+        assert rag_status(None, 70, "higher", TWO) == "No data"
+        assert rag_status(float("nan"), 70, "higher", TWO) == "No data"
+        assert rag_status(65, None, "higher", TWO) == "No target"
+        assert rag_status(None, pd.NA, "higher", TWO) == "No target"  # no target comes first
+
+    def test_neutral_polarity(self):
+        assert rag_status(2537, None, "neutral", TWO) == "No target"
+        with pytest.raises(ValueError, match="neutral indicator"):
+            rag_status(2537, 2000, "neutral", TWO)
+
+    def test_invalid_polarity_and_scheme(self):
+        with pytest.raises(ValueError, match="polarity"):
+            rag_status(65, 70, "up", TWO)
+        with pytest.raises(ValueError, match=r"^params/rag.yaml: moray: .*'amber'"):
+            rag_status(65, 70, "higher", {"type": "three_state", "amber": 5}, where="params/rag.yaml: moray")
+
+
+class TestRagColours:
+    @staticmethod
+    def contrast(a: str, b: str) -> float:
+        """WCAG 2.2 contrast ratio of two hex colours."""
+
+        def luminance(colour: str) -> float:
+            channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+            linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+            return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+        high, low = sorted([luminance(a), luminance(b)], reverse=True)
+        return (high + 0.05) / (low + 0.05)
+
+    def test_every_status_has_a_word_a_fill_and_a_text_colour(self):
+        assert set(RAG_COLOURS) == set(RAG_STATUSES) == set(RAG_TEXT_COLOURS)
+        assert RAG_STATUSES == ("Green", "Amber", "Red", "No target", "No data")
+        assert [RAG_COLOURS[s] for s in ("Green", "Amber", "Red")] == ["#00703C", "#FFBF47", "#D4351C"]
+
+    def test_words_readable_on_their_fill(self):
+        for status in RAG_STATUSES:
+            assert self.contrast(RAG_COLOURS[status], RAG_TEXT_COLOURS[status]) >= 4.5, status
+
+    def test_immutable(self):
+        with pytest.raises(TypeError):
+            RAG_COLOURS["Green"] = "#00FF00"  # type: ignore[index]
+
+
+class TestRagStatusSeries:
+    def test_glasgow_table(self):
+        targets, actuals, expected = zip(*GLASGOW_TABLE, strict=True)
+        result = rag_status_series(pd.Series(actuals), pd.Series(targets), "higher", TWO)
+        assert result.tolist() == list(expected)
+
+    def test_keeps_index_and_broadcasts_a_scalar_target(self):
+        result = rag_status_series(pd.Series([70, 65, None], index=list("abc")), 70, "higher", THREE)
+        assert result.index.tolist() == list("abc")
+        assert result.tolist() == ["Green", "Amber", "No data"]
+
+    def test_polarity_per_row(self):
+        result = rag_status_series([10, 10], [12, 12], pd.Series(["lower", "higher"]), TWO)
+        assert result.tolist() == ["Green", "Red"]
+
+    def test_improving_needs_directions(self):
+        with pytest.raises(ValueError, match="directions"):
+            rag_status_series([65], [70], "higher", IMPROVING)
+        directions = ["Improved", "Declined", None]
+        result = rag_status_series([65, 65, 65], 70, "higher", IMPROVING, directions=directions)
+        assert result.tolist() == ["Amber", "Red", "Red"]
+
+    def test_compare_on(self):
+        assert rag_status_series([69.6], [70], "higher", TWO).tolist() == ["Red"]
+        assert rag_status_series([69.6], [70], "higher", TWO, compare_on="rounded").tolist() == ["Green"]
+
+    def test_neutral_with_target_names_rows(self):
+        with pytest.raises(ValueError, match=r"^params/rag.yaml: x: a neutral indicator .*rows q"):
+            values, targets = pd.Series([1, 2], index=["p", "q"]), pd.Series([None, 5])
+            rag_status_series(values, targets, "neutral", TWO, where="params/rag.yaml: x")
+
+    def test_bad_polarity_names_rows(self):
+        with pytest.raises(ValueError, match=r"found 'up' in rows 1"):
+            rag_status_series([1, 2], [1, 2], ["higher", "up"], TWO)
+
+    def test_lengths_must_agree(self):
+        with pytest.raises(ValueError, match="same length"):
+            rag_status_series([1, 2], [1, 2, 3], "higher", TWO)
+
+    @pytest.mark.parametrize("scheme", [TWO, THREE, RELATIVE, IMPROVING, ROUNDED])
+    def test_equals_scalar_on_a_grid(self, scheme):
+        values = [None, 0, 3.3, 64.9, 65, 65.5, 69.5, 69.6, 70, 70.4, 75, 76, 100]
+        targets = [None, 8.3, 70, 80]
+        polarities = ["higher", "lower"]
+        directions = ["Improved", "Declined", "No change", "Not available"]
+        rows = itertools.product(values, targets, polarities, directions)
+        grid = pd.DataFrame(rows, columns=["v", "t", "p", "d"])
+        vectorised = rag_status_series(grid["v"], grid["t"], grid["p"], scheme, directions=grid["d"])
+        scalar = [rag_status(r.v, r.t, r.p, scheme, direction=r.d) for r in grid.itertuples()]
+        assert vectorised.tolist() == scalar
+
+
+# --- Direction of travel -------------------------------------------------------------------------------------
+
+
+class TestDirectionOfTravel:
+    def test_higher_is_better(self):
+        assert direction_of_travel(90, 85, "higher") == Direction("Improved", "↑")
+        assert direction_of_travel(65, 70, "higher") == Direction("Declined", "↓")
+
+    def test_lower_is_better_arrow_follows_the_value(self):
+        assert direction_of_travel(12, 15, "lower") == Direction("Improved", "↓")
+        assert direction_of_travel(15, 12, "lower") == Direction("Declined", "↑")
+        assert str(direction_of_travel(12, 15, "lower")) == "↓ Improved"
+
+    def test_tolerance_is_inclusive(self):
+        assert direction_of_travel(72, 70, "higher") == Direction("No change", "→")
+        assert direction_of_travel(68, 70, "higher") == Direction("No change", "→")
+        assert direction_of_travel(72.1, 70, "higher") == Direction("Improved", "↑")
+        assert direction_of_travel(67.9, 70, "higher") == Direction("Declined", "↓")
+        assert direction_of_travel(70, 70, "higher") == Direction("No change", "→")
+
+    def test_tolerance_edge_despite_float_noise(self):
+        assert 4.4 - 2.4 > 2  # 2.0000000000000004
+        assert direction_of_travel(4.4, 2.4, "higher").word == "No change"
+
+    def test_zero_tolerance(self):
+        assert direction_of_travel(70.1, 70, "higher", tolerance=0).word == "Improved"
+        assert direction_of_travel(70, 70, "higher", tolerance=0).word == "No change"
+
+    def test_relative_tolerance_for_counts(self):
+        assert direction_of_travel(1050, 1000, "higher", 5, "relative").word == "No change"  # exactly 5%
+        assert direction_of_travel(950, 1000, "higher", 5, "relative").word == "No change"
+        assert direction_of_travel(1051, 1000, "higher", 5, "relative") == Direction("Improved", "↑")
+        assert direction_of_travel(0, 0, "higher", 5, "relative").word == "No change"
+        assert direction_of_travel(1, 0, "higher", 5, "relative").word == "Improved"
+
+    def test_neutral_words(self):
+        assert direction_of_travel(1100, 1000, "neutral", 5, "relative") == Direction("Increased", "↑")
+        assert direction_of_travel(900, 1000, "neutral", 5, "relative") == Direction("Decreased", "↓")
+        assert direction_of_travel(1010, 1000, "neutral", 5, "relative") == Direction("No change", "→")
+
+    def test_missing_values(self):
+        assert direction_of_travel(None, 70, "higher") == Direction("Not available", "")
+        assert direction_of_travel(70, float("nan"), "lower") == Direction("Not available", "")
+        assert str(direction_of_travel(70, pd.NA, "higher")) == "Not available"
+
+    def test_invalid_arguments(self):
+        with pytest.raises(ValueError, match="polarity"):
+            direction_of_travel(1, 2, "better")
+        with pytest.raises(ValueError, match="tolerance must be"):
+            direction_of_travel(1, 2, "higher", tolerance=-1)
+        with pytest.raises(ValueError, match="tolerance_unit"):
+            direction_of_travel(1, 2, "higher", tolerance_unit="percent")
+
+
+class TestDirectionOfTravelSeries:
+    def test_columns_and_index(self):
+        result = direction_of_travel_series(pd.Series([90, 70, None], index=list("abc")), [80, 71, 60], "higher")
+        assert list(result.columns) == ["direction", "direction_arrow"]
+        assert result.index.tolist() == list("abc")
+        assert result["direction"].tolist() == ["Improved", "No change", "Not available"]
+        assert result["direction_arrow"].tolist() == ["↑", "→", ""]
+
+    def test_tolerance_and_unit_per_row(self):
+        result = direction_of_travel_series(
+            [72, 1040, 1040], [70, 1000, 1000], ["higher", "neutral", "neutral"],
+            tolerance=[2, 5, 2], tolerance_unit=["points", "relative", "relative"],
+        )  # fmt: skip
+        assert result["direction"].tolist() == ["No change", "No change", "Increased"]
+
+    def test_bad_polarity_names_rows(self):
+        with pytest.raises(ValueError, match="in rows 0"):
+            direction_of_travel_series([1], [2], [None])
+
+    @pytest.mark.parametrize("tolerance, unit", [(2.0, "points"), (0, "points"), (5, "relative")])
+    def test_equals_scalar_on_a_grid(self, tolerance, unit):
+        values = [None, 0, 2.4, 4.4, 65, 67.9, 68, 70, 72, 72.1, 1000, 1050, 1051]
+        grid = pd.DataFrame(
+            itertools.product(values, values, ["higher", "lower", "neutral"]), columns=["now", "before", "p"]
+        )
+        vectorised = direction_of_travel_series(grid["now"], grid["before"], grid["p"], tolerance, unit)
+        scalar = [direction_of_travel(r.now, r.before, r.p, tolerance, unit) for r in grid.itertuples()]
+        assert list(zip(vectorised["direction"], vectorised["direction_arrow"], strict=True)) == scalar
+
+
+# --- Judging a results table ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def results() -> pd.DataFrame:
+    """Four hand-worked rows: two percentages, a lower-is-better average and a neutral count."""
+    return pd.DataFrame(
+        {
+            "council": ["glasgow-city", "glasgow-city", "fife", "fife"],
+            "value": [87.5, 65.0, 12.0, 1100.0],
+            "target": [80, 70, 10, None],
+            "polarity": ["higher", "higher", "lower", "neutral"],
+            "numerator": [7, 13, None, None],
+            "denominator": [8, 20, None, None],
+            "previous_value": [90.0, 60.0, 15.0, 1000.0],
+            "unit": ["%", "%", "days", "count"],
+        }
+    )
+
+
+class TestJudge:
+    def test_columns_worked_by_hand(self, results):
+        out = judge(results, {"type": "three_state", "amber_tolerance": 5})
+        assert out["rag"].tolist() == ["Green", "Amber", "Amber", "No target"]  # 12 days vs 10: 2 over, within 5
+        assert out["rag_colour"].tolist() == ["#00703C", "#FFBF47", "#FFBF47", "#B1B4B6"]
+        assert out["low_numbers"].tolist() == [True, False, pd.NA, pd.NA]
+        assert out["display_value"].tolist() == ["88%", "65%", "12", "1,100"]
+        # 87.5 vs 90: -2.5 points, beyond 2; 65 vs 60: +5 points;
+        # 12 vs 15 days (lower is better): -20%, beyond 5%; 1100 vs 1000: +10%.
+        assert out["direction"].tolist() == ["Declined", "Improved", "Improved", "Increased"]
+        assert out["direction_arrow"].tolist() == ["↓", "↑", "↓", "↑"]
+
+    def test_intervals_in_percent_for_percentage_rows_only(self, results):
+        out = judge(results, TWO)
+        lower, upper = wilson_by_hand(7, 8)
+        assert out.loc[0, "ci_lower"] == pytest.approx(100 * lower)
+        assert out.loc[0, "ci_upper"] == pytest.approx(100 * upper)
+        assert out.loc[[2, 3], ["ci_lower", "ci_upper"]].isna().all().all()
+
+    def test_two_state(self, results):
+        out = judge(results, TWO)
+        assert out["rag"].tolist() == ["Green", "Red", "Red", "No target"]
+
+    def test_input_not_changed_and_new_frame(self, results):
+        before = results.copy()
+        out = judge(results, TWO)
+        pd.testing.assert_frame_equal(results, before)
+        assert out is not results and len(out.columns) == len(results.columns) + 8
+
+    def test_scheme_per_council(self, results):
+        schemes = {"glasgow-city": TWO, "fife": {"type": "three_state", "amber_tolerance": 1}}
+        out = judge(results, schemes, by="council")
+        assert out["rag"].tolist() == ["Green", "Red", "Red", "No target"]  # fife: 2 days over, beyond 1
+
+    def test_missing_scheme_for_a_council(self, results):
+        with pytest.raises(ValueError, match=r"no RAG scheme for council 'fife'"):
+            judge(results, {"glasgow-city": TWO}, by="council")
+
+    def test_bad_scheme_names_the_council(self, results):
+        schemes = {"glasgow-city": TWO, "fife": {"type": "three_state", "amber": 1}}
+        with pytest.raises(ValueError, match=r"^params/rag.yaml: fife: .*'amber'"):
+            judge(results, schemes, by="council", where="params/rag.yaml")
+
+    def test_improving_scheme_uses_the_direction(self, results):
+        out = judge(results, IMPROVING)
+        assert out["rag"].tolist() == ["Green", "Amber", "Amber", "No target"]
+
+    def test_compare_on_rounded(self):
+        frame = pd.DataFrame({"value": [69.6], "target": [70], "polarity": ["higher"], "unit": ["%"]})
+        assert judge(frame, TWO)["rag"].tolist() == ["Red"]
+        assert judge(frame, TWO, compare_on="rounded")["rag"].tolist() == ["Green"]
+        assert judge(frame, TWO)["display_value"].tolist() == ["70%"]
+
+    def test_minimal_columns(self):
+        frame = pd.DataFrame({"value": [65.0], "target": [70.0], "polarity": ["higher"]})
+        out = judge(frame, TWO)
+        assert out["rag"].tolist() == ["Red"]
+        assert out["direction"].tolist() == ["Not available"]
+        assert out["direction_arrow"].tolist() == [""]
+        assert out["display_value"].tolist() == ["65"]  # no unit column, no counts: not a percentage
+
+    def test_without_unit_column_counted_rows_are_percentages(self, results):
+        out = judge(results.drop(columns="unit"), TWO)
+        assert out["display_value"].tolist() == ["88%", "65%", "12", "1,100"]
+
+    def test_missing_required_column(self, results):
+        with pytest.raises(ValueError, match=r"missing column\(s\) \['polarity'\]"):
+            judge(results.drop(columns="polarity"), TWO)
