@@ -458,12 +458,17 @@ class _IdFormat:
 
 
 class _People:
-    """Synthetic people: a global number each, with a sex and an age at the reference date; no names."""
+    """Synthetic people: a global number each, with a sex and an age when first seen; no names.
+
+    A person's sampled age is their age on the first day they appear in any table generated so far, so that
+    every year brings new 16 and 17 year olds (ages taken at one fixed date would leave none by the end).
+    """
 
     def __init__(self, rng: np.random.Generator, n_councils: int):
         self.rng = rng
         self.sex = np.zeros(0, dtype=np.int8)  # index into SEXES
         self.age_ref = np.zeros(0)
+        self.first_seen = np.zeros(0, dtype=np.int64)  # days since 1970 of the first record seen
         self.pool_start = np.zeros(n_councils, dtype=np.int64)
         self.pool_size = np.zeros(n_councils, dtype=np.int64)
 
@@ -474,6 +479,7 @@ class _People:
         a = (12.0 + self.rng.gamma(1.6, 7.0, n)) if young else (16.0 + self.rng.gamma(2.0, 8.5, n))
         self.sex = np.concatenate([self.sex, s])
         self.age_ref = np.concatenate([self.age_ref, a])
+        self.first_seen = np.concatenate([self.first_seen, np.full(n, np.iinfo(np.int64).max, dtype=np.int64)])
         return np.arange(start, start + n, dtype=np.int64)
 
     def make_pool(self, counts: np.ndarray) -> None:
@@ -492,8 +498,11 @@ class _People:
         out[~existing] = self.new(int((~existing).sum()), **new_kw)
         return out
 
-    def age(self, person: np.ndarray, day: np.ndarray, ref: np.datetime64) -> np.ndarray:
-        years = (_as_int(day) - _as_int(np.asarray([ref]))[0]) / 365.25
+    def age(self, person: np.ndarray, day: np.ndarray, ref: np.datetime64 | None = None) -> np.ndarray:
+        """Age in whole years on ``day``: the sampled age when first seen plus the years since."""
+        days = _as_int(day)
+        np.minimum.at(self.first_seen, person, days)
+        years = (days - self.first_seen[person]) / 365.25
         return np.clip(np.floor(self.age_ref[person] + years), 8, 99)
 
 

@@ -1,0 +1,544 @@
+"""The engine: every indicator of the catalogue, for every council, period, family group and Scotland.
+
+:func:`compute_indicators` takes the validated tables of an extract and returns one tidy long table: a row
+per area (council, family group or Scotland), indicator, frequency and period, with the numerator, the
+denominator, the value, the unit, and the records excluded from the denominator. Everything is vectorised:
+per indicator, a handful of whole-column operations and one group-by; there is no loop over records.
+
+Conventions
+-----------
+- A record belongs to the period its ``period_date`` falls in (``basis: events``), to every period it was open
+  in (``basis: active``: from ``active_from`` to ``active_to``, an open end meaning still running at the
+  extract date), or to the periods on whose last day it was open (``basis: snapshot``).
+- Timescales follow :mod:`jswlib.calendar`: the start day is day 0. Records flagged in ``exclude`` (the person
+  did not comply, or the order was transferred in) are left out of the denominator and counted in
+  ``excluded``, as the national statistics do. A record with no end date whose deadline has not passed at the
+  extract date is left out too and counted in ``pending``: it may still meet the standard. A record with no end
+  date whose deadline has passed did not meet it.
+- Councils use their own timescale standard where ``params/targets.yaml`` sets one (``basis`` column
+  ``local``); the family-group and Scotland figures always use the national standard, so a council that sets a
+  local standard also gets a row on the national standard (``basis`` ``national``) to compare with them.
+- Family-group and Scotland figures are pooled: numerators and denominators are summed over councils, and the
+  value computed from the sums, never averaged from percentages. People are counted once per council (person
+  identifiers are local to each council's system), so a pooled count of people is a sum of council counts.
+- Every council has a row for every period from the first period with data to the period of the extract
+  date, with zero counts where it had no records; ``complete`` says whether the period had ended by the
+  extract date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from jswlib import calendar as wd
+from jswlib import periods
+from jswlib.catalogue import FREQUENCY_CODES, Catalogue, Condition, Indicator, Standard, Targets
+from jswlib.councils import SCOTLAND_CODE, Councils
+from jswlib.params import HolidayRules
+
+#: Columns of the results table, in order.
+RESULT_COLUMNS = (
+    "level", "council", "council_name", "indicator", "title", "frequency", "period", "period_start",
+    "period_end", "complete", "numerator", "denominator", "value", "unit", "excluded", "pending", "standard",
+    "basis",
+)
+LEVEL_COUNCIL, LEVEL_FAMILY, LEVEL_SCOTLAND = "council", "family group", "Scotland"
+#: Months allowed to complete unpaid work when the court set none (national standard, DOMAIN.md):
+#: Level 1 (up to 100 hours) 3 months, Level 2 (101-300 hours) 6 months.
+UPW_LEVEL_1_MAX_HOURS, UPW_LEVEL_1_MONTHS, UPW_LEVEL_2_MONTHS = 100, 3, 6
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """Everything the engine needs besides the data: the catalogue, councils, targets and holidays."""
+
+    catalogue: Catalogue
+    councils: Councils
+    targets: Targets
+    holidays: HolidayRules
+
+
+# --- Derived columns -----------------------------------------------------------------------------------------
+
+
+def _derive_cpos(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``upw_timescale_effective`` (months) and ``upw_due_date`` to the CPO table."""
+    hours = frame["upw_hours_ordered"].astype("Float64")
+    by_level = pd.Series(
+        np.where(hours.fillna(0).to_numpy() <= UPW_LEVEL_1_MAX_HOURS, UPW_LEVEL_1_MONTHS, UPW_LEVEL_2_MONTHS),
+        index=frame.index,
+    )
+    months = frame["upw_timescale_months"].astype("Int64").fillna(by_level.astype("Int64"))
+    months = months.where(frame["has_upw"].fillna(False).astype(bool))
+    due = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    for n in months.dropna().unique():
+        rows = months == n
+        rows = rows.fillna(False).to_numpy(dtype=bool)
+        due[rows] = wd.add_calendar_months(frame.loc[rows, "imposed_date"], int(n)).astype("datetime64[ns]")
+    return frame.assign(upw_timescale_effective=months, upw_due_date=due)
+
+
+#: Functions adding derived columns, by table (their names and kinds are listed in jswlib.catalogue).
+DERIVED = {"cpos": _derive_cpos}
+
+
+def with_derived_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables with the derived columns of :data:`DERIVED` added (new frames; the input is not changed)."""
+    return {name: DERIVED[name](frame) if name in DERIVED else frame for name, frame in tables.items()}
+
+
+# --- Conditions ----------------------------------------------------------------------------------------------
+
+
+def condition_mask(frame: pd.DataFrame, conditions: tuple[Condition, ...], period_end: pd.Series | None = None) -> np.ndarray:
+    """Rows of ``frame`` meeting every condition (missing values never meet a condition).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Typed records.
+    conditions : tuple of Condition
+        From the catalogue.
+    period_end : pandas.Series, optional
+        Last day of each row's period, for ``by_period_end`` conditions.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    mask = np.ones(len(frame), dtype=bool)
+    for c in conditions:
+        col = frame[c.column]
+        if c.operator == "is":
+            hit = col == c.value
+        elif c.operator == "in":
+            hit = col.isin(list(c.value))
+        elif c.operator == "not_in":
+            hit = ~col.isin(list(c.value)) | col.isna()
+        elif c.operator == "between":
+            hit = (col >= c.value[0]) & (col <= c.value[1])
+        elif c.operator == "present":
+            hit = col.notna() if c.value else col.isna()
+        else:  # by_period_end
+            hit = col.notna() & (col <= period_end) if c.value else col.isna() | (col > period_end)
+        mask &= pd.array(hit, dtype="boolean").fillna(False).to_numpy(dtype=bool)
+    return mask
+
+
+# --- Timescales ------------------------------------------------------------------------------------------------
+
+
+def _within(start: pd.Series, end, standard: Standard, calendar: wd.WorkingCalendar) -> pd.Series:
+    """Whether each end falls within the standard of its start (nullable boolean)."""
+    if standard.unit == "working_days":
+        return wd.within_working_days(start, end, standard.n, calendar)
+    if standard.unit == "calendar_days":
+        return wd.within_calendar_days(start, end, standard.n)
+    return wd.within_calendar_months(start, end, standard.n)
+
+
+def timescale_outcome(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    standard_of: dict[str, Standard],
+    calendar_of: dict[str, wd.WorkingCalendar],
+    as_at: date,
+) -> pd.DataFrame:
+    """Per record: in the denominator, met the standard, excluded, pending.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The indicator's records, with the ``council`` column.
+    indicator : Indicator
+        A timescale indicator.
+    standard_of : dict
+        Council code -> the Standard that applies (its own, or the national one).
+    calendar_of : dict
+        Council code -> its working calendar.
+    as_at : datetime.date
+        The extract date: an event still missing before its deadline is pending.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Boolean columns ``den``, ``num``, ``excluded``, ``pending``; same index as ``frame``.
+
+    Notes
+    -----
+    Councils sharing a standard and a calendar are processed together, and a per-record standard (a column
+    of months) by each distinct value: a handful of vectorised passes, never a loop over records. A record
+    whose per-record standard is missing is left out of the denominator.
+    """
+    start, end = frame[indicator.start], frame[indicator.end]
+    councils = frame["council"].to_numpy(dtype=object)
+    excluded = np.zeros(len(frame), dtype=bool)
+    for flag in indicator.exclude:
+        excluded |= frame[flag].fillna(False).to_numpy(dtype=bool)
+    met = np.zeros(len(frame), dtype=bool)
+    pending = np.zeros(len(frame), dtype=bool)
+    judged = np.zeros(len(frame), dtype=bool)
+    groups: dict[tuple, list[str]] = {}
+    for code in pd.unique(councils):
+        groups.setdefault((standard_of[code], id(calendar_of[code])), []).append(code)
+    for (standard, _), codes in groups.items():
+        in_group = np.isin(councils, codes)
+        cal = calendar_of[codes[0]]
+        if standard.column is None:
+            parts = [(in_group, standard)]
+        else:
+            per_record = frame[standard.column]
+            parts = [
+                (in_group & (per_record == n).fillna(False).to_numpy(dtype=bool), Standard(standard.unit, n=int(n)))
+                for n in per_record[in_group].dropna().unique()
+            ]
+        for rows, fixed in parts:
+            if not rows.any():
+                continue
+            met[rows] = _within(start[rows], end[rows], fixed, cal).fillna(False).to_numpy(dtype=bool)
+            still_open = _within(start[rows], pd.Timestamp(as_at), fixed, cal).fillna(False).to_numpy(dtype=bool)
+            pending[rows] = end[rows].isna().to_numpy() & still_open
+            judged[rows] = True
+    pending &= ~excluded
+    den = judged & ~excluded & ~pending
+    return pd.DataFrame(
+        {"den": den, "num": den & met, "excluded": excluded, "pending": pending}, index=frame.index
+    )
+
+
+# --- Per-record contributions ----------------------------------------------------------------------------------
+
+
+def _contributions(frame: pd.DataFrame, ind: Indicator, outcome: pd.DataFrame | None) -> pd.DataFrame:
+    """Per record: what it adds to the numerator and denominator, and whether it is excluded or pending."""
+    n = len(frame)
+    zeros = np.zeros(n, dtype=np.int64)
+    if ind.type in ("count", "people"):
+        num, den = np.ones(n), np.full(n, np.nan)
+    elif ind.type == "sum":
+        values = frame[ind.column].astype("Float64")
+        num, den = values.fillna(0).to_numpy(dtype=float), values.notna().to_numpy(dtype=float)
+    elif ind.type == "average":
+        if ind.column is not None:
+            values = frame[ind.column].astype("Float64")
+        else:
+            values = pd.Series((frame[ind.end] - frame[ind.start]).dt.days, index=frame.index).astype("Float64")
+        num, den = values.fillna(0).to_numpy(dtype=float), values.notna().to_numpy(dtype=float)
+    elif ind.type == "before_after":
+        both = (frame[ind.before].notna() & frame[ind.after].notna()).to_numpy(dtype=bool)
+        better = (frame[ind.after] > frame[ind.before]).fillna(False).to_numpy(dtype=bool)
+        num, den = (both & better).astype(float), both.astype(float)
+    elif ind.type == "timescale":
+        return pd.DataFrame(
+            {
+                "num": outcome["num"].to_numpy(dtype=float),
+                "den": outcome["den"].to_numpy(dtype=float),
+                "excluded": outcome["excluded"].to_numpy(dtype=np.int64),
+                "pending": outcome["pending"].to_numpy(dtype=np.int64),
+            },
+            index=frame.index,
+        )
+    else:  # proportion (events basis; snapshot proportions are handled after expansion)
+        num, den = condition_mask(frame, ind.numerator).astype(float), np.ones(n)
+    return pd.DataFrame({"num": num, "den": den, "excluded": zeros, "pending": zeros}, index=frame.index)
+
+
+# --- Placing records in periods --------------------------------------------------------------------------------
+
+
+def _month_start(months_since_year0: np.ndarray) -> np.ndarray:
+    return (np.datetime64("0000-01", "M") + months_since_year0.astype("timedelta64[M]")).astype("datetime64[D]")
+
+
+def period_bounds(ordinals: np.ndarray, freq: str) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day of each period ordinal, as datetime64[D] arrays (vectorised).
+
+    Examples
+    --------
+    >>> first, last = period_bounds(np.array([8101]), "Q")
+    >>> str(first[0]), str(last[0])
+    ('2025-07-01', '2025-09-30')
+    """
+    months = periods.MONTHS_PER_PERIOD[freq]
+    fy, index = np.divmod(np.asarray(ordinals, dtype=np.int64), periods.PERIODS_PER_YEAR[freq])
+    first_month = fy * 12 + (periods.FIN_YEAR_START_MONTH - 1) + index * months
+    return _month_start(first_month), _month_start(first_month + months) - np.timedelta64(1, "D")
+
+
+def _as_at_ordinal(as_at: date, freq: str) -> int:
+    return int(periods.period_ordinals(pd.Series([pd.Timestamp(as_at)]), freq).iloc[0])
+
+
+def _expand_open_periods(frame: pd.DataFrame, ind: Indicator, freq: str, as_at: date) -> pd.DataFrame:
+    """One row per record and period it counts in, for ``active`` and ``snapshot`` bases.
+
+    Returns the rows of ``frame`` repeated, with ``ordinal`` and ``period_end`` columns.
+    """
+    last = _as_at_ordinal(as_at, freq)
+    start = frame[ind.active_from]
+    stop = frame[ind.active_to]
+    first = periods.period_ordinals(start, freq)
+    ended = stop.notna() & (stop <= pd.Timestamp(as_at))
+    final = periods.period_ordinals(stop.where(ended), freq).fillna(last).astype("int64")
+    if ind.basis == "snapshot":
+        # Open on the last day of a period: a record that ends before its own period's last day does not count
+        # in that period.
+        _, stop_period_end = period_bounds(final.to_numpy(), freq)
+        ends_early = ended.to_numpy() & (stop.to_numpy(dtype="datetime64[D]") < stop_period_end)
+        final = final - ends_early.astype(np.int64)
+    valid = first.notna().to_numpy()
+    first_v = first.fillna(0).astype("int64").to_numpy()
+    final_v = np.minimum(final.to_numpy(), last)
+    spans = np.where(valid, np.maximum(final_v - first_v + 1, 0), 0)
+    rows = np.repeat(np.arange(len(frame)), spans)
+    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(spans) - spans, spans)
+    expanded = frame.iloc[rows].reset_index(drop=True)
+    ordinals = first_v[rows] + offsets
+    expanded["ordinal"] = ordinals
+    expanded["period_end"] = pd.to_datetime(period_bounds(ordinals, freq)[1])
+    return expanded
+
+
+# --- Aggregation -------------------------------------------------------------------------------------------------
+
+
+def _aggregate(records: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """Sum contributions per council and period ordinal (distinct people for ``people`` indicators)."""
+    keys = ["council", "ordinal"]
+    if ind.type == "people":
+        out = records.groupby(keys, sort=False)["person_id"].nunique().rename("num").to_frame()
+        out["den"] = np.nan
+        out["excluded"] = 0
+        out["pending"] = 0
+        return out
+    out = records.groupby(keys, sort=False)[["num", "den", "excluded", "pending"]].sum(min_count=1)
+    if ind.type in ("count",):
+        out["den"] = np.nan
+    return out
+
+
+def _values(num: pd.Series, den: pd.Series, ind: Indicator) -> pd.Series:
+    """The indicator's value from numerator and denominator: a percentage, a mean, or the count itself."""
+    if ind.is_proportion:
+        return (100.0 * num / den.where(den > 0)).astype(float)
+    if ind.type == "average":
+        return (num / den.where(den > 0)).astype(float)
+    return num.astype(float)
+
+
+def _grid(agg: pd.DataFrame, councils: list[str], first: int, last: int, ind: Indicator) -> pd.DataFrame:
+    """Every council x every period ordinal from ``first`` to ``last``, zero where there were no records."""
+    index = pd.MultiIndex.from_product([councils, range(first, last + 1)], names=["council", "ordinal"])
+    full = agg.reindex(index)
+    for col in ("num", "excluded", "pending"):
+        full[col] = full[col].fillna(0)
+    if ind.type in ("count", "people"):
+        full["den"] = np.nan
+    else:
+        full["den"] = full["den"].fillna(0)
+    return full.reset_index()
+
+
+def _indicator_records(table: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
+    """The records the indicator counts: the table filtered by its ``where`` conditions."""
+    return table.loc[condition_mask(table, ind.where)]
+
+
+def _by_period(
+    records: pd.DataFrame, ind: Indicator, freq: str, as_at: date, outcome: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Contributions with the council, the period ordinal (and person) of each, for one frequency."""
+    if ind.basis == "events":
+        ordinal = periods.period_ordinals(records[ind.period_date], freq)
+        keep = ordinal.notna().to_numpy()
+        contrib = _contributions(records, ind, outcome)
+        out = contrib.loc[keep].copy()
+        out["ordinal"] = ordinal[keep].astype("int64").to_numpy()
+    else:
+        expanded = _expand_open_periods(records, ind, freq, as_at)
+        if ind.type == "proportion":
+            num = condition_mask(expanded, ind.numerator, expanded["period_end"]).astype(float)
+            out = pd.DataFrame({"num": num, "den": 1.0, "excluded": 0, "pending": 0})
+        else:
+            out = _contributions(expanded, ind, None).reset_index(drop=True)
+        out["ordinal"] = expanded["ordinal"].to_numpy()
+        records = expanded
+        keep = np.ones(len(expanded), dtype=bool)
+    out["council"] = records["council"].to_numpy()[keep]
+    if ind.type == "people":
+        out["person_id"] = records["person_id"].to_numpy()[keep]
+    return out
+
+
+def _first_ordinal(records: pd.DataFrame, ind: Indicator, freq: str) -> int | None:
+    column = ind.period_date if ind.basis == "events" else ind.active_from
+    dates = records[column].dropna()
+    if dates.empty:
+        return None
+    return int(periods.period_ordinals(pd.Series([dates.min()]), freq).iloc[0])
+
+
+# --- The engine ----------------------------------------------------------------------------------------------------
+
+_FREQUENCY_WORDS = {code: word for word, code in FREQUENCY_CODES.items()}
+
+
+def _calendars(defs: Definitions, codes: list[str]) -> dict[str, wd.WorkingCalendar]:
+    """Each council's working calendar; councils with the same holidays share one calendar object."""
+    shared: dict[tuple, wd.WorkingCalendar] = {}
+    out = {}
+    for code in codes:
+        key = defs.holidays.for_council(code)
+        if key not in shared:
+            shared[key] = wd.council_calendar(defs.holidays, code)
+        out[code] = shared[key]
+    return out
+
+
+def _labelled(grid: pd.DataFrame, ind: Indicator, freq: str, as_at: date) -> pd.DataFrame:
+    """Add period label, start, end, completeness and value to an aggregated grid."""
+    ordinals = grid["ordinal"].to_numpy(dtype=np.int64)
+    first, last = period_bounds(ordinals, freq)
+    out = grid.drop(columns="ordinal")
+    out["period"] = periods.ordinal_labels(ordinals, freq)
+    out["period_start"] = pd.to_datetime(first)
+    out["period_end"] = pd.to_datetime(last)
+    out["complete"] = last <= np.datetime64(as_at, "D")
+    out["value"] = _values(out["num"], out["den"], ind)
+    return out
+
+
+def _pool(grid: pd.DataFrame, group_of: dict[str, str] | None) -> pd.DataFrame:
+    """Sum council rows into family groups (``group_of``: council -> group) or Scotland (``None``)."""
+    keyed = grid.assign(council=grid["council"].map(group_of) if group_of else SCOTLAND_CODE)
+    sums = keyed.groupby(["council", "ordinal"], as_index=False)[["num", "den", "excluded", "pending"]].sum(min_count=1)
+    return sums
+
+
+def _indicator_results(
+    ind: Indicator, table: pd.DataFrame, defs: Definitions, calendars: dict, as_at: date, monthly: bool
+) -> list[pd.DataFrame]:
+    """All rows for one indicator: councils (local and national standards), family groups and Scotland."""
+    codes = [c.code for c in defs.councils]
+    records = _indicator_records(table, ind)
+    local = {c: defs.targets.standard(ind, c) for c in codes}
+    national = {c: defs.targets.standard(ind, None) for c in codes}
+    differs = [c for c in codes if local[c] != national[c]]
+    outcome_local = outcome_national = None
+    if ind.type == "timescale":
+        outcome_local = timescale_outcome(records, ind, local, calendars, as_at)
+        outcome_national = timescale_outcome(records, ind, national, calendars, as_at) if differs else outcome_local
+    freqs = [FREQUENCY_CODES[ind.frequency]] + (["M"] if ind.type == "timescale" and monthly else [])
+    family = {c.code: c.family_group for c in defs.councils}
+    names = {c.code: c.name for c in defs.councils} | {g: d for g, d in defs.councils.family_groups.items()}
+    names[SCOTLAND_CODE] = "Scotland"
+    national_text = ind.standard.describe() if ind.standard else ""
+    frames = []
+    for freq in freqs:
+        first = _first_ordinal(records, ind, freq)
+        if first is None:
+            continue
+        last = max(_as_at_ordinal(as_at, freq), first)
+        grid_local = _grid(_aggregate(_by_period(records, ind, freq, as_at, outcome_local), ind), codes, first, last, ind)
+        grid_national = grid_local
+        if differs:
+            grid_national = _grid(
+                _aggregate(_by_period(records, ind, freq, as_at, outcome_national), ind), codes, first, last, ind
+            )
+        council_rows = grid_local.assign(
+            level=LEVEL_COUNCIL,
+            basis=np.where(grid_local["council"].isin(differs), "local", "national"),
+            standard=grid_local["council"].map(lambda c: local[c].describe() if local[c] else ""),
+            title=grid_local["council"].map(lambda c: ind.title_for(local[c])),
+        )
+        parts = [council_rows]
+        if differs:
+            extra = grid_national[grid_national["council"].isin(differs)]
+            parts.append(extra.assign(level=LEVEL_COUNCIL, basis="national", standard=national_text, title=ind.title_for()))
+        for level, grouping in ((LEVEL_FAMILY, family), (LEVEL_SCOTLAND, None)):
+            pooled = _pool(grid_national, grouping)
+            if ind.type in ("count", "people"):
+                pooled["den"] = np.nan
+            parts.append(pooled.assign(level=level, basis="national", standard=national_text, title=ind.title_for()))
+        for part in parts:
+            frames.append(_labelled(part, ind, freq, as_at).assign(frequency=_FREQUENCY_WORDS[freq]))
+    for frame in frames:
+        frame["council_name"] = frame["council"].map(names)
+        frame["indicator"] = ind.id
+        frame["unit"] = ind.unit
+    return frames
+
+
+def compute_indicators(
+    tables: dict[str, pd.DataFrame],
+    defs: Definitions,
+    as_at: date,
+    *,
+    monthly: bool = True,
+    indicators: list[str] | None = None,
+) -> pd.DataFrame:
+    """Compute every indicator for every council, family group and Scotland, in one pass.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        Validated tables (``jswlib.extract.load_extract(...).tables``).
+    defs : Definitions
+        Catalogue, councils, targets (standards) and holiday rules.
+    as_at : datetime.date
+        The extract date: periods after it are not reported; events still due after it are pending.
+    monthly : bool, default True
+        Also give monthly figures for the timescale indicators (for statistical process control).
+    indicators : list of str, optional
+        Only these indicator ids (default: every computable indicator).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`RESULT_COLUMNS`: one row per level, area, indicator, frequency and period.
+        ``numerator``/``denominator`` are whole numbers (the denominator is missing for counts), ``value`` is a
+        percentage, a mean or a count as ``unit`` says.
+
+    Notes
+    -----
+    See the module docstring for the conventions (periods, exclusions, pending, standards, pooling).
+    Indicators whose table is empty or not supplied give no rows.
+    """
+    chosen = [defs.catalogue.get(i) for i in indicators] if indicators else defs.catalogue.computable()
+    tables = with_derived_columns(tables)
+    codes = [c.code for c in defs.councils]
+    calendars = _calendars(defs, codes)
+    frames = []
+    for ind in chosen:
+        table = tables.get(ind.table)
+        if table is None or table.empty:
+            continue
+        frames.extend(_indicator_results(ind, table, defs, calendars, as_at, monthly))
+    if not frames:
+        return pd.DataFrame(columns=list(RESULT_COLUMNS))
+    out = pd.concat(frames, ignore_index=True).rename(columns={"num": "numerator", "den": "denominator"})
+    for col in ("numerator", "denominator", "excluded", "pending"):
+        out[col] = out[col].round().astype("Int64")
+    return out[list(RESULT_COLUMNS)]
+
+
+def load_definitions(params: str | None = None) -> Definitions:
+    """Load the catalogue, councils, targets and holiday rules from a params folder (checked on load).
+
+    Raises
+    ------
+    jswlib.params.ParamsError
+        Naming the file and key of the first problem.
+    """
+    from jswlib import status
+    from jswlib.catalogue import load_catalogue, load_targets
+    from jswlib.params import load_councils, load_holiday_rules
+
+    councils = load_councils(params)
+    catalogue = load_catalogue(params)
+    targets = load_targets(params, councils=councils, catalogue=catalogue, validate_scheme=status.validate_rag_scheme)
+    return Definitions(catalogue, councils, targets, load_holiday_rules(params, councils=councils))
