@@ -155,6 +155,69 @@ def cmd_demo_data(args) -> int:
     return EXIT_OK
 
 
+# --- indicators and compute ------------------------------------------------------------------------------------
+
+
+def cmd_indicators(args) -> int:
+    """List the indicator catalogue."""
+    from jswlib.catalogue import load_catalogue
+
+    frame = load_catalogue(args.params).to_frame()
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        _print_table(frame[["id", "type", "frequency", "polarity", "unit", "title"]])
+        print(f"\n{len(frame)} indicators. 'jsw indicators --format csv' gives every column.")
+    return EXIT_OK
+
+
+def cmd_compute(args) -> int:
+    """Validate an extract and compute every indicator for every council, family group and Scotland."""
+    from jswlib import io
+    from jswlib.extract import latest_event_date, load_extract, recorded_extract_date
+    from jswlib.indicators import compute_indicators, load_definitions
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise UsageError(f"--out {out}: give a file ending .csv or .parquet")
+    defs = load_definitions(args.params)
+    for ind in args.indicator or []:
+        if ind not in defs.catalogue:
+            raise UsageError(f"--indicator {ind}: not in the catalogue (see 'jsw indicators')")
+    started = time.perf_counter()
+    extract = load_extract(args.data, defs.councils, extract_date=args.as_at or recorded_extract_date(args.data))
+    as_at = args.as_at or recorded_extract_date(args.data) or latest_event_date(extract.tables)
+    if as_at is None:
+        raise UsageError(f"{args.data}: no dated records, so no extract date; give --as-at")
+    validated = time.perf_counter()
+    results = compute_indicators(extract.tables, defs, as_at, monthly=not args.no_monthly, indicators=args.indicator)
+    computed = time.perf_counter()
+    io.write_frame(results, out)
+    quality = out.with_name(out.stem + ".quality.csv")
+    io.write_frame(extract.summary, quality)
+    s = extract.summary
+    print(
+        f"Data {args.data}, extract date {as_at:%d %B %Y}: {int(s['rows_read'].sum()):,} rows read, "
+        f"{int(s['rows_accepted'].sum()):,} used, {int(s['rows_rejected'].sum()):,} rejected "
+        f"({'every row accounted for' if extract.rows_balance else 'ROWS DO NOT BALANCE'}; "
+        f"'jsw validate {args.data}' lists the reasons)"
+    )
+    if len(extract.errors):
+        for _, row in extract.errors.iterrows():
+            print(f"  not used: {row['message']}", file=sys.stderr)
+    computed_ids = results["indicator"].nunique() if len(results) else 0
+    wanted = len(args.indicator) if args.indicator else len(defs.catalogue.computable())
+    print(
+        f"Computed {computed_ids} of {wanted} indicators: {len(results):,} rows "
+        f"(validation {validated - started:.1f} s, computation {computed - validated:.1f} s)"
+    )
+    if computed_ids < wanted:
+        missing = sorted(set(args.indicator or [i.id for i in defs.catalogue.computable()]) - set(results["indicator"]))
+        print(f"  no data for: {', '.join(missing)}")
+    print(f"Results: {out}\nData quality: {quality}")
+    return EXIT_DATA if len(extract.errors) else EXIT_OK
+
+
 # --- councils and schema ----------------------------------------------------------------------------------------
 
 
@@ -231,6 +294,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "parquet", "xlsx"), default="csv", help="file format (default csv)")
     p.add_argument("--no-bad-rows", action="store_true", help="leave out the deliberately bad rows")
     p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser(
+        "indicators",
+        help="list the indicator catalogue",
+        description="List the indicators of params/indicators.yaml: id, type, frequency, polarity, unit, title, "
+        "and with --format csv also the table, period date, standard, Aberdeen framework placing and sources.",
+    )
+    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser(
+        "compute",
+        help="compute every indicator for every council, family group and Scotland",
+        description="Validate a data folder and compute every indicator of the catalogue for every council, "
+        "family group and Scotland, for every period in the data, into one long table (council, indicator, "
+        "period, numerator, denominator, value, unit, excluded...). Family-group and Scotland figures are "
+        "pooled from counts. Also writes <out>.quality.csv: rows read, used and rejected per table.",
+    )
+    p.add_argument("--data", metavar="DIR", required=True, help="folder of the extract (e.g. data/demo)")
+    p.add_argument("--out", metavar="FILE", required=True, help="results file, .csv or .parquet")
+    p.add_argument("--as-at", metavar="YYYY-MM-DD", type=_date_arg,
+                   help="the extract date (default: from DATA/manifest.json, else the latest event in the data)")
+    p.add_argument("--indicator", metavar="ID", action="append", help="only this indicator (repeatable)")
+    p.add_argument("--no-monthly", action="store_true", help="leave out the monthly series of timescale indicators")
+    p.set_defaults(func=cmd_compute)
 
     p = sub.add_parser("councils", help="list the 32 councils with codes and family groups",
                        description="List the councils in params/councils.yaml.")

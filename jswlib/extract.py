@@ -80,6 +80,11 @@ def _empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series(dtype="object") for c in TABLES[name].columns})
 
 
+def _text_columns(name: str) -> frozenset[str]:
+    """Columns of a table read as text whatever they look like: identifiers, councils, categories, text."""
+    return frozenset(c.name for c in TABLES[name].columns if c.kind in ("id", "person", "ref", "council", "category", "text"))
+
+
 def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
     """Read every table-like file; returns ({table: [RawTable]}, {table: [error messages]})."""
     found: dict[str, list[io.RawTable]] = {}
@@ -109,7 +114,11 @@ def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
             warnings.append(f"{path}: not read (the file name is not a table of the contract)")
             continue
         try:
-            raw = io.read_csv_table(path, name, encoding) if suffix == ".csv" else io.read_parquet_table(path, name)
+            raw = (
+                io.read_csv_table(path, name, encoding, text_columns=_text_columns(name))
+                if suffix == ".csv"
+                else io.read_parquet_table(path, name)
+            )
             found.setdefault(name, []).append(raw)
         except io.ExtractFileError as exc:
             failed.setdefault(name, []).append(str(exc))
@@ -213,3 +222,22 @@ def recorded_extract_date(data_dir: str | os.PathLike) -> date | None:
     if not isinstance(manifest, dict) or not manifest.get("extract_date"):
         return None
     return date.fromisoformat(str(manifest["extract_date"]))
+
+
+def latest_event_date(tables: dict[str, pd.DataFrame], today: date | None = None) -> date | None:
+    """The latest event date in the accepted tables (due dates left out), not after ``today``.
+
+    Used as the extract date when none is given: the data cannot be newer than its newest event.
+    """
+    today = today or date.today()
+    latest = None
+    for name, frame in tables.items():
+        for col in TABLES[name].columns:
+            if col.kind != "date" or col.future_ok or col.name not in frame or frame.empty:
+                continue
+            dates = frame[col.name]
+            dates = dates[dates <= pd.Timestamp(today)]
+            if dates.notna().any():
+                value = dates.max().date()
+                latest = value if latest is None or value > latest else latest
+    return latest

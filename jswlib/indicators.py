@@ -86,6 +86,23 @@ def _derive_cpos(frame: pd.DataFrame) -> pd.DataFrame:
 DERIVED = {"cpos": _derive_cpos}
 
 
+def with_council_index(tables: dict[str, pd.DataFrame], codes: list[str]) -> dict[str, pd.DataFrame]:
+    """Add integer columns ``_c`` (position of the council in ``codes``) and ``_p`` (person number).
+
+    Grouping and matching on small integers instead of text keeps the engine fast; codes are put back on the
+    (small) aggregated results only.
+    """
+    out = {}
+    for name, frame in tables.items():
+        if frame.empty or "council" not in frame:
+            out[name] = frame
+            continue
+        council = pd.Categorical(frame["council"].astype(object), categories=codes).codes.astype(np.int64)
+        person = pd.factorize(frame["person_id"])[0].astype(np.int64)
+        out[name] = frame.assign(_c=council, _p=person)
+    return out
+
+
 def with_derived_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The tables with the derived columns of :data:`DERIVED` added (new frames; the input is not changed)."""
     return {name: DERIVED[name](frame) if name in DERIVED else frame for name, frame in tables.items()}
@@ -157,9 +174,10 @@ def timescale_outcome(
     indicator : Indicator
         A timescale indicator.
     standard_of : dict
-        Council code -> the Standard that applies (its own, or the national one).
+        Council -> the Standard that applies (its own, or the national one). Councils are keyed as in the
+        frame: by the integer column ``_c`` when present (see :func:`with_council_index`), else by ``council``.
     calendar_of : dict
-        Council code -> its working calendar.
+        Council -> its working calendar, keyed the same way.
     as_at : datetime.date
         The extract date: an event still missing before its deadline is pending.
 
@@ -175,14 +193,14 @@ def timescale_outcome(
     whose per-record standard is missing is left out of the denominator.
     """
     start, end = frame[indicator.start], frame[indicator.end]
-    councils = frame["council"].to_numpy(dtype=object)
+    councils = frame["council"].to_numpy(dtype=object) if "_c" not in frame else frame["_c"].to_numpy()
     excluded = np.zeros(len(frame), dtype=bool)
     for flag in indicator.exclude:
         excluded |= frame[flag].fillna(False).to_numpy(dtype=bool)
     met = np.zeros(len(frame), dtype=bool)
     pending = np.zeros(len(frame), dtype=bool)
     judged = np.zeros(len(frame), dtype=bool)
-    groups: dict[tuple, list[str]] = {}
+    groups: dict[tuple, list] = {}
     for code in pd.unique(councils):
         groups.setdefault((standard_of[code], id(calendar_of[code])), []).append(code)
     for (standard, _), codes in groups.items():
@@ -368,9 +386,9 @@ def _by_period(
         out["ordinal"] = expanded["ordinal"].to_numpy()
         records = expanded
         keep = np.ones(len(expanded), dtype=bool)
-    out["council"] = records["council"].to_numpy()[keep]
+    out["council"] = records["_c"].to_numpy()[keep]
     if ind.type == "people":
-        out["person_id"] = records["person_id"].to_numpy()[keep]
+        out["person_id"] = records["_p"].to_numpy()[keep]
     return out
 
 
@@ -423,41 +441,48 @@ def _indicator_results(
     ind: Indicator, table: pd.DataFrame, defs: Definitions, calendars: dict, as_at: date, monthly: bool
 ) -> list[pd.DataFrame]:
     """All rows for one indicator: councils (local and national standards), family groups and Scotland."""
-    codes = [c.code for c in defs.councils]
+    codes = np.array([c.code for c in defs.councils], dtype=object)
+    ix = list(range(len(codes)))
     records = _indicator_records(table, ind)
-    local = {c: defs.targets.standard(ind, c) for c in codes}
-    national = {c: defs.targets.standard(ind, None) for c in codes}
-    differs = [c for c in codes if local[c] != national[c]]
+    local = {i: defs.targets.standard(ind, codes[i]) for i in ix}
+    national = {i: defs.targets.standard(ind, None) for i in ix}
+    differs = [i for i in ix if local[i] != national[i]]
+    calendars_ix = {i: calendars[codes[i]] for i in ix}
     outcome_local = outcome_national = None
     if ind.type == "timescale":
-        outcome_local = timescale_outcome(records, ind, local, calendars, as_at)
-        outcome_national = timescale_outcome(records, ind, national, calendars, as_at) if differs else outcome_local
+        outcome_local = timescale_outcome(records, ind, local, calendars_ix, as_at)
+        outcome_national = (
+            timescale_outcome(records, ind, national, calendars_ix, as_at) if differs else outcome_local
+        )
     freqs = [FREQUENCY_CODES[ind.frequency]] + (["M"] if ind.type == "timescale" and monthly else [])
     family = {c.code: c.family_group for c in defs.councils}
     names = {c.code: c.name for c in defs.councils} | {g: d for g, d in defs.councils.family_groups.items()}
     names[SCOTLAND_CODE] = "Scotland"
     national_text = ind.standard.describe() if ind.standard else ""
+    basis_of = np.array(["local" if i in differs else "national" for i in ix], dtype=object)
+    standard_of = np.array([local[i].describe() if local[i] else "" for i in ix], dtype=object)
+    title_of = np.array([ind.title_for(local[i]) for i in ix], dtype=object)
     frames = []
     for freq in freqs:
         first = _first_ordinal(records, ind, freq)
         if first is None:
             continue
         last = max(_as_at_ordinal(as_at, freq), first)
-        grid_local = _grid(_aggregate(_by_period(records, ind, freq, as_at, outcome_local), ind), codes, first, last, ind)
+        grid_local = _grid(_aggregate(_by_period(records, ind, freq, as_at, outcome_local), ind), ix, first, last, ind)
         grid_national = grid_local
         if differs:
             grid_national = _grid(
-                _aggregate(_by_period(records, ind, freq, as_at, outcome_national), ind), codes, first, last, ind
+                _aggregate(_by_period(records, ind, freq, as_at, outcome_national), ind), ix, first, last, ind
             )
+        where = grid_local["council"].to_numpy(dtype=np.int64)
         council_rows = grid_local.assign(
-            level=LEVEL_COUNCIL,
-            basis=np.where(grid_local["council"].isin(differs), "local", "national"),
-            standard=grid_local["council"].map(lambda c: local[c].describe() if local[c] else ""),
-            title=grid_local["council"].map(lambda c: ind.title_for(local[c])),
+            council=codes[where], level=LEVEL_COUNCIL, basis=basis_of[where], standard=standard_of[where],
+            title=title_of[where],
         )
+        grid_national = grid_national.assign(council=codes[grid_national["council"].to_numpy(dtype=np.int64)])
         parts = [council_rows]
         if differs:
-            extra = grid_national[grid_national["council"].isin(differs)]
+            extra = grid_national[grid_national["council"].isin(list(codes[differs]))]
             parts.append(extra.assign(level=LEVEL_COUNCIL, basis="national", standard=national_text, title=ind.title_for()))
         for level, grouping in ((LEVEL_FAMILY, family), (LEVEL_SCOTLAND, None)):
             pooled = _pool(grid_national, grouping)
@@ -509,8 +534,8 @@ def compute_indicators(
     Indicators whose table is empty or not supplied give no rows.
     """
     chosen = [defs.catalogue.get(i) for i in indicators] if indicators else defs.catalogue.computable()
-    tables = with_derived_columns(tables)
     codes = [c.code for c in defs.councils]
+    tables = with_council_index(with_derived_columns(tables), codes)
     calendars = _calendars(defs, codes)
     frames = []
     for ind in chosen:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -176,7 +178,9 @@ def _drop_blank_rows(frame: pd.DataFrame, source: str, name: str) -> RawTable:
     return RawTable(name, source, kept, rows.to_numpy()[~blank], int(blank.sum()))
 
 
-def read_csv_table(path: str | os.PathLike, name: str, encoding: str | None = None) -> RawTable:
+def read_csv_table(
+    path: str | os.PathLike, name: str, encoding: str | None = None, text_columns: frozenset[str] = frozenset()
+) -> RawTable:
     """Read one CSV file as text cells.
 
     Parameters
@@ -187,6 +191,10 @@ def read_csv_table(path: str | os.PathLike, name: str, encoding: str | None = No
         The table it supplies.
     encoding : str, optional
         Default UTF-8 (with or without a byte-order mark). Pass ``cp1252`` for files saved by older Excel.
+    text_columns : frozenset of str
+        Columns (as normalised names, see ``normalise``) always read as text, so that identifiers such as
+        ``007`` keep their leading zeros. Other columns are read with pandas' own type inference, which is
+        much faster; blank cells stay blank (no value is turned into NaN here).
 
     Returns
     -------
@@ -217,12 +225,28 @@ def read_csv_table(path: str | os.PathLike, name: str, encoding: str | None = No
     except LookupError:
         raise ExtractFileError(source, f"unknown encoding {encoding!r}") from None
     try:
+        header = pd.read_csv(StringIO(text), nrows=0).columns
+        dtype = {c: str for c in header if _normalise(c) in text_columns}
         frame = pd.read_csv(
-            StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, na_filter=False
+            StringIO(text), dtype=dtype, keep_default_na=False, skip_blank_lines=False, na_filter=False
         )
     except pd.errors.ParserError as exc:
         raise ExtractFileError(source, f"not well-formed CSV: {exc}".strip()) from None
+    except pd.errors.EmptyDataError:
+        raise ExtractFileError(source, "no header row: expected a first line naming the columns") from None
+    if not _BLANK_LINE.search(text):
+        return RawTable(name, source, frame, np.arange(2, 2 + len(frame)))
     return _drop_blank_rows(frame, source, name)
+
+
+#: A line between two others holding nothing but separators and spaces (a blank record). The final newline
+#: of a file is not a blank line; anchoring on a literal newline also keeps the search fast.
+_BLANK_LINE = re.compile(r"\n[,;\t ]*\r?\n")
+
+
+def _normalise(name: object) -> str:
+    """Column name as the data contract spells it (same rule as ``jswlib.schema.normalise_column_name``)."""
+    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
 
 
 def read_parquet_table(path: str | os.PathLike, name: str) -> RawTable:

@@ -524,6 +524,8 @@ def _text(values: pd.Series) -> pd.Series:
     """Cells as trimmed text, with blanks and :data:`MISSING_TOKENS` as missing."""
     if pd.api.types.is_datetime64_any_dtype(values):
         text = values.dt.strftime("%Y-%m-%d").astype("string")
+    elif pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("string")  # whole numbers read as numbers: nothing to trim, nothing blank
     else:
         text = values.astype("string").str.strip()
     return text.mask(text.str.lower().isin(MISSING_TOKENS))
@@ -559,17 +561,23 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
 
 def _parse_date_text(text: pd.Series) -> pd.Series:
-    """Parse trimmed text (missing where blank) with each of :data:`DATE_FORMATS` in turn."""
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    todo = text.notna()
-    for fmt in DATE_FORMATS:
-        if not todo.any():
+    """Parse trimmed text (missing where blank) with each of :data:`DATE_FORMATS` in turn.
+
+    The first format runs over the whole column at once; later formats only over what is still unparsed
+    (a few rows at most), assigned by position.
+    """
+    parsed = pd.to_datetime(text, format=DATE_FORMATS[0], errors="coerce")
+    out = parsed.to_numpy(dtype="datetime64[ns]").copy()
+    todo = np.flatnonzero(text.notna().to_numpy() & np.isnat(out))
+    for fmt in DATE_FORMATS[1:]:
+        if len(todo) == 0:
             break
-        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        ok = parsed.notna()
-        out.loc[ok[ok].index] = parsed[ok].dt.normalize().astype("datetime64[ns]")
-        todo.loc[ok[ok].index] = False
-    return out
+        attempt = pd.to_datetime(text.iloc[todo], format=fmt, errors="coerce").to_numpy(dtype="datetime64[ns]")
+        ok = ~np.isnat(attempt)
+        out[todo[ok]] = attempt[ok]
+        todo = todo[~ok]
+    result = pd.Series(out, index=text.index, dtype="datetime64[ns]")
+    return result.dt.normalize() if result.dt.hour.any() else result
 
 
 def _problems(mask: pd.Series, column: str, rule: str, reason, values: pd.Series) -> pd.DataFrame:
@@ -632,7 +640,8 @@ def _parse_column(col: Column, raw: pd.Series, text: pd.Series, councils, extrac
             ))
         return dates, problems
     if kind in ("int", "number"):
-        numbers = pd.to_numeric(text, errors="coerce").astype("Float64")
+        numeric = pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)
+        numbers = (raw if numeric else pd.to_numeric(text, errors="coerce")).astype("Float64")
         bad = present & numbers.isna()
         if kind == "int":
             bad = bad | (numbers.notna() & (numbers != numbers.round()))
