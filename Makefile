@@ -9,7 +9,7 @@ DEMO   := data/demo
 DEMO_STAMP := $(DEMO)/manifest.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo-data validate report test lab readme clean
+.PHONY: help install demo-data validate compute report test bench lab readme clean
 
 help: ## List the targets with one line each
 	@echo "JSW Performance Workbook - make targets:"
@@ -33,11 +33,17 @@ demo-data: $(DEMO_STAMP) ## Create the synthetic national demo data in data/demo
 validate: $(DEMO_STAMP) ## Validate the demo data: rows read, accepted and rejected per table, rejects file in outputs/
 	$(BIN)/jsw validate $(DEMO) --out outputs/validation/demo
 
+compute: $(DEMO_STAMP) ## Compute every indicator on the demo data into outputs/results/demo.parquet
+	$(BIN)/jsw compute --data $(DEMO) --out outputs/results/demo.parquet
+
 report: validate ## Produce the reports (for now: set up, create the demo data and validate it)
 	@echo "The report runner (jsw batch) is not built yet: see README, 'Status'."
 
 test: $(DEMO_STAMP) ## Set up as for report, then run the whole test suite (the command CI runs)
 	$(BIN)/python -m pytest
+
+bench: $(DEMO_STAMP) ## Time jsw compute on the demo data and a 10x national dataset against a plain pandas floor
+	$(BIN)/python bench/bench_compute.py --scales 1 10
 
 lab: $(DEMO_STAMP) ## Open JupyterLab on notebooks/ with jswlib importable
 	$(BIN)/jupyter lab --notebook-dir=notebooks

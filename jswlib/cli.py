@@ -320,6 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-monthly", action="store_true", help="leave out the monthly series of timescale indicators")
     p.set_defaults(func=cmd_compute)
 
+    from jswlib.reconcile import add_reconcile_parser
+
+    add_reconcile_parser(sub)
+
     p = sub.add_parser("councils", help="list the 32 councils with codes and family groups",
                        description="List the councils in params/councils.yaml.")
     p.add_argument("--format", choices=("table", "csv"), default="table")

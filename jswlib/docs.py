@@ -15,7 +15,10 @@ from pathlib import Path
 from jswlib.schema import contract_markdown
 
 #: Modules whose public functions and classes the README lists, in layer order.
-API_MODULES = ("io", "params", "councils", "schema", "extract", "periods", "calendar", "demo")
+API_MODULES = (
+    "io", "params", "councils", "schema", "extract", "catalogue", "periods", "calendar", "indicators", "status",
+    "reconcile", "demo",
+)
 
 
 def api_markdown() -> str:

@@ -489,12 +489,12 @@ def _indicator_results(
             if ind.type in ("count", "people"):
                 pooled["den"] = np.nan
             parts.append(pooled.assign(level=level, basis="national", standard=national_text, title=ind.title_for()))
-        for part in parts:
-            frames.append(_labelled(part, ind, freq, as_at).assign(frequency=_FREQUENCY_WORDS[freq]))
-    for frame in frames:
-        frame["council_name"] = frame["council"].map(names)
-        frame["indicator"] = ind.id
-        frame["unit"] = ind.unit
+        labelled = _labelled(pd.concat(parts, ignore_index=True), ind, freq, as_at)
+        labelled["frequency"] = _FREQUENCY_WORDS[freq]
+        labelled["council_name"] = labelled["council"].map(names)
+        labelled["indicator"] = ind.id
+        labelled["unit"] = ind.unit
+        frames.append(labelled)
     return frames
 
 

@@ -18,10 +18,10 @@ JSW = Path(sys.executable).with_name("jsw")
 class TestHelp:
     def test_console_script_lists_the_subcommands(self):
         out = subprocess.run([str(JSW), "--help"], capture_output=True, text=True, check=True).stdout
-        for command in ("validate", "demo-data", "councils", "schema"):
+        for command in ("validate", "demo-data", "councils", "schema", "indicators", "compute", "reconcile"):
             assert command in out
 
-    @pytest.mark.parametrize("command", ["validate", "demo-data", "councils", "schema"])
+    @pytest.mark.parametrize("command", ["validate", "demo-data", "councils", "schema", "indicators", "compute", "reconcile"])
     def test_each_subcommand_has_help(self, command, capsys):
         with pytest.raises(SystemExit) as done:
             main([command, "--help"])
@@ -80,3 +80,51 @@ class TestCouncilsAndSchema:
         assert main(["schema"]) == EXIT_OK
         out = capsys.readouterr().out
         assert all(f"`{name}`" in out for name in TABLES)
+
+
+class TestIndicators:
+    def test_csv_has_the_catalogue_columns(self, capsys):
+        assert main(["indicators", "--format", "csv"]) == EXIT_OK
+        frame = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
+        assert {"id", "title", "type", "frequency", "polarity", "unit", "outcome", "objective"} <= set(frame.columns)
+        assert "upw_placement" in set(frame["id"])
+
+    def test_table_lists_every_indicator(self, capsys):
+        from jswlib.catalogue import load_catalogue
+
+        assert main(["indicators"]) == EXIT_OK
+        out = capsys.readouterr().out
+        assert all(i.id in out for i in load_catalogue())
+
+
+class TestCompute:
+    def test_writes_results_and_quality(self, write_csv, tmp_path, capsys):
+        # Two reports due in Q2 2025/26 at Fife: one on time, one late; a third row names no real council.
+        path = write_csv(
+            "court_reports.csv", REPORTS,
+            "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18",
+            "R2,Fife,P2,CJSWR,2025-07-01,2025-07-21,2025-07-25",
+            "R3,Gotham,P3,CJSWR,2025-07-01,2025-07-21,2025-07-25",
+        )
+        out = tmp_path / "res.csv"
+        code = main(["compute", "--data", str(path.parent), "--out", str(out), "--as-at", "2025-10-05",
+                     "--indicator", "reports_by_due_date", "--no-monthly"])
+        assert code == EXIT_OK
+        printed = capsys.readouterr().out
+        assert "3 rows read, 2 used, 1 rejected" in printed
+        results = pd.read_csv(out)
+        row = results[(results["council"] == "S12000047") & (results["period"] == "Q2 2025/26")].iloc[0]
+        assert (row["numerator"], row["denominator"], row["value"]) == (1, 2, 50.0)
+        assert set(results["frequency"]) == {"quarterly"}
+        quality = pd.read_csv(tmp_path / "res.quality.csv").set_index("table")
+        assert quality.loc["court_reports", ["rows_read", "rows_accepted", "rows_rejected"]].tolist() == [3, 2, 1]
+
+    def test_output_must_be_csv_or_parquet(self, write_csv, tmp_path, capsys):
+        path = write_csv("court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18")
+        assert main(["compute", "--data", str(path.parent), "--out", str(tmp_path / "r.xlsx")]) == EXIT_USAGE
+        assert ".csv or .parquet" in capsys.readouterr().err
+
+    def test_unknown_indicator_is_named(self, write_csv, tmp_path, capsys):
+        path = write_csv("court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18")
+        code = main(["compute", "--data", str(path.parent), "--out", str(tmp_path / "r.csv"), "--indicator", "nope"])
+        assert code == EXIT_USAGE and "nope" in capsys.readouterr().err
