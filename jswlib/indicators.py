@@ -68,11 +68,12 @@ class Definitions:
 def _derive_cpos(frame: pd.DataFrame) -> pd.DataFrame:
     """Add ``upw_timescale_effective`` (months) and ``upw_due_date`` to the CPO table."""
     hours = frame["upw_hours_ordered"].astype("Float64")
-    by_level = pd.Series(
-        np.where(hours.fillna(0).to_numpy() <= UPW_LEVEL_1_MAX_HOURS, UPW_LEVEL_1_MONTHS, UPW_LEVEL_2_MONTHS),
-        index=frame.index,
-    )
-    months = frame["upw_timescale_months"].astype("Int64").fillna(by_level.astype("Int64"))
+    level_1 = hours <= UPW_LEVEL_1_MAX_HOURS
+    # Hours not known: no level, so no default timescale (a missing value gives a missing result).
+    by_level = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    by_level[level_1.fillna(False).to_numpy(dtype=bool)] = UPW_LEVEL_1_MONTHS
+    by_level[(~level_1).fillna(False).to_numpy(dtype=bool)] = UPW_LEVEL_2_MONTHS
+    months = frame["upw_timescale_months"].astype("Int64").fillna(by_level)
     months = months.where(frame["has_upw"].fillna(False).astype(bool))
     due = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     for n in months.dropna().unique():
@@ -112,7 +113,10 @@ def with_derived_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFr
 
 
 def condition_mask(frame: pd.DataFrame, conditions: tuple[Condition, ...], period_end: pd.Series | None = None) -> np.ndarray:
-    """Rows of ``frame`` meeting every condition (missing values never meet a condition).
+    """Rows of ``frame`` meeting every condition.
+
+    A missing value meets no condition except ``not_in`` (a blank is not one of the listed values) and
+    ``present: false``.
 
     Parameters
     ----------
@@ -190,7 +194,7 @@ def timescale_outcome(
     -----
     Councils sharing a standard and a calendar are processed together, and a per-record standard (a column
     of months) by each distinct value: a handful of vectorised passes, never a loop over records. A record
-    whose per-record standard is missing is left out of the denominator.
+    whose per-record standard is missing is left out of the denominator and counted as excluded.
     """
     start, end = frame[indicator.start], frame[indicator.end]
     councils = frame["council"].to_numpy(dtype=object) if "_c" not in frame else frame["_c"].to_numpy()
@@ -221,8 +225,11 @@ def timescale_outcome(
             still_open = _within(start[rows], pd.Timestamp(as_at), fixed, cal).fillna(False).to_numpy(dtype=bool)
             pending[rows] = end[rows].isna().to_numpy() & still_open
             judged[rows] = True
+    # A record whose per-record standard is missing (unpaid work with neither hours nor a court timescale)
+    # cannot be judged: it is left out of the denominator and counted as excluded, never silently dropped.
+    excluded |= ~judged
     pending &= ~excluded
-    den = judged & ~excluded & ~pending
+    den = ~excluded & ~pending
     return pd.DataFrame(
         {"den": den, "num": den & met, "excluded": excluded, "pending": pending}, index=frame.index
     )
