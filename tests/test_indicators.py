@@ -1064,7 +1064,7 @@ class TestTimescaleOutcome:
         assert got == {
             "den": [True, True, False, True],
             "num": [True, False, False, False],
-            "excluded": [False, False, False, True],
+            "excluded": [False] * 4,
             "pending": [False, False, True, False],
         }
 
