@@ -192,7 +192,7 @@ def read_csv_table(
     encoding : str, optional
         Default UTF-8 (with or without a byte-order mark). Pass ``cp1252`` for files saved by older Excel.
     text_columns : frozenset of str
-        Columns (as normalised names, see ``normalise``) always read as text, so that identifiers such as
+        Columns (as normalised names, see :func:`normalise_name`) always read as text, so that identifiers such as
         ``007`` keep their leading zeros. Other columns are read with pandas' own type inference, which is
         much faster; blank cells stay blank (no value is turned into NaN here).
 
@@ -226,7 +226,7 @@ def read_csv_table(
         raise ExtractFileError(source, f"unknown encoding {encoding!r}") from None
     try:
         header = pd.read_csv(StringIO(text), nrows=0).columns
-        dtype = {c: str for c in header if _normalise(c) in text_columns}
+        dtype = {c: str for c in header if normalise_name(c) in text_columns}
         frame = pd.read_csv(
             StringIO(text), dtype=dtype, keep_default_na=False, skip_blank_lines=False, na_filter=False
         )
@@ -244,8 +244,8 @@ def read_csv_table(
 _BLANK_LINE = re.compile(r"\n[,;\t ]*\r?\n")
 
 
-def _normalise(name: object) -> str:
-    """Column name as the data contract spells it (same rule as ``jswlib.schema.normalise_column_name``)."""
+def normalise_name(name: object) -> str:
+    """Column, sheet or file name as the data contract spells it: trimmed, lower case, other runs as ``_``."""
     return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
 
 

@@ -28,6 +28,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from jswlib import io
+
 # --- Reading conventions (named constants, documented in the README's data contract) ----------------------
 
 #: Cell values read as missing, after trimming spaces (compared ignoring case).
@@ -471,7 +473,7 @@ def normalise_column_name(name: object) -> str:
     >>> normalise_column_name("UPW hours (ordered)")
     'upw_hours_ordered'
     """
-    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
+    return io.normalise_name(name)
 
 
 @dataclass
