@@ -298,3 +298,14 @@ def read_json(path: str | os.PathLike) -> Any:
     if not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def file_digest(path: str | os.PathLike) -> str:
+    """BLAKE2b hash (16 hex characters) of a file's content, read in blocks."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=8)
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,135 @@
+"""Computed results, cached by a fingerprint of their inputs, so reports never recompute what is known.
+
+Validating and computing a national extract takes seconds; a batch of 32 reports, or an analyst re-running a
+notebook, should pay that once. :func:`load_results` computes the results for a data folder and keeps them under
+``outputs/cache/<fingerprint>/``; the fingerprint covers every data file (name, size and content), every params
+file and the package version, so any change to any of them gives a new fingerprint and a fresh computation.
+Deleting ``outputs/`` is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from jswlib import __version__, io
+from jswlib.extract import latest_event_date, load_extract, recorded_extract_date
+from jswlib.indicators import Definitions, compute_indicators, load_definitions
+from jswlib.params import load_settings, params_dir
+
+#: Bump when the layout of the cached files changes.
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything a report needs from one extract.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The results table (``jswlib.indicators.RESULT_COLUMNS``).
+    quality : pandas.DataFrame
+        Rows read, accepted and rejected per table (``jswlib.extract.SUMMARY_COLUMNS``).
+    reasons : pandas.DataFrame
+        Rejected rows by table and rule.
+    as_at : datetime.date
+        The extract date used.
+    fingerprint : str
+        Fingerprint of the inputs (data, params, package version).
+    data_dir : pathlib.Path
+        The data folder.
+    """
+
+    table: pd.DataFrame
+    quality: pd.DataFrame
+    reasons: pd.DataFrame
+    as_at: date
+    fingerprint: str
+    data_dir: Path
+
+
+def fingerprint(data_dir: str | os.PathLike, params: str | os.PathLike | None = None) -> str:
+    """A short hash of every data file, every params file and the package version.
+
+    Parameters
+    ----------
+    data_dir : path-like
+        The data folder (files directly inside it).
+    params : path-like, optional
+        The params folder (default as :func:`jswlib.params.params_dir`).
+
+    Returns
+    -------
+    str
+        16 hexadecimal characters.
+    """
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"jswlib {__version__} cache {CACHE_FORMAT}".encode())
+    for folder in (Path(data_dir), params_dir(params)):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(io.file_digest(path).encode())
+    return digest.hexdigest()
+
+
+def load_results(
+    data_dir: str | os.PathLike | None = None,
+    params: str | os.PathLike | None = None,
+    *,
+    cache_dir: str | os.PathLike | None = None,
+    defs: Definitions | None = None,
+) -> Results:
+    """The results for a data folder: from the cache when the inputs are unchanged, else computed and cached.
+
+    Parameters
+    ----------
+    data_dir : path-like, optional
+        The data folder; default ``data_dir`` of ``params/settings.yaml`` (the demo data).
+    params : path-like, optional
+        The params folder.
+    cache_dir : path-like, optional
+        Where caches live; default ``<outputs_dir>/cache``.
+    defs : Definitions, optional
+        Already loaded definitions (loaded from ``params`` otherwise).
+
+    Returns
+    -------
+    Results
+
+    Notes
+    -----
+    The extract date is the one recorded in the folder's ``manifest.json``, else the latest event in the data.
+    Cache files are written atomically, the metadata last, so a half-written cache is never used.
+    """
+    settings = load_settings(params)
+    folder = settings.resolve_data_dir(data_dir)
+    key = fingerprint(folder, params)
+    cache = Path(cache_dir) if cache_dir else settings.outputs_dir / "cache"
+    where = cache / key
+    meta = io.read_json(where / "meta.json")
+    if isinstance(meta, dict) and meta.get("fingerprint") == key:
+        return Results(
+            table=pd.read_parquet(where / "results.parquet"),
+            quality=pd.read_csv(where / "quality.csv"),
+            reasons=pd.read_csv(where / "reasons.csv"),
+            as_at=date.fromisoformat(meta["as_at"]),
+            fingerprint=key,
+            data_dir=folder,
+        )
+    defs = defs or load_definitions(params)
+    extract = load_extract(folder, defs.councils, extract_date=recorded_extract_date(folder))
+    as_at = recorded_extract_date(folder) or latest_event_date(extract.tables)
+    if as_at is None:
+        raise ValueError(f"{folder}: no dated records, so no extract date")
+    table = compute_indicators(extract.tables, defs, as_at)
+    io.write_frame(table, where / "results.parquet")
+    io.write_frame(extract.summary, where / "quality.csv")
+    io.write_frame(extract.reasons(), where / "reasons.csv")
+    io.write_json({"fingerprint": key, "as_at": as_at.isoformat(), "data_dir": str(folder)}, where / "meta.json")
+    return Results(table, extract.summary, extract.reasons(), as_at, key, folder)
