@@ -24,6 +24,8 @@ from jswlib.params import load_settings, params_dir
 
 #: Bump when the layout of the cached files changes.
 CACHE_FORMAT = 1
+#: The params subfolder of report commentary, left out of the fingerprint.
+COMMENTARY_FOLDER = "commentary"
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,9 @@ def fingerprint(data_dir: str | os.PathLike, params: str | os.PathLike | None = 
     digest = hashlib.blake2b(digest_size=8)
     digest.update(f"jswlib {__version__} cache {CACHE_FORMAT}".encode())
     for folder in (Path(data_dir), params_dir(params)):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        files = (p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+        # Commentary does not change any figure: editing it must not force a recomputation.
+        for path in sorted(p for p in files if COMMENTARY_FOLDER not in p.relative_to(folder).parts):
             digest.update(str(path.relative_to(folder)).encode())
             digest.update(io.file_digest(path).encode())
     return digest.hexdigest()

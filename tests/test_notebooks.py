@@ -23,6 +23,7 @@ def _outputs_text(nb_path) -> str:
             data = out.get("data", {})
             parts.append("".join(data.get("text/plain", "")))
             parts.append("".join(data.get("text/html", "")))
+            parts.append("".join(data.get("text/markdown", "")))
     return "\n".join(parts)
 
 
@@ -77,3 +78,69 @@ class TestNotebookRules:
             assert not any(line.lstrip().startswith(("def ", "class ")) for line in source.splitlines()), (
                 f"{path.name}: logic belongs in jswlib, not in a notebook"
             )
+
+
+def _table_rows(page: str, first_header: str) -> list[list[str]]:
+    """Rows (cell texts) of the first HTML table in ``page`` whose first header cell is ``first_header``."""
+    import html as html_lib
+
+    for table in re.findall(r"<table.*?</table>", page, flags=re.S):
+        headers = [html_lib.unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S)]
+        if headers and headers[0] == first_header:
+            body = table.split("</thead>", 1)[-1]
+            return [
+                [html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+                for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+            ]
+    raise AssertionError(f"no table headed {first_header!r}")
+
+
+@pytest.fixture(scope="module")
+def quarterly_reports(tmp_path_factory):
+    """The quarterly report executed on the demo data: Glasgow City (internal) and Fife (public), Q2 2025/26."""
+    folder = tmp_path_factory.mktemp("reports")
+    shown = {}
+    for council, audience in (("Glasgow City", "internal"), ("Fife", "public")):
+        out = folder / f"{council}.ipynb"
+        pm.execute_notebook(
+            str(REPO / "notebooks" / "quarterly_report.ipynb"), str(out),
+            parameters={"council": council, "quarter": "Q2 2025/26", "audience": audience},
+            cwd=str(REPO / "notebooks"), progress_bar=False,
+        )
+        shown[council] = _outputs_text(out)
+    return shown
+
+
+class TestQuarterlyReportNotebook:
+    def test_papermill_sees_every_parameter(self):
+        found = pm.inspect_notebook(str(REPO / "notebooks" / "quarterly_report.ipynb"))
+        assert set(found) == {"council", "quarter", "data_dir", "audience", "commentary_file"}
+
+    @pytest.mark.parametrize("council, audience", [("Glasgow City", "internal"), ("Fife", "public")])
+    def test_headline_table_shows_what_jswlib_computes(self, quarterly_reports, council, audience):
+        from jswlib.report import prepare_report
+
+        expected = prepare_report(council, "Q2 2025/26", audience=audience).headline_table().data
+        rows = _table_rows(quarterly_reports[council], "KPI")
+        assert len(rows) == len(expected) > 0
+        for row, (_, want) in zip(rows, expected.iterrows()):
+            assert row == [str(v) if str(v) != "<NA>" else "" for v in want.tolist()][: len(row)]
+
+    def test_glasgow_shows_its_six_targets_and_two_state_words(self, quarterly_reports):
+        rows = _table_rows(quarterly_reports["Glasgow City"], "KPI")
+        assert [r[1] for r in rows] == ["80%", "85%", "75%", "70%", "80%", "80%"]  # Glasgow's targets (reference)
+        assert {r[4] for r in rows} <= {"Green", "Red"}
+
+    def test_commentary_appears_and_is_missing_visibly(self, quarterly_reports):
+        assert "Ongoing local performance scrutiny" in quarterly_reports["Glasgow City"]
+        assert "No commentary supplied" in quarterly_reports["Fife"]
+
+    def test_public_audience_hides_internal_detail(self, quarterly_reports):
+        glasgow, fife = quarterly_reports["Glasgow City"], quarterly_reports["Fife"]
+        assert "Internal report" in glasgow and "Internal report" not in fife
+        # Rejection reasons by rule are internal; the public report gives totals only.
+        assert "unknown_council" in glasgow or "not a council name" in glasgow
+        assert "not a council name" not in fife and "unknown_council" not in fife
+        # No count of 1 to 4 cases is shown to the public.
+        for row in _table_rows(fife, "KPI"):
+            assert row[6] not in {"1", "2", "3", "4"}

@@ -1,0 +1,1482 @@
+"""The quarterly report: each section of the report notebook as data, as a styled table or as text.
+
+This is the *present* layer (STYLE.md habit 2). :func:`prepare_report` checks the notebook's parameters and
+returns a :class:`Report`; each of its methods gives one section of the report: a pandas DataFrame for the
+data (``headline_data``), a pandas ``Styler`` for display (``headline_table``), or text (``method_notes`` as
+Markdown, ``commentary_html`` as HTML). A notebook cell calls one method and shows what comes back.
+
+Conventions
+-----------
+- Judgement and formatting come from :mod:`jswlib.status`: RAG words and colours, direction of travel (the
+  quarter against the same quarter a year earlier), halves-up rounding, Wilson intervals, low numbers.
+- Council figures are on the council's own timescale standard (results ``basis`` ``local`` where the council
+  sets one in ``params/targets.yaml``, else ``national``). The comparison with the family group and Scotland
+  uses the national standard for all three rows, so like is compared with like.
+- Pooled figures (family group, Scotland, four quarters together) are sums of numerators and denominators,
+  never averages of percentages.
+- Column titles come from :data:`LABELS` only, RAG colours from :data:`jswlib.status.RAG_COLOURS`; a RAG cell
+  always carries its word as well as its colour (WCAG 2.2 AA). Tables are shown without an index.
+- Public reports apply disclosure control (:func:`suppress`, :func:`suppress_within_timescale`): counts from
+  1 to ``threshold - 1`` (1-4; ``suppression_threshold`` in ``params/report.yaml``) show as :data:`SUPPRESSED`,
+  and so do percentages built on them; zeros are shown. Internal reports are not suppressed.
+- No output carries a person identifier: reports are built from aggregated results only.
+- Disk: params and results are loaded through :mod:`jswlib.io`, :mod:`jswlib.params` and
+  :mod:`jswlib.results`; the only other read is :func:`read_commentary`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import mistune
+import numpy as np
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from jswlib import io, status
+from jswlib.catalogue import FREQUENCY_CODES, Catalogue, Indicator, load_catalogue
+from jswlib.councils import SCOTLAND_CODE, Council, Councils
+from jswlib.indicators import LEVEL_COUNCIL, Definitions, load_definitions
+from jswlib.params import ParamsError, load_settings, params_dir
+from jswlib.periods import Period, parse_quarter
+from jswlib.results import Results, load_results
+from jswlib.schema import RULES, TABLES
+
+# --- Publication rules and presentation (STYLE.md habits 11 and 12) -------------------------------------------
+
+#: Who a report is for: ``internal`` (all detail) or ``public`` (disclosure control applied).
+AUDIENCES: tuple[str, ...] = ("internal", "public")
+INTERNAL, PUBLIC = AUDIENCES
+#: Text of a suppressed cell in public outputs (the Government Statistical Service mark for "confidential").
+SUPPRESSED: str = "[c]"
+#: The report settings file in the params folder.
+REPORT_SETTINGS_FILE: str = "report.yaml"
+#: Folder of the commentary files in the params folder: ``commentary/<council slug>/<yyyy-yy>-Q<n>.md``.
+COMMENTARY_FOLDER: str = "commentary"
+#: Quarters pooled in the comparison ("the last four quarters").
+POOLED_QUARTERS: int = 4
+#: Quarters in the quarter-by-quarter table unless asked otherwise.
+QUARTERLY_TABLE_QUARTERS: int = 8
+#: Decimal places shown for averages (counts, sums and percentages are shown as whole numbers).
+AVERAGE_DIGITS: int = 1
+#: Indicator types the counts-and-activity section may show: counted, not timed.
+ACTIVITY_TYPES: tuple[str, ...] = ("count", "people", "sum", "average")
+#: Text of a low-numbers mark (denominator under :data:`jswlib.status.LOW_NUMBERS_THRESHOLD`).
+LOW_NUMBERS_TEXT: str = f"Yes: fewer than {status.LOW_NUMBERS_THRESHOLD} cases"
+#: Text shown in the Target column when the council sets none.
+NO_TARGET_TEXT: str = "None set"
+
+#: Every column title the report shows, keyed by the column names of the display frames. Notebooks never
+#: spell a column title: change it here.
+LABELS = MappingProxyType(
+    {
+        # Headline table (the Glasgow form)
+        "kpi": "KPI",
+        "target": "Target",
+        "actual": "Actual",
+        "period": "Period",
+        "rag": "RAG status",
+        "direction": "Direction in last 12 months",
+        "cases": "Cases",
+        "low_numbers": "Low numbers",
+        # Quarter-by-quarter table (the South Lanarkshire form)
+        "quarter": "Quarter",
+        "total_cases": "Total cases",
+        "within": "Number within timescale",
+        "percent_within": "% within timescale",
+        # Comparison with the family group and Scotland
+        "area": "Area",
+        "latest": "Latest quarter",
+        "latest_cases": "Cases (latest quarter)",
+        "pooled": "Last four quarters",
+        "pooled_cases": "Cases (last four quarters)",
+        "note": "Note",
+        # Counts and activity
+        "indicator": "Indicator",
+        "unit": "Unit",
+        "value": "Value",
+        "previous": "Same period a year earlier",
+        "change": "Change",
+        "year_to_date": "Financial year to date",
+        "year_to_date_period": "Year to date covers",
+        # Data quality
+        "table": "Table",
+        "status": "Status",
+        "rows_read": "Rows read",
+        "rows_used": "Rows used",
+        "rows_rejected": "Rows rejected",
+        "main_reasons": "Main reasons for rejection",
+        # Definitions
+        "definition": "Definition",
+        "standard": "Standard",
+        "frequency": "Frequency",
+        "sources": "Source documents",
+    }
+)
+
+#: The source documents named in ``sources`` of ``params/indicators.yaml``, in words.
+SOURCE_NAMES = MappingProxyType(
+    {
+        "glasgow": "Glasgow City JSW performance update, Q2 2025/26",
+        "south_lanarkshire": "South Lanarkshire public performance report",
+        "aberdeen": "Aberdeen City JSW performance management framework",
+        "national": "Scottish Government Justice Social Work statistics",
+    }
+)
+
+#: CSS of every report table: cell borders (amber and the greys contrast less than 3:1 with white, so cells
+#: are outlined), left-aligned text, a visible caption.
+TABLE_STYLES: tuple[dict, ...] = (
+    {"selector": "", "props": [("border-collapse", "collapse")]},
+    {"selector": "th, td", "props": [("border", "1px solid #B1B4B6"), ("padding", "4px 8px"), ("text-align", "left")]},
+    {"selector": "caption", "props": [("caption-side", "top"), ("text-align", "left"), ("padding-bottom", "4px")]},
+)
+
+#: Local standards DOMAIN.md lists as unverified national rules, for the method notes.
+UNVERIFIED_LOCAL_STANDARDS: str = (
+    "a case management plan within 20 working days, a DTTO first contact (seen) within 2 working days and a "
+    "post-release interview within 1 working day"
+)
+
+HEADLINE_COLUMNS: tuple[str, ...] = (
+    "indicator", "kpi", "target", "value", "numerator", "denominator", "display_value", "period", "rag",
+    "rag_colour", "direction", "direction_arrow", "previous_period", "previous_value", "previous_numerator",
+    "previous_denominator", "low_numbers", "ci_lower", "ci_upper", "unit", "polarity", "standard", "basis",
+)  # fmt: skip
+COMPARISON_COLUMNS: tuple[str, ...] = (
+    "indicator", "kpi", "level", "area", "quarter", "numerator", "denominator", "value", "display_value",
+    "low_numbers", "pooled_period", "pooled_numerator", "pooled_denominator", "pooled_value", "pooled_display_value",
+    "note",
+)  # fmt: skip
+
+
+# --- Report settings -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """The settings of ``params/report.yaml`` (see the header of that file).
+
+    Attributes
+    ----------
+    headline_default : tuple of str
+        Headline indicators of a council that sets no targets.
+    activity : tuple of str
+        Indicators of the counts-and-activity section, in order.
+    suppression_threshold : int
+        Public reports suppress counts from 1 to ``suppression_threshold - 1``.
+    """
+
+    headline_default: tuple[str, ...]
+    activity: tuple[str, ...]
+    suppression_threshold: int
+
+
+def _indicator_list(doc: dict, key: str, file: Path, catalogue: Catalogue, types: tuple[str, ...] | None) -> tuple:
+    """A checked list of indicator ids from ``doc[key]``."""
+    ids = doc.get(key)
+    if not isinstance(ids, list) or not ids:
+        raise ParamsError(f"{file}: {key}: expected a list of indicator ids")
+    for n, ind in enumerate(ids):
+        if ind not in catalogue:
+            raise ParamsError(f"{file}: {key}[{n}]: {ind!r} is not an indicator id of the catalogue")
+        if types and catalogue.get(ind).type not in types:
+            raise ParamsError(
+                f"{file}: {key}[{n}]: {ind!r} is a {catalogue.get(ind).type} indicator; expected one of "
+                f"{', '.join(types)}"
+            )
+    return tuple(ids)
+
+
+def load_report_settings(params: str | os.PathLike | None = None, catalogue: Catalogue | None = None) -> ReportSettings:
+    """Load and check ``params/report.yaml``.
+
+    Parameters
+    ----------
+    params : path-like, optional
+        The params folder (see :func:`jswlib.params.params_dir`).
+    catalogue : Catalogue, optional
+        To check the indicator ids (loaded from ``params`` when not given).
+
+    Returns
+    -------
+    ReportSettings
+
+    Raises
+    ------
+    jswlib.params.ParamsError
+        Naming the file and the key: a missing list, an unknown indicator, an activity indicator that is not
+        counted, a threshold that is not a whole number of at least 1.
+
+    Examples
+    --------
+    >>> load_report_settings().suppression_threshold
+    5
+    """
+    file = params_dir(params) / REPORT_SETTINGS_FILE
+    try:
+        doc = io.read_yaml(file)
+    except io.ParamsFileError as exc:
+        raise ParamsError(str(exc)) from None
+    if not isinstance(doc, dict):
+        raise ParamsError(f"{file}: (top level): expected headline_default, activity and suppression_threshold")
+    catalogue = catalogue or load_catalogue(params)
+    threshold = doc.get("suppression_threshold")
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise ParamsError(f"{file}: suppression_threshold: expected a whole number of at least 1, got {threshold!r}")
+    return ReportSettings(
+        headline_default=_indicator_list(doc, "headline_default", file, catalogue, None),
+        activity=_indicator_list(doc, "activity", file, catalogue, ACTIVITY_TYPES),
+        suppression_threshold=threshold,
+    )
+
+
+# --- Disclosure control ----------------------------------------------------------------------------------------
+
+
+def _check_threshold(threshold: Any) -> int:
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or threshold < 1:
+        raise ValueError(f"threshold must be a whole number of at least 1, got {threshold!r}")
+    return int(threshold)
+
+
+def _is_small(values: Any, threshold: int) -> np.ndarray:
+    """Whether each value is a count from 1 to ``threshold - 1`` (text and missing values are not)."""
+    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("float64")
+    return ((numbers >= 1) & (numbers < threshold)).to_numpy(dtype=bool)
+
+
+def _mark(values: pd.Series, hidden: np.ndarray) -> pd.Series:
+    """``values`` as objects, with :data:`SUPPRESSED` where ``hidden``."""
+    return values.astype(object).where(~hidden, SUPPRESSED)
+
+
+def suppress(
+    frame: pd.DataFrame, count_columns: Sequence[str], percent_columns: Sequence[str], threshold: int
+) -> pd.DataFrame:
+    """Primary suppression: small counts and the percentages built on them become ``[c]``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per cell group (a quarter, an area), counts as numbers.
+    count_columns : sequence of str
+        Columns of counts of people or cases.
+    percent_columns : sequence of str
+        Columns built on the counts of the same row (a percentage, or a judgement of it such as the RAG word).
+    threshold : int
+        Counts from 1 to ``threshold - 1`` are suppressed (``5``: counts 1-4).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame: the named columns as objects, with :data:`SUPPRESSED` in the suppressed cells and the
+        values unchanged elsewhere.
+
+    Raises
+    ------
+    ValueError
+        When ``threshold`` is not a whole number of at least 1.
+
+    Notes
+    -----
+    Convention (DOMAIN.md, "Reporting conventions"; no national rule): counts 1-4 are suppressed, zeros are
+    shown (a zero discloses nothing about a person), and every percentage column of a row with a suppressed
+    count is suppressed too. For a count *within timescale* out of a total, use
+    :func:`suppress_within_timescale`, which adds the secondary suppression.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"area": ["A", "B", "C"], "people": [12, 3, 0], "share": ["60%", "15%", "0%"]})
+    >>> suppress(frame, ["people"], ["share"], threshold=5)
+      area people share
+    0    A     12   60%
+    1    B    [c]   [c]
+    2    C      0    0%
+    """
+    threshold = _check_threshold(threshold)
+    out = frame.copy()
+    hidden_row = np.zeros(len(frame), dtype=bool)
+    for column in count_columns:
+        small = _is_small(frame[column], threshold)
+        out[column] = _mark(frame[column], small)
+        hidden_row |= small
+    for column in percent_columns:
+        out[column] = _mark(frame[column], hidden_row)
+    return out
+
+
+def suppress_within_timescale(
+    frame: pd.DataFrame, within: str, total: str, percent_columns: Sequence[str], threshold: int
+) -> pd.DataFrame:
+    """Primary and secondary suppression of a count within timescale, its total and its percentage.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per quarter (or area), counts as numbers.
+    within : str
+        Column of the number within timescale (the numerator).
+    total : str
+        Column of the total cases (the denominator).
+    percent_columns : sequence of str
+        Columns built on the two counts: the percentage, and any judgement of it (RAG word, direction).
+    threshold : int
+        Counts from 1 to ``threshold - 1`` are small (``5``: 1-4).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame: the named columns as objects, :data:`SUPPRESSED` where suppressed.
+
+    Raises
+    ------
+    ValueError
+        When ``threshold`` is not a whole number of at least 1.
+
+    Notes
+    -----
+    Convention, kept simple on purpose: with a total shown, the number *not* within timescale is
+    ``total - within``, so it must be protected as well as the number within. When either is small (1 to
+    ``threshold - 1``), the number within and the percentage are suppressed; the total is suppressed only
+    when it is small itself (then one of the two parts is small, so the number within goes too). Zeros
+    are shown: 0 of 6 shows as 0 and 0%. Differencing between reports (a year-to-date figure minus last
+    quarter's) is not guarded against here.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"total": [20, 7, 4, 6], "within": [15, 5, 3, 0], "pct": ["75%", "71%", "75%", "0%"]})
+    >>> suppress_within_timescale(frame, "within", "total", ["pct"], threshold=5)
+      total within  pct
+    0    20     15  75%
+    1     7    [c]  [c]
+    2   [c]    [c]  [c]
+    3     6      0   0%
+    """
+    threshold = _check_threshold(threshold)
+    counted = pd.to_numeric(frame[within], errors="coerce").astype("float64")
+    totals = pd.to_numeric(frame[total], errors="coerce").astype("float64")
+    hide_total = _is_small(totals, threshold)
+    hide_within = _is_small(counted, threshold) | _is_small(totals - counted, threshold) | hide_total
+    out = frame.copy()
+    out[within] = _mark(frame[within], hide_within)
+    out[total] = _mark(frame[total], hide_total)
+    for column in percent_columns:
+        out[column] = _mark(frame[column], hide_within)
+    return out
+
+
+# --- Formatting helpers ----------------------------------------------------------------------------------------
+
+
+def _text(values: pd.Series, unit: str = "", digits: int = 0) -> pd.Series:
+    """Numbers as published text (halves up, thousands separated); text (such as ``[c]``) left as it is."""
+
+    def one(v: Any) -> str:
+        if isinstance(v, str):
+            return v
+        if v is None or pd.isna(v):
+            return status.NOT_AVAILABLE_TEXT
+        return status.format_value(v, unit, digits)
+
+    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+
+
+def _direction_text(words: pd.Series, arrows: pd.Series) -> pd.Series:
+    """``"↑ Improved"``: the arrow and the word together (:class:`jswlib.status.Direction`)."""
+    return pd.Series([str(status.Direction(w, a)) for w, a in zip(words, arrows, strict=True)], index=words.index)
+
+
+def _low_numbers_text(flags: pd.Series) -> pd.Series:
+    """:data:`LOW_NUMBERS_TEXT` where flagged, blank otherwise (and where there is no denominator)."""
+    return pd.Series(np.where(flags.fillna(False).astype(bool), LOW_NUMBERS_TEXT, ""), index=flags.index)
+
+
+def _target_text(targets: pd.Series, units: Any) -> pd.Series:
+    return status.format_value(targets, units, missing=NO_TARGET_TEXT)
+
+
+def _rag_css(word: Any) -> str:
+    """CSS of a RAG cell: its fill and a text colour contrasting at least 4.5:1; nothing for other text."""
+    if word not in status.RAG_COLOURS:
+        return ""
+    return f"background-color: {status.RAG_COLOURS[word]}; color: {status.RAG_TEXT_COLOURS[word]}; font-weight: bold"
+
+
+def _styled(shown: pd.DataFrame, caption: str, rag_column: str | None = None) -> Styler:
+    """A display frame as a Styler: titles from :data:`LABELS`, no index, HTML escaped, RAG cells coloured."""
+    table = shown.rename(columns=dict(LABELS)).reset_index(drop=True)
+    styler = (
+        table.style.hide(axis="index")
+        .format(escape="html", na_rep=status.NOT_AVAILABLE_TEXT)
+        .set_caption(html.escape(caption))
+        .set_table_styles(list(TABLE_STYLES))
+    )
+    if rag_column is not None:
+        styler = styler.map(_rag_css, subset=[LABELS[rag_column]])
+    return styler
+
+
+def _value_of(numerator: Any, denominator: Any, ind: Indicator) -> float:
+    """An indicator's value from (pooled) counts: a percentage, a mean, or the count itself."""
+    if numerator is None or pd.isna(numerator):
+        return float("nan")
+    if ind.is_proportion:
+        return status.percentage(numerator, denominator)
+    if ind.type == "average":
+        return float(numerator) / float(denominator) if pd.notna(denominator) and denominator > 0 else float("nan")
+    return float(numerator)
+
+
+def _display_of(value: float, numerator: Any, denominator: Any, ind: Indicator) -> str:
+    """Published text of a value: a percentage from its counts, else the value rounded half up."""
+    if ind.is_proportion:
+        return status.format_percentage(numerator, denominator)
+    return status.format_value(value, ind.unit, AVERAGE_DIGITS if ind.type == "average" else 0)
+
+
+def _span(first: Period, last: Period) -> str:
+    """``"Q1 to Q2 2025/26"`` within one financial year, else ``"Q3 2024/25 to Q2 2025/26"``."""
+    if first == last:
+        return last.label
+    if first.fy == last.fy and first.freq in ("Q", "H"):
+        return f"{first.label.split()[0]} to {last.label}"
+    return f"{first.label} to {last.label}"
+
+
+def _long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def commentary_file_name(quarter: Period) -> str:
+    """The commentary file name of a quarter: ``<yyyy>-<yy>-Q<n>.md``.
+
+    Examples
+    --------
+    >>> commentary_file_name(Period("Q", 2025, 2))
+    '2025-26-Q2.md'
+    """
+    return f"{quarter.fy}-{(quarter.fy + 1) % 100:02d}-Q{quarter.number}.md"
+
+
+def read_commentary(path: str | os.PathLike) -> str | None:
+    """The text of a commentary Markdown file, or None when there is no such file.
+
+    This is the only disk access of :mod:`jswlib.report` besides loading params and results.
+
+    Parameters
+    ----------
+    path : path-like
+        The commentary file.
+
+    Returns
+    -------
+    str or None
+        The file's text (UTF-8); None when the file does not exist.
+
+    Examples
+    --------
+    >>> read_commentary("/nonexistent/2025-26-Q2.md") is None
+    True
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    return path.read_text(encoding="utf-8")
+
+
+# --- Checking the parameters -------------------------------------------------------------------------------------
+
+
+def _check_audience(audience: Any) -> str:
+    chosen = str(audience).strip().lower() if isinstance(audience, str) else None
+    if chosen not in AUDIENCES:
+        raise ValueError(
+            f"parameter audience: {audience!r} is not an audience; use 'internal' (all detail) or 'public' "
+            f"(small numbers suppressed)"
+        )
+    return chosen
+
+
+def _find_council(name: Any, councils: Councils) -> Council:
+    names = [c.name for c in councils]
+    example = f"for example {', '.join(names[:3])}, {names[-1]} or a GSS code such as {next(iter(councils)).code}"
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"parameter council is blank: give a council name, alias or GSS code, {example}")
+    try:
+        return councils.get(name)
+    except KeyError:
+        close = difflib.get_close_matches(name.strip().title(), names, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise ValueError(
+            f"parameter council: {name!r} is not a council name, alias or GSS code{hint} Give one of the "
+            f"{len(names)} councils in params/councils.yaml ({example}); `jsw councils` lists them all."
+        ) from None
+
+
+def _parse_quarter_parameter(quarter: Any) -> Period | None:
+    if quarter is None or (isinstance(quarter, str) and not quarter.strip()):
+        return None
+    try:
+        return parse_quarter(quarter)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"parameter quarter: {exc}") from None
+
+
+def _complete_quarters(results: Results) -> list[Period]:
+    table = results.table
+    labels = table.loc[(table["frequency"] == "quarterly") & table["complete"].astype(bool), "period"].unique()
+    return sorted(parse_quarter(str(label)) for label in labels)
+
+
+def _choose_quarter(wanted: Period | None, results: Results) -> Period:
+    """The report quarter: ``wanted`` when it is complete in the results, else the latest complete quarter."""
+    complete = _complete_quarters(results)
+    folder = results.data_dir.name
+    if not complete:
+        raise ValueError(
+            f"{results.data_dir}: the results hold no complete quarter (extract date {_long_date(results.as_at)})"
+        )
+    if wanted is None:
+        return complete[-1]
+    if wanted in complete:
+        return wanted
+    available = f"complete quarters in {folder}: {_span(complete[0], complete[-1])}"
+    if wanted.end > results.as_at:
+        raise ValueError(
+            f"parameter quarter: {wanted} is not complete at the extract date {_long_date(results.as_at)} "
+            f"(it ends {_long_date(wanted.end)}); {available}. Leave quarter blank for the latest, {complete[-1]}."
+        )
+    raise ValueError(f"parameter quarter: {wanted} is not in the data; {available}.")
+
+
+def _commentary_path(commentary_file: Any, council: Council, quarter: Period, params: Any, root: Path) -> Path:
+    if commentary_file is None or not str(commentary_file).strip():
+        return params_dir(params) / COMMENTARY_FOLDER / council.slug / commentary_file_name(quarter)
+    path = Path(str(commentary_file).strip())
+    return path if path.is_absolute() else root / path
+
+
+def prepare_report(
+    council: str,
+    quarter: str = "",
+    data_dir: str = "",
+    audience: str = "internal",
+    commentary_file: str = "",
+    params: str | os.PathLike | None = None,
+) -> Report:
+    """Check the report parameters and gather everything the report needs.
+
+    Parameters
+    ----------
+    council : str
+        Council name, alias, slug or GSS code (current or retired): ``"Glasgow City"``, ``"S12000049"``.
+    quarter : str, default ""
+        The report quarter in any accepted form (``"Q2 2025/26"``, ``"2025Q2"``); blank gives the latest
+        quarter complete at the extract date.
+    data_dir : str, default ""
+        The extract folder; blank gives ``data_dir`` of ``params/settings.yaml`` (the demo data). A relative
+        path is taken from the repository root.
+    audience : {"internal", "public"}, default "internal"
+        ``public`` applies disclosure control to every table and export.
+    commentary_file : str, default ""
+        Markdown commentary; blank gives ``params/commentary/<council slug>/<yyyy>-<yy>-Q<n>.md``. A relative
+        path is taken from the repository root.
+    params : path-like, optional
+        The params folder (see :func:`jswlib.params.params_dir`).
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: an unknown council (with close matches and examples), a malformed quarter
+        (quoting it and the accepted forms), a quarter not in the data or not complete at the extract date
+        (with the complete quarters available), an unknown audience.
+    jswlib.params.ParamsError
+        When a params file is wrong (naming the file and key).
+
+    Notes
+    -----
+    The cheap checks run first (audience, council, the form of the quarter), then the results are loaded
+    (from the cache of :func:`jswlib.results.load_results` when the inputs are unchanged), then the quarter
+    is checked against them. A quarter is complete when it ended on or before the extract date.
+
+    In a notebook: ``report = prepare_report("Glasgow City", "Q2 2025/26")``, then ``report.headline_table()``.
+
+    Examples
+    --------
+    >>> prepare_report("Glasgo")
+    Traceback (most recent call last):
+    ...
+    ValueError: parameter council: 'Glasgo' is not a council name, alias or GSS code; did you mean Glasgow City? ...
+    """
+    chosen_audience = _check_audience(audience)
+    defs = load_definitions(params)
+    chosen_council = _find_council(council, defs.councils)
+    wanted = _parse_quarter_parameter(quarter)
+    settings = load_settings(params)
+    report_settings = load_report_settings(params, defs.catalogue)
+    folder = data_dir.strip() if isinstance(data_dir, str) else data_dir
+    results = load_results(folder or None, params, defs=defs)
+    period = _choose_quarter(wanted, results)
+    return Report(
+        council=chosen_council,
+        quarter=period,
+        audience=chosen_audience,
+        results=results,
+        defs=defs,
+        commentary_path=_commentary_path(commentary_file, chosen_council, period, params, settings.root),
+        settings=report_settings,
+        root=settings.root,
+    )
+
+
+# --- The report ---------------------------------------------------------------------------------------------------
+
+
+def _own_basis(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator, frequency and period: the ``local`` basis row where there is one."""
+    order = rows["basis"].ne("local").to_numpy()
+    return rows.iloc[np.argsort(order, kind="stable")].drop_duplicates(["indicator", "frequency", "period"])
+
+
+def _at(rows: pd.DataFrame, period: str, ids: list[str]) -> pd.DataFrame:
+    """The rows of ``period``, one per indicator of ``ids`` (all missing where there is none)."""
+    return rows[rows["period"] == period].set_index("indicator").reindex(ids)
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """Everything one council's quarterly report needs, with one method per section.
+
+    Built by :func:`prepare_report`. Methods ending ``_data`` return plain DataFrames (exact values and
+    counts, for checking and export); methods ending ``_table`` return Stylers for display, with column titles
+    from :data:`LABELS` and, for the public audience, disclosure control applied.
+
+    Attributes
+    ----------
+    council : jswlib.councils.Council
+        The council.
+    quarter : jswlib.periods.Period
+        The report quarter (complete at the extract date).
+    audience : {"internal", "public"}
+        Who the report is for.
+    results : jswlib.results.Results
+        The computed results of the extract.
+    defs : jswlib.indicators.Definitions
+        Catalogue, councils, targets and holidays.
+    commentary_path : pathlib.Path
+        Where the commentary Markdown is (or is expected).
+    settings : ReportSettings
+        ``params/report.yaml``.
+    root : pathlib.Path
+        The repository root, for paths shown in the report.
+    """
+
+    council: Council
+    quarter: Period
+    audience: str
+    results: Results
+    defs: Definitions
+    commentary_path: Path
+    settings: ReportSettings
+    root: Path
+
+    # -- shared pieces ------------------------------------------------------------------------------------------
+
+    @property
+    def public(self) -> bool:
+        """Whether disclosure control applies (the public audience)."""
+        return self.audience == PUBLIC
+
+    @cached_property
+    def _council_results(self) -> pd.DataFrame:
+        table = self.results.table
+        return table[(table["level"] == LEVEL_COUNCIL) & (table["council"] == self.council.code)]
+
+    @cached_property
+    def _own_results(self) -> dict[str, pd.DataFrame]:
+        """The council's rows on its own standard, by frequency word (computed once)."""
+        rows = _own_basis(self._council_results)
+        return {str(freq): part for freq, part in rows.groupby("frequency", sort=False)}
+
+    def _own_rows(self, frequency: str) -> pd.DataFrame:
+        """The council's rows of one frequency on its own standard."""
+        empty = self._council_results.iloc[0:0]
+        return self._own_results.get(frequency, empty)
+
+    def _indicator(self, indicator: str) -> Indicator:
+        if indicator not in self.defs.catalogue:
+            raise ValueError(f"{indicator!r} is not an indicator id of the catalogue ({self.defs.catalogue.source})")
+        return self.defs.catalogue.get(indicator)
+
+    def _standard_text(self, ind: Indicator, code: str | None) -> str:
+        standard = self.defs.targets.standard(ind, code)
+        return standard.describe() if standard else ""
+
+    def _has_local_standard(self, ind: Indicator) -> bool:
+        return self.defs.targets.standard(ind, self.council.code) != self.defs.targets.standard(ind, None)
+
+    def _suppression_note(self) -> str:
+        if not self.public:
+            return ""
+        small = self.settings.suppression_threshold - 1
+        return (
+            f" {SUPPRESSED}: suppressed to protect privacy (a count from 1 to {small}, or a figure that would "
+            f"reveal one); zeros are shown."
+        )
+
+    def title(self) -> str:
+        """The report title.
+
+        Returns
+        -------
+        str
+            ``"Justice Social Work performance: Glasgow City, Q2 2025/26"``.
+        """
+        return f"Justice Social Work performance: {self.council.name}, {self.quarter}"
+
+    def heading_markdown(self) -> str:
+        """The report heading as Markdown: the title, the audience and the extract it rests on."""
+        who = "Public report: small numbers are suppressed." if self.public else "Internal report: not for publication."
+        return (
+            f"# {self.title()}\n\n{who} Data: the extract in `{self.results.data_dir.name}`, dated "
+            f"{_long_date(self.results.as_at)}."
+        )
+
+    def indicator_title(self, indicator: str) -> str:
+        """The title of an indicator on this council's standard ("... within 2 working days")."""
+        ind = self._indicator(indicator)
+        return ind.title_for(self.defs.targets.standard(ind, self.council.code))
+
+    # -- 1. headline KPIs ------------------------------------------------------------------------------------------
+
+    def headline_indicators(self) -> list[str]:
+        """The headline KPIs: those the council has a target for, else the default list.
+
+        Returns
+        -------
+        list of str
+            Indicator ids in catalogue order when the council has targets (Glasgow: its six KPIs); else
+            ``headline_default`` of ``params/report.yaml``, in that order.
+        """
+        code = self.council.code
+        targeted = [i.id for i in self.defs.catalogue if self.defs.targets.target(i.id, code) is not None]
+        return targeted or list(self.settings.headline_default)
+
+    def headline_data(self) -> pd.DataFrame:
+        """One row per headline KPI for the quarter, judged: value, target, RAG, direction, interval.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns of :data:`HEADLINE_COLUMNS`: ``value`` is exact (percent), ``display_value`` rounded half
+            up (``"90%"``), ``rag`` the word and ``rag_colour`` its fill, ``direction``/``direction_arrow`` the
+            quarter against the same quarter a year earlier (``previous_*``), ``low_numbers`` a denominator
+            under 10, ``ci_lower``/``ci_upper`` the Wilson 95% interval in percent. An indicator with no results
+            has missing counts and the RAG word "No data" (or "No target").
+
+        Notes
+        -----
+        Council rows on the council's own standard (``basis`` ``local`` where it sets one), judged with its
+        RAG scheme by :func:`jswlib.status.judge` (value at target is Green; the exact value is judged).
+        """
+        ids = self.headline_indicators()
+        code, targets = self.council.code, self.defs.targets
+        rows = self._own_rows("quarterly")
+        now = _at(rows, self.quarter.label, ids)
+        before = _at(rows, self.quarter.year_earlier().label, ids)
+        inds = [self.defs.catalogue.get(i) for i in ids]
+        frame = pd.DataFrame(
+            {
+                "indicator": ids,
+                "kpi": [self.indicator_title(i) for i in ids],
+                "target": pd.array([targets.target(i, code) for i in ids], dtype="Float64").astype("float64"),
+                "polarity": [i.polarity for i in inds],
+                "unit": [i.unit for i in inds],
+                "numerator": now["numerator"].astype("Int64").array,
+                "denominator": now["denominator"].astype("Int64").array,
+                "value": now["value"].to_numpy(dtype="float64"),
+                "previous_value": before["value"].to_numpy(dtype="float64"),
+                "previous_numerator": before["numerator"].astype("Int64").array,
+                "previous_denominator": before["denominator"].astype("Int64").array,
+                "standard": [self._standard_text(i, code) for i in inds],
+                "basis": ["local" if self._has_local_standard(i) else "national" for i in inds],
+            }
+        )
+        scheme_name = targets.rag_scheme_name(code)
+        judged = status.judge(frame, targets.rag_scheme(code), where=f"params/targets.yaml: rag_schemes.{scheme_name}")
+        judged["period"] = self.quarter.label
+        judged["previous_period"] = self.quarter.year_earlier().label
+        return judged[list(HEADLINE_COLUMNS)].reset_index(drop=True)
+
+    def headline_table(self) -> Styler:
+        """The headline KPI table in the Glasgow form, for display.
+
+        Returns
+        -------
+        pandas.io.formats.style.Styler
+            KPI | Target | Actual | Period | RAG status | Direction in last 12 months | Cases | Low numbers;
+            RAG cells coloured and carrying the word, direction as ``"↑ Improved"``. Public audience: cases
+            and percentages suppressed as :func:`suppress_within_timescale` says, and the RAG status and
+            direction of a suppressed percentage withheld with it.
+        """
+        data = self.headline_data()
+        shown = pd.DataFrame(
+            {
+                "kpi": data["kpi"],
+                "target": _target_text(data["target"], data["unit"]),
+                "actual": data["display_value"],
+                "period": data["period"],
+                "rag": data["rag"],
+                "direction": _direction_text(data["direction"], data["direction_arrow"]),
+                "cases": data["denominator"],
+                "low_numbers": _low_numbers_text(data["low_numbers"]),
+                "_within": data["numerator"],
+            }
+        )
+        if self.public:
+            shown = suppress_within_timescale(
+                shown, "_within", "cases", ["actual", "rag", "direction"], self.settings.suppression_threshold
+            )
+        shown = shown.drop(columns="_within").assign(cases=lambda f: _text(f["cases"]))
+        scheme = self.defs.targets.rag_scheme(self.council.code)
+        caption = (
+            f"Key performance indicators, {self.council.name}, {self.quarter}. RAG status: "
+            f"{status.describe_rag_scheme(scheme)} Direction: {self.quarter} against {self.quarter.year_earlier()}. "
+            f"Cases: the denominator of each percentage.{self._suppression_note()}"
+        )
+        return _styled(shown, caption, rag_column="rag")
+
+    # -- 2. quarter by quarter -------------------------------------------------------------------------------------
+
+    def quarterly_indicators(self) -> list[str]:
+        """The headline KPIs reported quarterly as a percentage (timescales and proportions), in order."""
+        cat = self.defs.catalogue
+        return [
+            i for i in self.headline_indicators() if cat.get(i).frequency == "quarterly" and cat.get(i).is_proportion
+        ]
+
+    def _quarterly_indicator(self, indicator: str) -> Indicator:
+        ind = self._indicator(indicator)
+        if ind.frequency != "quarterly" or not ind.is_proportion:
+            raise ValueError(
+                f"{indicator!r} is not a quarterly percentage ({ind.frequency} {ind.type}); the quarterly table "
+                f"shows timescales and proportions such as {', '.join(self.quarterly_indicators()[:3])}"
+            )
+        return ind
+
+    def quarterly_data(self, indicator: str, n: int = QUARTERLY_TABLE_QUARTERS) -> pd.DataFrame:
+        """The last ``n`` quarters of one percentage KPI, ending with the report quarter, oldest first.
+
+        Parameters
+        ----------
+        indicator : str
+            A quarterly timescale or proportion indicator id.
+        n : int, default 8
+            Quarters shown.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns indicator, period (the quarter), denominator (total cases), numerator (number within
+            timescale), value (exact percent), display_value (from the counts, rounded half up), target,
+            low_numbers, excluded, pending. Newest LAST. A quarter before the data starts has missing counts and
+            ``"n/a"``. The columns period, value and denominator suit :func:`jswlib.charts.trend_chart`; they are
+            not suppressed, even for the public audience.
+
+        Raises
+        ------
+        ValueError
+            For an unknown indicator, one that is not a quarterly percentage, or ``n`` less than 1.
+        """
+        ind = self._quarterly_indicator(indicator)
+        labels = [p.label for p in self.quarter.last_n(n)]
+        rows = self._own_rows("quarterly")
+        rows = rows[rows["indicator"] == ind.id].set_index("period").reindex(labels)
+        return pd.DataFrame(
+            {
+                "indicator": ind.id,
+                "period": labels,
+                "denominator": rows["denominator"].astype("Int64").array,
+                "numerator": rows["numerator"].astype("Int64").array,
+                "value": rows["value"].to_numpy(dtype="float64"),
+                "display_value": status.format_percentage(rows["numerator"], rows["denominator"]).to_numpy(),
+                "target": self.defs.targets.target(ind.id, self.council.code),
+                "low_numbers": status.low_numbers(rows["denominator"]).to_numpy(),
+                "excluded": rows["excluded"].astype("Int64").array,
+                "pending": rows["pending"].astype("Int64").array,
+            }
+        )
+
+    def trend_chart_html(self, indicator: str, n: int = QUARTERLY_TABLE_QUARTERS) -> str:
+        """The trend chart of one quarterly KPI (with its target line, and Scotland for comparison) as HTML.
+
+        Returns
+        -------
+        str
+            A ``<figure>`` holding the chart as an embedded PNG, with the chart's text alternative as the
+            image's ``alt`` text and as a visible caption, so that it reads without the picture and prints.
+        """
+        import base64
+
+        from jswlib import charts
+
+        data = self.quarterly_data(indicator, n)
+        ind = self.defs.catalogue.get(indicator)
+        labels = list(data["period"])
+        table = self.results.table
+        scotland = table[
+            (table["council"] == SCOTLAND_CODE) & (table["indicator"] == indicator)
+            & (table["frequency"] == "quarterly") & table["period"].isin(labels)
+        ].set_index("period").reindex(labels)
+        comparison = pd.DataFrame(
+            {"period": labels, "value": scotland["value"].to_numpy(dtype="float64"),
+             "denominator": scotland["denominator"].astype("Int64").array}
+        )
+        fig = charts.trend_chart(
+            data, title=self.indicator_title(indicator), target=data["target"].iloc[0], unit=ind.unit,
+            council_label=self.council.name, comparison=comparison, comparison_label="Scotland",
+            polarity=ind.polarity,
+        )
+        alt = getattr(fig, charts.ALT_TEXT_ATTRIBUTE, "")
+        png = base64.b64encode(charts.figure_to_png(fig)).decode("ascii")
+        return (
+            f'<figure class="jsw-chart"><img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
+            f"<figcaption>{html.escape(alt)}</figcaption></figure>"
+        )
+
+    def quarterly_table(self, indicator: str, n: int = QUARTERLY_TABLE_QUARTERS) -> Styler:
+        """The quarter-by-quarter table of one KPI in the South Lanarkshire form, for display.
+
+        Returns
+        -------
+        pandas.io.formats.style.Styler
+            Quarter | Total cases | Number within timescale | % within timescale | Target | Low numbers, oldest
+            quarter first. Public audience: :func:`suppress_within_timescale`.
+        """
+        data = self.quarterly_data(indicator, n)
+        unit = self.defs.catalogue.get(indicator).unit
+        shown = pd.DataFrame(
+            {
+                "quarter": data["period"],
+                "total_cases": data["denominator"],
+                "within": data["numerator"],
+                "percent_within": data["display_value"],
+                "target": _target_text(data["target"].astype("float64"), unit),
+                "low_numbers": _low_numbers_text(data["low_numbers"]),
+            }
+        )
+        if self.public:
+            shown = suppress_within_timescale(
+                shown, "within", "total_cases", ["percent_within"], self.settings.suppression_threshold
+            )
+        shown = shown.assign(total_cases=lambda f: _text(f["total_cases"]), within=lambda f: _text(f["within"]))
+        caption = (
+            f"{self.indicator_title(indicator)}: {self.council.name}, the {len(data)} quarters to {self.quarter}, "
+            f"oldest first. Percentages are computed from the counts and rounded half up.{self._suppression_note()}"
+        )
+        return _styled(shown, caption)
+
+    # -- 3. comparison -----------------------------------------------------------------------------------------------
+
+    def comparison_data(self) -> pd.DataFrame:
+        """The council beside its family group and Scotland, for the quarter and the last four quarters pooled.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Three rows per headline percentage KPI, in the order council, family group, Scotland (never
+            ranked): indicator, kpi (on the national standard), level, area ("Family group 4 ..."), quarter,
+            numerator, denominator, value, display_value, low_numbers, pooled_period ("Q3 2024/25 to Q2
+            2025/26"), pooled_numerator, pooled_denominator, pooled_value, pooled_display_value, note.
+
+        Notes
+        -----
+        All three rows use the national standard (results ``basis`` ``national``), so like is compared with
+        like; where the council sets a local standard its row says so in ``note``. Four quarters are pooled by
+        summing numerators and denominators, never by averaging percentages. Counts are not compared across
+        areas of different sizes, so only percentage KPIs appear.
+        """
+        cat = self.defs.catalogue
+        ids = [i for i in self.headline_indicators() if cat.get(i).is_proportion]
+        quarters = self.quarter.last_n(POOLED_QUARTERS)
+        labels = [p.label for p in quarters]
+        group = self.council.family_group
+        areas = (
+            (self.council.code, "council", self.council.name),
+            (group, "family group", self.defs.councils.family_groups[group]),
+            (SCOTLAND_CODE, "Scotland", "Scotland"),
+        )
+        table = self.results.table
+        rows = table[
+            (table["frequency"] == "quarterly") & (table["basis"] == "national") & table["indicator"].isin(ids)
+            & table["council"].isin([a[0] for a in areas]) & table["period"].isin(labels)
+        ]  # fmt: skip
+        pooled = rows.groupby(["indicator", "council"])[["numerator", "denominator"]].sum(min_count=1)
+        latest = rows[rows["period"] == self.quarter.label].set_index(["indicator", "council"])
+        span = _span(quarters[0], quarters[-1])
+        records = [
+            self._comparison_row(cat.get(ind_id), code, level, name, latest, pooled, span)
+            for ind_id in ids
+            for code, level, name in areas
+        ]
+        return pd.DataFrame(records, columns=list(COMPARISON_COLUMNS))
+
+    def _comparison_row(self, ind, code, level, name, latest, pooled, pooled_period) -> dict:
+        key = (ind.id, code)
+        num = latest["numerator"].get(key, pd.NA)
+        den = latest["denominator"].get(key, pd.NA)
+        p_num = pooled["numerator"].get(key, pd.NA)
+        p_den = pooled["denominator"].get(key, pd.NA)
+        note = ""
+        if level == "council" and self._has_local_standard(ind):
+            note = (
+                f"On the national standard ({self._standard_text(ind, None)}) to compare like with like; "
+                f"{self.council.name}'s own standard is {self._standard_text(ind, self.council.code)}."
+            )
+        value = _value_of(num, den, ind)
+        pooled_value = _value_of(p_num, p_den, ind)
+        return {
+            "indicator": ind.id,
+            "kpi": ind.title_for(self.defs.targets.standard(ind, None)),
+            "level": level,
+            "area": name,
+            "quarter": self.quarter.label,
+            "numerator": num,
+            "denominator": den,
+            "value": value,
+            "display_value": _display_of(value, num, den, ind),
+            "low_numbers": status.low_numbers(den),
+            "pooled_period": pooled_period,
+            "pooled_numerator": p_num,
+            "pooled_denominator": p_den,
+            "pooled_value": pooled_value,
+            "pooled_display_value": _display_of(pooled_value, p_num, p_den, ind),
+            "note": note,
+        }
+
+    def comparison_table(self) -> Styler:
+        """The comparison with the family group and Scotland, for display (no ranking).
+
+        Returns
+        -------
+        pandas.io.formats.style.Styler
+            KPI | Area | Latest quarter | Cases (latest quarter) | Last four quarters | Cases (last four
+            quarters) | Note. Public audience: each period suppressed as :func:`suppress_within_timescale`.
+        """
+        data = self.comparison_data()
+        shown = pd.DataFrame(
+            {
+                "kpi": data["kpi"],
+                "area": data["area"],
+                "latest": data["display_value"],
+                "latest_cases": data["denominator"],
+                "pooled": data["pooled_display_value"],
+                "pooled_cases": data["pooled_denominator"],
+                "note": data["note"],
+                "_within": data["numerator"],
+                "_pooled_within": data["pooled_numerator"],
+            }
+        )
+        if self.public:
+            threshold = self.settings.suppression_threshold
+            shown = suppress_within_timescale(shown, "_within", "latest_cases", ["latest"], threshold)
+            shown = suppress_within_timescale(shown, "_pooled_within", "pooled_cases", ["pooled"], threshold)
+        shown = shown.drop(columns=["_within", "_pooled_within"]).assign(
+            latest_cases=lambda f: _text(f["latest_cases"]), pooled_cases=lambda f: _text(f["pooled_cases"])
+        )
+        first = self.quarter.last_n(POOLED_QUARTERS)[0]
+        caption = (
+            f"{self.council.name} beside {self.defs.councils.family_groups[self.council.family_group]} and "
+            f"Scotland: the latest quarter ({self.quarter}) and the last four quarters ({_span(first, self.quarter)}) "
+            f"pooled from the counts. Every row uses the national standard, so like is compared with like; areas "
+            f"are not ranked.{self._suppression_note()}"
+        )
+        return _styled(shown, caption)
+
+    # -- 4. counts and activity --------------------------------------------------------------------------------------
+
+    def _activity_period(self, ind: Indicator) -> Period | None:
+        """The completed period an activity indicator reports in this quarter, or None (not due)."""
+        if ind.frequency == "quarterly":
+            return self.quarter
+        if ind.frequency == "6-monthly":
+            return self.quarter.half_year if self.quarter.number in (2, 4) else None
+        return self.quarter.financial_year if self.quarter.number == 4 else None
+
+    def activity_indicators(self) -> list[str]:
+        """The activity indicators due in this quarter's report.
+
+        Returns
+        -------
+        list of str
+            ``activity`` of ``params/report.yaml``, in order, without the 6-monthly ones at Q1 and Q3 and the
+            annual ones before Q4 (their period has not closed).
+        """
+        cat = self.defs.catalogue
+        return [i for i in self.settings.activity if self._activity_period(cat.get(i)) is not None]
+
+    def _year_to_date(self, ind: Indicator, period: Period, rows: pd.DataFrame) -> tuple:
+        """(period label, numerator, denominator, value) of the financial year to date, where meaningful."""
+        if ind.frequency == "annual" or ind.basis != "events" or ind.type not in ("count", "sum", "average"):
+            return "", pd.NA, pd.NA, float("nan")
+        parts = [p for p in period.financial_year.subperiods(FREQUENCY_CODES[ind.frequency]) if p <= period]
+        chosen = rows[rows["period"].isin([p.label for p in parts])]
+        num = chosen["numerator"].sum(min_count=1)
+        den = chosen["denominator"].sum(min_count=1) if ind.type != "count" else pd.NA
+        return _span(parts[0], period), num, den, _value_of(num, den, ind)
+
+    def _activity_row(self, ind: Indicator) -> dict:
+        period = self._activity_period(ind)
+        earlier = period.year_earlier()
+        own = self._own_rows(ind.frequency)
+        own = own[own["indicator"] == ind.id]
+        now = own[own["period"] == period.label]
+        before = own[own["period"] == earlier.label]
+
+        def pick(frame: pd.DataFrame, column: str) -> Any:
+            return frame[column].iloc[0] if len(frame) else pd.NA
+
+        value, previous = pick(now, "value"), pick(before, "value")
+        ytd_period, ytd_num, ytd_den, ytd_value = self._year_to_date(ind, period, own)
+        digits = AVERAGE_DIGITS if ind.type == "average" else 0
+        return {
+            "indicator": ind.id,
+            "title": ind.title_for(),
+            "type": ind.type,
+            "unit": ind.unit,
+            "frequency": ind.frequency,
+            "polarity": ind.polarity,
+            "period": period.label,
+            "numerator": pick(now, "numerator"),
+            "denominator": pick(now, "denominator"),
+            "value": float(value) if pd.notna(value) else float("nan"),
+            "display_value": status.format_value(value, ind.unit, digits),
+            "previous_period": earlier.label,
+            "previous_numerator": pick(before, "numerator"),
+            "previous_denominator": pick(before, "denominator"),
+            "previous_value": float(previous) if pd.notna(previous) else float("nan"),
+            "previous_display_value": status.format_value(previous, ind.unit, digits),
+            "ytd_period": ytd_period,
+            "ytd_numerator": ytd_num,
+            "ytd_denominator": ytd_den,
+            "ytd_value": ytd_value,
+            "ytd_display_value": status.format_value(ytd_value, ind.unit, digits),
+        }
+
+    def activity_data(self) -> pd.DataFrame:
+        """Counts and activity: this period, the same period a year earlier, and the financial year to date.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per indicator of :meth:`activity_indicators`: indicator, title, type, unit, frequency,
+            polarity, period (the completed period: ``Q2 2025/26``, ``H1 2025/26`` or ``2025/26``), numerator,
+            denominator, value, display_value, previous_* (a year earlier), ytd_* (financial year to date),
+            direction, direction_arrow.
+
+        Notes
+        -----
+        The year to date sums the periods of the financial year so far (averages pool their sums and counts);
+        it is left blank (``"n/a"``) where adding up is not meaningful: distinct people or open cases counted
+        in several periods, and annual indicators (the period is the year). Direction compares with the same
+        period a year earlier; a change of 5% or less either way is "No change".
+        """
+        cat = self.defs.catalogue
+        records = [self._activity_row(cat.get(i)) for i in self.activity_indicators()]
+        if not records:
+            return pd.DataFrame(columns=["indicator", "title", "period", "value", "direction", "direction_arrow"])
+        frame = pd.DataFrame(records)
+        directions = status.direction_of_travel_series(
+            frame["value"], frame["previous_value"], frame["polarity"],
+            tolerance=status.DEFAULT_COUNT_DIRECTION_TOLERANCE, tolerance_unit="relative",
+        )  # fmt: skip
+        return pd.concat([frame, directions], axis=1)
+
+    def activity_table(self) -> Styler:
+        """The counts-and-activity table, for display.
+
+        Returns
+        -------
+        pandas.io.formats.style.Styler
+            Indicator | Unit | Period | Value | Same period a year earlier | Change | Financial year to date |
+            Year to date covers. Public audience: a count of 1-4 (for sums and averages: a value resting on
+            1-4 records) is suppressed, with its change; the year to date is suppressed with the period's value.
+        """
+        data = self.activity_data()
+        if data.empty:
+            shown = pd.DataFrame(columns=["indicator", "unit", "period", "value", "previous", "change", "year_to_date"])
+            return _styled(shown, f"Counts and activity, {self.council.name}: none due in {self.quarter}.")
+        counted = data["type"].isin(["count", "people"])
+        shown = pd.DataFrame(
+            {
+                "indicator": data["title"],
+                "unit": data["unit"],
+                "period": data["period"],
+                "value": data["display_value"],
+                "previous": data["previous_display_value"],
+                "change": _direction_text(data["direction"], data["direction_arrow"]),
+                "year_to_date": data["ytd_display_value"].where(data["ytd_period"] != "", status.NOT_AVAILABLE_TEXT),
+                "year_to_date_period": data["ytd_period"],
+                "_now": data["numerator"].where(counted, data["denominator"]),
+                "_before": data["previous_numerator"].where(counted, data["previous_denominator"]),
+                "_ytd": data["ytd_numerator"].where(counted, data["ytd_denominator"]),
+            }
+        )
+        if self.public:
+            threshold = self.settings.suppression_threshold
+            shown = suppress(shown, ["_now"], ["value", "change", "year_to_date"], threshold)
+            shown = suppress(shown, ["_before"], ["previous"], threshold)
+            shown = suppress(shown, ["_ytd"], ["year_to_date"], threshold)
+        shown = shown.drop(columns=["_now", "_before", "_ytd"])
+        caption = (
+            f"Counts and activity, {self.council.name}: the period closing with {self.quarter} (6-monthly figures at "
+            f"Q2 and Q4, annual figures at Q4), the same period a year earlier and the financial year to date. "
+            "n/a: not available, or not meaningful to add up (people counted in several periods)."
+            f"{self._suppression_note()}"
+        )
+        return _styled(shown, caption)
+
+    # -- 5. data quality ---------------------------------------------------------------------------------------------
+
+    def _main_reasons(self, table: str) -> str:
+        reasons = self.results.reasons
+        if reasons.empty:
+            return ""
+        mine = reasons[reasons["table"] == table].sort_values(["rows", "rule"], ascending=[False, True]).head(3)
+        pairs = zip(mine["rule"], mine["rows"], strict=True)
+        return "; ".join(f"{RULES.get(r, r)} ({n:,} row{'' if n == 1 else 's'})" for r, n in pairs)
+
+    def data_quality_data(self) -> pd.DataFrame:
+        """Rows read, used and rejected per table of the extract, with the main reasons, and a totals line.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns table, title, status, rows_read, rows_used, rows_rejected, main_reasons (the top three
+            rules by rows rejected, in words from :data:`jswlib.schema.RULES`). The last row, table ``"all"``,
+            holds the totals. Public audience: the totals line only.
+        """
+        quality = self.results.quality
+        frame = pd.DataFrame(
+            {
+                "table": quality["table"].astype(str),
+                "title": [TABLES[t].title if t in TABLES else t for t in quality["table"]],
+                "status": quality["status"].astype(str),
+                "rows_read": quality["rows_read"].astype("int64"),
+                "rows_used": quality["rows_accepted"].astype("int64"),
+                "rows_rejected": quality["rows_rejected"].astype("int64"),
+                "main_reasons": [self._main_reasons(t) for t in quality["table"]],
+            }
+        )
+        totals = {
+            "table": "all", "title": "All tables", "status": "",
+            "rows_read": int(frame["rows_read"].sum()), "rows_used": int(frame["rows_used"].sum()),
+            "rows_rejected": int(frame["rows_rejected"].sum()), "main_reasons": "",
+        }  # fmt: skip
+        totals_row = pd.DataFrame([totals]).astype(frame.dtypes.to_dict())
+        if self.public:
+            return totals_row
+        return pd.concat([frame, totals_row], ignore_index=True)
+
+    def data_quality_table(self) -> Styler:
+        """The data-quality table, for display (public audience: the totals line only)."""
+        data = self.data_quality_data()
+        counts = ["rows_read", "rows_used", "rows_rejected"]
+        shown = data[["title", "status", *counts, "main_reasons"]].rename(columns={"title": "table"})
+        if self.public:
+            shown = suppress(shown[["table", *counts]], counts, [], self.settings.suppression_threshold)
+        shown = shown.assign(**{c: _text(shown[c]) for c in counts})
+        caption = (
+            f"Rows of the extract in {self.results.data_dir.name} (dated {_long_date(self.results.as_at)}) read, used "
+            f"and rejected by the checks of the data contract; rows read = rows used + rows rejected."
+            f"{self._suppression_note()}"
+        )
+        return _styled(shown, caption)
+
+    # -- 6. commentary -------------------------------------------------------------------------------------------------
+
+    def commentary_html(self) -> str:
+        """The commentary, Markdown rendered to HTML (raw HTML escaped), or a visible note when there is none.
+
+        Returns
+        -------
+        str
+            HTML for ``IPython.display.HTML``. Raw HTML in the Markdown (``<script>``) is escaped, never
+            passed through. Without a file: ``<p class="jsw-note"><strong>No commentary supplied</strong> for
+            <council>, <quarter>: expected <path>.</p>``.
+        """
+        text = read_commentary(self.commentary_path)
+        if text is None:
+            try:
+                shown = self.commentary_path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                shown = str(self.commentary_path)
+            return (
+                f'<p class="jsw-note"><strong>No commentary supplied</strong> for {html.escape(self.council.name)}, '
+                f"{html.escape(self.quarter.label)}: expected {html.escape(shown)}.</p>"
+            )
+        return mistune.create_markdown(escape=True)(text)
+
+    # -- 7. definitions and method ---------------------------------------------------------------------------------
+
+    def definitions_data(self) -> pd.DataFrame:
+        """The definition of each headline and activity indicator in the report.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns indicator, title (on this council's standard), definition, standard (this council's, with
+            the national one where they differ), frequency, target, sources (document names).
+        """
+        ids = self.headline_indicators()
+        ids += [i for i in self.activity_indicators() if i not in ids]
+        records = []
+        for ind_id in ids:
+            ind = self.defs.catalogue.get(ind_id)
+            standard = self._standard_text(ind, self.council.code)
+            if self._has_local_standard(ind):
+                standard += f" (local standard; national: {self._standard_text(ind, None)})"
+            records.append(
+                {
+                    "indicator": ind.id,
+                    "title": self.indicator_title(ind.id),
+                    "definition": ind.description,
+                    "standard": standard,
+                    "frequency": ind.frequency,
+                    "target": self.defs.targets.target(ind.id, self.council.code),
+                    "sources": "; ".join(SOURCE_NAMES.get(s, s) for s in ind.sources),
+                }
+            )
+        return pd.DataFrame(records)
+
+    def definitions_table(self) -> Styler:
+        """The definitions, for display: Indicator | Definition | Standard | Frequency | Source documents."""
+        data = self.definitions_data()
+        shown = data[["title", "definition", "standard", "frequency", "sources"]].rename(columns={"title": "indicator"})
+        return _styled(shown, f"Definitions of the indicators in this report, {self.council.name}.")
+
+    def _local_holidays_text(self) -> str:
+        add, remove = self.defs.holidays.for_council(self.council.code)
+        if not add and not remove:
+            return f"No local holidays are set for {self.council.name} in params/holidays.yaml."
+        parts = []
+        if add:
+            parts.append("added: " + ", ".join(_long_date(d) for d in add))
+        if remove:
+            parts.append("not observed: " + ", ".join(_long_date(d) for d in remove))
+        return f"Local adjustments for {self.council.name} from params/holidays.yaml: {'; '.join(parts)}."
+
+    def _local_standards_text(self) -> str:
+        own = [
+            f"{self.indicator_title(ind.id)} (national standard: {self._standard_text(ind, None)})"
+            for ind in self.defs.catalogue
+            if ind.id in self.headline_indicators() and self._has_local_standard(ind)
+        ]
+        mine = f" {self.council.name} sets its own standard for: {'; '.join(own)}." if own else ""
+        return (
+            f"- **Local standards.** {UNVERIFIED_LOCAL_STANDARDS[0].upper()}{UNVERIFIED_LOCAL_STANDARDS[1:]} are "
+            f"local standards (Glasgow, South Lanarkshire), unverified as national rules.{mine}"
+        )
+
+    def method_notes(self) -> str:
+        """The method notes, as Markdown: conventions, judgement rules, disclosure control, data source.
+
+        Returns
+        -------
+        str
+            Markdown bullets: working days (day 0, Scottish bank holidays, Easter Monday, local holidays), the
+            RAG scheme, the direction-of-travel rule, low numbers and intervals, rounding, exclusions and
+            pending cases, comparisons, disclosure control, the data source, and the local standards that are
+            unverified as national rules (DOMAIN.md asks reports to say so).
+        """
+        q, code = self.quarter, self.council.code
+        scheme_name = self.defs.targets.rag_scheme_name(code)
+        group = self.defs.councils.family_groups[self.council.family_group]
+        small = self.settings.suppression_threshold - 1
+        disclosure = (
+            f"- **Disclosure control.** Counts from 1 to {small} are shown as {SUPPRESSED}, and so are the "
+            f"percentages built on them; where the number not within timescale is 1 to {small}, the number within "
+            f"and the percentage are suppressed too, so a total cannot reveal it. Zeros are shown."
+            if self.public
+            else "- **Disclosure control.** This internal report shows small numbers: do not publish it as it is "
+            "(the public version suppresses them)."
+        )
+        lines = [
+            "### Method notes",
+            "",
+            "- **Working days.** Timescales in working days are counted from the start date (the order imposed, "
+            "the release, the decision), which is day 0: a contact on the same working day or the next meets a "
+            "1-working-day standard. Weekends and Scottish bank holidays are not working days: 1 and 2 January, "
+            "Good Friday, the first and last Mondays in May, the first Monday in August, St Andrew's Day, "
+            "Christmas Day and Boxing Day, with substitute days when one falls at a weekend. Easter Monday is not "
+            f"a Scottish bank holiday. {self._local_holidays_text()}",
+            f"- **RAG status.** {self.council.name} uses the {scheme_name.replace('_', '-')} scheme: "
+            f"{status.describe_rag_scheme(self.defs.targets.rag_scheme(code))} The status is always written as "
+            f"a word ({', '.join(status.RAG_STATUSES)}), never shown by colour alone.",
+            f"- **Direction in last 12 months.** The quarter ({q}) against the same quarter a year earlier "
+            f"({q.year_earlier()}). A change of {status.DEFAULT_DIRECTION_TOLERANCE:g} percentage points or less "
+            f"either way (for counts, {status.DEFAULT_COUNT_DIRECTION_TOLERANCE:g}% or less) is \"No change\". "
+            "The arrow shows which way the value moved; the word whether that is better (Improved) or worse "
+            "(Declined).",
+            f"- **Low numbers.** Percentages on fewer than {status.LOW_NUMBERS_THRESHOLD} cases are marked: one "
+            f"case moves them by 10 points or more. The exported data give Wilson score "
+            f"{status.CONFIDENCE_LEVEL:.0%} confidence intervals.",
+            "- **Rounding.** Percentages are computed from the counts and rounded half up for display (87.5% "
+            "shows as 88%), as UK statistical publications do.",
+            "- **Exclusions and pending cases.** Cases where the person did not comply, and orders transferred in "
+            "from another council, are left out of the denominator of timescale percentages and counted "
+            "separately, as in the national statistics. A case whose deadline had not passed at the extract date "
+            "and that has not yet met it is pending: left out until it can be judged.",
+            f"- **Comparisons.** {group} and Scotland are pooled from the councils' counts, on the national "
+            "standard; four quarters together are pooled the same way, never averaged from percentages. Councils "
+            "are not ranked (Local Government Benchmarking Framework practice).",
+            disclosure,
+            f"- **Data.** The extract in `{self.results.data_dir.name}`, dated {_long_date(self.results.as_at)}; "
+            f"results fingerprint `{self.results.fingerprint}`.",
+            self._local_standards_text(),
+        ]
+        return "\n".join(lines) + "\n"
+
+    # -- export ------------------------------------------------------------------------------------------------------
+
+    def kpi_export(self) -> pd.DataFrame:
+        """The headline KPIs as a plain table for CSV or Excel (no person data; public audience suppressed).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns council, council_code, audience, indicator, kpi, period, target, numerator, denominator,
+            value, display_value, rag, direction, direction_arrow, previous_period, previous_value, low_numbers,
+            ci_lower, ci_upper, standard, basis. Public audience: :func:`suppress_within_timescale` on the
+            quarter's counts (value, display value, RAG, direction and interval go with them) and on the
+            previous quarter's counts (its value).
+        """
+        data = self.headline_data()
+        out = data.assign(council=self.council.name, council_code=self.council.code, audience=self.audience)
+        columns = [
+            "council", "council_code", "audience", "indicator", "kpi", "period", "target", "numerator",
+            "denominator", "value", "display_value", "rag", "direction", "direction_arrow", "previous_period",
+            "previous_value", "low_numbers", "ci_lower", "ci_upper", "standard", "basis",
+        ]  # fmt: skip
+        if self.public:
+            threshold = self.settings.suppression_threshold
+            judged = ["value", "display_value", "rag", "direction", "direction_arrow", "ci_lower", "ci_upper"]
+            out = suppress_within_timescale(out, "numerator", "denominator", judged, threshold)
+            out = suppress_within_timescale(
+                out, "previous_numerator", "previous_denominator", ["previous_value"], threshold
+            )
+        return out[columns].reset_index(drop=True)
