@@ -36,14 +36,15 @@ validate: $(DEMO_STAMP) ## Validate the demo data: rows read, accepted and rejec
 compute: $(DEMO_STAMP) ## Compute every indicator on the demo data into outputs/results/demo.parquet
 	$(BIN)/jsw compute --data $(DEMO) --out outputs/results/demo.parquet
 
-report: validate ## Produce the reports (for now: set up, create the demo data and validate it)
-	@echo "The report runner (jsw batch) is not built yet: see README, 'Status'."
+report: $(DEMO_STAMP) ## Produce the reports of all 32 councils for the latest complete quarter of the demo data
+	$(BIN)/jsw batch --data $(DEMO)
 
 test: $(DEMO_STAMP) ## Set up as for report, then run the whole test suite (the command CI runs)
 	$(BIN)/python -m pytest
 
-bench: $(DEMO_STAMP) ## Time jsw compute on the demo data and a 10x national dataset against a plain pandas floor
+bench: $(DEMO_STAMP) ## Benchmarks: jsw compute (demo and 10x data) and jsw batch, against their floors
 	$(BIN)/python bench/bench_compute.py --scales 1 10
+	$(BIN)/python bench/bench_batch.py
 
 lab: $(DEMO_STAMP) ## Open JupyterLab on notebooks/ with jswlib importable
 	$(BIN)/jupyter lab --notebook-dir=notebooks

@@ -320,9 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-monthly", action="store_true", help="leave out the monthly series of timescale indicators")
     p.set_defaults(func=cmd_compute)
 
+    from jswlib.batch import add_batch_parser
     from jswlib.reconcile import add_reconcile_parser
 
     add_reconcile_parser(sub)
+    add_batch_parser(sub)
 
     p = sub.add_parser("councils", help="list the 32 councils with codes and family groups",
                        description="List the councils in params/councils.yaml.")

@@ -17,7 +17,7 @@ from jswlib.schema import contract_markdown
 #: Modules whose public functions and classes the README lists, in layer order.
 API_MODULES = (
     "io", "params", "councils", "schema", "extract", "catalogue", "periods", "calendar", "indicators", "status",
-    "reconcile", "demo",
+    "reconcile", "results", "charts", "report", "batch", "demo",
 )
 
 

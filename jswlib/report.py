@@ -538,6 +538,17 @@ def _complete_quarters(results: Results) -> list[Period]:
     return sorted(parse_quarter(str(label)) for label in labels)
 
 
+def latest_complete_quarter(data_dir: str | os.PathLike | None = None, params: Any = None) -> Period:
+    """The latest quarter that had ended by the extract date of a data folder (default: the demo data).
+
+    Raises
+    ------
+    ValueError
+        When the data hold no complete quarter.
+    """
+    return _choose_quarter(None, load_results(data_dir or None, params))
+
+
 def _choose_quarter(wanted: Period | None, results: Results) -> Period:
     """The report quarter: ``wanted`` when it is complete in the results, else the latest complete quarter."""
     complete = _complete_quarters(results)

@@ -18,10 +18,10 @@ JSW = Path(sys.executable).with_name("jsw")
 class TestHelp:
     def test_console_script_lists_the_subcommands(self):
         out = subprocess.run([str(JSW), "--help"], capture_output=True, text=True, check=True).stdout
-        for command in ("validate", "demo-data", "councils", "schema", "indicators", "compute", "reconcile"):
+        for command in ("validate", "demo-data", "councils", "schema", "indicators", "compute", "reconcile", "batch"):
             assert command in out
 
-    @pytest.mark.parametrize("command", ["validate", "demo-data", "councils", "schema", "indicators", "compute", "reconcile"])
+    @pytest.mark.parametrize("command", ["validate", "demo-data", "councils", "schema", "indicators", "compute", "reconcile", "batch"])
     def test_each_subcommand_has_help(self, command, capsys):
         with pytest.raises(SystemExit) as done:
             main([command, "--help"])

@@ -1,0 +1,1217 @@
+"""Running the quarterly report for many councils at once: ``jsw batch``.
+
+For one quarter, :func:`run_batch` runs ``notebooks/quarterly_report.ipynb`` once per council with papermill,
+in parallel worker processes, and writes into ``outputs/<yyyy-yy>-Q<n>/`` (for ``Q2 2025/26``:
+``outputs/2025-26-Q2/``):
+
+- ``<slug>.html``: the report, without code, images embedded, nothing fetched from another host when opened
+  (template ``jswlib/templates/jsw``), readable on screen and on paper;
+- ``<slug>.ipynb``: the executed notebook (kept when the run fails, with the error in it);
+- ``<slug>-kpis.csv`` and ``<slug>-kpis.xlsx``: the headline KPI table (``Report.kpi_export()``);
+- ``index.html``: every council, its counts of Green / Amber / Red in words and a link to its report; the
+  failures with their error;
+- ``manifest.json``: the parameters, the data fingerprint, the package versions, start and end times, the time
+  taken (in total and per council) and the outcome of every council with the fingerprint of its inputs;
+- ``.<slug>.inputs.json``: per council, the record of its last run (written as soon as that council finishes,
+  so an interrupted batch knows what is already done).
+
+Conventions
+-----------
+- Before any worker starts the quarter and councils are checked (a :class:`jswlib.cli.UsageError` names what is
+  wrong) and :func:`jswlib.results.load_results` is called once, so that every notebook only reads the cache.
+- A council's *inputs fingerprint* covers the notebook file, the report template, the results fingerprint
+  (data, params and package version), the audience, the quarter, the council, its commentary file (when
+  there is one) and the KPI-table function. A council whose four outputs exist and whose recorded fingerprint
+  equals the current one is skipped ("up to date") unless ``force``; so re-running after a failure redoes
+  only what failed or is missing.
+- Every file is written atomically by :mod:`jswlib.io` (a temporary file renamed into place), including the
+  executed notebook, which papermill writes to the temporary file.
+- A kernel that fails to start (before any cell ran) is retried, up to :data:`START_ATTEMPTS` attempts in all;
+  an error in a cell is never retried: the council fails, its notebook and HTML (showing the error) are kept,
+  the other councils carry on and the exit code is 1.
+- The commentary file of a council is ``<params>/commentary/<slug>/<yyyy-yy>-Q<n>.md``
+  (see ``params/councils.yaml``); the notebook is given ``commentary_file=""`` and finds it itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html
+import json
+import os
+import platform
+import re
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jswlib import __version__, io
+from jswlib.councils import Council, Councils
+from jswlib.params import PARAMS_ENV, load_councils, load_settings, params_dir
+from jswlib.periods import Period, parse_quarter
+from jswlib.results import load_results
+
+#: Bump when the layout of the batch outputs or of the inputs fingerprint changes (forces a re-run).
+BATCH_FORMAT = 1
+#: The audiences a report can be produced for.
+AUDIENCES: tuple[str, ...] = ("internal", "public")
+#: The RAG words of the KPI table's ``rag`` column, counted for the index.
+RAG_WORDS: tuple[str, ...] = ("Green", "Amber", "Red", "No target", "No data")
+#: The Jupyter kernel the notebooks run on.
+KERNEL_NAME = "python3"
+#: Extra command-line arguments of each kernel. The kernel's own log (not the notebook's output, which keeps every
+#: error) is silenced, so 32 kernels do not print ipykernel's warnings (TCP without encryption, the interrupt
+#: sent when a failed notebook's kernel is shut down) over the progress bar.
+KERNEL_ARGUMENTS: tuple[str, ...] = ("--IPKernelApp.log_level=CRITICAL",)
+#: Attempts at starting a kernel (the first one included) before a council is reported as failed.
+START_ATTEMPTS = 3
+#: Seconds to wait before the second attempt at starting a kernel; doubled before each further attempt.
+RETRY_DELAY = 2.0
+#: The notebook run for each council.
+DEFAULT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "quarterly_report.ipynb"
+#: Folder of the nbconvert templates shipped with jswlib, and the report template's name in it.
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "jsw"
+#: Name of the per-council record of its last run, in the quarter folder.
+RECORD_NAME = ".{slug}.inputs.json"
+#: Longest error summary kept in the manifest and shown in the index.
+ERROR_SUMMARY_LENGTH = 400
+
+OK, FAILED, SKIPPED = "ok", "failed", "skipped"
+
+# --- Small pure helpers ---------------------------------------------------------------------------------------
+
+
+def quarter_folder_name(quarter: str | Period) -> str:
+    """The file-system-safe name of a quarter, used for its output folder and commentary files.
+
+    Parameters
+    ----------
+    quarter : str or Period
+        A quarter in any form :func:`jswlib.periods.parse_quarter` reads.
+
+    Returns
+    -------
+    str
+        ``<start year>-<end year, two digits>-Q<n>``.
+
+    Raises
+    ------
+    ValueError
+        When ``quarter`` is not a quarter.
+
+    Notes
+    -----
+    Convention: financial year 1 April - 31 March, Q1 = April-June (see :mod:`jswlib.periods`). The label
+    ``Q2 2025/26`` holds a slash and a space, so it is not used as a folder name.
+
+    Examples
+    --------
+    >>> quarter_folder_name("Q2 2025/26")
+    '2025-26-Q2'
+    >>> quarter_folder_name("2099 Q4")
+    '2099-00-Q4'
+    """
+    period = parse_quarter(quarter)
+    return f"{period.fy}-{(period.fy + 1) % 100:02d}-Q{period.number}"
+
+
+def output_names(slug: str) -> dict[str, str]:
+    """The file names a council's report is written to, by kind.
+
+    Examples
+    --------
+    >>> output_names("fife")
+    {'html': 'fife.html', 'ipynb': 'fife.ipynb', 'csv': 'fife-kpis.csv', 'xlsx': 'fife-kpis.xlsx'}
+    """
+    return {"html": f"{slug}.html", "ipynb": f"{slug}.ipynb", "csv": f"{slug}-kpis.csv", "xlsx": f"{slug}-kpis.xlsx"}
+
+
+def inputs_fingerprint(inputs: Mapping[str, Any]) -> str:
+    """A short hash of a council's inputs (any JSON-serialisable mapping; the order of keys does not matter).
+
+    Parameters
+    ----------
+    inputs : mapping
+        The inputs: digests of the files, the results fingerprint, the audience, the quarter...
+
+    Returns
+    -------
+    str
+        16 hexadecimal characters.
+
+    Examples
+    --------
+    >>> a = inputs_fingerprint({"audience": "internal", "quarter": "Q2 2025/26"})
+    >>> len(a), a == inputs_fingerprint({"quarter": "Q2 2025/26", "audience": "internal"})
+    (16, True)
+    >>> a == inputs_fingerprint({"audience": "public", "quarter": "Q2 2025/26"})
+    False
+    """
+    text = json.dumps(dict(inputs), sort_keys=True, ensure_ascii=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def rag_counts(rag: Iterable[Any]) -> dict[str, int]:
+    """How many indicators have each RAG status, by word (:data:`RAG_WORDS`; other values are not counted).
+
+    Examples
+    --------
+    >>> rag_counts(["Green", "Red", "Green", "No data", None])
+    {'Green': 2, 'Amber': 0, 'Red': 1, 'No target': 0, 'No data': 1}
+    """
+    values = [str(v) for v in rag if v is not None]
+    return {word: values.count(word) for word in RAG_WORDS}
+
+
+def error_summary(exc: BaseException) -> str:
+    """One line saying what went wrong: the exception's type and message (its first lines, shortened).
+
+    For a notebook error (``PapermillExecutionError``) it is the error raised in the cell, and the cell.
+
+    Examples
+    --------
+    >>> error_summary(ValueError("no data for Q2 2025/26\\nmore detail"))
+    'ValueError: no data for Q2 2025/26 more detail'
+    """
+    ename = getattr(exc, "ename", None)
+    if ename is not None:  # papermill.exceptions.PapermillExecutionError
+        text = f"{ename}: {getattr(exc, 'evalue', '')} (in cell [{getattr(exc, 'exec_count', '?')}])"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    text = " ".join(text.split())
+    return text if len(text) <= ERROR_SUMMARY_LENGTH else text[: ERROR_SUMMARY_LENGTH - 3] + "..."
+
+
+#: An attribute ``src=`` or ``href=`` naming another host, a ``<script src=...>``, or a CSS ``url()``/``@import``
+#: of another host.
+_EXTERNAL = re.compile(
+    r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^"'\s>]*)"""
+    r"""|(?:<script\b[^>]*\bsrc\s*=[^>]*>)"""
+    r"""|(?:url\(\s*["']?\s*(?:https?:)?//[^)]*\))"""
+    r"""|(?:@import\s+["']?(?:https?:)?//[^;]*)""",
+    re.IGNORECASE,
+)
+
+
+def external_references(page: str) -> list[str]:
+    """The places where an HTML page would fetch something when opened, or link to another host.
+
+    Parameters
+    ----------
+    page : str
+        The HTML text.
+
+    Returns
+    -------
+    list of str
+        Each offending attribute or rule, as written (empty for a self-contained page).
+
+    Examples
+    --------
+    >>> external_references('<img src="data:image/png;base64,AAAA"><a href="#top">Top</a>')
+    []
+    >>> external_references('<script src="https://cdn.example/x.js"></script>')
+    ['<script src="https://cdn.example/x.js">']
+    >>> external_references('<link rel="stylesheet" href="//fonts.example/a.css">')
+    ['href="//fonts.example/a.css']
+    >>> external_references('<script src="x.js"></script>')
+    ['<script src="x.js">']
+    """
+    return [m.group(0) for m in _EXTERNAL.finditer(page)]
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _qualified_name(function: Callable) -> str:
+    return f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', repr(function))}"
+
+
+def _template_digest() -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(p for p in (TEMPLATES_DIR / TEMPLATE_NAME).rglob("*") if p.is_file()):
+        digest.update(path.name.encode())
+        digest.update(io.file_digest(path).encode())
+    return digest.hexdigest()
+
+
+def commentary_path(params: str | os.PathLike | None, council: Council, quarter: str | Period) -> Path:
+    """Where a council's commentary for a quarter is kept: ``<params>/commentary/<slug>/<yyyy-yy>-Q<n>.md``.
+
+    Parameters
+    ----------
+    params : path-like, optional
+        The params folder (see :func:`jswlib.params.params_dir`).
+    council : Council
+        The council.
+    quarter : str or Period
+        The quarter.
+
+    Returns
+    -------
+    pathlib.Path
+        The path (the file need not exist).
+    """
+    return params_dir(params) / "commentary" / council.slug / f"{quarter_folder_name(quarter)}.md"
+
+
+def package_versions() -> dict[str, str]:
+    """The versions of Python and of the packages that shape a report."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {"python": platform.python_version(), "jswlib": __version__}
+    for name in ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel"):
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+# --- The KPI table ---------------------------------------------------------------------------------------------
+
+
+def report_kpi_table(
+    council: str, quarter: str, data_dir: str, audience: str, commentary_file: str, params: str | None
+):
+    """The headline KPI table of a council's report: ``jswlib.report.prepare_report(...).kpi_export()``.
+
+    The default KPI-table function of :func:`run_batch`; another function with the same parameters, returning
+    a DataFrame with a ``rag`` column of :data:`RAG_WORDS`, can be given instead (tests do).
+    """
+    from jswlib.report import prepare_report  # imported here: the report layer sits above this module's import
+
+    report = prepare_report(
+        council=council, quarter=quarter, data_dir=data_dir, audience=audience,
+        commentary_file=commentary_file, params=params,
+    )  # fmt: skip
+    return report.kpi_export()
+
+
+# --- The worker: one council ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CouncilTask:
+    """Everything a worker process needs to produce one council's report (picklable)."""
+
+    name: str
+    code: str
+    slug: str
+    notebook: str
+    out_dir: str
+    parameters: dict[str, str]
+    params: str
+    kpi_table: Callable
+    execute: Callable | None = None
+    start_attempts: int = START_ATTEMPTS
+    retry_delay: float = RETRY_DELAY
+
+
+class KernelStartError(RuntimeError):
+    """The kernel did not start (no cell ran), after every attempt."""
+
+    def __init__(self, attempts: int, cause: BaseException):
+        super().__init__(f"the kernel did not start ({attempts} attempts); last error {error_summary(cause)}")
+        self.attempts = attempts
+        self.cause = cause
+
+
+class _NoCellRan(Exception):
+    """Internal: the run stopped before any cell started, so it may be tried again."""
+
+
+def _kernel_start_errors() -> tuple[type[BaseException], ...]:
+    """Exception types raised when a kernel cannot be started or does not answer (jupyter_client, nbclient)."""
+    errors: list[type[BaseException]] = [RuntimeError, TimeoutError, OSError]
+    try:
+        import zmq
+
+        errors.append(zmq.ZMQError)
+    except ImportError:  # pragma: no cover - pyzmq comes with jupyter_client
+        pass
+    return tuple(errors)
+
+
+def _cells_started(path: Path) -> bool:
+    """Whether papermill marked any cell of the notebook at ``path`` as started (False when unreadable)."""
+    try:
+        nb = io.read_json(path)
+    except (ValueError, OSError):
+        return False
+    if not isinstance(nb, dict):
+        return False
+    for cell in nb.get("cells", []):
+        state = cell.get("metadata", {}).get("papermill", {})
+        if state.get("start_time") or state.get("status") in ("running", "completed"):
+            return True
+    return False
+
+
+def _execute_notebook(task: CouncilTask, path: Path, tally: dict[str, Any]) -> tuple[Any, BaseException | None]:
+    """Run the notebook into ``path`` (atomically); retry when the kernel does not start.
+
+    Returns the executed notebook and the cell error when a cell failed (the notebook is kept, showing it).
+    ``tally["attempts"]`` counts the attempts, whatever the outcome.
+    """
+    import nbformat
+    from papermill.exceptions import PapermillExecutionError
+
+    if task.execute is None:
+        from papermill import execute_notebook as execute
+    else:
+        execute = task.execute
+    start_errors = _kernel_start_errors()
+    for attempt in range(1, task.start_attempts + 1):
+        tally["attempts"] = attempt
+        outcome: dict[str, BaseException] = {}
+
+        def write(tmp: Path) -> None:
+            try:
+                with warnings.catch_warnings():
+                    # The temporary file ends in .tmp, not .ipynb, until it is renamed.
+                    warnings.filterwarnings("ignore", message=r"The specified file .* does not end in")
+                    execute(
+                        task.notebook, str(tmp), parameters=dict(task.parameters), kernel_name=KERNEL_NAME,
+                        progress_bar=False, cwd=str(Path(task.notebook).parent),
+                        extra_arguments=list(KERNEL_ARGUMENTS),
+                    )  # fmt: skip
+            except PapermillExecutionError as exc:  # a cell failed: keep the notebook, which shows the error
+                outcome["cell_error"] = exc
+            except start_errors as exc:
+                if _cells_started(tmp):
+                    raise  # the kernel started and died later: not a start-up problem
+                raise _NoCellRan() from exc
+
+        try:
+            io.write_atomic(path, write)
+        except _NoCellRan as exc:
+            if attempt == task.start_attempts:
+                raise KernelStartError(attempt, exc.__cause__) from exc.__cause__
+            time.sleep(task.retry_delay * 2 ** (attempt - 1))
+            continue
+        nb = nbformat.reads(json.dumps(io.read_json(path)), as_version=4)  # joins the lines of each cell
+        return nb, outcome.get("cell_error")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@lru_cache(maxsize=1)
+def _html_exporter():
+    """nbconvert's HTML exporter with the JSW template: no code, no prompts, images embedded (one per process)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        theme="light",
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, remove_all_outputs_tags={"remove-output"}),
+        enabled=True,
+    )
+    return exporter
+
+
+def notebook_to_html(nb: Any, title: str, folder: str | os.PathLike) -> str:
+    """Export an executed notebook to a self-contained HTML report, in this process.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+    title : str
+        The page title, unless the notebook's metadata has a ``title``.
+    folder : path-like
+        Folder that relative image paths in Markdown cells are read from (the notebooks folder).
+
+    Returns
+    -------
+    str
+        The page: no code cells or prompts, images embedded as data, nothing fetched from another host
+        (template ``jswlib/templates/jsw``).
+    """
+    resources = {"metadata": {"name": title, "path": str(folder)}}
+    body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _write_text(path: Path, text: str) -> Path:
+    return io.write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def run_council(task: CouncilTask) -> dict[str, Any]:
+    """Produce one council's report: run the notebook, export HTML, write the KPI table (in a worker process).
+
+    Parameters
+    ----------
+    task : CouncilTask
+        The council, the notebook, its parameters and where to write.
+
+    Returns
+    -------
+    dict
+        ``status`` (``"ok"`` or ``"failed"``), ``error`` (one line, or None), ``attempts`` (kernel starts
+        tried), ``counts`` (RAG words of the KPI table), ``files`` written, ``warnings``, ``seconds``.
+
+    Notes
+    -----
+    Every file is written atomically. When a cell fails, the executed notebook and its HTML (showing the error)
+    are kept and the KPI files of an earlier run are removed, so that nothing left in the folder looks like a
+    report of these inputs. An interruption (``KeyboardInterrupt``) is not caught.
+    """
+    started = time.perf_counter()
+    out = Path(task.out_dir)
+    names = output_names(task.slug)
+    result: dict[str, Any] = {
+        "council": task.name, "code": task.code, "slug": task.slug, "status": FAILED, "error": None,
+        "attempts": 0, "counts": None, "files": {}, "warnings": [],
+    }  # fmt: skip
+    previous_params = os.environ.get(PARAMS_ENV)
+    os.environ[PARAMS_ENV] = task.params  # the kernel inherits it, so the notebook reads the same params
+    try:
+        nb, cell_error = _execute_notebook(task, out / names["ipynb"], result)
+        result["files"]["ipynb"] = names["ipynb"]
+        title = f"Justice Social Work performance: {task.name}, {task.parameters.get('quarter', '')}"
+        page = notebook_to_html(nb, title, Path(task.notebook).parent)
+        result["warnings"] += [f"{names['html']} refers to another host: {ref}" for ref in external_references(page)]
+        _write_text(out / names["html"], page)
+        result["files"]["html"] = names["html"]
+        if cell_error is not None:
+            raise cell_error
+        table = task.kpi_table(
+            council=task.name, quarter=task.parameters["quarter"], data_dir=task.parameters["data_dir"],
+            audience=task.parameters["audience"], commentary_file=task.parameters["commentary_file"],
+            params=task.params,
+        )  # fmt: skip
+        if "rag" not in table.columns:
+            raise ValueError(f"the KPI table has no 'rag' column (columns: {', '.join(map(str, table.columns))})")
+        result["counts"] = rag_counts(table["rag"].dropna())
+        for kind in ("csv", "xlsx"):
+            io.write_frame(table, out / names[kind])
+            result["files"][kind] = names[kind]
+        result["status"] = OK
+    except Exception as exc:
+        result["error"] = error_summary(exc)
+        for kind in ("csv", "xlsx"):  # no KPI table of other inputs next to a failed report
+            (out / names[kind]).unlink(missing_ok=True)
+            result["files"].pop(kind, None)
+    finally:
+        if previous_params is None:
+            os.environ.pop(PARAMS_ENV, None)
+        else:
+            os.environ[PARAMS_ENV] = previous_params
+    result["seconds"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+# --- The parent: plan, run, record ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CouncilOutcome:
+    """What happened to one council in a batch.
+
+    Attributes
+    ----------
+    name, code, slug : str
+        The council.
+    status : {"ok", "failed", "skipped"}
+        Produced in this run, failed in this run, or skipped because its outputs are up to date.
+    error : str or None
+        One line saying what went wrong (failed only).
+    inputs_fingerprint : str
+        Fingerprint of the council's inputs in this run.
+    seconds : float or None
+        Time taken in the worker (None when skipped).
+    attempts : int
+        Kernel starts tried (0 when skipped).
+    counts : dict or None
+        Indicators per RAG word, from the KPI table (kept from the earlier run when skipped).
+    files : dict
+        The files of the council's report, by kind (``html``, ``ipynb``, ``csv``, ``xlsx``).
+    warnings : tuple of str
+        Things worth knowing that did not stop the report (e.g. a link to another host in the HTML).
+    """
+
+    name: str
+    code: str
+    slug: str
+    status: str
+    error: str | None
+    inputs_fingerprint: str
+    seconds: float | None
+    attempts: int
+    counts: dict[str, int] | None
+    files: dict[str, str]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The outcome of :func:`run_batch`.
+
+    Attributes
+    ----------
+    quarter : str
+        The quarter's label (``Q2 2025/26``).
+    out_dir : pathlib.Path
+        The quarter folder.
+    index, manifest : pathlib.Path
+        ``index.html`` and ``manifest.json`` in it.
+    outcomes : tuple of CouncilOutcome
+        One per council asked for, in the order of ``params/councils.yaml``.
+    seconds : float
+        Time taken in all.
+    data_fingerprint : str
+        The results fingerprint (data, params, package version).
+    workers : int
+        Worker processes used (0 when nothing had to run).
+    """
+
+    quarter: str
+    out_dir: Path
+    index: Path
+    manifest: Path
+    outcomes: tuple[CouncilOutcome, ...]
+    seconds: float
+    data_fingerprint: str
+    workers: int = 0
+
+    def _with(self, status: str) -> list[CouncilOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def ok(self) -> list[CouncilOutcome]:
+        """Councils whose report was produced in this run."""
+        return self._with(OK)
+
+    @property
+    def skipped(self) -> list[CouncilOutcome]:
+        """Councils whose report was up to date."""
+        return self._with(SKIPPED)
+
+    @property
+    def failed(self) -> list[CouncilOutcome]:
+        """Councils whose run failed."""
+        return self._with(FAILED)
+
+    @property
+    def exit_code(self) -> int:
+        """``EXIT_DATA`` (1) when any council failed, else ``EXIT_OK`` (0)."""
+        from jswlib.cli import EXIT_DATA, EXIT_OK
+
+        return EXIT_DATA if self.failed else EXIT_OK
+
+
+@dataclass
+class _Plan:
+    council: Council
+    inputs: dict[str, Any]
+    fingerprint: str
+    previous: dict[str, Any] | None
+    up_to_date: bool
+    record: dict[str, Any] = field(default_factory=dict)
+
+
+def _resolve_councils(roster: Councils, names: Sequence[str] | None) -> list[Council]:
+    from jswlib.cli import UsageError
+
+    if not names:
+        return list(roster)
+    found: dict[str, Council] = {}
+    unknown = []
+    for name in names:
+        try:
+            council = roster.get(name)
+        except KeyError:
+            unknown.append(name)
+            continue
+        found[council.code] = council
+    if unknown:
+        listed = ", ".join(repr(n) for n in unknown)
+        raise UsageError(
+            f"unknown council{'s' if len(unknown) > 1 else ''} {listed}: give a name, alias, slug or GSS code "
+            "(see 'jsw councils')"
+        )
+    return [c for c in roster if c.code in found]
+
+
+def _previous_entry(out_dir: Path, slug: str, manifest: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The record of a council's last run: its ``.<slug>.inputs.json``, else its entry in ``manifest.json``."""
+    try:
+        record = io.read_json(out_dir / RECORD_NAME.format(slug=slug))
+    except ValueError:  # a damaged record is as good as none
+        record = None
+    if isinstance(record, dict):
+        return record
+    for entry in (manifest or {}).get("councils", []):
+        if isinstance(entry, dict) and entry.get("slug") == slug:
+            return entry
+    return None
+
+
+def _is_up_to_date(previous: Mapping[str, Any] | None, fingerprint: str, out_dir: Path, slug: str) -> bool:
+    if not previous or previous.get("inputs_fingerprint") != fingerprint:
+        return False
+    if previous.get("outcome") not in (OK, SKIPPED):
+        return False
+    return all((out_dir / name).is_file() for name in output_names(slug).values())
+
+
+def _record(plan: _Plan, result: Mapping[str, Any], audience: str, quarter: str) -> dict[str, Any]:
+    """The per-council record written after a council's run (also its entry in the manifest)."""
+    council = plan.council
+    return {
+        "format": BATCH_FORMAT,
+        "council": council.name,
+        "code": council.code,
+        "slug": council.slug,
+        "quarter": quarter,
+        "audience": audience,
+        "outcome": result["status"],
+        "error": result.get("error"),
+        "inputs_fingerprint": plan.fingerprint,
+        "inputs": plan.inputs,
+        "counts": result.get("counts"),
+        "files": result.get("files", {}),
+        "warnings": result.get("warnings", []),
+        "attempts": result.get("attempts", 0),
+        "seconds": result.get("seconds"),
+        "produced_at": _now(),
+    }
+
+
+def _manifest_entry(record: Mapping[str, Any], this_run: bool, outcome: str | None = None) -> dict[str, Any]:
+    entry = dict(record)
+    entry["this_run"] = this_run
+    if outcome is not None:
+        entry["outcome"] = outcome
+    return entry
+
+
+def run_batch(
+    quarter: str,
+    councils: Sequence[str] | None = None,
+    *,
+    data_dir: str | os.PathLike | None = None,
+    audience: str = "internal",
+    workers: int | None = None,
+    force: bool = False,
+    out_dir: str | os.PathLike | None = None,
+    params: str | os.PathLike | None = None,
+    notebook: str | os.PathLike | None = None,
+    kpi_table: Callable | None = None,
+    execute: Callable | None = None,
+    progress: bool | None = None,
+    start_attempts: int = START_ATTEMPTS,
+    retry_delay: float = RETRY_DELAY,
+) -> BatchResult:
+    """Produce the quarterly report of every council asked for, in parallel; write the index and the manifest.
+
+    Parameters
+    ----------
+    quarter : str
+        The quarter, e.g. ``"Q2 2025/26"`` (any form :func:`jswlib.periods.parse_quarter` reads); blank for the
+        latest complete quarter in the data.
+    councils : sequence of str, optional
+        Council names, aliases, slugs or GSS codes; default all councils of ``params/councils.yaml``.
+    data_dir : path-like, optional
+        The data folder; default the ``data_dir`` of ``params/settings.yaml``.
+    audience : {"internal", "public"}
+        Who the reports are for.
+    workers : int, optional
+        Worker processes; default the number of CPUs (never more than the councils to run).
+    force : bool
+        Re-run councils whose outputs are up to date.
+    out_dir : path-like, optional
+        Where to write; default ``<outputs_dir>/<yyyy-yy>-Q<n>``.
+    params : path-like, optional
+        The params folder (passed on to the notebooks as ``$JSW_PARAMS``).
+    notebook : path-like, optional
+        The notebook to run; default :data:`DEFAULT_NOTEBOOK`. It is run with ``cwd`` its own folder.
+    kpi_table : callable, optional
+        ``kpi_table(council=, quarter=, data_dir=, audience=, commentary_file=, params=)`` returning the KPI
+        table (a DataFrame with a ``rag`` column); default :func:`report_kpi_table`. Must be picklable (a
+        module-level function): it runs in the worker processes.
+    execute : callable, optional
+        Stands in for ``papermill.execute_notebook`` (same signature; picklable). For tests.
+    progress : bool, optional
+        Show a progress bar; default when standard error is a terminal.
+    start_attempts : int
+        Attempts at starting a kernel before a council fails.
+    retry_delay : float
+        Seconds before the second attempt (doubled for each further one).
+
+    Returns
+    -------
+    BatchResult
+        The outcome of every council asked for; ``exit_code`` is 1 when any failed.
+
+    Raises
+    ------
+    jswlib.cli.UsageError
+        Before anything runs: a quarter that cannot be read, unknown councils (all listed), an unknown
+        audience, fewer than one worker, a missing notebook or data folder.
+    jswlib.params.ParamsError, jswlib.io.ExtractFileError, ValueError
+        From loading the params or the results.
+    """
+    from jswlib.cli import UsageError
+
+    started_at = _now()
+    t0 = time.perf_counter()
+    if quarter is None or not str(quarter).strip():
+        from jswlib.report import latest_complete_quarter
+
+        quarter = str(latest_complete_quarter(data_dir, params))
+    try:
+        period = parse_quarter(quarter)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"--quarter: {exc}") from None
+    label = str(period)
+    if audience not in AUDIENCES:
+        raise UsageError(f"--audience {audience!r}: expected one of {', '.join(AUDIENCES)}")
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers {workers}: give 1 or more")
+    if start_attempts < 1:
+        raise UsageError(f"start_attempts {start_attempts}: give 1 or more")
+    roster = load_councils(params)
+    selected = _resolve_councils(roster, councils)
+    notebook_path = Path(notebook) if notebook is not None else DEFAULT_NOTEBOOK
+    if not notebook_path.is_file():
+        raise UsageError(f"{notebook_path}: notebook not found")
+    notebook_path = notebook_path.resolve()
+    params_path = params_dir(params).resolve()
+    settings = load_settings(params_path)
+    given = Path(data_dir) if data_dir is not None and str(data_dir).strip() else None
+    folder = given.resolve() if given is not None and given.is_dir() else settings.resolve_data_dir(data_dir)
+    if not folder.is_dir():
+        raise UsageError(f"--data {folder}: data folder not found")
+    out = Path(out_dir) if out_dir is not None else settings.outputs_dir / quarter_folder_name(period)
+    kpi_table = kpi_table or report_kpi_table
+
+    results = load_results(folder, params_path)  # once: every notebook then reads the cache
+    prepared = time.perf_counter()
+
+    shared = {
+        "format": BATCH_FORMAT,
+        "notebook": io.file_digest(notebook_path),
+        "template": _template_digest(),
+        "results": results.fingerprint,
+        "audience": audience,
+        "quarter": label,
+        "kpi_table": _qualified_name(kpi_table),
+    }
+    try:
+        previous_manifest = io.read_json(out / "manifest.json")
+    except ValueError:
+        previous_manifest = None
+    plans: list[_Plan] = []
+    for council in selected:
+        commentary = commentary_path(params_path, council, period)
+        inputs = dict(shared, council=council.code,
+                      commentary=io.file_digest(commentary) if commentary.is_file() else None)  # fmt: skip
+        fingerprint = inputs_fingerprint(inputs)
+        previous = _previous_entry(out, council.slug, previous_manifest)
+        up_to_date = not force and _is_up_to_date(previous, fingerprint, out, council.slug)
+        plans.append(_Plan(council, inputs, fingerprint, previous, up_to_date))
+
+    parameters = {"quarter": label, "data_dir": str(folder), "audience": audience, "commentary_file": ""}
+    to_run = [p for p in plans if not p.up_to_date]
+    n_workers = min(workers or _cpu_count(), len(to_run)) if to_run else 0
+    by_slug = {p.council.slug: p for p in plans}
+    if to_run:
+        tasks = [
+            CouncilTask(
+                name=p.council.name, code=p.council.code, slug=p.council.slug, notebook=str(notebook_path),
+                out_dir=str(out), parameters=dict(parameters, council=p.council.name), params=str(params_path),
+                kpi_table=kpi_table, execute=execute, start_attempts=start_attempts, retry_delay=retry_delay,
+            )  # fmt: skip
+            for p in to_run
+        ]
+        _run_tasks(tasks, n_workers, by_slug, out, audience, label, progress)
+    finished = time.perf_counter()
+
+    outcomes = []
+    for plan in plans:
+        if plan.up_to_date:
+            source = plan.previous or {}
+            outcomes.append(CouncilOutcome(
+                plan.council.name, plan.council.code, plan.council.slug, SKIPPED, None, plan.fingerprint, None, 0,
+                source.get("counts"), dict(source.get("files") or {}), (),
+            ))  # fmt: skip
+        else:
+            r = plan.record
+            outcomes.append(CouncilOutcome(
+                plan.council.name, plan.council.code, plan.council.slug, r["outcome"], r.get("error"),
+                plan.fingerprint, r.get("seconds"), r.get("attempts", 0), r.get("counts"), dict(r.get("files", {})),
+                tuple(r.get("warnings", [])),
+            ))  # fmt: skip
+
+    entries = _all_entries(plans, roster, out, previous_manifest)
+    total = round(time.perf_counter() - t0, 3)
+    manifest = {
+        "format": BATCH_FORMAT,
+        "command": "jsw batch",
+        "parameters": {
+            "quarter": label,
+            "councils": [c.name for c in selected] if councils else "all",
+            "data_dir": str(folder),
+            "audience": audience,
+            "workers": n_workers,
+            "force": force,
+            "out_dir": str(out),
+            "notebook": str(notebook_path),
+            "params": str(params_path),
+            "kpi_table": _qualified_name(kpi_table),
+            "kernel": KERNEL_NAME,
+            "start_attempts": start_attempts,
+        },
+        "data": {"fingerprint": results.fingerprint, "as_at": results.as_at.isoformat(), "data_dir": str(folder)},
+        "versions": package_versions(),
+        "started": started_at,
+        "finished": _now(),
+        "seconds": {
+            "total": total,
+            "prepare": round(prepared - t0, 3),
+            "run": round(finished - prepared, 3),
+        },
+        "summary": {
+            OK: sum(o.status == OK for o in outcomes),
+            SKIPPED: sum(o.status == SKIPPED for o in outcomes),
+            FAILED: sum(o.status == FAILED for o in outcomes),
+        },
+        "councils": entries,
+    }
+    index_path = _write_text(out / "index.html", render_index(label, entries, manifest))
+    manifest_path = io.write_json(manifest, out / "manifest.json")
+    return BatchResult(label, out, index_path, manifest_path, tuple(outcomes), total, results.fingerprint, n_workers)
+
+
+def _run_tasks(
+    tasks: list[CouncilTask], n_workers: int, by_slug: dict[str, _Plan], out: Path, audience: str, label: str,
+    progress: bool | None,
+) -> None:
+    """Run the tasks in a process pool; record each council as soon as it finishes."""
+    from tqdm import tqdm
+
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=len(tasks), desc=f"jsw batch {label}", unit="council", disable=not show, file=sys.stderr)
+    pool = ProcessPoolExecutor(max_workers=n_workers)
+    try:
+        futures = {pool.submit(run_council, task): task for task in tasks}
+        failed = 0
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker process itself broke (killed, out of memory...)
+                result = {"status": FAILED, "error": f"worker process failed: {error_summary(exc)}", "attempts": 0}
+            plan = by_slug[task.slug]
+            plan.record = _record(plan, result, audience, label)
+            io.write_json(plan.record, out / RECORD_NAME.format(slug=task.slug))
+            failed += result["status"] == FAILED
+            bar.update(1)
+            if failed:
+                bar.set_postfix(failed=failed)
+    except BaseException:  # interrupted: stop starting councils; those finished are recorded already
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        bar.close()
+
+
+def _all_entries(
+    plans: list[_Plan], roster: Councils, out: Path, previous_manifest: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
+    """Manifest entries for every council of the quarter folder: those of this run and those run before."""
+    planned = {p.council.slug: p for p in plans}
+    entries = []
+    for council in roster:
+        plan = planned.get(council.slug)
+        if plan is None:  # not asked for this time: keep what an earlier run recorded, if any
+            previous = _previous_entry(out, council.slug, previous_manifest)
+            if previous is not None:
+                entries.append(_manifest_entry(previous, this_run=False))
+        elif plan.up_to_date:
+            entry = _manifest_entry(plan.previous or {}, this_run=True, outcome=SKIPPED)
+            entry.update(reason="up to date", inputs_fingerprint=plan.fingerprint, inputs=plan.inputs)
+            entries.append(entry)
+        else:
+            entries.append(_manifest_entry(plan.record, this_run=True))
+    return entries
+
+
+# --- The index page ----------------------------------------------------------------------------------------------
+
+_INDEX_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; font-size: 1rem;
+  line-height: 1.5; color: #0b0c0c; background: #ffffff; margin: 0; }
+main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+a { color: #1d70b8; text-decoration: underline; }
+a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; text-decoration: none; }
+table { border-collapse: collapse; margin: 1rem 0; }
+caption { text-align: left; font-weight: bold; padding: 0.25rem 0; }
+th, td { border: 1px solid #b1b4b6; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+thead th { border-bottom: 2px solid #0b0c0c; vertical-align: bottom; }
+td.count { text-align: right; font-variant-numeric: tabular-nums; }
+.meta { color: #505a5f; }
+.failed { font-weight: bold; }
+@media print {
+  body, body * { color: #000000 !important; }
+  main { max-width: none; padding: 0; }
+  table, tr, li { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  h1, h2 { break-after: avoid; page-break-after: avoid; }
+}
+"""
+
+
+def _status_text(entry: Mapping[str, Any]) -> str:
+    outcome = entry.get("outcome")
+    if outcome == FAILED:
+        return '<a class="failed" href="#failures">Failed</a>'
+    if outcome == SKIPPED:
+        return "Up to date (not re-run)"
+    if not entry.get("this_run", True):
+        return f"Produced by an earlier run ({html.escape(str(entry.get('produced_at', ''))[:10])})"
+    return "Produced"
+
+
+def render_index(label: str, entries: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any]) -> str:
+    """The ``index.html`` of a quarter folder: every council, its RAG counts in words, links, the failures.
+
+    Parameters
+    ----------
+    label : str
+        The quarter's label.
+    entries : sequence of mapping
+        The manifest entries of the councils (``council``, ``slug``, ``outcome``, ``counts``, ``files``,
+        ``error``, ``audience``...).
+    manifest : mapping
+        The manifest (for the data, the audience and the time).
+
+    Returns
+    -------
+    str
+        A self-contained HTML page (no script, nothing from another host).
+    """
+    esc = html.escape
+    data = manifest.get("data", {})
+    audiences = sorted({str(e.get("audience")) for e in entries if e.get("audience")})
+    mixed = len(audiences) > 1
+    head = ["Council", "Report", *RAG_WORDS, *(["Audience"] if mixed else []), "Outcome"]
+    rows = []
+    for e in entries:
+        files = e.get("files") or {}
+        links = []
+        if "html" in files:
+            text = "Report showing the error" if e.get("outcome") == FAILED else "Report"
+            links.append(f'<a href="{esc(files["html"])}">{text}</a>')
+        if "csv" in files:
+            links.append(f'<a href="{esc(files["csv"])}">KPIs (CSV)</a>')
+        if "xlsx" in files:
+            links.append(f'<a href="{esc(files["xlsx"])}">KPIs (Excel)</a>')
+        counts = e.get("counts") or {}
+        cells = [f'<th scope="row">{esc(str(e.get("council", "")))}</th>', f"<td>{' | '.join(links) or 'None'}</td>"]
+        for word in RAG_WORDS:
+            value = counts.get(word) if counts else None
+            cells.append(f'<td class="count">{value if value is not None else "–"}</td>')
+        if mixed:
+            cells.append(f"<td>{esc(str(e.get('audience', '')))}</td>")
+        cells.append(f"<td>{_status_text(e)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    failures = [e for e in entries if e.get("outcome") == FAILED]
+    failure_items = []
+    for e in failures:
+        files = e.get("files") or {}
+        links = [f'<a href="{esc(files[k])}">{text}</a>' for k, text in
+                 (("html", "report showing the error"), ("ipynb", "executed notebook")) if k in files]  # fmt: skip
+        failure_items.append(
+            f"<li><strong>{esc(str(e.get('council', '')))}</strong>: {esc(str(e.get('error') or 'unknown error'))}"
+            + (f" ({', '.join(links)})" if links else "")
+            + "</li>"
+        )
+    summary = manifest.get("summary", {})
+    counted = ", ".join(f"{summary.get(k, 0)} {text}" for k, text in
+                        ((OK, "produced"), (SKIPPED, "up to date"), (FAILED, "failed")))  # fmt: skip
+    audience_text = esc(audiences[0]) if len(audiences) == 1 else "mixed (see the table)"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Justice Social Work performance reports, {esc(label)}</title>",
+        f'<style type="text/css">{_INDEX_STYLE}</style>',
+        "</head>",
+        "<body>",
+        "<main>",
+        f"<h1>Justice Social Work performance reports, {esc(label)}</h1>",
+        f'<p class="meta">Audience: {audience_text}. Data: {esc(str(data.get("data_dir", "")))}, extract date '
+        f'{esc(str(data.get("as_at", "")))} (fingerprint {esc(str(data.get("fingerprint", "")))}). '
+        f"This run: {counted}; finished {esc(str(manifest.get('finished', '')))} with jswlib "
+        f"{esc(str(manifest.get('versions', {}).get('jswlib', '')))}. "
+        f'How the reports were made: <a href="manifest.json">manifest.json</a>.</p>',
+        "<table>",
+        "<caption>Reports by council, with the number of headline indicators at each RAG status "
+        "(Green: on target; Amber: close to target; Red: off target)</caption>",
+        "<thead><tr>" + "".join(f'<th scope="col">{esc(h)}</th>' for h in head) + "</tr></thead>",
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+    ]
+    if failure_items:
+        parts += [
+            f'<h2 id="failures">Failures ({len(failure_items)})</h2>',
+            "<p>These councils have no up-to-date report. Re-running <code>jsw batch</code> with the same "
+            "options redoes only these (and any whose outputs are missing).</p>",
+            "<ul>",
+            *failure_items,
+            "</ul>",
+        ]
+    else:
+        parts.append('<p id="failures">No failures.</p>')
+    parts += ["</main>", "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+# --- The command ---------------------------------------------------------------------------------------------------
+
+
+def _duration(seconds: float) -> str:
+    """Seconds as ``12.3 s`` or ``2 min 05 s``.
+
+    Examples
+    --------
+    >>> _duration(12.34), _duration(125)
+    ('12.3 s', '2 min 05 s')
+    """
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs:02d} s"
+
+
+def summary_lines(result: BatchResult) -> list[str]:
+    """What ``jsw batch`` prints when it has finished: counts, time taken, failures, where the index is."""
+    lines = [
+        f"{result.quarter}: {len(result.ok)} report{'s' * (len(result.ok) != 1)} produced, "
+        f"{len(result.skipped)} up to date (skipped), {len(result.failed)} failed, in {_duration(result.seconds)}"
+        + (f" ({result.workers} worker{'s' * (result.workers != 1)})" if result.workers else "")
+    ]
+    if result.failed:
+        lines.append("Failed:")
+        lines += [f"  {o.name}: {o.error}" for o in result.failed]
+    warned = [w for o in result.outcomes for w in o.warnings]
+    if warned:
+        lines.append("Warnings:")
+        lines += [f"  {w}" for w in warned]
+    lines.append(f"Index: {result.index}")
+    lines.append(f"Manifest: {result.manifest}")
+    return lines
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Run ``jsw batch``: produce the reports, print the summary.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``quarter``, ``council`` (list or None), ``data``, ``audience``, ``workers``, ``force``, ``out`` and
+        ``params`` (the params folder, or None).
+
+    Returns
+    -------
+    int
+        0 (``EXIT_OK``) when every council is produced or up to date; 1 (``EXIT_DATA``) when any failed, or the
+        results cannot be computed from the data.
+
+    Raises
+    ------
+    jswlib.cli.UsageError
+        For a bad quarter, unknown councils, a missing notebook or data folder (see :func:`run_batch`).
+    """
+    from jswlib.cli import EXIT_DATA
+    from jswlib.io import ExtractFileError, ParamsFileError
+    from jswlib.params import ParamsError
+
+    try:
+        result = run_batch(
+            args.quarter, args.council, data_dir=args.data, audience=args.audience, workers=args.workers,
+            force=args.force, out_dir=args.out, params=getattr(args, "params", None),
+        )  # fmt: skip
+    except (ParamsError, ParamsFileError, ExtractFileError):
+        raise
+    except ValueError as exc:  # e.g. an extract with no dated records: a data problem
+        print(f"jsw batch: error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    for line in summary_lines(result):
+        print(line)
+    return result.exit_code
+
+
+def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``batch`` subcommand to the ``jsw`` parser.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        From ``parser.add_subparsers(...)``. The main parser holds ``--params``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser; its ``func`` default is :func:`cmd_batch`.
+    """
+    p = subparsers.add_parser(
+        "batch",
+        help="produce the quarterly report of every council (HTML, notebook, KPI tables, index)",
+        description="Run notebooks/quarterly_report.ipynb for every council (or those named), in parallel, and "
+        "write to outputs/<yyyy-yy>-Q<n>/: <slug>.html (the report, without code, self-contained), <slug>.ipynb "
+        "(the executed notebook), <slug>-kpis.csv and <slug>-kpis.xlsx (the headline KPI table), index.html "
+        "(every council with its counts of Green, Amber and Red, and the failures) and manifest.json (parameters, "
+        "data fingerprint, package versions, timings, outcome per council). Councils whose outputs are up to "
+        "date with their inputs (data, params, notebook, commentary, audience) are skipped unless --force.",
+        epilog="A council whose notebook fails keeps its executed notebook and an HTML page showing the error; "
+        "the others carry on. Exit codes: 0 every report produced or up to date, 1 some council failed, "
+        "2 bad arguments or configuration.",
+    )
+    p.add_argument("--quarter", default="", metavar="QUARTER",
+                   help="the quarter, e.g. 'Q2 2025/26' (also '2025/26 Q2', '2025Q2'); "
+                   "default: the latest complete quarter in the data")  # fmt: skip
+    p.add_argument("--council", action="extend", nargs="+", metavar="NAME",
+                   help="only these councils (name, alias, slug or GSS code; repeatable); default all 32")  # fmt: skip
+    p.add_argument("--data", metavar="DIR", help="the data folder (default: data_dir of params/settings.yaml)")
+    p.add_argument("--audience", choices=AUDIENCES, default="internal", help="who the reports are for "
+                   "(default internal)")  # fmt: skip
+    p.add_argument("--workers", type=int, metavar="N",
+                   help=f"notebooks run at once (default: the number of CPUs, here {_cpu_count()})")  # fmt: skip
+    p.add_argument("--force", action="store_true", help="re-run councils whose reports are up to date")
+    p.add_argument("--out", metavar="DIR", help="where to write (default: outputs/<yyyy-yy>-Q<n>)")
+    p.set_defaults(func=cmd_batch)
+    return p
