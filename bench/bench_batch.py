@@ -27,7 +27,7 @@ import nbformat
 import papermill
 
 from jswlib import io
-from jswlib.batch import run_batch
+from jswlib.batch import KERNEL_ARGUMENTS, run_batch
 from jswlib.params import load_councils
 from jswlib.report import prepare_report
 
@@ -39,7 +39,8 @@ FLOOR_GOAL, PLAIN_GOAL = 1.2, 5.0
 
 def _bare_kernel(path: str) -> None:
     out = Path(path).with_suffix(".out.ipynb")
-    papermill.execute_notebook(path, str(out), kernel_name="python3", progress_bar=False)
+    papermill.execute_notebook(path, str(out), kernel_name="python3", progress_bar=False,
+                               extra_arguments=list(KERNEL_ARGUMENTS))
 
 
 def floor_seconds(n: int, workers: int, folder: Path) -> float:

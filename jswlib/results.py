@@ -109,16 +109,20 @@ def load_results(
     Notes
     -----
     The extract date is the one recorded in the folder's ``manifest.json``, else the latest event in the data.
+    Within one process, a second call with unchanged files returns the same object without re-reading.
     Cache files are written atomically, the metadata last, so a half-written cache is never used.
     """
     settings = load_settings(params)
     folder = settings.resolve_data_dir(data_dir)
-    key = fingerprint(folder, params)
     cache = Path(cache_dir) if cache_dir else settings.outputs_dir / "cache"
+    stamp = (str(folder), str(params_dir(params)), str(cache), _file_stats(folder), _file_stats(params_dir(params)))
+    if stamp in _MEMO:
+        return _MEMO[stamp]
+    key = fingerprint(folder, params)
     where = cache / key
     meta = io.read_json(where / "meta.json")
     if isinstance(meta, dict) and meta.get("fingerprint") == key:
-        return Results(
+        _MEMO[stamp] = Results(
             table=pd.read_parquet(where / "results.parquet"),
             quality=pd.read_csv(where / "quality.csv"),
             reasons=pd.read_csv(where / "reasons.csv"),
@@ -126,6 +130,7 @@ def load_results(
             fingerprint=key,
             data_dir=folder,
         )
+        return _MEMO[stamp]
     defs = defs or load_definitions(params)
     extract = load_extract(folder, defs.councils, extract_date=recorded_extract_date(folder))
     as_at = recorded_extract_date(folder) or latest_event_date(extract.tables)
@@ -136,4 +141,23 @@ def load_results(
     io.write_frame(extract.summary, where / "quality.csv")
     io.write_frame(extract.reasons(), where / "reasons.csv")
     io.write_json({"fingerprint": key, "as_at": as_at.isoformat(), "data_dir": str(folder)}, where / "meta.json")
-    return Results(table, extract.summary, extract.reasons(), as_at, key, folder)
+    _MEMO[stamp] = Results(table, extract.summary, extract.reasons(), as_at, key, folder)
+    return _MEMO[stamp]
+
+
+#: Results already loaded in this process, keyed by folders and the name, size and modification time of every
+#: input file: a second call (a batch worker's KPI table after its report) neither re-hashes nor re-reads.
+#: Any change to a file's size or time gives a new key, so the content fingerprint is checked again.
+_MEMO: dict[tuple, Results] = {}
+
+
+def _file_stats(folder: Path) -> tuple:
+    """(relative path, size, modification time in ns) of every file below ``folder``, except commentary."""
+    out = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        rel = path.relative_to(folder)
+        if COMMENTARY_FOLDER in rel.parts:
+            continue
+        info = path.stat()
+        out.append((str(rel), info.st_size, info.st_mtime_ns))
+    return tuple(out)

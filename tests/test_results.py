@@ -1,0 +1,72 @@
+"""Tests for jswlib/results.py: fingerprints, the on-disk cache and the in-process memo."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from jswlib.results import fingerprint, load_results
+
+from .conftest import REPO
+
+REPORTS = "report_id,council,person_id,report_type,requested_date,due_date,submitted_date"
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A params copy and a one-table extract: three Fife reports, one late."""
+    params = tmp_path / "params"
+    shutil.copytree(REPO / "params", params)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "court_reports.csv").write_text(
+        "\n".join([REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18",
+                   "R2,Fife,P2,CJSWR,2025-07-01,2025-07-21,2025-07-25",
+                   "R3,Fife,P3,CJSWR,2025-07-01,2025-07-21,2025-07-21"]) + "\n"
+    )
+    (data / "manifest.json").write_text('{"extract_date": "2025-10-05"}')
+    return params, data, tmp_path / "cache"
+
+
+class TestFingerprint:
+    def test_changes_with_data_and_params_but_not_commentary(self, workspace):
+        params, data, _ = workspace
+        first = fingerprint(data, params)
+        (params / "commentary" / "fife").mkdir(parents=True)
+        (params / "commentary" / "fife" / "2025-26-Q2.md").write_text("Good quarter.")
+        assert fingerprint(data, params) == first
+        (params / "targets.yaml").write_text((params / "targets.yaml").read_text() + "\n# edited\n")
+        second = fingerprint(data, params)
+        assert second != first
+        with open(data / "court_reports.csv", "a") as handle:
+            handle.write("R4,Fife,P4,CJSWR,2025-07-01,2025-07-21,2025-07-21\n")
+        assert fingerprint(data, params) != second
+
+
+class TestLoadResults:
+    def test_computes_caches_and_reloads(self, workspace):
+        params, data, cache = workspace
+        first = load_results(data, params, cache_dir=cache)
+        row = first.table[(first.table["council"] == "S12000047") & (first.table["indicator"] == "reports_by_due_date")
+                          & (first.table["period"] == "Q2 2025/26")].iloc[0]
+        # R1 and R3 on or before their due dates, R2 four days late: 2 of 3.
+        assert (row["numerator"], row["denominator"]) == (2, 3)
+        assert str(first.as_at) == "2025-10-05"
+        assert (cache / first.fingerprint / "meta.json").is_file()
+        assert load_results(data, params, cache_dir=cache) is first  # memo: same object, nothing re-read
+
+    def test_a_changed_file_is_noticed(self, workspace):
+        params, data, cache = workspace
+        first = load_results(data, params, cache_dir=cache)
+        path = data / "court_reports.csv"
+        path.write_text(path.read_text().replace("2025-07-25", "2025-07-20"))  # R2 now on time
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        second = load_results(data, params, cache_dir=cache)
+        assert second.fingerprint != first.fingerprint
+        row = second.table[(second.table["council"] == "S12000047")
+                           & (second.table["indicator"] == "reports_by_due_date")
+                           & (second.table["period"] == "Q2 2025/26")].iloc[0]
+        assert (row["numerator"], row["denominator"]) == (3, 3)
