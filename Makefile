@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install jswlib with its dependencies (re-used when up to date)
 
-$(DEMO_STAMP): $(STAMP) jswlib/demo.py jswlib/schema.py params/councils.yaml
+$(DEMO_STAMP): $(STAMP) jswlib/data/demo.py jswlib/definitions/schema.py params/councils.yaml
 	$(BIN)/jsw demo-data --out $(DEMO)
 
 demo-data: $(DEMO_STAMP) ## Create the synthetic national demo data in data/demo when it is missing or stale
@@ -50,7 +50,7 @@ lab: $(DEMO_STAMP) ## Open JupyterLab on notebooks/ with jswlib importable
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 readme: $(STAMP) ## Regenerate the README's data contract and function list from the code
-	$(BIN)/python -m jswlib.docs README.md
+	$(BIN)/python -m jswlib.run.docs README.md
 
 clean: ## Remove outputs and the demo data (keeps .venv)
 	rm -rf outputs/* $(DEMO)

@@ -26,10 +26,10 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from jswlib import io
-from jswlib.batch import KERNEL_ARGUMENTS, run_batch
-from jswlib.params import load_councils
-from jswlib.report import prepare_report
+from jswlib.core import io
+from jswlib.run.batch import KERNEL_ARGUMENTS, run_batch
+from jswlib.definitions.params import load_councils
+from jswlib.present.report import prepare_report
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "quarterly_report.ipynb"

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from jswlib import io
-from jswlib.demo import generate_demo, write_demo
-from jswlib.extract import load_extract, recorded_extract_date
-from jswlib.indicators import compute_indicators, load_definitions
+from jswlib.core import io
+from jswlib.data.demo import generate_demo, write_demo
+from jswlib.data.extract import load_extract, recorded_extract_date
+from jswlib.compute.indicators import compute_indicators, load_definitions
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_RATIO = 5.0

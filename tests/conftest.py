@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jswlib.params import load_councils
+from jswlib.definitions.params import load_councils
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -23,13 +23,13 @@ import pandas as pd
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from jswlib import batch
-from jswlib.batch import (
+from jswlib.run import batch
+from jswlib.run.batch import (
     BatchResult, CouncilOutcome, CouncilTask, add_batch_parser, cmd_batch, external_references, quarter_folder_name,
     run_batch, run_council,
 )  # fmt: skip
 from jswlib.cli import EXIT_DATA, EXIT_OK, UsageError
-from jswlib.results import fingerprint
+from jswlib.compute.results import fingerprint
 
 from .conftest import REPO
 
@@ -136,7 +136,7 @@ def make_workspace(root: Path) -> Path:
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Temporary files left in a folder (jswlib.io names them .<name>.<random>.tmp)."""
+    """Temporary files left in a folder (jswlib.core.io names them .<name>.<random>.tmp)."""
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
@@ -499,7 +499,7 @@ class TestChecksFirst:
             run_batch(quarter, ["Fife"], params=params, notebook=FIXTURE)
 
     def test_a_blank_quarter_asks_for_the_latest_complete_one(self, params, monkeypatch):
-        import jswlib.report
+        import jswlib.present.report
 
         asked = []
 
@@ -507,7 +507,7 @@ class TestChecksFirst:
             asked.append(params_dir)
             return "Q5 2025/26"  # not a quarter: proves the answer is used and then checked
 
-        monkeypatch.setattr(jswlib.report, "latest_complete_quarter", latest)
+        monkeypatch.setattr(jswlib.present.report, "latest_complete_quarter", latest)
         with pytest.raises(UsageError, match=r"--quarter: .*Q5 2025/26"):
             run_batch("", ["Fife"], params=params, notebook=FIXTURE)
         assert asked == [params]

@@ -1,4 +1,4 @@
-"""Tests for jswlib.calendar: Scottish working days and timescale checks.
+"""Tests for jswlib.definitions.calendar: Scottish working days and timescale checks.
 
 Every date below carries its weekday in a comment; weekdays were checked with Python's ``datetime`` while
 writing, not with the code under test. Expected counts follow the documented convention: elapsed working
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jswlib.calendar import (
+from jswlib.definitions.calendar import (
     WorkingCalendar,
     add_calendar_months,
     scottish_bank_holidays,
@@ -540,8 +540,8 @@ class TestCouncilCalendar:
     def test_local_holiday_from_params_changes_only_that_council(self, tmp_path):
         import shutil
 
-        from jswlib.calendar import council_calendar
-        from jswlib.params import load_holiday_rules
+        from jswlib.definitions.calendar import council_calendar
+        from jswlib.definitions.params import load_holiday_rules
 
         from .conftest import REPO
 

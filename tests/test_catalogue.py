@@ -1,4 +1,4 @@
-"""Tests for jswlib/catalogue.py: the indicator catalogue and the per-council targets.
+"""Tests for jswlib/definitions/catalogue.py: the indicator catalogue and the per-council targets.
 
 The expected titles, targets and frequencies are typed out from the source documents, not read from the
 catalogue: /work/shared/reference/glasgow-jsw-performance-update-q2-2025-26.txt (KPI table),
@@ -12,9 +12,9 @@ import shutil
 
 import pytest
 
-from jswlib.catalogue import Catalogue, Standard, load_catalogue, load_targets
-from jswlib.indicators import load_definitions
-from jswlib.params import ParamsError, load_councils
+from jswlib.definitions.catalogue import Catalogue, Standard, load_catalogue, load_targets
+from jswlib.compute.indicators import load_definitions
+from jswlib.definitions.params import ParamsError, load_councils
 
 from .conftest import REPO
 

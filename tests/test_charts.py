@@ -1,4 +1,4 @@
-"""Tests for jswlib.charts: the house style, XmR limits, special-cause rules, variation and assurance words,
+"""Tests for jswlib.present.charts: the house style, XmR limits, special-cause rules, variation and assurance words,
 the trend and SPC charts, and PNG output.
 
 Pure helpers are tested on tiny hand-made series whose limits and flags are worked out by hand in the
@@ -26,7 +26,7 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from jswlib.charts import (
+from jswlib.present.charts import (
     ALT_TEXT_ATTRIBUTE,
     COMMON_CAUSE,
     HIT_AND_MISS,
@@ -51,7 +51,7 @@ from jswlib.charts import (
     variation_icon,
     xmr_limits,
 )
-from jswlib.status import NO_TARGET, NOT_AVAILABLE
+from jswlib.judge.status import NO_TARGET, NOT_AVAILABLE
 
 QUARTERS = ["Q3 2023/24", "Q4 2023/24", "Q1 2024/25", "Q2 2024/25",
             "Q3 2024/25", "Q4 2024/25", "Q1 2025/26", "Q2 2025/26"]  # fmt: skip
@@ -768,7 +768,7 @@ class TestNoGlobalState:
             """
             import sys
             import pandas as pd
-            from jswlib.charts import figure_to_png, spc_chart, trend_chart
+            from jswlib.present.charts import figure_to_png, spc_chart, trend_chart
             data = pd.DataFrame({"period": ["Q1 2025/26", "Q2 2025/26", "Q3 2025/26"], "value": [70, 80, 75]})
             figure_to_png(trend_chart(data, title="T", target=80))
             figure_to_png(spc_chart(data, title="T"))

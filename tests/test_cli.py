@@ -75,7 +75,7 @@ class TestCouncilsAndSchema:
         assert len(frame) == 32 and frame["family_group"].value_counts().tolist() == [8, 8, 8, 8]
 
     def test_schema_markdown_names_every_table(self, capsys):
-        from jswlib.schema import TABLES
+        from jswlib.definitions.schema import TABLES
 
         assert main(["schema"]) == EXIT_OK
         out = capsys.readouterr().out
@@ -90,7 +90,7 @@ class TestIndicators:
         assert "upw_placement" in set(frame["id"])
 
     def test_table_lists_every_indicator(self, capsys):
-        from jswlib.catalogue import load_catalogue
+        from jswlib.definitions.catalogue import load_catalogue
 
         assert main(["indicators"]) == EXIT_OK
         out = capsys.readouterr().out

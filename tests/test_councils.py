@@ -1,11 +1,11 @@
-"""Tests for jswlib/councils.py and params/councils.yaml, against the list in DOMAIN.md."""
+"""Tests for jswlib/definitions/councils.py and params/councils.yaml, against the list in DOMAIN.md."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from jswlib.councils import normalise_council_name
+from jswlib.definitions.councils import normalise_council_name
 
 # Family groups for people services as published by the LGBF (DOMAIN.md), typed out by hand.
 FAMILY_GROUPS = {

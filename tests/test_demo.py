@@ -1,8 +1,8 @@
-"""Tests for jswlib.demo: the synthetic national demo dataset.
+"""Tests for jswlib.data.demo: the synthetic national demo dataset.
 
 Expected values come from /work/shared/DOMAIN.md (national volumes and rates) and the data contract
-(jswlib.schema.TABLES). Timescales are recomputed here from the written text with numpy's busday_count and the
-``holidays`` package, never with code from jswlib.demo. Two datasets are generated once per module: the full
+(jswlib.definitions.schema.TABLES). Timescales are recomputed here from the written text with numpy's busday_count and the
+``holidays`` package, never with code from jswlib.data.demo. Two datasets are generated once per module: the full
 national one at scale 1 (a few seconds) for volumes and rates, and a small one (scale 0.1, two years) that is
 written to disk for the row-level checks.
 """
@@ -21,14 +21,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from jswlib.demo import generate_demo, write_demo
-from jswlib.schema import FLAG_FALSE, FLAG_TRUE, PERSONAL_DATA_COLUMNS, TABLES
+from jswlib.data.demo import generate_demo, write_demo
+from jswlib.definitions.schema import FLAG_FALSE, FLAG_TRUE, PERSONAL_DATA_COLUMNS, TABLES
 
 REPO = Path(__file__).resolve().parent.parent
 EXTRACT = date(2026, 4, 15)
 
 
-# --- helpers (independent of jswlib.demo) -----------------------------------------------------------------------
+# --- helpers (independent of jswlib.data.demo) -----------------------------------------------------------------------
 
 
 def _norm(text: str) -> str:

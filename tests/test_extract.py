@@ -1,12 +1,12 @@
-"""Tests for jswlib/io.py reading and jswlib/extract.py: whole data folders, file-level problems, formats."""
+"""Tests for jswlib/core/io.py reading and jswlib/data/extract.py: whole data folders, file-level problems, formats."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from jswlib import io
-from jswlib.extract import STATUS_ERROR, STATUS_NOT_SUPPLIED, STATUS_OK, load_extract
+from jswlib.core import io
+from jswlib.data.extract import STATUS_ERROR, STATUS_NOT_SUPPLIED, STATUS_OK, load_extract
 
 REPORTS = "report_id,council,person_id,report_type,requested_date,due_date,submitted_date"
 

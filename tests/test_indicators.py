@@ -1,8 +1,8 @@
-"""Tests for jswlib/indicators.py: the engine that computes every indicator of the catalogue.
+"""Tests for jswlib/compute/indicators.py: the engine that computes every indicator of the catalogue.
 
 One tiny hand-written extract (``EXTRACT`` below) is read through the real path (CSV files ->
-``jswlib.extract.load_extract``) and computed once per module. Every expected number is worked out by hand in a
-comment next to it, from the conventions of the engine's module docstring and jswlib/calendar.py:
+``jswlib.data.extract.load_extract``) and computed once per module. Every expected number is worked out by hand in a
+comment next to it, from the conventions of the engine's module docstring and jswlib/definitions/calendar.py:
 
 - the start day is day 0; elapsed working days = number of working days d with rolled_start <= d < end;
   an event within N working days has elapsed <= N;
@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jswlib.calendar import council_calendar
-from jswlib.catalogue import Condition, Standard
-from jswlib.extract import load_extract
-from jswlib.indicators import (
+from jswlib.definitions.calendar import council_calendar
+from jswlib.definitions.catalogue import Condition, Standard
+from jswlib.data.extract import load_extract
+from jswlib.compute.indicators import (
     compute_indicators,
     condition_mask,
     load_definitions,
@@ -44,8 +44,8 @@ from jswlib.indicators import (
     timescale_outcome,
     with_derived_columns,
 )
-from jswlib.params import HolidayRules
-from jswlib.schema import TABLES
+from jswlib.definitions.params import HolidayRules
+from jswlib.definitions.schema import TABLES
 
 AS_AT = date(2025, 10, 5)  # Sunday
 FIFE, GLASGOW, SOUTH_LANARKSHIRE, ABERDEEN = "S12000047", "S12000049", "S12000029", "S12000033"

@@ -118,7 +118,7 @@ class TestQuarterlyReportNotebook:
 
     @pytest.mark.parametrize("council, audience", [("Glasgow City", "internal"), ("Fife", "public")])
     def test_headline_table_shows_what_jswlib_computes(self, quarterly_reports, council, audience):
-        from jswlib.report import prepare_report
+        from jswlib.present.report import prepare_report
 
         expected = prepare_report(council, "Q2 2025/26", audience=audience).headline_table().data
         rows = _table_rows(quarterly_reports[council], "KPI")

@@ -10,8 +10,8 @@ import tomllib
 
 import yaml
 
-from jswlib.docs import render_readme
-from jswlib.schema import contract_markdown
+from jswlib.run.docs import render_readme
+from jswlib.definitions.schema import contract_markdown
 
 from .conftest import REPO
 

@@ -1,4 +1,4 @@
-"""Tests for jswlib/params.py: loading params files, and errors that name the file and the key."""
+"""Tests for jswlib/definitions/params.py: loading params files, and errors that name the file and the key."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from jswlib.params import ParamsError, load_councils, load_holiday_rules, params_dir
+from jswlib.definitions.params import ParamsError, load_councils, load_holiday_rules, params_dir
 
 from .conftest import REPO
 

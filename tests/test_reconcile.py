@@ -1,4 +1,4 @@
-"""Tests for jswlib/reconcile.py: recomputing published figures from their counts and checking them.
+"""Tests for jswlib/judge/reconcile.py: recomputing published figures from their counts and checking them.
 
 Every expected value is worked out by hand in the comments (percentages, half-up rounding, Wilson limits),
 never copied from the code's output. Targets and RAG schemes are those of the real params/targets.yaml:
@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 from jswlib.cli import EXIT_DATA, EXIT_OK, UsageError
-from jswlib.indicators import load_definitions
-from jswlib.io import ExtractFileError
-from jswlib.reconcile import (
+from jswlib.compute.indicators import load_definitions
+from jswlib.core.io import ExtractFileError
+from jswlib.judge.reconcile import (
     OUTPUT_COLUMNS,
     PROBLEM_COLUMNS,
     REQUIRED_COLUMNS,

@@ -1,4 +1,4 @@
-"""Tests for jswlib.report: parameters, every section of the quarterly report, disclosure control.
+"""Tests for jswlib.present.report: parameters, every section of the quarterly report, disclosure control.
 
 The results come from a tiny hand-made extract written once per module (``tiny``): three councils, nine
 complete quarters (Q2 2023/24 to Q2 2025/26) and an extract date of 15 October 2025, so Q3 2025/26 is in the
@@ -41,10 +41,10 @@ import pandas as pd
 import pytest
 from pandas.io.formats.style import Styler
 
-from jswlib import report as rp
-from jswlib.params import ParamsError
-from jswlib.periods import Period
-from jswlib.status import RAG_COLOURS, RAG_TEXT_COLOURS, Z_95
+from jswlib.present import report as rp
+from jswlib.definitions.params import ParamsError
+from jswlib.definitions.periods import Period
+from jswlib.judge.status import RAG_COLOURS, RAG_TEXT_COLOURS, Z_95
 
 REPO = Path(__file__).resolve().parent.parent
 GC, DC, SL = "Glasgow City", "Dundee City", "South Lanarkshire"

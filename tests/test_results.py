@@ -1,4 +1,4 @@
-"""Tests for jswlib/results.py: fingerprints, the on-disk cache and the in-process memo."""
+"""Tests for jswlib/compute/results.py: fingerprints, the on-disk cache and the in-process memo."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from jswlib.results import fingerprint, load_results
+from jswlib.compute.results import fingerprint, load_results
 
 from .conftest import REPO
 

@@ -1,4 +1,4 @@
-"""Tests for jswlib/schema.py: the data contract and the row rules, on tiny hand-made tables."""
+"""Tests for jswlib/definitions/schema.py: the data contract and the row rules, on tiny hand-made tables."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from jswlib.schema import (
+from jswlib.definitions.schema import (
     RULES,
     TABLES,
     WITHHELD,

@@ -1,4 +1,4 @@
-"""Tests for jswlib.status: rounding halves up, percentages, Wilson intervals, low numbers, RAG, direction.
+"""Tests for jswlib.judge.status: rounding halves up, percentages, Wilson intervals, low numbers, RAG, direction.
 
 Expected values are worked out by hand, from exact fractions (:class:`fractions.Fraction`), from the Wilson
 formula written out below with :func:`math.sqrt`, or taken from published sources: Glasgow's Q2 2025/26 KPI
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jswlib.status import (
+from jswlib.judge.status import (
     CONFIDENCE_LEVEL,
     DEFAULT_AMBER_TOLERANCE,
     DEFAULT_COUNT_DIRECTION_TOLERANCE,

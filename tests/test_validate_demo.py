@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from jswlib.cli import EXIT_OK, main
-from jswlib.demo import generate_demo, write_demo
-from jswlib.extract import load_extract
-from jswlib.schema import RULES, TABLES
+from jswlib.data.demo import generate_demo, write_demo
+from jswlib.data.extract import load_extract
+from jswlib.definitions.schema import RULES, TABLES
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,11 @@
 """Charts of the quarterly report: trend lines and statistical process control (SPC) charts, in one style.
 
 This is part of the *present* layer of the workbook (STYLE.md habits 2 and 12): it takes small tables of
-period labels and values (as :mod:`jswlib.indicators` and :mod:`jswlib.status` produce them) and returns
+period labels and values (as :mod:`jswlib.compute.indicators` and :mod:`jswlib.judge.status` produce them) and returns
 matplotlib :class:`~matplotlib.figure.Figure` objects. Colours, line styles, font sizes and the figure size
 live in the module constants :data:`PALETTE`, :data:`STYLE`, :data:`TARGET_STYLE` and the ``*_STYLE``
-constants below, so that notebooks never spell a colour. It imports only lower layers (:mod:`jswlib.status`,
-:mod:`jswlib.periods`), touches no disk and keeps no state.
+constants below, so that notebooks never spell a colour. It imports only lower layers (:mod:`jswlib.judge.status`,
+:mod:`jswlib.definitions.periods`), touches no disk and keeps no state.
 
 Conventions
 -----------
@@ -28,11 +28,11 @@ Conventions
   description in words computed from the data: the periods covered, the first and last values, the highest
   and lowest, the target and how often it was met (trend charts), or the mean, the limits, the special
   causes, the variation and the assurance (SPC charts). Values are rounded half up
-  (:func:`jswlib.status.format_value`), as they are published. :func:`figure_to_png` also writes it in
+  (:func:`jswlib.judge.status.format_value`), as they are published. :func:`figure_to_png` also writes it in
   the PNG's ``Description`` field.
-- **Low numbers**: a point whose denominator is under :data:`~jswlib.status.LOW_NUMBERS_THRESHOLD` (10) is
+- **Low numbers**: a point whose denominator is under :data:`~jswlib.judge.status.LOW_NUMBERS_THRESHOLD` (10) is
   drawn hollow, with a legend entry "..., fewer than 10 cases", and named in the text alternative.
-- **Target met** follows :func:`jswlib.status.rag_status` on a two-state scheme: the exact (unrounded)
+- **Target met** follows :func:`jswlib.judge.status.rag_status` on a two-state scheme: the exact (unrounded)
   value is judged, a value at target meets it, and polarity decides the side ("lower" is better: at or
   below). So 79.5% is shown as "80%" yet does not meet a target of 80%.
 - **Axes**: a trend chart of percentages has a y axis from 0 to 100 with "%" tick labels (further only if a
@@ -63,8 +63,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from jswlib.periods import FREQUENCY_NAMES, parse_period
-from jswlib.status import (
+from jswlib.definitions.periods import FREQUENCY_NAMES, parse_period
+from jswlib.judge.status import (
     GREEN,
     LOW_NUMBERS_THRESHOLD,
     NO_TARGET,
@@ -680,7 +680,7 @@ def assurance(limits: Mapping, target: float | None, polarity: str = "higher") -
 
     Notes
     -----
-    Convention: a value at target meets it (as :func:`jswlib.status.rag_status`), so a target equal to the
+    Convention: a value at target meets it (as :func:`jswlib.judge.status.rag_status`), so a target equal to the
     lower limit (higher-is-better) is consistently met, and one equal to the upper limit is hit and miss.
     For lower-is-better the sides swap. Comparisons ignore floating-point noise below 1e-9.
 
@@ -967,7 +967,7 @@ def trend_chart(
     -----
     Convention: council dark blue, solid, round markers; comparison turquoise, dashed, square markers;
     target long-dashed dark grey. Hollow markers for denominators under 10. Target "met" as
-    :func:`jswlib.status.rag_status` judges it (exact value, at target is met, polarity-aware). Missing
+    :func:`jswlib.judge.status.rag_status` judges it (exact value, at target is met, polarity-aware). Missing
     values leave a gap in the line and are named in the text alternative.
 
     Examples

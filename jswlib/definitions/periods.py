@@ -1203,7 +1203,7 @@ def _datetime_series(dates: pd.Series | Sequence[Any]) -> pd.Series:
         return pd.to_datetime(series)
     raise TypeError(
         f"expected a column of dates (datetime64, or datetime.date objects), got values inferred as {kind!r}; "
-        "parse strings into dates first (see jswlib.schema)"
+        "parse strings into dates first (see jswlib.definitions.schema)"
     )
 
 

@@ -1,6 +1,6 @@
 """Synthetic national demo data: case-level Justice Social Work records for all 32 councils.
 
-:func:`generate_demo` builds, from a seed, one table per table of the data contract (:data:`jswlib.schema.TABLES`)
+:func:`generate_demo` builds, from a seed, one table per table of the data contract (:data:`jswlib.definitions.schema.TABLES`)
 holding made-up records for every council and financial year asked for; :func:`write_demo` writes them as an
 extract folder (CSV, Parquet or one Excel workbook) with ``manifest.json`` written last. The data contains no
 real people: person identifiers are random numbers and no name, address or date of birth is ever produced.
@@ -15,7 +15,7 @@ What the data is for
   and after, as designed and as generated.
 - About 0.3% of the rows of each table are deliberately bad, one problem per row, of every kind the validator
   rejects; the manifest lists each one under ``bad_rows`` with its spreadsheet row number in the written file
-  and the validator rule it breaks (``kind`` uses the rule codes of :data:`jswlib.schema.RULES`).
+  and the validator rule it breaks (``kind`` uses the rule codes of :data:`jswlib.definitions.schema.RULES`).
 - A few valid rows use other legitimate spellings: about 3% name the council by an alias, a retired or current
   GSS code, in lower or upper case or with '&' for 'and'; about 2% write their dates DD/MM/YYYY.
 
@@ -24,7 +24,7 @@ Conventions
 - Cells are raw extract text: dates ``YYYY-MM-DD`` (blank when the event has not happened), flags ``Y``/``N``,
   categories in their canonical spelling, whole numbers as digits (or blank). Every column is a string column.
 - Timescale events are drawn as the start date plus a number of *working days* (Monday to Friday less the
-  Scottish bank holidays of :func:`jswlib.calendar.scottish_bank_holidays`), the start day being day 0: an
+  Scottish bank holidays of :func:`jswlib.definitions.calendar.scottish_bank_holidays`), the start day being day 0: an
   event on the same working day meets a 1-working-day standard.
 - Nothing happens after the extract date: later events are blank, orders still running have no end date or
   outcome, and records starting after it are not produced.
@@ -45,9 +45,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from jswlib import io
-from jswlib.calendar import scottish_bank_holidays
-from jswlib.schema import INTERVENTION_OUTCOMES, ORDER_OUTCOMES, SEXES, TABLES
+from jswlib.core import io
+from jswlib.definitions.calendar import scottish_bank_holidays
+from jswlib.definitions.schema import INTERVENTION_OUTCOMES, ORDER_OUTCOMES, SEXES, TABLES
 
 __all__ = ["GENERATOR_VERSION", "generate_demo", "write_demo"]
 
@@ -1682,7 +1682,7 @@ def generate_demo(
     Returns
     -------
     tables : dict of str to pandas.DataFrame
-        One frame per table of :data:`jswlib.schema.TABLES`, in its order, with exactly the contract's columns,
+        One frame per table of :data:`jswlib.definitions.schema.TABLES`, in its order, with exactly the contract's columns,
         every cell a string (blank ``""`` when empty).
     manifest : dict
         ``seed``, ``scale``, ``first_fy``, ``last_fy``, ``extract_date``, ``generator_version``, ``row_counts``,
@@ -1697,7 +1697,7 @@ def generate_demo(
 
     Notes
     -----
-    Volumes, rates and shapes are the constants at the top of :mod:`jswlib.demo`, each naming its source.
+    Volumes, rates and shapes are the constants at the top of :mod:`jswlib.data.demo`, each naming its source.
     Generation is vectorised per table (numpy arrays over all councils and years).
 
     Examples
@@ -1776,7 +1776,7 @@ def generate_demo(
         variants[name] = var
 
     manifest = {
-        "generator": "jswlib.demo",
+        "generator": "jswlib.data.demo",
         "generator_version": GENERATOR_VERSION,
         "synthetic": True,
         "seed": int(seed),
@@ -1835,7 +1835,7 @@ def write_demo(
 
     Notes
     -----
-    Every file is written atomically (:mod:`jswlib.io`); the manifest comes last, so its presence means the
+    Every file is written atomically (:mod:`jswlib.core.io`); the manifest comes last, so its presence means the
     dataset is complete. The same tables always give byte-identical CSV files.
     """
     out = Path(out_dir)

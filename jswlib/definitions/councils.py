@@ -1,6 +1,6 @@
 """The 32 Scottish councils: names, GSS codes, aliases and family groups.
 
-Built from ``params/councils.yaml`` (loaded by :func:`jswlib.params.load_councils`). Extracts name a council
+Built from ``params/councils.yaml`` (loaded by :func:`jswlib.definitions.params.load_councils`). Extracts name a council
 in many ways: the current GSS code, a retired code (Fife S12000015), the name in another case, with ``&`` for
 ``and``, or an older spelling ("Edinburgh, City of", "Eilean Siar"). :meth:`Councils.resolve` maps all of them
 to the current GSS code, for a whole column at once.

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from jswlib import __version__, io
-from jswlib.extract import latest_event_date, load_extract, recorded_extract_date
-from jswlib.indicators import Definitions, compute_indicators, load_definitions
-from jswlib.params import load_settings, params_dir
+from jswlib import __version__
+from jswlib.core import io
+from jswlib.data.extract import latest_event_date, load_extract, recorded_extract_date
+from jswlib.compute.indicators import Definitions, compute_indicators, load_definitions
+from jswlib.definitions.params import load_settings, params_dir
 
 #: Bump when the layout of the cached files changes.
 CACHE_FORMAT = 1
@@ -35,9 +36,9 @@ class Results:
     Attributes
     ----------
     table : pandas.DataFrame
-        The results table (``jswlib.indicators.RESULT_COLUMNS``).
+        The results table (``jswlib.compute.indicators.RESULT_COLUMNS``).
     quality : pandas.DataFrame
-        Rows read, accepted and rejected per table (``jswlib.extract.SUMMARY_COLUMNS``).
+        Rows read, accepted and rejected per table (``jswlib.data.extract.SUMMARY_COLUMNS``).
     reasons : pandas.DataFrame
         Rejected rows by table and rule.
     as_at : datetime.date
@@ -64,7 +65,7 @@ def fingerprint(data_dir: str | os.PathLike, params: str | os.PathLike | None = 
     data_dir : path-like
         The data folder (files directly inside it).
     params : path-like, optional
-        The params folder (default as :func:`jswlib.params.params_dir`).
+        The params folder (default as :func:`jswlib.definitions.params.params_dir`).
 
     Returns
     -------

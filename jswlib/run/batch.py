@@ -5,7 +5,7 @@ in parallel worker processes, and writes into ``outputs/<yyyy-yy>-Q<n>/`` (for `
 ``outputs/2025-26-Q2/``):
 
 - ``<slug>.html``: the report, without code, images embedded, nothing fetched from another host when opened
-  (template ``jswlib/templates/jsw``), readable on screen and on paper;
+  (template ``jswlib/present/templates/jsw``), readable on screen and on paper;
 - ``<slug>.ipynb``: the executed notebook (kept when the run fails, with the error in it);
 - ``<slug>-kpis.csv`` and ``<slug>-kpis.xlsx``: the headline KPI table (``Report.kpi_export()``);
 - ``index.html``: every council, its counts of Green / Amber / Red in words and a link to its report; the
@@ -18,13 +18,13 @@ in parallel worker processes, and writes into ``outputs/<yyyy-yy>-Q<n>/`` (for `
 Conventions
 -----------
 - Before any worker starts the quarter and councils are checked (a :class:`jswlib.cli.UsageError` names what is
-  wrong) and :func:`jswlib.results.load_results` is called once, so that every notebook only reads the cache.
+  wrong) and :func:`jswlib.compute.results.load_results` is called once, so that every notebook only reads the cache.
 - A council's *inputs fingerprint* covers the notebook file, the report template, the results fingerprint
   (data, params and package version), the audience, the quarter, the council, its commentary file (when
   there is one) and the KPI-table function. A council whose four outputs exist and whose recorded fingerprint
   equals the current one is skipped ("up to date") unless ``force``; so re-running after a failure redoes
   only what failed or is missing.
-- Every file is written atomically by :mod:`jswlib.io` (a temporary file renamed into place), including the
+- Every file is written atomically by :mod:`jswlib.core.io` (a temporary file renamed into place), including the
   executed notebook, which papermill writes to the temporary file.
 - A kernel that fails to start (before any cell ran) is retried, up to :data:`START_ATTEMPTS` attempts in all;
   an error in a cell is never retried: the council fails, its notebook and HTML (showing the error) are kept,
@@ -53,11 +53,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jswlib import __version__, io
-from jswlib.councils import Council, Councils
-from jswlib.params import PARAMS_ENV, load_councils, load_settings, params_dir
-from jswlib.periods import Period, parse_quarter
-from jswlib.results import load_results
+from jswlib import __version__
+from jswlib.core import io
+from jswlib.definitions.councils import Council, Councils
+from jswlib.definitions.params import PARAMS_ENV, load_councils, load_settings, params_dir
+from jswlib.definitions.periods import Period, parse_quarter
+from jswlib.compute.results import load_results
 
 #: Bump when the layout of the batch outputs or of the inputs fingerprint changes (forces a re-run).
 BATCH_FORMAT = 1
@@ -76,9 +77,9 @@ START_ATTEMPTS = 3
 #: Seconds to wait before the second attempt at starting a kernel; doubled before each further attempt.
 RETRY_DELAY = 2.0
 #: The notebook run for each council.
-DEFAULT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "quarterly_report.ipynb"
+DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "quarterly_report.ipynb"
 #: Folder of the nbconvert templates shipped with jswlib, and the report template's name in it.
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "present" / "templates"
 TEMPLATE_NAME = "jsw"
 #: Name of the per-council record of its last run, in the quarter folder.
 RECORD_NAME = ".{slug}.inputs.json"
@@ -96,7 +97,7 @@ def quarter_folder_name(quarter: str | Period) -> str:
     Parameters
     ----------
     quarter : str or Period
-        A quarter in any form :func:`jswlib.periods.parse_quarter` reads.
+        A quarter in any form :func:`jswlib.definitions.periods.parse_quarter` reads.
 
     Returns
     -------
@@ -110,7 +111,7 @@ def quarter_folder_name(quarter: str | Period) -> str:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March, Q1 = April-June (see :mod:`jswlib.periods`). The label
+    Convention: financial year 1 April - 31 March, Q1 = April-June (see :mod:`jswlib.definitions.periods`). The label
     ``Q2 2025/26`` holds a slash and a space, so it is not used as a folder name.
 
     Examples
@@ -258,7 +259,7 @@ def commentary_path(params: str | os.PathLike | None, council: Council, quarter:
     Parameters
     ----------
     params : path-like, optional
-        The params folder (see :func:`jswlib.params.params_dir`).
+        The params folder (see :func:`jswlib.definitions.params.params_dir`).
     council : Council
         The council.
     quarter : str or Period
@@ -291,12 +292,12 @@ def package_versions() -> dict[str, str]:
 def report_kpi_table(
     council: str, quarter: str, data_dir: str, audience: str, commentary_file: str, params: str | None
 ):
-    """The headline KPI table of a council's report: ``jswlib.report.prepare_report(...).kpi_export()``.
+    """The headline KPI table of a council's report: ``jswlib.present.report.prepare_report(...).kpi_export()``.
 
     The default KPI-table function of :func:`run_batch`; another function with the same parameters, returning
     a DataFrame with a ``rag`` column of :data:`RAG_WORDS`, can be given instead (tests do).
     """
-    from jswlib.report import prepare_report  # imported here: the report layer sits above this module's import
+    from jswlib.present.report import prepare_report  # imported here: the report layer sits above this module's import
 
     report = prepare_report(
         council=council, quarter=quarter, data_dir=data_dir, audience=audience,
@@ -450,7 +451,7 @@ def notebook_to_html(nb: Any, title: str, folder: str | os.PathLike) -> str:
     -------
     str
         The page: no code cells or prompts, images embedded as data, nothing fetched from another host
-        (template ``jswlib/templates/jsw``).
+        (template ``jswlib/present/templates/jsw``).
     """
     resources = {"metadata": {"name": title, "path": str(folder)}}
     body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
@@ -733,7 +734,7 @@ def run_batch(
     Parameters
     ----------
     quarter : str
-        The quarter, e.g. ``"Q2 2025/26"`` (any form :func:`jswlib.periods.parse_quarter` reads); blank for the
+        The quarter, e.g. ``"Q2 2025/26"`` (any form :func:`jswlib.definitions.periods.parse_quarter` reads); blank for the
         latest complete quarter in the data.
     councils : sequence of str, optional
         Council names, aliases, slugs or GSS codes; default all councils of ``params/councils.yaml``.
@@ -774,7 +775,7 @@ def run_batch(
     jswlib.cli.UsageError
         Before anything runs: a quarter that cannot be read, unknown councils (all listed), an unknown
         audience, fewer than one worker, a missing notebook or data folder.
-    jswlib.params.ParamsError, jswlib.io.ExtractFileError, ValueError
+    jswlib.definitions.params.ParamsError, jswlib.core.io.ExtractFileError, ValueError
         From loading the params or the results.
     """
     from jswlib.cli import UsageError
@@ -782,7 +783,7 @@ def run_batch(
     started_at = _now()
     t0 = time.perf_counter()
     if quarter is None or not str(quarter).strip():
-        from jswlib.report import latest_complete_quarter
+        from jswlib.present.report import latest_complete_quarter
 
         quarter = str(latest_complete_quarter(data_dir, params))
     try:
@@ -1157,8 +1158,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         For a bad quarter, unknown councils, a missing notebook or data folder (see :func:`run_batch`).
     """
     from jswlib.cli import EXIT_DATA
-    from jswlib.io import ExtractFileError, ParamsFileError
-    from jswlib.params import ParamsError
+    from jswlib.core.io import ExtractFileError, ParamsFileError
+    from jswlib.definitions.params import ParamsError
 
     try:
         result = run_batch(

@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jswlib import io
-from jswlib.councils import Council, Councils
+from jswlib.core import io
+from jswlib.definitions.councils import Council, Councils
 
 #: Environment variable that points at another params folder.
 PARAMS_ENV = "JSW_PARAMS"
@@ -46,7 +46,7 @@ def params_dir(path: str | os.PathLike | None = None) -> Path:
         When the folder does not exist.
     """
     if path is None:
-        path = os.environ.get(PARAMS_ENV) or Path(__file__).resolve().parent.parent / "params"
+        path = os.environ.get(PARAMS_ENV) or Path(__file__).resolve().parents[2] / "params"
     path = Path(path)
     if not path.is_dir():
         raise ParamsError(f"{path}: params folder not found (set {PARAMS_ENV} or pass --params)")
@@ -75,7 +75,7 @@ def load_councils(path: str | os.PathLike | None = None) -> Councils:
 
     Returns
     -------
-    jswlib.councils.Councils
+    jswlib.definitions.councils.Councils
 
     Raises
     ------

@@ -2,7 +2,7 @@
 
 Both files are checked when loaded; every error names the file and the key, for example
 ``params/indicators.yaml: indicators[3] (cpo_first_contact).standard.unit: 'workdays' is not one of ...``.
-The catalogue says what each indicator counts; :mod:`jswlib.indicators` computes them all in one pass.
+The catalogue says what each indicator counts; :mod:`jswlib.compute.indicators` computes them all in one pass.
 """
 
 from __future__ import annotations
@@ -15,24 +15,24 @@ from typing import Any
 
 import pandas as pd
 
-from jswlib import io
-from jswlib.councils import Councils
-from jswlib.params import ParamsError, params_dir
-from jswlib.schema import TABLES
+from jswlib.core import io
+from jswlib.definitions.councils import Councils
+from jswlib.definitions.params import ParamsError, params_dir
+from jswlib.definitions.schema import TABLES
 
 TYPES = ("count", "people", "sum", "average", "proportion", "timescale", "before_after", "manual")
 BASES = ("events", "active", "snapshot")
 POLARITIES = ("higher", "lower", "neutral")
 UNITS = ("%", "number", "hours", "days")
 FREQUENCIES = ("quarterly", "6-monthly", "annual")
-#: Period frequency code (jswlib.periods) of each reporting frequency.
+#: Period frequency code (jswlib.definitions.periods) of each reporting frequency.
 FREQUENCY_CODES = {"quarterly": "Q", "6-monthly": "H", "annual": "Y", "monthly": "M"}
 STANDARD_UNITS = ("working_days", "calendar_days", "calendar_months")
 SOURCES = ("glasgow", "south_lanarkshire", "aberdeen", "national")
 OPERATORS = ("is", "in", "not_in", "between", "present", "by_period_end")
 FRAMEWORK_KEYS = ("outcome", "objective", "theme", "opif")
 
-#: Columns the engine derives before filtering, by table, with their kind (see jswlib.indicators.DERIVED).
+#: Columns the engine derives before filtering, by table, with their kind (see jswlib.compute.indicators.DERIVED).
 DERIVED_COLUMNS = {"cpos": {"upw_timescale_effective": "int", "upw_due_date": "date"}}
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -335,7 +335,7 @@ def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
     Parameters
     ----------
     path : path-like, optional
-        The params folder (see :func:`jswlib.params.params_dir`).
+        The params folder (see :func:`jswlib.definitions.params.params_dir`).
 
     Returns
     -------
@@ -391,7 +391,7 @@ class Targets:
         return self.council_scheme.get(council_code or "", self.national_scheme)
 
     def rag_scheme(self, council_code: str | None) -> dict:
-        """The RAG scheme (as a dict for jswlib.status) the council uses."""
+        """The RAG scheme (as a dict for jswlib.judge.status) the council uses."""
         return self.schemes[self.rag_scheme_name(council_code)]
 
     def targets_frame(self, catalogue: Catalogue, councils: Councils) -> pd.DataFrame:
@@ -423,7 +423,7 @@ def load_targets(
     catalogue : Catalogue
         To check indicator ids and that standards are only set for timescale indicators.
     validate_scheme : callable, optional
-        ``validate_scheme(scheme, where)`` raising ValueError for a bad RAG scheme (jswlib.status).
+        ``validate_scheme(scheme, where)`` raising ValueError for a bad RAG scheme (jswlib.judge.status).
 
     Returns
     -------

@@ -7,21 +7,21 @@ Markdown, ``commentary_html`` as HTML). A notebook cell calls one method and sho
 
 Conventions
 -----------
-- Judgement and formatting come from :mod:`jswlib.status`: RAG words and colours, direction of travel (the
+- Judgement and formatting come from :mod:`jswlib.judge.status`: RAG words and colours, direction of travel (the
   quarter against the same quarter a year earlier), halves-up rounding, Wilson intervals, low numbers.
 - Council figures are on the council's own timescale standard (results ``basis`` ``local`` where the council
   sets one in ``params/targets.yaml``, else ``national``). The comparison with the family group and Scotland
   uses the national standard for all three rows, so like is compared with like.
 - Pooled figures (family group, Scotland, four quarters together) are sums of numerators and denominators,
   never averages of percentages.
-- Column titles come from :data:`LABELS` only, RAG colours from :data:`jswlib.status.RAG_COLOURS`; a RAG cell
+- Column titles come from :data:`LABELS` only, RAG colours from :data:`jswlib.judge.status.RAG_COLOURS`; a RAG cell
   always carries its word as well as its colour (WCAG 2.2 AA). Tables are shown without an index.
 - Public reports apply disclosure control (:func:`suppress`, :func:`suppress_within_timescale`): counts from
   1 to ``threshold - 1`` (1-4; ``suppression_threshold`` in ``params/report.yaml``) show as :data:`SUPPRESSED`,
   and so do percentages built on them; zeros are shown. Internal reports are not suppressed.
 - No output carries a person identifier: reports are built from aggregated results only.
-- Disk: params and results are loaded through :mod:`jswlib.io`, :mod:`jswlib.params` and
-  :mod:`jswlib.results`; the only other read is :func:`read_commentary`.
+- Disk: params and results are loaded through :mod:`jswlib.core.io`, :mod:`jswlib.definitions.params` and
+  :mod:`jswlib.compute.results`; the only other read is :func:`read_commentary`.
 """
 
 from __future__ import annotations
@@ -42,14 +42,15 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from jswlib import io, status
-from jswlib.catalogue import FREQUENCY_CODES, Catalogue, Indicator, load_catalogue
-from jswlib.councils import SCOTLAND_CODE, Council, Councils
-from jswlib.indicators import LEVEL_COUNCIL, Definitions, load_definitions
-from jswlib.params import ParamsError, load_settings, params_dir
-from jswlib.periods import Period, parse_quarter
-from jswlib.results import Results, load_results
-from jswlib.schema import RULES, TABLES
+from jswlib.core import io
+from jswlib.judge import status
+from jswlib.definitions.catalogue import FREQUENCY_CODES, Catalogue, Indicator, load_catalogue
+from jswlib.definitions.councils import SCOTLAND_CODE, Council, Councils
+from jswlib.compute.indicators import LEVEL_COUNCIL, Definitions, load_definitions
+from jswlib.definitions.params import ParamsError, load_settings, params_dir
+from jswlib.definitions.periods import Period, parse_quarter
+from jswlib.compute.results import Results, load_results
+from jswlib.definitions.schema import RULES, TABLES
 
 # --- Publication rules and presentation (STYLE.md habits 11 and 12) -------------------------------------------
 
@@ -70,7 +71,7 @@ QUARTERLY_TABLE_QUARTERS: int = 8
 AVERAGE_DIGITS: int = 1
 #: Indicator types the counts-and-activity section may show: counted, not timed.
 ACTIVITY_TYPES: tuple[str, ...] = ("count", "people", "sum", "average")
-#: Text of a low-numbers mark (denominator under :data:`jswlib.status.LOW_NUMBERS_THRESHOLD`).
+#: Text of a low-numbers mark (denominator under :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD`).
 LOW_NUMBERS_TEXT: str = f"Yes: fewer than {status.LOW_NUMBERS_THRESHOLD} cases"
 #: Text shown in the Target column when the council sets none.
 NO_TARGET_TEXT: str = "None set"
@@ -203,7 +204,7 @@ def load_report_settings(params: str | os.PathLike | None = None, catalogue: Cat
     Parameters
     ----------
     params : path-like, optional
-        The params folder (see :func:`jswlib.params.params_dir`).
+        The params folder (see :func:`jswlib.definitions.params.params_dir`).
     catalogue : Catalogue, optional
         To check the indicator ids (loaded from ``params`` when not given).
 
@@ -213,7 +214,7 @@ def load_report_settings(params: str | os.PathLike | None = None, catalogue: Cat
 
     Raises
     ------
-    jswlib.params.ParamsError
+    jswlib.definitions.params.ParamsError
         Naming the file and the key: a missing list, an unknown indicator, an activity indicator that is not
         counted, a threshold that is not a whole number of at least 1.
 
@@ -392,7 +393,7 @@ def _text(values: pd.Series, unit: str = "", digits: int = 0) -> pd.Series:
 
 
 def _direction_text(words: pd.Series, arrows: pd.Series) -> pd.Series:
-    """``"↑ Improved"``: the arrow and the word together (:class:`jswlib.status.Direction`)."""
+    """``"↑ Improved"``: the arrow and the word together (:class:`jswlib.judge.status.Direction`)."""
     return pd.Series([str(status.Direction(w, a)) for w, a in zip(words, arrows, strict=True)], index=words.index)
 
 
@@ -471,7 +472,7 @@ def commentary_file_name(quarter: Period) -> str:
 def read_commentary(path: str | os.PathLike) -> str | None:
     """The text of a commentary Markdown file, or None when there is no such file.
 
-    This is the only disk access of :mod:`jswlib.report` besides loading params and results.
+    This is the only disk access of :mod:`jswlib.present.report` besides loading params and results.
 
     Parameters
     ----------
@@ -603,7 +604,7 @@ def prepare_report(
         Markdown commentary; blank gives ``params/commentary/<council slug>/<yyyy>-<yy>-Q<n>.md``. A relative
         path is taken from the repository root.
     params : path-like, optional
-        The params folder (see :func:`jswlib.params.params_dir`).
+        The params folder (see :func:`jswlib.definitions.params.params_dir`).
 
     Returns
     -------
@@ -615,13 +616,13 @@ def prepare_report(
         Naming the parameter: an unknown council (with close matches and examples), a malformed quarter
         (quoting it and the accepted forms), a quarter not in the data or not complete at the extract date
         (with the complete quarters available), an unknown audience.
-    jswlib.params.ParamsError
+    jswlib.definitions.params.ParamsError
         When a params file is wrong (naming the file and key).
 
     Notes
     -----
     The cheap checks run first (audience, council, the form of the quarter), then the results are loaded
-    (from the cache of :func:`jswlib.results.load_results` when the inputs are unchanged), then the quarter
+    (from the cache of :func:`jswlib.compute.results.load_results` when the inputs are unchanged), then the quarter
     is checked against them. A quarter is complete when it ended on or before the extract date.
 
     In a notebook: ``report = prepare_report("Glasgow City", "Q2 2025/26")``, then ``report.headline_table()``.
@@ -678,15 +679,15 @@ class Report:
 
     Attributes
     ----------
-    council : jswlib.councils.Council
+    council : jswlib.definitions.councils.Council
         The council.
-    quarter : jswlib.periods.Period
+    quarter : jswlib.definitions.periods.Period
         The report quarter (complete at the extract date).
     audience : {"internal", "public"}
         Who the report is for.
-    results : jswlib.results.Results
+    results : jswlib.compute.results.Results
         The computed results of the extract.
-    defs : jswlib.indicators.Definitions
+    defs : jswlib.compute.indicators.Definitions
         Catalogue, councils, targets and holidays.
     commentary_path : pathlib.Path
         Where the commentary Markdown is (or is expected).
@@ -802,7 +803,7 @@ class Report:
         Notes
         -----
         Council rows on the council's own standard (``basis`` ``local`` where it sets one), judged with its
-        RAG scheme by :func:`jswlib.status.judge` (value at target is Green; the exact value is judged).
+        RAG scheme by :func:`jswlib.judge.status.judge` (value at target is Green; the exact value is judged).
         """
         ids = self.headline_indicators()
         code, targets = self.council.code, self.defs.targets
@@ -905,7 +906,7 @@ class Report:
             Columns indicator, period (the quarter), denominator (total cases), numerator (number within
             timescale), value (exact percent), display_value (from the counts, rounded half up), target,
             low_numbers, excluded, pending. Newest LAST. A quarter before the data starts has missing counts and
-            ``"n/a"``. The columns period, value and denominator suit :func:`jswlib.charts.trend_chart`; they are
+            ``"n/a"``. The columns period, value and denominator suit :func:`jswlib.present.charts.trend_chart`; they are
             not suppressed, even for the public audience.
 
         Raises
@@ -943,7 +944,7 @@ class Report:
         """
         import base64
 
-        from jswlib import charts
+        from jswlib.present import charts
 
         data = self.quarterly_data(indicator, n)
         ind = self.defs.catalogue.get(indicator)
@@ -1278,7 +1279,7 @@ class Report:
         -------
         pandas.DataFrame
             Columns table, title, status, rows_read, rows_used, rows_rejected, main_reasons (the top three
-            rules by rows rejected, in words from :data:`jswlib.schema.RULES`). The last row, table ``"all"``,
+            rules by rows rejected, in words from :data:`jswlib.definitions.schema.RULES`). The last row, table ``"all"``,
             holds the totals. Public audience: the totals line only.
         """
         quality = self.results.quality

@@ -1,6 +1,6 @@
 """Keep generated sections of the README current: the data contract and the list of public functions.
 
-``python -m jswlib.docs README.md`` rewrites the text between ``<!-- contract:start -->`` and
+``python -m jswlib.run.docs README.md`` rewrites the text between ``<!-- contract:start -->`` and
 ``<!-- contract:end -->`` (and the ``api`` markers) in place; ``make readme`` runs it.
 """
 
@@ -12,21 +12,32 @@ import re
 import sys
 from pathlib import Path
 
-from jswlib.schema import contract_markdown
+from jswlib.definitions.schema import contract_markdown
 
-#: Modules whose public functions and classes the README lists, in layer order.
-API_MODULES = (
-    "io", "params", "councils", "schema", "extract", "catalogue", "periods", "calendar", "indicators", "status",
-    "reconcile", "results", "charts", "report", "batch", "demo",
-)
+#: Layers whose modules' public functions and classes the reference lists, lowest first.
+LAYERS = ("core", "definitions", "data", "compute", "judge", "present", "run", "cli")
+
+
+def api_modules() -> list[str]:
+    """Every module of the package, layer by layer (lowest first), as dotted names."""
+    import pkgutil
+
+    import jswlib
+
+    names = []
+    for layer in LAYERS:
+        package = importlib.import_module(f"jswlib.{layer}")
+        names.append(package.__name__)
+        names += sorted(m.name for m in pkgutil.iter_modules(package.__path__, f"{package.__name__}."))
+    return names
 
 
 def api_markdown() -> str:
-    """One line per public function or class of the modules in :data:`API_MODULES`: name and summary line."""
+    """One line per public function or class of every module of :func:`api_modules`: name and summary line."""
     lines = []
-    for name in API_MODULES:
-        module = importlib.import_module(f"jswlib.{name}")
-        lines.append(f"**`jswlib.{name}`**\n")
+    for name in api_modules():
+        module = importlib.import_module(name)
+        lines.append(f"**`{name}`**\n")
         for attr, obj in sorted(vars(module).items()):
             if attr.startswith("_") or not (inspect.isfunction(obj) or inspect.isclass(obj)):
                 continue

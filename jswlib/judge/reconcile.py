@@ -13,27 +13,27 @@ published value matches, and adds the RAG status, the low-numbers flag and the W
 
 Conventions
 -----------
-- **Precision as published.** The recomputed value is rounded half up (:func:`jswlib.status.round_half_up`,
+- **Precision as published.** The recomputed value is rounded half up (:func:`jswlib.judge.status.round_half_up`,
   UK statistical publications: 87.5 shows as 88) to the number of decimals of ``reported_value`` *as written*:
   ``"88"`` and ``"88%"`` have 0, ``"87.5"`` has 1, ``"87.50"`` has 2. Without a reported value, 0 decimals.
   A published value matches when it equals the recomputed value so rounded; 7/8 = 87.5% matches ``"88"`` and
   ``"87.5"`` but not ``"87"``.
-- **Percentages** are ``100 * numerator / denominator`` (:func:`jswlib.status.percentage`), for catalogue
+- **Percentages** are ``100 * numerator / denominator`` (:func:`jswlib.judge.status.percentage`), for catalogue
   indicators whose unit is ``%`` and for indicators not in the catalogue. A catalogue count (unit ``number``,
   ``hours``) is the numerator itself; an average (type ``average``, unit ``days``) is numerator / denominator.
 - **Indicators not in the catalogue** (free text) are taken to be percentages where higher is better; the
   row says so (``polarity_assumed``, ``note``) and gets no target from params.
 - **Councils** may be written as any name, alias, slug or GSS code, current or retired
-  (:meth:`jswlib.councils.Councils.get`); the output gives the canonical name and the current code.
-- **Periods** are read by :func:`jswlib.periods.parse_period` (``Q2 2025/26``, ``2025/26 Q2``, ``2025Q2``...)
+  (:meth:`jswlib.definitions.councils.Councils.get`); the output gives the canonical name and the current code.
+- **Periods** are read by :func:`jswlib.definitions.periods.parse_period` (``Q2 2025/26``, ``2025/26 Q2``, ``2025Q2``...)
   and written as canonical labels.
 - **Targets**: the row's own ``target`` wins; otherwise the council's target for the indicator in
   ``params/targets.yaml``; otherwise none ("No target"). The RAG scheme is the council's
-  (:meth:`jswlib.catalogue.Targets.rag_scheme`), applied by :func:`jswlib.status.rag_status` to the exact
+  (:meth:`jswlib.definitions.catalogue.Targets.rag_scheme`), applied by :func:`jswlib.judge.status.rag_status` to the exact
   recomputed value (unless the scheme says ``compare_on: rounded``). A neutral indicator (neither higher nor
   lower is better) never has a RAG status.
-- **Low numbers**: a denominator under :data:`jswlib.status.LOW_NUMBERS_THRESHOLD` (10) is flagged.
-- **Intervals**: Wilson score, 95% (:func:`jswlib.status.wilson_interval`), in percent, rounded half up to
+- **Low numbers**: a denominator under :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD` (10) is flagged.
+- **Intervals**: Wilson score, 95% (:func:`jswlib.judge.status.wilson_interval`), in percent, rounded half up to
   1 decimal place, for percentage rows only.
 - **Nothing is dropped silently.** A row that cannot be reconciled (unknown council, malformed period, counts
   that are not numbers, a numerator above its denominator, a zero denominator...) is listed among the problems
@@ -43,7 +43,7 @@ Conventions
   the row is reconciled with nothing to compare, and its note says so.
 
 Only :func:`read_published` (which reads the CSV) and :func:`cmd_reconcile` (which writes through
-:func:`jswlib.io.write_frame`) touch disk; :func:`reconcile` is pure.
+:func:`jswlib.core.io.write_frame`) touch disk; :func:`reconcile` is pure.
 """
 
 from __future__ import annotations
@@ -59,13 +59,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from jswlib import io, status
-from jswlib.periods import parse_period
+from jswlib.core import io
+from jswlib.judge import status
+from jswlib.definitions.periods import parse_period
 
 if TYPE_CHECKING:  # pragma: no cover
-    from jswlib.catalogue import Indicator
-    from jswlib.councils import Council
-    from jswlib.indicators import Definitions
+    from jswlib.definitions.catalogue import Indicator
+    from jswlib.definitions.councils import Council
+    from jswlib.compute.indicators import Definitions
 
 __all__ = [
     "ASSUMED_POLARITY",
@@ -107,7 +108,7 @@ PROBLEM_COLUMNS: tuple[str, ...] = ("file", "row", "column", "value", "reason")
 #: Polarity and unit taken for an indicator that is not in the catalogue.
 ASSUMED_POLARITY, ASSUMED_UNIT = "higher", "%"
 #: Published marks for a value that was withheld or does not exist (GSS symbols, and this workbook's
-#: :data:`jswlib.status.NOT_AVAILABLE_TEXT`): nothing to compare, but not an error.
+#: :data:`jswlib.judge.status.NOT_AVAILABLE_TEXT`): nothing to compare, but not an error.
 SUPPRESSION_MARKS: tuple[str, ...] = ("[c]", "[x]", "[z]", status.NOT_AVAILABLE_TEXT)
 #: Decimal places of the Wilson limits in the output.
 CI_DECIMALS: int = 1
@@ -148,7 +149,7 @@ def read_published(path: str | Path) -> pd.DataFrame:
 
     Raises
     ------
-    jswlib.io.ExtractFileError
+    jswlib.core.io.ExtractFileError
         Naming the file: not found, empty, not valid UTF-8 (with the line of the first bad byte), not
         well-formed CSV, a column given twice, or required columns missing (listing them and the columns found).
 
@@ -541,8 +542,8 @@ def reconcile(
         indicator, period, numerator, denominator) and optionally ``reported_value`` and ``target``, as
         :func:`read_published` returns them. Row numbers for messages come from an index named ``row``, else
         from the position (first record = spreadsheet row 2).
-    defs : jswlib.indicators.Definitions
-        Catalogue, councils and targets (:func:`jswlib.indicators.load_definitions`).
+    defs : jswlib.compute.indicators.Definitions
+        Catalogue, councils and targets (:func:`jswlib.compute.indicators.load_definitions`).
     source : str, optional
         The file the rows came from, for the problems list; default ``published.attrs["source"]``, else
         ``"published figures"``.
@@ -579,7 +580,7 @@ def reconcile(
 
     Examples
     --------
-    >>> from jswlib.indicators import load_definitions
+    >>> from jswlib.compute.indicators import load_definitions
     >>> published = pd.DataFrame({
     ...     "council": ["Glasgow", "Fife"], "indicator": ["reports_by_due_date", "Court reports on time"],
     ...     "period": ["2025/26 Q2", "Q2 2025/26"], "numerator": ["41", "7"], "denominator": ["50", "8"],
@@ -639,7 +640,7 @@ def summary_lines(reconciled: pd.DataFrame, problems: pd.DataFrame, rows_read: i
 
     Examples
     --------
-    >>> from jswlib.indicators import load_definitions
+    >>> from jswlib.compute.indicators import load_definitions
     >>> published = pd.DataFrame({"council": ["Fife", "Gotham"], "indicator": "reports_by_due_date",
     ...                           "period": "Q2 2025/26", "numerator": "7", "denominator": "8",
     ...                           "reported_value": "87"})
@@ -708,18 +709,18 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     ------
     jswlib.cli.UsageError
         When ``--out`` has an unknown extension or is the input file.
-    jswlib.io.ExtractFileError
+    jswlib.core.io.ExtractFileError
         When the input cannot be read (missing, empty, not UTF-8, missing columns).
-    jswlib.params.ParamsError
+    jswlib.definitions.params.ParamsError
         When the params folder is broken.
 
     Notes
     -----
-    The table is written atomically by :func:`jswlib.io.write_frame`; the problems list goes to
+    The table is written atomically by :func:`jswlib.core.io.write_frame`; the problems list goes to
     ``<out stem>.problems.csv`` when there are problems. See :func:`reconcile` for the conventions.
     """
     from jswlib.cli import EXIT_DATA, EXIT_OK, UsageError
-    from jswlib.indicators import load_definitions
+    from jswlib.compute.indicators import load_definitions
 
     out = Path(args.out)
     if out.suffix.lower() not in io.TABLE_SUFFIXES:

@@ -54,7 +54,7 @@ def _print_table(frame: pd.DataFrame, out=None) -> None:
 
 
 def _councils(args):
-    from jswlib.params import load_councils
+    from jswlib.definitions.params import load_councils
 
     return load_councils(args.params)
 
@@ -64,9 +64,9 @@ def _councils(args):
 
 def cmd_validate(args) -> int:
     """Validate every table of a data folder; print the summary; write the rejects list."""
-    from jswlib import io
-    from jswlib.extract import STATUS_ERROR, load_extract, recorded_extract_date
-    from jswlib.schema import RULES
+    from jswlib.core import io
+    from jswlib.data.extract import STATUS_ERROR, load_extract, recorded_extract_date
+    from jswlib.definitions.schema import RULES
 
     councils = _councils(args)
     extract_date = args.extract_date
@@ -126,7 +126,7 @@ def cmd_validate(args) -> int:
 
 def cmd_demo_data(args) -> int:
     """Generate the synthetic national demo dataset."""
-    from jswlib.demo import generate_demo, write_demo
+    from jswlib.data.demo import generate_demo, write_demo
 
     if args.last_year < args.first_year:
         raise UsageError(f"--last-year {args.last_year} is before --first-year {args.first_year}")
@@ -160,7 +160,7 @@ def cmd_demo_data(args) -> int:
 
 def cmd_indicators(args) -> int:
     """List the indicator catalogue."""
-    from jswlib.catalogue import load_catalogue
+    from jswlib.definitions.catalogue import load_catalogue
 
     frame = load_catalogue(args.params).to_frame()
     if args.format == "csv":
@@ -173,9 +173,9 @@ def cmd_indicators(args) -> int:
 
 def cmd_compute(args) -> int:
     """Validate an extract and compute every indicator for every council, family group and Scotland."""
-    from jswlib import io
-    from jswlib.extract import latest_event_date, load_extract, recorded_extract_date
-    from jswlib.indicators import compute_indicators, load_definitions
+    from jswlib.core import io
+    from jswlib.data.extract import latest_event_date, load_extract, recorded_extract_date
+    from jswlib.compute.indicators import compute_indicators, load_definitions
 
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".parquet"):
@@ -233,7 +233,7 @@ def cmd_councils(args) -> int:
 
 def cmd_schema(args) -> int:
     """Print the data contract."""
-    from jswlib.schema import contract_frame, contract_markdown
+    from jswlib.definitions.schema import contract_frame, contract_markdown
 
     if args.format == "csv":
         contract_frame().to_csv(sys.stdout, index=False)
@@ -320,8 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-monthly", action="store_true", help="leave out the monthly series of timescale indicators")
     p.set_defaults(func=cmd_compute)
 
-    from jswlib.batch import add_batch_parser
-    from jswlib.reconcile import add_reconcile_parser
+    from jswlib.run.batch import add_batch_parser
+    from jswlib.judge.reconcile import add_reconcile_parser
 
     add_reconcile_parser(sub)
     add_batch_parser(sub)
@@ -340,8 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``jsw``; returns the exit code."""
-    from jswlib.io import ExtractFileError, ParamsFileError
-    from jswlib.params import ParamsError
+    from jswlib.core.io import ExtractFileError, ParamsFileError
+    from jswlib.definitions.params import ParamsError
 
     parser = build_parser()
     args = parser.parse_args(argv)

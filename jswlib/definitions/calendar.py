@@ -313,7 +313,7 @@ class WorkingCalendar:
 
         Notes
         -----
-        Pass plain dates (for instance the lists read from ``params/holidays.yaml`` by ``jswlib.io``):
+        Pass plain dates (for instance the lists read from ``params/holidays.yaml`` by ``jswlib.core.io``):
         this module does not read files. Combine national and council lists by concatenating them.
 
         Examples
@@ -726,8 +726,8 @@ def council_calendar(rules: Any, council_code: str | None = None) -> WorkingCale
 
     Parameters
     ----------
-    rules : jswlib.params.HolidayRules
-        From :func:`jswlib.params.load_holiday_rules`: national and per-council ``add``/``remove`` lists.
+    rules : jswlib.definitions.params.HolidayRules
+        From :func:`jswlib.definitions.params.load_holiday_rules`: national and per-council ``add``/``remove`` lists.
     council_code : str, optional
         The council's GSS code; ``None`` gives the national calendar (national adjustments only).
 
@@ -742,7 +742,7 @@ def council_calendar(rules: Any, council_code: str | None = None) -> WorkingCale
     Examples
     --------
     >>> import datetime
-    >>> from jswlib.params import HolidayRules
+    >>> from jswlib.definitions.params import HolidayRules
     >>> rules = HolidayRules(council_add={"S12000049": (datetime.date(2025, 7, 21),)})
     >>> council_calendar(rules, "S12000049").is_working_day(datetime.date(2025, 7, 21))
     False

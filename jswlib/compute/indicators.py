@@ -10,7 +10,7 @@ Conventions
 - A record belongs to the period its ``period_date`` falls in (``basis: events``), to every period it was open
   in (``basis: active``: from ``active_from`` to ``active_to``, an open end meaning still running at the
   extract date), or to the periods on whose last day it was open (``basis: snapshot``).
-- Timescales follow :mod:`jswlib.calendar`: the start day is day 0. Records flagged in ``exclude`` (the person
+- Timescales follow :mod:`jswlib.definitions.calendar`: the start day is day 0. Records flagged in ``exclude`` (the person
   did not comply, or the order was transferred in) are left out of the denominator and counted in
   ``excluded``, as the national statistics do. A record with no end date whose deadline has not passed at the
   extract date is left out too and counted in ``pending``: it may still meet the standard. A record with no end
@@ -34,11 +34,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from jswlib import calendar as wd
-from jswlib import periods
-from jswlib.catalogue import FREQUENCY_CODES, Catalogue, Condition, Indicator, Standard, Targets
-from jswlib.councils import SCOTLAND_CODE, Councils
-from jswlib.params import HolidayRules
+from jswlib.definitions import calendar as wd
+from jswlib.definitions import periods
+from jswlib.definitions.catalogue import FREQUENCY_CODES, Catalogue, Condition, Indicator, Standard, Targets
+from jswlib.definitions.councils import SCOTLAND_CODE, Councils
+from jswlib.definitions.params import HolidayRules
 
 #: Columns of the results table, in order.
 RESULT_COLUMNS = (
@@ -83,7 +83,7 @@ def _derive_cpos(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(upw_timescale_effective=months, upw_due_date=due)
 
 
-#: Functions adding derived columns, by table (their names and kinds are listed in jswlib.catalogue).
+#: Functions adding derived columns, by table (their names and kinds are listed in jswlib.definitions.catalogue).
 DERIVED = {"cpos": _derive_cpos}
 
 
@@ -518,7 +518,7 @@ def compute_indicators(
     Parameters
     ----------
     tables : dict of str to pandas.DataFrame
-        Validated tables (``jswlib.extract.load_extract(...).tables``).
+        Validated tables (``jswlib.data.extract.load_extract(...).tables``).
     defs : Definitions
         Catalogue, councils, targets (standards) and holiday rules.
     as_at : datetime.date
@@ -563,12 +563,12 @@ def load_definitions(params: str | None = None) -> Definitions:
 
     Raises
     ------
-    jswlib.params.ParamsError
+    jswlib.definitions.params.ParamsError
         Naming the file and key of the first problem.
     """
-    from jswlib import status
-    from jswlib.catalogue import load_catalogue, load_targets
-    from jswlib.params import load_councils, load_holiday_rules
+    from jswlib.judge import status
+    from jswlib.definitions.catalogue import load_catalogue, load_targets
+    from jswlib.definitions.params import load_councils, load_holiday_rules
 
     councils = load_councils(params)
     catalogue = load_catalogue(params)

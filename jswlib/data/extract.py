@@ -1,7 +1,7 @@
 """A validated case-level extract: every table of a data folder read, checked and accounted for.
 
 :func:`load_extract` is the single way data enters a computation. It finds the tables in a folder (CSV,
-Parquet, or sheets of Excel workbooks), validates each against the data contract (``jswlib.schema``) and
+Parquet, or sheets of Excel workbooks), validates each against the data contract (``jswlib.definitions.schema``) and
 returns the accepted rows with a summary that accounts for every row read, so a report can state its data
 quality. ``jsw validate`` prints the same summary and writes the rejects list.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from jswlib import io
-from jswlib.councils import Councils
-from jswlib.schema import REJECT_COLUMNS, TABLES, ContractError, normalise_column_name, validate_table
+from jswlib.core import io
+from jswlib.definitions.councils import Councils
+from jswlib.definitions.schema import REJECT_COLUMNS, TABLES, ContractError, normalise_column_name, validate_table
 
 #: Columns of the per-table summary.
 SUMMARY_COLUMNS = ("table", "source", "status", "rows_read", "rows_accepted", "rows_rejected", "message")
@@ -36,12 +36,12 @@ class Extract:
     data_dir : pathlib.Path
         Where the data came from.
     tables : dict of str to pandas.DataFrame
-        Accepted rows per table, typed (see :class:`jswlib.schema.TableResult`). A table that was not
+        Accepted rows per table, typed (see :class:`jswlib.definitions.schema.TableResult`). A table that was not
         supplied, or could not be read, is an empty frame with the contract's columns.
     summary : pandas.DataFrame
         One row per table of the contract, with the columns of :data:`SUMMARY_COLUMNS`.
     rejects : pandas.DataFrame
-        One line per problem in a rejected row (columns of :data:`jswlib.schema.REJECT_COLUMNS`).
+        One line per problem in a rejected row (columns of :data:`jswlib.definitions.schema.REJECT_COLUMNS`).
     warnings : list of str
         Notes that reject nothing: ignored files, sheets and columns, blank lines.
     """
@@ -138,8 +138,8 @@ def load_extract(
     ----------
     data_dir : path-like
         Folder holding ``<table>.csv``, ``<table>.parquet`` or Excel workbooks with one sheet per table.
-    councils : jswlib.councils.Councils
-        From :func:`jswlib.params.load_councils`.
+    councils : jswlib.definitions.councils.Councils
+        From :func:`jswlib.definitions.params.load_councils`.
     extract_date : datetime.date, optional
         Event dates after it are rejected. Default: no such check.
     encoding : str, optional
@@ -151,7 +151,7 @@ def load_extract(
 
     Raises
     ------
-    jswlib.io.ExtractFileError
+    jswlib.core.io.ExtractFileError
         When the folder does not exist. Problems with single files do not raise: they give the table the
         status ``error`` with a message naming the file.
 

@@ -1,7 +1,7 @@
 """The data contract: which tables a case-level extract holds, and the rules each row must meet.
 
 A council's extract is a folder of tables, one per kind of record (court reports, CPOs, DTTOs...). Each table
-is a CSV file, a Parquet file or a sheet of an Excel workbook named after the table (see ``jswlib.io``). This
+is a CSV file, a Parquet file or a sheet of an Excel workbook named after the table (see ``jswlib.core.io``). This
 module states the contract as data (:data:`TABLES`) and checks raw tables against it with
 :func:`validate_table`, which is pure: it takes a frame of raw values and returns the accepted rows, typed,
 and one line per problem found in the rejected rows. Every row read is either accepted or rejected.
@@ -28,7 +28,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from jswlib import io
+from jswlib.core import io
 
 # --- Reading conventions (named constants, documented in the README's data contract) ----------------------
 
@@ -766,7 +766,7 @@ def validate_table(
         Cells as read (text from CSV and Excel, typed from Parquet). Column names are normalised.
     spec : Table
         The table's contract, from :data:`TABLES`.
-    councils : jswlib.councils.Councils
+    councils : jswlib.definitions.councils.Councils
         Used to resolve the council column.
     source : str
         The file (and sheet), named in every message.
