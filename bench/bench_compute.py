@@ -1,9 +1,9 @@
 """Benchmark: `jsw compute` (validate + compute every indicator) against a plain pandas floor.
 
-The floor is the least any tool must do with the same files: read every table with pandas and count rows by
-council. The goal (issue 3) is the whole computation within 5 times that floor. Run with `make bench`; it
-prints the figures and writes them to outputs/bench/compute.json. Timings are wall-clock seconds, best of
---repeat runs.
+The floor is the least any tool must do with the same files: read every table with pandas and count
+rows by council. The goal (issue 3) is the whole computation within 5 times that floor. Run with
+`make bench`; it prints the figures and writes them to outputs/bench/compute.json. Timings are
+wall-clock seconds, best of --repeat runs.
 
 Usage: python bench/bench_compute.py [--scales 1 10] [--repeat 2]
 """
@@ -11,17 +11,16 @@ Usage: python bench/bench_compute.py [--scales 1 10] [--repeat 2]
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import time
 from pathlib import Path
 
 import pandas as pd
 
+from jswlib.compute.indicators import compute_indicators, load_definitions
 from jswlib.core import io
 from jswlib.data.demo import generate_demo, write_demo
 from jswlib.data.extract import load_extract, recorded_extract_date
-from jswlib.compute.indicators import compute_indicators, load_definitions
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_RATIO = 5.0
@@ -63,8 +62,10 @@ def main() -> None:
     args = parser.parse_args()
     defs = load_definitions()
     report = {"machine": platform.platform(), "python": platform.python_version(), "runs": []}
-    print(f"{'scale':>5}  {'rows read':>11}  {'floor s':>8}  {'validate s':>10}  {'compute s':>9}  "
-          f"{'total s':>8}  {'ratio':>6}  goal <= {GOAL_RATIO:g}")
+    print(
+        f"{'scale':>5}  {'rows read':>11}  {'floor s':>8}  {'validate s':>10}  {'compute s':>9}  "
+        f"{'total s':>8}  {'ratio':>6}  goal <= {GOAL_RATIO:g}"
+    )
     for scale in args.scales:
         folder = dataset(scale, defs)
         floors, runs = [], []
@@ -76,13 +77,24 @@ def main() -> None:
         validate_s, compute_s, result_rows = min(runs, key=lambda r: r[0] + r[1])
         total = validate_s + compute_s
         ratio = total / best_floor
-        print(f"{scale:>5g}  {rows:>11,}  {best_floor:>8.1f}  {validate_s:>10.1f}  {compute_s:>9.1f}  "
-              f"{total:>8.1f}  {ratio:>6.1f}  {'met' if ratio <= GOAL_RATIO else 'NOT MET'}")
-        report["runs"].append({
-            "scale": scale, "rows_read": rows, "result_rows": result_rows, "floor_seconds": best_floor,
-            "validate_seconds": validate_s, "compute_seconds": compute_s, "total_seconds": total,
-            "ratio_to_floor": ratio, "goal_ratio": GOAL_RATIO, "goal_met": ratio <= GOAL_RATIO,
-        })
+        print(
+            f"{scale:>5g}  {rows:>11,}  {best_floor:>8.1f}  {validate_s:>10.1f}  {compute_s:>9.1f}  "
+            f"{total:>8.1f}  {ratio:>6.1f}  {'met' if ratio <= GOAL_RATIO else 'NOT MET'}"
+        )
+        report["runs"].append(
+            {
+                "scale": scale,
+                "rows_read": rows,
+                "result_rows": result_rows,
+                "floor_seconds": best_floor,
+                "validate_seconds": validate_s,
+                "compute_seconds": compute_s,
+                "total_seconds": total,
+                "ratio_to_floor": ratio,
+                "goal_ratio": GOAL_RATIO,
+                "goal_met": ratio <= GOAL_RATIO,
+            }
+        )
     path = io.write_json(report, ROOT / "outputs" / "bench" / "compute.json")
     print(f"Figures written to {path.relative_to(ROOT)}")
 

@@ -21,7 +21,9 @@ def councils():
 def write_csv(tmp_path):
     """Write a CSV file from a header line and row lines; returns its path."""
 
-    def _write(name: str, header: str, *rows: str, folder: Path | None = None, encoding: str = "utf-8") -> Path:
+    def _write(
+        name: str, header: str, *rows: str, folder: Path | None = None, encoding: str = "utf-8"
+    ) -> Path:
         folder = folder or tmp_path / "data"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name

@@ -1,10 +1,11 @@
 """jsw batch: one report per council, in parallel, with atomic outputs, failure isolation, skipping and retries.
 
-Most tests run ``tests/fixtures/batch_report.ipynb`` (the parameters of the quarterly report; it fails on
-purpose for the council "Fail") on a copy of the params with a council "Fail" added, and a fake KPI-table
-function whose RAG words are chosen here, so the counts in the index are known in advance. The slow, real
-runs (papermill and a kernel per council) happen once per module; the skipping and retry logic is tested with
-a stand-in for papermill that copies the notebook without a kernel.
+Most tests run ``tests/fixtures/batch_report.ipynb`` (the parameters of the quarterly report; it
+fails on purpose for the council "Fail") on a copy of the params with a council "Fail" added, and a
+fake KPI-table function whose RAG words are chosen here, so the counts in the index are known in
+advance. The slow, real runs (papermill and a kernel per council) happen once per module; the
+skipping and retry logic is tested with a stand-in for papermill that copies the notebook without a
+kernel.
 """
 
 from __future__ import annotations
@@ -23,13 +24,20 @@ import pandas as pd
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from jswlib.run import batch
-from jswlib.run.batch import (
-    BatchResult, CouncilOutcome, CouncilTask, add_batch_parser, cmd_batch, external_references, quarter_folder_name,
-    run_batch, run_council,
-)  # fmt: skip
 from jswlib.cli import EXIT_DATA, EXIT_OK, UsageError
 from jswlib.compute.results import fingerprint
+from jswlib.run import batch
+from jswlib.run.batch import (
+    BatchResult,
+    CouncilOutcome,
+    CouncilTask,
+    add_batch_parser,
+    cmd_batch,
+    external_references,
+    quarter_folder_name,
+    run_batch,
+    run_council,
+)
 
 from .conftest import REPO
 
@@ -56,7 +64,9 @@ FLAKY_MARKER = "JSW_TEST_FLAKY_MARKER"
 def fake_kpis(council, quarter, data_dir, audience, commentary_file, params):
     """A KPI table with known RAG words."""
     rag = FAKE_RAG.get(council, ["Green"])
-    return pd.DataFrame({"indicator": [f"KPI {i + 1}" for i in range(len(rag))], "audience": audience, "rag": rag})
+    return pd.DataFrame(
+        {"indicator": [f"KPI {i + 1}" for i in range(len(rag))], "audience": audience, "rag": rag}
+    )
 
 
 def copy_execute(input_path, output_path, parameters=None, **kwargs):
@@ -67,13 +77,22 @@ def copy_execute(input_path, output_path, parameters=None, **kwargs):
         cell.metadata["papermill"] = {"status": "completed", "start_time": "2025-10-06T09:00:00"}
     shown = code[1]
     shown.execution_count = 1
-    shown.outputs = [nbformat.v4.new_output(
-        "stream", name="stdout", text=f"Report for {parameters['council']}, {parameters['quarter']}\n",
-    )]  # fmt: skip
+    shown.outputs = [
+        nbformat.v4.new_output(
+            "stream",
+            name="stdout",
+            text=f"Report for {parameters['council']}, {parameters['quarter']}\n",
+        )
+    ]
     if parameters["council"] == "Fail":
-        shown.outputs.append(nbformat.v4.new_output(
-            "error", ename="RuntimeError", evalue="Deliberate failure", traceback=["RuntimeError: Deliberate failure"],
-        ))  # fmt: skip
+        shown.outputs.append(
+            nbformat.v4.new_output(
+                "error",
+                ename="RuntimeError",
+                evalue="Deliberate failure",
+                traceback=["RuntimeError: Deliberate failure"],
+            )
+        )
         nbformat.write(nb, output_path)
         raise PapermillExecutionError(1, 1, shown.source, "RuntimeError", "Deliberate failure", [])
     nbformat.write(nb, output_path)
@@ -104,7 +123,10 @@ def dies_in_a_cell(input_path, output_path, **kwargs):
     """The kernel starts, runs the first cell, then dies: not a start-up failure."""
     nb = nbformat.read(input_path, as_version=4)
     for i, cell in enumerate(nb.cells):
-        cell.metadata["papermill"] = {"status": "running" if i == 1 else "pending", "start_time": None}
+        cell.metadata["papermill"] = {
+            "status": "running" if i == 1 else "pending",
+            "start_time": None,
+        }
     nbformat.write(nb, output_path)
     raise RuntimeError("Kernel died")
 
@@ -115,7 +137,7 @@ def half_then_interrupted(input_path, output_path, **kwargs):
     raise KeyboardInterrupt
 
 
-# --- Workspace ------------------------------------------------------------------------------------------------
+# --- Workspace -----------------------------------------------------------------------------------
 
 
 def make_workspace(root: Path) -> Path:
@@ -151,7 +173,7 @@ def manifest_entries(out: Path) -> dict[str, dict]:
     return {e["slug"]: e for e in json.loads((out / "manifest.json").read_text())["councils"]}
 
 
-# --- The real run: papermill, a kernel per council, two workers -------------------------------------------------
+# --- The real run: papermill, a kernel per council, two workers ----------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -160,9 +182,15 @@ def real_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("batch")
     params = make_workspace(root)
     result = run_batch(
-        QUARTER, ["Fife", "Angus", "Fail"], params=params, notebook=FIXTURE, kpi_table=fake_kpis, workers=2,
-        progress=False, retry_delay=0.5,
-    )  # fmt: skip
+        QUARTER,
+        ["Fife", "Angus", "Fail"],
+        params=params,
+        notebook=FIXTURE,
+        kpi_table=fake_kpis,
+        workers=2,
+        progress=False,
+        retry_delay=0.5,
+    )
     return SimpleNamespace(root=root, params=params, result=result, out=result.out_dir)
 
 
@@ -195,12 +223,18 @@ class TestOutputs:
     def test_html_refers_to_no_other_host(self, real_run):
         for slug in ("fife", "angus", "fail"):
             page = (real_run.out / f"{slug}.html").read_text()
-            attributes = re.findall(r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]*)""", page, flags=re.IGNORECASE)
+            attributes = re.findall(
+                r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]*)""", page, flags=re.IGNORECASE
+            )
             assert attributes, "the page has links and images"
-            assert not [a for a in attributes if "http://" in a or "https://" in a or a.startswith("//")]
+            assert not [
+                a for a in attributes if "http://" in a or "https://" in a or a.startswith("//")
+            ]
             assert not re.search(r"<script\b[^>]*\bsrc\s*=", page, flags=re.IGNORECASE)
             assert external_references(page) == []
-            assert "<script" not in page and "cdnjs" not in page  # not even a module script importing from a CDN
+            assert (
+                "<script" not in page and "cdnjs" not in page
+            )  # not even a module script importing from a CDN
 
     def test_images_are_embedded(self, real_run):
         page = (real_run.out / "fife.html").read_text()
@@ -223,7 +257,9 @@ class TestFailureIsolation:
 
     def test_failed_council_keeps_its_notebook_with_the_error(self, real_run):
         nb = json.loads((real_run.out / "fail.ipynb").read_text())
-        errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
+        errors = [
+            o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"
+        ]
         found = [(e["ename"], e["evalue"]) for e in errors]
         assert found == [("RuntimeError", "Deliberate failure for the batch tests")]
 
@@ -232,12 +268,18 @@ class TestFailureIsolation:
         assert "Deliberate failure for the batch tests" in page
 
     def test_failed_council_has_no_kpi_files(self, real_run):
-        assert not (real_run.out / "fail-kpis.csv").exists() and not (real_run.out / "fail-kpis.xlsx").exists()
+        assert (
+            not (real_run.out / "fail-kpis.csv").exists()
+            and not (real_run.out / "fail-kpis.xlsx").exists()
+        )
 
     def test_index_lists_the_failure_with_its_error(self, real_run):
         index = (real_run.out / "index.html").read_text()
         failures = index.split('<h2 id="failures">', 1)[1]
-        assert "<strong>Fail</strong>: RuntimeError: Deliberate failure for the batch tests" in failures
+        assert (
+            "<strong>Fail</strong>: RuntimeError: Deliberate failure for the batch tests"
+            in failures
+        )
         assert "Fife" not in failures and "Angus" not in failures
 
     def test_exit_code_is_1(self, real_run):
@@ -261,7 +303,9 @@ class TestManifest:
         assert Path(p["data_dir"]) == real_run.root / "data"
 
     def test_data_fingerprint_is_that_of_the_results(self, manifest, real_run):
-        assert manifest["data"]["fingerprint"] == fingerprint(real_run.root / "data", real_run.params)
+        assert manifest["data"]["fingerprint"] == fingerprint(
+            real_run.root / "data", real_run.params
+        )
         assert manifest["data"]["as_at"] == "2025-10-05"
 
     def test_package_versions(self, manifest):
@@ -277,18 +321,30 @@ class TestManifest:
 
     def test_outcome_and_inputs_fingerprint_per_council(self, manifest):
         entries = {e["slug"]: e for e in manifest["councils"]}
-        assert {s: e["outcome"] for s, e in entries.items()} == {"angus": "ok", "fife": "ok", "fail": "failed"}
-        assert entries["fail"]["error"].startswith("RuntimeError: Deliberate failure for the batch tests")
+        assert {s: e["outcome"] for s, e in entries.items()} == {
+            "angus": "ok",
+            "fife": "ok",
+            "fail": "failed",
+        }
+        assert entries["fail"]["error"].startswith(
+            "RuntimeError: Deliberate failure for the batch tests"
+        )
         assert entries["fife"]["error"] is None
         prints = [e["inputs_fingerprint"] for e in entries.values()]
         assert all(re.fullmatch(r"[0-9a-f]{16}", f) for f in prints) and len(set(prints)) == 3
-        assert entries["fife"]["inputs"]["quarter"] == QUARTER and entries["fife"]["inputs"]["audience"] == "internal"
+        assert (
+            entries["fife"]["inputs"]["quarter"] == QUARTER
+            and entries["fife"]["inputs"]["audience"] == "internal"
+        )
         assert manifest["summary"] == {"ok": 2, "skipped": 0, "failed": 1}
 
     def test_each_council_has_its_own_record(self, real_run):
         record = json.loads((real_run.out / ".fife.inputs.json").read_text())
-        assert record["outcome"] == "ok" and record["inputs_fingerprint"] == manifest_entries(real_run.out)["fife"][
-            "inputs_fingerprint"]
+        assert (
+            record["outcome"] == "ok"
+            and record["inputs_fingerprint"]
+            == manifest_entries(real_run.out)["fife"]["inputs_fingerprint"]
+        )
 
 
 class TestIndex:
@@ -303,21 +359,42 @@ class TestIndex:
 
     def test_links_to_each_report(self, real_run):
         index = (real_run.out / "index.html").read_text()
-        for name in ("fife.html", "fife-kpis.csv", "fife-kpis.xlsx", "angus.html", "fail.html", "fail.ipynb"):
+        for name in (
+            "fife.html",
+            "fife-kpis.csv",
+            "fife-kpis.xlsx",
+            "angus.html",
+            "fail.html",
+            "fail.ipynb",
+        ):
             assert f'href="{name}"' in index
         assert external_references(index) == []
 
 
-# --- Atomic writes: the worker, in this process, without a kernel -----------------------------------------------
+# --- Atomic writes: the worker, in this process, without a kernel --------------------------------
 
 
-def make_task(params: Path, out: Path, council: str = "Fife", slug: str = "fife", **kwargs) -> CouncilTask:
-    parameters = {"council": council, "quarter": QUARTER, "data_dir": str(params.parent / "data"),
-                  "audience": "internal", "commentary_file": ""}  # fmt: skip
+def make_task(
+    params: Path, out: Path, council: str = "Fife", slug: str = "fife", **kwargs
+) -> CouncilTask:
+    parameters = {
+        "council": council,
+        "quarter": QUARTER,
+        "data_dir": str(params.parent / "data"),
+        "audience": "internal",
+        "commentary_file": "",
+    }
     return CouncilTask(
-        name=council, code="S12000047", slug=slug, notebook=str(FIXTURE), out_dir=str(out), parameters=parameters,
-        params=str(params), kpi_table=fake_kpis, **{"execute": copy_execute, "retry_delay": 0.0, **kwargs},
-    )  # fmt: skip
+        name=council,
+        code="S12000047",
+        slug=slug,
+        notebook=str(FIXTURE),
+        out_dir=str(out),
+        parameters=parameters,
+        params=str(params),
+        kpi_table=fake_kpis,
+        **{"execute": copy_execute, "retry_delay": 0.0, **kwargs},
+    )
 
 
 class TestAtomicWrites:
@@ -355,7 +432,7 @@ class TestAtomicWrites:
         assert os.environ["JSW_PARAMS"] == "/somewhere/else"
 
 
-# --- Skipping: whole batches with papermill replaced by copy_execute ------------------------------------------
+# --- Skipping: whole batches with papermill replaced by copy_execute -----------------------------
 
 
 @pytest.fixture
@@ -371,8 +448,15 @@ def quick(tmp_path, monkeypatch):
     monkeypatch.setattr(batch, "load_results", fake_results)
 
     def run(councils=("Fife", "Angus"), **kwargs):
-        options = dict(params=params, notebook=FIXTURE, kpi_table=fake_kpis, execute=copy_execute, workers=2,
-                       progress=False, retry_delay=0.0)  # fmt: skip
+        options = dict(
+            params=params,
+            notebook=FIXTURE,
+            kpi_table=fake_kpis,
+            execute=copy_execute,
+            workers=2,
+            progress=False,
+            retry_delay=0.0,
+        )
         options.update(kwargs)
         result = run_batch(QUARTER, list(councils), **options)
         return {o.slug: o.status for o in result.outcomes}, result
@@ -440,10 +524,16 @@ class TestSkipping:
         entries = manifest_entries(quick.out)
         assert entries["fife"]["this_run"] is False and entries["fife"]["outcome"] == "ok"
         assert entries["angus"]["this_run"] is True
-        assert index_counts((quick.out / "index.html").read_text(), "Fife") == ["3", "1", "2", "0", "1"]
+        assert index_counts((quick.out / "index.html").read_text(), "Fife") == [
+            "3",
+            "1",
+            "2",
+            "0",
+            "1",
+        ]
 
 
-# --- Retries -------------------------------------------------------------------------------------------------------
+# --- Retries -------------------------------------------------------------------------------------
 
 
 class TestRetry:
@@ -451,9 +541,16 @@ class TestRetry:
         monkeypatch.setenv(FLAKY_MARKER, str(tmp_path / "flaky-marker"))
         params = make_workspace(tmp_path)
         result = run_batch(
-            QUARTER, ["Fife"], params=params, notebook=FIXTURE, kpi_table=fake_kpis, execute=flaky_execute,
-            workers=1, progress=False, retry_delay=0.1,
-        )  # fmt: skip
+            QUARTER,
+            ["Fife"],
+            params=params,
+            notebook=FIXTURE,
+            kpi_table=fake_kpis,
+            execute=flaky_execute,
+            workers=1,
+            progress=False,
+            retry_delay=0.1,
+        )
         assert [(o.status, o.attempts) for o in result.outcomes] == [("ok", 2)]
         assert manifest_entries(result.out_dir)["fife"]["attempts"] == 2
         assert "Report for Fife" in (result.out_dir / "fife.html").read_text()
@@ -463,7 +560,10 @@ class TestRetry:
         out = tmp_path / "out"
         result = run_council(make_task(params, out, execute=never_starts))
         assert result["status"] == "failed" and result["attempts"] == 3
-        assert "did not start (3 attempts)" in result["error"] and "Kernel died before replying" in result["error"]
+        assert (
+            "did not start (3 attempts)" in result["error"]
+            and "Kernel died before replying" in result["error"]
+        )
         assert not (out / "fife.ipynb").exists() and leftovers(out) == []
 
     def test_a_kernel_that_dies_after_a_cell_ran_is_not_retried(self, tmp_path):
@@ -478,10 +578,12 @@ class TestRetry:
         result = run_council(make_task(params, out, council="Fail", slug="fail"))
         assert result["status"] == "failed" and result["attempts"] == 1
         assert result["error"] == "RuntimeError: Deliberate failure (in cell [1])"
-        assert (out / "fail.ipynb").is_file() and "Deliberate failure" in (out / "fail.html").read_text()
+        assert (out / "fail.ipynb").is_file() and "Deliberate failure" in (
+            out / "fail.html"
+        ).read_text()
 
 
-# --- Checks before anything runs ------------------------------------------------------------------------------------
+# --- Checks before anything runs -----------------------------------------------------------------
 
 
 class TestChecksFirst:
@@ -530,20 +632,27 @@ class TestChecksFirst:
 
     def test_a_missing_data_folder(self, params, tmp_path):
         with pytest.raises(UsageError, match="data folder not found"):
-            run_batch(QUARTER, ["Fife"], params=params, notebook=FIXTURE, data_dir=tmp_path / "no-data")
+            run_batch(
+                QUARTER, ["Fife"], params=params, notebook=FIXTURE, data_dir=tmp_path / "no-data"
+            )
 
 
 class TestQuarterFolderName:
     @pytest.mark.parametrize(
         ("quarter", "folder"),
-        [("Q2 2025/26", "2025-26-Q2"), ("2025Q2", "2025-26-Q2"), ("Q4 2025/26", "2025-26-Q4"),
-         ("Q1 1999/00", "1999-00-Q1"), ("2025-26 Q3", "2025-26-Q3")],
-    )  # fmt: skip
+        [
+            ("Q2 2025/26", "2025-26-Q2"),
+            ("2025Q2", "2025-26-Q2"),
+            ("Q4 2025/26", "2025-26-Q4"),
+            ("Q1 1999/00", "1999-00-Q1"),
+            ("2025-26 Q3", "2025-26-Q3"),
+        ],
+    )
     def test_folder_name(self, quarter, folder):
         assert quarter_folder_name(quarter) == folder
 
 
-# --- The command ---------------------------------------------------------------------------------------------------
+# --- The command ---------------------------------------------------------------------------------
 
 
 def parse(argv):
@@ -555,17 +664,48 @@ def parse(argv):
 
 class TestCommand:
     def test_options(self):
-        args = parse(["batch", "--quarter", QUARTER, "--council", "Fife", "Angus", "--council", "West Lothian",
-                      "--data", "d", "--audience", "public", "--workers", "3", "--force", "--out", "o"])  # fmt: skip
+        args = parse(
+            [
+                "batch",
+                "--quarter",
+                QUARTER,
+                "--council",
+                "Fife",
+                "Angus",
+                "--council",
+                "West Lothian",
+                "--data",
+                "d",
+                "--audience",
+                "public",
+                "--workers",
+                "3",
+                "--force",
+                "--out",
+                "o",
+            ]
+        )
         assert args.council == ["Fife", "Angus", "West Lothian"]
         assert (args.quarter, args.data, args.audience, args.workers, args.force, args.out) == (
-            QUARTER, "d", "public", 3, True, "o")
+            QUARTER,
+            "d",
+            "public",
+            3,
+            True,
+            "o",
+        )
         assert args.func is cmd_batch
 
     def test_defaults(self):
         args = parse(["batch", "--quarter", QUARTER])
         assert (args.council, args.data, args.audience, args.workers, args.force, args.out) == (
-            None, None, "internal", None, False, None)
+            None,
+            None,
+            "internal",
+            None,
+            False,
+            None,
+        )
 
     def test_quarter_defaults_to_latest_and_audience_is_checked(self, capsys):
         assert parse(["batch"]).quarter == ""  # blank: the latest complete quarter in the data
@@ -579,24 +719,62 @@ class TestCommand:
             seen.update(kwargs, quarter=quarter, councils=councils)
 
             def outcome(name, status, error=None):
-                return CouncilOutcome(name, "S12", name.lower(), status, error, "0" * 16, 1.0, 1, None, {})
+                return CouncilOutcome(
+                    name, "S12", name.lower(), status, error, "0" * 16, 1.0, 1, None, {}
+                )
 
-            return BatchResult(QUARTER, tmp_path, tmp_path / "index.html", tmp_path / "manifest.json", (
-                outcome("Fife", "ok"), outcome("Angus", "skipped"), outcome("Fail", "failed", "RuntimeError: boom"),
-            ), 75.0, "f" * 16, 2)  # fmt: skip
+            return BatchResult(
+                QUARTER,
+                tmp_path,
+                tmp_path / "index.html",
+                tmp_path / "manifest.json",
+                (
+                    outcome("Fife", "ok"),
+                    outcome("Angus", "skipped"),
+                    outcome("Fail", "failed", "RuntimeError: boom"),
+                ),
+                75.0,
+                "f" * 16,
+                2,
+            )
 
         monkeypatch.setattr(batch, "run_batch", fake_run_batch)
-        code = cmd_batch(parse(["--params", "p", "batch", "--quarter", QUARTER, "--council", "Fife", "--workers", "2"]))
+        code = cmd_batch(
+            parse(
+                [
+                    "--params",
+                    "p",
+                    "batch",
+                    "--quarter",
+                    QUARTER,
+                    "--council",
+                    "Fife",
+                    "--workers",
+                    "2",
+                ]
+            )
+        )
         printed = capsys.readouterr().out
         assert code == EXIT_DATA
-        assert "Q2 2025/26: 1 report produced, 1 up to date (skipped), 1 failed, in 1 min 15 s (2 workers)" in printed
+        assert (
+            "Q2 2025/26: 1 report produced, 1 up to date (skipped), 1 failed, in 1 min 15 s (2 workers)"
+            in printed
+        )
         assert "  Fail: RuntimeError: boom" in printed
         assert f"Index: {tmp_path / 'index.html'}" in printed
         assert seen["councils"] == ["Fife"] and seen["workers"] == 2 and seen["params"] == "p"
 
     def test_exit_0_when_nothing_failed(self, monkeypatch, tmp_path):
         def fake_run_batch(quarter, councils, **kwargs):
-            return BatchResult(QUARTER, tmp_path, tmp_path / "index.html", tmp_path / "manifest.json", (), 0.5, "f")
+            return BatchResult(
+                QUARTER,
+                tmp_path,
+                tmp_path / "index.html",
+                tmp_path / "manifest.json",
+                (),
+                0.5,
+                "f",
+            )
 
         monkeypatch.setattr(batch, "run_batch", fake_run_batch)
         assert cmd_batch(parse(["batch", "--quarter", QUARTER])) == EXIT_OK

@@ -1,9 +1,9 @@
 """Tests for jswlib.definitions.calendar: Scottish working days and timescale checks.
 
-Every date below carries its weekday in a comment; weekdays were checked with Python's ``datetime`` while
-writing, not with the code under test. Expected counts follow the documented convention: elapsed working
-days = number of working days d with rolled_start <= d < end (start rolled forward to a working day),
-floored at 0.
+Every date below carries its weekday in a comment; weekdays were checked with Python's ``datetime``
+while writing, not with the code under test. Expected counts follow the documented convention:
+elapsed working days = number of working days d with rolled_start <= d < end (start rolled forward
+to a working day), floored at 0.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ def elapsed_one(start: str, end: str, calendar: WorkingCalendar) -> int:
     return int(working_days_elapsed(ser(start), ser(end), calendar).iloc[0])
 
 
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # Slow, obviously-correct reference implementations
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 def reference_elapsed(start: date, end: date, holiday_set: set[date]) -> int:
@@ -72,9 +72,9 @@ def reference_add_months(d: date, n: int) -> date:
     return date(year, month, min(d.day, stdlib_calendar.monthrange(year, month)[1]))
 
 
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # scottish_bank_holidays
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestScottishBankHolidays:
@@ -82,7 +82,8 @@ class TestScottishBankHolidays:
         days = scottish_bank_holidays(2025, 2025)
         assert date(2025, 1, 1) in days  # Wed
         assert date(2025, 1, 2) in days  # Thu: Scotland only
-        # A UK-wide list (no subdiv) would not have it: this is the difference the function relies on.
+        # A UK-wide list (no subdiv) would not have it: this is the difference the function relies
+        # on.
         uk_wide = holidays.country_holidays("GB", years=2025)
         assert date(2025, 1, 2) not in uk_wide
         assert set(days) != set(uk_wide)
@@ -130,9 +131,9 @@ class TestScottishBankHolidays:
             scottish_bank_holidays("2025", 2025)
 
 
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # WorkingCalendar
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestWorkingCalendar:
@@ -150,7 +151,9 @@ class TestWorkingCalendar:
         assert cal.is_working_day(None) is pd.NA
 
     def test_is_working_day_series_keeps_index_and_missing(self, cal):
-        dates = ser("2025-01-02", "2025-01-03", None, index=[10, 20, 30])  # Thu holiday, Fri, missing
+        dates = ser(
+            "2025-01-02", "2025-01-03", None, index=[10, 20, 30]
+        )  # Thu holiday, Fri, missing
         result = cal.is_working_day(dates)
         assert result.dtype == "boolean"
         assert list(result.index) == [10, 20, 30]
@@ -170,16 +173,22 @@ class TestWorkingCalendar:
         assert cal.roll_forward(date(2025, 12, 25)) == pd.Timestamp("2025-12-29")  # Thu hol -> Mon
         assert cal.roll_forward(date(2025, 6, 14)) == pd.Timestamp("2025-06-16")  # Sat -> Mon
         assert cal.roll_forward(date(2025, 5, 2)) == pd.Timestamp("2025-05-02")  # Fri stays
-        assert cal.roll_forward(date(2025, 5, 3)) == pd.Timestamp("2025-05-06")  # Sat -> Tue (Mon hol)
+        assert cal.roll_forward(date(2025, 5, 3)) == pd.Timestamp(
+            "2025-05-06"
+        )  # Sat -> Tue (Mon hol)
         assert cal.roll_forward(None) is pd.NaT
-        rolled = cal.roll_forward(ser("2025-04-18", None, "2025-04-21", index=list("xyz")))  # Fri hol, -, Mon
+        rolled = cal.roll_forward(
+            ser("2025-04-18", None, "2025-04-21", index=list("xyz"))
+        )  # Fri hol, -, Mon
         assert list(rolled.index) == list("xyz")
         assert rolled.iloc[0] == pd.Timestamp("2025-04-21")
         assert pd.isna(rolled.iloc[1])
         assert rolled.iloc[2] == pd.Timestamp("2025-04-21")
 
     def test_add_local_holiday(self):
-        local = WorkingCalendar.scottish(add=[date(2025, 7, 21)])  # Mon: made-up Glasgow Fair Monday
+        local = WorkingCalendar.scottish(
+            add=[date(2025, 7, 21)]
+        )  # Mon: made-up Glasgow Fair Monday
         assert local.is_working_day(date(2025, 7, 21)) is False
         assert date(2025, 7, 21) in local.holidays
         assert WorkingCalendar.scottish().is_working_day(date(2025, 7, 21)) is True
@@ -214,8 +223,9 @@ class TestWorkingCalendar:
             working_days_elapsed(ser("2019-12-31"), ser("2020-01-06"), narrow)  # Tue, Mon
 
     def test_roll_forward_at_end_of_range_uses_next_year_holidays(self):
-        # 31 Dec 2044 is a Saturday; 1 Jan 2045 (Sun), 2 Jan (Mon) and the substitute 3 Jan (Tue) are
-        # holidays, so the next working day is Wed 4 Jan 2045 (only right if 2045 holidays are loaded).
+        # 31 Dec 2044 is a Saturday; 1 Jan 2045 (Sun), 2 Jan (Mon) and the substitute 3 Jan (Tue)
+        # are holidays, so the next working day is Wed 4 Jan 2045 (only right if 2045 holidays are
+        # loaded).
         narrow = WorkingCalendar.scottish(first_year=2044, last_year=2044)
         assert date(2044, 12, 31).weekday() == 5  # Sat (self-check of the comment above)
         assert narrow.roll_forward(date(2044, 12, 31)) == pd.Timestamp("2045-01-04")
@@ -227,9 +237,9 @@ class TestWorkingCalendar:
             WorkingCalendar.scottish(add=[None])
 
 
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # working_days_elapsed
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestWorkingDaysElapsed:
@@ -250,10 +260,13 @@ class TestWorkingDaysElapsed:
         assert late.iloc[0] == False  # noqa: E712
 
     def test_christmas_to_new_year(self, cal):
-        # Imposed Wed 24 Dec 2025, event Fri 2 Jan 2026. Holidays: 25 (Thu), 26 (Fri) Dec, 1 (Thu) and
-        # 2 (Fri) Jan; 29 (Mon), 30 (Tue), 31 (Wed) Dec are working. [24 Dec, 2 Jan) -> 24, 29, 30, 31.
+        # Imposed Wed 24 Dec 2025, event Fri 2 Jan 2026. Holidays: 25 (Thu), 26 (Fri) Dec, 1 (Thu)
+        # and 2 (Fri) Jan; 29 (Mon), 30 (Tue), 31 (Wed) Dec are working. [24 Dec, 2 Jan) -> 24, 29,
+        # 30, 31.
         assert elapsed_one("2025-12-24", "2026-01-02", cal) == 4
-        assert elapsed_one("2025-12-24", "2026-01-05", cal) == 4  # Mon: 1, 2 Jan holidays, 3-4 weekend
+        assert (
+            elapsed_one("2025-12-24", "2026-01-05", cal) == 4
+        )  # Mon: 1, 2 Jan holidays, 3-4 weekend
         assert elapsed_one("2025-12-24", "2026-01-06", cal) == 5  # Tue: adds Mon 5 Jan
 
     def test_imposed_on_a_holiday_rolls_forward(self, cal):
@@ -272,7 +285,9 @@ class TestWorkingDaysElapsed:
 
     def test_financial_year_end(self, cal):
         assert elapsed_one("2025-03-31", "2025-04-01", cal) == 1  # Mon -> Tue
-        assert elapsed_one("2025-03-29", "2025-04-01", cal) == 1  # Sat (rolls to Mon 31 Mar) -> Tue
+        assert (
+            elapsed_one("2025-03-29", "2025-04-01", cal) == 1
+        )  # Sat (rolls to Mon 31 Mar) -> Tue
         # 2024: Thu 28 Mar -> Tue 2 Apr; Fri 29 Mar Good Friday, Mon 1 Apr Easter Monday (worked):
         # [28, 29h, 30, 31, 1 Apr) -> 28 Mar and 1 Apr.
         assert elapsed_one("2024-03-28", "2024-04-02", cal) == 2
@@ -290,7 +305,9 @@ class TestWorkingDaysElapsed:
 
     def test_local_holiday_changes_count_by_one(self, cal):
         # Fri 18 Jul 2025 -> Wed 23 Jul 2025: [18, 19, 20, 21, 22) -> 18, 21, 22 = 3 normally.
-        local = WorkingCalendar.scottish(add=[date(2025, 7, 21)])  # Mon: made-up Glasgow Fair Monday
+        local = WorkingCalendar.scottish(
+            add=[date(2025, 7, 21)]
+        )  # Mon: made-up Glasgow Fair Monday
         assert elapsed_one("2025-07-18", "2025-07-23", cal) == 3
         assert elapsed_one("2025-07-18", "2025-07-23", local) == 2
 
@@ -326,13 +343,17 @@ class TestWorkingDaysElapsed:
         assert working_days_elapsed(start, end, cal).tolist() == [2, 4]
 
     def test_lists_of_strings_dates_and_scalar_broadcast(self, cal):
-        from_strings = working_days_elapsed(["2025-05-02", "2025-12-24"], ["2025-05-07", "2026-01-02"], cal)
+        from_strings = working_days_elapsed(
+            ["2025-05-02", "2025-12-24"], ["2025-05-07", "2026-01-02"], cal
+        )
         from_dates = working_days_elapsed(
             [date(2025, 5, 2), date(2025, 12, 24)], [date(2025, 5, 7), date(2026, 1, 2)], cal
         )
         assert from_strings.tolist() == from_dates.tolist() == [2, 4]
         # One reference date for a whole column; the column's index is kept.
-        broadcast = working_days_elapsed(ser("2025-05-02", "2025-05-06", index=[7, 8]), "2025-05-07", cal)
+        broadcast = working_days_elapsed(
+            ser("2025-05-02", "2025-05-06", index=[7, 8]), "2025-05-07", cal
+        )
         assert broadcast.tolist() == [2, 1] and list(broadcast.index) == [7, 8]
 
     def test_object_series_of_dates_keeps_index(self, cal):
@@ -386,7 +407,10 @@ class TestWorkingDaysElapsed:
 
     @pytest.mark.parametrize(
         ("add", "remove"),
-        [((), ()), ((date(2025, 7, 21), date(2019, 9, 30), date(2023, 4, 10)), (date(2026, 6, 15),))],
+        [
+            ((), ()),
+            ((date(2025, 7, 21), date(2019, 9, 30), date(2023, 4, 10)), (date(2026, 6, 15),)),
+        ],
     )
     def test_agrees_with_day_by_day_reference(self, add, remove):
         holiday_set = (set(scottish_bank_holidays(2018, 2028)) | set(add)) - set(remove)
@@ -398,15 +422,17 @@ class TestWorkingDaysElapsed:
         expected = [reference_elapsed(s, e, holiday_set) for s, e in zip(starts, ends)]
         index = pd.RangeIndex(1000, 6000)
         got = working_days_elapsed(
-            pd.Series(pd.to_datetime(starts), index=index), pd.Series(pd.to_datetime(ends), index=index), calendar
+            pd.Series(pd.to_datetime(starts), index=index),
+            pd.Series(pd.to_datetime(ends), index=index),
+            calendar,
         )
         assert got.index.equals(index)
         assert got.tolist() == expected
 
 
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # within_working_days
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestWithinWorkingDays:
@@ -418,7 +444,8 @@ class TestWithinWorkingDays:
         assert within_working_days(start, end, 0, cal).tolist() == [True, False, False, False]
 
     def test_nth_working_day_meets_n_day_standard(self, cal):
-        # Wed 24 Dec 2025 day 0; Mon 29 (1), Tue 30 (2), Wed 31 (3), Mon 5 Jan 2026 (4), Tue 6 Jan (5).
+        # Wed 24 Dec 2025 day 0; Mon 29 (1), Tue 30 (2), Wed 31 (3), Mon 5 Jan 2026 (4), Tue 6 Jan
+        # (5).
         start = ser(*["2025-12-24"] * 3)
         end = ser("2026-01-05", "2026-01-06", "2025-12-31")  # Mon, Tue, Wed
         assert within_working_days(start, end, 4, cal).tolist() == [True, False, True]
@@ -439,15 +466,17 @@ class TestWithinWorkingDays:
             within_working_days(ser("2025-05-02"), ser("2025-05-06"), 1.5, cal)  # type: ignore[arg-type]
 
 
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # within_calendar_days
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestWithinCalendarDays:
     def test_boundaries(self):
         start = ser("2025-03-31", "2025-03-31", "2025-03-31", "2025-03-31")  # Mon
-        end = ser("2025-03-31", "2025-04-21", "2025-04-22", "2025-03-30")  # Mon, Mon, Tue, Sun (before)
+        end = ser(
+            "2025-03-31", "2025-04-21", "2025-04-22", "2025-03-30"
+        )  # Mon, Mon, Tue, Sun (before)
         assert within_calendar_days(start, end, 21).tolist() == [True, True, False, True]
         assert within_calendar_days(start, end, 0).tolist() == [True, False, False, True]
 
@@ -470,15 +499,18 @@ class TestWithinCalendarDays:
         assert within_calendar_days(start, end, 0).tolist() == [False]
 
 
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # add_calendar_months and within_calendar_months
-# ------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestAddCalendarMonths:
     def test_month_end_clipping(self):
-        result = add_calendar_months(ser("2025-08-31", "2023-11-30", "2025-01-15", None, index=list("abcd")), 6)
-        # Sun 31 Aug 2025 + 6 -> Sat 28 Feb 2026; Thu 30 Nov 2023 + 6 -> Thu 30 May 2024; Wed 15 Jan 2025 + 6
+        result = add_calendar_months(
+            ser("2025-08-31", "2023-11-30", "2025-01-15", None, index=list("abcd")), 6
+        )
+        # Sun 31 Aug 2025 + 6 -> Sat 28 Feb 2026; Thu 30 Nov 2023 + 6 -> Thu 30 May 2024; Wed 15
+        # Jan 2025 + 6
         assert result.iloc[0] == pd.Timestamp("2026-02-28")
         assert result.iloc[1] == pd.Timestamp("2024-05-30")
         assert result.iloc[2] == pd.Timestamp("2025-07-15")
@@ -490,7 +522,10 @@ class TestAddCalendarMonths:
         assert add_calendar_months(ser("2023-11-30"), 3).iloc[0] == pd.Timestamp("2024-02-29")
 
     def test_keeps_resolution(self):
-        assert add_calendar_months(ser("2025-08-31").astype("datetime64[s]"), 1).dtype == "datetime64[s]"
+        assert (
+            add_calendar_months(ser("2025-08-31").astype("datetime64[s]"), 1).dtype
+            == "datetime64[s]"
+        )
 
     def test_agrees_with_stdlib_reference(self):
         rng = np.random.default_rng(7)
@@ -530,7 +565,9 @@ class TestWithinCalendarMonths:
         starts = [date(2018, 1, 1) + timedelta(days=int(k)) for k in rng.integers(0, 3650, 3000)]
         ends = [s + timedelta(days=int(k)) for s, k in zip(starts, rng.integers(150, 215, 3000))]
         expected = [e <= reference_add_months(s, 6) for s, e in zip(starts, ends)]
-        got = within_calendar_months(pd.Series(pd.to_datetime(starts)), pd.Series(pd.to_datetime(ends)), 6)
+        got = within_calendar_months(
+            pd.Series(pd.to_datetime(starts)), pd.Series(pd.to_datetime(ends)), 6
+        )
         assert got.tolist() == expected
 
 
@@ -548,10 +585,16 @@ class TestCouncilCalendar:
         folder = tmp_path / "params"
         shutil.copytree(REPO / "params", folder)
         # Monday 21 July 2025 as a made-up Glasgow Fair Monday.
-        (folder / "holidays.yaml").write_text("councils:\n  glasgow-city:\n    add: [2025-07-21]\n")
+        (folder / "holidays.yaml").write_text(
+            "councils:\n  glasgow-city:\n    add: [2025-07-21]\n"
+        )
         rules = load_holiday_rules(folder)
         start = pd.Series(pd.to_datetime(["2025-07-18"]))  # Friday
         end = pd.Series(pd.to_datetime(["2025-07-22"]))  # Tuesday
         # Fife: [Fri 18, Mon 21] are working days before Tue 22 -> 2. Glasgow: only Fri 18 -> 1.
-        assert working_days_elapsed(start, end, council_calendar(rules, "S12000047")).tolist() == [2]
-        assert working_days_elapsed(start, end, council_calendar(rules, "S12000049")).tolist() == [1]
+        assert working_days_elapsed(start, end, council_calendar(rules, "S12000047")).tolist() == [
+            2
+        ]
+        assert working_days_elapsed(start, end, council_calendar(rules, "S12000049")).tolist() == [
+            1
+        ]

@@ -1,9 +1,9 @@
 """Tests for jswlib/definitions/catalogue.py: the indicator catalogue and the per-council targets.
 
-The expected titles, targets and frequencies are typed out from the source documents, not read from the
-catalogue: /work/shared/reference/glasgow-jsw-performance-update-q2-2025-26.txt (KPI table),
-/work/shared/reference/aberdeen-jsw-performance-management-framework.txt (Table 1.1, "Service PIs" and
-"Reporting Frequency") and DOMAIN.md (South Lanarkshire KPIs and the national timescales).
+The expected titles, targets and frequencies are typed out from the source documents, not read from
+the catalogue: /work/shared/reference/glasgow-jsw-performance-update-q2-2025-26.txt (KPI table),
+/work/shared/reference/aberdeen-jsw-performance-management-framework.txt (Table 1.1, "Service PIs"
+and "Reporting Frequency") and DOMAIN.md (South Lanarkshire KPIs and the national timescales).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import shutil
 
 import pytest
 
-from jswlib.definitions.catalogue import Catalogue, Standard, load_catalogue, load_targets
 from jswlib.compute.indicators import load_definitions
+from jswlib.definitions.catalogue import Catalogue, Standard, load_catalogue, load_targets
 from jswlib.definitions.params import ParamsError, load_councils
 
 from .conftest import REPO
@@ -37,8 +37,8 @@ SOUTH_LANARKSHIRE_KPIS = {
     "People on a Drug Treatment and Testing Order seen within 2 working days": 95,
 }
 
-#: Aberdeen framework, Table 1.1: every service PI with its reporting frequency, in the document's order.
-#: The QA row's frequency cell is empty in the document (None: not checked).
+#: Aberdeen framework, Table 1.1: every service PI with its reporting frequency, in the document's
+#: order. The QA row's frequency cell is empty in the document (None: not checked).
 ABERDEEN_PIS = [
     ("Number of CPOs", "Quarterly"),
     ("Number of individuals on CPOs", "Quarterly"),
@@ -50,8 +50,10 @@ ABERDEEN_PIS = [
     ("QA Reports/ Case files", None),
     ("Proportion of LSCMI assessments completed within 20 working days", "Quarterly"),
     ("Proportion of current Orders with a LSCMI-generated case management plan", "Quarterly"),
-    ("Number of Caledonian assessments, requirements and non-Caledonian CPOs imposed for domestic abuse offences",
-     "Quarterly"),
+    (
+        "Number of Caledonian assessments, requirements and non-Caledonian CPOs imposed for domestic abuse offences",
+        "Quarterly",
+    ),
     ("Number of new CPO individuals seen within one working day", "Quarterly"),
     ("Number of first induction/case management meetings within 5 days", "Quarterly"),
     ("Number (%) of successful CPO completions", "Quarterly"),
@@ -127,9 +129,9 @@ def published(catalogue: Catalogue, source: str) -> dict[str, list]:
     return out
 
 
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # The shipped catalogue
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestShippedCatalogue:
@@ -179,10 +181,13 @@ class TestSouthLanarkshireKpis:
         assert titles == {t.casefold() for t in SOUTH_LANARKSHIRE_KPIS}
 
     def test_indicators(self, catalogue):
-        by_title = {t.casefold(): inds for t, inds in published(catalogue, "south_lanarkshire").items()}
+        by_title = {
+            t.casefold(): inds for t, inds in published(catalogue, "south_lanarkshire").items()
+        }
         ids = {by_title[t.casefold()][0].id for t in SOUTH_LANARKSHIRE_KPIS}
         assert ids == {"reports_by_due_date", "cpo_upw_first_contact", "dtto_first_contact"}
-        # "seen by their case manager within 5 working days" is the catalogue's national default for that KPI.
+        # "seen by their case manager within 5 working days" is the catalogue's national default
+        # for that KPI.
         assert catalogue.get("cpo_upw_first_contact").standard == Standard("working_days", n=5)
 
 
@@ -214,11 +219,17 @@ class TestAberdeenPis:
             "offences"
         )
         ids = {i.id for i in published(catalogue, "aberdeen")[title]}
-        assert ids == {"caledonian_assessments", "caledonian_requirements", "non_caledonian_domestic_abuse_cpos"}
+        assert ids == {
+            "caledonian_assessments",
+            "caledonian_requirements",
+            "non_caledonian_domestic_abuse_cpos",
+        }
 
 
 class TestNationalTimescales:
-    @pytest.mark.parametrize("indicator_id, standard", NATIONAL_TIMESCALES.items(), ids=list(NATIONAL_TIMESCALES))
+    @pytest.mark.parametrize(
+        "indicator_id, standard", NATIONAL_TIMESCALES.items(), ids=list(NATIONAL_TIMESCALES)
+    )
     def test_standard(self, catalogue, indicator_id, standard):
         ind = catalogue.get(indicator_id)
         assert ind.type == "timescale"
@@ -232,7 +243,12 @@ class TestNationalTimescales:
 
     def test_national_exclusions(self, catalogue):
         # Non-compliance and transfers in are left out of the national timescale denominators.
-        for indicator_id in ("cpo_first_contact", "cpo_induction", "upw_placement", "dtto_first_contact"):
+        for indicator_id in (
+            "cpo_first_contact",
+            "cpo_induction",
+            "upw_placement",
+            "dtto_first_contact",
+        ):
             assert set(catalogue.get(indicator_id).exclude) == {"non_compliance", "transfer_in"}
 
 
@@ -242,17 +258,23 @@ class TestStandard:
         assert Standard("working_days", n=7).describe() == "7 working days"
         assert Standard("calendar_days", n=0).describe() == "0 calendar days"
         assert Standard("calendar_months", n=3).describe() == "3 calendar months"
-        assert "upw_timescale_effective" in Standard("calendar_months", column="upw_timescale_effective").describe()
+        assert (
+            "upw_timescale_effective"
+            in Standard("calendar_months", column="upw_timescale_effective").describe()
+        )
 
     def test_title_for(self, catalogue):
         ind = catalogue.get("dtto_first_contact")
         assert ind.title_for() == "People on a DTTO seen within 1 working day"
-        assert ind.title_for(Standard("working_days", n=2)) == "People on a DTTO seen within 2 working days"
+        assert (
+            ind.title_for(Standard("working_days", n=2))
+            == "People on a DTTO seen within 2 working days"
+        )
 
 
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # Targets
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestShippedTargets:
@@ -262,8 +284,13 @@ class TestShippedTargets:
         assert got == GLASGOW_KPIS
 
     def test_south_lanarkshire_targets_equal_domain(self, catalogue, targets):
-        by_title = {t.casefold(): inds for t, inds in published(catalogue, "south_lanarkshire").items()}
-        got = {t: targets.target(by_title[t.casefold()][0].id, SOUTH_LANARKSHIRE) for t in SOUTH_LANARKSHIRE_KPIS}
+        by_title = {
+            t.casefold(): inds for t, inds in published(catalogue, "south_lanarkshire").items()
+        }
+        got = {
+            t: targets.target(by_title[t.casefold()][0].id, SOUTH_LANARKSHIRE)
+            for t in SOUTH_LANARKSHIRE_KPIS
+        }
         assert got == SOUTH_LANARKSHIRE_KPIS
 
     def test_south_lanarkshire_dtto_standard(self, catalogue, targets):
@@ -288,9 +315,9 @@ class TestShippedTargets:
         assert set(frame["council"]) == {GLASGOW, SOUTH_LANARKSHIRE}
 
 
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # Errors on broken params name the file and the key
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -310,28 +337,75 @@ def edit(file, old: str, new: str) -> None:
 # The first indicator is upw_placement; the second cpo_case_management_plan.
 CATALOGUE_BREAKS = [
     # (old text, new text, key in the message, other words in the message)
-    ("    table: cpos\n", "    table: cpo_orders\n", "indicators[0] (upw_placement).table", "cpo_orders"),
-    ("standard: {n: 7, unit: working_days}", "standard: {n: 7, unit: workdays}",
-     "indicators[0] (upw_placement).standard.unit", "workdays"),
-    ("standard: {n: 7, unit: working_days}", "standard: {n: -7, unit: working_days}",
-     "indicators[0] (upw_placement).standard.n", "whole number"),
+    (
+        "    table: cpos\n",
+        "    table: cpo_orders\n",
+        "indicators[0] (upw_placement).table",
+        "cpo_orders",
+    ),
+    (
+        "standard: {n: 7, unit: working_days}",
+        "standard: {n: 7, unit: workdays}",
+        "indicators[0] (upw_placement).standard.unit",
+        "workdays",
+    ),
+    (
+        "standard: {n: 7, unit: working_days}",
+        "standard: {n: -7, unit: working_days}",
+        "indicators[0] (upw_placement).standard.n",
+        "whole number",
+    ),
     ("- id: cpo_case_management_plan", "- id: upw_placement", "indicators[1].id", "used twice"),
-    ("where: [{column: has_upw, is: true}]", "where: [{column: has_unpaid_work, is: true}]",
-     "indicators[0] (upw_placement).where[0].column", "has_unpaid_work"),
-    ("where: [{column: has_upw, is: true}]", "where: [{column: has_upw, equals: true}]",
-     "indicators[0] (upw_placement).where[0].equals", "equals"),
+    (
+        "where: [{column: has_upw, is: true}]",
+        "where: [{column: has_unpaid_work, is: true}]",
+        "indicators[0] (upw_placement).where[0].column",
+        "has_unpaid_work",
+    ),
+    (
+        "where: [{column: has_upw, is: true}]",
+        "where: [{column: has_upw, equals: true}]",
+        "indicators[0] (upw_placement).where[0].equals",
+        "equals",
+    ),
     ('unit: "%"', "unit: number", "indicators[0] (upw_placement).unit", "percentage"),
     ("    type: timescale\n", "    type: ratio\n", "indicators[0] (upw_placement).type", "ratio"),
-    ("    period_date: imposed_date\n", "    period_date: upw_hours_ordered\n",
-     "indicators[0] (upw_placement).period_date", "date column"),
-    ("    end: upw_first_placement_date\n", "    end: first_placement\n",
-     "indicators[0] (upw_placement).end", "first_placement"),
-    ("    exclude: [non_compliance, transfer_in]\n", "    exclude: [non_compliance, imposed_date]\n",
-     "indicators[0] (upw_placement).exclude[1]", "flag"),
-    ("    frequency: quarterly\n", "    frequency: weekly\n", "indicators[0] (upw_placement).frequency", "weekly"),
-    ("    polarity: higher\n", "    polarity: up\n", "indicators[0] (upw_placement).polarity", "up"),
-    ("      glasgow: Unpaid Work", "      edinburgh: Unpaid Work",
-     "indicators[0] (upw_placement).published_as.edinburgh", "edinburgh"),
+    (
+        "    period_date: imposed_date\n",
+        "    period_date: upw_hours_ordered\n",
+        "indicators[0] (upw_placement).period_date",
+        "date column",
+    ),
+    (
+        "    end: upw_first_placement_date\n",
+        "    end: first_placement\n",
+        "indicators[0] (upw_placement).end",
+        "first_placement",
+    ),
+    (
+        "    exclude: [non_compliance, transfer_in]\n",
+        "    exclude: [non_compliance, imposed_date]\n",
+        "indicators[0] (upw_placement).exclude[1]",
+        "flag",
+    ),
+    (
+        "    frequency: quarterly\n",
+        "    frequency: weekly\n",
+        "indicators[0] (upw_placement).frequency",
+        "weekly",
+    ),
+    (
+        "    polarity: higher\n",
+        "    polarity: up\n",
+        "indicators[0] (upw_placement).polarity",
+        "up",
+    ),
+    (
+        "      glasgow: Unpaid Work",
+        "      edinburgh: Unpaid Work",
+        "indicators[0] (upw_placement).published_as.edinburgh",
+        "edinburgh",
+    ),
     ("- id: upw_placement", "- id: UPW-placement", "indicators[0].id", "lower-case"),
 ]
 
@@ -351,9 +425,14 @@ class TestCatalogueErrors:
 
     def test_load_definitions_raises_the_same(self, params_copy):
         edit(
-            params_copy / "indicators.yaml", "standard: {n: 7, unit: working_days}", "standard: {n: 7, unit: workdays}"
+            params_copy / "indicators.yaml",
+            "standard: {n: 7, unit: working_days}",
+            "standard: {n: 7, unit: workdays}",
         )
-        with pytest.raises(ParamsError, match=r"indicators\.yaml.*indicators\[0\] \(upw_placement\)\.standard\.unit"):
+        with pytest.raises(
+            ParamsError,
+            match=r"indicators\.yaml.*indicators\[0\] \(upw_placement\)\.standard\.unit",
+        ):
             load_definitions(params_copy)
 
     def test_no_indicator_list(self, params_copy):
@@ -362,7 +441,9 @@ class TestCatalogueErrors:
             load_catalogue(params_copy)
 
     def test_invalid_yaml_names_the_file(self, params_copy):
-        (params_copy / "indicators.yaml").write_text("indicators: [\n  - id: x\n", encoding="utf-8")
+        (params_copy / "indicators.yaml").write_text(
+            "indicators: [\n  - id: x\n", encoding="utf-8"
+        )
         with pytest.raises(ParamsError, match=r"indicators\.yaml"):
             load_catalogue(params_copy)
 
@@ -372,25 +453,56 @@ class TestCatalogueErrors:
 
 
 TARGET_BREAKS = [
-    ("      upw_placement: 80\n", "      upw_placment: 80\n", "councils.glasgow-city.targets.upw_placment",
-     "not an indicator id"),
+    (
+        "      upw_placement: 80\n",
+        "      upw_placment: 80\n",
+        "councils.glasgow-city.targets.upw_placment",
+        "not an indicator id",
+    ),
     ("  glasgow-city:\n", "  glasgow-town:\n", "councils.glasgow-town", "not a council"),
-    ("      reports_by_due_date: 95\n", "      reports_by_due_date: 120\n",
-     "councils.south-lanarkshire.targets.reports_by_due_date", "120"),
-    ("      upw_placement: 80\n", "      upw_placement: eighty\n", "councils.glasgow-city.targets.upw_placement",
-     "not a number"),
-    ("      dtto_first_contact: {n: 2, unit: working_days}\n",
-     "      dtto_first_contact: {n: 2, unit: working_days}\n      cpos_imposed: {n: 2, unit: working_days}\n",
-     "councils.south-lanarkshire.standards.cpos_imposed", "only timescale"),
-    ("      dtto_first_contact: {n: 2, unit: working_days}\n", "      dtto_first_contact: {n: 2, unit: weeks}\n",
-     "councils.south-lanarkshire.standards.dtto_first_contact.unit", "weeks"),
-    ("    rag_scheme: two_state\n", "    rag_scheme: four_state\n", "councils.glasgow-city.rag_scheme", "four_state"),
-    ("  rag_scheme: three_state\n", "  rag_scheme: traffic_lights\n", "national.rag_scheme", "traffic_lights"),
+    (
+        "      reports_by_due_date: 95\n",
+        "      reports_by_due_date: 120\n",
+        "councils.south-lanarkshire.targets.reports_by_due_date",
+        "120",
+    ),
+    (
+        "      upw_placement: 80\n",
+        "      upw_placement: eighty\n",
+        "councils.glasgow-city.targets.upw_placement",
+        "not a number",
+    ),
+    (
+        "      dtto_first_contact: {n: 2, unit: working_days}\n",
+        "      dtto_first_contact: {n: 2, unit: working_days}\n      cpos_imposed: {n: 2, unit: working_days}\n",
+        "councils.south-lanarkshire.standards.cpos_imposed",
+        "only timescale",
+    ),
+    (
+        "      dtto_first_contact: {n: 2, unit: working_days}\n",
+        "      dtto_first_contact: {n: 2, unit: weeks}\n",
+        "councils.south-lanarkshire.standards.dtto_first_contact.unit",
+        "weeks",
+    ),
+    (
+        "    rag_scheme: two_state\n",
+        "    rag_scheme: four_state\n",
+        "councils.glasgow-city.rag_scheme",
+        "four_state",
+    ),
+    (
+        "  rag_scheme: three_state\n",
+        "  rag_scheme: traffic_lights\n",
+        "national.rag_scheme",
+        "traffic_lights",
+    ),
 ]
 
 
 class TestTargetsErrors:
-    @pytest.mark.parametrize("old, new, key, words", TARGET_BREAKS, ids=[b[2] for b in TARGET_BREAKS])
+    @pytest.mark.parametrize(
+        "old, new, key, words", TARGET_BREAKS, ids=[b[2] for b in TARGET_BREAKS]
+    )
     def test_names_file_and_key(self, params_copy, old, new, key, words):
         edit(params_copy / "targets.yaml", old, new)
         councils = load_councils(params_copy)
@@ -402,7 +514,11 @@ class TestTargetsErrors:
         assert words in message
 
     def test_percentage_bounds_are_inclusive(self, params_copy):
-        edit(params_copy / "targets.yaml", "      reports_by_due_date: 95\n", "      reports_by_due_date: 100\n")
+        edit(
+            params_copy / "targets.yaml",
+            "      reports_by_due_date: 95\n",
+            "      reports_by_due_date: 100\n",
+        )
         edit(params_copy / "targets.yaml", "      upw_placement: 80\n", "      upw_placement: 0\n")
         targets = load_definitions(params_copy).targets
         assert targets.target("reports_by_due_date", SOUTH_LANARKSHIRE) == 100
@@ -416,9 +532,9 @@ class TestTargetsErrors:
         assert targets.target("dtto_first_contact", SOUTH_LANARKSHIRE) == 95
 
 
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # Catalogue.to_frame
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestToFrame:
@@ -439,7 +555,13 @@ class TestToFrame:
 
     def test_framework_columns(self, catalogue):
         frame = catalogue.to_frame().set_index("id")
-        assert frame.loc["cpos_imposed", "outcome"] == "Increased community safety and public protection"
-        assert frame.loc["cpos_imposed", "objective"] == "To contribute to the creation of safer and fairer communities"
+        assert (
+            frame.loc["cpos_imposed", "outcome"]
+            == "Increased community safety and public protection"
+        )
+        assert (
+            frame.loc["cpos_imposed", "objective"]
+            == "To contribute to the creation of safer and fairer communities"
+        )
         # Glasgow-only KPIs sit outside the Aberdeen framework: blank, not missing.
         assert frame.loc["cpo_case_management_plan", "outcome"] == ""

@@ -1,15 +1,15 @@
 """Tests for jswlib.present.charts: the house style, XmR limits, special-cause rules, variation and assurance words,
 the trend and SPC charts, and PNG output.
 
-Pure helpers are tested on tiny hand-made series whose limits and flags are worked out by hand in the
-comments. Drawing functions are tested by reading the Figure back (lines, labels, markers, axis limits, tick
-labels, legend texts and the text alternative), never by comparing pixels.
+Pure helpers are tested on tiny hand-made series whose limits and flags are worked out by hand in
+the comments. Drawing functions are tested by reading the Figure back (lines, labels, markers, axis
+limits, tick labels, legend texts and the text alternative), never by comparing pixels.
 
 Hand-worked SPC fixture used by several tests (15 months, limits from the first 12):
 baseline 80, 82, 79, 81, 80, 78, 82, 80, 79, 81, 80, 78 sums to 960, mean 80; moving ranges
-2, 3, 2, 1, 2, 4, 2, 1, 2, 1, 2 sum to 22, mean moving range 2.0; limits 80 +/- 2.66 x 2 = 80 +/- 5.32,
-so 85.32 and 74.68; two-thirds lines 80 +/- 3.5467. Then 95 (above the upper limit), 70 (below the lower
-limit) and 80 (on the mean).
+2, 3, 2, 1, 2, 4, 2, 1, 2, 1, 2 sum to 22, mean moving range 2.0; limits 80 +/- 2.66 x 2 = 80 +/-
+5.32, so 85.32 and 74.68; two-thirds lines 80 +/- 3.5467. Then 95 (above the upper limit), 70
+(below the lower limit) and 80 (on the mean).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
+from jswlib.judge.status import NO_TARGET, NOT_AVAILABLE
 from jswlib.present.charts import (
     ALT_TEXT_ATTRIBUTE,
     COMMON_CAUSE,
@@ -44,19 +45,41 @@ from jswlib.present.charts import (
     assurance,
     contrast_ratio,
     figure_to_png,
-    special_causes,
     spc_chart,
+    special_causes,
     target_label,
     trend_chart,
     variation_icon,
     xmr_limits,
 )
-from jswlib.judge.status import NO_TARGET, NOT_AVAILABLE
 
-QUARTERS = ["Q3 2023/24", "Q4 2023/24", "Q1 2024/25", "Q2 2024/25",
-            "Q3 2024/25", "Q4 2024/25", "Q1 2025/26", "Q2 2025/26"]  # fmt: skip
-MONTHS = ["Apr 2024", "May 2024", "Jun 2024", "Jul 2024", "Aug 2024", "Sep 2024", "Oct 2024", "Nov 2024",
-          "Dec 2024", "Jan 2025", "Feb 2025", "Mar 2025", "Apr 2025", "May 2025", "Jun 2025"]  # fmt: skip
+QUARTERS = [
+    "Q3 2023/24",
+    "Q4 2023/24",
+    "Q1 2024/25",
+    "Q2 2024/25",
+    "Q3 2024/25",
+    "Q4 2024/25",
+    "Q1 2025/26",
+    "Q2 2025/26",
+]
+MONTHS = [
+    "Apr 2024",
+    "May 2024",
+    "Jun 2024",
+    "Jul 2024",
+    "Aug 2024",
+    "Sep 2024",
+    "Oct 2024",
+    "Nov 2024",
+    "Dec 2024",
+    "Jan 2025",
+    "Feb 2025",
+    "Mar 2025",
+    "Apr 2025",
+    "May 2025",
+    "Jun 2025",
+]
 SPC_VALUES = [80, 82, 79, 81, 80, 78, 82, 80, 79, 81, 80, 78, 95, 70, 80]
 #: Limits used by the rule tests: two-thirds lines at 50 +/- 20, i.e. 70 and 30.
 LIMITS = {"mean": 50.0, "upper": 80.0, "lower": 20.0}
@@ -66,23 +89,31 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 def glasgow() -> pd.DataFrame:
     """Eight quarters; Q1 2024/25 (8 cases) and Q1 2025/26 (9 cases) are low numbers."""
-    return pd.DataFrame({
-        "period": QUARTERS,
-        "value": [72.0, 78.0, 81.0, 75.0, 84.0, 80.0, 87.5, 90.0],
-        "denominator": [25, 30, 8, 40, 35, 28, 9, 30],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "period": QUARTERS,
+            "value": [72.0, 78.0, 81.0, 75.0, 84.0, 80.0, 87.5, 90.0],
+            "denominator": [25, 30, 8, 40, 35, 28, 9, 30],
+        }
+    )
 
 
 def scotland() -> pd.DataFrame:
     """The comparison: 75% rising to 78.5% (shown as 79%, halves up; Python's round would give 78)."""
-    return pd.DataFrame({"period": QUARTERS, "value": [75, 76, 77, 77, 78, 78, 78, 78.5], "denominator": 2000})
+    return pd.DataFrame(
+        {"period": QUARTERS, "value": [75, 76, 77, 77, 78, 78, 78, 78.5], "denominator": 2000}
+    )
 
 
 def full_chart() -> Figure:
     return trend_chart(
-        glasgow(), title="CPO induction within 5 working days", target=80, council_label="Glasgow City",
-        comparison=scotland(), comparison_label="Scotland",
-    )  # fmt: skip
+        glasgow(),
+        title="CPO induction within 5 working days",
+        target=80,
+        council_label="Glasgow City",
+        comparison=scotland(),
+        comparison_label="Scotland",
+    )
 
 
 def line(fig: Figure, label: str):
@@ -104,15 +135,19 @@ def spc_data(values=SPC_VALUES) -> pd.DataFrame:
     return pd.DataFrame({"period": MONTHS[: len(values)], "value": values})
 
 
-# --- Style constants ------------------------------------------------------------------------------------------
+# --- Style constants -----------------------------------------------------------------------------
 
 
 class TestStyleConstants:
     def test_palette_is_the_analysis_function_palette_by_name(self):
         assert dict(PALETTE) == {
-            "dark_blue": "#12436D", "turquoise": "#28A197", "dark_pink": "#801650",
-            "orange": "#F46A25", "dark_grey": "#3D3D3D", "light_purple": "#A285D1",
-        }  # fmt: skip
+            "dark_blue": "#12436D",
+            "turquoise": "#28A197",
+            "dark_pink": "#801650",
+            "orange": "#F46A25",
+            "dark_grey": "#3D3D3D",
+            "light_purple": "#A285D1",
+        }
 
     def test_constants_cannot_be_changed_by_a_notebook(self):
         with pytest.raises(TypeError):
@@ -137,18 +172,23 @@ class TestContrastRatio:
         assert contrast_ratio(PALETTE["orange"], PALETTE["orange"]) == pytest.approx(1.0)
 
     def test_dark_blue_on_white_worked_by_hand(self):
-        # Linearised sRGB of #12436D: 0.00605, 0.05614, 0.15295; luminance 0.05248; (1.05) / (0.10248) = 10.25.
+        # Linearised sRGB of #12436D: 0.00605, 0.05614, 0.15295; luminance 0.05248; (1.05) /
+        # (0.10248) = 10.25.
         assert contrast_ratio(PALETTE["dark_blue"]) == pytest.approx(10.25, abs=0.01)
 
     def test_order_of_the_two_colours_does_not_matter(self):
-        assert contrast_ratio(WHITE, PALETTE["dark_blue"]) == contrast_ratio(PALETTE["dark_blue"], WHITE)
+        assert contrast_ratio(WHITE, PALETTE["dark_blue"]) == contrast_ratio(
+            PALETTE["dark_blue"], WHITE
+        )
 
     def test_adjacent_chart_colours_contrast_at_least_3_to_1(self):
         # Council against comparison, improving against concerning points (WCAG 2.2 SC 1.4.11).
         assert contrast_ratio(PALETTE["dark_blue"], PALETTE["turquoise"]) >= 3
         assert contrast_ratio(PALETTE["dark_blue"], PALETTE["orange"]) >= 3
 
-    @pytest.mark.parametrize("name", ["dark_blue", "turquoise", "orange", "dark_grey", "light_purple"])
+    @pytest.mark.parametrize(
+        "name", ["dark_blue", "turquoise", "orange", "dark_grey", "light_purple"]
+    )
     def test_every_colour_the_charts_use_contrasts_3_to_1_with_the_white_background(self, name):
         assert contrast_ratio(PALETTE[name], WHITE) >= 3
 
@@ -166,28 +206,35 @@ class TestTargetLabel:
         assert target_label(1200, "") == "Target 1,200"
 
 
-# --- XmR limits -----------------------------------------------------------------------------------------------
+# --- XmR limits ----------------------------------------------------------------------------------
 
 
 class TestXmrLimits:
     def test_small_series_worked_by_hand(self):
-        # 10, 12, 11, 13, 12: moving ranges 2, 1, 2, 1 -> 1.5; mean 58 / 5 = 11.6; 2.66 x 1.5 = 3.99.
+        # 10, 12, 11, 13, 12: moving ranges 2, 1, 2, 1 -> 1.5; mean 58 / 5 = 11.6; 2.66 x 1.5 =
+        # 3.99.
         limits = xmr_limits(pd.Series([10, 12, 11, 13, 12]))
-        assert limits == pytest.approx({"mean": 11.6, "upper": 15.59, "lower": 7.61, "mr_bar": 1.5})
+        assert limits == pytest.approx(
+            {"mean": 11.6, "upper": 15.59, "lower": 7.61, "mr_bar": 1.5}
+        )
         assert list(limits) == ["mean", "upper", "lower", "mr_bar"]
 
     def test_scaling_constant_is_2_66(self):
         assert XMR_SCALING == 2.66
 
     def test_without_baseline_all_points_count(self):
-        # 10, 12, 11, 13, 12, 40, 42: mean 140 / 7 = 20; moving ranges 2, 1, 2, 1, 28, 2 -> 36 / 6 = 6;
-        # 2.66 x 6 = 15.96.
+        # 10, 12, 11, 13, 12, 40, 42: mean 140 / 7 = 20; moving ranges 2, 1, 2, 1, 28, 2 -> 36 / 6
+        # = 6; 2.66 x 6 = 15.96.
         limits = xmr_limits([10, 12, 11, 13, 12, 40, 42], unit="")
-        assert limits == pytest.approx({"mean": 20.0, "upper": 35.96, "lower": 4.04, "mr_bar": 6.0})
+        assert limits == pytest.approx(
+            {"mean": 20.0, "upper": 35.96, "lower": 4.04, "mr_bar": 6.0}
+        )
 
     def test_baseline_uses_only_the_first_k_points(self):
         limits = xmr_limits([10, 12, 11, 13, 12, 40, 42], baseline=5)
-        assert limits == pytest.approx({"mean": 11.6, "upper": 15.59, "lower": 7.61, "mr_bar": 1.5})
+        assert limits == pytest.approx(
+            {"mean": 11.6, "upper": 15.59, "lower": 7.61, "mr_bar": 1.5}
+        )
 
     def test_points_after_the_baseline_never_move_the_limits(self):
         first_five = xmr_limits([10, 12, 11, 13, 12, 1], baseline=5)
@@ -200,13 +247,15 @@ class TestXmrLimits:
         )
 
     def test_percentage_upper_limit_capped_at_100(self):
-        # 95, 99, 96, 100, 97: mean 97.4; moving ranges 4, 3, 4, 3 -> 3.5; 2.66 x 3.5 = 9.31 -> 106.71 capped.
+        # 95, 99, 96, 100, 97: mean 97.4; moving ranges 4, 3, 4, 3 -> 3.5; 2.66 x 3.5 = 9.31 ->
+        # 106.71 capped.
         assert xmr_limits([95, 99, 96, 100, 97]) == pytest.approx(
             {"mean": 97.4, "upper": 100.0, "lower": 88.09, "mr_bar": 3.5}
         )
 
     def test_percentage_lower_limit_floored_at_0(self):
-        # 2, 6, 1, 5, 3: mean 3.4; moving ranges 4, 5, 4, 2 -> 3.75; 2.66 x 3.75 = 9.975 -> -6.575 floored.
+        # 2, 6, 1, 5, 3: mean 3.4; moving ranges 4, 5, 4, 2 -> 3.75; 2.66 x 3.75 = 9.975 -> -6.575
+        # floored.
         assert xmr_limits([2, 6, 1, 5, 3]) == pytest.approx(
             {"mean": 3.4, "upper": 13.375, "lower": 0.0, "mr_bar": 3.75}
         )
@@ -216,10 +265,17 @@ class TestXmrLimits:
         assert xmr_limits([95, 99, 96, 100, 97], unit="")["upper"] == pytest.approx(106.71)
 
     def test_missing_values_are_skipped_not_zero(self):
-        assert xmr_limits([10, None, 12, 11, np.nan, 13, 12]) == pytest.approx(xmr_limits([10, 12, 11, 13, 12]))
+        assert xmr_limits([10, None, 12, 11, np.nan, 13, 12]) == pytest.approx(
+            xmr_limits([10, 12, 11, 13, 12])
+        )
 
     def test_constant_series_has_limits_on_the_mean(self):
-        assert xmr_limits([50, 50, 50]) == {"mean": 50.0, "upper": 50.0, "lower": 50.0, "mr_bar": 0.0}
+        assert xmr_limits([50, 50, 50]) == {
+            "mean": 50.0,
+            "upper": 50.0,
+            "lower": 50.0,
+            "mr_bar": 0.0,
+        }
 
     @pytest.mark.parametrize("values", [[80], [80, None], []])
     def test_fewer_than_two_recorded_values(self, values):
@@ -228,7 +284,9 @@ class TestXmrLimits:
 
     @pytest.mark.parametrize("baseline", [1, 6, 2.5, True, "5"])
     def test_invalid_baseline(self, baseline):
-        with pytest.raises(ValueError, match="baseline must be a whole number of points from 2 to 5"):
+        with pytest.raises(
+            ValueError, match="baseline must be a whole number of points from 2 to 5"
+        ):
             xmr_limits([10, 12, 11, 13, 12], baseline=baseline)
 
     def test_percentage_outside_0_to_100_is_an_error_naming_the_fix(self):
@@ -245,22 +303,50 @@ class TestXmrLimits:
 
 class TestSpecialCauses:
     def flags(self, values, column, limits=LIMITS):
-        return special_causes(values, limits["mean"], limits["upper"], limits["lower"])[column].tolist()
+        return special_causes(values, limits["mean"], limits["upper"], limits["lower"])[
+            column
+        ].tolist()
 
     def test_columns_and_types(self):
         causes = special_causes(pd.Series([50, 60], index=["a", "b"]), 50, 80, 20)
         assert list(causes.columns) == [
-            "outside_limits", "shift", "trend", "two_of_three", "special_cause", "side",
-        ]  # fmt: skip
+            "outside_limits",
+            "shift",
+            "trend",
+            "two_of_three",
+            "special_cause",
+            "side",
+        ]
         assert list(causes.index) == ["a", "b"]
-        assert all(causes[c].dtype == bool for c in ["outside_limits", "shift", "trend", "two_of_three"])
+        assert all(
+            causes[c].dtype == bool for c in ["outside_limits", "shift", "trend", "two_of_three"]
+        )
 
     # Outside the limits: strictly above the upper or below the lower limit.
     def test_outside_limits(self):
-        # Points on the limits (80, 20) are inside; no two of three lie beyond 70 (or 30) on one side.
+        # Points on the limits (80, 20) are inside; no two of three lie beyond 70 (or 30) on one
+        # side.
         causes = special_causes([50, 81, 50, 19, 50, 80, 50, 20], 50, 80, 20)
-        assert causes["outside_limits"].tolist() == [False, True, False, True, False, False, False, False]
-        assert causes["special_cause"].tolist() == [False, True, False, True, False, False, False, False]
+        assert causes["outside_limits"].tolist() == [
+            False,
+            True,
+            False,
+            True,
+            False,
+            False,
+            False,
+            False,
+        ]
+        assert causes["special_cause"].tolist() == [
+            False,
+            True,
+            False,
+            True,
+            False,
+            False,
+            False,
+            False,
+        ]
         assert causes["side"].tolist() == ["", "high", "", "low", "", "", "", ""]
 
     # Shift: a run of 7 on one side of the mean.
@@ -282,17 +368,23 @@ class TestSpecialCauses:
         assert not any(self.flags([51, 52, 51, 50, 52, 51, 52, 51], "shift"))
 
     def test_a_missing_value_is_skipped_not_a_break(self):
-        assert self.flags([51, 52, None, 51, 52, 51, 52, 51], "shift") == [True, True, False] + [True] * 5
+        assert (
+            self.flags([51, 52, None, 51, 52, 51, 52, 51], "shift")
+            == [True, True, False] + [True] * 5
+        )
         assert self.flags([51, 52, None, 51, 52, 51, 52, 51], "side")[2] == ""
 
     # Trend: 7 points (6 increases or decreases).
     def test_seven_rising_points_are_a_trend(self):
-        # 45 ... 57: six increases. 3 points below the mean then 4 above: no shift; all under 70: no 2-of-3.
+        # 45 ... 57: six increases. 3 points below the mean then 4 above: no shift; all under 70:
+        # no 2-of-3.
         causes = special_causes([45, 47, 49, 51, 53, 55, 57, 50], 50, 80, 20)
         assert TREND_POINTS == 7
         assert causes["trend"].tolist() == [True] * 7 + [False]
         assert not causes[["outside_limits", "shift", "two_of_three"]].to_numpy().any()
-        assert causes["side"].tolist() == ["high"] * 7 + [""]  # the direction of the trend, even below the mean
+        assert causes["side"].tolist() == ["high"] * 7 + [
+            ""
+        ]  # the direction of the trend, even below the mean
 
     def test_six_rising_points_are_not_a_trend(self):
         # 45 ... 55: five increases, then a fall.
@@ -329,8 +421,9 @@ class TestSpecialCauses:
         assert not any(self.flags([71, 29, 50], "two_of_three"))
 
     def test_a_limit_clipped_at_100_does_not_move_the_two_thirds_line(self):
-        # Mean 90, lower limit 72 (18 below), upper 108 clipped to 100: two-thirds of 18 = 12 -> line at 102.
-        # Using the clipped side would put the line at 96.67 and wrongly flag 98 and 99.
+        # Mean 90, lower limit 72 (18 below), upper 108 clipped to 100: two-thirds of 18 = 12 ->
+        # line at 102. Using the clipped side would put the line at 96.67 and wrongly flag 98 and
+        # 99.
         clipped = {"mean": 90, "upper": 100, "lower": 72}
         assert not any(self.flags([90, 98, 90, 99, 90], "two_of_three", clipped))
 
@@ -347,7 +440,7 @@ class TestSpecialCauses:
             special_causes([50, 60], mean=50, upper=40, lower=20)
 
 
-# --- Variation and assurance words -------------------------------------------------------------------------------
+# --- Variation and assurance words ---------------------------------------------------------------
 
 
 class TestVariationIcon:
@@ -373,7 +466,10 @@ class TestVariationIcon:
         assert variation_icon(run, LIMITS, "lower") == SPECIAL_CAUSE_CONCERNING
 
     def test_latest_point_in_a_falling_trend(self):
-        assert variation_icon([57, 55, 53, 51, 49, 47, 45], LIMITS, "lower") == SPECIAL_CAUSE_IMPROVING
+        assert (
+            variation_icon([57, 55, 53, 51, 49, 47, 45], LIMITS, "lower")
+            == SPECIAL_CAUSE_IMPROVING
+        )
 
     def test_latest_recorded_point_when_the_last_is_missing(self):
         assert variation_icon([50, 85, None], LIMITS, "higher") == SPECIAL_CAUSE_IMPROVING
@@ -384,7 +480,10 @@ class TestVariationIcon:
     def test_with_limits_from_a_baseline(self):
         # Baseline 10, 12, 11, 13, 12: upper limit 15.59, so 20 is outside it.
         values = [10, 12, 11, 13, 12, 20]
-        assert variation_icon(values, xmr_limits(values, baseline=5), "higher") == SPECIAL_CAUSE_IMPROVING
+        assert (
+            variation_icon(values, xmr_limits(values, baseline=5), "higher")
+            == SPECIAL_CAUSE_IMPROVING
+        )
 
     def test_invalid_polarity(self):
         with pytest.raises(ValueError, match="polarity must be one of"):
@@ -398,7 +497,10 @@ class TestAssurance:
         ("target", "expected"),
         [
             (55, TARGET_CONSISTENTLY_MET),  # below the lower limit
-            (60, TARGET_CONSISTENTLY_MET),  # at the lower limit: every point within the limits meets it
+            (
+                60,
+                TARGET_CONSISTENTLY_MET,
+            ),  # at the lower limit: every point within the limits meets it
             (75, HIT_AND_MISS),
             (90, HIT_AND_MISS),  # at the upper limit: only a point at the limit meets it
             (95, TARGET_CONSISTENTLY_MISSED),
@@ -409,15 +511,23 @@ class TestAssurance:
 
     @pytest.mark.parametrize(
         ("target", "expected"),
-        [(95, TARGET_CONSISTENTLY_MET), (90, TARGET_CONSISTENTLY_MET), (75, HIT_AND_MISS),
-         (60, HIT_AND_MISS), (55, TARGET_CONSISTENTLY_MISSED)],
-    )  # fmt: skip
+        [
+            (95, TARGET_CONSISTENTLY_MET),
+            (90, TARGET_CONSISTENTLY_MET),
+            (75, HIT_AND_MISS),
+            (60, HIT_AND_MISS),
+            (55, TARGET_CONSISTENTLY_MISSED),
+        ],
+    )
     def test_lower_is_better(self, target, expected):
         assert assurance(self.LIMITS, target, "lower") == expected
 
     def test_words(self):
         assert (TARGET_CONSISTENTLY_MET, TARGET_CONSISTENTLY_MISSED, HIT_AND_MISS) == (
-            "Target consistently met", "Target consistently missed", "Hit and miss")  # fmt: skip
+            "Target consistently met",
+            "Target consistently missed",
+            "Hit and miss",
+        )
 
     @pytest.mark.parametrize("target", [None, np.nan])
     def test_no_target(self, target):
@@ -429,7 +539,10 @@ class TestAssurance:
             assurance(self.LIMITS, 80, "neutral")
 
     def test_floating_point_noise_does_not_decide(self):
-        assert assurance({"mean": 0.5, "upper": 0.9, "lower": 0.1 + 0.2}, 0.3) == TARGET_CONSISTENTLY_MET
+        assert (
+            assurance({"mean": 0.5, "upper": 0.9, "lower": 0.1 + 0.2}, 0.3)
+            == TARGET_CONSISTENTLY_MET
+        )
 
     def test_with_limits_from_xmr(self):
         # Hand-worked fixture: limits 74.68 to 85.32; a target of 80 lies between them.
@@ -440,7 +553,7 @@ class TestAssurance:
             assurance({"mean": 75, "upper": 90}, 80)
 
 
-# --- Trend chart -------------------------------------------------------------------------------------------------
+# --- Trend chart ---------------------------------------------------------------------------------
 
 
 class TestTrendChart:
@@ -454,8 +567,11 @@ class TestTrendChart:
     def test_lines_drawn(self):
         # Council line, its hollow low-number points, the comparison, the target.
         assert labels_of(full_chart()) == [
-            "Glasgow City", "Glasgow City, fewer than 10 cases", "Scotland", "Target 80%",
-        ]  # fmt: skip
+            "Glasgow City",
+            "Glasgow City, fewer than 10 cases",
+            "Scotland",
+            "Target 80%",
+        ]
 
     def test_target_line_labelled_target_80(self):
         target = line(full_chart(), "Target 80%")
@@ -466,12 +582,21 @@ class TestTrendChart:
     def test_y_axis_is_0_to_100_with_percent_ticks(self):
         ax = full_chart().axes[0]
         assert ax.get_ylim() == (0, 100)
-        assert [t.get_text() for t in ax.get_yticklabels()] == ["0%", "20%", "40%", "60%", "80%", "100%"]
+        assert [t.get_text() for t in ax.get_yticklabels()] == [
+            "0%",
+            "20%",
+            "40%",
+            "60%",
+            "80%",
+            "100%",
+        ]
 
     def test_x_tick_labels_are_the_period_labels(self):
         ax = full_chart().axes[0]
         assert [t.get_text() for t in ax.get_xticklabels()] == QUARTERS
-        assert ax.get_xticklabels()[0].get_rotation() == 0  # 8 labels of 10 characters fit side by side
+        assert (
+            ax.get_xticklabels()[0].get_rotation() == 0
+        )  # 8 labels of 10 characters fit side by side
 
     def test_many_long_labels_are_rotated(self):
         data = pd.DataFrame({"period": MONTHS[:12], "value": 50.0})
@@ -505,17 +630,22 @@ class TestTrendChart:
         assert line(fig, "Glasgow City").get_markevery() == [0, 1, 3, 4, 5, 7]
 
     def test_denominator_of_10_is_not_low(self):
-        data = pd.DataFrame({"period": QUARTERS[:2], "value": [50.0, 60.0], "denominator": [10, 12]})
+        data = pd.DataFrame(
+            {"period": QUARTERS[:2], "value": [50.0, 60.0], "denominator": [10, 12]}
+        )
         assert labels_of(trend_chart(data, title="T")) == ["Council"]
 
     def test_legend_names_every_series(self):
         assert legend_texts(full_chart()) == [
-            "Glasgow City", "Glasgow City, fewer than 10 cases", "Scotland", "Target 80%",
-        ]  # fmt: skip
+            "Glasgow City",
+            "Glasgow City, fewer than 10 cases",
+            "Scotland",
+            "Target 80%",
+        ]
 
     def test_alt_text_worked_by_hand(self):
-        # Met (at or above 80): 81, 84, 80, 87.5, 90 -> 5 of 8. Highest 90 (Q2 2025/26), lowest 72 (Q3 2023/24).
-        # Scotland 75 -> 78.5, shown as 79% (halves up).
+        # Met (at or above 80): 81, 84, 80, 87.5, 90 -> 5 of 8. Highest 90 (Q2 2025/26), lowest 72
+        # (Q3 2023/24). Scotland 75 -> 78.5, shown as 79% (halves up).
         assert getattr(full_chart(), ALT_TEXT_ATTRIBUTE) == (
             "Line chart of CPO induction within 5 working days for Glasgow City, with Scotland for comparison, "
             "8 quarters from Q3 2023/24 to Q2 2025/26. "
@@ -531,12 +661,15 @@ class TestTrendChart:
         data = pd.DataFrame({"period": QUARTERS[:4], "value": [90.0, 60.0, 72.5, 70.0]})
         text = trend_chart(data, title="Reviews", target=75).jsw_alt_text
         # 72.5 shows as 73% (halves up); met: 90 only -> 1 of 4.
-        assert "The value fell from 90% in Q3 2023/24 to 70% in Q2 2024/25; the highest was 90% (Q3 2023/24) " \
-               "and the lowest 60% (Q4 2023/24)." in text
+        assert (
+            "The value fell from 90% in Q3 2023/24 to 70% in Q2 2024/25; the highest was 90% (Q3 2023/24) "
+            "and the lowest 60% (Q4 2023/24)." in text
+        )
         assert text.endswith("The target of 75% was met in 1 of 4 quarters.")
 
     def test_alt_text_met_judges_the_exact_value(self):
-        # 79.5 is shown as 80% but does not meet a target of 80; 80 does (a value at target meets it).
+        # 79.5 is shown as 80% but does not meet a target of 80; 80 does (a value at target meets
+        # it).
         data = pd.DataFrame({"period": QUARTERS[:2], "value": [79.5, 80.0]})
         text = trend_chart(data, title="T", target=80).jsw_alt_text
         assert "The value was 80% in both Q3 2023/24 and Q4 2023/24." in text
@@ -568,9 +701,12 @@ class TestTrendChart:
         )
 
     def test_other_unit_with_decimals_rounds_half_up(self):
-        # 4.25 days shows as 4.3 (halves up; Python's round gives 4.2). Lower is better: 3.5 <= 4 meets the target.
+        # 4.25 days shows as 4.3 (halves up; Python's round gives 4.2). Lower is better: 3.5 <= 4
+        # meets the target.
         data = pd.DataFrame({"period": ["2023/24", "2024/25"], "value": [3.5, 4.25]})
-        fig = trend_chart(data, title="Average days", unit="days", digits=1, target=4, polarity="lower")
+        fig = trend_chart(
+            data, title="Average days", unit="days", digits=1, target=4, polarity="lower"
+        )
         assert fig.jsw_alt_text == (
             "Line chart of Average days, 2 financial years from 2023/24 to 2024/25. "
             "The value rose from 3.5 days in 2023/24 to 4.3 days in 2024/25. "
@@ -581,13 +717,31 @@ class TestTrendChart:
     def test_missing_comparison_period_is_named(self):
         data = pd.DataFrame({"period": QUARTERS[:2], "value": [70.0, 75.0]})
         other = pd.DataFrame({"period": QUARTERS[:1], "value": [60.0]})
-        text = trend_chart(data, title="T", comparison=other, comparison_label="Scotland").jsw_alt_text
+        text = trend_chart(
+            data, title="T", comparison=other, comparison_label="Scotland"
+        ).jsw_alt_text
         assert "Scotland was 60% in Q3 2023/24." in text
         assert text.endswith("There is no Scotland value for Q4 2023/24.")
 
     def test_very_many_periods_label_every_second(self):
-        months = [f"{m} {y}" for y in range(2022, 2026) for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
-                                                                   "Aug", "Sep", "Oct", "Nov", "Dec")][:40]
+        months = [
+            f"{m} {y}"
+            for y in range(2022, 2026)
+            for m in (
+                "Jan",
+                "Feb",
+                "Mar",
+                "Apr",
+                "May",
+                "Jun",
+                "Jul",
+                "Aug",
+                "Sep",
+                "Oct",
+                "Nov",
+                "Dec",
+            )
+        ][:40]
         ax = trend_chart(pd.DataFrame({"period": months, "value": 50.0}), title="T").axes[0]
         assert [t.get_text() for t in ax.get_xticklabels()] == months[::2]
 
@@ -599,8 +753,12 @@ class TestTrendChart:
 
     def test_comparison_is_aligned_to_the_council_periods(self):
         data = pd.DataFrame({"period": QUARTERS[:3], "value": [70.0, 75.0, 80.0]})
-        other = pd.DataFrame({"period": [QUARTERS[2], QUARTERS[0], "Q1 2026/27"], "value": [60.0, 50.0, 99.0]})
-        comparison = line(trend_chart(data, title="T", comparison=other, comparison_label="FG1"), "FG1")
+        other = pd.DataFrame(
+            {"period": [QUARTERS[2], QUARTERS[0], "Q1 2026/27"], "value": [60.0, 50.0, 99.0]}
+        )
+        comparison = line(
+            trend_chart(data, title="T", comparison=other, comparison_label="FG1"), "FG1"
+        )
         assert list(comparison.get_xdata()) == [0, 1, 2]
         np.testing.assert_array_equal(comparison.get_ydata(), [50.0, np.nan, 60.0])
 
@@ -634,13 +792,19 @@ class TestTrendChart:
             trend_chart(pd.DataFrame({"period": QUARTERS[:2], "value": ["high", 2]}), title="T")
 
 
-# --- SPC chart ------------------------------------------------------------------------------------
+# --- SPC chart -----------------------------------------------------------------------------------
 
 
 class TestSpcChart:
     def chart(self, polarity="higher", **options):
-        return spc_chart(spc_data(), title="UPW placement within 7 working days", target=80, baseline=12,
-                         polarity=polarity, **options)  # fmt: skip
+        return spc_chart(
+            spc_data(),
+            title="UPW placement within 7 working days",
+            target=80,
+            baseline=12,
+            polarity=polarity,
+            **options,
+        )
 
     def test_mean_and_limits_worked_by_hand(self):
         fig = self.chart()
@@ -661,9 +825,18 @@ class TestSpcChart:
 
     def test_special_cause_points_marked_by_shape_and_colour(self):
         fig = self.chart()
-        improving, concerning = line(fig, "Special cause improving"), line(fig, "Special cause concerning")
-        assert (list(improving.get_xdata()), list(improving.get_ydata())) == ([12], [95])  # Apr 2025
-        assert (list(concerning.get_xdata()), list(concerning.get_ydata())) == ([13], [70])  # May 2025
+        improving, concerning = (
+            line(fig, "Special cause improving"),
+            line(fig, "Special cause concerning"),
+        )
+        assert (list(improving.get_xdata()), list(improving.get_ydata())) == (
+            [12],
+            [95],
+        )  # Apr 2025
+        assert (list(concerning.get_xdata()), list(concerning.get_ydata())) == (
+            [13],
+            [70],
+        )  # May 2025
         assert improving.get_color() == PALETTE["dark_blue"]
         assert concerning.get_color() == PALETTE["orange"]
         shapes = {improving.get_marker(), concerning.get_marker(), line(fig, "Value").get_marker()}
@@ -689,9 +862,14 @@ class TestSpcChart:
 
     def test_legend(self):
         assert legend_texts(self.chart()) == [
-            "Value", "Mean", "Process limits", "Target 80%", "End of baseline",
-            "Special cause improving", "Special cause concerning",
-        ]  # fmt: skip
+            "Value",
+            "Mean",
+            "Process limits",
+            "Target 80%",
+            "End of baseline",
+            "Special cause improving",
+            "Special cause concerning",
+        ]
 
     def test_alt_text_worked_by_hand(self):
         assert self.chart().jsw_alt_text == (
@@ -703,15 +881,36 @@ class TestSpcChart:
         )
 
     def test_shift_at_the_end_names_the_variation_word(self):
-        # Seven months at 82 after the baseline: above the mean of 80, inside the two-thirds line (83.55).
+        # Seven months at 82 after the baseline: above the mean of 80, inside the two-thirds line
+        # (83.55).
         values = SPC_VALUES[:12] + [82] * 7
-        months = [f"{m} {y}" for y in (2024, 2025) for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
-                                                                "Aug", "Sep", "Oct", "Nov", "Dec")][3:22]
-        fig = spc_chart(pd.DataFrame({"period": months, "value": values}), title="T", target=75, baseline=12)
+        months = [
+            f"{m} {y}"
+            for y in (2024, 2025)
+            for m in (
+                "Jan",
+                "Feb",
+                "Mar",
+                "Apr",
+                "May",
+                "Jun",
+                "Jul",
+                "Aug",
+                "Sep",
+                "Oct",
+                "Nov",
+                "Dec",
+            )
+        ][3:22]
+        fig = spc_chart(
+            pd.DataFrame({"period": months, "value": values}), title="T", target=75, baseline=12
+        )
         assert list(line(fig, SPECIAL_CAUSE_IMPROVING).get_xdata()) == list(range(12, 19))
         assert "Special-cause variation at 7 months: 7 improving." in fig.jsw_alt_text
         assert "(Oct 2025, 82%): Special cause improving." in fig.jsw_alt_text
-        assert fig.jsw_alt_text.endswith("target of 75%: Hit and miss.")  # 75 between 74.68 and 85.32
+        assert fig.jsw_alt_text.endswith(
+            "target of 75%: Hit and miss."
+        )  # 75 between 74.68 and 85.32
 
     def test_common_cause_only(self):
         fig = spc_chart(spc_data(SPC_VALUES[:12]), title="T")
@@ -730,7 +929,7 @@ class TestSpcChart:
         assert "The mean is 11.6 and the process limits are 7.6 to 15.6." in fig.jsw_alt_text
 
 
-# --- PNG output and global state ---------------------------------------------------------------------------------
+# --- PNG output and global state -----------------------------------------------------------------
 
 
 class TestFigureToPng:
@@ -775,5 +974,7 @@ class TestNoGlobalState:
             print("matplotlib.pyplot" in sys.modules)
             """
         )
-        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
         assert result.stdout.strip() == "False"

@@ -17,11 +17,34 @@ JSW = Path(sys.executable).with_name("jsw")
 
 class TestHelp:
     def test_console_script_lists_the_subcommands(self):
-        out = subprocess.run([str(JSW), "--help"], capture_output=True, text=True, check=True).stdout
-        for command in ("validate", "demo-data", "councils", "schema", "indicators", "compute", "reconcile", "batch"):
+        out = subprocess.run(
+            [str(JSW), "--help"], capture_output=True, text=True, check=True
+        ).stdout
+        for command in (
+            "validate",
+            "demo-data",
+            "councils",
+            "schema",
+            "indicators",
+            "compute",
+            "reconcile",
+            "batch",
+        ):
             assert command in out
 
-    @pytest.mark.parametrize("command", ["validate", "demo-data", "councils", "schema", "indicators", "compute", "reconcile", "batch"])
+    @pytest.mark.parametrize(
+        "command",
+        [
+            "validate",
+            "demo-data",
+            "councils",
+            "schema",
+            "indicators",
+            "compute",
+            "reconcile",
+            "batch",
+        ],
+    )
     def test_each_subcommand_has_help(self, command, capsys):
         with pytest.raises(SystemExit) as done:
             main([command, "--help"])
@@ -32,7 +55,8 @@ class TestHelp:
 class TestValidate:
     def test_summary_rejects_file_and_exit_code(self, write_csv, tmp_path, capsys):
         path = write_csv(
-            "court_reports.csv", REPORTS,
+            "court_reports.csv",
+            REPORTS,
             "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18",
             "R2,Gotham,P-SECRET,CJSWR,2025-07-01,2025-07-20,",
         )
@@ -42,14 +66,21 @@ class TestValidate:
         assert "court_reports" in printed and "unknown_council" in printed
         assert "Every row accounted for (read = accepted + rejected): yes" in printed
         rejects = pd.read_csv(out_dir / "rejects.csv")
-        assert rejects[["row", "column", "value", "rule"]].values.tolist() == [[3, "council", "Gotham", "unknown_council"]]
+        assert rejects[["row", "column", "value", "rule"]].values.tolist() == [
+            [3, "council", "Gotham", "unknown_council"]
+        ]
         assert "SECRET" not in (out_dir / "rejects.csv").read_text()
         summary = pd.read_csv(out_dir / "summary.csv").set_index("table")
-        assert summary.loc["court_reports", ["rows_read", "rows_accepted", "rows_rejected"]].tolist() == [2, 1, 1]
+        assert summary.loc[
+            "court_reports", ["rows_read", "rows_accepted", "rows_rejected"]
+        ].tolist() == [2, 1, 1]
 
     def test_strict_fails_on_any_rejected_row(self, write_csv, tmp_path):
         path = write_csv("court_reports.csv", REPORTS, "R2,Gotham,P2,CJSWR,2025-07-01,2025-07-20,")
-        assert main(["validate", str(path.parent), "--out", str(tmp_path / "o"), "--strict"]) == EXIT_DATA
+        assert (
+            main(["validate", str(path.parent), "--out", str(tmp_path / "o"), "--strict"])
+            == EXIT_DATA
+        )
 
     def test_missing_column_is_one_clear_line_and_exit_1(self, write_csv, tmp_path, capsys):
         path = write_csv("cpos.csv", "order_id,council,person_id,has_upw", "C1,Fife,P1,Y")
@@ -58,13 +89,18 @@ class TestValidate:
         assert "cpos.csv" in err and "imposed_date" in err and "Traceback" not in err
 
     def test_missing_folder_is_a_usage_error_without_traceback(self, tmp_path):
-        done = subprocess.run([str(JSW), "validate", str(tmp_path / "nowhere")], capture_output=True, text=True)
+        done = subprocess.run(
+            [str(JSW), "validate", str(tmp_path / "nowhere")], capture_output=True, text=True
+        )
         assert done.returncode == EXIT_USAGE
         assert "data folder not found" in done.stderr and "Traceback" not in done.stderr
 
     def test_bad_extract_date_argument(self, tmp_path):
-        done = subprocess.run([str(JSW), "validate", str(tmp_path), "--extract-date", "31/12/2025"],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [str(JSW), "validate", str(tmp_path), "--extract-date", "31/12/2025"],
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == EXIT_USAGE and "not a date YYYY-MM-DD" in done.stderr
 
 
@@ -86,7 +122,16 @@ class TestIndicators:
     def test_csv_has_the_catalogue_columns(self, capsys):
         assert main(["indicators", "--format", "csv"]) == EXIT_OK
         frame = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
-        assert {"id", "title", "type", "frequency", "polarity", "unit", "outcome", "objective"} <= set(frame.columns)
+        assert {
+            "id",
+            "title",
+            "type",
+            "frequency",
+            "polarity",
+            "unit",
+            "outcome",
+            "objective",
+        } <= set(frame.columns)
         assert "upw_placement" in set(frame["id"])
 
     def test_table_lists_every_indicator(self, capsys):
@@ -99,32 +144,67 @@ class TestIndicators:
 
 class TestCompute:
     def test_writes_results_and_quality(self, write_csv, tmp_path, capsys):
-        # Two reports due in Q2 2025/26 at Fife: one on time, one late; a third row names no real council.
+        # Two reports due in Q2 2025/26 at Fife: one on time, one late; a third row names no real
+        # council.
         path = write_csv(
-            "court_reports.csv", REPORTS,
+            "court_reports.csv",
+            REPORTS,
             "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18",
             "R2,Fife,P2,CJSWR,2025-07-01,2025-07-21,2025-07-25",
             "R3,Gotham,P3,CJSWR,2025-07-01,2025-07-21,2025-07-25",
         )
         out = tmp_path / "res.csv"
-        code = main(["compute", "--data", str(path.parent), "--out", str(out), "--as-at", "2025-10-05",
-                     "--indicator", "reports_by_due_date", "--no-monthly"])
+        code = main(
+            [
+                "compute",
+                "--data",
+                str(path.parent),
+                "--out",
+                str(out),
+                "--as-at",
+                "2025-10-05",
+                "--indicator",
+                "reports_by_due_date",
+                "--no-monthly",
+            ]
+        )
         assert code == EXIT_OK
         printed = capsys.readouterr().out
         assert "3 rows read, 2 used, 1 rejected" in printed
         results = pd.read_csv(out)
-        row = results[(results["council"] == "S12000047") & (results["period"] == "Q2 2025/26")].iloc[0]
+        row = results[
+            (results["council"] == "S12000047") & (results["period"] == "Q2 2025/26")
+        ].iloc[0]
         assert (row["numerator"], row["denominator"], row["value"]) == (1, 2, 50.0)
         assert set(results["frequency"]) == {"quarterly"}
         quality = pd.read_csv(tmp_path / "res.quality.csv").set_index("table")
-        assert quality.loc["court_reports", ["rows_read", "rows_accepted", "rows_rejected"]].tolist() == [3, 2, 1]
+        assert quality.loc[
+            "court_reports", ["rows_read", "rows_accepted", "rows_rejected"]
+        ].tolist() == [3, 2, 1]
 
     def test_output_must_be_csv_or_parquet(self, write_csv, tmp_path, capsys):
-        path = write_csv("court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18")
-        assert main(["compute", "--data", str(path.parent), "--out", str(tmp_path / "r.xlsx")]) == EXIT_USAGE
+        path = write_csv(
+            "court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18"
+        )
+        assert (
+            main(["compute", "--data", str(path.parent), "--out", str(tmp_path / "r.xlsx")])
+            == EXIT_USAGE
+        )
         assert ".csv or .parquet" in capsys.readouterr().err
 
     def test_unknown_indicator_is_named(self, write_csv, tmp_path, capsys):
-        path = write_csv("court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18")
-        code = main(["compute", "--data", str(path.parent), "--out", str(tmp_path / "r.csv"), "--indicator", "nope"])
+        path = write_csv(
+            "court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18"
+        )
+        code = main(
+            [
+                "compute",
+                "--data",
+                str(path.parent),
+                "--out",
+                str(tmp_path / "r.csv"),
+                "--indicator",
+                "nope",
+            ]
+        )
         assert code == EXIT_USAGE and "nope" in capsys.readouterr().err

@@ -9,14 +9,46 @@ from jswlib.definitions.councils import normalise_council_name
 
 # Family groups for people services as published by the LGBF (DOMAIN.md), typed out by hand.
 FAMILY_GROUPS = {
-    "FG1": {"East Renfrewshire", "East Dunbartonshire", "Aberdeenshire", "City of Edinburgh", "Perth and Kinross",
-            "Aberdeen City", "Shetland Islands", "Orkney Islands"},
-    "FG2": {"Moray", "Stirling", "East Lothian", "Angus", "Scottish Borders", "Highland", "Argyll and Bute",
-            "Midlothian"},
-    "FG3": {"Falkirk", "Dumfries and Galloway", "Fife", "South Ayrshire", "West Lothian", "South Lanarkshire",
-            "Renfrewshire", "Clackmannanshire"},
-    "FG4": {"Na h-Eileanan Siar", "Dundee City", "East Ayrshire", "North Ayrshire", "North Lanarkshire",
-            "Inverclyde", "West Dunbartonshire", "Glasgow City"},
+    "FG1": {
+        "East Renfrewshire",
+        "East Dunbartonshire",
+        "Aberdeenshire",
+        "City of Edinburgh",
+        "Perth and Kinross",
+        "Aberdeen City",
+        "Shetland Islands",
+        "Orkney Islands",
+    },
+    "FG2": {
+        "Moray",
+        "Stirling",
+        "East Lothian",
+        "Angus",
+        "Scottish Borders",
+        "Highland",
+        "Argyll and Bute",
+        "Midlothian",
+    },
+    "FG3": {
+        "Falkirk",
+        "Dumfries and Galloway",
+        "Fife",
+        "South Ayrshire",
+        "West Lothian",
+        "South Lanarkshire",
+        "Renfrewshire",
+        "Clackmannanshire",
+    },
+    "FG4": {
+        "Na h-Eileanan Siar",
+        "Dundee City",
+        "East Ayrshire",
+        "North Ayrshire",
+        "North Lanarkshire",
+        "Inverclyde",
+        "West Dunbartonshire",
+        "Glasgow City",
+    },
 }
 
 
@@ -35,8 +67,14 @@ class TestCouncilList:
 
     @pytest.mark.parametrize(
         "name, code",
-        [("Glasgow City", "S12000049"), ("Fife", "S12000047"), ("Clackmannanshire", "S12000005"),
-         ("Na h-Eileanan Siar", "S12000013"), ("West Lothian", "S12000040"), ("Dundee City", "S12000042")],
+        [
+            ("Glasgow City", "S12000049"),
+            ("Fife", "S12000047"),
+            ("Clackmannanshire", "S12000005"),
+            ("Na h-Eileanan Siar", "S12000013"),
+            ("West Lothian", "S12000040"),
+            ("Dundee City", "S12000042"),
+        ],
     )
     def test_gss_codes_match_domain_notes(self, councils, name, code):
         assert councils.get(name).code == code
@@ -49,7 +87,9 @@ class TestCouncilList:
 
 class TestNormaliseCouncilName:
     def test_ampersand_case_and_spacing(self):
-        assert normalise_council_name("Dumfries & Galloway") == normalise_council_name("dumfries  and galloway")
+        assert normalise_council_name("Dumfries & Galloway") == normalise_council_name(
+            "dumfries  and galloway"
+        )
 
     def test_punctuation(self):
         assert normalise_council_name("Edinburgh, City of") == "edinburgh city of"

@@ -1,10 +1,11 @@
 """Tests for jswlib.data.demo: the synthetic national demo dataset.
 
 Expected values come from /work/shared/DOMAIN.md (national volumes and rates) and the data contract
-(jswlib.definitions.schema.TABLES). Timescales are recomputed here from the written text with numpy's busday_count and the
-``holidays`` package, never with code from jswlib.data.demo. Two datasets are generated once per module: the full
-national one at scale 1 (a few seconds) for volumes and rates, and a small one (scale 0.1, two years) that is
-written to disk for the row-level checks.
+(jswlib.definitions.schema.TABLES). Timescales are recomputed here from the written text with
+numpy's busday_count and the ``holidays`` package, never with code from jswlib.data.demo. Two
+datasets are generated once per module: the full national one at scale 1 (a few seconds) for
+volumes and rates, and a small one (scale 0.1, two years) that is written to disk for the row-level
+checks.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 EXTRACT = date(2026, 4, 15)
 
 
-# --- helpers (independent of jswlib.data.demo) -----------------------------------------------------------------------
+# --- helpers (independent of jswlib.data.demo) ---------------------------------------------------
 
 
 def _norm(text: str) -> str:
@@ -83,7 +84,9 @@ def _valid(tables: dict, manifest: dict, table: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def calendar() -> np.busdaycalendar:
     days = holidays.country_holidays("GB", subdiv="SCT", years=range(2013, 2032))
-    return np.busdaycalendar(weekmask="1111100", holidays=np.array(sorted(days), dtype="datetime64[D]"))
+    return np.busdaycalendar(
+        weekmask="1111100", holidays=np.array(sorted(days), dtype="datetime64[D]")
+    )
 
 
 def _within(start: np.ndarray, end: np.ndarray, n: int, calendar) -> np.ndarray:
@@ -111,7 +114,7 @@ def _read(folder: Path, table: str) -> pd.DataFrame:
     return pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False, na_filter=False)
 
 
-# --- the contract ---------------------------------------------------------------------------------------------------
+# --- the contract --------------------------------------------------------------------------------
 
 
 class TestContract:
@@ -161,7 +164,7 @@ class TestContract:
         assert lscmi.loc[linked, "order_id"].isin(cpo_ids).all()
 
 
-# --- determinism ---------------------------------------------------------------------------------------------------
+# --- determinism ---------------------------------------------------------------------------------
 
 
 class TestDeterminism:
@@ -183,10 +186,12 @@ class TestDeterminism:
         write_demo(tables, manifest, tmp_path)
         for name in [*TABLES, "manifest"]:
             suffix = "json" if name == "manifest" else "csv"
-            assert filecmp.cmp(folder / f"{name}.{suffix}", tmp_path / f"{name}.{suffix}", shallow=False), name
+            assert filecmp.cmp(
+                folder / f"{name}.{suffix}", tmp_path / f"{name}.{suffix}", shallow=False
+            ), name
 
 
-# --- volumes ------------------------------------------------------------------------------------------------------
+# --- volumes -------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -287,17 +292,21 @@ class TestVolumes:
         d = pd.DatetimeIndex(_dates(valid_cpos["imposed_date"]))
         assert (d.day_of_week >= 5).mean() < 0.005
         # Christmas: 22-31 December against 1-10 November (ten days each).
-        assert ((d.month == 12) & (d.day >= 22)).sum() < 0.6 * ((d.month == 11) & (d.day <= 10)).sum()
+        assert ((d.month == 12) & (d.day >= 22)).sum() < 0.6 * (
+            (d.month == 11) & (d.day <= 10)
+        ).sum()
 
 
-# --- timescales ------------------------------------------------------------------------------------------------
+# --- timescales ----------------------------------------------------------------------------------
 
 
 class TestTimescales:
     def _rate(self, frame, start_col, event_col, n, calendar, mask=None):
         start, event = _dates(frame[start_col]), _dates(frame[event_col])
         ok = ~np.isnat(start) & ~np.isnat(event)
-        ok &= (frame["non_compliance"] == "N").to_numpy() & (frame["transfer_in"] == "N").to_numpy()
+        ok &= (frame["non_compliance"] == "N").to_numpy() & (
+            frame["transfer_in"] == "N"
+        ).to_numpy()
         if mask is not None:
             ok &= mask
         return _within(start[ok], event[ok], n, calendar).mean()
@@ -305,7 +314,11 @@ class TestTimescales:
     def test_first_contact_within_one_working_day_2019(self, valid_cpos, calendar):
         cpos = valid_cpos
         fy2019 = _fy(_dates(cpos["imposed_date"])) == 2019
-        assert 0.74 <= self._rate(cpos, "imposed_date", "first_contact_date", 1, calendar, fy2019) <= 0.82
+        assert (
+            0.74
+            <= self._rate(cpos, "imposed_date", "first_contact_date", 1, calendar, fy2019)
+            <= 0.82
+        )
 
     def test_induction_within_five_working_days(self, valid_cpos, calendar):
         cpos = valid_cpos
@@ -314,8 +327,12 @@ class TestTimescales:
     def test_upw_placement_and_the_covid_year(self, valid_cpos, calendar):
         cpos = valid_cpos
         fy = _fy(_dates(cpos["imposed_date"]))
-        normal = self._rate(cpos, "imposed_date", "upw_first_placement_date", 7, calendar, fy == 2019)
-        covid = self._rate(cpos, "imposed_date", "upw_first_placement_date", 7, calendar, fy == 2020)
+        normal = self._rate(
+            cpos, "imposed_date", "upw_first_placement_date", 7, calendar, fy == 2019
+        )
+        covid = self._rate(
+            cpos, "imposed_date", "upw_first_placement_date", 7, calendar, fy == 2020
+        )
         assert 0.66 <= normal <= 0.75
         assert 0.44 <= covid <= 0.56
 
@@ -342,7 +359,7 @@ class TestTimescales:
         assert after[both].mean() > before[both].mean() + 1
 
 
-# --- the extract date ----------------------------------------------------------------------------------------------
+# --- the extract date ----------------------------------------------------------------------------
 
 
 class TestExtractDate:
@@ -371,10 +388,13 @@ class TestExtractDate:
         for name, spec in TABLES.items():
             for col in spec.columns:
                 if col.kind == "date" and not col.future_ok:
-                    assert not (_dates(tables[name][col.name]) > np.datetime64(cut)).any(), (name, col.name)
+                    assert not (_dates(tables[name][col.name]) > np.datetime64(cut)).any(), (
+                        name,
+                        col.name,
+                    )
 
 
-# --- deliberately bad rows and legitimate variants -----------------------------------------------------------------
+# --- deliberately bad rows and legitimate variants -----------------------------------------------
 
 
 class TestBadRows:
@@ -428,7 +448,9 @@ class TestBadRows:
         _, manifest, _, _ = small
         kinds = {e["kind"] for e in manifest["bad_rows"] if e["table"] == "cpos"}
         assert kinds == set(manifest["bad_row_kinds"])
-        conflicting = [e for e in manifest["bad_rows"] if e.get("duplicate", "").startswith("conflicting")]
+        conflicting = [
+            e for e in manifest["bad_rows"] if e.get("duplicate", "").startswith("conflicting")
+        ]
         exact = [e for e in manifest["bad_rows"] if e.get("duplicate") == "exact copy"]
         assert conflicting and exact
 
@@ -466,7 +488,10 @@ class TestBadRows:
                 if spec.column(later).kind == "date":
                     a, b = _dates(frame.loc[both, earlier]), _dates(frame.loc[both, later])
                 else:
-                    a, b = pd.to_numeric(frame.loc[both, earlier]), pd.to_numeric(frame.loc[both, later])
+                    a, b = (
+                        pd.to_numeric(frame.loc[both, earlier]),
+                        pd.to_numeric(frame.loc[both, later]),
+                    )
                 assert (a <= b).all(), (name, earlier, later)
 
     def test_legitimate_variants_are_present(self, small, spelling, councils):
@@ -478,15 +503,20 @@ class TestBadRows:
         assert 0.015 <= share <= 0.05
         assert cpos["imposed_date"].str.fullmatch(r"\d{2}/\d{2}/\d{4}").mean() >= 0.01
         codes = cpos["council"].str.fullmatch(r"S12\d{6}")
-        assert codes.any() and (cpos["council"].str.contains("&") | cpos["council"].str.islower()).any()
+        assert (
+            codes.any()
+            and (cpos["council"].str.contains("&") | cpos["council"].str.islower()).any()
+        )
 
     def test_no_bad_rows_when_switched_off(self, councils):
-        tables, manifest = generate_demo(councils, scale=0.05, first_fy=2024, last_fy=2024, bad_rows=False)
+        tables, manifest = generate_demo(
+            councils, scale=0.05, first_fy=2024, last_fy=2024, bad_rows=False
+        )
         assert manifest["bad_rows"] == []
         assert tables["cpos"]["order_id"].is_unique
 
 
-# --- signals and manifest ------------------------------------------------------------------------------------------
+# --- signals and manifest ------------------------------------------------------------------------
 
 
 class TestSignals:
@@ -495,8 +525,16 @@ class TestSignals:
         signals = {s["council_name"]: s for s in manifest["signals"]}
         assert set(signals) >= {"Fife", "Highland", "Glasgow City"}
         for s in signals.values():
-            for key in ("council_code", "indicator", "table", "change_date", "rate_before", "rate_after",
-                        "observed_before", "observed_after"):
+            for key in (
+                "council_code",
+                "indicator",
+                "table",
+                "change_date",
+                "rate_before",
+                "rate_after",
+                "observed_before",
+                "observed_after",
+            ):
                 assert key in s
             assert abs(s["observed_before"] - s["rate_before"]) < 0.05
             assert abs(s["observed_after"] - s["rate_after"]) < 0.05
@@ -508,7 +546,11 @@ class TestSignals:
         tables, manifest = national
         cpos = _valid(tables, manifest, "cpos")
         fife = cpos[cpos["council"].map(lambda s: spelling.get(_norm(s))) == "Fife"]
-        fife = fife[(fife["non_compliance"] == "N") & (fife["transfer_in"] == "N") & (fife["has_upw"] == "Y")]
+        fife = fife[
+            (fife["non_compliance"] == "N")
+            & (fife["transfer_in"] == "N")
+            & (fife["has_upw"] == "Y")
+        ]
         start, event = _dates(fife["imposed_date"]), _dates(fife["upw_first_placement_date"])
         ok = ~np.isnat(event)
         met = _within(start[ok], event[ok], 7, calendar)
@@ -529,8 +571,18 @@ class TestSignals:
 class TestManifest:
     def test_contents(self, national, councils):
         tables, manifest = national
-        for key in ("seed", "scale", "first_fy", "last_fy", "extract_date", "generator_version", "row_counts",
-                    "councils", "signals", "bad_rows"):
+        for key in (
+            "seed",
+            "scale",
+            "first_fy",
+            "last_fy",
+            "extract_date",
+            "generator_version",
+            "row_counts",
+            "councils",
+            "signals",
+            "bad_rows",
+        ):
             assert key in manifest
         assert manifest["seed"] == 2025 and manifest["scale"] == 1.0
         assert (manifest["first_fy"], manifest["last_fy"]) == (2019, 2025)
@@ -550,7 +602,9 @@ class TestManifest:
 @pytest.fixture(scope="module")
 def tiny(councils):
     """One small council, one year."""
-    return generate_demo(councils[councils["name"] == "Orkney Islands"], scale=1.0, first_fy=2024, last_fy=2024)
+    return generate_demo(
+        councils[councils["name"] == "Orkney Islands"], scale=1.0, first_fy=2024, last_fy=2024
+    )
 
 
 class TestWriteFormats:
@@ -566,7 +620,9 @@ class TestWriteFormats:
         tables, manifest = tiny
         paths = write_demo(tables, manifest, tmp_path, fmt="xlsx")
         assert [p.name for p in paths] == ["extract.xlsx", "manifest.json"]
-        sheets = pd.read_excel(tmp_path / "extract.xlsx", sheet_name=None, dtype=str, keep_default_na=False)
+        sheets = pd.read_excel(
+            tmp_path / "extract.xlsx", sheet_name=None, dtype=str, keep_default_na=False
+        )
         assert list(sheets) == list(TABLES)
         assert (sheets["cpos"].to_numpy() == tables["cpos"].to_numpy()).all()
 

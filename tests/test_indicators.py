@@ -1,26 +1,29 @@
 """Tests for jswlib/compute/indicators.py: the engine that computes every indicator of the catalogue.
 
 One tiny hand-written extract (``EXTRACT`` below) is read through the real path (CSV files ->
-``jswlib.data.extract.load_extract``) and computed once per module. Every expected number is worked out by hand in a
-comment next to it, from the conventions of the engine's module docstring and jswlib/definitions/calendar.py:
+``jswlib.data.extract.load_extract``) and computed once per module. Every expected number is worked
+out by hand in a comment next to it, from the conventions of the engine's module docstring and
+jswlib/definitions/calendar.py:
 
-- the start day is day 0; elapsed working days = number of working days d with rolled_start <= d < end;
-  an event within N working days has elapsed <= N;
-- Scottish bank holidays (holidays package, subdiv SCT): the only one in Q2 2025/26 is Monday 4 August 2025;
-- records flagged in ``exclude`` are left out of the denominator (``excluded``); a record with no event whose
-  deadline is still after the extract date is left out (``pending``); a missing event whose deadline has passed
-  did not meet the standard;
+- the start day is day 0; elapsed working days = number of working days d with rolled_start <= d <
+  end; an event within N working days has elapsed <= N;
+- Scottish bank holidays (holidays package, subdiv SCT): the only one in Q2 2025/26 is Monday 4
+  August 2025;
+- records flagged in ``exclude`` are left out of the denominator (``excluded``); a record with no
+  event whose deadline is still after the extract date is left out (``pending``); a missing event
+  whose deadline has passed did not meet the standard;
 - family groups and Scotland are pooled from counts, on the national standard.
 
-The extract date is Sunday 5 October 2025: Q2 2025/26 (Tuesday 1 July - Tuesday 30 September 2025) has just
-closed, and a few records in the first days of Q3 have deadlines that are still open (pending). Weekdays were
-checked with Python's ``calendar.month(2025, m)`` while writing, not with the code under test.
+The extract date is Sunday 5 October 2025: Q2 2025/26 (Tuesday 1 July - Tuesday 30 September 2025)
+has just closed, and a few records in the first days of Q3 have deadlines that are still open
+(pending). Weekdays were checked with Python's ``calendar.month(2025, m)`` while writing, not with
+the code under test.
 
 Calendar used throughout (2025):
 
     June: Mon 2, 9, 16, 23, 30   July: Tue 1; Mon 7, 14, 21, 28; Fri 4, 11, 18, 25
-    August: Fri 1; Mon 4 (bank holiday), 11, 18, 25       September: Mon 1, 8, 15, 22, 29; Fri 5, 12, 19, 26
-    October: Wed 1, Thu 2, Fri 3, Sun 5 (extract date), Mon 6, Tue 7
+    August: Fri 1; Mon 4 (bank holiday), 11, 18, 25       September: Mon 1, 8, 15, 22, 29; Fri 5,
+    12, 19, 26 October: Wed 1, Thu 2, Fri 3, Sun 5 (extract date), Mon 6, Tue 7
 """
 
 from __future__ import annotations
@@ -33,9 +36,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jswlib.definitions.calendar import council_calendar
-from jswlib.definitions.catalogue import Condition, Standard
-from jswlib.data.extract import load_extract
 from jswlib.compute.indicators import (
     compute_indicators,
     condition_mask,
@@ -44,6 +44,9 @@ from jswlib.compute.indicators import (
     timescale_outcome,
     with_derived_columns,
 )
+from jswlib.data.extract import load_extract
+from jswlib.definitions.calendar import council_calendar
+from jswlib.definitions.catalogue import Condition, Standard
 from jswlib.definitions.params import HolidayRules
 from jswlib.definitions.schema import TABLES
 
@@ -53,306 +56,871 @@ SCOTLAND = "S92000003"
 Q1, Q2, Q3, Q4_PREVIOUS = "Q1 2025/26", "Q2 2025/26", "Q3 2025/26", "Q4 2024/25"
 H1, YEAR = "H1 2025/26", "2025/26"
 
-# ------------------------------------------------------------------------------------------------------------
-# The fixture extract. Councils are written by name (as analysts do); the reader turns them into GSS codes.
-# Fife (FG3) carries most CPO cases, Glasgow City (FG4) the unpaid-work completions, licences and reports, and
-# South Lanarkshire (FG3, local DTTO standard of 2 working days) the DTTOs.
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
+# The fixture extract. Councils are written by name (as analysts do); the reader turns them into
+# GSS codes. Fife (FG3) carries most CPO cases, Glasgow City (FG4) the unpaid-work completions,
+# licences and reports, and South Lanarkshire (FG3, local DTTO standard of 2 working days) the
+# DTTOs.
+# -------------------------------------------------------------------------------------------------
 
 Y, N = "Y", "N"
 
 CPOS = [
-    # --- Fife, Q2 2025/26 -------------------------------------------------------------------------------------
-    # F1: Mon 7 Jul. Contact same day (day 0). Induction Mon 14 Jul = day 5 (7,8,9,10,11 Jul): exactly on time.
-    # Placement Wed 16 Jul = day 7 (7-11, 14, 15 Jul): exactly on time. Case management plan Tue 5 Aug = day 20
-    # (7 Jul-1 Aug is 20 working days; Mon 4 Aug is a holiday): exactly on time. First review not held; due
-    # 7 Oct (3 months) - after the extract date, so pending.
-    dict(order_id="F1", council="Fife", person_id="P1", imposed_date="2025-07-07", age_at_imposition=30,
-         has_supervision=Y, has_upw=Y, upw_hours_ordered=100, first_contact_date="2025-07-07",
-         induction_date="2025-07-14", upw_first_placement_date="2025-07-16", case_management_plan_date="2025-08-05"),
-    # F2: Tue 8 Jul, each event one working day late. Contact Thu 10 Jul = day 2 (8, 9 Jul): late for 1, on time
-    # for 5. Induction Wed 16 Jul = day 6 (8-11, 14, 15 Jul). Placement Fri 18 Jul = day 8 (8-11, 14-17 Jul).
-    # 17 years old; domestic abuse, no Caledonian requirement (N).
-    dict(order_id="F2", council="Fife", person_id="P2", imposed_date="2025-07-08", age_at_imposition=17,
-         has_supervision=N, has_upw=Y, upw_hours_ordered=120, first_contact_date="2025-07-10",
-         induction_date="2025-07-16", upw_first_placement_date="2025-07-18", domestic_abuse=Y, caledonian=N),
+    # --- Fife, Q2 2025/26 ------------------------------------------------------------------------
+    # F1: Mon 7 Jul. Contact same day (day 0). Induction Mon 14 Jul = day 5 (7,8,9,10,11 Jul):
+    # exactly on time. Placement Wed 16 Jul = day 7 (7-11, 14, 15 Jul): exactly on time. Case
+    # management plan Tue 5 Aug = day 20 (7 Jul-1 Aug is 20 working days; Mon 4 Aug is a holiday):
+    # exactly on time. First review not held; due 7 Oct (3 months) - after the extract date, so
+    # pending.
+    dict(
+        order_id="F1",
+        council="Fife",
+        person_id="P1",
+        imposed_date="2025-07-07",
+        age_at_imposition=30,
+        has_supervision=Y,
+        has_upw=Y,
+        upw_hours_ordered=100,
+        first_contact_date="2025-07-07",
+        induction_date="2025-07-14",
+        upw_first_placement_date="2025-07-16",
+        case_management_plan_date="2025-08-05",
+    ),
+    # F2: Tue 8 Jul, each event one working day late. Contact Thu 10 Jul = day 2 (8, 9 Jul): late
+    # for 1, on time for 5. Induction Wed 16 Jul = day 6 (8-11, 14, 15 Jul). Placement Fri 18 Jul =
+    # day 8 (8-11, 14-17 Jul). 17 years old; domestic abuse, no Caledonian requirement (N).
+    dict(
+        order_id="F2",
+        council="Fife",
+        person_id="P2",
+        imposed_date="2025-07-08",
+        age_at_imposition=17,
+        has_supervision=N,
+        has_upw=Y,
+        upw_hours_ordered=120,
+        first_contact_date="2025-07-10",
+        induction_date="2025-07-16",
+        upw_first_placement_date="2025-07-18",
+        domestic_abuse=Y,
+        caledonian=N,
+    ),
     # F3: Friday 1 Aug, before the bank-holiday Monday 4 Aug; same person as F1 (a second order).
     # Contact Tue 5 Aug = day 1 (only Fri 1 Aug). Induction Fri 8 Aug = day 4 (1, 5, 6, 7 Aug).
     # Placement Wed 13 Aug = day 7 (1, 5-8, 11, 12 Aug): on time only because 4 Aug is a holiday.
-    # Plan Fri 29 Aug = day 19 (1, 5-8, 11-15, 18-22, 25-28 Aug). 40 hours done on Fri 19 Sep (49 days after
-    # imposition: 31 days to 1 Sep + 18), 10 of them on individual placements. Caledonian, domestic abuse.
-    dict(order_id="F3", council="Fife", person_id="P1", imposed_date="2025-08-01", age_at_imposition=30,
-         has_supervision=Y, has_upw=Y, upw_hours_ordered=40, upw_hours_completed=40,
-         upw_hours_individual_placement=10, first_contact_date="2025-08-05", induction_date="2025-08-08",
-         upw_first_placement_date="2025-08-13", case_management_plan_date="2025-08-29",
-         upw_completed_date="2025-09-19", domestic_abuse=Y, caledonian=Y),
-    # F4: Tue 15 Jul, the person did not comply (excluded from the timescales that exclude non_compliance).
-    dict(order_id="F4", council="Fife", person_id="P3", imposed_date="2025-07-15", age_at_imposition=45,
-         has_supervision=Y, has_upw=Y, upw_hours_ordered=60, non_compliance=Y),
-    # F5: Mon 21 Jul, transferred in (excluded). Ended Mon 29 Sep, completed: before the last day of Q2, so not
-    # in Q2's snapshot of current orders.
-    dict(order_id="F5", council="Fife", person_id="P4", imposed_date="2025-07-21", age_at_imposition=25,
-         has_supervision=Y, has_upw=N, first_contact_date="2025-07-21", induction_date="2025-07-22",
-         case_management_plan_date="2025-07-30", end_date="2025-09-29", outcome="Completed", transfer_in=Y),
-    # F6: Wed 23 Jul, nothing recorded: every deadline passed long before 5 Oct (not met). 16 years old;
-    # domestic abuse with the Caledonian flag left blank (counts as non-Caledonian).
-    dict(order_id="F6", council="Fife", person_id="P5", imposed_date="2025-07-23", age_at_imposition=16,
-         has_supervision=Y, has_upw=Y, upw_hours_ordered=150, domestic_abuse=Y),
-    # F7: Fri 26 Sep. Contact same day (day 0). By Sun 5 Oct, 6 working days have elapsed (26, 29, 30 Sep,
-    # 1, 2, 3 Oct): induction (5 days, deadline Fri 3 Oct) missed; placement (7 days, deadline Tue 7 Oct) and
-    # plan (20 days) still pending. 18 years old (not a 16/17 year old).
-    dict(order_id="F7", council="Fife", person_id="P6", imposed_date="2025-09-26", age_at_imposition=18,
-         has_supervision=Y, has_upw=Y, upw_hours_ordered=80, first_contact_date="2025-09-26"),
-    # --- Fife, Q1 2025/26 (must not count in Q2's events) ------------------------------------------------------
-    # F8: Mon 30 Jun (last day of Q1). Contact Tue 1 Jul = day 1. Induction Fri 4 Jul = day 4 (30 Jun, 1-3 Jul).
-    # Plan Mon 28 Jul = day 20 (30 Jun + 19 in July to 25 Jul). First review Tue 30 Sep = exactly 3 months.
-    # Still running: open in Q1, Q2 and Q3.
-    dict(order_id="F8", council="Fife", person_id="P7", imposed_date="2025-06-30", age_at_imposition=50,
-         has_supervision=Y, has_upw=N, first_contact_date="2025-07-01", induction_date="2025-07-04",
-         case_management_plan_date="2025-07-28", first_review_date="2025-09-30"),
-    # F9: Thu 5 Jun. Placement Mon 16 Jun = day 7. First review Mon 8 Sep: 3 days after the 5 Sep deadline.
-    # 100 hours (Level 1, 3 months): due Fri 5 Sep 2025 (Q2), all done on Fri 5 Sep (on the due date); 92 days
-    # from imposition (30 to 5 Jul, 31 to 5 Aug, 31 to 5 Sep). Ended Fri 12 Sep, completed.
-    dict(order_id="F9", council="Fife", person_id="P8", imposed_date="2025-06-05", age_at_imposition=33,
-         has_supervision=N, has_upw=Y, upw_hours_ordered=100, upw_hours_completed=100,
-         upw_hours_individual_placement=0, first_contact_date="2025-06-05", upw_first_placement_date="2025-06-16",
-         first_review_date="2025-09-08", upw_completed_date="2025-09-05", end_date="2025-09-12", outcome="Completed"),
-    # F10: Thu 10 Apr. Plan Thu 1 May. First review Wed 9 Jul, within 3 months (10 Jul). Ended Tue 30 Sep (the
-    # last day of Q2, so still open on it: in Q2's snapshot), revoked on breach.
-    dict(order_id="F10", council="Fife", person_id="P9", imposed_date="2025-04-10", age_at_imposition=22,
-         has_supervision=Y, has_upw=N, first_contact_date="2025-04-10", induction_date="2025-04-15",
-         case_management_plan_date="2025-05-01", first_review_date="2025-07-09", end_date="2025-09-30",
-         outcome="Revoked - breach"),
-    # F11: Tue 22 Apr. First review Tue 22 Jul, exactly 3 months. Transferred out Wed 20 Aug (neither success
-    # nor failure: not in the completions denominator).
-    dict(order_id="F11", council="Fife", person_id="P10", imposed_date="2025-04-22", has_supervision=N, has_upw=N,
-         first_review_date="2025-07-22", end_date="2025-08-20", outcome="Transferred out"),
+    # Plan Fri 29 Aug = day 19 (1, 5-8, 11-15, 18-22, 25-28 Aug). 40 hours done on Fri 19 Sep (49
+    # days after imposition: 31 days to 1 Sep + 18), 10 of them on individual placements.
+    # Caledonian, domestic abuse.
+    dict(
+        order_id="F3",
+        council="Fife",
+        person_id="P1",
+        imposed_date="2025-08-01",
+        age_at_imposition=30,
+        has_supervision=Y,
+        has_upw=Y,
+        upw_hours_ordered=40,
+        upw_hours_completed=40,
+        upw_hours_individual_placement=10,
+        first_contact_date="2025-08-05",
+        induction_date="2025-08-08",
+        upw_first_placement_date="2025-08-13",
+        case_management_plan_date="2025-08-29",
+        upw_completed_date="2025-09-19",
+        domestic_abuse=Y,
+        caledonian=Y,
+    ),
+    # F4: Tue 15 Jul, the person did not comply (excluded from the timescales that exclude
+    # non_compliance).
+    dict(
+        order_id="F4",
+        council="Fife",
+        person_id="P3",
+        imposed_date="2025-07-15",
+        age_at_imposition=45,
+        has_supervision=Y,
+        has_upw=Y,
+        upw_hours_ordered=60,
+        non_compliance=Y,
+    ),
+    # F5: Mon 21 Jul, transferred in (excluded). Ended Mon 29 Sep, completed: before the last day
+    # of Q2, so not in Q2's snapshot of current orders.
+    dict(
+        order_id="F5",
+        council="Fife",
+        person_id="P4",
+        imposed_date="2025-07-21",
+        age_at_imposition=25,
+        has_supervision=Y,
+        has_upw=N,
+        first_contact_date="2025-07-21",
+        induction_date="2025-07-22",
+        case_management_plan_date="2025-07-30",
+        end_date="2025-09-29",
+        outcome="Completed",
+        transfer_in=Y,
+    ),
+    # F6: Wed 23 Jul, nothing recorded: every deadline passed long before 5 Oct (not met). 16 years
+    # old; domestic abuse with the Caledonian flag left blank (counts as non-Caledonian).
+    dict(
+        order_id="F6",
+        council="Fife",
+        person_id="P5",
+        imposed_date="2025-07-23",
+        age_at_imposition=16,
+        has_supervision=Y,
+        has_upw=Y,
+        upw_hours_ordered=150,
+        domestic_abuse=Y,
+    ),
+    # F7: Fri 26 Sep. Contact same day (day 0). By Sun 5 Oct, 6 working days have elapsed (26, 29,
+    # 30 Sep, 1, 2, 3 Oct): induction (5 days, deadline Fri 3 Oct) missed; placement (7 days,
+    # deadline Tue 7 Oct) and plan (20 days) still pending. 18 years old (not a 16/17 year old).
+    dict(
+        order_id="F7",
+        council="Fife",
+        person_id="P6",
+        imposed_date="2025-09-26",
+        age_at_imposition=18,
+        has_supervision=Y,
+        has_upw=Y,
+        upw_hours_ordered=80,
+        first_contact_date="2025-09-26",
+    ),
+    # --- Fife, Q1 2025/26 (must not count in Q2's events) ----------------------------------------
+    # F8: Mon 30 Jun (last day of Q1). Contact Tue 1 Jul = day 1. Induction Fri 4 Jul = day 4 (30
+    # Jun, 1-3 Jul). Plan Mon 28 Jul = day 20 (30 Jun + 19 in July to 25 Jul). First review Tue 30
+    # Sep = exactly 3 months. Still running: open in Q1, Q2 and Q3.
+    dict(
+        order_id="F8",
+        council="Fife",
+        person_id="P7",
+        imposed_date="2025-06-30",
+        age_at_imposition=50,
+        has_supervision=Y,
+        has_upw=N,
+        first_contact_date="2025-07-01",
+        induction_date="2025-07-04",
+        case_management_plan_date="2025-07-28",
+        first_review_date="2025-09-30",
+    ),
+    # F9: Thu 5 Jun. Placement Mon 16 Jun = day 7. First review Mon 8 Sep: 3 days after the 5 Sep
+    # deadline. 100 hours (Level 1, 3 months): due Fri 5 Sep 2025 (Q2), all done on Fri 5 Sep (on
+    # the due date); 92 days from imposition (30 to 5 Jul, 31 to 5 Aug, 31 to 5 Sep). Ended Fri 12
+    # Sep, completed.
+    dict(
+        order_id="F9",
+        council="Fife",
+        person_id="P8",
+        imposed_date="2025-06-05",
+        age_at_imposition=33,
+        has_supervision=N,
+        has_upw=Y,
+        upw_hours_ordered=100,
+        upw_hours_completed=100,
+        upw_hours_individual_placement=0,
+        first_contact_date="2025-06-05",
+        upw_first_placement_date="2025-06-16",
+        first_review_date="2025-09-08",
+        upw_completed_date="2025-09-05",
+        end_date="2025-09-12",
+        outcome="Completed",
+    ),
+    # F10: Thu 10 Apr. Plan Thu 1 May. First review Wed 9 Jul, within 3 months (10 Jul). Ended Tue
+    # 30 Sep (the last day of Q2, so still open on it: in Q2's snapshot), revoked on breach.
+    dict(
+        order_id="F10",
+        council="Fife",
+        person_id="P9",
+        imposed_date="2025-04-10",
+        age_at_imposition=22,
+        has_supervision=Y,
+        has_upw=N,
+        first_contact_date="2025-04-10",
+        induction_date="2025-04-15",
+        case_management_plan_date="2025-05-01",
+        first_review_date="2025-07-09",
+        end_date="2025-09-30",
+        outcome="Revoked - breach",
+    ),
+    # F11: Tue 22 Apr. First review Tue 22 Jul, exactly 3 months. Transferred out Wed 20 Aug
+    # (neither success nor failure: not in the completions denominator).
+    dict(
+        order_id="F11",
+        council="Fife",
+        person_id="P10",
+        imposed_date="2025-04-22",
+        has_supervision=N,
+        has_upw=N,
+        first_review_date="2025-07-22",
+        end_date="2025-08-20",
+        outcome="Transferred out",
+    ),
     # --- Glasgow City: unpaid work falling due in Q2 (the derived due date). Person ids P1-P7 repeat Fife's on
-    # purpose: ids are local to each council's system. All still running. ------------------------------------
-    # G1: Tue 1 Apr, 100 hours = Level 1, 3 months: due Tue 1 Jul (Q2). Done Tue 1 Jul: met.
-    dict(order_id="G1", council="Glasgow City", person_id="P1", imposed_date="2025-04-01", has_upw=Y,
-         upw_hours_ordered=100, upw_hours_completed=100, upw_completed_date="2025-07-01"),
-    # G2: Tue 1 Apr, 101 hours = Level 2, 6 months: due Wed 1 Oct (Q3, not Q2). Done Mon 15 Sep: met, in Q3.
-    dict(order_id="G2", council="Glasgow City", person_id="P2", imposed_date="2025-04-01", has_upw=Y,
-         upw_hours_ordered=101, upw_hours_completed=101, upw_completed_date="2025-09-15"),
-    # G3: Mon 10 Mar 2025, 200 hours but the court allowed 4 months: due Thu 10 Jul (Q2), not 10 Sep.
-    # Done Fri 11 Jul: one day late.
-    dict(order_id="G3", council="Glasgow City", person_id="P3", imposed_date="2025-03-10", has_upw=Y,
-         upw_hours_ordered=200, upw_timescale_months=4, upw_hours_completed=200, upw_completed_date="2025-07-11"),
-    # G4: Mon 20 Jan 2025, 150 hours, 6 months: due Sun 20 Jul (Q2). Not done: deadline passed, not met.
-    dict(order_id="G4", council="Glasgow City", person_id="P4", imposed_date="2025-01-20", has_upw=Y,
-         upw_hours_ordered=150, upw_hours_completed=90),
+    # purpose: ids are local to each council's system. All still running.
+    # ------------------------------------ G1: Tue 1 Apr, 100 hours = Level 1, 3 months: due Tue 1 Jul (Q2). Done Tue 1 Jul: met.
+    dict(
+        order_id="G1",
+        council="Glasgow City",
+        person_id="P1",
+        imposed_date="2025-04-01",
+        has_upw=Y,
+        upw_hours_ordered=100,
+        upw_hours_completed=100,
+        upw_completed_date="2025-07-01",
+    ),
+    # G2: Tue 1 Apr, 101 hours = Level 2, 6 months: due Wed 1 Oct (Q3, not Q2). Done Mon 15 Sep:
+    # met, in Q3.
+    dict(
+        order_id="G2",
+        council="Glasgow City",
+        person_id="P2",
+        imposed_date="2025-04-01",
+        has_upw=Y,
+        upw_hours_ordered=101,
+        upw_hours_completed=101,
+        upw_completed_date="2025-09-15",
+    ),
+    # G3: Mon 10 Mar 2025, 200 hours but the court allowed 4 months: due Thu 10 Jul (Q2), not 10
+    # Sep. Done Fri 11 Jul: one day late.
+    dict(
+        order_id="G3",
+        council="Glasgow City",
+        person_id="P3",
+        imposed_date="2025-03-10",
+        has_upw=Y,
+        upw_hours_ordered=200,
+        upw_timescale_months=4,
+        upw_hours_completed=200,
+        upw_completed_date="2025-07-11",
+    ),
+    # G4: Mon 20 Jan 2025, 150 hours, 6 months: due Sun 20 Jul (Q2). Not done: deadline passed, not
+    # met.
+    dict(
+        order_id="G4",
+        council="Glasgow City",
+        person_id="P4",
+        imposed_date="2025-01-20",
+        has_upw=Y,
+        upw_hours_ordered=150,
+        upw_hours_completed=90,
+    ),
     # G5: Thu 15 May, 60 hours: due Fri 15 Aug (Q2). Transferred in: excluded.
-    dict(order_id="G5", council="Glasgow City", person_id="P5", imposed_date="2025-05-15", has_upw=Y,
-         upw_hours_ordered=60, transfer_in=Y),
-    # G6: Mon 30 Jun, 50 hours: due Tue 30 Sep (Q2). Did not comply with induction, but this indicator excludes
-    # transfers in only. Done Fri 29 Aug: met.
-    dict(order_id="G6", council="Glasgow City", person_id="P6", imposed_date="2025-06-30", has_upw=Y,
-         upw_hours_ordered=50, upw_hours_completed=50, upw_completed_date="2025-08-29", non_compliance=Y),
-    # G7: Mon 31 Mar 2025, 300 hours, 6 months: 31 Sep does not exist, so due Tue 30 Sep (Q2). Done 30 Sep: met.
-    dict(order_id="G7", council="Glasgow City", person_id="P7", imposed_date="2025-03-31", has_upw=Y,
-         upw_hours_ordered=300, upw_hours_completed=300, upw_completed_date="2025-09-30"),
+    dict(
+        order_id="G5",
+        council="Glasgow City",
+        person_id="P5",
+        imposed_date="2025-05-15",
+        has_upw=Y,
+        upw_hours_ordered=60,
+        transfer_in=Y,
+    ),
+    # G6: Mon 30 Jun, 50 hours: due Tue 30 Sep (Q2). Did not comply with induction, but this
+    # indicator excludes transfers in only. Done Fri 29 Aug: met.
+    dict(
+        order_id="G6",
+        council="Glasgow City",
+        person_id="P6",
+        imposed_date="2025-06-30",
+        has_upw=Y,
+        upw_hours_ordered=50,
+        upw_hours_completed=50,
+        upw_completed_date="2025-08-29",
+        non_compliance=Y,
+    ),
+    # G7: Mon 31 Mar 2025, 300 hours, 6 months: 31 Sep does not exist, so due Tue 30 Sep (Q2). Done
+    # 30 Sep: met.
+    dict(
+        order_id="G7",
+        council="Glasgow City",
+        person_id="P7",
+        imposed_date="2025-03-31",
+        has_upw=Y,
+        upw_hours_ordered=300,
+        upw_hours_completed=300,
+        upw_completed_date="2025-09-30",
+    ),
 ]
 
 DTTOS = [
-    # South Lanarkshire: local standard 2 working days for first contact (national 1); first meeting 5 (national).
-    # D1: Fri 1 Aug. Contact Wed 6 Aug = day 2 (Fri 1, Tue 5; Mon 4 is a holiday): local met, national not.
-    # Meeting Fri 8 Aug = day 4 (1, 5, 6, 7 Aug): met.
-    dict(order_id="D1", council="South Lanarkshire", person_id="P1", imposed_date="2025-08-01",
-         first_contact_date="2025-08-06", first_meeting_date="2025-08-08"),
-    # D2: Mon 7 Jul. Contact same day = day 0: met on both. Meeting Mon 14 Jul = day 5: met exactly.
-    dict(order_id="D2", council="South Lanarkshire", person_id="P2", imposed_date="2025-07-07",
-         first_contact_date="2025-07-07", first_meeting_date="2025-07-14"),
+    # South Lanarkshire: local standard 2 working days for first contact (national 1); first
+    # meeting 5 (national). D1: Fri 1 Aug. Contact Wed 6 Aug = day 2 (Fri 1, Tue 5; Mon 4 is a
+    # holiday): local met, national not. Meeting Fri 8 Aug = day 4 (1, 5, 6, 7 Aug): met.
+    dict(
+        order_id="D1",
+        council="South Lanarkshire",
+        person_id="P1",
+        imposed_date="2025-08-01",
+        first_contact_date="2025-08-06",
+        first_meeting_date="2025-08-08",
+    ),
+    # D2: Mon 7 Jul. Contact same day = day 0: met on both. Meeting Mon 14 Jul = day 5: met
+    # exactly.
+    dict(
+        order_id="D2",
+        council="South Lanarkshire",
+        person_id="P2",
+        imposed_date="2025-07-07",
+        first_contact_date="2025-07-07",
+        first_meeting_date="2025-07-14",
+    ),
     # D3: Tue 8 Jul. Contact Thu 10 Jul = day 2: local met exactly, national one day late.
     # Meeting Wed 16 Jul = day 6 (8-11, 14, 15 Jul): one day late.
-    dict(order_id="D3", council="South Lanarkshire", person_id="P3", imposed_date="2025-07-08",
-         first_contact_date="2025-07-10", first_meeting_date="2025-07-16"),
-    # D4: Mon 14 Jul. Contact Thu 17 Jul = day 3: late on both. No meeting: deadline passed, not met.
-    dict(order_id="D4", council="South Lanarkshire", person_id="P4", imposed_date="2025-07-14",
-         first_contact_date="2025-07-17"),
+    dict(
+        order_id="D3",
+        council="South Lanarkshire",
+        person_id="P3",
+        imposed_date="2025-07-08",
+        first_contact_date="2025-07-10",
+        first_meeting_date="2025-07-16",
+    ),
+    # D4: Mon 14 Jul. Contact Thu 17 Jul = day 3: late on both. No meeting: deadline passed, not
+    # met.
+    dict(
+        order_id="D4",
+        council="South Lanarkshire",
+        person_id="P4",
+        imposed_date="2025-07-14",
+        first_contact_date="2025-07-17",
+    ),
     # D5: Wed 16 Jul, did not comply: excluded.
-    dict(order_id="D5", council="South Lanarkshire", person_id="P5", imposed_date="2025-07-16", non_compliance=Y),
+    dict(
+        order_id="D5",
+        council="South Lanarkshire",
+        person_id="P5",
+        imposed_date="2025-07-16",
+        non_compliance=Y,
+    ),
     # D6: Thu 17 Jul, transferred in: excluded (even though seen the same day).
-    dict(order_id="D6", council="South Lanarkshire", person_id="P6", imposed_date="2025-07-17",
-         first_contact_date="2025-07-17", transfer_in=Y),
-    # D7: Thu 2 Oct (Q3), not yet seen. By Sun 5 Oct 2 working days have elapsed (Thu 2, Fri 3): the national
-    # deadline (day 1, Fri 3 Oct) has passed - not met; the local one (day 2, Mon 6 Oct) has not - pending.
-    # Meeting deadline (day 5) not passed either: pending.
+    dict(
+        order_id="D6",
+        council="South Lanarkshire",
+        person_id="P6",
+        imposed_date="2025-07-17",
+        first_contact_date="2025-07-17",
+        transfer_in=Y,
+    ),
+    # D7: Thu 2 Oct (Q3), not yet seen. By Sun 5 Oct 2 working days have elapsed (Thu 2, Fri 3):
+    # the national deadline (day 1, Fri 3 Oct) has passed - not met; the local one (day 2, Mon 6
+    # Oct) has not - pending. Meeting deadline (day 5) not passed either: pending.
     dict(order_id="D7", council="South Lanarkshire", person_id="P7", imposed_date="2025-10-02"),
     # D8: Mon 30 Jun (Q1): seen Tue 1 Jul = day 1. Counts in Q1, never in Q2.
-    dict(order_id="D8", council="South Lanarkshire", person_id="P8", imposed_date="2025-06-30",
-         first_contact_date="2025-07-01", first_meeting_date="2025-07-01"),
-    # Glasgow City: Mon 7 Jul, seen Tue 8 Jul = day 1 (met nationally); meeting Mon 14 Jul = day 5 (met).
-    dict(order_id="DG1", council="Glasgow City", person_id="P1", imposed_date="2025-07-07",
-         first_contact_date="2025-07-08", first_meeting_date="2025-07-14"),
+    dict(
+        order_id="D8",
+        council="South Lanarkshire",
+        person_id="P8",
+        imposed_date="2025-06-30",
+        first_contact_date="2025-07-01",
+        first_meeting_date="2025-07-01",
+    ),
+    # Glasgow City: Mon 7 Jul, seen Tue 8 Jul = day 1 (met nationally); meeting Mon 14 Jul = day 5
+    # (met).
+    dict(
+        order_id="DG1",
+        council="Glasgow City",
+        person_id="P1",
+        imposed_date="2025-07-07",
+        first_contact_date="2025-07-08",
+        first_meeting_date="2025-07-14",
+    ),
 ]
 
 COURT_REPORTS = [
-    # Fife: due Fri 4 Jul, submitted that day (on time); due Fri 22 Aug, submitted Mon 25 Aug (late) -> 1/2.
-    dict(report_id="RF1", council="Fife", person_id="P1", report_type="CJSWR", requested_date="2025-06-20",
-         due_date="2025-07-04", submitted_date="2025-07-04"),
-    dict(report_id="RF2", council="Fife", person_id="P2", report_type="CJSWR", requested_date="2025-08-01",
-         due_date="2025-08-22", submitted_date="2025-08-25", caledonian_assessment=Y),
+    # Fife: due Fri 4 Jul, submitted that day (on time); due Fri 22 Aug, submitted Mon 25 Aug
+    # (late) -> 1/2.
+    dict(
+        report_id="RF1",
+        council="Fife",
+        person_id="P1",
+        report_type="CJSWR",
+        requested_date="2025-06-20",
+        due_date="2025-07-04",
+        submitted_date="2025-07-04",
+    ),
+    dict(
+        report_id="RF2",
+        council="Fife",
+        person_id="P2",
+        report_type="CJSWR",
+        requested_date="2025-08-01",
+        due_date="2025-08-22",
+        submitted_date="2025-08-25",
+        caledonian_assessment=Y,
+    ),
     # Q1 report (due and submitted in June): not in Q2. Caledonian assessment, but submitted in Q1.
-    dict(report_id="RF3", council="Fife", person_id="P3", report_type="CJSWR", requested_date="2025-06-02",
-         due_date="2025-06-27", submitted_date="2025-06-26", caledonian_assessment=Y),
-    # Due Fri 10 Oct (Q3) but submitted early, Mon 29 Sep (Q2): a Q2 Caledonian assessment, a Q3 report.
-    dict(report_id="RF5", council="Fife", person_id="P4", report_type="Short notice", requested_date="2025-09-22",
-         due_date="2025-10-10", submitted_date="2025-09-29", caledonian_assessment=Y),
+    dict(
+        report_id="RF3",
+        council="Fife",
+        person_id="P3",
+        report_type="CJSWR",
+        requested_date="2025-06-02",
+        due_date="2025-06-27",
+        submitted_date="2025-06-26",
+        caledonian_assessment=Y,
+    ),
+    # Due Fri 10 Oct (Q3) but submitted early, Mon 29 Sep (Q2): a Q2 Caledonian assessment, a Q3
+    # report.
+    dict(
+        report_id="RF5",
+        council="Fife",
+        person_id="P4",
+        report_type="Short notice",
+        requested_date="2025-09-22",
+        due_date="2025-10-10",
+        submitted_date="2025-09-29",
+        caledonian_assessment=Y,
+    ),
     # South Lanarkshire: three reports due in Q2, all on or before the due date -> 3/3.
-    dict(report_id="RS1", council="South Lanarkshire", person_id="P1", report_type="CJSWR",
-         requested_date="2025-06-19", due_date="2025-07-10", submitted_date="2025-07-09"),
-    dict(report_id="RS2", council="South Lanarkshire", person_id="P2", report_type="CJSWR",
-         requested_date="2025-07-24", due_date="2025-08-14", submitted_date="2025-08-14"),
-    dict(report_id="RS3", council="South Lanarkshire", person_id="P3", report_type="CJSWR",
-         requested_date="2025-08-28", due_date="2025-09-18", submitted_date="2025-09-01"),
-    # Glasgow City: eight reports due in Q2, seven on time; RG8 (due Fri 26 Sep) never submitted -> 7/8.
+    dict(
+        report_id="RS1",
+        council="South Lanarkshire",
+        person_id="P1",
+        report_type="CJSWR",
+        requested_date="2025-06-19",
+        due_date="2025-07-10",
+        submitted_date="2025-07-09",
+    ),
+    dict(
+        report_id="RS2",
+        council="South Lanarkshire",
+        person_id="P2",
+        report_type="CJSWR",
+        requested_date="2025-07-24",
+        due_date="2025-08-14",
+        submitted_date="2025-08-14",
+    ),
+    dict(
+        report_id="RS3",
+        council="South Lanarkshire",
+        person_id="P3",
+        report_type="CJSWR",
+        requested_date="2025-08-28",
+        due_date="2025-09-18",
+        submitted_date="2025-09-01",
+    ),
+    # Glasgow City: eight reports due in Q2, seven on time; RG8 (due Fri 26 Sep) never submitted ->
+    # 7/8.
     *[
-        dict(report_id=f"RG{k}", council="Glasgow City", person_id=f"P{k}", report_type="CJSWR",
-             requested_date="2025-07-01", due_date=due, submitted_date=due)
+        dict(
+            report_id=f"RG{k}",
+            council="Glasgow City",
+            person_id=f"P{k}",
+            report_type="CJSWR",
+            requested_date="2025-07-01",
+            due_date=due,
+            submitted_date=due,
+        )
         for k, due in enumerate(
-            ["2025-07-22", "2025-07-29", "2025-08-05", "2025-08-12", "2025-08-19", "2025-09-02", "2025-09-09"],
+            [
+                "2025-07-22",
+                "2025-07-29",
+                "2025-08-05",
+                "2025-08-12",
+                "2025-08-19",
+                "2025-09-02",
+                "2025-09-09",
+            ],
             start=1,
         )
     ],
-    dict(report_id="RG8", council="Glasgow City", person_id="P8", report_type="CJSWR", requested_date="2025-09-05",
-         due_date="2025-09-26"),
+    dict(
+        report_id="RG8",
+        council="Glasgow City",
+        person_id="P8",
+        report_type="CJSWR",
+        requested_date="2025-09-05",
+        due_date="2025-09-26",
+    ),
     # Due Fri 17 Oct, not yet submitted: pending in Q3.
-    dict(report_id="RG9", council="Glasgow City", person_id="P9", report_type="CJSWR", requested_date="2025-09-26",
-         due_date="2025-10-17"),
+    dict(
+        report_id="RG9",
+        council="Glasgow City",
+        person_id="P9",
+        report_type="CJSWR",
+        requested_date="2025-09-26",
+        due_date="2025-10-17",
+    ),
 ]
 
 LICENCES = [
     # Glasgow City. L1: released Fri 1 Aug, interview Tue 5 Aug = day 1 (Mon 4 Aug holiday): met.
-    dict(licence_id="L1", council="Glasgow City", person_id="P1", licence_type="Non-parole",
-         release_date="2025-08-01", first_interview_date="2025-08-05"),
-    # L2: Mon 7 Jul, interview same day: met. L3: the same person released again Wed 9 Jul, seen Fri 11 Jul =
-    # day 2: not met. Q2: 2 of 3 interviews in time; 2 distinct people released.
-    dict(licence_id="L2", council="Glasgow City", person_id="P2", licence_type="Parole",
-         release_date="2025-07-07", first_interview_date="2025-07-07"),
-    dict(licence_id="L3", council="Glasgow City", person_id="P2", licence_type="Home detention curfew",
-         release_date="2025-07-09", first_interview_date="2025-07-11"),
-    # Q3. L4: Thu 2 Oct, no interview, deadline Fri 3 Oct passed: not met. L5: Fri 3 Oct, no interview;
-    # 1 working day elapsed by Sun 5 Oct, deadline Mon 6 Oct: pending.
-    dict(licence_id="L4", council="Glasgow City", person_id="P4", licence_type="Non-parole", release_date="2025-10-02"),
-    dict(licence_id="L5", council="Glasgow City", person_id="P5", licence_type="Non-parole", release_date="2025-10-03"),
+    dict(
+        licence_id="L1",
+        council="Glasgow City",
+        person_id="P1",
+        licence_type="Non-parole",
+        release_date="2025-08-01",
+        first_interview_date="2025-08-05",
+    ),
+    # L2: Mon 7 Jul, interview same day: met. L3: the same person released again Wed 9 Jul, seen
+    # Fri 11 Jul = day 2: not met. Q2: 2 of 3 interviews in time; 2 distinct people released.
+    dict(
+        licence_id="L2",
+        council="Glasgow City",
+        person_id="P2",
+        licence_type="Parole",
+        release_date="2025-07-07",
+        first_interview_date="2025-07-07",
+    ),
+    dict(
+        licence_id="L3",
+        council="Glasgow City",
+        person_id="P2",
+        licence_type="Home detention curfew",
+        release_date="2025-07-09",
+        first_interview_date="2025-07-11",
+    ),
+    # Q3. L4: Thu 2 Oct, no interview, deadline Fri 3 Oct passed: not met. L5: Fri 3 Oct, no
+    # interview; 1 working day elapsed by Sun 5 Oct, deadline Mon 6 Oct: pending.
+    dict(
+        licence_id="L4",
+        council="Glasgow City",
+        person_id="P4",
+        licence_type="Non-parole",
+        release_date="2025-10-02",
+    ),
+    dict(
+        licence_id="L5",
+        council="Glasgow City",
+        person_id="P5",
+        licence_type="Non-parole",
+        release_date="2025-10-03",
+    ),
 ]
 
 BREACHES = [
     # Fife. B1: decided Fri 1 Aug, lodged Fri 8 Aug = day 4 (1, 5, 6, 7 Aug): met.
-    dict(breach_id="B1", council="Fife", person_id="P1", order_id="F3", order_type="CPO",
-         decision_date="2025-08-01", application_date="2025-08-08"),
+    dict(
+        breach_id="B1",
+        council="Fife",
+        person_id="P1",
+        order_id="F3",
+        order_type="CPO",
+        decision_date="2025-08-01",
+        application_date="2025-08-08",
+    ),
     # B2: Mon 7 Jul, lodged Mon 14 Jul = day 5: met. Order continued (Wed 20 Aug).
-    dict(breach_id="B2", council="Fife", person_id="P2", order_id="F2", order_type="CPO",
-         decision_date="2025-07-07", application_date="2025-07-14", outcome="Order continued",
-         outcome_date="2025-08-20"),
+    dict(
+        breach_id="B2",
+        council="Fife",
+        person_id="P2",
+        order_id="F2",
+        order_type="CPO",
+        decision_date="2025-07-07",
+        application_date="2025-07-14",
+        outcome="Order continued",
+        outcome_date="2025-08-20",
+    ),
     # B3: Tue 8 Jul, lodged Wed 16 Jul = day 6: not met. Revoked - custody (Wed 10 Sep).
-    dict(breach_id="B3", council="Fife", person_id="P3", order_id="F4", order_type="CPO",
-         decision_date="2025-07-08", application_date="2025-07-16", outcome="Revoked - custody",
-         outcome_date="2025-09-10"),
+    dict(
+        breach_id="B3",
+        council="Fife",
+        person_id="P3",
+        order_id="F4",
+        order_type="CPO",
+        decision_date="2025-07-08",
+        application_date="2025-07-16",
+        outcome="Revoked - custody",
+        outcome_date="2025-09-10",
+    ),
     # B4: a DTTO breach: not a CPO breach, counted by neither indicator.
-    dict(breach_id="B4", council="Fife", person_id="P4", order_id="X1", order_type="DTTO",
-         decision_date="2025-07-07", application_date="2025-07-21", outcome="Order continued",
-         outcome_date="2025-08-01"),
-    # B5: decided Tue 30 Sep (last day of Q2), not lodged yet. 4 working days by Sun 5 Oct (30 Sep, 1-3 Oct);
-    # deadline day 5 = Tue 7 Oct: pending, in a quarter that is complete.
-    dict(breach_id="B5", council="Fife", person_id="P5", order_id="F6", order_type="CPO", decision_date="2025-09-30"),
-    # B6: Q1 breach, order varied Tue 10 Jun (in 2025/26). B7: withdrawn Mon 2 Jun (not a decided outcome).
-    dict(breach_id="B6", council="Fife", person_id="P6", order_id="F9", order_type="CPO",
-         decision_date="2025-05-12", application_date="2025-05-13", outcome="Order varied", outcome_date="2025-06-10"),
-    dict(breach_id="B7", council="Fife", person_id="P7", order_id="F10", order_type="CPO",
-         decision_date="2025-05-20", application_date="2025-05-21", outcome="Withdrawn", outcome_date="2025-06-02"),
+    dict(
+        breach_id="B4",
+        council="Fife",
+        person_id="P4",
+        order_id="X1",
+        order_type="DTTO",
+        decision_date="2025-07-07",
+        application_date="2025-07-21",
+        outcome="Order continued",
+        outcome_date="2025-08-01",
+    ),
+    # B5: decided Tue 30 Sep (last day of Q2), not lodged yet. 4 working days by Sun 5 Oct (30 Sep,
+    # 1-3 Oct); deadline day 5 = Tue 7 Oct: pending, in a quarter that is complete.
+    dict(
+        breach_id="B5",
+        council="Fife",
+        person_id="P5",
+        order_id="F6",
+        order_type="CPO",
+        decision_date="2025-09-30",
+    ),
+    # B6: Q1 breach, order varied Tue 10 Jun (in 2025/26). B7: withdrawn Mon 2 Jun (not a decided
+    # outcome).
+    dict(
+        breach_id="B6",
+        council="Fife",
+        person_id="P6",
+        order_id="F9",
+        order_type="CPO",
+        decision_date="2025-05-12",
+        application_date="2025-05-13",
+        outcome="Order varied",
+        outcome_date="2025-06-10",
+    ),
+    dict(
+        breach_id="B7",
+        council="Fife",
+        person_id="P7",
+        order_id="F10",
+        order_type="CPO",
+        decision_date="2025-05-20",
+        application_date="2025-05-21",
+        outcome="Withdrawn",
+        outcome_date="2025-06-02",
+    ),
     # B9: decided in 2024/25 (continued Mon 31 Mar 2025): not in 2025/26.
-    dict(breach_id="B9", council="Fife", person_id="P8", order_id="X2", order_type="CPO",
-         decision_date="2025-02-03", application_date="2025-02-04", outcome="Order continued",
-         outcome_date="2025-03-31"),
+    dict(
+        breach_id="B9",
+        council="Fife",
+        person_id="P8",
+        order_id="X2",
+        order_type="CPO",
+        decision_date="2025-02-03",
+        application_date="2025-02-04",
+        outcome="Order continued",
+        outcome_date="2025-03-31",
+    ),
 ]
 
 LSCMI = [
     # Fife. A1: allocated Mon 7 Jul, done Tue 5 Aug = day 20 (holiday Mon 4 Aug): met.
-    # A2: Mon 7 Jul, done Wed 6 Aug = day 21: not met. A3: Mon 22 Sep, not done, 10 working days by 5 Oct:
-    # pending. A4: Wed 2 Jul, not done, deadline passed: not met. -> 1/3, pending 1.
-    dict(assessment_id="A1", council="Fife", person_id="P1", start_date="2025-07-07", completed_date="2025-08-05"),
-    dict(assessment_id="A2", council="Fife", person_id="P2", start_date="2025-07-07", completed_date="2025-08-06"),
+    # A2: Mon 7 Jul, done Wed 6 Aug = day 21: not met. A3: Mon 22 Sep, not done, 10 working days by
+    # 5 Oct: pending. A4: Wed 2 Jul, not done, deadline passed: not met. -> 1/3, pending 1.
+    dict(
+        assessment_id="A1",
+        council="Fife",
+        person_id="P1",
+        start_date="2025-07-07",
+        completed_date="2025-08-05",
+    ),
+    dict(
+        assessment_id="A2",
+        council="Fife",
+        person_id="P2",
+        start_date="2025-07-07",
+        completed_date="2025-08-06",
+    ),
     dict(assessment_id="A3", council="Fife", person_id="P3", start_date="2025-09-22"),
     dict(assessment_id="A4", council="Fife", person_id="P4", start_date="2025-07-02"),
 ]
 
 EXIT_QUESTIONNAIRES = [
-    # Fife, H1 2025/26 (April-September). Supervision: 3 -> 7 (better), 5 -> 5 (same), 6 -> blank (no after
-    # score), 8 -> 4 (worse). Before/after: 1 better of 3 with both scores.
-    dict(questionnaire_id="E1", council="Fife", person_id="P1", questionnaire_type="Supervision",
-         received_date="2025-05-10", score_before=3, score_after=7),
-    dict(questionnaire_id="E2", council="Fife", person_id="P2", questionnaire_type="Supervision",
-         received_date="2025-08-12", score_before=5, score_after=5),
-    dict(questionnaire_id="E3", council="Fife", person_id="P3", questionnaire_type="Supervision",
-         received_date="2025-09-30", score_before=6),
-    dict(questionnaire_id="E4", council="Fife", person_id="P4", questionnaire_type="Supervision",
-         received_date="2025-07-01", score_before=8, score_after=4),
-    # Unpaid work: one in H1 (its better score is not a supervision questionnaire), one in H2 (Wed 1 Oct).
-    dict(questionnaire_id="E5", council="Fife", person_id="P5", questionnaire_type="Unpaid work",
-         received_date="2025-07-15", score_before=2, score_after=9),
-    dict(questionnaire_id="E6", council="Fife", person_id="P6", questionnaire_type="Unpaid work",
-         received_date="2025-10-01"),
+    # Fife, H1 2025/26 (April-September). Supervision: 3 -> 7 (better), 5 -> 5 (same), 6 -> blank
+    # (no after score), 8 -> 4 (worse). Before/after: 1 better of 3 with both scores.
+    dict(
+        questionnaire_id="E1",
+        council="Fife",
+        person_id="P1",
+        questionnaire_type="Supervision",
+        received_date="2025-05-10",
+        score_before=3,
+        score_after=7,
+    ),
+    dict(
+        questionnaire_id="E2",
+        council="Fife",
+        person_id="P2",
+        questionnaire_type="Supervision",
+        received_date="2025-08-12",
+        score_before=5,
+        score_after=5,
+    ),
+    dict(
+        questionnaire_id="E3",
+        council="Fife",
+        person_id="P3",
+        questionnaire_type="Supervision",
+        received_date="2025-09-30",
+        score_before=6,
+    ),
+    dict(
+        questionnaire_id="E4",
+        council="Fife",
+        person_id="P4",
+        questionnaire_type="Supervision",
+        received_date="2025-07-01",
+        score_before=8,
+        score_after=4,
+    ),
+    # Unpaid work: one in H1 (its better score is not a supervision questionnaire), one in H2 (Wed
+    # 1 Oct).
+    dict(
+        questionnaire_id="E5",
+        council="Fife",
+        person_id="P5",
+        questionnaire_type="Unpaid work",
+        received_date="2025-07-15",
+        score_before=2,
+        score_after=9,
+    ),
+    dict(
+        questionnaire_id="E6",
+        council="Fife",
+        person_id="P6",
+        questionnaire_type="Unpaid work",
+        received_date="2025-10-01",
+    ),
     # Placement providers: Tue 1 Apr 2025 is in 2025/26; Mon 31 Mar 2025 is in 2024/25.
-    dict(questionnaire_id="E7", council="Fife", person_id="P7", questionnaire_type="Placement provider",
-         received_date="2025-04-01"),
-    dict(questionnaire_id="E8", council="Fife", person_id="P8", questionnaire_type="Placement provider",
-         received_date="2025-03-31"),
+    dict(
+        questionnaire_id="E7",
+        council="Fife",
+        person_id="P7",
+        questionnaire_type="Placement provider",
+        received_date="2025-04-01",
+    ),
+    dict(
+        questionnaire_id="E8",
+        council="Fife",
+        person_id="P8",
+        questionnaire_type="Placement provider",
+        received_date="2025-03-31",
+    ),
 ]
 
 CPO_REVIEWS = [
-    # Fife, Q2: re-engagement reviews on Thu 10 Jul and Tue 30 Sep (2); a three-month review (not re-engagement);
-    # a re-engagement review on Mon 30 Jun (Q1).
-    dict(review_id="V1", council="Fife", person_id="P1", order_id="F1", review_type="Re-engagement",
-         review_date="2025-07-10"),
-    dict(review_id="V2", council="Fife", person_id="P2", order_id="F2", review_type="Re-engagement",
-         review_date="2025-09-30"),
-    dict(review_id="V3", council="Fife", person_id="P3", order_id="F4", review_type="Three-month",
-         review_date="2025-08-01"),
-    dict(review_id="V4", council="Fife", person_id="P7", order_id="F8", review_type="Re-engagement",
-         review_date="2025-06-30"),
+    # Fife, Q2: re-engagement reviews on Thu 10 Jul and Tue 30 Sep (2); a three-month review (not
+    # re-engagement); a re-engagement review on Mon 30 Jun (Q1).
+    dict(
+        review_id="V1",
+        council="Fife",
+        person_id="P1",
+        order_id="F1",
+        review_type="Re-engagement",
+        review_date="2025-07-10",
+    ),
+    dict(
+        review_id="V2",
+        council="Fife",
+        person_id="P2",
+        order_id="F2",
+        review_type="Re-engagement",
+        review_date="2025-09-30",
+    ),
+    dict(
+        review_id="V3",
+        council="Fife",
+        person_id="P3",
+        order_id="F4",
+        review_type="Three-month",
+        review_date="2025-08-01",
+    ),
+    dict(
+        review_id="V4",
+        council="Fife",
+        person_id="P7",
+        order_id="F8",
+        review_type="Re-engagement",
+        review_date="2025-06-30",
+    ),
 ]
 
 SIGNIFICANT_CASE_REVIEWS = [
     # Glasgow City: notified Tue 1 Jul and Tue 30 Sep (Q2: 2); Wed 1 Oct (Q3).
-    dict(review_id="S1", council="Glasgow City", person_id="P1", review_type="Significant incident review",
-         notification_date="2025-07-01"),
-    dict(review_id="S2", council="Glasgow City", person_id="P2", review_type="Learning review",
-         notification_date="2025-09-30"),
-    dict(review_id="S3", council="Glasgow City", person_id="P3", review_type="Significant case review",
-         notification_date="2025-10-01"),
+    dict(
+        review_id="S1",
+        council="Glasgow City",
+        person_id="P1",
+        review_type="Significant incident review",
+        notification_date="2025-07-01",
+    ),
+    dict(
+        review_id="S2",
+        council="Glasgow City",
+        person_id="P2",
+        review_type="Learning review",
+        notification_date="2025-09-30",
+    ),
+    dict(
+        review_id="S3",
+        council="Glasgow City",
+        person_id="P3",
+        review_type="Significant case review",
+        notification_date="2025-10-01",
+    ),
 ]
 
 MAPPA = [
-    # Glasgow City, 2025/26: person A open since Nov 2024 and again May-June 2025 (counted once); person B
-    # ended Mon 31 Mar 2025 (2024/25 only); person C from Mon 1 Sep 2025. -> 2 people in 2025/26.
-    dict(mappa_id="M1", council="Glasgow City", person_id="A", category="1", level="1", start_date="2024-11-01"),
-    dict(mappa_id="M2", council="Glasgow City", person_id="A", category="1", level="2", start_date="2025-05-01",
-         end_date="2025-06-01"),
-    dict(mappa_id="M3", council="Glasgow City", person_id="B", category="2", level="1", start_date="2024-06-01",
-         end_date="2025-03-31"),
-    dict(mappa_id="M4", council="Glasgow City", person_id="C", category="3", level="3", start_date="2025-09-01"),
+    # Glasgow City, 2025/26: person A open since Nov 2024 and again May-June 2025 (counted once);
+    # person B ended Mon 31 Mar 2025 (2024/25 only); person C from Mon 1 Sep 2025. -> 2 people in
+    # 2025/26.
+    dict(
+        mappa_id="M1",
+        council="Glasgow City",
+        person_id="A",
+        category="1",
+        level="1",
+        start_date="2024-11-01",
+    ),
+    dict(
+        mappa_id="M2",
+        council="Glasgow City",
+        person_id="A",
+        category="1",
+        level="2",
+        start_date="2025-05-01",
+        end_date="2025-06-01",
+    ),
+    dict(
+        mappa_id="M3",
+        council="Glasgow City",
+        person_id="B",
+        category="2",
+        level="1",
+        start_date="2024-06-01",
+        end_date="2025-03-31",
+    ),
+    dict(
+        mappa_id="M4",
+        council="Glasgow City",
+        person_id="C",
+        category="3",
+        level="3",
+        start_date="2025-09-01",
+    ),
 ]
 
 DIVERSION = [
-    # Fife. X1: May-Tue 15 Jul, successful; X1 again Sun 10 Aug - Sat 20 Sep, unsuccessful (one person in Q2);
-    # X2: from Fri 1 Aug, still open; X3: Mar - Mon 30 Jun 2025, successful (Q4 2024/25 and Q1 only).
-    # Q2: 2 people, 1 successful completion.
-    dict(case_id="DV1", council="Fife", person_id="X1", start_date="2025-05-01", end_date="2025-07-15",
-         outcome="Successful"),
+    # Fife. X1: May-Tue 15 Jul, successful; X1 again Sun 10 Aug - Sat 20 Sep, unsuccessful (one
+    # person in Q2); X2: from Fri 1 Aug, still open; X3: Mar - Mon 30 Jun 2025, successful (Q4
+    # 2024/25 and Q1 only). Q2: 2 people, 1 successful completion.
+    dict(
+        case_id="DV1",
+        council="Fife",
+        person_id="X1",
+        start_date="2025-05-01",
+        end_date="2025-07-15",
+        outcome="Successful",
+    ),
     dict(case_id="DV2", council="Fife", person_id="X2", start_date="2025-08-01"),
-    dict(case_id="DV3", council="Fife", person_id="X1", start_date="2025-08-10", end_date="2025-09-20",
-         outcome="Unsuccessful"),
-    dict(case_id="DV4", council="Fife", person_id="X3", start_date="2025-03-01", end_date="2025-06-30",
-         outcome="Successful"),
+    dict(
+        case_id="DV3",
+        council="Fife",
+        person_id="X1",
+        start_date="2025-08-10",
+        end_date="2025-09-20",
+        outcome="Unsuccessful",
+    ),
+    dict(
+        case_id="DV4",
+        council="Fife",
+        person_id="X3",
+        start_date="2025-03-01",
+        end_date="2025-06-30",
+        outcome="Successful",
+    ),
 ]
 
 BAIL_SUPERVISION = [
     # Glasgow City. Tue 1 Jul - Mon 1 Sep successful; from Sun 1 Jun, open; from Wed 1 Oct (Q3).
     # Q2: 2 people, 1 successful completion.
-    dict(case_id="BS1", council="Glasgow City", person_id="P1", start_date="2025-07-01", end_date="2025-09-01",
-         outcome="Successful"),
+    dict(
+        case_id="BS1",
+        council="Glasgow City",
+        person_id="P1",
+        start_date="2025-07-01",
+        end_date="2025-09-01",
+        outcome="Successful",
+    ),
     dict(case_id="BS2", council="Glasgow City", person_id="P2", start_date="2025-06-01"),
     dict(case_id="BS3", council="Glasgow City", person_id="P3", start_date="2025-10-01"),
 ]
@@ -360,20 +928,44 @@ BAIL_SUPERVISION = [
 PROBLEM_SOLVING = [
     # South Lanarkshire. Tue 1 Apr - Thu 31 Jul successful; Tue 1 Jul - Sun 31 Aug withdrawn.
     # Q2: 2 people, 1 successful completion.
-    dict(case_id="PS1", council="South Lanarkshire", person_id="P1", start_date="2025-04-01", end_date="2025-07-31",
-         outcome="Successful"),
-    dict(case_id="PS2", council="South Lanarkshire", person_id="P2", start_date="2025-07-01", end_date="2025-08-31",
-         outcome="Withdrawn"),
+    dict(
+        case_id="PS1",
+        council="South Lanarkshire",
+        person_id="P1",
+        start_date="2025-04-01",
+        end_date="2025-07-31",
+        outcome="Successful",
+    ),
+    dict(
+        case_id="PS2",
+        council="South Lanarkshire",
+        person_id="P2",
+        start_date="2025-07-01",
+        end_date="2025-08-31",
+        outcome="Withdrawn",
+    ),
 ]
 
 STRUCTURED_DEFERRED_SENTENCES = [
-    # Fife. P1: Mon 7 Jul - Tue 30 Sep successful, and again from Mon 1 Sep (open); P2: Jan - Mon 30 Jun
-    # successful (Q1). Q2: 1 person, 1 successful completion.
-    dict(case_id="SD1", council="Fife", person_id="P1", start_date="2025-07-07", end_date="2025-09-30",
-         outcome="Successful"),
+    # Fife. P1: Mon 7 Jul - Tue 30 Sep successful, and again from Mon 1 Sep (open); P2: Jan - Mon
+    # 30 Jun successful (Q1). Q2: 1 person, 1 successful completion.
+    dict(
+        case_id="SD1",
+        council="Fife",
+        person_id="P1",
+        start_date="2025-07-07",
+        end_date="2025-09-30",
+        outcome="Successful",
+    ),
     dict(case_id="SD2", council="Fife", person_id="P1", start_date="2025-09-01"),
-    dict(case_id="SD3", council="Fife", person_id="P2", start_date="2025-01-10", end_date="2025-06-30",
-         outcome="Successful"),
+    dict(
+        case_id="SD3",
+        council="Fife",
+        person_id="P2",
+        start_date="2025-01-10",
+        end_date="2025-06-30",
+        outcome="Successful",
+    ),
 ]
 
 FISCAL_WORK_ORDERS = [
@@ -386,16 +978,34 @@ FISCAL_WORK_ORDERS = [
 WOMENS_CENTRE = [
     # Glasgow City: Sun 1 Jun - Tue 1 Jul (one day in Q2: counts); from Tue 30 Sep (counts);
     # Sat 1 Mar - Mon 30 Jun (ends in Q1: does not). Q2: 2 women.
-    dict(support_id="W1", council="Glasgow City", person_id="P1", start_date="2025-06-01", end_date="2025-07-01"),
+    dict(
+        support_id="W1",
+        council="Glasgow City",
+        person_id="P1",
+        start_date="2025-06-01",
+        end_date="2025-07-01",
+    ),
     dict(support_id="W2", council="Glasgow City", person_id="P2", start_date="2025-09-30"),
-    dict(support_id="W3", council="Glasgow City", person_id="P3", start_date="2025-03-01", end_date="2025-06-30"),
+    dict(
+        support_id="W3",
+        council="Glasgow City",
+        person_id="P3",
+        start_date="2025-03-01",
+        end_date="2025-06-30",
+    ),
 ]
 
 SUPPORT_WORK_REFERRALS = [
     # South Lanarkshire: Tue 1 Jul and Tue 30 Sep (Q2: 2); Wed 1 Oct (Q3).
-    dict(referral_id="SW1", council="South Lanarkshire", person_id="P1", referral_date="2025-07-01"),
-    dict(referral_id="SW2", council="South Lanarkshire", person_id="P2", referral_date="2025-09-30"),
-    dict(referral_id="SW3", council="South Lanarkshire", person_id="P3", referral_date="2025-10-01"),
+    dict(
+        referral_id="SW1", council="South Lanarkshire", person_id="P1", referral_date="2025-07-01"
+    ),
+    dict(
+        referral_id="SW2", council="South Lanarkshire", person_id="P2", referral_date="2025-09-30"
+    ),
+    dict(
+        referral_id="SW3", council="South Lanarkshire", person_id="P3", referral_date="2025-10-01"
+    ),
 ]
 
 EXTRACT = {
@@ -458,10 +1068,14 @@ def results(tables, defs):
     return compute_indicators(tables, defs, as_at=AS_AT)
 
 
-def rows_for(results: pd.DataFrame, indicator: str, council: str, period: str, level: str | None = None):
+def rows_for(
+    results: pd.DataFrame, indicator: str, council: str, period: str, level: str | None = None
+):
     """The result rows of one indicator, area and period (of one level, when given)."""
     picked = results[
-        (results["indicator"] == indicator) & (results["council"] == council) & (results["period"] == period)
+        (results["indicator"] == indicator)
+        & (results["council"] == council)
+        & (results["period"] == period)
     ]
     if level is not None:
         picked = picked[picked["level"] == level]
@@ -481,29 +1095,34 @@ def as_int(value) -> int | None:
     return None if pd.isna(value) else int(value)
 
 
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # One row per computable indicator of the catalogue, hand-worked
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
-# (indicator, council, period, numerator, denominator, excluded, pending, basis); excluded/pending None = not checked
-# (they are always 0 for non-timescale indicators, which the test checks separately).
+# (indicator, council, period, numerator, denominator, excluded, pending, basis); excluded/pending
+# None = not checked (they are always 0 for non-timescale indicators, which the test checks
+# separately).
 EXPECTED = [
-    # --- Timescales ------------------------------------------------------------------------------------------
-    # upw_placement, Fife Q2 (7 WD; CPOs with UPW imposed Jul-Sep): F1 day 7 met, F2 day 8 not, F3 day 7 met
-    # (holiday), F4 non-compliant excluded, F6 missing and overdue not met, F7 deadline Tue 7 Oct pending -> 2/4.
+    # --- Timescales ------------------------------------------------------------------------------
+    # upw_placement, Fife Q2 (7 WD; CPOs with UPW imposed Jul-Sep): F1 day 7 met, F2 day 8 not, F3
+    # day 7 met (holiday), F4 non-compliant excluded, F6 missing and overdue not met, F7 deadline
+    # Tue 7 Oct pending -> 2/4.
     ("upw_placement", FIFE, Q2, 2, 4, 1, 1, None),
-    # cpo_case_management_plan, Fife Q2 (20 WD; supervision): F1 day 20 met, F3 day 19 met, F4 excluded,
-    # F5 excluded (transfer in), F6 not met, F7 pending.
+    # cpo_case_management_plan, Fife Q2 (20 WD; supervision): F1 day 20 met, F3 day 19 met, F4
+    # excluded, F5 excluded (transfer in), F6 not met, F7 pending.
     ("cpo_case_management_plan", FIFE, Q2, 2, 3, 2, 1, None),
-    # cpo_first_review, Fife Q1 (3 calendar months; imposed Apr-Jun): F8 30 Jun->30 Sep met, F9 5 Jun->8 Sep
-    # (deadline 5 Sep) not, F10 10 Apr->9 Jul met, F11 22 Apr->22 Jul met.
+    # cpo_first_review, Fife Q1 (3 calendar months; imposed Apr-Jun): F8 30 Jun->30 Sep met, F9 5
+    # Jun->8 Sep (deadline 5 Sep) not, F10 10 Apr->9 Jul met, F11 22 Apr->22 Jul met.
     ("cpo_first_review", FIFE, Q1, 3, 4, 0, 0, None),
-    # cpo_first_review, Fife Q2: F1, F2, F3, F6, F7 all due in Oct or later (pending), F4, F5 excluded -> 0/0.
+    # cpo_first_review, Fife Q2: F1, F2, F3, F6, F7 all due in Oct or later (pending), F4, F5
+    # excluded -> 0/0.
     ("cpo_first_review", FIFE, Q2, 0, 0, 2, 5, None),
-    # upw_completed_in_time, Glasgow Q2 (due date in Q2): G1 met, G3 one day late, G4 not done, G5 excluded
-    # (transfer in), G6 met (non-compliance is not an exclusion here), G7 met (due 30 Sep, clipped). G2 is Q3.
+    # upw_completed_in_time, Glasgow Q2 (due date in Q2): G1 met, G3 one day late, G4 not done, G5
+    # excluded (transfer in), G6 met (non-compliance is not an exclusion here), G7 met (due 30 Sep,
+    # clipped). G2 is Q3.
     ("upw_completed_in_time", GLASGOW, Q2, 3, 5, 1, 0, None),
-    # reports_by_due_date, Glasgow Q2: RG1-RG7 on the due date, RG8 never submitted (overdue) -> 7/8.
+    # reports_by_due_date, Glasgow Q2: RG1-RG7 on the due date, RG8 never submitted (overdue) ->
+    # 7/8.
     ("reports_by_due_date", GLASGOW, Q2, 7, 8, 0, 0, None),
     # reports_by_due_date, Glasgow Q3: RG9 due Fri 17 Oct, not submitted: pending.
     ("reports_by_due_date", GLASGOW, Q3, 0, 0, 0, 1, None),
@@ -511,65 +1130,73 @@ EXPECTED = [
     ("throughcare_interview", GLASGOW, Q2, 2, 3, 0, 0, None),
     # throughcare_interview, Glasgow Q3: L4 overdue not met, L5 pending.
     ("throughcare_interview", GLASGOW, Q3, 0, 1, 0, 1, None),
-    # cpo_upw_first_contact, Fife Q2 (5 WD; UPW): F1 day 0, F2 day 2, F3 day 1, F7 day 0 met; F6 not; F4 excluded.
+    # cpo_upw_first_contact, Fife Q2 (5 WD; UPW): F1 day 0, F2 day 2, F3 day 1, F7 day 0 met; F6
+    # not; F4 excluded.
     ("cpo_upw_first_contact", FIFE, Q2, 4, 5, 1, 0, None),
-    # dtto_first_contact, South Lanarkshire Q2, local 2 WD: D1 day 2, D2 day 0, D3 day 2 met; D4 day 3 not;
-    # D5, D6 excluded.
+    # dtto_first_contact, South Lanarkshire Q2, local 2 WD: D1 day 2, D2 day 0, D3 day 2 met; D4
+    # day 3 not; D5, D6 excluded.
     ("dtto_first_contact", SOUTH_LANARKSHIRE, Q2, 3, 4, 2, 0, "local"),
     # ... and on the national 1 WD: only D2 met.
     ("dtto_first_contact", SOUTH_LANARKSHIRE, Q2, 1, 4, 2, 0, "national"),
     # ... Q3: D7 pending locally (deadline Mon 6 Oct), overdue nationally (deadline Fri 3 Oct).
     ("dtto_first_contact", SOUTH_LANARKSHIRE, Q3, 0, 0, 0, 1, "local"),
     ("dtto_first_contact", SOUTH_LANARKSHIRE, Q3, 0, 1, 0, 0, "national"),
-    # dtto_first_meeting, South Lanarkshire Q2 (5 WD): D1 day 4, D2 day 5 met; D3 day 6, D4 missing not; D5, D6
-    # excluded.
+    # dtto_first_meeting, South Lanarkshire Q2 (5 WD): D1 day 4, D2 day 5 met; D3 day 6, D4 missing
+    # not; D5, D6 excluded.
     ("dtto_first_meeting", SOUTH_LANARKSHIRE, Q2, 2, 4, 2, 0, None),
-    # cpo_first_contact, Fife Q2 (1 WD): F1 day 0, F3 day 1 (Fri -> Tue over the holiday), F7 day 0 met; F2 day 2
-    # and F6 missing not; F4, F5 excluded. F8 (Q1) does not count.
+    # cpo_first_contact, Fife Q2 (1 WD): F1 day 0, F3 day 1 (Fri -> Tue over the holiday), F7 day 0
+    # met; F2 day 2 and F6 missing not; F4, F5 excluded. F8 (Q1) does not count.
     ("cpo_first_contact", FIFE, Q2, 3, 5, 2, 0, None),
-    # cpo_induction, Fife Q2 (5 WD): F1 day 5, F3 day 4 met; F2 day 6, F6 missing, F7 deadline Fri 3 Oct passed
-    # not; F4, F5 excluded.
+    # cpo_induction, Fife Q2 (5 WD): F1 day 5, F3 day 4 met; F2 day 6, F6 missing, F7 deadline Fri
+    # 3 Oct passed not; F4, F5 excluded.
     ("cpo_induction", FIFE, Q2, 2, 5, 2, 0, None),
-    # breach_application_timely, Fife Q2 (5 WD; CPO breaches decided Jul-Sep): B1 day 4, B2 day 5 met; B3 day 6
-    # not; B5 pending; B4 is a DTTO.
+    # breach_application_timely, Fife Q2 (5 WD; CPO breaches decided Jul-Sep): B1 day 4, B2 day 5
+    # met; B3 day 6 not; B5 pending; B4 is a DTTO.
     ("breach_application_timely", FIFE, Q2, 2, 3, 0, 1, None),
-    # lscmi_completed_in_time, Fife Q2 (20 WD): A1 day 20 met, A2 day 21 not, A4 overdue not, A3 pending.
+    # lscmi_completed_in_time, Fife Q2 (20 WD): A1 day 20 met, A2 day 21 not, A4 overdue not, A3
+    # pending.
     ("lscmi_completed_in_time", FIFE, Q2, 1, 3, 0, 1, None),
-    # --- Proportions -----------------------------------------------------------------------------------------
-    # current_orders_with_cmp, Fife Q2 (supervision orders open on Tue 30 Sep): F1, F3, F8, F10 (ends 30 Sep)
-    # with a plan by then; F4, F6, F7 without. F5 ended Mon 29 Sep: out. F2, F9 have no supervision.
+    # --- Proportions -----------------------------------------------------------------------------
+    # current_orders_with_cmp, Fife Q2 (supervision orders open on Tue 30 Sep): F1, F3, F8, F10
+    # (ends 30 Sep) with a plan by then; F4, F6, F7 without. F5 ended Mon 29 Sep: out. F2, F9 have
+    # no supervision.
     ("current_orders_with_cmp", FIFE, Q2, 4, 7, 0, 0, None),
     # ... Q1 (open on Mon 30 Jun): F10 (plan 1 May) yes; F8 (imposed 30 Jun, plan 28 Jul) not yet.
     ("current_orders_with_cmp", FIFE, Q1, 1, 2, 0, 0, None),
-    # cpo_successful_completions, Fife Q2 (ended Jul-Sep): F5, F9 completed; F10 revoked; F11 transferred out
-    # (left out).
+    # cpo_successful_completions, Fife Q2 (ended Jul-Sep): F5, F9 completed; F10 revoked; F11
+    # transferred out (left out).
     ("cpo_successful_completions", FIFE, Q2, 2, 3, 0, 0, None),
-    # cpo_breach_outcomes_continued, Fife 2025/26 (CPO outcomes Apr 2025-Mar 2026): B2 continued, B6 varied,
-    # B3 revoked; B7 withdrawn left out; B4 is a DTTO; B9 decided in 2024/25.
+    # cpo_breach_outcomes_continued, Fife 2025/26 (CPO outcomes Apr 2025-Mar 2026): B2 continued,
+    # B6 varied, B3 revoked; B7 withdrawn left out; B4 is a DTTO; B9 decided in 2024/25.
     ("cpo_breach_outcomes_continued", FIFE, YEAR, 2, 3, 0, 0, None),
-    # exit_questionnaire_improved, Fife H1 2025/26 (supervision, both scores): E1 better; E2 same, E4 worse.
+    # exit_questionnaire_improved, Fife H1 2025/26 (supervision, both scores): E1 better; E2 same,
+    # E4 worse.
     ("exit_questionnaire_improved", FIFE, H1, 1, 3, 0, 0, None),
     # --- Averages and sums (numerator = total, denominator = records with a value) ----------------------------
-    # upw_average_days_to_complete, Fife Q2 (UPW completed Jul-Sep): F3 49 days + F9 92 days = 141 over 2.
+    # upw_average_days_to_complete, Fife Q2 (UPW completed Jul-Sep): F3 49 days + F9 92 days = 141
+    # over 2.
     ("upw_average_days_to_complete", FIFE, Q2, 141, 2, 0, 0, None),
     # upw_hours_completed, Fife 2025/26: F3 40 + F9 100 = 140 hours, 2 requirements.
     ("upw_hours_completed", FIFE, YEAR, 140, 2, 0, 0, None),
     # upw_hours_individual_placements, Fife 2025/26: F3 10 + F9 0 = 10 hours, 2 requirements.
     ("upw_hours_individual_placements", FIFE, YEAR, 10, 2, 0, 0, None),
-    # --- Counts and people (no denominator) -------------------------------------------------------------------
+    # --- Counts and people (no denominator) ------------------------------------------------------
     # cpos_imposed, Fife Q2: F1-F7.
     ("cpos_imposed", FIFE, Q2, 7, None, 0, 0, None),
-    # people_on_cpos, Fife Q2: F1-F11 all open at some time in Q2; F1 and F3 are both P1 -> P1-P10 = 10.
+    # people_on_cpos, Fife Q2: F1-F11 all open at some time in Q2; F1 and F3 are both P1 -> P1-P10
+    # = 10.
     ("people_on_cpos", FIFE, Q2, 10, None, 0, 0, None),
     # upw_requirements_imposed, Fife Q2: F1, F2, F3, F4, F6, F7 (F5 has none).
     ("upw_requirements_imposed", FIFE, Q2, 6, None, 0, 0, None),
     # young_people_on_cpos, Fife Q2: F2 (17), F6 (16); F7 is 18.
     ("young_people_on_cpos", FIFE, Q2, 2, None, 0, 0, None),
-    # caledonian_assessments, Fife Q2 (by submission date): RF2 (Mon 25 Aug), RF5 (Mon 29 Sep); RF3 was Q1.
+    # caledonian_assessments, Fife Q2 (by submission date): RF2 (Mon 25 Aug), RF5 (Mon 29 Sep); RF3
+    # was Q1.
     ("caledonian_assessments", FIFE, Q2, 2, None, 0, 0, None),
     # caledonian_requirements, Fife Q2: F3.
     ("caledonian_requirements", FIFE, Q2, 1, None, 0, 0, None),
-    # non_caledonian_domestic_abuse_cpos, Fife Q2: F2 (Caledonian N), F6 (Caledonian blank); F3 is Caledonian.
+    # non_caledonian_domestic_abuse_cpos, Fife Q2: F2 (Caledonian N), F6 (Caledonian blank); F3 is
+    # Caledonian.
     ("non_caledonian_domestic_abuse_cpos", FIFE, Q2, 2, None, 0, 0, None),
     # reengagement_reviews, Fife Q2: V1 (Thu 10 Jul), V2 (Tue 30 Sep).
     ("reengagement_reviews", FIFE, Q2, 2, None, 0, 0, None),
@@ -620,7 +1247,9 @@ class TestEveryIndicatorHandWorked:
         EXPECTED,
         ids=[f"{r[0]}-{r[1]}-{r[2]}" + (f"-{r[7]}" if r[7] else "") for r in EXPECTED],
     )
-    def test_council_row(self, results, indicator, council, period, numerator, denominator, excluded, pending, basis):
+    def test_council_row(
+        self, results, indicator, council, period, numerator, denominator, excluded, pending, basis
+    ):
         row = one_row(results, indicator, council, period, basis=basis)
         assert as_int(row["numerator"]) == numerator
         assert as_int(row["denominator"]) == denominator
@@ -628,16 +1257,20 @@ class TestEveryIndicatorHandWorked:
         assert as_int(row["pending"]) == pending
 
 
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # Engine behaviours
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestPooling:
     def test_family_group_pools_counts_not_percentages(self, results):
-        # reports_by_due_date Q2: Fife 1/2 (50%) and South Lanarkshire 3/3 (100%) -> FG3 4/5 = 80%, not 75%.
+        # reports_by_due_date Q2: Fife 1/2 (50%) and South Lanarkshire 3/3 (100%) -> FG3 4/5 = 80%,
+        # not 75%.
         assert as_int(one_row(results, "reports_by_due_date", FIFE, Q2)["numerator"]) == 1
-        assert as_int(one_row(results, "reports_by_due_date", SOUTH_LANARKSHIRE, Q2)["denominator"]) == 3
+        assert (
+            as_int(one_row(results, "reports_by_due_date", SOUTH_LANARKSHIRE, Q2)["denominator"])
+            == 3
+        )
         fg3 = one_row(results, "reports_by_due_date", "FG3", Q2, level="family group")
         assert (as_int(fg3["numerator"]), as_int(fg3["denominator"])) == (4, 5)
         assert fg3["value"] == pytest.approx(80.0)
@@ -656,8 +1289,8 @@ class TestPooling:
         assert scot["council_name"] == "Scotland"
 
     def test_people_pooled_as_sum_of_council_counts(self, results):
-        # Glasgow's person ids P1-P7 repeat Fife's, but ids are local to each council: Fife 10 + Glasgow 7
-        # (G1-G7 all still running in Q2) = 17 people on CPOs in Scotland.
+        # Glasgow's person ids P1-P7 repeat Fife's, but ids are local to each council: Fife 10 +
+        # Glasgow 7 (G1-G7 all still running in Q2) = 17 people on CPOs in Scotland.
         assert as_int(one_row(results, "people_on_cpos", GLASGOW, Q2)["numerator"]) == 7
         scot = one_row(results, "people_on_cpos", SCOTLAND, Q2, level="Scotland")
         assert as_int(scot["numerator"]) == 17
@@ -666,16 +1299,20 @@ class TestPooling:
     def test_pooled_rows_equal_sums_of_national_council_rows(self, results):
         councils = results[(results["level"] == "council") & (results["basis"] == "national")]
         keys = ["indicator", "frequency", "period"]
-        sums = councils.groupby(keys)[["numerator", "denominator", "excluded", "pending"]].sum(min_count=1)
+        sums = councils.groupby(keys)[["numerator", "denominator", "excluded", "pending"]].sum(
+            min_count=1
+        )
         scotland = results[results["level"] == "Scotland"].set_index(keys)[sums.columns]
         pd.testing.assert_frame_equal(
-            scotland.sort_index().astype("Float64"), sums.reindex(scotland.index).sort_index().astype("Float64")
+            scotland.sort_index().astype("Float64"),
+            sums.reindex(scotland.index).sort_index().astype("Float64"),
         )
 
 
 class TestEveryCouncilHasARow:
     def test_zero_row_for_council_without_records(self, results):
-        # Aberdeen City has no records at all; Glasgow City imposed no CPO in Q2 (its orders date from Jan-Jun).
+        # Aberdeen City has no records at all; Glasgow City imposed no CPO in Q2 (its orders date
+        # from Jan-Jun).
         for council in (ABERDEEN, GLASGOW):
             row = one_row(results, "cpos_imposed", council, Q2)
             assert as_int(row["numerator"]) == 0 and row["value"] == 0
@@ -684,7 +1321,8 @@ class TestEveryCouncilHasARow:
         assert pd.isna(row["value"])
 
     def test_every_council_every_period_in_range(self, results, defs):
-        # cpos_imposed: first CPO Mon 20 Jan 2025 (G4, Q4 2024/25) to the extract date's quarter (Q3 2025/26).
+        # cpos_imposed: first CPO Mon 20 Jan 2025 (G4, Q4 2024/25) to the extract date's quarter
+        # (Q3 2025/26).
         rows = results[(results["indicator"] == "cpos_imposed") & (results["level"] == "council")]
         assert sorted(rows["period"].unique()) == sorted([Q4_PREVIOUS, Q1, Q2, Q3])
         assert len(rows) == 4 * 32
@@ -692,7 +1330,12 @@ class TestEveryCouncilHasARow:
 
     def test_family_groups_and_scotland_for_every_period(self, results):
         rows = results[(results["indicator"] == "cpos_imposed") & (results["period"] == Q2)]
-        assert sorted(rows.loc[rows["level"] == "family group", "council"]) == ["FG1", "FG2", "FG3", "FG4"]
+        assert sorted(rows.loc[rows["level"] == "family group", "council"]) == [
+            "FG1",
+            "FG2",
+            "FG3",
+            "FG4",
+        ]
         assert list(rows.loc[rows["level"] == "Scotland", "council"]) == [SCOTLAND]
 
 
@@ -736,8 +1379,8 @@ class TestMonthlyRows:
         assert set(monthly["indicator"]) == timescales
 
     def test_months_of_q2_hand_worked(self, results):
-        # cpo_first_contact, Fife: Jul F1 met, F2 and F6 not (F4, F5 excluded) -> 1/3; Aug F3 met -> 1/1;
-        # Sep F7 met -> 1/1.
+        # cpo_first_contact, Fife: Jul F1 met, F2 and F6 not (F4, F5 excluded) -> 1/3; Aug F3 met
+        # -> 1/1; Sep F7 met -> 1/1.
         got = {
             month: (as_int(r["numerator"]), as_int(r["denominator"]))
             for month in ("Jul 2025", "Aug 2025", "Sep 2025")
@@ -749,7 +1392,9 @@ class TestMonthlyRows:
         cols = ["numerator", "denominator", "excluded", "pending"]
         keys = ["level", "council", "indicator", "basis"]
         months = results[results["period"].isin(["Jul 2025", "Aug 2025", "Sep 2025"])]
-        quarter = results[(results["period"] == Q2) & results["indicator"].isin(months["indicator"].unique())]
+        quarter = results[
+            (results["period"] == Q2) & results["indicator"].isin(months["indicator"].unique())
+        ]
         summed = months.groupby(keys)[cols].sum().sort_index()
         assert len(summed) == len(quarter)
         pd.testing.assert_frame_equal(
@@ -776,23 +1421,47 @@ class TestComplete:
 
 class TestActiveBasis:
     def test_order_open_across_quarters_counts_in_each(self, results):
-        # Fife people_on_cpos. Q1: F8 (imposed Mon 30 Jun), F9, F10, F11 -> 4. Q2: 10 (see EXPECTED).
-        # Q3 (open on or after Wed 1 Oct): F1/F3 (P1), F2, F4, F6, F7, F8 -> 6 people; F5, F9, F10, F11 ended.
-        got = [as_int(one_row(results, "people_on_cpos", FIFE, p)["numerator"]) for p in (Q1, Q2, Q3)]
+        # Fife people_on_cpos. Q1: F8 (imposed Mon 30 Jun), F9, F10, F11 -> 4. Q2: 10 (see
+        # EXPECTED). Q3 (open on or after Wed 1 Oct): F1/F3 (P1), F2, F4, F6, F7, F8 -> 6 people;
+        # F5, F9, F10, F11 ended.
+        got = [
+            as_int(one_row(results, "people_on_cpos", FIFE, p)["numerator"]) for p in (Q1, Q2, Q3)
+        ]
         assert got == [4, 10, 6]
 
     def test_person_with_two_orders_counted_once(self, defs, tmp_path):
         # Two orders of the same person, both open in Q2 -> 1 person; another person's -> 2.
         extract = {
             "cpos": [
-                dict(order_id="A", council="Fife", person_id="P1", imposed_date="2025-07-07", has_upw=N),
-                dict(order_id="B", council="Fife", person_id="P1", imposed_date="2025-08-01", has_upw=N),
-                dict(order_id="C", council="Fife", person_id="P2", imposed_date="2025-05-01", has_upw=N,
-                     end_date="2025-07-01", outcome="Completed"),
+                dict(
+                    order_id="A",
+                    council="Fife",
+                    person_id="P1",
+                    imposed_date="2025-07-07",
+                    has_upw=N,
+                ),
+                dict(
+                    order_id="B",
+                    council="Fife",
+                    person_id="P1",
+                    imposed_date="2025-08-01",
+                    has_upw=N,
+                ),
+                dict(
+                    order_id="C",
+                    council="Fife",
+                    person_id="P2",
+                    imposed_date="2025-05-01",
+                    has_upw=N,
+                    end_date="2025-07-01",
+                    outcome="Completed",
+                ),
             ]
         }
         chosen = ["people_on_cpos", "cpos_imposed"]
-        out = compute_indicators(read_tables(tmp_path, extract, defs), defs, AS_AT, indicators=chosen)
+        out = compute_indicators(
+            read_tables(tmp_path, extract, defs), defs, AS_AT, indicators=chosen
+        )
         assert as_int(one_row(out, "people_on_cpos", FIFE, Q2)["numerator"]) == 2
         assert as_int(one_row(out, "cpos_imposed", FIFE, Q2)["numerator"]) == 2
         # C (1 May - Tue 1 Jul) counts in Q1 and Q2; A and B in Q3 too (still open).
@@ -802,25 +1471,57 @@ class TestActiveBasis:
 
 class TestSnapshotBasis:
     def test_order_ending_before_last_day_is_not_in_snapshot(self, defs, tmp_path):
-        # Supervision orders, all with a plan before Q2. A ends Mon 29 Sep (before Tue 30 Sep): not in Q2's
-        # snapshot. B ends Tue 30 Sep: open on the last day, in. C still open, in. D still open, plan only
-        # on Wed 1 Oct: in the denominator, not the numerator. -> 2/3.
+        # Supervision orders, all with a plan before Q2. A ends Mon 29 Sep (before Tue 30 Sep): not
+        # in Q2's snapshot. B ends Tue 30 Sep: open on the last day, in. C still open, in. D still
+        # open, plan only on Wed 1 Oct: in the denominator, not the numerator. -> 2/3.
         extract = {
             "cpos": [
-                dict(order_id="A", council="Fife", person_id="P1", imposed_date="2025-05-01", has_upw=N,
-                     has_supervision=Y, case_management_plan_date="2025-05-20", end_date="2025-09-29",
-                     outcome="Completed"),
-                dict(order_id="B", council="Fife", person_id="P2", imposed_date="2025-05-01", has_upw=N,
-                     has_supervision=Y, case_management_plan_date="2025-05-20", end_date="2025-09-30",
-                     outcome="Completed"),
-                dict(order_id="C", council="Fife", person_id="P3", imposed_date="2025-05-01", has_upw=N,
-                     has_supervision=Y, case_management_plan_date="2025-05-20"),
-                dict(order_id="D", council="Fife", person_id="P4", imposed_date="2025-09-01", has_upw=N,
-                     has_supervision=Y, case_management_plan_date="2025-10-01"),
+                dict(
+                    order_id="A",
+                    council="Fife",
+                    person_id="P1",
+                    imposed_date="2025-05-01",
+                    has_upw=N,
+                    has_supervision=Y,
+                    case_management_plan_date="2025-05-20",
+                    end_date="2025-09-29",
+                    outcome="Completed",
+                ),
+                dict(
+                    order_id="B",
+                    council="Fife",
+                    person_id="P2",
+                    imposed_date="2025-05-01",
+                    has_upw=N,
+                    has_supervision=Y,
+                    case_management_plan_date="2025-05-20",
+                    end_date="2025-09-30",
+                    outcome="Completed",
+                ),
+                dict(
+                    order_id="C",
+                    council="Fife",
+                    person_id="P3",
+                    imposed_date="2025-05-01",
+                    has_upw=N,
+                    has_supervision=Y,
+                    case_management_plan_date="2025-05-20",
+                ),
+                dict(
+                    order_id="D",
+                    council="Fife",
+                    person_id="P4",
+                    imposed_date="2025-09-01",
+                    has_upw=N,
+                    has_supervision=Y,
+                    case_management_plan_date="2025-10-01",
+                ),
             ]
         }
         chosen = ["current_orders_with_cmp"]
-        out = compute_indicators(read_tables(tmp_path, extract, defs), defs, AS_AT, indicators=chosen)
+        out = compute_indicators(
+            read_tables(tmp_path, extract, defs), defs, AS_AT, indicators=chosen
+        )
         q2 = one_row(out, "current_orders_with_cmp", FIFE, Q2)
         assert (as_int(q2["numerator"]), as_int(q2["denominator"])) == (2, 3)
         # Q1 (open on Mon 30 Jun): A, B, C, all with a plan -> 3/3.
@@ -832,7 +1533,9 @@ class TestUpwDueDate:
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(
             {
-                "imposed_date": pd.to_datetime(["2025-04-01", "2025-04-01", "2025-03-10", "2025-08-31", "2025-04-01"]),
+                "imposed_date": pd.to_datetime(
+                    ["2025-04-01", "2025-04-01", "2025-03-10", "2025-08-31", "2025-04-01"]
+                ),
                 "has_upw": pd.array([True, True, True, True, False], dtype="boolean"),
                 "upw_hours_ordered": pd.array([100, 101, 200, 300, None], dtype="Int64"),
                 "upw_timescale_months": pd.array([None, None, 4, None, None], dtype="Int64"),
@@ -841,13 +1544,15 @@ class TestUpwDueDate:
 
     def test_months_by_level_or_court(self):
         cpos = with_derived_columns({"cpos": self.frame()})["cpos"]
-        # 100 hours = Level 1 (3 months); 101 = Level 2 (6); 4 months set by the court wins; no UPW -> missing.
+        # 100 hours = Level 1 (3 months); 101 = Level 2 (6); 4 months set by the court wins; no UPW
+        # -> missing.
         assert cpos["upw_timescale_effective"].tolist()[:4] == [3, 6, 4, 6]
         assert pd.isna(cpos["upw_timescale_effective"].iloc[4])
 
     def test_due_dates(self):
         cpos = with_derived_columns({"cpos": self.frame()})["cpos"]
-        # 1 Apr + 3 = 1 Jul; 1 Apr + 6 = 1 Oct; 10 Mar + 4 = 10 Jul; 31 Aug + 6 = 28 Feb 2026 (clipped).
+        # 1 Apr + 3 = 1 Jul; 1 Apr + 6 = 1 Oct; 10 Mar + 4 = 10 Jul; 31 Aug + 6 = 28 Feb 2026
+        # (clipped).
         expected = pd.to_datetime(["2025-07-01", "2025-10-01", "2025-07-10", "2026-02-28"])
         assert list(cpos["upw_due_date"].iloc[:4]) == list(expected)
         assert pd.isna(cpos["upw_due_date"].iloc[4])
@@ -858,13 +1563,18 @@ class TestUpwDueDate:
         assert "upw_due_date" not in frame.columns
 
     def test_engine_places_records_by_due_date(self, results):
-        # Glasgow: G2 (101 hours) falls due Wed 1 Oct, so it is Q3's only record (done 15 Sep: met).
+        # Glasgow: G2 (101 hours) falls due Wed 1 Oct, so it is Q3's only record (done 15 Sep:
+        # met).
         q3 = one_row(results, "upw_completed_in_time", GLASGOW, Q3)
         assert (as_int(q3["numerator"]), as_int(q3["denominator"])) == (1, 1)
-        # Fife Q3: F3 due Sat 1 Nov, done 19 Sep: met. F1 (due 7 Oct), F4 (15 Oct; non-compliance is not an
-        # exclusion here) and F7 (26 Dec) not done yet: pending.
+        # Fife Q3: F3 due Sat 1 Nov, done 19 Sep: met. F1 (due 7 Oct), F4 (15 Oct; non-compliance
+        # is not an exclusion here) and F7 (26 Dec) not done yet: pending.
         fife = one_row(results, "upw_completed_in_time", FIFE, Q3)
-        assert (as_int(fife["numerator"]), as_int(fife["denominator"]), as_int(fife["pending"])) == (1, 1, 3)
+        assert (
+            as_int(fife["numerator"]),
+            as_int(fife["denominator"]),
+            as_int(fife["pending"]),
+        ) == (1, 1, 3)
 
 
 class TestValues:
@@ -887,9 +1597,24 @@ class TestValues:
 
     def test_result_columns_and_types(self, results):
         assert list(results.columns) == [
-            "level", "council", "council_name", "indicator", "title", "frequency", "period", "period_start",
-            "period_end", "complete", "numerator", "denominator", "value", "unit", "excluded", "pending",
-            "standard", "basis",
+            "level",
+            "council",
+            "council_name",
+            "indicator",
+            "title",
+            "frequency",
+            "period",
+            "period_start",
+            "period_end",
+            "complete",
+            "numerator",
+            "denominator",
+            "value",
+            "unit",
+            "excluded",
+            "pending",
+            "standard",
+            "basis",
         ]
         for col in ("numerator", "denominator", "excluded", "pending"):
             assert str(results[col].dtype) == "Int64"
@@ -909,9 +1634,9 @@ class TestValues:
         assert out.empty and list(out.columns)[:3] == ["level", "council", "council_name"]
 
 
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # condition_mask
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestConditionMask:
@@ -930,23 +1655,58 @@ class TestConditionMask:
         assert condition_mask(frame, ()).tolist() == [True] * 4
 
     def test_is(self, frame):
-        assert condition_mask(frame, (Condition("flag", "is", True),)).tolist() == [True, False, False, True]
-        assert condition_mask(frame, (Condition("kind", "is", "DTTO"),)).tolist() == [False, True, False, False]
+        assert condition_mask(frame, (Condition("flag", "is", True),)).tolist() == [
+            True,
+            False,
+            False,
+            True,
+        ]
+        assert condition_mask(frame, (Condition("kind", "is", "DTTO"),)).tolist() == [
+            False,
+            True,
+            False,
+            False,
+        ]
 
     def test_in(self, frame):
-        assert condition_mask(frame, (Condition("kind", "in", ("CPO", "DTTO")),)).tolist() == [True, True, False, True]
+        assert condition_mask(frame, (Condition("kind", "in", ("CPO", "DTTO")),)).tolist() == [
+            True,
+            True,
+            False,
+            True,
+        ]
 
     def test_not_in_counts_missing_as_not_in(self, frame):
-        # The catalogue relies on this: {caledonian: not_in: [true]} means "no Caledonian requirement", a blank
-        # flag included.
-        assert condition_mask(frame, (Condition("flag", "not_in", (True,)),)).tolist() == [False, True, True, False]
+        # The catalogue relies on this: {caledonian: not_in: [true]} means "no Caledonian
+        # requirement", a blank flag included.
+        assert condition_mask(frame, (Condition("flag", "not_in", (True,)),)).tolist() == [
+            False,
+            True,
+            True,
+            False,
+        ]
 
     def test_between_is_inclusive_and_missing_never_meets(self, frame):
-        assert condition_mask(frame, (Condition("age", "between", (16, 17)),)).tolist() == [False, True, True, False]
+        assert condition_mask(frame, (Condition("age", "between", (16, 17)),)).tolist() == [
+            False,
+            True,
+            True,
+            False,
+        ]
 
     def test_present(self, frame):
-        assert condition_mask(frame, (Condition("when", "present", True),)).tolist() == [True, True, False, True]
-        assert condition_mask(frame, (Condition("when", "present", False),)).tolist() == [False, False, True, False]
+        assert condition_mask(frame, (Condition("when", "present", True),)).tolist() == [
+            True,
+            True,
+            False,
+            True,
+        ]
+        assert condition_mask(frame, (Condition("when", "present", False),)).tolist() == [
+            False,
+            False,
+            True,
+            False,
+        ]
 
     def test_by_period_end(self, frame):
         period_end = pd.Series(pd.to_datetime(["2025-09-30"] * 4))
@@ -958,7 +1718,9 @@ class TestConditionMask:
 
     def test_all_conditions_must_hold(self, frame):
         conditions = (
-            Condition("flag", "is", True), Condition("kind", "is", "CPO"), Condition("age", "between", (15, 16))
+            Condition("flag", "is", True),
+            Condition("kind", "is", "CPO"),
+            Condition("age", "between", (15, 16)),
         )
         assert condition_mask(frame, conditions).tolist() == [True, False, False, False]
 
@@ -967,9 +1729,9 @@ class TestConditionMask:
         assert isinstance(got, np.ndarray) and got.dtype == bool
 
 
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # timescale_outcome
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -995,13 +1757,24 @@ class TestTimescaleOutcome:
         return {col: got[col].tolist() for col in ("den", "num", "excluded", "pending")}
 
     def test_working_day_boundaries(self, defs, calendar):
-        # cpo_first_contact (1 WD). Mon 7 Jul same day: day 0 met. Fri 1 Aug -> Tue 5 Aug: day 1 (holiday) met.
-        # Tue 8 Jul -> Thu 10 Jul: day 2, one day late. Wed 23 Jul, none: overdue. Fri 3 Oct, none: 1 day by
-        # Sun 5 Oct, pending (deadline Mon 6 Oct).
+        # cpo_first_contact (1 WD). Mon 7 Jul same day: day 0 met. Fri 1 Aug -> Tue 5 Aug: day 1
+        # (holiday) met. Tue 8 Jul -> Thu 10 Jul: day 2, one day late. Wed 23 Jul, none: overdue.
+        # Fri 3 Oct, none: 1 day by Sun 5 Oct, pending (deadline Mon 6 Oct).
         rows = [
-            dict(council=FIFE, imposed_date=s, first_contact_date=e, non_compliance=None, transfer_in=None)
-            for s, e in [("2025-07-07", "2025-07-07"), ("2025-08-01", "2025-08-05"), ("2025-07-08", "2025-07-10"),
-                         ("2025-07-23", None), ("2025-10-03", None)]
+            dict(
+                council=FIFE,
+                imposed_date=s,
+                first_contact_date=e,
+                non_compliance=None,
+                transfer_in=None,
+            )
+            for s, e in [
+                ("2025-07-07", "2025-07-07"),
+                ("2025-08-01", "2025-08-05"),
+                ("2025-07-08", "2025-07-10"),
+                ("2025-07-23", None),
+                ("2025-10-03", None),
+            ]
         ]
         got = self.outcome(defs, calendar, "cpo_first_contact", rows)
         assert got == {
@@ -1012,24 +1785,50 @@ class TestTimescaleOutcome:
         }
 
     def test_deadline_on_the_extract_date_is_pending(self, defs, calendar):
-        # Imposed Thu 2 Oct, not seen; extracted Fri 3 Oct, the deadline day itself (day 1): it has not passed,
-        # the contact may still happen that day -> pending. Extracted Mon 6 Oct: passed -> not met.
-        rows = [dict(council=FIFE, imposed_date="2025-10-02", first_contact_date=None, non_compliance=None,
-                     transfer_in=None)]
-        on_the_day = self.outcome(defs, calendar, "cpo_first_contact", rows, as_at=date(2025, 10, 3))
+        # Imposed Thu 2 Oct, not seen; extracted Fri 3 Oct, the deadline day itself (day 1): it has
+        # not passed, the contact may still happen that day -> pending. Extracted Mon 6 Oct: passed
+        # -> not met.
+        rows = [
+            dict(
+                council=FIFE,
+                imposed_date="2025-10-02",
+                first_contact_date=None,
+                non_compliance=None,
+                transfer_in=None,
+            )
+        ]
+        on_the_day = self.outcome(
+            defs, calendar, "cpo_first_contact", rows, as_at=date(2025, 10, 3)
+        )
         assert on_the_day["pending"] == [True] and on_the_day["den"] == [False]
         after = self.outcome(defs, calendar, "cpo_first_contact", rows, as_at=date(2025, 10, 6))
         assert after["pending"] == [False] and after["den"] == [True] and after["num"] == [False]
 
     def test_exclusions(self, defs, calendar):
-        # Both flags exclude, even when the event met the standard or is still pending; a blank flag does not.
+        # Both flags exclude, even when the event met the standard or is still pending; a blank
+        # flag does not.
         rows = [
-            dict(council=FIFE, imposed_date="2025-07-07", first_contact_date="2025-07-07", non_compliance=True,
-                 transfer_in=None),
-            dict(council=FIFE, imposed_date="2025-10-03", first_contact_date=None, non_compliance=None,
-                 transfer_in=True),
-            dict(council=FIFE, imposed_date="2025-07-07", first_contact_date="2025-07-07", non_compliance=False,
-                 transfer_in=None),
+            dict(
+                council=FIFE,
+                imposed_date="2025-07-07",
+                first_contact_date="2025-07-07",
+                non_compliance=True,
+                transfer_in=None,
+            ),
+            dict(
+                council=FIFE,
+                imposed_date="2025-10-03",
+                first_contact_date=None,
+                non_compliance=None,
+                transfer_in=True,
+            ),
+            dict(
+                council=FIFE,
+                imposed_date="2025-07-07",
+                first_contact_date="2025-07-07",
+                non_compliance=False,
+                transfer_in=None,
+            ),
         ]
         got = self.outcome(defs, calendar, "cpo_first_contact", rows)
         assert got == {
@@ -1042,18 +1841,33 @@ class TestTimescaleOutcome:
     def test_standard_per_council(self, defs, calendar):
         # The same record (Tue 8 Jul -> Thu 10 Jul, day 2) fails 1 working day and meets 2.
         rows = [
-            dict(council=FIFE, imposed_date="2025-07-08", first_contact_date="2025-07-10", non_compliance=None,
-                 transfer_in=None),
-            dict(council=SOUTH_LANARKSHIRE, imposed_date="2025-07-08", first_contact_date="2025-07-10",
-                 non_compliance=None, transfer_in=None),
+            dict(
+                council=FIFE,
+                imposed_date="2025-07-08",
+                first_contact_date="2025-07-10",
+                non_compliance=None,
+                transfer_in=None,
+            ),
+            dict(
+                council=SOUTH_LANARKSHIRE,
+                imposed_date="2025-07-08",
+                first_contact_date="2025-07-10",
+                non_compliance=None,
+                transfer_in=None,
+            ),
         ]
-        got = self.outcome(defs, calendar, "dtto_first_contact", rows,
-                           standards={SOUTH_LANARKSHIRE: Standard("working_days", n=2)})
+        got = self.outcome(
+            defs,
+            calendar,
+            "dtto_first_contact",
+            rows,
+            standards={SOUTH_LANARKSHIRE: Standard("working_days", n=2)},
+        )
         assert got["num"] == [False, True] and got["den"] == [True, True]
 
     def test_calendar_days_standard(self, defs, calendar):
-        # reports_by_due_date (0 calendar days): on the due date met, a day later not, still due after the
-        # extract date pending, overdue and missing not met.
+        # reports_by_due_date (0 calendar days): on the due date met, a day later not, still due
+        # after the extract date pending, overdue and missing not met.
         rows = [
             dict(council=GLASGOW, due_date="2025-09-26", submitted_date="2025-09-26"),
             dict(council=GLASGOW, due_date="2025-09-26", submitted_date="2025-09-27"),
@@ -1069,14 +1883,30 @@ class TestTimescaleOutcome:
         }
 
     def test_per_record_months(self, defs, calendar):
-        # upw_completed_in_time: months per record. 3 months from Tue 1 Apr (Tue 1 Jul): done 1 Jul met, Wed 2 Jul
-        # one day late; 6 months from Mon 7 Apr (Tue 7 Oct): not done, pending on Sun 5 Oct; months missing: the
-        # record cannot be judged, so it is left out of the denominator and counted as excluded (never dropped).
+        # upw_completed_in_time: months per record. 3 months from Tue 1 Apr (Tue 1 Jul): done 1 Jul
+        # met, Wed 2 Jul one day late; 6 months from Mon 7 Apr (Tue 7 Oct): not done, pending on
+        # Sun 5 Oct; months missing: the record cannot be judged, so it is left out of the
+        # denominator and counted as excluded (never dropped).
         rows = [
-            dict(council=GLASGOW, imposed_date="2025-04-01", upw_completed_date="2025-07-01", months=3),
-            dict(council=GLASGOW, imposed_date="2025-04-01", upw_completed_date="2025-07-02", months=3),
+            dict(
+                council=GLASGOW,
+                imposed_date="2025-04-01",
+                upw_completed_date="2025-07-01",
+                months=3,
+            ),
+            dict(
+                council=GLASGOW,
+                imposed_date="2025-04-01",
+                upw_completed_date="2025-07-02",
+                months=3,
+            ),
             dict(council=GLASGOW, imposed_date="2025-04-07", upw_completed_date=None, months=6),
-            dict(council=GLASGOW, imposed_date="2025-04-01", upw_completed_date="2025-07-01", months=None),
+            dict(
+                council=GLASGOW,
+                imposed_date="2025-04-01",
+                upw_completed_date="2025-07-01",
+                months=None,
+            ),
         ]
         for r in rows:
             r["transfer_in"] = None
@@ -1090,9 +1920,9 @@ class TestTimescaleOutcome:
         }
 
 
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # period_bounds
-# ------------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 class TestPeriodBounds:

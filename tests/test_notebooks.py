@@ -32,18 +32,23 @@ def executed_data_quality(tmp_path_factory):
     """The data-quality notebook executed on a three-row extract; returns the text it shows."""
     folder = tmp_path_factory.mktemp("extract")
     (folder / "court_reports.csv").write_text(
-        "\n".join([
-            REPORTS,
-            "R1,Fife,PERSON-AAA,CJSWR,2025-07-01,2025-07-20,2025-07-18",
-            "R2,Gotham,PERSON-BBB,CJSWR,2025-07-01,2025-07-20,",
-            "R3,Fife,PERSON-CCC,CJSWR,2025-07-01,2025-07-20,2025-07-30",  # submitted after due: still valid
-        ]) + "\n"
+        "\n".join(
+            [
+                REPORTS,
+                "R1,Fife,PERSON-AAA,CJSWR,2025-07-01,2025-07-20,2025-07-18",
+                "R2,Gotham,PERSON-BBB,CJSWR,2025-07-01,2025-07-20,",
+                "R3,Fife,PERSON-CCC,CJSWR,2025-07-01,2025-07-20,2025-07-30",  # submitted after due: still valid
+            ]
+        )
+        + "\n"
     )
     out = folder / "executed.ipynb"
     pm.execute_notebook(
-        str(REPO / "notebooks" / "data_quality.ipynb"), str(out),
+        str(REPO / "notebooks" / "data_quality.ipynb"),
+        str(out),
         parameters={"data_dir": str(folder), "extract_date": "2025-10-05"},
-        cwd=str(REPO / "notebooks"), progress_bar=False,
+        cwd=str(REPO / "notebooks"),
+        progress_bar=False,
     )
     return _outputs_text(out)
 
@@ -53,8 +58,11 @@ class TestDataQualityNotebook:
         shown = executed_data_quality
         assert "Extract date: 2025-10-05" in shown
         # 3 rows read; R2 names an unknown council; so 2 accepted and 1 rejected.
-        row = re.search(r"<td>court_reports</td>\s*<td>[^<]*</td>\s*<td>(\w+)</td>\s*<td>(\d+)</td>\s*"
-                        r"<td>(\d+)</td>\s*<td>(\d+)</td>", shown)
+        row = re.search(
+            r"<td>court_reports</td>\s*<td>[^<]*</td>\s*<td>(\w+)</td>\s*<td>(\d+)</td>\s*"
+            r"<td>(\d+)</td>\s*<td>(\d+)</td>",
+            shown,
+        )
         assert row is not None and row.groups() == ("ok", "3", "2", "1")
         assert re.search(r"<td>court_reports</td>\s*<td>unknown_council</td>\s*<td>1</td>", shown)
         assert "Gotham" in shown
@@ -68,16 +76,20 @@ class TestDataQualityNotebook:
 
 
 class TestNotebookRules:
-    @pytest.mark.parametrize("path", sorted((REPO / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+    @pytest.mark.parametrize(
+        "path", sorted((REPO / "notebooks").glob("*.ipynb")), ids=lambda p: p.name
+    )
     def test_parameters_cell_and_no_definitions(self, path):
         nb = json.loads(path.read_text())
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-        assert "parameters" in code[0].get("metadata", {}).get("tags", []), "first code cell must be tagged parameters"
+        assert "parameters" in code[0].get("metadata", {}).get("tags", []), (
+            "first code cell must be tagged parameters"
+        )
         for cell in code:
             source = "".join(cell["source"])
-            assert not any(line.lstrip().startswith(("def ", "class ")) for line in source.splitlines()), (
-                f"{path.name}: logic belongs in jswlib, not in a notebook"
-            )
+            assert not any(
+                line.lstrip().startswith(("def ", "class ")) for line in source.splitlines()
+            ), f"{path.name}: logic belongs in jswlib, not in a notebook"
 
 
 def _table_rows(page: str, first_header: str) -> list[list[str]]:
@@ -85,11 +97,17 @@ def _table_rows(page: str, first_header: str) -> list[list[str]]:
     import html as html_lib
 
     for table in re.findall(r"<table.*?</table>", page, flags=re.S):
-        headers = [html_lib.unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S)]
+        headers = [
+            html_lib.unescape(re.sub(r"<[^>]+>", "", h)).strip()
+            for h in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S)
+        ]
         if headers and headers[0] == first_header:
             body = table.split("</thead>", 1)[-1]
             return [
-                [html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+                [
+                    html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                    for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+                ]
                 for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
             ]
     raise AssertionError(f"no table headed {first_header!r}")
@@ -103,9 +121,11 @@ def quarterly_reports(tmp_path_factory):
     for council, audience in (("Glasgow City", "internal"), ("Fife", "public")):
         out = folder / f"{council}.ipynb"
         pm.execute_notebook(
-            str(REPO / "notebooks" / "quarterly_report.ipynb"), str(out),
+            str(REPO / "notebooks" / "quarterly_report.ipynb"),
+            str(out),
             parameters={"council": council, "quarter": "Q2 2025/26", "audience": audience},
-            cwd=str(REPO / "notebooks"), progress_bar=False,
+            cwd=str(REPO / "notebooks"),
+            progress_bar=False,
         )
         shown[council] = _outputs_text(out)
     return shown
@@ -116,7 +136,9 @@ class TestQuarterlyReportNotebook:
         found = pm.inspect_notebook(str(REPO / "notebooks" / "quarterly_report.ipynb"))
         assert set(found) == {"council", "quarter", "data_dir", "audience", "commentary_file"}
 
-    @pytest.mark.parametrize("council, audience", [("Glasgow City", "internal"), ("Fife", "public")])
+    @pytest.mark.parametrize(
+        "council, audience", [("Glasgow City", "internal"), ("Fife", "public")]
+    )
     def test_headline_table_shows_what_jswlib_computes(self, quarterly_reports, council, audience):
         from jswlib.present.report import prepare_report
 
@@ -128,7 +150,14 @@ class TestQuarterlyReportNotebook:
 
     def test_glasgow_shows_its_six_targets_and_two_state_words(self, quarterly_reports):
         rows = _table_rows(quarterly_reports["Glasgow City"], "KPI")
-        assert [r[1] for r in rows] == ["80%", "85%", "75%", "70%", "80%", "80%"]  # Glasgow's targets (reference)
+        assert [r[1] for r in rows] == [
+            "80%",
+            "85%",
+            "75%",
+            "70%",
+            "80%",
+            "80%",
+        ]  # Glasgow's targets (reference)
         assert {r[4] for r in rows} <= {"Green", "Red"}
 
     def test_commentary_appears_and_is_missing_visibly(self, quarterly_reports):

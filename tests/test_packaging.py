@@ -10,8 +10,8 @@ import tomllib
 
 import yaml
 
-from jswlib.run.docs import render_readme
 from jswlib.definitions.schema import contract_markdown
+from jswlib.run.docs import render_readme
 
 from .conftest import REPO
 
@@ -24,7 +24,9 @@ class TestDependencies:
     def test_environment_yml_matches_pyproject(self):
         project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
         wanted = {_name(d): d.replace(" ", "") for d in project["dependencies"]}
-        wanted.update({_name(d): d.replace(" ", "") for d in project["optional-dependencies"]["test"]})
+        wanted.update(
+            {_name(d): d.replace(" ", "") for d in project["optional-dependencies"]["test"]}
+        )
         env = yaml.safe_load((REPO / "environment.yml").read_text())
         conda = [d for d in env["dependencies"] if isinstance(d, str)]
         pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
@@ -36,7 +38,9 @@ class TestDependencies:
 
 class TestMakefile:
     def test_make_without_target_lists_the_targets(self):
-        out = subprocess.run(["make", "-s", "-C", str(REPO)], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["make", "-s", "-C", str(REPO)], capture_output=True, text=True, check=True
+        ).stdout
         for target in ("report", "test", "lab", "demo-data", "validate", "install"):
             assert re.search(rf"make {target}\s+\S", out), target
 

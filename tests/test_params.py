@@ -70,12 +70,17 @@ class TestLoadHolidayRules:
         add, remove = rules.for_council("S12000049")
         assert add == (date(2025, 1, 3), date(2025, 7, 21), date(2025, 7, 22))
         assert remove == (date(2026, 6, 15),)
-        assert rules.for_council("S12000047") == ((date(2025, 1, 3),), (date(2026, 6, 15), date(2025, 12, 26)))
+        assert rules.for_council("S12000047") == (
+            (date(2025, 1, 3),),
+            (date(2026, 6, 15), date(2025, 12, 26)),
+        )
         assert rules.for_council(None) == ((date(2025, 1, 3),), (date(2026, 6, 15),))
 
     def test_bad_date_names_file_and_key(self, params_copy):
         (params_copy / "holidays.yaml").write_text("councils:\n  fife:\n    add: [2025-02-30]\n")
-        with pytest.raises(ParamsError, match=r"holidays.yaml: councils.fife.add\[0\]: '2025-02-30'"):
+        with pytest.raises(
+            ParamsError, match=r"holidays.yaml: councils.fife.add\[0\]: '2025-02-30'"
+        ):
             load_holiday_rules(params_copy)
 
     def test_unknown_council_names_file_and_key(self, params_copy):

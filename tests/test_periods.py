@@ -1,7 +1,7 @@
 """Tests for jswlib.definitions.periods: financial years (1 April - 31 March), half-years, quarters and months.
 
-Every expected value is worked out by hand from the convention: Q1 = Apr-Jun, Q2 = Jul-Sep, Q3 = Oct-Dec,
-Q4 = Jan-Mar; H1 = Apr-Sep, H2 = Oct-Mar; ``2025/26`` = 1 April 2025 - 31 March 2026.
+Every expected value is worked out by hand from the convention: Q1 = Apr-Jun, Q2 = Jul-Sep, Q3 =
+Oct-Dec, Q4 = Jan-Mar; H1 = Apr-Sep, H2 = Oct-Mar; ``2025/26`` = 1 April 2025 - 31 March 2026.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def labels(periods):
     return [str(p) for p in periods]
 
 
-# --- The Period value ----------------------------------------------------------------------------------------
+# --- The Period value ----------------------------------------------------------------------------
 
 
 class TestPeriod:
@@ -252,7 +252,12 @@ class TestPrevious:
 class TestNext:
     @pytest.mark.parametrize(
         ("period", "expected"),
-        [(Q(2024, 4), Q(2025, 1)), (H(2025, 2), H(2026, 1)), (M(2025, 12), M(2026, 1)), (Y(2025), Y(2026))],
+        [
+            (Q(2024, 4), Q(2025, 1)),
+            (H(2025, 2), H(2026, 1)),
+            (M(2025, 12), M(2026, 1)),
+            (Y(2025), Y(2026)),
+        ],
     )
     def test_next(self, period, expected):
         assert period.next() == expected
@@ -356,7 +361,12 @@ class TestHalfYear:
 class TestQuarterProperty:
     @pytest.mark.parametrize(
         ("month", "expected"),
-        [(M(2025, 6), Q(2025, 1)), (M(2025, 7), Q(2025, 2)), (M(2025, 12), Q(2025, 3)), (M(2026, 1), Q(2025, 4))],
+        [
+            (M(2025, 6), Q(2025, 1)),
+            (M(2025, 7), Q(2025, 2)),
+            (M(2025, 12), Q(2025, 3)),
+            (M(2026, 1), Q(2025, 4)),
+        ],
     )
     def test_quarter_of_month(self, month, expected):
         assert month.quarter == expected
@@ -400,7 +410,7 @@ class TestSubperiods:
             Q(2025, 1).subperiods("Y")
 
 
-# --- Parsing ------------------------------------------------------------------------------------------------
+# --- Parsing -------------------------------------------------------------------------------------
 
 
 class TestParsePeriod:
@@ -444,7 +454,8 @@ class TestParsePeriod:
         assert str(parse_period(text)) == expected
 
     @pytest.mark.parametrize(
-        "text", ["2025/26", "2025-26", "FY2025/26", "fy2025-26", "FY 2025/26", "2025/2026", " 2025 / 26 "]
+        "text",
+        ["2025/26", "2025-26", "FY2025/26", "fy2025-26", "FY 2025/26", "2025/2026", " 2025 / 26 "],
     )
     def test_financial_year_forms(self, text):
         assert parse_period(text) == Y(2025)
@@ -454,13 +465,15 @@ class TestParsePeriod:
         assert parse_period("1999/2000") == Y(1999)
 
     @pytest.mark.parametrize(
-        "text", ["Jul 2025", "July 2025", "jul 2025", "JULY 2025", "2025-07", "2025-7", "Jul. 2025"]
+        "text",
+        ["Jul 2025", "July 2025", "jul 2025", "JULY 2025", "2025-07", "2025-7", "Jul. 2025"],
     )
     def test_month_forms(self, text):
         assert parse_period(text) == M(2025, 7)
 
     @pytest.mark.parametrize(
-        ("text", "expected"), [("Sept 2025", M(2025, 9)), ("March 2026", M(2026, 3)), ("2026-01", M(2026, 1))]
+        ("text", "expected"),
+        [("Sept 2025", M(2025, 9)), ("March 2026", M(2026, 3)), ("2026-01", M(2026, 1))],
     )
     def test_other_months(self, text, expected):
         assert parse_period(text) == expected
@@ -531,7 +544,8 @@ class TestParseQuarter:
         assert parse_quarter(Q(2025, 3)) == Q(2025, 3)
 
     @pytest.mark.parametrize(
-        ("text", "kind"), [("H1 2025/26", "half-year"), ("2025/26", "financial year"), ("Jul 2025", "month")]
+        ("text", "kind"),
+        [("H1 2025/26", "half-year"), ("2025/26", "financial year"), ("Jul 2025", "month")],
     )
     def test_other_kinds_rejected(self, text, kind):
         with pytest.raises(ValueError) as info:
@@ -554,7 +568,7 @@ class TestRoundTrip:
                 assert parse_period(str(p)) == p
 
 
-# --- One date -----------------------------------------------------------------------------------------------
+# --- One date ------------------------------------------------------------------------------------
 
 
 class TestPeriodOf:
@@ -667,7 +681,7 @@ class TestQuarterEnd:
         assert quarter_end(d) == expected
 
 
-# --- Ranges and ordering ------------------------------------------------------------------------------------
+# --- Ranges and ordering -------------------------------------------------------------------------
 
 
 class TestLastNPeriods:
@@ -677,7 +691,11 @@ class TestLastNPeriods:
         assert str(result[0]) == "Q3 2023/24" and str(result[-1]) == "Q2 2025/26"
 
     def test_half_years(self):
-        assert labels(last_n_periods("H1 2025/26", 3)) == ["H1 2024/25", "H2 2024/25", "H1 2025/26"]
+        assert labels(last_n_periods("H1 2025/26", 3)) == [
+            "H1 2024/25",
+            "H2 2024/25",
+            "H1 2025/26",
+        ]
 
     def test_years(self):
         assert labels(last_n_periods(Y(2025), 2)) == ["2024/25", "2025/26"]
@@ -700,7 +718,11 @@ class TestPeriodsBetween:
         assert periods_between(Q(2025, 1), Q(2025, 1)) == [Q(2025, 1)]
 
     def test_months(self):
-        assert labels(periods_between("Feb 2024", "2024-04")) == ["Feb 2024", "Mar 2024", "Apr 2024"]
+        assert labels(periods_between("Feb 2024", "2024-04")) == [
+            "Feb 2024",
+            "Mar 2024",
+            "Apr 2024",
+        ]
 
     def test_years(self):
         assert periods_between("2023/24", "2025-26") == [Y(2023), Y(2024), Y(2025)]
@@ -729,11 +751,20 @@ class TestSortKey:
 class TestSortPeriods:
     def test_alphabetical_order_is_wrong_chronological_is_right(self):
         given = ["Q1 2025/26", "Q4 2024/25", "Q3 2024/25", "Q2 2025/26"]
-        assert sorted(given) == ["Q1 2025/26", "Q2 2025/26", "Q3 2024/25", "Q4 2024/25"]  # alphabetical: wrong
+        assert sorted(given) == [
+            "Q1 2025/26",
+            "Q2 2025/26",
+            "Q3 2024/25",
+            "Q4 2024/25",
+        ]  # alphabetical: wrong
         assert sort_periods(given) == ["Q3 2024/25", "Q4 2024/25", "Q1 2025/26", "Q2 2025/26"]
 
     def test_months_keep_spelling(self):
-        assert sort_periods(["Jan 2026", "December 2025", "2025-04"]) == ["2025-04", "December 2025", "Jan 2026"]
+        assert sort_periods(["Jan 2026", "December 2025", "2025-04"]) == [
+            "2025-04",
+            "December 2025",
+            "Jan 2026",
+        ]
 
     def test_periods(self):
         assert sort_periods([H(2025, 1), H(2024, 2)]) == [H(2024, 2), H(2025, 1)]
@@ -750,12 +781,21 @@ class TestSortPeriods:
             sort_periods(["Q1 2025/26", "Q9 2025/26"])
 
 
-# --- Whole columns ------------------------------------------------------------------------------------------
+# --- Whole columns -------------------------------------------------------------------------------
 
 
 BOUNDARY_DATES = pd.Series(
     pd.to_datetime(
-        ["2025-03-31", "2025-04-01", "2025-06-30", "2025-07-01", "2025-12-31", "2026-01-01", "2024-02-29", None]
+        [
+            "2025-03-31",
+            "2025-04-01",
+            "2025-06-30",
+            "2025-07-01",
+            "2025-12-31",
+            "2026-01-01",
+            "2024-02-29",
+            None,
+        ]
     ),
     index=[10, 11, 12, 13, 14, 15, 16, 17],
     name="report_date",
@@ -792,9 +832,28 @@ class TestPeriodLabels:
             ("Y", ["2024/25", "2025/26", "2025/26", "2025/26", "2025/26", "2025/26", "2023/24"]),
             (
                 "H",
-                ["H2 2024/25", "H1 2025/26", "H1 2025/26", "H1 2025/26", "H2 2025/26", "H2 2025/26", "H2 2023/24"],
+                [
+                    "H2 2024/25",
+                    "H1 2025/26",
+                    "H1 2025/26",
+                    "H1 2025/26",
+                    "H2 2025/26",
+                    "H2 2025/26",
+                    "H2 2023/24",
+                ],
             ),
-            ("M", ["Mar 2025", "Apr 2025", "Jun 2025", "Jul 2025", "Dec 2025", "Jan 2026", "Feb 2024"]),
+            (
+                "M",
+                [
+                    "Mar 2025",
+                    "Apr 2025",
+                    "Jun 2025",
+                    "Jul 2025",
+                    "Dec 2025",
+                    "Jan 2026",
+                    "Feb 2024",
+                ],
+            ),
         ],
     )
     def test_other_frequencies(self, freq, expected):
@@ -862,15 +921,20 @@ class TestPeriodStartDates:
     def test_sorting_rows_chronologically(self):
         s = pd.Series(pd.to_datetime(["2026-02-01", "2025-05-01", "2025-11-01"]))
         frame = pd.DataFrame({"label": period_labels(s), "start": period_start_dates(s)})
-        assert frame.sort_values("start")["label"].tolist() == ["Q1 2025/26", "Q3 2025/26", "Q4 2025/26"]
+        assert frame.sort_values("start")["label"].tolist() == [
+            "Q1 2025/26",
+            "Q3 2025/26",
+            "Q4 2025/26",
+        ]
 
 
-# --- The exhaustive calendar test ---------------------------------------------------------------------------
+# --- The exhaustive calendar test ----------------------------------------------------------------
 
 
 FIRST_DAY = date(1950, 4, 1)
 LAST_DAY = date(2050, 3, 31)
-# 100 financial years of 365 days, plus the 25 leap days 1952, 1956, ..., 2048 (2000 is a leap year).
+# 100 financial years of 365 days, plus the 25 leap days 1952, 1956, ..., 2048 (2000 is a leap
+# year).
 CENTURY_DAYS = 100 * 365 + 25
 
 
@@ -913,15 +977,17 @@ class TestCentury:
 
     @pytest.mark.parametrize("freq", ["M", "Q", "H", "Y"])
     def test_each_day_in_exactly_one_period(self, century_days, century_scalar, freq):
-        # Each day lies inside the period given for it, and walking day by day the period only ever changes
-        # to the next one, on the day after the old one ends: the periods tile the century with no gap or
-        # overlap, so every day is in exactly one of them.
+        # Each day lies inside the period given for it, and walking day by day the period only ever
+        # changes to the next one, on the day after the old one ends: the periods tile the century
+        # with no gap or overlap, so every day is in exactly one of them.
         periods = century_scalar[freq]
         for d, p in zip(century_days, periods):
             assert p.start <= d <= p.end
         for d, p, p_after in zip(century_days, periods, periods[1:]):
             if p_after != p:
-                assert p_after == p.next() and p.end == d and p_after.start == d + timedelta(days=1)
+                assert (
+                    p_after == p.next() and p.end == d and p_after.start == d + timedelta(days=1)
+                )
         assert periods[0].start == FIRST_DAY and periods[-1].end == LAST_DAY
 
     def test_four_quarters_tile_each_year_with_expected_lengths(self):
@@ -947,8 +1013,12 @@ class TestCentury:
         assert counts["2023/24"] == 366 and counts["2024/25"] == 365 and counts["1999/00"] == 366
 
     @pytest.mark.parametrize("freq", ["M", "Q", "H", "Y"])
-    def test_vectorised_agrees_with_scalar_for_every_day(self, century_series, century_scalar, freq):
-        vectorised = period_labels(century_series, freq).tolist()  # computed once over the whole century
+    def test_vectorised_agrees_with_scalar_for_every_day(
+        self, century_series, century_scalar, freq
+    ):
+        vectorised = period_labels(
+            century_series, freq
+        ).tolist()  # computed once over the whole century
         starts = period_start_dates(century_series, freq).dt.date.tolist()
         assert vectorised == [str(p) for p in century_scalar[freq]]
         assert starts == [p.start for p in century_scalar[freq]]

@@ -1,9 +1,10 @@
 """Tests for jswlib/judge/reconcile.py: recomputing published figures from their counts and checking them.
 
-Every expected value is worked out by hand in the comments (percentages, half-up rounding, Wilson limits),
-never copied from the code's output. Targets and RAG schemes are those of the real params/targets.yaml:
-Glasgow City uses the two-state scheme with reports_by_due_date 80 and upw_completed_in_time 70; every
-other council uses the national three-state scheme (Amber within 5 points); Fife has no targets.
+Every expected value is worked out by hand in the comments (percentages, half-up rounding, Wilson
+limits), never copied from the code's output. Targets and RAG schemes are those of the real
+params/targets.yaml: Glasgow City uses the two-state scheme with reports_by_due_date 80 and
+upw_completed_in_time 70; every other council uses the national three-state scheme (Amber within 5
+points); Fife has no targets.
 """
 
 from __future__ import annotations
@@ -63,7 +64,9 @@ def run(tmp_path, csv_text: str, *extra: str) -> tuple[int, Path]:
     parser.add_argument("--params")
     sub = parser.add_subparsers(dest="command")
     add_reconcile_parser(sub)
-    args = parser.parse_args(["--params", str(REPO / "params"), "reconcile", str(source), "--out", str(out), *extra])
+    args = parser.parse_args(
+        ["--params", str(REPO / "params"), "reconcile", str(source), "--out", str(out), *extra]
+    )
     return args.func(args), out
 
 
@@ -75,7 +78,10 @@ class TestParsePublishedNumber:
             ("87.5", PublishedNumber(87.5, 1, False)),
             ("88%", PublishedNumber(88.0, 0, True)),
             (" 87.5 % ", PublishedNumber(87.5, 1, True)),
-            ("87.50", PublishedNumber(87.5, 2, False)),  # the precision as written, not as a float shows it
+            (
+                "87.50",
+                PublishedNumber(87.5, 2, False),
+            ),  # the precision as written, not as a float shows it
             ("0", PublishedNumber(0.0, 0, False)),
             (".5", PublishedNumber(0.5, 1, False)),
             ("1,234", PublishedNumber(1234.0, 0, False)),
@@ -85,7 +91,9 @@ class TestParsePublishedNumber:
     def test_value_decimals_and_percent_sign(self, text, expected):
         assert parse_published_number(text) == expected
 
-    @pytest.mark.parametrize("text", ["", "%", "abc", "8 8", "1,23", "88.", "88%%", "about 80", "1e2"])
+    @pytest.mark.parametrize(
+        "text", ["", "%", "abc", "8 8", "1,23", "88.", "88%%", "about 80", "1e2"]
+    )
     def test_not_a_number(self, text):
         with pytest.raises(ValueError, match="not a number"):
             parse_published_number(text)
@@ -97,8 +105,13 @@ class TestParsePublishedNumber:
 
 class TestReadPublished:
     def test_text_cells_indexed_by_spreadsheet_row(self, write_csv):
-        path = write_csv("pub.csv", HEADER, "Glasgow City,reports_by_due_date,Q2 2025/26,41,50,80,", "",
-                         "Fife,x,2025Q2,007,8,,")  # fmt: skip
+        path = write_csv(
+            "pub.csv",
+            HEADER,
+            "Glasgow City,reports_by_due_date,Q2 2025/26,41,50,80,",
+            "",
+            "Fife,x,2025Q2,007,8,,",
+        )
         frame = read_published(path)
         assert frame.index.tolist() == [2, 4]  # the blank line 3 is not a record
         assert frame.index.name == "row"
@@ -108,19 +121,26 @@ class TestReadPublished:
 
     def test_published_precision_is_kept_as_written(self, write_csv):
         # Read as numbers, "87.50" would become 87.5 and its two decimals would be lost.
-        path = write_csv("pub.csv", HEADER, "Fife,x,Q2 2025/26,7,8,87.50,80.0", "Fife,x,Q2 2025/26,7,8,88,")
+        path = write_csv(
+            "pub.csv", HEADER, "Fife,x,Q2 2025/26,7,8,87.50,80.0", "Fife,x,Q2 2025/26,7,8,88,"
+        )
         frame = read_published(path)
         assert frame["reported_value"].tolist() == ["87.50", "88"]
         assert frame["target"].tolist() == ["80.0", ""]
 
     def test_headers_ignore_case_and_spaces(self, write_csv):
-        path = write_csv("pub.csv", " Council ,Indicator,PERIOD,Numerator,Denominator,Reported value",
-                         "Fife,x,Q1 2025/26,1,2,50")  # fmt: skip
+        path = write_csv(
+            "pub.csv",
+            " Council ,Indicator,PERIOD,Numerator,Denominator,Reported value",
+            "Fife,x,Q1 2025/26,1,2,50",
+        )
         frame = read_published(path)
         assert set(REQUIRED_COLUMNS) <= set(frame.columns) and "reported_value" in frame.columns
 
     def test_optional_columns_may_be_absent(self, write_csv):
-        path = write_csv("pub.csv", "council,indicator,period,numerator,denominator", "Fife,x,Q1 2025/26,1,2")
+        path = write_csv(
+            "pub.csv", "council,indicator,period,numerator,denominator", "Fife,x,Q1 2025/26,1,2"
+        )
         assert len(read_published(path)) == 1
 
     def test_missing_column_names_the_file_and_the_column(self, write_csv):
@@ -129,7 +149,9 @@ class TestReadPublished:
             read_published(path)
 
     def test_column_given_twice(self, write_csv):
-        path = write_csv("pub.csv", "council,Council,indicator,period,numerator,denominator", "a,b,c,d,1,2")
+        path = write_csv(
+            "pub.csv", "council,Council,indicator,period,numerator,denominator", "a,b,c,d,1,2"
+        )
         with pytest.raises(ExtractFileError, match="more than once: council"):
             read_published(path)
 
@@ -140,8 +162,12 @@ class TestReadPublished:
             read_published(path)
 
     def test_not_utf8_names_the_line(self, write_csv):
-        path = write_csv("pub.csv", HEADER, "Fife,Caf\u00e9 referrals,Q1 2025/26,1,2,50,", encoding="cp1252")
-        with pytest.raises(ExtractFileError, match=r"pub\.csv: line 2: byte 0xe9 is not valid UTF-8"):
+        path = write_csv(
+            "pub.csv", HEADER, "Fife,Caf\u00e9 referrals,Q1 2025/26,1,2,50,", encoding="cp1252"
+        )
+        with pytest.raises(
+            ExtractFileError, match=r"pub\.csv: line 2: byte 0xe9 is not valid UTF-8"
+        ):
             read_published(path)
 
     def test_file_not_found(self, tmp_path):
@@ -151,7 +177,8 @@ class TestReadPublished:
 
 class TestReconcileMatching:
     def test_wrong_published_percentage_is_found(self, defs):
-        # 41/50 = 82%: published as 80, so it does not match; the difference is 80 - 82 = -2 points.
+        # 41/50 = 82%: published as 80, so it does not match; the difference is 80 - 82 = -2
+        # points.
         r = one(defs, "Glasgow City,reports_by_due_date,Q2 2025/26,41,50,80,")
         assert r["recomputed_value"] == 82.0
         assert r["recomputed_display"] == "82"
@@ -161,7 +188,12 @@ class TestReconcileMatching:
     @pytest.mark.parametrize(
         ("reported", "display", "decimals", "matches"),
         [
-            ("88", "88", 0, True),  # 7/8 = 87.5, rounded half up to 0 dp is 88 (not 88 by luck: round-to-even too)
+            (
+                "88",
+                "88",
+                0,
+                True,
+            ),  # 7/8 = 87.5, rounded half up to 0 dp is 88 (not 88 by luck: round-to-even too)
             ("88%", "88", 0, True),
             ("87", "88", 0, False),  # what truncation would publish
             ("87.5", "87.5", 1, True),  # published at 1 dp
@@ -169,10 +201,16 @@ class TestReconcileMatching:
             ("87.6", "87.5", 1, False),
         ],
     )
-    def test_seven_of_eight_at_the_published_precision(self, defs, reported, display, decimals, matches):
+    def test_seven_of_eight_at_the_published_precision(
+        self, defs, reported, display, decimals, matches
+    ):
         r = one(defs, f"Fife,reports_by_due_date,Q2 2025/26,7,8,{reported},")
         assert r["recomputed_value"] == 87.5
-        assert (r["recomputed_display"], r["decimals"], bool(r["matches_reported"])) == (display, decimals, matches)
+        assert (r["recomputed_display"], r["decimals"], bool(r["matches_reported"])) == (
+            display,
+            decimals,
+            matches,
+        )
 
     def test_half_rounds_up_where_python_rounds_to_even(self, defs):
         # 1/8 = 12.5%: halves up gives 13, Python's round(12.5) gives 12.
@@ -182,7 +220,9 @@ class TestReconcileMatching:
 
     def test_without_a_reported_value(self, defs):
         r = one(defs, "Fife,reports_by_due_date,Q2 2025/26,7,8,,")
-        assert r["recomputed_display"] == "88" and r["decimals"] == 0  # 0 dp when nothing was published
+        assert (
+            r["recomputed_display"] == "88" and r["decimals"] == 0
+        )  # 0 dp when nothing was published
         assert pd.isna(r["matches_reported"]) and pd.isna(r["difference"])
         assert r["reported_value"] == ""
 
@@ -210,14 +250,16 @@ class TestReconcileIndicators:
         assert r["indicator_id"] == "reports_by_due_date" and not r["polarity_assumed"]
 
     def test_count_indicator_is_the_numerator(self, defs):
-        # cpos_imposed is a count (unit number, neutral): the value is the numerator; no denominator needed.
+        # cpos_imposed is a count (unit number, neutral): the value is the numerator; no
+        # denominator needed.
         r = one(defs, 'Fife,cpos_imposed,Q2 2025/26,1234,,"1,234",')
         assert r["recomputed_value"] == 1234.0 and bool(r["matches_reported"])
         assert r["rag"] == "No target"
         assert pd.isna(r["low_numbers"]) and pd.isna(r["ci_lower"]) and pd.isna(r["ci_upper"])
 
     def test_count_rag_only_with_a_target_and_a_direction(self, defs):
-        # diversion_successful: a count where higher is better. 25 against 20 is Green; with no target, none.
+        # diversion_successful: a count where higher is better. 25 against 20 is Green; with no
+        # target, none.
         assert one(defs, "Fife,diversion_successful,Q2 2025/26,25,,25,20")["rag"] == "Green"
         assert one(defs, "Fife,diversion_successful,Q2 2025/26,25,,25,")["rag"] == "No target"
         # cpos_imposed is neutral: a target in the file gives no RAG status, and the note says why.
@@ -229,9 +271,14 @@ class TestReconcileIndicators:
         assert not r["matches_reported"] and r["difference"] == -8.0
 
     def test_average_is_numerator_over_denominator(self, defs):
-        # upw_average_days_to_complete: 905 days over 10 completions = 90.5 days, published as 91 (halves up).
+        # upw_average_days_to_complete: 905 days over 10 completions = 90.5 days, published as 91
+        # (halves up).
         r = one(defs, "Fife,upw_average_days_to_complete,Q2 2025/26,905,10,91,")
-        assert r["recomputed_value"] == 90.5 and r["recomputed_display"] == "91" and bool(r["matches_reported"])
+        assert (
+            r["recomputed_value"] == 90.5
+            and r["recomputed_display"] == "91"
+            and bool(r["matches_reported"])
+        )
 
 
 class TestReconcileCouncilsAndPeriods:
@@ -249,7 +296,9 @@ class TestReconcileCouncilsAndPeriods:
         r = one(defs, f'"{written}",reports_by_due_date,Q2 2025/26,41,50,,')
         assert (r["council"], r["council_code"]) == (name, code)
 
-    @pytest.mark.parametrize("written", ["Q2 2025/26", "2025/26 Q2", "2025Q2", "q2 2025-26", "2025 Q2"])
+    @pytest.mark.parametrize(
+        "written", ["Q2 2025/26", "2025/26 Q2", "2025Q2", "q2 2025-26", "2025 Q2"]
+    )
     def test_periods_are_canonical(self, defs, written):
         assert one(defs, f"Fife,reports_by_due_date,{written},41,50,,")["period"] == "Q2 2025/26"
 
@@ -262,24 +311,35 @@ class TestReconcileTargetsAndRag:
     def test_params_target_and_glasgow_two_state_scheme(self, defs):
         # Glasgow's target for reports_by_due_date is 80: 82 is Green under its two-state scheme.
         r = one(defs, "Glasgow City,reports_by_due_date,Q2 2025/26,41,50,82,")
-        assert (r["target"], r["target_source"], r["rag"], r["rag_scheme"]) == (80.0, "params", "Green", "two_state")
+        assert (r["target"], r["target_source"], r["rag"], r["rag_scheme"]) == (
+            80.0,
+            "params",
+            "Green",
+            "two_state",
+        )
 
     def test_glasgow_65_against_70_is_red(self, defs):
-        # Glasgow Q2 2025/26 update: 65% against a 70% target is Red (two-state: no Amber). 13/20 = 65%.
+        # Glasgow Q2 2025/26 update: 65% against a 70% target is Red (two-state: no Amber). 13/20 =
+        # 65%.
         r = one(defs, "Glasgow City,upw_completed_in_time,Q2 2025/26,13,20,65%,")
         assert (r["target"], r["rag"]) == (70.0, "Red")
 
     def test_exactly_at_target_is_green(self, defs):
-        r = one(defs, "Glasgow City,upw_completed_in_time,Q2 2025/26,14,20,70,")  # 14/20 = 70% against 70
+        r = one(
+            defs, "Glasgow City,upw_completed_in_time,Q2 2025/26,14,20,70,"
+        )  # 14/20 = 70% against 70
         assert r["rag"] == "Green"
 
     def test_file_target_wins_over_params(self, defs):
-        # Same 82% for Glasgow, but the file says the target was 85: Red, and the source says "file".
+        # Same 82% for Glasgow, but the file says the target was 85: Red, and the source says
+        # "file".
         r = one(defs, "Glasgow City,reports_by_due_date,Q2 2025/26,41,50,82,85")
         assert (r["target"], r["target_source"], r["rag"]) == (85.0, "file", "Red")
 
     def test_file_target_with_percent_sign(self, defs):
-        assert one(defs, "Glasgow City,reports_by_due_date,Q2 2025/26,41,50,82,85%")["target"] == 85.0
+        assert (
+            one(defs, "Glasgow City,reports_by_due_date,Q2 2025/26,41,50,82,85%")["target"] == 85.0
+        )
 
     def test_no_target_for_fife(self, defs):
         r = one(defs, "Fife,reports_by_due_date,Q2 2025/26,41,50,82,")
@@ -287,7 +347,8 @@ class TestReconcileTargetsAndRag:
         assert r["rag_scheme"] == "three_state"
 
     def test_three_state_amber_for_other_councils(self, defs):
-        # Fife uses the national three-state scheme (Amber within 5 points): 87.5 against 90 is 2.5 short.
+        # Fife uses the national three-state scheme (Amber within 5 points): 87.5 against 90 is 2.5
+        # short.
         assert one(defs, "Fife,reports_by_due_date,Q2 2025/26,7,8,88,90")["rag"] == "Amber"
         # 41/50 = 82 against 90 is 8 points short: Red.
         assert one(defs, "Fife,reports_by_due_date,Q2 2025/26,41,50,82,90")["rag"] == "Red"
@@ -301,17 +362,22 @@ class TestReconcileTargetsAndRag:
     def test_exact_value_is_judged_not_the_rounded_one(self, defs):
         # 139/200 = 69.5% shows as 70 (halves up) yet is short of 70: Red under Glasgow's scheme.
         r = one(defs, "Glasgow City,upw_completed_in_time,Q2 2025/26,139,200,70,")
-        assert r["recomputed_display"] == "70" and bool(r["matches_reported"]) and r["rag"] == "Red"
+        assert (
+            r["recomputed_display"] == "70" and bool(r["matches_reported"]) and r["rag"] == "Red"
+        )
 
 
 class TestReconcileLowNumbersAndIntervals:
     def test_low_numbers_under_ten(self, defs):
         assert bool(one(defs, "Fife,reports_by_due_date,Q2 2025/26,8,9,,")["low_numbers"]) is True
-        assert bool(one(defs, "Fife,reports_by_due_date,Q2 2025/26,9,10,,")["low_numbers"]) is False
+        assert (
+            bool(one(defs, "Fife,reports_by_due_date,Q2 2025/26,9,10,,")["low_numbers"]) is False
+        )
 
     def test_wilson_interval_for_41_of_50(self, defs):
-        # Closed form: (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n), p = 0.82, n = 50, z = 1.96:
-        # centre 0.858415, half-width 0.113208, scale 1.076829 -> 0.69203 and 0.90230, i.e. 69.2% and 90.2%.
+        # Closed form: (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n), p = 0.82, n = 50, z =
+        # 1.96: centre 0.858415, half-width 0.113208, scale 1.076829 -> 0.69203 and 0.90230, i.e.
+        # 69.2% and 90.2%.
         p, n, z = 41 / 50, 50, 1.959963984540054
         centre = p + z * z / (2 * n)
         half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
@@ -319,7 +385,9 @@ class TestReconcileLowNumbersAndIntervals:
         assert (round(lower, 4), round(upper, 4)) == (0.692, 0.9023)
         r = one(defs, "Glasgow City,reports_by_due_date,Q2 2025/26,41,50,82,")
         assert (r["ci_lower"], r["ci_upper"]) == (69.2, 90.2)
-        assert abs(r["ci_lower"] - 100 * lower) <= 0.05 and abs(r["ci_upper"] - 100 * upper) <= 0.05
+        assert (
+            abs(r["ci_lower"] - 100 * lower) <= 0.05 and abs(r["ci_upper"] - 100 * upper) <= 0.05
+        )
 
     def test_interval_ends_at_0_and_100(self, defs):
         assert one(defs, "Fife,reports_by_due_date,Q2 2025/26,0,5,,")["ci_lower"] == 0.0
@@ -362,7 +430,11 @@ class TestReconcileProblems:
             ("Fife,reports_by_due_date,Q2 2025/26,4.5,10,,", "numerator", "not a whole number"),
             ("Fife,reports_by_due_date,Q2 2025/26,4,,,", "denominator", "missing"),
             ("Fife,reports_by_due_date,Q2 2025/26,,10,,", "numerator", "missing"),
-            ("Fife,reports_by_due_date,Q2 2025/26,4,10,about 40,", "reported_value", "not a number"),
+            (
+                "Fife,reports_by_due_date,Q2 2025/26,4,10,about 40,",
+                "reported_value",
+                "not a number",
+            ),
             ("Fife,reports_by_due_date,Q2 2025/26,4,10,40,high", "target", "not a number"),
             ("Fife,reports_by_due_date,Q2 2025/26,4,10,40,120", "target", "0 to 100"),
             ("Fife,cpos_imposed,Q2 2025/26,4,,40%,", "reported_value", "% sign"),
@@ -384,8 +456,13 @@ class TestReconcileProblems:
         assert problems["row"].nunique() == 1 and done.empty
 
     def test_row_numbers_follow_read_published(self, defs, write_csv):
-        path = write_csv("pub.csv", HEADER, "Fife,reports_by_due_date,Q2 2025/26,1,2,,", "",
-                         "Gotham,x,Q2 2025/26,1,2,,")  # fmt: skip
+        path = write_csv(
+            "pub.csv",
+            HEADER,
+            "Fife,reports_by_due_date,Q2 2025/26,1,2,,",
+            "",
+            "Gotham,x,Q2 2025/26,1,2,,",
+        )
         _, problems = reconcile(read_published(path), defs)
         assert problems["row"].tolist() == [4]  # the spreadsheet row, counting the blank line
         assert problems["file"].tolist() == [str(path)]
@@ -407,10 +484,17 @@ class TestReconcileProblems:
         assert list(done.columns) == list(OUTPUT_COLUMNS) and done.empty and len(problems) == 1
 
     def test_same_figure_twice_is_noted(self, defs):
-        done, _ = reconcile(published("Fife,reports_by_due_date,Q2 2025/26,1,2,,",
-                                      "Fife,reports_by_due_date,2025Q2,1,3,,"), defs)  # fmt: skip
-        assert done["note"].tolist() == ["same council, indicator and period as row 3",
-                                         "same council, indicator and period as row 2"]  # fmt: skip
+        done, _ = reconcile(
+            published(
+                "Fife,reports_by_due_date,Q2 2025/26,1,2,,",
+                "Fife,reports_by_due_date,2025Q2,1,3,,",
+            ),
+            defs,
+        )
+        assert done["note"].tolist() == [
+            "same council, indicator and period as row 3",
+            "same council, indicator and period as row 2",
+        ]
 
 
 class TestCmdReconcile:
@@ -425,8 +509,19 @@ class TestCmdReconcile:
         code, out = run(tmp_path, self.CSV)
         assert code == EXIT_OK
         table = pd.read_csv(out, dtype=str, keep_default_na=False)
-        required = ["council", "indicator", "period", "numerator", "denominator", "recomputed_value",
-                    "reported_value", "matches_reported", "target", "rag", "low_numbers"]  # fmt: skip
+        required = [
+            "council",
+            "indicator",
+            "period",
+            "numerator",
+            "denominator",
+            "recomputed_value",
+            "reported_value",
+            "matches_reported",
+            "target",
+            "rag",
+            "low_numbers",
+        ]
         assert set(required) <= set(table.columns)
         assert table["matches_reported"].tolist() == ["False", "True", "True"]
         assert table["recomputed_display"].tolist() == ["82", "88", "87.5"]
@@ -434,7 +529,9 @@ class TestCmdReconcile:
         printed = capsys.readouterr().out
         assert "3 rows read, 3 reconciled, 0 with problems" in printed
         assert "1 row did not match its published value" in printed
-        assert "Glasgow City, reports_by_due_date, Q2 2025/26: published 80, recomputed 82" in printed
+        assert (
+            "Glasgow City, reports_by_due_date, Q2 2025/26: published 80, recomputed 82" in printed
+        )
         assert "1 row used an assumed polarity" in printed
         assert not (out.parent / "reconciled.problems.csv").exists()
 
@@ -444,14 +541,19 @@ class TestCmdReconcile:
         problems = pd.read_csv(out.parent / "reconciled.problems.csv")
         assert problems[["row", "column", "value"]].values.tolist() == [[5, "council", "Gotham"]]
         printed = capsys.readouterr().out
-        assert "4 rows read, 3 reconciled, 1 with problems (read = reconciled + with problems: yes)" in printed
+        assert (
+            "4 rows read, 3 reconciled, 1 with problems (read = reconciled + with problems: yes)"
+            in printed
+        )
         assert "reconciled.problems.csv" in printed
         assert len(pd.read_csv(out)) == 3
 
     def test_precision_from_the_file_as_written(self, tmp_path):
-        # 7/8 = 87.5%. Published as "87.50" it is compared at 2 dp and matches; published as "88.0" it is
-        # compared at 1 dp, where 87.5 stays 87.5, so it does not match.
-        code, out = run(tmp_path, f"{HEADER}\nFife,x,Q2 2025/26,7,8,87.50,\nFife,x,Q3 2025/26,7,8,88.0,\n")
+        # 7/8 = 87.5%. Published as "87.50" it is compared at 2 dp and matches; published as "88.0"
+        # it is compared at 1 dp, where 87.5 stays 87.5, so it does not match.
+        code, out = run(
+            tmp_path, f"{HEADER}\nFife,x,Q2 2025/26,7,8,87.50,\nFife,x,Q3 2025/26,7,8,88.0,\n"
+        )
         assert code == EXIT_OK
         table = pd.read_csv(out, dtype=str, keep_default_na=False)
         assert table[["recomputed_display", "decimals", "matches_reported"]].values.tolist() == [
@@ -466,7 +568,9 @@ class TestCmdReconcile:
         assert "0 rows read, 0 reconciled, 0 with problems" in capsys.readouterr().out
 
     def test_missing_column_is_an_error_naming_the_file(self, tmp_path):
-        with pytest.raises(ExtractFileError, match=r"published\.csv: missing column\(s\) denominator"):
+        with pytest.raises(
+            ExtractFileError, match=r"published\.csv: missing column\(s\) denominator"
+        ):
             run(tmp_path, "council,indicator,period,numerator\nFife,x,Q2 2025/26,1\n")
 
     def test_unknown_output_format_is_a_usage_error(self, tmp_path):
@@ -488,5 +592,7 @@ class TestCmdReconcile:
     def test_calls_cmd_reconcile(self, tmp_path):
         source = tmp_path / "pub.csv"
         source.write_text(self.CSV, encoding="utf-8")
-        args = argparse.Namespace(file=str(source), out=str(tmp_path / "r.csv"), params=str(REPO / "params"))
+        args = argparse.Namespace(
+            file=str(source), out=str(tmp_path / "r.csv"), params=str(REPO / "params")
+        )
         assert cmd_reconcile(args) == EXIT_OK

@@ -1,10 +1,12 @@
 """Tests for jswlib.present.report: parameters, every section of the quarterly report, disclosure control.
 
-The results come from a tiny hand-made extract written once per module (``tiny``): three councils, nine
-complete quarters (Q2 2023/24 to Q2 2025/26) and an extract date of 15 October 2025, so Q3 2025/26 is in the
-data but not complete. Every expected number below is worked out by hand from the counts in the fixture:
+The results come from a tiny hand-made extract written once per module (``tiny``): three councils,
+nine complete quarters (Q2 2023/24 to Q2 2025/26) and an extract date of 15 October 2025, so Q3
+2025/26 is in the data but not complete. Every expected number below is worked out by hand from the
+counts in the fixture:
 
-Reports to court submitted by the due date (reports_by_due_date; within / due, oldest quarter first)
+Reports to court submitted by the due date (reports_by_due_date; within / due, oldest quarter
+first)
 
 =================  ======  ======  ======  ======  ======  ======  ======  ======  ======
 quarter            Q2 23   Q3 23   Q4 23   Q1 24   Q2 24   Q3 24   Q4 24   Q1 25   Q2 25
@@ -14,17 +16,17 @@ Dundee City        6/6     6/6     6/6     6/6     6/6     6/6     5/7     0/6  
 South Lanarkshire  20/20   20/20   20/20   20/20   24/25   20/20   20/20   20/20   23/25
 =================  ======  ======  ======  ======  ======  ======  ======  ======  ======
 
-Glasgow and Dundee are family group 4, South Lanarkshire family group 3. Q2 2025/26: family group 4 is
-(9 + 3) / (10 + 4) = 12/14, Scotland 12/14 + 23/25 = 35/39. Last four quarters (Q3 2024/25 to Q2 2025/26):
-Glasgow 9+1+7+9 = 26 of 10+8+8+10 = 36; Dundee 6+5+0+3 = 14 of 6+7+6+4 = 23; family group 4 40/59;
-South Lanarkshire 20+20+20+23 = 83 of 85; Scotland 123/144.
+Glasgow and Dundee are family group 4, South Lanarkshire family group 3. Q2 2025/26: family group 4
+is (9 + 3) / (10 + 4) = 12/14, Scotland 12/14 + 23/25 = 35/39. Last four quarters (Q3 2024/25 to Q2
+2025/26): Glasgow 9+1+7+9 = 26 of 10+8+8+10 = 36; Dundee 6+5+0+3 = 14 of 6+7+6+4 = 23; family group
+4 40/59; South Lanarkshire 20+20+20+23 = 83 of 85; Scotland 123/144.
 
-Unpaid work completed in time (Glasgow, target 70, two-state RAG): 20 Level 1 requirements (50 hours, due 3
-months after imposition) falling due in each of Q2 2024/25 (15 completed in time) and Q2 2025/26 (13).
-DTTO first contact (South Lanarkshire, local standard 2 working days, national 1): three DTTOs imposed Monday
-11 August 2025, two seen on the Tuesday (1 working day), one on the Wednesday (2 working days).
-CPOs imposed (Glasgow): 20 in Q1 2024/25, 20 in Q1 2025/26, 3 in Q2 2025/26. Supervision exit questionnaires
-(Glasgow): 2 in H1 2024/25, 6 in H1 2025/26.
+Unpaid work completed in time (Glasgow, target 70, two-state RAG): 20 Level 1 requirements (50
+hours, due 3 months after imposition) falling due in each of Q2 2024/25 (15 completed in time) and
+Q2 2025/26 (13). DTTO first contact (South Lanarkshire, local standard 2 working days, national 1):
+three DTTOs imposed Monday 11 August 2025, two seen on the Tuesday (1 working day), one on the
+Wednesday (2 working days). CPOs imposed (Glasgow): 20 in Q1 2024/25, 20 in Q1 2025/26, 3 in Q2
+2025/26. Supervision exit questionnaires (Glasgow): 2 in H1 2024/25, 6 in H1 2025/26.
 """
 
 from __future__ import annotations
@@ -41,18 +43,25 @@ import pandas as pd
 import pytest
 from pandas.io.formats.style import Styler
 
-from jswlib.present import report as rp
 from jswlib.definitions.params import ParamsError
 from jswlib.definitions.periods import Period
 from jswlib.judge.status import RAG_COLOURS, RAG_TEXT_COLOURS, Z_95
+from jswlib.present import report as rp
 
 REPO = Path(__file__).resolve().parent.parent
 GC, DC, SL = "Glasgow City", "Dundee City", "South Lanarkshire"
 #: A due date in each of the nine complete quarters, Q2 2023/24 to Q2 2025/26 (all weekdays).
 DUE_DATES = (
-    "2023-08-15", "2023-11-15", "2024-02-15", "2024-05-15", "2024-08-15", "2024-11-15", "2025-02-17",
-    "2025-05-15", "2025-08-15",
-)  # fmt: skip
+    "2023-08-15",
+    "2023-11-15",
+    "2024-02-15",
+    "2024-05-15",
+    "2024-08-15",
+    "2024-11-15",
+    "2025-02-17",
+    "2025-05-15",
+    "2025-08-15",
+)
 #: (within, due) per quarter, as in the module docstring.
 REPORTS = {
     GC: [(6, 10), (7, 10), (8, 10), (5, 10), (8, 10), (9, 10), (1, 8), (7, 8), (9, 10)],
@@ -60,13 +69,17 @@ REPORTS = {
     SL: [(20, 20)] * 4 + [(24, 25)] + [(20, 20)] * 3 + [(23, 25)],
 }
 GLASGOW_KPIS = [
-    "upw_placement", "cpo_case_management_plan", "cpo_first_review", "upw_completed_in_time",
-    "reports_by_due_date", "throughcare_interview",
-]  # fmt: skip
+    "upw_placement",
+    "cpo_case_management_plan",
+    "cpo_first_review",
+    "upw_completed_in_time",
+    "reports_by_due_date",
+    "throughcare_interview",
+]
 COMMENTARY = "## Achievements\n\nPerformance **held** in 2025.\n\n<script>alert('x')</script>\n"
 
 
-# --- The tiny extract ---------------------------------------------------------------------------------------------
+# --- The tiny extract ----------------------------------------------------------------------------
 
 
 def _write(folder: Path, name: str, header: str, rows: list[tuple]) -> None:
@@ -83,18 +96,27 @@ def _court_reports() -> list[tuple]:
             for k in range(total):
                 n += 1
                 submitted = d if k < within else d + timedelta(days=3)
-                rows.append((f"R{n}", council, f"P{n}", "CJSWR", d - timedelta(days=14), d, submitted))
+                rows.append(
+                    (f"R{n}", council, f"P{n}", "CJSWR", d - timedelta(days=14), d, submitted)
+                )
     rows.append(rows[0])  # an exact copy: rejected as duplicate_id
-    rows.append(("R9999", "Atlantis", "P9999", "CJSWR", "2025-08-01", "2025-08-15", "2025-08-15"))  # unknown_council
+    rows.append(
+        ("R9999", "Atlantis", "P9999", "CJSWR", "2025-08-01", "2025-08-15", "2025-08-15")
+    )  # unknown_council
     return rows
 
 
 def _cpos() -> list[tuple]:
     rows = []
-    for imposed, completed, in_time in (("2024-05-06", "2024-07-01", 15), ("2025-05-05", "2025-07-01", 13)):
+    for imposed, completed, in_time in (
+        ("2024-05-06", "2024-07-01", 15),
+        ("2025-05-05", "2025-07-01", 13),
+    ):
         for k in range(20):
             done = completed if k < in_time else ""
-            rows.append((f"C{len(rows)}", GC, f"Q{len(rows)}", imposed, "Y", 50, 50 if done else "", done))
+            rows.append(
+                (f"C{len(rows)}", GC, f"Q{len(rows)}", imposed, "Y", 50, 50 if done else "", done)
+            )
     for _ in range(3):
         rows.append((f"C{len(rows)}", GC, f"Q{len(rows)}", "2025-08-11", "N", "", "", ""))
     return rows
@@ -115,17 +137,36 @@ def tiny(tmp_path_factory) -> Path:
     """A repository-like folder: params/ (a copy of the real one), data/ (the tiny extract), outputs/."""
     root = tmp_path_factory.mktemp("report")
     data = root / "data"
-    _write(data, "court_reports.csv", "report_id,council,person_id,report_type,requested_date,due_date,submitted_date",
-           _court_reports())
-    _write(data, "cpos.csv", "order_id,council,person_id,imposed_date,has_upw,upw_hours_ordered,upw_hours_completed,"
-           "upw_completed_date", _cpos())
-    _write(data, "dttos.csv", "order_id,council,person_id,imposed_date,first_contact_date", _dttos())
-    _write(data, "exit_questionnaires.csv", "questionnaire_id,council,person_id,questionnaire_type,received_date",
-           _questionnaires())
-    (data / "manifest.json").write_text(json.dumps({"extract_date": "2025-10-15"}), encoding="utf-8")
+    _write(
+        data,
+        "court_reports.csv",
+        "report_id,council,person_id,report_type,requested_date,due_date,submitted_date",
+        _court_reports(),
+    )
+    _write(
+        data,
+        "cpos.csv",
+        "order_id,council,person_id,imposed_date,has_upw,upw_hours_ordered,upw_hours_completed,"
+        "upw_completed_date",
+        _cpos(),
+    )
+    _write(
+        data, "dttos.csv", "order_id,council,person_id,imposed_date,first_contact_date", _dttos()
+    )
+    _write(
+        data,
+        "exit_questionnaires.csv",
+        "questionnaire_id,council,person_id,questionnaire_type,received_date",
+        _questionnaires(),
+    )
+    (data / "manifest.json").write_text(
+        json.dumps({"extract_date": "2025-10-15"}), encoding="utf-8"
+    )
     params = root / "params"
     shutil.copytree(REPO / "params", params, ignore=shutil.ignore_patterns("commentary"))
-    (params / "settings.yaml").write_text("data_dir: data\noutputs_dir: outputs\n", encoding="utf-8")
+    (params / "settings.yaml").write_text(
+        "data_dir: data\noutputs_dir: outputs\n", encoding="utf-8"
+    )
     # Written before any results are computed: the results fingerprint covers the params folder.
     commentary = params / "commentary" / "glasgow-city" / "2025-26-Q2.md"
     commentary.parent.mkdir(parents=True)
@@ -161,7 +202,7 @@ def _shown(styler: Styler) -> pd.DataFrame:
     return styler.data
 
 
-# --- prepare_report -----------------------------------------------------------------------------------------------
+# --- prepare_report ------------------------------------------------------------------------------
 
 
 class TestPrepareReport:
@@ -209,25 +250,35 @@ class TestPrepareReport:
         assert "Q1 2019/20 is not in the data" in message
         assert "complete quarters in data: Q2 2023/24 to Q2 2025/26" in message
 
-    @pytest.mark.parametrize("quarter, ends", [("Q3 2025/26", "31 December 2025"), ("Q4 2025/26", "31 March 2026")])
+    @pytest.mark.parametrize(
+        "quarter, ends", [("Q3 2025/26", "31 December 2025"), ("Q4 2025/26", "31 March 2026")]
+    )
     def test_quarter_not_complete_at_the_extract_date(self, make, quarter, ends):
         with pytest.raises(ValueError) as err:
             make(GC, quarter=quarter)
         message = str(err.value)
-        assert f"{quarter} is not complete at the extract date 15 October 2025 (it ends {ends})" in message
+        assert (
+            f"{quarter} is not complete at the extract date 15 October 2025 (it ends {ends})"
+            in message
+        )
         assert "Q2 2023/24 to Q2 2025/26" in message
         assert "Leave quarter blank for the latest, Q2 2025/26" in message
 
     @pytest.mark.parametrize("bad", ["everyone", "", None])
     def test_unknown_audience(self, make, bad):
-        with pytest.raises(ValueError, match="parameter audience: .* use 'internal' .* or 'public'"):
+        with pytest.raises(
+            ValueError, match="parameter audience: .* use 'internal' .* or 'public'"
+        ):
             make(GC, audience=bad)
 
     def test_audience_ignores_case(self, make):
         assert make(GC, audience=" Public ").audience == "public"
 
     def test_default_commentary_path(self, make, tiny):
-        assert make(GC).commentary_path == tiny / "params" / "commentary" / "glasgow-city" / "2025-26-Q2.md"
+        assert (
+            make(GC).commentary_path
+            == tiny / "params" / "commentary" / "glasgow-city" / "2025-26-Q2.md"
+        )
         assert make(GC, quarter="Q1 2025/26").commentary_path.name == "2025-26-Q1.md"
 
     def test_relative_commentary_file_is_taken_from_the_root(self, make, tiny):
@@ -252,15 +303,23 @@ class TestTitle:
 
     def test_heading_markdown(self, make):
         heading = make(SL, audience="public").heading_markdown()
-        assert heading.startswith("# Justice Social Work performance: South Lanarkshire, Q2 2025/26\n")
+        assert heading.startswith(
+            "# Justice Social Work performance: South Lanarkshire, Q2 2025/26\n"
+        )
         assert "suppressed" in heading and "15 October 2025" in heading
 
     def test_indicator_title_uses_the_councils_standard(self, make):
-        assert make(SL).indicator_title("dtto_first_contact") == "People on a DTTO seen within 2 working days"
-        assert make(GC).indicator_title("dtto_first_contact") == "People on a DTTO seen within 1 working day"
+        assert (
+            make(SL).indicator_title("dtto_first_contact")
+            == "People on a DTTO seen within 2 working days"
+        )
+        assert (
+            make(GC).indicator_title("dtto_first_contact")
+            == "People on a DTTO seen within 1 working day"
+        )
 
 
-# --- Headline KPIs ------------------------------------------------------------------------------------------------
+# --- Headline KPIs -------------------------------------------------------------------------------
 
 
 class TestHeadlineIndicators:
@@ -268,13 +327,24 @@ class TestHeadlineIndicators:
         assert make(GC).headline_indicators() == GLASGOW_KPIS
 
     def test_south_lanarkshire(self, make):
-        assert make(SL).headline_indicators() == ["reports_by_due_date", "cpo_upw_first_contact", "dtto_first_contact"]
+        assert make(SL).headline_indicators() == [
+            "reports_by_due_date",
+            "cpo_upw_first_contact",
+            "dtto_first_contact",
+        ]
 
     def test_a_council_without_targets_gets_the_default_list(self, make):
         assert make(DC).headline_indicators() == [
-            "upw_placement", "cpo_first_contact", "cpo_induction", "cpo_case_management_plan", "cpo_first_review",
-            "upw_completed_in_time", "reports_by_due_date", "throughcare_interview", "dtto_first_contact",
-        ]  # fmt: skip
+            "upw_placement",
+            "cpo_first_contact",
+            "cpo_induction",
+            "cpo_case_management_plan",
+            "cpo_first_review",
+            "upw_completed_in_time",
+            "reports_by_due_date",
+            "throughcare_interview",
+            "dtto_first_contact",
+        ]
 
 
 class TestHeadlineData:
@@ -287,24 +357,52 @@ class TestHeadlineData:
     def test_glasgow_reports_green_and_improved(self, make):
         row = _row(make(GC).headline_data(), indicator="reports_by_due_date")
         # 9 of 10 = 90% against 80: Green. Q2 2024/25 was 8 of 10 = 80%: up 10 points, more than 2.
-        assert (row["numerator"], row["denominator"], row["value"], row["display_value"]) == (9, 10, 90.0, "90%")
-        assert (row["target"], row["rag"], row["rag_colour"]) == (80.0, "Green", RAG_COLOURS["Green"])
-        assert (row["direction"], row["direction_arrow"], row["previous_value"]) == ("Improved", "↑", 80.0)
+        assert (row["numerator"], row["denominator"], row["value"], row["display_value"]) == (
+            9,
+            10,
+            90.0,
+            "90%",
+        )
+        assert (row["target"], row["rag"], row["rag_colour"]) == (
+            80.0,
+            "Green",
+            RAG_COLOURS["Green"],
+        )
+        assert (row["direction"], row["direction_arrow"], row["previous_value"]) == (
+            "Improved",
+            "↑",
+            80.0,
+        )
         assert row["previous_period"] == "Q2 2024/25"
         assert bool(row["low_numbers"]) is False
 
     def test_glasgow_two_state_65_against_70_is_red(self, make):
         row = _row(make(GC).headline_data(), indicator="upw_completed_in_time")
-        # 13 of 20 = 65% against 70: Red (two-state, no Amber). A year earlier 15 of 20 = 75%: down 10 points.
+        # 13 of 20 = 65% against 70: Red (two-state, no Amber). A year earlier 15 of 20 = 75%: down
+        # 10 points.
         assert (row["numerator"], row["denominator"], row["display_value"]) == (13, 20, "65%")
         assert (row["target"], row["rag"]) == (70.0, "Red")
-        assert (row["direction"], row["direction_arrow"], row["previous_value"]) == ("Declined", "↓", 75.0)
+        assert (row["direction"], row["direction_arrow"], row["previous_value"]) == (
+            "Declined",
+            "↓",
+            75.0,
+        )
 
     def test_three_state_amber_elsewhere(self, make):
         row = _row(make(SL).headline_data(), indicator="reports_by_due_date")
-        # 23 of 25 = 92% against 95: 3 points short, within the 5-point amber tolerance. A year earlier 24/25 = 96%.
-        assert (row["value"], row["display_value"], row["target"], row["rag"]) == (92.0, "92%", 95.0, "Amber")
-        assert (row["direction"], row["direction_arrow"], row["previous_value"]) == ("Declined", "↓", 96.0)
+        # 23 of 25 = 92% against 95: 3 points short, within the 5-point amber tolerance. A year
+        # earlier 24/25 = 96%.
+        assert (row["value"], row["display_value"], row["target"], row["rag"]) == (
+            92.0,
+            "92%",
+            95.0,
+            "Amber",
+        )
+        assert (row["direction"], row["direction_arrow"], row["previous_value"]) == (
+            "Declined",
+            "↓",
+            96.0,
+        )
 
     def test_wilson_interval_of_9_out_of_10(self, make):
         row = _row(make(GC).headline_data(), indicator="reports_by_due_date")
@@ -316,36 +414,75 @@ class TestHeadlineData:
     def test_council_row_on_its_local_standard(self, make):
         row = _row(make(SL).headline_data(), indicator="dtto_first_contact")
         # All three seen within 2 working days (the national 1 working day would give 2 of 3).
-        assert (row["numerator"], row["denominator"], row["display_value"], row["rag"]) == (3, 3, "100%", "Green")
+        assert (row["numerator"], row["denominator"], row["display_value"], row["rag"]) == (
+            3,
+            3,
+            "100%",
+            "Green",
+        )
         assert (row["basis"], row["standard"]) == ("local", "2 working days")
         assert bool(row["low_numbers"]) is True
         assert row["kpi"] == "People on a DTTO seen within 2 working days"
 
     def test_indicator_without_data_and_without_target(self, make):
-        glasgow = _row(make(GC).headline_data(), indicator="throughcare_interview")  # no licences table
-        assert glasgow["rag"] == "No data" and glasgow["display_value"] == "n/a" and pd.isna(glasgow["denominator"])
+        glasgow = _row(
+            make(GC).headline_data(), indicator="throughcare_interview"
+        )  # no licences table
+        assert (
+            glasgow["rag"] == "No data"
+            and glasgow["display_value"] == "n/a"
+            and pd.isna(glasgow["denominator"])
+        )
         dundee = _row(make(DC).headline_data(), indicator="reports_by_due_date")
-        assert (dundee["display_value"], dundee["rag"], dundee["direction"]) == ("75%", "No target", "Declined")
+        assert (dundee["display_value"], dundee["rag"], dundee["direction"]) == (
+            "75%",
+            "No target",
+            "Declined",
+        )
 
 
 class TestHeadlineTable:
     def test_the_glasgow_form(self, make):
         shown = _shown(make(GC).headline_table())
         assert list(shown.columns) == [
-            "KPI", "Target", "Actual", "Period", "RAG status", "Direction in last 12 months", "Cases", "Low numbers",
-        ]  # fmt: skip
-        row = _row(shown, KPI="Criminal justice social work reports submitted to court by the due date")
-        assert row.tolist() == ["Criminal justice social work reports submitted to court by the due date", "80%",
-                                "90%", "Q2 2025/26", "Green", "↑ Improved", "10", ""]
+            "KPI",
+            "Target",
+            "Actual",
+            "Period",
+            "RAG status",
+            "Direction in last 12 months",
+            "Cases",
+            "Low numbers",
+        ]
+        row = _row(
+            shown, KPI="Criminal justice social work reports submitted to court by the due date"
+        )
+        assert row.tolist() == [
+            "Criminal justice social work reports submitted to court by the due date",
+            "80%",
+            "90%",
+            "Q2 2025/26",
+            "Green",
+            "↑ Improved",
+            "10",
+            "",
+        ]
         row = _row(shown, KPI="Unpaid work requirements completed within timescale")
-        assert (row["Actual"], row["RAG status"], row["Direction in last 12 months"]) == ("65%", "Red", "↓ Declined")
+        assert (row["Actual"], row["RAG status"], row["Direction in last 12 months"]) == (
+            "65%",
+            "Red",
+            "↓ Declined",
+        )
 
     def test_rag_cells_are_coloured_and_carry_the_word(self, make):
         page = make(GC).headline_table().to_html()
         red_cell = re.search(r'id="(T_\w+_row3_col4)"[^>]*>([^<]*)<', page)
         assert red_cell.group(2).strip() == "Red"
         css = re.search(re.escape(red_cell.group(1)) + r"[^{]*\{([^}]*)\}", page).group(1)
-        assert f"background-color: {RAG_COLOURS['Red']}" in css and f"color: {RAG_TEXT_COLOURS['Red']}" in css
+        assert (
+            f"background-color: {RAG_COLOURS['Red']}" in css
+            and f"color: {RAG_TEXT_COLOURS['Red']}" in css
+        )
 
     def test_no_index_and_a_caption_stating_the_scheme(self, make):
         styler = make(GC).headline_table()
@@ -354,25 +491,38 @@ class TestHeadlineTable:
 
     def test_low_numbers_mark(self, make):
         shown = _shown(make(SL).headline_table())
-        assert _row(shown, KPI="People on a DTTO seen within 2 working days")["Low numbers"] == rp.LOW_NUMBERS_TEXT
+        assert (
+            _row(shown, KPI="People on a DTTO seen within 2 working days")["Low numbers"]
+            == rp.LOW_NUMBERS_TEXT
+        )
 
     def test_public_suppresses_small_counts_and_their_percentage_rag_and_direction(self, make):
         shown = _shown(make(DC, audience="public").headline_table())
-        row = _row(shown, KPI="Criminal justice social work reports submitted to court by the due date")
+        row = _row(
+            shown, KPI="Criminal justice social work reports submitted to court by the due date"
+        )
         # 3 of 4: the total 4 is small.
-        assert (row["Cases"], row["Actual"], row["RAG status"], row["Direction in last 12 months"]) == ("[c]",) * 4
+        assert (
+            row["Cases"],
+            row["Actual"],
+            row["RAG status"],
+            row["Direction in last 12 months"],
+        ) == ("[c]",) * 4
 
     def test_public_shows_the_rest(self, make):
         shown = _shown(make(GC, audience="public").headline_table())
         row = _row(shown, KPI="Unpaid work requirements completed within timescale")
         # 13 within, 7 not within, 20 in all: nothing small.
         assert (row["Cases"], row["Actual"], row["RAG status"]) == ("20", "65%", "Red")
-        # 9 within, 1 not within: the 1 would be revealed, so the percentage goes; the total 10 stays.
-        row = _row(shown, KPI="Criminal justice social work reports submitted to court by the due date")
+        # 9 within, 1 not within: the 1 would be revealed, so the percentage goes; the total 10
+        # stays.
+        row = _row(
+            shown, KPI="Criminal justice social work reports submitted to court by the due date"
+        )
         assert (row["Cases"], row["Actual"], row["RAG status"]) == ("10", "[c]", "[c]")
 
 
-# --- Quarter by quarter -------------------------------------------------------------------------------------------
+# --- Quarter by quarter --------------------------------------------------------------------------
 
 
 class TestQuarterlyIndicators:
@@ -384,16 +534,31 @@ class TestQuarterlyData:
     def test_eight_quarters_ending_with_the_report_quarter_newest_last(self, make):
         data = make(GC).quarterly_data("reports_by_due_date")
         assert data["period"].tolist() == [
-            "Q3 2023/24", "Q4 2023/24", "Q1 2024/25", "Q2 2024/25", "Q3 2024/25", "Q4 2024/25", "Q1 2025/26",
+            "Q3 2023/24",
+            "Q4 2023/24",
+            "Q1 2024/25",
+            "Q2 2024/25",
+            "Q3 2024/25",
+            "Q4 2024/25",
+            "Q1 2025/26",
             "Q2 2025/26",
-        ]  # fmt: skip
+        ]
         assert data["denominator"].tolist() == [10, 10, 10, 10, 10, 8, 8, 10]
         assert data["numerator"].tolist() == [7, 8, 5, 8, 9, 1, 7, 9]
 
     def test_percentages_rounded_half_up_from_the_counts(self, make):
         data = make(GC).quarterly_data("reports_by_due_date")
         # 1/8 = 12.5% -> 13%, 7/8 = 87.5% -> 88% (halves up, not to even: 12% and 88%).
-        assert data["display_value"].tolist() == ["70%", "80%", "50%", "80%", "90%", "13%", "88%", "90%"]
+        assert data["display_value"].tolist() == [
+            "70%",
+            "80%",
+            "50%",
+            "80%",
+            "90%",
+            "13%",
+            "88%",
+            "90%",
+        ]
         assert data["value"].tolist()[5:7] == [12.5, 87.5]
 
     def test_n_quarters_and_quarters_before_the_data(self, make):
@@ -418,10 +583,22 @@ class TestQuarterlyTable:
     def test_the_south_lanarkshire_form(self, make):
         shown = _shown(make(GC).quarterly_table("reports_by_due_date"))
         assert list(shown.columns) == [
-            "Quarter", "Total cases", "Number within timescale", "% within timescale", "Target", "Low numbers",
-        ]  # fmt: skip
+            "Quarter",
+            "Total cases",
+            "Number within timescale",
+            "% within timescale",
+            "Target",
+            "Low numbers",
+        ]
         assert shown.iloc[-1].tolist() == ["Q2 2025/26", "10", "9", "90%", "80%", ""]
-        assert shown.iloc[5].tolist() == ["Q4 2024/25", "8", "1", "13%", "80%", rp.LOW_NUMBERS_TEXT]
+        assert shown.iloc[5].tolist() == [
+            "Q4 2024/25",
+            "8",
+            "1",
+            "13%",
+            "80%",
+            rp.LOW_NUMBERS_TEXT,
+        ]
 
     def test_public_suppression_shows_zeros(self, make):
         shown = _shown(make(DC, audience="public").quarterly_table("reports_by_due_date"))
@@ -438,18 +615,22 @@ class TestQuarterlyTable:
         columns = ["Total cases", "Number within timescale", "% within timescale"]
         # 1 of 8 (within small), 7 of 8 (1 not within), 9 of 10 (1 not within).
         assert shown[columns].iloc[-3:].values.tolist() == [
-            ["8", "[c]", "[c]"], ["8", "[c]", "[c]"], ["10", "[c]", "[c]"],
-        ]  # fmt: skip
+            ["8", "[c]", "[c]"],
+            ["8", "[c]", "[c]"],
+            ["10", "[c]", "[c]"],
+        ]
         # 7 of 10 and 8 of 10 go too (3 and 2 not within); 5 of 10 stays.
         assert shown[columns].iloc[:3].values.tolist() == [
-            ["10", "[c]", "[c]"], ["10", "[c]", "[c]"], ["10", "5", "50%"],
-        ]  # fmt: skip
+            ["10", "[c]", "[c]"],
+            ["10", "[c]", "[c]"],
+            ["10", "5", "50%"],
+        ]
 
     def test_internal_is_not_suppressed(self, make):
         assert "[c]" not in _shown(make(DC).quarterly_table("reports_by_due_date")).to_numpy()
 
 
-# --- Comparison ---------------------------------------------------------------------------------------------------
+# --- Comparison ----------------------------------------------------------------------------------
 
 
 class TestComparisonData:
@@ -458,11 +639,13 @@ class TestComparisonData:
         rows = data[data["indicator"] == "reports_by_due_date"]
         assert rows["level"].tolist() == ["council", "family group", "Scotland"]
         assert rows[["numerator", "denominator", "display_value"]].values.tolist() == [
-            [9, 10, "90%"], [12, 14, "86%"], [35, 39, "90%"],
-        ]  # fmt: skip
-        assert rows[["pooled_numerator", "pooled_denominator", "pooled_display_value"]].values.tolist() == [
-            [26, 36, "72%"], [40, 59, "68%"], [123, 144, "85%"],
-        ]  # fmt: skip
+            [9, 10, "90%"],
+            [12, 14, "86%"],
+            [35, 39, "90%"],
+        ]
+        assert rows[
+            ["pooled_numerator", "pooled_denominator", "pooled_display_value"]
+        ].values.tolist() == [[26, 36, "72%"], [40, 59, "68%"], [123, 144, "85%"]]
         # Not the average of Glasgow's four percentages, (90 + 12.5 + 87.5 + 90) / 4 = 70.
         assert rows["pooled_value"].iloc[0] == pytest.approx(100 * 26 / 36)
         assert (rows["pooled_period"] == "Q3 2024/25 to Q2 2025/26").all()
@@ -475,20 +658,28 @@ class TestComparisonData:
 
     def test_national_standard_for_all_three_rows_with_a_note(self, make):
         rows = make(SL).comparison_data().query("indicator == 'dtto_first_contact'")
-        # National standard, 1 working day: 2 of the 3 DTTOs (the third was seen on day 2). South Lanarkshire
-        # is the only council of family group 3 (and of Scotland) with DTTOs, so all three rows agree.
-        assert rows[["numerator", "denominator", "display_value"]].values.tolist() == [[2, 3, "67%"]] * 3
+        # National standard, 1 working day: 2 of the 3 DTTOs (the third was seen on day 2). South
+        # Lanarkshire is the only council of family group 3 (and of Scotland) with DTTOs, so all
+        # three rows agree.
+        assert (
+            rows[["numerator", "denominator", "display_value"]].values.tolist()
+            == [[2, 3, "67%"]] * 3
+        )
         assert rows["kpi"].iloc[0] == "People on a DTTO seen within 1 working day"
         note = rows["note"].iloc[0]
-        assert "national standard (1 working day)" in note and "own standard is 2 working days" in note
+        assert (
+            "national standard (1 working day)" in note
+            and "own standard is 2 working days" in note
+        )
         assert rows["note"].iloc[1:].tolist() == ["", ""]
 
     def test_no_note_without_a_local_standard(self, make):
         assert (make(GC).comparison_data()["note"] == "").all()
 
     def test_counts_are_not_compared(self, make):
-        settings = rp.ReportSettings(headline_default=("cpos_imposed",), activity=("cpos_imposed",),
-                                     suppression_threshold=5)
+        settings = rp.ReportSettings(
+            headline_default=("cpos_imposed",), activity=("cpos_imposed",), suppression_threshold=5
+        )
         report = dataclasses.replace(make(DC), settings=settings)
         assert report.headline_indicators() == ["cpos_imposed"]
         assert report.comparison_data().empty
@@ -499,14 +690,22 @@ class TestComparisonTable:
     def test_columns_and_caption(self, make):
         styler = make(GC).comparison_table()
         assert list(_shown(styler).columns) == [
-            "KPI", "Area", "Latest quarter", "Cases (latest quarter)", "Last four quarters",
-            "Cases (last four quarters)", "Note",
-        ]  # fmt: skip
+            "KPI",
+            "Area",
+            "Latest quarter",
+            "Cases (latest quarter)",
+            "Last four quarters",
+            "Cases (last four quarters)",
+            "Note",
+        ]
         assert "national standard" in styler.caption and "not ranked" in styler.caption
 
     def test_public(self, make):
         shown = _shown(make(DC, audience="public").comparison_table())
-        rows = shown[shown["KPI"] == "Criminal justice social work reports submitted to court by the due date"]
+        rows = shown[
+            shown["KPI"]
+            == "Criminal justice social work reports submitted to court by the due date"
+        ]
         assert rows[["Latest quarter", "Cases (latest quarter)"]].values.tolist() == [
             ["[c]", "[c]"],  # Dundee 3 of 4
             ["[c]", "14"],  # family group 12 of 14: 2 not within
@@ -516,17 +715,23 @@ class TestComparisonTable:
         assert rows["Last four quarters"].tolist() == ["61%", "68%", "85%"]
 
 
-# --- Counts and activity ------------------------------------------------------------------------------------------
+# --- Counts and activity -------------------------------------------------------------------------
 
 
 class TestActivityData:
     def test_six_monthly_indicators_at_q2_but_not_q1(self, make):
         assert "supervision_questionnaires" in make(GC).activity_data()["indicator"].tolist()
-        assert "supervision_questionnaires" not in make(GC, quarter="Q1 2025/26").activity_data()["indicator"].tolist()
+        assert (
+            "supervision_questionnaires"
+            not in make(GC, quarter="Q1 2025/26").activity_data()["indicator"].tolist()
+        )
 
     def test_annual_indicators_only_at_q4(self, make):
         assert "upw_hours_completed" not in make(GC).activity_data()["indicator"].tolist()
-        assert "upw_hours_completed" in make(GC, quarter="Q4 2024/25").activity_data()["indicator"].tolist()
+        assert (
+            "upw_hours_completed"
+            in make(GC, quarter="Q4 2024/25").activity_data()["indicator"].tolist()
+        )
         row = _row(make(GC, quarter="Q4 2024/25").activity_data(), indicator="upw_hours_completed")
         # 15 requirements of 50 hours completed on 1 July 2024.
         assert (row["period"], row["value"], row["display_value"]) == ("2024/25", 750.0, "750")
@@ -534,14 +739,21 @@ class TestActivityData:
     def test_half_year_figures(self, make):
         row = _row(make(GC).activity_data(), indicator="supervision_questionnaires")
         assert (row["period"], row["value"], row["previous_period"], row["previous_value"]) == (
-            "H1 2025/26", 6.0, "H1 2024/25", 2.0,
-        )  # fmt: skip
+            "H1 2025/26",
+            6.0,
+            "H1 2024/25",
+            2.0,
+        )
         assert (row["ytd_period"], row["ytd_value"]) == ("H1 2025/26", 6.0)
 
     def test_quarter_year_earlier_and_year_to_date(self, make):
         row = _row(make(GC).activity_data(), indicator="cpos_imposed")
         assert (row["value"], row["previous_value"], row["ytd_value"]) == (3.0, 0.0, 23.0)
-        assert (row["ytd_period"], row["direction"], row["direction_arrow"]) == ("Q1 to Q2 2025/26", "Increased", "↑")
+        assert (row["ytd_period"], row["direction"], row["direction_arrow"]) == (
+            "Q1 to Q2 2025/26",
+            "Increased",
+            "↑",
+        )
         row = _row(make(GC, quarter="Q1 2025/26").activity_data(), indicator="cpos_imposed")
         assert (row["value"], row["previous_value"], row["ytd_value"]) == (20.0, 20.0, 20.0)
         assert row["ytd_period"] == "Q1 2025/26"
@@ -554,28 +766,44 @@ class TestActivityData:
     def test_average_pools_sums_and_counts(self, make):
         row = _row(make(GC).activity_data(), indicator="upw_average_days_to_complete")
         # 13 requirements imposed 5 May 2025 and completed 1 July 2025: 57 days each.
-        assert (row["numerator"], row["denominator"], row["value"], row["display_value"]) == (741, 13, 57.0, "57.0")
+        assert (row["numerator"], row["denominator"], row["value"], row["display_value"]) == (
+            741,
+            13,
+            57.0,
+            "57.0",
+        )
 
 
 class TestActivityTable:
     def test_columns(self, make):
         assert list(_shown(make(GC).activity_table()).columns) == [
-            "Indicator", "Unit", "Period", "Value", "Same period a year earlier", "Change", "Financial year to date",
+            "Indicator",
+            "Unit",
+            "Period",
+            "Value",
+            "Same period a year earlier",
+            "Change",
+            "Financial year to date",
             "Year to date covers",
-        ]  # fmt: skip
+        ]
 
     def test_public_suppression(self, make):
         shown = _shown(make(GC, audience="public").activity_table())
         row = _row(shown, Indicator="Community payback orders imposed")
-        # 3 this quarter (small, so the year to date, 23, would reveal it too); 0 a year earlier is shown.
-        assert row[["Value", "Same period a year earlier", "Change", "Financial year to date"]].tolist() == [
-            "[c]", "0", "[c]", "[c]",
-        ]  # fmt: skip
+        # 3 this quarter (small, so the year to date, 23, would reveal it too); 0 a year earlier is
+        # shown.
+        assert row[
+            ["Value", "Same period a year earlier", "Change", "Financial year to date"]
+        ].tolist() == ["[c]", "0", "[c]", "[c]"]
         row = _row(shown, Indicator="Supervision exit questionnaires received")
-        assert row[["Value", "Same period a year earlier", "Financial year to date"]].tolist() == ["6", "[c]", "6"]
+        assert row[["Value", "Same period a year earlier", "Financial year to date"]].tolist() == [
+            "6",
+            "[c]",
+            "6",
+        ]
 
 
-# --- Data quality -------------------------------------------------------------------------------------------------
+# --- Data quality --------------------------------------------------------------------------------
 
 
 class TestDataQuality:
@@ -587,9 +815,12 @@ class TestDataQuality:
         assert reports["title"] == "Reports to court"
         totals = data.iloc[-1]
         # 331 reports + 43 CPOs + 3 DTTOs + 8 questionnaires.
-        assert (totals["title"], totals["rows_read"], totals["rows_used"], totals["rows_rejected"]) == (
-            "All tables", 385, 383, 2,
-        )  # fmt: skip
+        assert (
+            totals["title"],
+            totals["rows_read"],
+            totals["rows_used"],
+            totals["rows_rejected"],
+        ) == ("All tables", 385, 383, 2)
 
     def test_main_reasons_in_words(self, make):
         reasons = _row(make(GC).data_quality_data(), table="court_reports")["main_reasons"]
@@ -605,12 +836,18 @@ class TestDataQuality:
 
     def test_internal_table(self, make):
         shown = _shown(make(GC).data_quality_table())
-        assert list(shown.columns) == ["Table", "Status", "Rows read", "Rows used", "Rows rejected",
-                                       "Main reasons for rejection"]
+        assert list(shown.columns) == [
+            "Table",
+            "Status",
+            "Rows read",
+            "Rows used",
+            "Rows rejected",
+            "Main reasons for rejection",
+        ]
         assert _row(shown, Table="CPO reviews")["Status"] == "not supplied"
 
 
-# --- Commentary ---------------------------------------------------------------------------------------------------
+# --- Commentary ----------------------------------------------------------------------------------
 
 
 class TestCommentaryHtml:
@@ -642,14 +879,17 @@ class TestCommentaryFileName:
         assert rp.commentary_file_name(Period("Q", 1999, 4)) == "1999-00-Q4.md"
 
 
-# --- Definitions and method ---------------------------------------------------------------------------------------
+# --- Definitions and method ----------------------------------------------------------------------
 
 
 class TestDefinitions:
     def test_headline_and_activity_indicators(self, make):
         report = make(GC)
         data = report.definitions_data()
-        assert data["indicator"].tolist() == report.headline_indicators() + report.activity_indicators()
+        assert (
+            data["indicator"].tolist()
+            == report.headline_indicators() + report.activity_indicators()
+        )
         row = _row(data, indicator="upw_placement")
         assert row["standard"] == "7 working days" and row["target"] == 80
         assert "Glasgow City JSW performance update" in row["sources"]
@@ -661,16 +901,36 @@ class TestDefinitions:
 
     def test_table(self, make):
         assert list(_shown(make(GC).definitions_table()).columns) == [
-            "Indicator", "Definition", "Standard", "Frequency", "Source documents",
-        ]  # fmt: skip
+            "Indicator",
+            "Definition",
+            "Standard",
+            "Frequency",
+            "Source documents",
+        ]
 
 
 class TestMethodNotes:
     def test_conventions_are_stated(self, make):
         notes = make(GC).method_notes()
-        for phrase in ("day 0", "Easter Monday is not", "substitute days", "Green", "Red", "two-state",
-                       "Q2 2024/25", "2 percentage points", "fewer than 10 cases", "Wilson", "rounded half up",
-                       "did not comply", "transferred in", "pending", "not ranked", "15 October 2025", "`data`"):
+        for phrase in (
+            "day 0",
+            "Easter Monday is not",
+            "substitute days",
+            "Green",
+            "Red",
+            "two-state",
+            "Q2 2024/25",
+            "2 percentage points",
+            "fewer than 10 cases",
+            "Wilson",
+            "rounded half up",
+            "did not comply",
+            "transferred in",
+            "pending",
+            "not ranked",
+            "15 October 2025",
+            "`data`",
+        ):
             assert phrase in notes, phrase
         assert make(GC).results.fingerprint in notes
 
@@ -680,14 +940,17 @@ class TestMethodNotes:
     def test_local_standards_unverified(self, make):
         notes = make(SL).method_notes()
         assert "unverified as national rules" in notes
-        assert "People on a DTTO seen within 2 working days (national standard: 1 working day)" in notes
+        assert (
+            "People on a DTTO seen within 2 working days (national standard: 1 working day)"
+            in notes
+        )
 
     def test_disclosure_control_by_audience(self, make):
         assert "[c]" in make(GC, audience="public").method_notes()
         assert "do not publish" in make(GC).method_notes()
 
 
-# --- Export -------------------------------------------------------------------------------------------------------
+# --- Export --------------------------------------------------------------------------------------
 
 
 class TestKpiExport:
@@ -695,18 +958,25 @@ class TestKpiExport:
         export = make(GC).kpi_export()
         assert export["indicator"].tolist() == GLASGOW_KPIS
         row = _row(export, indicator="reports_by_due_date")
-        assert (row["council"], row["council_code"], row["numerator"], row["denominator"], row["rag"]) == (
-            GC, "S12000049", 9, 10, "Green",
-        )  # fmt: skip
+        assert (
+            row["council"],
+            row["council_code"],
+            row["numerator"],
+            row["denominator"],
+            row["rag"],
+        ) == (GC, "S12000049", 9, 10, "Green")
 
     def test_public_suppressed(self, make):
         row = _row(make(DC, audience="public").kpi_export(), indicator="reports_by_due_date")
-        assert row[["numerator", "denominator", "value", "display_value", "rag", "ci_lower"]].tolist() == ["[c]"] * 6
+        assert (
+            row[["numerator", "denominator", "value", "display_value", "rag", "ci_lower"]].tolist()
+            == ["[c]"] * 6
+        )
         # A year earlier 6 of 6: nothing small.
         assert row["previous_value"] == 100.0
 
 
-# --- Disclosure control -------------------------------------------------------------------------------------------
+# --- Disclosure control --------------------------------------------------------------------------
 
 
 class TestSuppress:
@@ -751,8 +1021,10 @@ class TestSuppressWithinTimescale:
         frame = pd.DataFrame({"total": [total], "within": [within], "pct": ["p"]})
         out = rp.suppress_within_timescale(frame, "within", "total", ["pct"], 5)
         expected = [
-            "[c]" if total_hidden else total, "[c]" if within_hidden else within, "[c]" if within_hidden else "p",
-        ]  # fmt: skip
+            "[c]" if total_hidden else total,
+            "[c]" if within_hidden else within,
+            "[c]" if within_hidden else "p",
+        ]
         assert out.iloc[0].tolist() == expected
 
     def test_missing_counts_are_not_suppressed(self):
@@ -762,27 +1034,37 @@ class TestSuppressWithinTimescale:
         assert out["pct"].tolist() == ["n/a"] and pd.isna(out["total"].iloc[0])
 
 
-# --- Settings, labels and person data -----------------------------------------------------------------------------
+# --- Settings, labels and person data ------------------------------------------------------------
 
 
 class TestLoadReportSettings:
     def test_the_real_file(self):
         settings = rp.load_report_settings(REPO / "params")
         assert settings.suppression_threshold == 5
-        assert settings.headline_default[0] == "upw_placement" and len(settings.headline_default) == 9
+        assert (
+            settings.headline_default[0] == "upw_placement" and len(settings.headline_default) == 9
+        )
         assert "cpos_imposed" in settings.activity
 
     @pytest.mark.parametrize(
         "text, message",
         [
-            ("headline_default: [nope]\nactivity: [cpos_imposed]\nsuppression_threshold: 5\n",
-             r"headline_default\[0\]: 'nope' is not an indicator id"),
-            ("headline_default: [upw_placement]\nactivity: [upw_placement]\nsuppression_threshold: 5\n",
-             r"activity\[0\]: 'upw_placement' is a timescale indicator"),
-            ("headline_default: [upw_placement]\nactivity: [cpos_imposed]\nsuppression_threshold: 0\n",
-             "suppression_threshold: expected a whole number of at least 1"),
-            ("headline_default: []\nactivity: [cpos_imposed]\nsuppression_threshold: 5\n",
-             "headline_default: expected a list"),
+            (
+                "headline_default: [nope]\nactivity: [cpos_imposed]\nsuppression_threshold: 5\n",
+                r"headline_default\[0\]: 'nope' is not an indicator id",
+            ),
+            (
+                "headline_default: [upw_placement]\nactivity: [upw_placement]\nsuppression_threshold: 5\n",
+                r"activity\[0\]: 'upw_placement' is a timescale indicator",
+            ),
+            (
+                "headline_default: [upw_placement]\nactivity: [cpos_imposed]\nsuppression_threshold: 0\n",
+                "suppression_threshold: expected a whole number of at least 1",
+            ),
+            (
+                "headline_default: []\nactivity: [cpos_imposed]\nsuppression_threshold: 5\n",
+                "headline_default: expected a list",
+            ),
         ],
     )
     def test_errors_name_the_file_and_key(self, tmp_path, text, message):
@@ -795,17 +1077,30 @@ class TestLoadReportSettings:
 
 
 def _all_outputs(report: rp.Report) -> list[pd.DataFrame]:
-    frames = [report.headline_data(), report.comparison_data(), report.activity_data(), report.data_quality_data(),
-              report.definitions_data(), report.kpi_export()]
+    frames = [
+        report.headline_data(),
+        report.comparison_data(),
+        report.activity_data(),
+        report.data_quality_data(),
+        report.definitions_data(),
+        report.kpi_export(),
+    ]
     frames += [report.quarterly_data(i) for i in report.quarterly_indicators()]
-    stylers = [report.headline_table(), report.comparison_table(), report.activity_table(),
-               report.data_quality_table(), report.definitions_table()]
+    stylers = [
+        report.headline_table(),
+        report.comparison_table(),
+        report.activity_table(),
+        report.data_quality_table(),
+        report.definitions_table(),
+    ]
     stylers += [report.quarterly_table(i) for i in report.quarterly_indicators()]
     return frames + [s.data for s in stylers]
 
 
 class TestOutputs:
-    @pytest.mark.parametrize("council, audience", [(GC, "internal"), (DC, "public"), (SL, "public")])
+    @pytest.mark.parametrize(
+        "council, audience", [(GC, "internal"), (DC, "public"), (SL, "public")]
+    )
     def test_no_person_identifier_anywhere(self, make, council, audience):
         report = make(council, audience=audience)
         for frame in _all_outputs(report):
@@ -816,8 +1111,12 @@ class TestOutputs:
     def test_column_titles_come_from_labels(self, make):
         report = make(SL, audience="public")
         stylers = (
-            report.headline_table(), report.quarterly_table("reports_by_due_date"), report.comparison_table(),
-            report.activity_table(), report.data_quality_table(), report.definitions_table(),
-        )  # fmt: skip
+            report.headline_table(),
+            report.quarterly_table("reports_by_due_date"),
+            report.comparison_table(),
+            report.activity_table(),
+            report.data_quality_table(),
+            report.definitions_table(),
+        )
         for styler in stylers:
             assert set(styler.data.columns) <= set(rp.LABELS.values())

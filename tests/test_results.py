@@ -22,9 +22,15 @@ def workspace(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     (data / "court_reports.csv").write_text(
-        "\n".join([REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18",
-                   "R2,Fife,P2,CJSWR,2025-07-01,2025-07-21,2025-07-25",
-                   "R3,Fife,P3,CJSWR,2025-07-01,2025-07-21,2025-07-21"]) + "\n"
+        "\n".join(
+            [
+                REPORTS,
+                "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18",
+                "R2,Fife,P2,CJSWR,2025-07-01,2025-07-21,2025-07-25",
+                "R3,Fife,P3,CJSWR,2025-07-01,2025-07-21,2025-07-21",
+            ]
+        )
+        + "\n"
     )
     (data / "manifest.json").write_text('{"extract_date": "2025-10-05"}')
     return params, data, tmp_path / "cache"
@@ -37,7 +43,9 @@ class TestFingerprint:
         (params / "commentary" / "fife").mkdir(parents=True)
         (params / "commentary" / "fife" / "2025-26-Q2.md").write_text("Good quarter.")
         assert fingerprint(data, params) == first
-        (params / "targets.yaml").write_text((params / "targets.yaml").read_text() + "\n# edited\n")
+        (params / "targets.yaml").write_text(
+            (params / "targets.yaml").read_text() + "\n# edited\n"
+        )
         second = fingerprint(data, params)
         assert second != first
         with open(data / "court_reports.csv", "a") as handle:
@@ -49,13 +57,18 @@ class TestLoadResults:
     def test_computes_caches_and_reloads(self, workspace):
         params, data, cache = workspace
         first = load_results(data, params, cache_dir=cache)
-        row = first.table[(first.table["council"] == "S12000047") & (first.table["indicator"] == "reports_by_due_date")
-                          & (first.table["period"] == "Q2 2025/26")].iloc[0]
+        row = first.table[
+            (first.table["council"] == "S12000047")
+            & (first.table["indicator"] == "reports_by_due_date")
+            & (first.table["period"] == "Q2 2025/26")
+        ].iloc[0]
         # R1 and R3 on or before their due dates, R2 four days late: 2 of 3.
         assert (row["numerator"], row["denominator"]) == (2, 3)
         assert str(first.as_at) == "2025-10-05"
         assert (cache / first.fingerprint / "meta.json").is_file()
-        assert load_results(data, params, cache_dir=cache) is first  # memo: same object, nothing re-read
+        assert (
+            load_results(data, params, cache_dir=cache) is first
+        )  # memo: same object, nothing re-read
 
     def test_a_changed_file_is_noticed(self, workspace):
         params, data, cache = workspace
@@ -66,7 +79,9 @@ class TestLoadResults:
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
         second = load_results(data, params, cache_dir=cache)
         assert second.fingerprint != first.fingerprint
-        row = second.table[(second.table["council"] == "S12000047")
-                           & (second.table["indicator"] == "reports_by_due_date")
-                           & (second.table["period"] == "Q2 2025/26")].iloc[0]
+        row = second.table[
+            (second.table["council"] == "S12000047")
+            & (second.table["indicator"] == "reports_by_due_date")
+            & (second.table["period"] == "Q2 2025/26")
+        ].iloc[0]
         assert (row["numerator"], row["denominator"]) == (3, 3)

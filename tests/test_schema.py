@@ -37,7 +37,9 @@ class TestContract:
     def test_every_table_has_id_council_and_person(self, name):
         t = TABLES[name]
         kinds = [c.kind for c in t.columns]
-        assert kinds.count("id") == 1 and kinds.count("council") == 1 and kinds.count("person") == 1
+        assert (
+            kinds.count("id") == 1 and kinds.count("council") == 1 and kinds.count("person") == 1
+        )
         assert {"council", "person_id", t.id_column} <= set(t.required_columns)
 
     @pytest.mark.parametrize("name", list(TABLES))
@@ -48,25 +50,61 @@ class TestContract:
 
     def test_tables_named_in_the_issue_are_present(self):
         assert set(TABLES) == {
-            "court_reports", "cpos", "cpo_reviews", "breaches", "lscmi_assessments", "dttos", "licences",
-            "diversion", "bail_supervision", "structured_deferred_sentences", "fiscal_work_orders",
-            "problem_solving", "exit_questionnaires", "womens_centre", "support_work_referrals", "mappa",
+            "court_reports",
+            "cpos",
+            "cpo_reviews",
+            "breaches",
+            "lscmi_assessments",
+            "dttos",
+            "licences",
+            "diversion",
+            "bail_supervision",
+            "structured_deferred_sentences",
+            "fiscal_work_orders",
+            "problem_solving",
+            "exit_questionnaires",
+            "womens_centre",
+            "support_work_referrals",
+            "mappa",
             "significant_case_reviews",
         }
 
     def test_no_personal_data_columns_in_the_contract(self):
         names = set(contract_frame()["column"])
-        assert not names & {"name", "forename", "surname", "dob", "date_of_birth", "chi", "address", "postcode"}
+        assert not names & {
+            "name",
+            "forename",
+            "surname",
+            "dob",
+            "date_of_birth",
+            "chi",
+            "address",
+            "postcode",
+        }
 
     def test_every_rule_code_is_explained(self):
-        assert {"missing", "bad_date", "date_order", "unknown_council", "duplicate_id", "negative",
-                "not_allowed", "bad_flag", "out_of_range", "bad_number"} <= set(RULES)
+        assert {
+            "missing",
+            "bad_date",
+            "date_order",
+            "unknown_council",
+            "duplicate_id",
+            "negative",
+            "not_allowed",
+            "bad_flag",
+            "out_of_range",
+            "bad_number",
+        } <= set(RULES)
 
 
 class TestNormaliseColumnName:
     @pytest.mark.parametrize(
         "raw, expected",
-        [("Order ID", "order_id"), ("  imposed_date ", "imposed_date"), ("UPW Hours - Ordered", "upw_hours_ordered")],
+        [
+            ("Order ID", "order_id"),
+            ("  imposed_date ", "imposed_date"),
+            ("UPW Hours - Ordered", "upw_hours_ordered"),
+        ],
     )
     def test_spellings(self, raw, expected):
         assert normalise_column_name(raw) == expected
@@ -74,7 +112,9 @@ class TestNormaliseColumnName:
 
 class TestParseDates:
     def test_iso_and_day_first(self):
-        out = parse_dates(pd.Series(["2025-03-31", "01/04/2025", "1/4/2025", "2025-04-01 00:00:00"]))
+        out = parse_dates(
+            pd.Series(["2025-03-31", "01/04/2025", "1/4/2025", "2025-04-01 00:00:00"])
+        )
         assert out.tolist() == [pd.Timestamp(2025, 3, 31)] + [pd.Timestamp(2025, 4, 1)] * 3
 
     def test_never_month_first(self):
@@ -94,11 +134,17 @@ class TestParseDates:
 
 class TestValidateTable:
     def test_clean_rows_are_typed_and_council_resolved(self, councils):
-        raw = cpo_rows(("C1", "Glasgow", "P1", "01/07/2025", "Y"), ("C2", "S12000015", "P2", "2025-07-02", "no"))
+        raw = cpo_rows(
+            ("C1", "Glasgow", "P1", "01/07/2025", "Y"),
+            ("C2", "S12000015", "P2", "2025-07-02", "no"),
+        )
         r = validate_table(raw, TABLES["cpos"], councils, source="cpos.csv")
         assert (r.rows_read, r.rows_accepted, r.rows_rejected) == (2, 2, 0)
         assert r.accepted["council"].tolist() == ["S12000049", "S12000047"]
-        assert r.accepted["imposed_date"].tolist() == [pd.Timestamp(2025, 7, 1), pd.Timestamp(2025, 7, 2)]
+        assert r.accepted["imposed_date"].tolist() == [
+            pd.Timestamp(2025, 7, 1),
+            pd.Timestamp(2025, 7, 2),
+        ]
         assert r.accepted["has_upw"].tolist() == [True, False]
         assert r.accepted["source_row"].tolist() == [2, 3]
         # Optional columns absent from the file are present, and missing, in the accepted table.
@@ -112,20 +158,114 @@ class TestValidateTable:
         assert "imposed_date" in str(err.value) and "has_upw" in str(err.value)
 
     def test_each_rule_on_its_own_row(self, councils):
-        extra = ["first_contact_date", "upw_hours_ordered", "upw_hours_completed", "sex", "age_at_imposition"]
+        extra = [
+            "first_contact_date",
+            "upw_hours_ordered",
+            "upw_hours_completed",
+            "sex",
+            "age_at_imposition",
+        ]
         raw = cpo_rows(
-            ("C1", "Fife", "P1", "2025-07-01", "Y", "2025-07-02", "100", "40", "Male", "30"),  # row 2: fine
-            ("C2", "Gotham City", "P2", "2025-07-01", "Y", "", "", "", "", ""),  # row 3: unknown council
-            ("C3", "Fife", "P3", "2025-07-01", "Y", "2025-06-30", "", "", "", ""),  # row 4: contact before imposed
-            ("C4", "Fife", "P4", "2025-07-01", "Y", "", "-40", "", "", ""),  # row 5: negative hours
-            ("C5", "Fife", "P5", "2025-07-01", "Y", "", "", "", "M/F", ""),  # row 6: value not allowed
+            (
+                "C1",
+                "Fife",
+                "P1",
+                "2025-07-01",
+                "Y",
+                "2025-07-02",
+                "100",
+                "40",
+                "Male",
+                "30",
+            ),  # row 2: fine
+            (
+                "C2",
+                "Gotham City",
+                "P2",
+                "2025-07-01",
+                "Y",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ),  # row 3: unknown council
+            (
+                "C3",
+                "Fife",
+                "P3",
+                "2025-07-01",
+                "Y",
+                "2025-06-30",
+                "",
+                "",
+                "",
+                "",
+            ),  # row 4: contact before imposed
+            (
+                "C4",
+                "Fife",
+                "P4",
+                "2025-07-01",
+                "Y",
+                "",
+                "-40",
+                "",
+                "",
+                "",
+            ),  # row 5: negative hours
+            (
+                "C5",
+                "Fife",
+                "P5",
+                "2025-07-01",
+                "Y",
+                "",
+                "",
+                "",
+                "M/F",
+                "",
+            ),  # row 6: value not allowed
             ("C6", "Fife", "P6", "31/02/2025", "Y", "", "", "", "", ""),  # row 7: impossible date
             ("C7", "Fife", "P7", "2025-07-01", "maybe", "", "", "", "", ""),  # row 8: bad flag
             ("C8", "Fife", "P8", "2025-07-01", "Y", "", "", "", "", "15"),  # row 9: age under 16
-            ("C9", "Fife", "P9", "2025-07-01", "Y", "", "forty", "", "", ""),  # row 10: not a number
+            (
+                "C9",
+                "Fife",
+                "P9",
+                "2025-07-01",
+                "Y",
+                "",
+                "forty",
+                "",
+                "",
+                "",
+            ),  # row 10: not a number
             ("C10", "Fife", "P10", "", "Y", "", "", "", "", ""),  # row 11: required date blank
-            ("C11", "Fife", "P11", "2025-07-01", "Y", "", "50", "60", "", ""),  # row 12: completed > ordered
-            ("C12", "Fife", "P12", "1925-07-01", "Y", "", "", "", "", ""),  # row 13: implausible year
+            (
+                "C11",
+                "Fife",
+                "P11",
+                "2025-07-01",
+                "Y",
+                "",
+                "50",
+                "60",
+                "",
+                "",
+            ),  # row 12: completed > ordered
+            (
+                "C12",
+                "Fife",
+                "P12",
+                "1925-07-01",
+                "Y",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ),  # row 13: implausible year
             extra=extra,
         )
         r = validate_table(raw, TABLES["cpos"], councils, source="cpos.csv")
@@ -162,7 +302,9 @@ class TestValidateTable:
         assert (r.rows_read, r.rows_accepted, r.rows_rejected) == (1, 0, 1)
 
     def test_exact_duplicate_rejects_the_later_copy_only(self, councils):
-        raw = cpo_rows(("C1", "Fife", "P1", "2025-07-01", "Y"), ("C1", "Fife", "P1", "2025-07-01", "Y"))
+        raw = cpo_rows(
+            ("C1", "Fife", "P1", "2025-07-01", "Y"), ("C1", "Fife", "P1", "2025-07-01", "Y")
+        )
         r = validate_table(raw, TABLES["cpos"], councils, source="cpos.csv")
         assert problems(r) == [(3, "order_id", "duplicate_id")]
         assert "repeats row 2" in r.rejects["reason"].iloc[0]
@@ -176,11 +318,16 @@ class TestValidateTable:
         )
         r = validate_table(raw, TABLES["cpos"], councils, source="cpos.csv")
         assert problems(r) == [(2, "order_id", "duplicate_id"), (4, "order_id", "duplicate_id")]
-        assert r.rejects["reason"].iloc[0] == "order_id C1 is used on rows 2, 4 with different values"
+        assert (
+            r.rejects["reason"].iloc[0] == "order_id C1 is used on rows 2, 4 with different values"
+        )
         assert r.accepted["order_id"].tolist() == ["C2"]
 
     def test_person_identifier_never_reaches_the_rejects_list(self, councils):
-        raw = cpo_rows(("C1", "Fife", "SECRET-PERSON-9", "2025-07-01", "Y"), ("C1", "Fife", "SECRET-PERSON-9", "x", "Y"))
+        raw = cpo_rows(
+            ("C1", "Fife", "SECRET-PERSON-9", "2025-07-01", "Y"),
+            ("C1", "Fife", "SECRET-PERSON-9", "x", "Y"),
+        )
         r = validate_table(raw, TABLES["cpos"], councils, source="cpos.csv")
         assert not r.rejects.astype(str).apply(lambda c: c.str.contains("SECRET")).any().any()
         blank = cpo_rows(("C1", "Fife", "", "2025-07-01", "Y"))
@@ -188,18 +335,29 @@ class TestValidateTable:
         assert r.rejects["value"].tolist() == [WITHHELD]
 
     def test_columns_outside_the_contract_are_not_read_and_personal_ones_are_named(self, councils):
-        raw = cpo_rows(("C1", "Fife", "P1", "2025-07-01", "Y", "Jane", "1990-01-01", "x"),
-                       extra=["Forename", "Date of birth", "team"])
+        raw = cpo_rows(
+            ("C1", "Fife", "P1", "2025-07-01", "Y", "Jane", "1990-01-01", "x"),
+            extra=["Forename", "Date of birth", "team"],
+        )
         r = validate_table(raw, TABLES["cpos"], councils, source="cpos.csv")
         assert not {"forename", "date_of_birth", "team"} & set(r.accepted.columns)
         assert any("personal data" in w and "forename, date_of_birth" in w for w in r.warnings)
         assert any("team" in w for w in r.warnings)
 
-    def test_future_dates_are_rejected_only_against_an_extract_date_and_not_due_dates(self, councils):
+    def test_future_dates_are_rejected_only_against_an_extract_date_and_not_due_dates(
+        self, councils
+    ):
         raw = pd.DataFrame(
             [["R1", "Fife", "P1", "CJSWR", "2025-09-20", "2025-10-15", "2025-10-02"]],
-            columns=["report_id", "council", "person_id", "report_type", "requested_date", "due_date",
-                     "submitted_date"],
+            columns=[
+                "report_id",
+                "council",
+                "person_id",
+                "report_type",
+                "requested_date",
+                "due_date",
+                "submitted_date",
+            ],
         )
         spec = TABLES["court_reports"]
         assert validate_table(raw, spec, councils, source="r.csv").rows_rejected == 0
@@ -207,12 +365,18 @@ class TestValidateTable:
         assert problems(r) == [(2, "submitted_date", "future_date")]
 
     def test_blank_tokens_and_case_of_allowed_values(self, councils):
-        raw = cpo_rows(("C1", "Fife", "P1", "2025-07-01", "y", "n/a", "female", "Completed"),
-                       extra=["first_contact_date", "sex", "outcome"])
+        raw = cpo_rows(
+            ("C1", "Fife", "P1", "2025-07-01", "y", "n/a", "female", "Completed"),
+            extra=["first_contact_date", "sex", "outcome"],
+        )
         r = validate_table(raw, TABLES["cpos"], councils, source="cpos.csv")
         assert r.rows_rejected == 0
         row = r.accepted.iloc[0]
-        assert pd.isna(row["first_contact_date"]) and row["sex"] == "Female" and row["outcome"] == "Completed"
+        assert (
+            pd.isna(row["first_contact_date"])
+            and row["sex"] == "Female"
+            and row["outcome"] == "Completed"
+        )
 
     def test_given_row_numbers_are_reported(self, councils):
         raw = cpo_rows(("C1", "Gotham", "P1", "2025-07-01", "Y"))
@@ -220,7 +384,9 @@ class TestValidateTable:
         assert r.rejects["row"].tolist() == [7]
 
     def test_repeated_column_names_are_a_contract_error(self, councils):
-        raw = pd.DataFrame([["C1", "C1", "Fife", "P1", "2025-07-01", "Y"]],
-                           columns=["Order ID", "order_id", "council", "person_id", "imposed_date", "has_upw"])
+        raw = pd.DataFrame(
+            [["C1", "C1", "Fife", "P1", "2025-07-01", "Y"]],
+            columns=["Order ID", "order_id", "council", "person_id", "imposed_date", "has_upw"],
+        )
         with pytest.raises(ContractError, match="order_id"):
             validate_table(raw, TABLES["cpos"], councils, source="cpos.csv")

@@ -1,9 +1,10 @@
 """Tests for jswlib.judge.status: rounding halves up, percentages, Wilson intervals, low numbers, RAG, direction.
 
-Expected values are worked out by hand, from exact fractions (:class:`fractions.Fraction`), from the Wilson
-formula written out below with :func:`math.sqrt`, or taken from published sources: Glasgow's Q2 2025/26 KPI
-table (reference/glasgow-jsw-performance-update-q2-2025-26.txt) and Newcombe (1998), Statistics in Medicine
-17:857-872, table II (Wilson score limits for 81/263, 15/148, 0/20 and 1/29).
+Expected values are worked out by hand, from exact fractions (:class:`fractions.Fraction`), from
+the Wilson formula written out below with :func:`math.sqrt`, or taken from published sources:
+Glasgow's Q2 2025/26 KPI table (reference/glasgow-jsw-performance-update-q2-2025-26.txt) and
+Newcombe (1998), Statistics in Medicine 17:857-872, table II (Wilson score limits for 81/263,
+15/148, 0/20 and 1/29).
 """
 
 from __future__ import annotations
@@ -67,12 +68,14 @@ def wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float,
     return (centre - half) / scale, (centre + half) / scale
 
 
-# --- Constants ---------------------------------------------------------------------------------------------
+# --- Constants -----------------------------------------------------------------------------------
 
 
 class TestConstants:
     def test_z_is_the_normal_quantile_of_the_confidence_level(self):
-        assert Z_95 == pytest.approx(NormalDist().inv_cdf(1 - (1 - CONFIDENCE_LEVEL) / 2), abs=1e-12)
+        assert (
+            pytest.approx(NormalDist().inv_cdf(1 - (1 - CONFIDENCE_LEVEL) / 2), abs=1e-12) == Z_95
+        )
         assert round(Z_95, 2) == 1.96
 
     def test_publication_rules(self):
@@ -83,23 +86,42 @@ class TestConstants:
         assert DEFAULT_COUNT_DIRECTION_TOLERANCE == 5
 
 
-# --- Rounding and percentages -------------------------------------------------------------------------------
+# --- Rounding and percentages --------------------------------------------------------------------
 
 
 class TestRoundHalfUp:
     @pytest.mark.parametrize(
         "value, expected",
-        [(87.5, 88), (0.5, 1), (1.5, 2), (2.5, 3), (12.5, 13), (0.49, 0), (86.4, 86), (99.5, 100), (0, 0)],
+        [
+            (87.5, 88),
+            (0.5, 1),
+            (1.5, 2),
+            (2.5, 3),
+            (12.5, 13),
+            (0.49, 0),
+            (86.4, 86),
+            (99.5, 100),
+            (0, 0),
+        ],
     )
     def test_halves_go_up_not_to_even(self, value, expected):
         assert round_half_up(value) == expected
 
     @pytest.mark.parametrize(
         "value, digits, expected",
-        [(86.45, 1, 86.5), (2.675, 2, 2.68), (1.005, 2, 1.01), (0.285, 2, 0.29), (8.345, 2, 8.35),
-         (1.0049, 2, 1.0), (86.44, 1, 86.4)],
-    )  # fmt: skip
-    def test_decimals_written_as_halves_round_up_despite_binary_floats(self, value, digits, expected):
+        [
+            (86.45, 1, 86.5),
+            (2.675, 2, 2.68),
+            (1.005, 2, 1.01),
+            (0.285, 2, 0.29),
+            (8.345, 2, 8.35),
+            (1.0049, 2, 1.0),
+            (86.44, 1, 86.4),
+        ],
+    )
+    def test_decimals_written_as_halves_round_up_despite_binary_floats(
+        self, value, digits, expected
+    ):
         # 2.675 is stored as 2.67499999999999982...; Python's round gives 2.67.
         assert round_half_up(value, digits) == expected
 
@@ -130,13 +152,17 @@ class TestRoundHalfUp:
         # 0.05, 0.15, ..., 99.95 written as decimals: each must round up (Decimal, ROUND_HALF_UP).
         written = [f"{k}.{d}5" for k in range(100) for d in range(10)]
         floats = pd.Series([float(w) for w in written])
-        expected = [float(Decimal(w).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) for w in written]
+        expected = [
+            float(Decimal(w).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) for w in written
+        ]
         assert round_half_up(floats, 1).tolist() == expected
         assert [round_half_up(float(w), 1) for w in written] == expected
 
     def test_every_three_decimal_half_rounds_up_at_two_decimals(self):
         written = [f"{k}.{d:02d}5" for k in range(0, 101, 7) for d in range(100)]
-        expected = [float(Decimal(w).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) for w in written]
+        expected = [
+            float(Decimal(w).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) for w in written
+        ]
         assert round_half_up(pd.Series([float(w) for w in written]), 2).tolist() == expected
 
     @pytest.mark.parametrize("digits", [-1, 1.5, True, "1"])
@@ -152,7 +178,9 @@ class TestPercentage:
         assert percentage(8, 8) == 100.0
         assert percentage(0, 8) == 0.0
 
-    @pytest.mark.parametrize("numerator, denominator", [(0, 0), (5, 0), (None, 8), (3, None), (pd.NA, pd.NA)])
+    @pytest.mark.parametrize(
+        "numerator, denominator", [(0, 0), (5, 0), (None, 8), (3, None), (pd.NA, pd.NA)]
+    )
     def test_zero_or_missing_gives_nan(self, numerator, denominator):
         assert math.isnan(percentage(numerator, denominator))
 
@@ -177,9 +205,18 @@ class TestPercentage:
 class TestFormatPercentage:
     @pytest.mark.parametrize(
         "numerator, denominator, expected",
-        [(7, 8, "88%"), (1, 8, "13%"), (3, 8, "38%"), (1, 3, "33%"), (2, 3, "67%"), (1, 200, "1%"),
-         (0, 5, "0%"), (5, 5, "100%"), (13, 20, "65%")],
-    )  # fmt: skip
+        [
+            (7, 8, "88%"),
+            (1, 8, "13%"),
+            (3, 8, "38%"),
+            (1, 3, "33%"),
+            (2, 3, "67%"),
+            (1, 200, "1%"),
+            (0, 5, "0%"),
+            (5, 5, "100%"),
+            (13, 20, "65%"),
+        ],
+    )
     def test_whole_percent_halves_up(self, numerator, denominator, expected):
         assert format_percentage(numerator, denominator) == expected
 
@@ -200,9 +237,14 @@ class TestFormatPercentage:
     @pytest.mark.parametrize("digits", [0, 1])
     def test_every_fraction_up_to_200_matches_exact_arithmetic(self, digits):
         pairs = [(k, n) for n in range(1, 201) for k in range(n + 1)]
-        expected = [f"{float(half_up(Fraction(100 * k, n), digits)):.{digits}f}%" for k, n in pairs]
+        expected = [
+            f"{float(half_up(Fraction(100 * k, n), digits)):.{digits}f}%" for k, n in pairs
+        ]
         numerators, denominators = zip(*pairs, strict=True)
-        assert format_percentage(pd.Series(numerators), pd.Series(denominators), digits).tolist() == expected
+        assert (
+            format_percentage(pd.Series(numerators), pd.Series(denominators), digits).tolist()
+            == expected
+        )
 
 
 class TestFormatValue:
@@ -217,7 +259,7 @@ class TestFormatValue:
         assert result.tolist() == ["13%", "2,537", "n/a"]
 
 
-# --- Confidence intervals and low numbers -----------------------------------------------------------------
+# --- Confidence intervals and low numbers --------------------------------------------------------
 
 
 class TestWilsonInterval:
@@ -230,14 +272,24 @@ class TestWilsonInterval:
 
     @pytest.mark.parametrize(
         "k, n, lower, upper",
-        [(0, 10, 0.0, 0.2775), (10, 10, 0.7225, 1.0), (5, 10, 0.2366, 0.7634), (81, 100, 0.7222, 0.8749)],
+        [
+            (0, 10, 0.0, 0.2775),
+            (10, 10, 0.7225, 1.0),
+            (5, 10, 0.2366, 0.7634),
+            (81, 100, 0.7222, 0.8749),
+        ],
     )
     def test_known_values_to_four_places(self, k, n, lower, upper):
         assert wilson_interval(k, n) == pytest.approx((lower, upper), abs=5e-5)
 
     @pytest.mark.parametrize(
         "k, n, lower, upper",
-        [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718)],
+        [
+            (81, 263, 0.2553, 0.3662),
+            (15, 148, 0.0624, 0.1605),
+            (0, 20, 0.0, 0.1611),
+            (1, 29, 0.0061, 0.1718),
+        ],
     )
     def test_newcombe_1998_published_values(self, k, n, lower, upper):
         assert wilson_interval(k, n) == pytest.approx((lower, upper), abs=5e-5)
@@ -252,7 +304,9 @@ class TestWilsonInterval:
         assert math.isnan(lower) and math.isnan(upper)
 
     def test_series_gives_a_frame_with_the_index(self):
-        result = wilson_interval(pd.Series([0, 5, 0], index=["x", "y", "z"]), pd.Series([10, 10, 0]))
+        result = wilson_interval(
+            pd.Series([0, 5, 0], index=["x", "y", "z"]), pd.Series([10, 10, 0])
+        )
         assert list(result.columns) == ["lower", "upper"]
         assert result.index.tolist() == ["x", "y", "z"]
         assert result.loc["y", "lower"] == pytest.approx(wilson_by_hand(5, 10)[0])
@@ -300,7 +354,7 @@ class TestLowNumbers:
         assert low_numbers(20, threshold=30) is True
 
 
-# --- Polarity and schemes ----------------------------------------------------------------------------------
+# --- Polarity and schemes ------------------------------------------------------------------------
 
 
 class TestValidatePolarity:
@@ -309,7 +363,9 @@ class TestValidatePolarity:
         assert validate_polarity(polarity) == polarity
 
     def test_invalid_scalar_names_where(self):
-        with pytest.raises(ValueError, match=r"params/indicators.yaml: x: polarity must be one of .* got 'up'"):
+        with pytest.raises(
+            ValueError, match=r"params/indicators.yaml: x: polarity must be one of .* got 'up'"
+        ):
             validate_polarity("up", where="params/indicators.yaml: x")
 
     def test_invalid_column_names_values_and_rows(self):
@@ -322,9 +378,12 @@ class TestValidateRagScheme:
         scheme = {"type": "three_state"}
         checked = validate_rag_scheme(scheme)
         assert checked == {
-            "type": "three_state", "description": None, "compare_on": "exact",
-            "amber_tolerance": 5.0, "tolerance_unit": "points",
-        }  # fmt: skip
+            "type": "three_state",
+            "description": None,
+            "compare_on": "exact",
+            "amber_tolerance": 5.0,
+            "tolerance_unit": "points",
+        }
         assert scheme == {"type": "three_state"}
 
     def test_two_state_and_improving(self):
@@ -333,7 +392,9 @@ class TestValidateRagScheme:
         assert validate_rag_scheme(improving)["compare_on"] == "rounded"
 
     def test_not_a_mapping(self):
-        with pytest.raises(ValueError, match=r"^params/rag.yaml: fife: RAG scheme must be a mapping"):
+        with pytest.raises(
+            ValueError, match=r"^params/rag.yaml: fife: RAG scheme must be a mapping"
+        ):
             validate_rag_scheme(["two_state"], where="params/rag.yaml: fife")
 
     def test_missing_type(self):
@@ -341,28 +402,44 @@ class TestValidateRagScheme:
             validate_rag_scheme({"amber_tolerance": 5}, where="params/rag.yaml: fife")
 
     def test_unknown_type(self):
-        with pytest.raises(ValueError, match=r"^params/rag.yaml: fife: .*'type' must be one of .*got 'traffic'"):
+        with pytest.raises(
+            ValueError, match=r"^params/rag.yaml: fife: .*'type' must be one of .*got 'traffic'"
+        ):
             validate_rag_scheme({"type": "traffic"}, where="params/rag.yaml: fife")
 
     def test_unknown_key_named(self):
-        with pytest.raises(ValueError, match=r"^params/rag.yaml: glasgow-city: .*unknown key 'amber_tol'"):
-            validate_rag_scheme({"type": "three_state", "amber_tol": 5}, where="params/rag.yaml: glasgow-city")
+        with pytest.raises(
+            ValueError, match=r"^params/rag.yaml: glasgow-city: .*unknown key 'amber_tol'"
+        ):
+            validate_rag_scheme(
+                {"type": "three_state", "amber_tol": 5}, where="params/rag.yaml: glasgow-city"
+            )
 
     def test_key_of_another_type_is_unknown(self):
-        with pytest.raises(ValueError, match=r"unknown key 'amber_tolerance'; type 'two_state' allows"):
+        with pytest.raises(
+            ValueError, match=r"unknown key 'amber_tolerance'; type 'two_state' allows"
+        ):
             validate_rag_scheme({"type": "two_state", "amber_tolerance": 5})
 
     @pytest.mark.parametrize("tolerance", [-1, "5", True, float("nan"), None])
     def test_bad_tolerance(self, tolerance):
-        with pytest.raises(ValueError, match=r"^where: RAG scheme key 'amber_tolerance' must be a non-negative"):
-            validate_rag_scheme({"type": "three_state", "amber_tolerance": tolerance}, where="where")
+        with pytest.raises(
+            ValueError, match=r"^where: RAG scheme key 'amber_tolerance' must be a non-negative"
+        ):
+            validate_rag_scheme(
+                {"type": "three_state", "amber_tolerance": tolerance}, where="where"
+            )
 
     def test_bad_tolerance_unit(self):
-        with pytest.raises(ValueError, match=r"^w: RAG scheme key 'tolerance_unit' .* got 'percent'"):
+        with pytest.raises(
+            ValueError, match=r"^w: RAG scheme key 'tolerance_unit' .* got 'percent'"
+        ):
             validate_rag_scheme({"type": "three_state", "tolerance_unit": "percent"}, where="w")
 
     def test_bad_compare_on(self):
-        with pytest.raises(ValueError, match=r"^w: RAG scheme key 'compare_on' .* got 'published'"):
+        with pytest.raises(
+            ValueError, match=r"^w: RAG scheme key 'compare_on' .* got 'published'"
+        ):
             validate_rag_scheme({"type": "two_state", "compare_on": "published"}, where="w")
 
     def test_description_must_be_text(self):
@@ -372,7 +449,9 @@ class TestValidateRagScheme:
 
 class TestDescribeRagScheme:
     def test_sentences(self):
-        assert describe_rag_scheme(TWO).startswith("Green when at or better than target, otherwise Red")
+        assert describe_rag_scheme(TWO).startswith(
+            "Green when at or better than target, otherwise Red"
+        )
         assert "5% of the target" in describe_rag_scheme(RELATIVE)
         assert "improved" in describe_rag_scheme(IMPROVING)
         assert describe_rag_scheme({"type": "two_state", "compare_on": "rounded"}).endswith(
@@ -380,14 +459,23 @@ class TestDescribeRagScheme:
         )
 
     def test_description_wins(self):
-        assert describe_rag_scheme({"type": "two_state", "description": "As Glasgow."}) == "As Glasgow."
+        assert (
+            describe_rag_scheme({"type": "two_state", "description": "As Glasgow."})
+            == "As Glasgow."
+        )
 
 
-# --- RAG status ---------------------------------------------------------------------------------------------
+# --- RAG status ----------------------------------------------------------------------------------
 
 #: Glasgow Q2 2025/26 KPI table: (target, actual, published RAG status).
-GLASGOW_TABLE = [(80, 90, "Green"), (85, 93, "Green"), (75, 77, "Green"), (70, 65, "Red"), (80, 82, "Green"),
-                 (80, 100, "Green")]  # fmt: skip
+GLASGOW_TABLE = [
+    (80, 90, "Green"),
+    (85, 93, "Green"),
+    (75, 77, "Green"),
+    (70, 65, "Red"),
+    (80, 82, "Green"),
+    (80, 100, "Green"),
+]
 
 
 class TestRagStatus:
@@ -446,7 +534,9 @@ class TestRagStatus:
         assert rag_status(69.6, 70, "higher", TWO) == "Red"
         assert rag_status(69.6, 70, "higher", TWO, compare_on="exact") == "Red"
         assert rag_status(69.6, 70, "higher", TWO, compare_on="rounded") == "Green"
-        assert rag_status(69.5, 70, "higher", TWO, compare_on="rounded") == "Green"  # 69.5 shows as 70
+        assert (
+            rag_status(69.5, 70, "higher", TWO, compare_on="rounded") == "Green"
+        )  # 69.5 shows as 70
         assert rag_status(69.4, 70, "higher", TWO, compare_on="rounded") == "Red"
         assert rag_status(69.96, 70, "higher", TWO, compare_on="rounded", digits=1) == "Green"
         assert rag_status(69.94, 70, "higher", TWO, compare_on="rounded", digits=1) == "Red"
@@ -473,7 +563,13 @@ class TestRagStatus:
         with pytest.raises(ValueError, match="polarity"):
             rag_status(65, 70, "up", TWO)
         with pytest.raises(ValueError, match=r"^params/rag.yaml: moray: .*'amber'"):
-            rag_status(65, 70, "higher", {"type": "three_state", "amber": 5}, where="params/rag.yaml: moray")
+            rag_status(
+                65,
+                70,
+                "higher",
+                {"type": "three_state", "amber": 5},
+                where="params/rag.yaml: moray",
+            )
 
 
 class TestRagColours:
@@ -483,7 +579,9 @@ class TestRagColours:
 
         def luminance(colour: str) -> float:
             channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-            linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+            linear = [
+                c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+            ]
             return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
         high, low = sorted([luminance(a), luminance(b)], reverse=True)
@@ -492,7 +590,11 @@ class TestRagColours:
     def test_every_status_has_a_word_a_fill_and_a_text_colour(self):
         assert set(RAG_COLOURS) == set(RAG_STATUSES) == set(RAG_TEXT_COLOURS)
         assert RAG_STATUSES == ("Green", "Amber", "Red", "No target", "No data")
-        assert [RAG_COLOURS[s] for s in ("Green", "Amber", "Red")] == ["#00703C", "#FFBF47", "#D4351C"]
+        assert [RAG_COLOURS[s] for s in ("Green", "Amber", "Red")] == [
+            "#00703C",
+            "#FFBF47",
+            "#D4351C",
+        ]
 
     def test_words_readable_on_their_fill(self):
         for status in RAG_STATUSES:
@@ -510,7 +612,9 @@ class TestRagStatusSeries:
         assert result.tolist() == list(expected)
 
     def test_keeps_index_and_broadcasts_a_scalar_target(self):
-        result = rag_status_series(pd.Series([70, 65, None], index=list("abc")), 70, "higher", THREE)
+        result = rag_status_series(
+            pd.Series([70, 65, None], index=list("abc")), 70, "higher", THREE
+        )
         assert result.index.tolist() == list("abc")
         assert result.tolist() == ["Green", "Amber", "No data"]
 
@@ -527,7 +631,9 @@ class TestRagStatusSeries:
 
     def test_compare_on(self):
         assert rag_status_series([69.6], [70], "higher", TWO).tolist() == ["Red"]
-        assert rag_status_series([69.6], [70], "higher", TWO, compare_on="rounded").tolist() == ["Green"]
+        assert rag_status_series([69.6], [70], "higher", TWO, compare_on="rounded").tolist() == [
+            "Green"
+        ]
 
     def test_neutral_with_target_names_rows(self):
         with pytest.raises(ValueError, match=r"^params/rag.yaml: x: a neutral indicator .*rows q"):
@@ -550,12 +656,14 @@ class TestRagStatusSeries:
         directions = ["Improved", "Declined", "No change", "Not available"]
         rows = itertools.product(values, targets, polarities, directions)
         grid = pd.DataFrame(rows, columns=["v", "t", "p", "d"])
-        vectorised = rag_status_series(grid["v"], grid["t"], grid["p"], scheme, directions=grid["d"])
+        vectorised = rag_status_series(
+            grid["v"], grid["t"], grid["p"], scheme, directions=grid["d"]
+        )
         scalar = [rag_status(r.v, r.t, r.p, scheme, direction=r.d) for r in grid.itertuples()]
         assert vectorised.tolist() == scalar
 
 
-# --- Direction of travel -------------------------------------------------------------------------------------
+# --- Direction of travel -------------------------------------------------------------------------
 
 
 class TestDirectionOfTravel:
@@ -584,16 +692,26 @@ class TestDirectionOfTravel:
         assert direction_of_travel(70, 70, "higher", tolerance=0).word == "No change"
 
     def test_relative_tolerance_for_counts(self):
-        assert direction_of_travel(1050, 1000, "higher", 5, "relative").word == "No change"  # exactly 5%
+        assert (
+            direction_of_travel(1050, 1000, "higher", 5, "relative").word == "No change"
+        )  # exactly 5%
         assert direction_of_travel(950, 1000, "higher", 5, "relative").word == "No change"
-        assert direction_of_travel(1051, 1000, "higher", 5, "relative") == Direction("Improved", "↑")
+        assert direction_of_travel(1051, 1000, "higher", 5, "relative") == Direction(
+            "Improved", "↑"
+        )
         assert direction_of_travel(0, 0, "higher", 5, "relative").word == "No change"
         assert direction_of_travel(1, 0, "higher", 5, "relative").word == "Improved"
 
     def test_neutral_words(self):
-        assert direction_of_travel(1100, 1000, "neutral", 5, "relative") == Direction("Increased", "↑")
-        assert direction_of_travel(900, 1000, "neutral", 5, "relative") == Direction("Decreased", "↓")
-        assert direction_of_travel(1010, 1000, "neutral", 5, "relative") == Direction("No change", "→")
+        assert direction_of_travel(1100, 1000, "neutral", 5, "relative") == Direction(
+            "Increased", "↑"
+        )
+        assert direction_of_travel(900, 1000, "neutral", 5, "relative") == Direction(
+            "Decreased", "↓"
+        )
+        assert direction_of_travel(1010, 1000, "neutral", 5, "relative") == Direction(
+            "No change", "→"
+        )
 
     def test_missing_values(self):
         assert direction_of_travel(None, 70, "higher") == Direction("Not available", "")
@@ -611,7 +729,9 @@ class TestDirectionOfTravel:
 
 class TestDirectionOfTravelSeries:
     def test_columns_and_index(self):
-        result = direction_of_travel_series(pd.Series([90, 70, None], index=list("abc")), [80, 71, 60], "higher")
+        result = direction_of_travel_series(
+            pd.Series([90, 70, None], index=list("abc")), [80, 71, 60], "higher"
+        )
         assert list(result.columns) == ["direction", "direction_arrow"]
         assert result.index.tolist() == list("abc")
         assert result["direction"].tolist() == ["Improved", "No change", "Not available"]
@@ -619,9 +739,12 @@ class TestDirectionOfTravelSeries:
 
     def test_tolerance_and_unit_per_row(self):
         result = direction_of_travel_series(
-            [72, 1040, 1040], [70, 1000, 1000], ["higher", "neutral", "neutral"],
-            tolerance=[2, 5, 2], tolerance_unit=["points", "relative", "relative"],
-        )  # fmt: skip
+            [72, 1040, 1040],
+            [70, 1000, 1000],
+            ["higher", "neutral", "neutral"],
+            tolerance=[2, 5, 2],
+            tolerance_unit=["points", "relative", "relative"],
+        )
         assert result["direction"].tolist() == ["No change", "No change", "Increased"]
 
     def test_bad_polarity_names_rows(self):
@@ -632,14 +755,22 @@ class TestDirectionOfTravelSeries:
     def test_equals_scalar_on_a_grid(self, tolerance, unit):
         values = [None, 0, 2.4, 4.4, 65, 67.9, 68, 70, 72, 72.1, 1000, 1050, 1051]
         grid = pd.DataFrame(
-            itertools.product(values, values, ["higher", "lower", "neutral"]), columns=["now", "before", "p"]
+            itertools.product(values, values, ["higher", "lower", "neutral"]),
+            columns=["now", "before", "p"],
         )
-        vectorised = direction_of_travel_series(grid["now"], grid["before"], grid["p"], tolerance, unit)
-        scalar = [direction_of_travel(r.now, r.before, r.p, tolerance, unit) for r in grid.itertuples()]
-        assert list(zip(vectorised["direction"], vectorised["direction_arrow"], strict=True)) == scalar
+        vectorised = direction_of_travel_series(
+            grid["now"], grid["before"], grid["p"], tolerance, unit
+        )
+        scalar = [
+            direction_of_travel(r.now, r.before, r.p, tolerance, unit) for r in grid.itertuples()
+        ]
+        assert (
+            list(zip(vectorised["direction"], vectorised["direction_arrow"], strict=True))
+            == scalar
+        )
 
 
-# --- Judging a results table ---------------------------------------------------------------------------------
+# --- Judging a results table ---------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -662,7 +793,12 @@ def results() -> pd.DataFrame:
 class TestJudge:
     def test_columns_worked_by_hand(self, results):
         out = judge(results, {"type": "three_state", "amber_tolerance": 5})
-        assert out["rag"].tolist() == ["Green", "Amber", "Amber", "No target"]  # 12 days vs 10: 2 over, within 5
+        assert out["rag"].tolist() == [
+            "Green",
+            "Amber",
+            "Amber",
+            "No target",
+        ]  # 12 days vs 10: 2 over, within 5
         assert out["rag_colour"].tolist() == ["#00703C", "#FFBF47", "#FFBF47", "#B1B4B6"]
         assert out["low_numbers"].tolist() == [True, False, pd.NA, pd.NA]
         assert out["display_value"].tolist() == ["88%", "65%", "12", "1,100"]
@@ -691,7 +827,12 @@ class TestJudge:
     def test_scheme_per_council(self, results):
         schemes = {"glasgow-city": TWO, "fife": {"type": "three_state", "amber_tolerance": 1}}
         out = judge(results, schemes, by="council")
-        assert out["rag"].tolist() == ["Green", "Red", "Red", "No target"]  # fife: 2 days over, beyond 1
+        assert out["rag"].tolist() == [
+            "Green",
+            "Red",
+            "Red",
+            "No target",
+        ]  # fife: 2 days over, beyond 1
 
     def test_missing_scheme_for_a_council(self, results):
         with pytest.raises(ValueError, match=r"no RAG scheme for council 'fife'"):
@@ -707,7 +848,9 @@ class TestJudge:
         assert out["rag"].tolist() == ["Green", "Amber", "Amber", "No target"]
 
     def test_compare_on_rounded(self):
-        frame = pd.DataFrame({"value": [69.6], "target": [70], "polarity": ["higher"], "unit": ["%"]})
+        frame = pd.DataFrame(
+            {"value": [69.6], "target": [70], "polarity": ["higher"], "unit": ["%"]}
+        )
         assert judge(frame, TWO)["rag"].tolist() == ["Red"]
         assert judge(frame, TWO, compare_on="rounded")["rag"].tolist() == ["Green"]
         assert judge(frame, TWO)["display_value"].tolist() == ["70%"]
@@ -718,7 +861,9 @@ class TestJudge:
         assert out["rag"].tolist() == ["Red"]
         assert out["direction"].tolist() == ["Not available"]
         assert out["direction_arrow"].tolist() == [""]
-        assert out["display_value"].tolist() == ["65"]  # no unit column, no counts: not a percentage
+        assert out["display_value"].tolist() == [
+            "65"
+        ]  # no unit column, no counts: not a percentage
 
     def test_without_unit_column_counted_rows_are_percentages(self, results):
         out = judge(results.drop(columns="unit"), TWO)

@@ -1,8 +1,9 @@
 """The ``jsw`` command: one entry point with subcommands.
 
-Exit codes: 0 success; 1 the data has problems that stop it being used (a file that cannot be read, or
-with ``--strict`` any rejected row); 2 the command was given something it cannot use (bad arguments, a
-missing folder, a broken params file). Errors are one readable line on standard error, never a traceback.
+Exit codes: 0 success; 1 the data has problems that stop it being used (a file that cannot be read,
+or with ``--strict`` any rejected row); 2 the command was given something it cannot use (bad
+arguments, a missing folder, a broken params file). Errors are one readable line on standard error,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -41,11 +42,16 @@ def _print_table(frame: pd.DataFrame, out=None) -> None:
     out = out or sys.stdout
     cols = list(frame.columns)
     numeric = [pd.api.types.is_integer_dtype(frame[c]) for c in cols]
-    cells = [[_fmt_int(v) if num else str(v) for v, num in zip(row, numeric)] for row in frame.itertuples(index=False)]
+    cells = [
+        [_fmt_int(v) if num else str(v) for v, num in zip(row, numeric)]
+        for row in frame.itertuples(index=False)
+    ]
     widths = [max([len(str(c))] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
 
     def line(values):
-        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
+        return "  ".join(
+            v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)
+        ).rstrip()
 
     print(line([str(c) for c in cols]), file=out)
     print(line(["-" * w for w in widths]), file=out)
@@ -59,7 +65,7 @@ def _councils(args):
     return load_councils(args.params)
 
 
-# --- validate ---------------------------------------------------------------------------------------------------
+# --- validate ------------------------------------------------------------------------------------
 
 
 def cmd_validate(args) -> int:
@@ -73,18 +79,28 @@ def cmd_validate(args) -> int:
     if extract_date is None:
         extract_date = recorded_extract_date(args.data_dir)
         if extract_date is not None:
-            print(f"Extract date {extract_date:%d %B %Y} from {Path(args.data_dir) / 'manifest.json'}")
+            print(
+                f"Extract date {extract_date:%d %B %Y} from {Path(args.data_dir) / 'manifest.json'}"
+            )
     started = time.perf_counter()
-    extract = load_extract(args.data_dir, councils, extract_date=extract_date, encoding=args.encoding)
+    extract = load_extract(
+        args.data_dir, councils, extract_date=extract_date, encoding=args.encoding
+    )
     seconds = time.perf_counter() - started
-    out_dir = Path(args.out) if args.out else Path("outputs") / "validation" / Path(args.data_dir).resolve().name
+    out_dir = (
+        Path(args.out)
+        if args.out
+        else Path("outputs") / "validation" / Path(args.data_dir).resolve().name
+    )
     rejects_path = io.write_frame(extract.rejects, out_dir / "rejects.csv")
     summary_path = io.write_frame(extract.summary, out_dir / "summary.csv")
     io.write_frame(extract.reasons(), out_dir / "reasons.csv")
 
     s = extract.summary
     supplied = s[s["status"] != "not supplied"]
-    print(f"Validated {args.data_dir}: {len(supplied)} of {len(s)} tables supplied ({seconds:.1f} s)\n")
+    print(
+        f"Validated {args.data_dir}: {len(supplied)} of {len(s)} tables supplied ({seconds:.1f} s)\n"
+    )
     shown = s[["table", "rows_read", "rows_accepted", "rows_rejected", "status"]].copy()
     total = pd.DataFrame(
         [["TOTAL", s["rows_read"].sum(), s["rows_accepted"].sum(), s["rows_rejected"].sum(), ""]],
@@ -93,7 +109,11 @@ def cmd_validate(args) -> int:
     shown = pd.concat([shown, total], ignore_index=True)
     for c in ("rows_read", "rows_accepted", "rows_rejected"):
         shown[c] = shown[c].astype("int64")
-    _print_table(shown.rename(columns={"rows_read": "read", "rows_accepted": "accepted", "rows_rejected": "rejected"}))
+    _print_table(
+        shown.rename(
+            columns={"rows_read": "read", "rows_accepted": "accepted", "rows_rejected": "rejected"}
+        )
+    )
     balanced = extract.rows_balance
     print(f"\nEvery row accounted for (read = accepted + rejected): {'yes' if balanced else 'NO'}")
 
@@ -155,7 +175,7 @@ def cmd_demo_data(args) -> int:
     return EXIT_OK
 
 
-# --- indicators and compute ------------------------------------------------------------------------------------
+# --- indicators and compute ----------------------------------------------------------------------
 
 
 def cmd_indicators(args) -> int:
@@ -173,9 +193,9 @@ def cmd_indicators(args) -> int:
 
 def cmd_compute(args) -> int:
     """Validate an extract and compute every indicator for every council, family group and Scotland."""
+    from jswlib.compute.indicators import compute_indicators, load_definitions
     from jswlib.core import io
     from jswlib.data.extract import latest_event_date, load_extract, recorded_extract_date
-    from jswlib.compute.indicators import compute_indicators, load_definitions
 
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".parquet"):
@@ -185,12 +205,16 @@ def cmd_compute(args) -> int:
         if ind not in defs.catalogue:
             raise UsageError(f"--indicator {ind}: not in the catalogue (see 'jsw indicators')")
     started = time.perf_counter()
-    extract = load_extract(args.data, defs.councils, extract_date=args.as_at or recorded_extract_date(args.data))
+    extract = load_extract(
+        args.data, defs.councils, extract_date=args.as_at or recorded_extract_date(args.data)
+    )
     as_at = args.as_at or recorded_extract_date(args.data) or latest_event_date(extract.tables)
     if as_at is None:
         raise UsageError(f"{args.data}: no dated records, so no extract date; give --as-at")
     validated = time.perf_counter()
-    results = compute_indicators(extract.tables, defs, as_at, monthly=not args.no_monthly, indicators=args.indicator)
+    results = compute_indicators(
+        extract.tables, defs, as_at, monthly=not args.no_monthly, indicators=args.indicator
+    )
     computed = time.perf_counter()
     io.write_frame(results, out)
     quality = out.with_name(out.stem + ".quality.csv")
@@ -212,13 +236,16 @@ def cmd_compute(args) -> int:
         f"(validation {validated - started:.1f} s, computation {computed - validated:.1f} s)"
     )
     if computed_ids < wanted:
-        missing = sorted(set(args.indicator or [i.id for i in defs.catalogue.computable()]) - set(results["indicator"]))
+        missing = sorted(
+            set(args.indicator or [i.id for i in defs.catalogue.computable()])
+            - set(results["indicator"])
+        )
         print(f"  no data for: {', '.join(missing)}")
     print(f"Results: {out}\nData quality: {quality}")
     return EXIT_DATA if len(extract.errors) else EXIT_OK
 
 
-# --- councils and schema ----------------------------------------------------------------------------------------
+# --- councils and schema -------------------------------------------------------------------------
 
 
 def cmd_councils(args) -> int:
@@ -242,7 +269,7 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
-# --- parser -----------------------------------------------------------------------------------------------------
+# --- parser --------------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -255,7 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"jsw {__version__}")
     parser.add_argument(
-        "--params", metavar="DIR", default=None,
+        "--params",
+        metavar="DIR",
+        default=None,
         help="folder of definitions (councils, holidays...); default: $JSW_PARAMS or params/ in the checkout",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -267,14 +296,28 @@ def build_parser() -> argparse.ArgumentParser:
         "and rejected per table, and writes every rejected row with its reasons (file, row, column, value, "
         "rule) to rejects.csv. Rows read always equal rows accepted plus rows rejected.",
     )
-    p.add_argument("data_dir", metavar="DATA_DIR", help="folder of CSV, Parquet or Excel files, one per table")
-    p.add_argument("--out", metavar="DIR", help="where to write rejects.csv, summary.csv and reasons.csv "
-                   "(default: outputs/validation/<name of DATA_DIR>)")
-    p.add_argument("--encoding", metavar="NAME", help="encoding of the CSV files (default UTF-8; e.g. cp1252)")
-    p.add_argument("--extract-date", metavar="YYYY-MM-DD", type=_date_arg,
-                   help="reject event dates after this date (the day the extract was taken); default: the "
-                   "extract_date in DATA_DIR/manifest.json when there is one, else no such check")
-    p.add_argument("--strict", action="store_true", help="exit with code 1 when any row is rejected")
+    p.add_argument(
+        "data_dir", metavar="DATA_DIR", help="folder of CSV, Parquet or Excel files, one per table"
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="where to write rejects.csv, summary.csv and reasons.csv "
+        "(default: outputs/validation/<name of DATA_DIR>)",
+    )
+    p.add_argument(
+        "--encoding", metavar="NAME", help="encoding of the CSV files (default UTF-8; e.g. cp1252)"
+    )
+    p.add_argument(
+        "--extract-date",
+        metavar="YYYY-MM-DD",
+        type=_date_arg,
+        help="reject event dates after this date (the day the extract was taken); default: the "
+        "extract_date in DATA_DIR/manifest.json when there is one, else no such check",
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="exit with code 1 when any row is rejected"
+    )
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser(
@@ -286,13 +329,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write the tables to")
     p.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
-    p.add_argument("--scale", type=float, default=1.0, help="multiply all volumes (default 1; the benchmark uses 10)")
-    p.add_argument("--first-year", type=int, default=2019, metavar="YYYY",
-                   help="first financial year, by its start year (default 2019, i.e. 2019/20)")
-    p.add_argument("--last-year", type=int, default=2025, metavar="YYYY",
-                   help="last financial year, by its start year (default 2025, i.e. 2025/26)")
-    p.add_argument("--format", choices=("csv", "parquet", "xlsx"), default="csv", help="file format (default csv)")
-    p.add_argument("--no-bad-rows", action="store_true", help="leave out the deliberately bad rows")
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply all volumes (default 1; the benchmark uses 10)",
+    )
+    p.add_argument(
+        "--first-year",
+        type=int,
+        default=2019,
+        metavar="YYYY",
+        help="first financial year, by its start year (default 2019, i.e. 2019/20)",
+    )
+    p.add_argument(
+        "--last-year",
+        type=int,
+        default=2025,
+        metavar="YYYY",
+        help="last financial year, by its start year (default 2025, i.e. 2025/26)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("csv", "parquet", "xlsx"),
+        default="csv",
+        help="file format (default csv)",
+    )
+    p.add_argument(
+        "--no-bad-rows", action="store_true", help="leave out the deliberately bad rows"
+    )
     p.set_defaults(func=cmd_demo_data)
 
     p = sub.add_parser(
@@ -312,27 +377,45 @@ def build_parser() -> argparse.ArgumentParser:
         "period, numerator, denominator, value, unit, excluded...). Family-group and Scotland figures are "
         "pooled from counts. Also writes <out>.quality.csv: rows read, used and rejected per table.",
     )
-    p.add_argument("--data", metavar="DIR", required=True, help="folder of the extract (e.g. data/demo)")
+    p.add_argument(
+        "--data", metavar="DIR", required=True, help="folder of the extract (e.g. data/demo)"
+    )
     p.add_argument("--out", metavar="FILE", required=True, help="results file, .csv or .parquet")
-    p.add_argument("--as-at", metavar="YYYY-MM-DD", type=_date_arg,
-                   help="the extract date (default: from DATA/manifest.json, else the latest event in the data)")
-    p.add_argument("--indicator", metavar="ID", action="append", help="only this indicator (repeatable)")
-    p.add_argument("--no-monthly", action="store_true", help="leave out the monthly series of timescale indicators")
+    p.add_argument(
+        "--as-at",
+        metavar="YYYY-MM-DD",
+        type=_date_arg,
+        help="the extract date (default: from DATA/manifest.json, else the latest event in the data)",
+    )
+    p.add_argument(
+        "--indicator", metavar="ID", action="append", help="only this indicator (repeatable)"
+    )
+    p.add_argument(
+        "--no-monthly",
+        action="store_true",
+        help="leave out the monthly series of timescale indicators",
+    )
     p.set_defaults(func=cmd_compute)
 
-    from jswlib.run.batch import add_batch_parser
     from jswlib.judge.reconcile import add_reconcile_parser
+    from jswlib.run.batch import add_batch_parser
 
     add_reconcile_parser(sub)
     add_batch_parser(sub)
 
-    p = sub.add_parser("councils", help="list the 32 councils with codes and family groups",
-                       description="List the councils in params/councils.yaml.")
+    p = sub.add_parser(
+        "councils",
+        help="list the 32 councils with codes and family groups",
+        description="List the councils in params/councils.yaml.",
+    )
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.set_defaults(func=cmd_councils)
 
-    p = sub.add_parser("schema", help="print the data contract (tables and columns)",
-                       description="Print the data contract: every table, its columns and their rules.")
+    p = sub.add_parser(
+        "schema",
+        help="print the data contract (tables and columns)",
+        description="Print the data contract: every table, its columns and their rules.",
+    )
     p.add_argument("--format", choices=("markdown", "csv"), default="markdown")
     p.set_defaults(func=cmd_schema)
     return parser

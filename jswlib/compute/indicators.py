@@ -1,29 +1,33 @@
 """The engine: every indicator of the catalogue, for every council, period, family group and Scotland.
 
-:func:`compute_indicators` takes the validated tables of an extract and returns one tidy long table: a row
-per area (council, family group or Scotland), indicator, frequency and period, with the numerator, the
-denominator, the value, the unit, and the records excluded from the denominator. Everything is vectorised:
-per indicator, a handful of whole-column operations and one group-by; there is no loop over records.
+:func:`compute_indicators` takes the validated tables of an extract and returns one tidy long
+table: a row per area (council, family group or Scotland), indicator, frequency and period, with
+the numerator, the denominator, the value, the unit, and the records excluded from the denominator.
+Everything is vectorised: per indicator, a handful of whole-column operations and one group-by;
+there is no loop over records.
 
 Conventions
 -----------
-- A record belongs to the period its ``period_date`` falls in (``basis: events``), to every period it was open
-  in (``basis: active``: from ``active_from`` to ``active_to``, an open end meaning still running at the
-  extract date), or to the periods on whose last day it was open (``basis: snapshot``).
-- Timescales follow :mod:`jswlib.definitions.calendar`: the start day is day 0. Records flagged in ``exclude`` (the person
-  did not comply, or the order was transferred in) are left out of the denominator and counted in
-  ``excluded``, as the national statistics do. A record with no end date whose deadline has not passed at the
-  extract date is left out too and counted in ``pending``: it may still meet the standard. A record with no end
-  date whose deadline has passed did not meet it.
-- Councils use their own timescale standard where ``params/targets.yaml`` sets one (``basis`` column
-  ``local``); the family-group and Scotland figures always use the national standard, so a council that sets a
-  local standard also gets a row on the national standard (``basis`` ``national``) to compare with them.
-- Family-group and Scotland figures are pooled: numerators and denominators are summed over councils, and the
-  value computed from the sums, never averaged from percentages. People are counted once per council (person
-  identifiers are local to each council's system), so a pooled count of people is a sum of council counts.
-- Every council has a row for every period from the first period with data to the period of the extract
-  date, with zero counts where it had no records; ``complete`` says whether the period had ended by the
-  extract date.
+- A record belongs to the period its ``period_date`` falls in (``basis: events``), to every period
+  it was open in (``basis: active``: from ``active_from`` to ``active_to``, an open end meaning
+  still running at the extract date), or to the periods on whose last day it was open (``basis:
+  snapshot``).
+- Timescales follow :mod:`jswlib.definitions.calendar`: the start day is day 0. Records flagged in
+  ``exclude`` (the person did not comply, or the order was transferred in) are left out of the
+  denominator and counted in ``excluded``, as the national statistics do. A record with no end date
+  whose deadline has not passed at the extract date is left out too and counted in ``pending``: it
+  may still meet the standard. A record with no end date whose deadline has passed did not meet it.
+- Councils use their own timescale standard where ``params/targets.yaml`` sets one (``basis``
+  column ``local``); the family-group and Scotland figures always use the national standard, so a
+  council that sets a local standard also gets a row on the national standard (``basis``
+  ``national``) to compare with them.
+- Family-group and Scotland figures are pooled: numerators and denominators are summed over
+  councils, and the value computed from the sums, never averaged from percentages. People are
+  counted once per council (person identifiers are local to each council's system), so a pooled
+  count of people is a sum of council counts.
+- Every council has a row for every period from the first period with data to the period of the
+  extract date, with zero counts where it had no records; ``complete`` says whether the period had
+  ended by the extract date.
 """
 
 from __future__ import annotations
@@ -36,14 +40,36 @@ import pandas as pd
 
 from jswlib.definitions import calendar as wd
 from jswlib.definitions import periods
-from jswlib.definitions.catalogue import FREQUENCY_CODES, Catalogue, Condition, Indicator, Standard, Targets
+from jswlib.definitions.catalogue import (
+    FREQUENCY_CODES,
+    Catalogue,
+    Condition,
+    Indicator,
+    Standard,
+    Targets,
+)
 from jswlib.definitions.councils import SCOTLAND_CODE, Councils
 from jswlib.definitions.params import HolidayRules
 
 #: Columns of the results table, in order.
 RESULT_COLUMNS = (
-    "level", "council", "council_name", "indicator", "title", "frequency", "period", "period_start",
-    "period_end", "complete", "numerator", "denominator", "value", "unit", "excluded", "pending", "standard",
+    "level",
+    "council",
+    "council_name",
+    "indicator",
+    "title",
+    "frequency",
+    "period",
+    "period_start",
+    "period_end",
+    "complete",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "excluded",
+    "pending",
+    "standard",
     "basis",
 )
 LEVEL_COUNCIL, LEVEL_FAMILY, LEVEL_SCOTLAND = "council", "family group", "Scotland"
@@ -62,7 +88,7 @@ class Definitions:
     holidays: HolidayRules
 
 
-# --- Derived columns -----------------------------------------------------------------------------------------
+# --- Derived columns -----------------------------------------------------------------------------
 
 
 def _derive_cpos(frame: pd.DataFrame) -> pd.DataFrame:
@@ -79,26 +105,33 @@ def _derive_cpos(frame: pd.DataFrame) -> pd.DataFrame:
     for n in months.dropna().unique():
         rows = months == n
         rows = rows.fillna(False).to_numpy(dtype=bool)
-        due[rows] = wd.add_calendar_months(frame.loc[rows, "imposed_date"], int(n)).astype("datetime64[ns]")
+        due[rows] = wd.add_calendar_months(frame.loc[rows, "imposed_date"], int(n)).astype(
+            "datetime64[ns]"
+        )
     return frame.assign(upw_timescale_effective=months, upw_due_date=due)
 
 
-#: Functions adding derived columns, by table (their names and kinds are listed in jswlib.definitions.catalogue).
+#: Functions adding derived columns, by table (their names and kinds are listed in
+#: jswlib.definitions.catalogue).
 DERIVED = {"cpos": _derive_cpos}
 
 
-def with_council_index(tables: dict[str, pd.DataFrame], codes: list[str]) -> dict[str, pd.DataFrame]:
+def with_council_index(
+    tables: dict[str, pd.DataFrame], codes: list[str]
+) -> dict[str, pd.DataFrame]:
     """Add integer columns ``_c`` (position of the council in ``codes``) and ``_p`` (person number).
 
-    Grouping and matching on small integers instead of text keeps the engine fast; codes are put back on the
-    (small) aggregated results only.
+    Grouping and matching on small integers instead of text keeps the engine fast; codes are put
+    back on the (small) aggregated results only.
     """
     out = {}
     for name, frame in tables.items():
         if frame.empty or "council" not in frame:
             out[name] = frame
             continue
-        council = pd.Categorical(frame["council"].astype(object), categories=codes).codes.astype(np.int64)
+        council = pd.Categorical(frame["council"].astype(object), categories=codes).codes.astype(
+            np.int64
+        )
         person = pd.factorize(frame["person_id"])[0].astype(np.int64)
         out[name] = frame.assign(_c=council, _p=person)
     return out
@@ -106,17 +139,21 @@ def with_council_index(tables: dict[str, pd.DataFrame], codes: list[str]) -> dic
 
 def with_derived_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The tables with the derived columns of :data:`DERIVED` added (new frames; the input is not changed)."""
-    return {name: DERIVED[name](frame) if name in DERIVED else frame for name, frame in tables.items()}
+    return {
+        name: DERIVED[name](frame) if name in DERIVED else frame for name, frame in tables.items()
+    }
 
 
-# --- Conditions ----------------------------------------------------------------------------------------------
+# --- Conditions ----------------------------------------------------------------------------------
 
 
-def condition_mask(frame: pd.DataFrame, conditions: tuple[Condition, ...], period_end: pd.Series | None = None) -> np.ndarray:
+def condition_mask(
+    frame: pd.DataFrame, conditions: tuple[Condition, ...], period_end: pd.Series | None = None
+) -> np.ndarray:
     """Rows of ``frame`` meeting every condition.
 
-    A missing value meets no condition except ``not_in`` (a blank is not one of the listed values) and
-    ``present: false``.
+    A missing value meets no condition except ``not_in`` (a blank is not one of the listed values)
+    and ``present: false``.
 
     Parameters
     ----------
@@ -150,7 +187,7 @@ def condition_mask(frame: pd.DataFrame, conditions: tuple[Condition, ...], perio
     return mask
 
 
-# --- Timescales ------------------------------------------------------------------------------------------------
+# --- Timescales ----------------------------------------------------------------------------------
 
 
 def _within(start: pd.Series, end, standard: Standard, calendar: wd.WorkingCalendar) -> pd.Series:
@@ -178,8 +215,9 @@ def timescale_outcome(
     indicator : Indicator
         A timescale indicator.
     standard_of : dict
-        Council -> the Standard that applies (its own, or the national one). Councils are keyed as in the
-        frame: by the integer column ``_c`` when present (see :func:`with_council_index`), else by ``council``.
+        Council -> the Standard that applies (its own, or the national one). Councils are keyed as
+        in the frame: by the integer column ``_c`` when present (see :func:`with_council_index`),
+        else by ``council``.
     calendar_of : dict
         Council -> its working calendar, keyed the same way.
     as_at : datetime.date
@@ -192,12 +230,15 @@ def timescale_outcome(
 
     Notes
     -----
-    Councils sharing a standard and a calendar are processed together, and a per-record standard (a column
-    of months) by each distinct value: a handful of vectorised passes, never a loop over records. A record
-    whose per-record standard is missing is left out of the denominator and counted as excluded.
+    Councils sharing a standard and a calendar are processed together, and a per-record standard (a
+    column of months) by each distinct value: a handful of vectorised passes, never a loop over
+    records. A record whose per-record standard is missing is left out of the denominator and
+    counted as excluded.
     """
     start, end = frame[indicator.start], frame[indicator.end]
-    councils = frame["council"].to_numpy(dtype=object) if "_c" not in frame else frame["_c"].to_numpy()
+    councils = (
+        frame["council"].to_numpy(dtype=object) if "_c" not in frame else frame["_c"].to_numpy()
+    )
     excluded = np.zeros(len(frame), dtype=bool)
     for flag in indicator.exclude:
         excluded |= frame[flag].fillna(False).to_numpy(dtype=bool)
@@ -215,18 +256,28 @@ def timescale_outcome(
         else:
             per_record = frame[standard.column]
             parts = [
-                (in_group & (per_record == n).fillna(False).to_numpy(dtype=bool), Standard(standard.unit, n=int(n)))
+                (
+                    in_group & (per_record == n).fillna(False).to_numpy(dtype=bool),
+                    Standard(standard.unit, n=int(n)),
+                )
                 for n in per_record[in_group].dropna().unique()
             ]
         for rows, fixed in parts:
             if not rows.any():
                 continue
-            met[rows] = _within(start[rows], end[rows], fixed, cal).fillna(False).to_numpy(dtype=bool)
-            still_open = _within(start[rows], pd.Timestamp(as_at), fixed, cal).fillna(False).to_numpy(dtype=bool)
+            met[rows] = (
+                _within(start[rows], end[rows], fixed, cal).fillna(False).to_numpy(dtype=bool)
+            )
+            still_open = (
+                _within(start[rows], pd.Timestamp(as_at), fixed, cal)
+                .fillna(False)
+                .to_numpy(dtype=bool)
+            )
             pending[rows] = end[rows].isna().to_numpy() & still_open
             judged[rows] = True
-    # A record whose per-record standard is missing (unpaid work with neither hours nor a court timescale)
-    # cannot be judged: it is left out of the denominator and counted as excluded, never silently dropped.
+    # A record whose per-record standard is missing (unpaid work with neither hours nor a court
+    # timescale) cannot be judged: it is left out of the denominator and counted as excluded, never
+    # silently dropped.
     excluded |= ~judged
     pending &= ~excluded
     den = ~excluded & ~pending
@@ -238,7 +289,9 @@ def timescale_outcome(
 # --- Per-record contributions ----------------------------------------------------------------------------------
 
 
-def _contributions(frame: pd.DataFrame, ind: Indicator, outcome: pd.DataFrame | None) -> pd.DataFrame:
+def _contributions(
+    frame: pd.DataFrame, ind: Indicator, outcome: pd.DataFrame | None
+) -> pd.DataFrame:
     """Per record: what it adds to the numerator and denominator, and whether it is excluded or pending."""
     n = len(frame)
     zeros = np.zeros(n, dtype=np.int64)
@@ -251,7 +304,9 @@ def _contributions(frame: pd.DataFrame, ind: Indicator, outcome: pd.DataFrame | 
         if ind.column is not None:
             values = frame[ind.column].astype("Float64")
         else:
-            values = pd.Series((frame[ind.end] - frame[ind.start]).dt.days, index=frame.index).astype("Float64")
+            values = pd.Series(
+                (frame[ind.end] - frame[ind.start]).dt.days, index=frame.index
+            ).astype("Float64")
         num, den = values.fillna(0).to_numpy(dtype=float), values.notna().to_numpy(dtype=float)
     elif ind.type == "before_after":
         both = (frame[ind.before].notna() & frame[ind.after].notna()).to_numpy(dtype=bool)
@@ -269,14 +324,18 @@ def _contributions(frame: pd.DataFrame, ind: Indicator, outcome: pd.DataFrame | 
         )
     else:  # proportion (events basis; snapshot proportions are handled after expansion)
         num, den = condition_mask(frame, ind.numerator).astype(float), np.ones(n)
-    return pd.DataFrame({"num": num, "den": den, "excluded": zeros, "pending": zeros}, index=frame.index)
+    return pd.DataFrame(
+        {"num": num, "den": den, "excluded": zeros, "pending": zeros}, index=frame.index
+    )
 
 
-# --- Placing records in periods --------------------------------------------------------------------------------
+# --- Placing records in periods ------------------------------------------------------------------
 
 
 def _month_start(months_since_year0: np.ndarray) -> np.ndarray:
-    return (np.datetime64("0000-01", "M") + months_since_year0.astype("timedelta64[M]")).astype("datetime64[D]")
+    return (np.datetime64("0000-01", "M") + months_since_year0.astype("timedelta64[M]")).astype(
+        "datetime64[D]"
+    )
 
 
 def period_bounds(ordinals: np.ndarray, freq: str) -> tuple[np.ndarray, np.ndarray]:
@@ -298,7 +357,9 @@ def _as_at_ordinal(as_at: date, freq: str) -> int:
     return int(periods.period_ordinals(pd.Series([pd.Timestamp(as_at)]), freq).iloc[0])
 
 
-def _expand_open_periods(frame: pd.DataFrame, ind: Indicator, freq: str, as_at: date) -> pd.DataFrame:
+def _expand_open_periods(
+    frame: pd.DataFrame, ind: Indicator, freq: str, as_at: date
+) -> pd.DataFrame:
     """One row per record and period it counts in, for ``active`` and ``snapshot`` bases.
 
     Returns the rows of ``frame`` repeated, with ``ordinal`` and ``period_end`` columns.
@@ -310,8 +371,8 @@ def _expand_open_periods(frame: pd.DataFrame, ind: Indicator, freq: str, as_at: 
     ended = stop.notna() & (stop <= pd.Timestamp(as_at))
     final = periods.period_ordinals(stop.where(ended), freq).fillna(last).astype("int64")
     if ind.basis == "snapshot":
-        # Open on the last day of a period: a record that ends before its own period's last day does not count
-        # in that period.
+        # Open on the last day of a period: a record that ends before its own period's last day
+        # does not count in that period.
         _, stop_period_end = period_bounds(final.to_numpy(), freq)
         ends_early = ended.to_numpy() & (stop.to_numpy(dtype="datetime64[D]") < stop_period_end)
         final = final - ends_early.astype(np.int64)
@@ -328,7 +389,7 @@ def _expand_open_periods(frame: pd.DataFrame, ind: Indicator, freq: str, as_at: 
     return expanded
 
 
-# --- Aggregation -------------------------------------------------------------------------------------------------
+# --- Aggregation ---------------------------------------------------------------------------------
 
 
 def _aggregate(records: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
@@ -355,9 +416,13 @@ def _values(num: pd.Series, den: pd.Series, ind: Indicator) -> pd.Series:
     return num.astype(float)
 
 
-def _grid(agg: pd.DataFrame, councils: list[str], first: int, last: int, ind: Indicator) -> pd.DataFrame:
+def _grid(
+    agg: pd.DataFrame, councils: list[str], first: int, last: int, ind: Indicator
+) -> pd.DataFrame:
     """Every council x every period ordinal from ``first`` to ``last``, zero where there were no records."""
-    index = pd.MultiIndex.from_product([councils, range(first, last + 1)], names=["council", "ordinal"])
+    index = pd.MultiIndex.from_product(
+        [councils, range(first, last + 1)], names=["council", "ordinal"]
+    )
     full = agg.reindex(index)
     for col in ("num", "excluded", "pending"):
         full[col] = full[col].fillna(0)
@@ -407,7 +472,7 @@ def _first_ordinal(records: pd.DataFrame, ind: Indicator, freq: str) -> int | No
     return int(periods.period_ordinals(pd.Series([dates.min()]), freq).iloc[0])
 
 
-# --- The engine ----------------------------------------------------------------------------------------------------
+# --- The engine ----------------------------------------------------------------------------------
 
 _FREQUENCY_WORDS = {code: word for word, code in FREQUENCY_CODES.items()}
 
@@ -440,12 +505,19 @@ def _labelled(grid: pd.DataFrame, ind: Indicator, freq: str, as_at: date) -> pd.
 def _pool(grid: pd.DataFrame, group_of: dict[str, str] | None) -> pd.DataFrame:
     """Sum council rows into family groups (``group_of``: council -> group) or Scotland (``None``)."""
     keyed = grid.assign(council=grid["council"].map(group_of) if group_of else SCOTLAND_CODE)
-    sums = keyed.groupby(["council", "ordinal"], as_index=False)[["num", "den", "excluded", "pending"]].sum(min_count=1)
+    sums = keyed.groupby(["council", "ordinal"], as_index=False)[
+        ["num", "den", "excluded", "pending"]
+    ].sum(min_count=1)
     return sums
 
 
 def _indicator_results(
-    ind: Indicator, table: pd.DataFrame, defs: Definitions, calendars: dict, as_at: date, monthly: bool
+    ind: Indicator,
+    table: pd.DataFrame,
+    defs: Definitions,
+    calendars: dict,
+    as_at: date,
+    monthly: bool,
 ) -> list[pd.DataFrame]:
     """All rows for one indicator: councils (local and national standards), family groups and Scotland."""
     codes = np.array([c.code for c in defs.councils], dtype=object)
@@ -459,11 +531,17 @@ def _indicator_results(
     if ind.type == "timescale":
         outcome_local = timescale_outcome(records, ind, local, calendars_ix, as_at)
         outcome_national = (
-            timescale_outcome(records, ind, national, calendars_ix, as_at) if differs else outcome_local
+            timescale_outcome(records, ind, national, calendars_ix, as_at)
+            if differs
+            else outcome_local
         )
-    freqs = [FREQUENCY_CODES[ind.frequency]] + (["M"] if ind.type == "timescale" and monthly else [])
+    freqs = [FREQUENCY_CODES[ind.frequency]] + (
+        ["M"] if ind.type == "timescale" and monthly else []
+    )
     family = {c.code: c.family_group for c in defs.councils}
-    names = {c.code: c.name for c in defs.councils} | {g: d for g, d in defs.councils.family_groups.items()}
+    names = {c.code: c.name for c in defs.councils} | {
+        g: d for g, d in defs.councils.family_groups.items()
+    }
     names[SCOTLAND_CODE] = "Scotland"
     national_text = ind.standard.describe() if ind.standard else ""
     basis_of = np.array(["local" if i in differs else "national" for i in ix], dtype=object)
@@ -475,27 +553,53 @@ def _indicator_results(
         if first is None:
             continue
         last = max(_as_at_ordinal(as_at, freq), first)
-        grid_local = _grid(_aggregate(_by_period(records, ind, freq, as_at, outcome_local), ind), ix, first, last, ind)
+        grid_local = _grid(
+            _aggregate(_by_period(records, ind, freq, as_at, outcome_local), ind),
+            ix,
+            first,
+            last,
+            ind,
+        )
         grid_national = grid_local
         if differs:
             grid_national = _grid(
-                _aggregate(_by_period(records, ind, freq, as_at, outcome_national), ind), ix, first, last, ind
+                _aggregate(_by_period(records, ind, freq, as_at, outcome_national), ind),
+                ix,
+                first,
+                last,
+                ind,
             )
         where = grid_local["council"].to_numpy(dtype=np.int64)
         council_rows = grid_local.assign(
-            council=codes[where], level=LEVEL_COUNCIL, basis=basis_of[where], standard=standard_of[where],
+            council=codes[where],
+            level=LEVEL_COUNCIL,
+            basis=basis_of[where],
+            standard=standard_of[where],
             title=title_of[where],
         )
-        grid_national = grid_national.assign(council=codes[grid_national["council"].to_numpy(dtype=np.int64)])
+        grid_national = grid_national.assign(
+            council=codes[grid_national["council"].to_numpy(dtype=np.int64)]
+        )
         parts = [council_rows]
         if differs:
             extra = grid_national[grid_national["council"].isin(list(codes[differs]))]
-            parts.append(extra.assign(level=LEVEL_COUNCIL, basis="national", standard=national_text, title=ind.title_for()))
+            parts.append(
+                extra.assign(
+                    level=LEVEL_COUNCIL,
+                    basis="national",
+                    standard=national_text,
+                    title=ind.title_for(),
+                )
+            )
         for level, grouping in ((LEVEL_FAMILY, family), (LEVEL_SCOTLAND, None)):
             pooled = _pool(grid_national, grouping)
             if ind.type in ("count", "people"):
                 pooled["den"] = np.nan
-            parts.append(pooled.assign(level=level, basis="national", standard=national_text, title=ind.title_for()))
+            parts.append(
+                pooled.assign(
+                    level=level, basis="national", standard=national_text, title=ind.title_for()
+                )
+            )
         labelled = _labelled(pd.concat(parts, ignore_index=True), ind, freq, as_at)
         labelled["frequency"] = _FREQUENCY_WORDS[freq]
         labelled["council_name"] = labelled["council"].map(names)
@@ -531,16 +635,18 @@ def compute_indicators(
     Returns
     -------
     pandas.DataFrame
-        The columns of :data:`RESULT_COLUMNS`: one row per level, area, indicator, frequency and period.
-        ``numerator``/``denominator`` are whole numbers (the denominator is missing for counts), ``value`` is a
-        percentage, a mean or a count as ``unit`` says.
+        The columns of :data:`RESULT_COLUMNS`: one row per level, area, indicator, frequency and
+        period. ``numerator``/``denominator`` are whole numbers (the denominator is missing for
+        counts), ``value`` is a percentage, a mean or a count as ``unit`` says.
 
     Notes
     -----
-    See the module docstring for the conventions (periods, exclusions, pending, standards, pooling).
-    Indicators whose table is empty or not supplied give no rows.
+    See the module docstring for the conventions (periods, exclusions, pending, standards,
+    pooling). Indicators whose table is empty or not supplied give no rows.
     """
-    chosen = [defs.catalogue.get(i) for i in indicators] if indicators else defs.catalogue.computable()
+    chosen = (
+        [defs.catalogue.get(i) for i in indicators] if indicators else defs.catalogue.computable()
+    )
     codes = [c.code for c in defs.councils]
     tables = with_council_index(with_derived_columns(tables), codes)
     calendars = _calendars(defs, codes)
@@ -552,7 +658,9 @@ def compute_indicators(
         frames.extend(_indicator_results(ind, table, defs, calendars, as_at, monthly))
     if not frames:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
-    out = pd.concat(frames, ignore_index=True).rename(columns={"num": "numerator", "den": "denominator"})
+    out = pd.concat(frames, ignore_index=True).rename(
+        columns={"num": "numerator", "den": "denominator"}
+    )
     for col in ("numerator", "denominator", "excluded", "pending"):
         out[col] = out[col].round().astype("Int64")
     return out[list(RESULT_COLUMNS)]
@@ -566,11 +674,13 @@ def load_definitions(params: str | None = None) -> Definitions:
     jswlib.definitions.params.ParamsError
         Naming the file and key of the first problem.
     """
-    from jswlib.judge import status
     from jswlib.definitions.catalogue import load_catalogue, load_targets
     from jswlib.definitions.params import load_councils, load_holiday_rules
+    from jswlib.judge import status
 
     councils = load_councils(params)
     catalogue = load_catalogue(params)
-    targets = load_targets(params, councils=councils, catalogue=catalogue, validate_scheme=status.validate_rag_scheme)
+    targets = load_targets(
+        params, councils=councils, catalogue=catalogue, validate_scheme=status.validate_rag_scheme
+    )
     return Definitions(catalogue, councils, targets, load_holiday_rules(params, councils=councils))

@@ -1,10 +1,10 @@
 """Computed results, cached by a fingerprint of their inputs, so reports never recompute what is known.
 
-Validating and computing a national extract takes seconds; a batch of 32 reports, or an analyst re-running a
-notebook, should pay that once. :func:`load_results` computes the results for a data folder and keeps them under
-``outputs/cache/<fingerprint>/``; the fingerprint covers every data file (name, size and content), every params
-file and the package version, so any change to any of them gives a new fingerprint and a fresh computation.
-Deleting ``outputs/`` is always safe.
+Validating and computing a national extract takes seconds; a batch of 32 reports, or an analyst
+re-running a notebook, should pay that once. :func:`load_results` computes the results for a data
+folder and keeps them under ``outputs/cache/<fingerprint>/``; the fingerprint covers every data
+file (name, size and content), every params file and the package version, so any change to any of
+them gives a new fingerprint and a fresh computation. Deleting ``outputs/`` is always safe.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from jswlib import __version__
+from jswlib.compute.indicators import Definitions, compute_indicators, load_definitions
 from jswlib.core import io
 from jswlib.data.extract import latest_event_date, load_extract, recorded_extract_date
-from jswlib.compute.indicators import Definitions, compute_indicators, load_definitions
 from jswlib.definitions.params import load_settings, params_dir
 
 #: Bump when the layout of the cached files changes.
@@ -77,7 +77,9 @@ def fingerprint(data_dir: str | os.PathLike, params: str | os.PathLike | None = 
     for folder in (Path(data_dir), params_dir(params)):
         files = (p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
         # Commentary does not change any figure: editing it must not force a recomputation.
-        for path in sorted(p for p in files if COMMENTARY_FOLDER not in p.relative_to(folder).parts):
+        for path in sorted(
+            p for p in files if COMMENTARY_FOLDER not in p.relative_to(folder).parts
+        ):
             digest.update(str(path.relative_to(folder)).encode())
             digest.update(io.file_digest(path).encode())
     return digest.hexdigest()
@@ -109,14 +111,21 @@ def load_results(
 
     Notes
     -----
-    The extract date is the one recorded in the folder's ``manifest.json``, else the latest event in the data.
-    Within one process, a second call with unchanged files returns the same object without re-reading.
-    Cache files are written atomically, the metadata last, so a half-written cache is never used.
+    The extract date is the one recorded in the folder's ``manifest.json``, else the latest event
+    in the data. Within one process, a second call with unchanged files returns the same object
+    without re-reading. Cache files are written atomically, the metadata last, so a half-written
+    cache is never used.
     """
     settings = load_settings(params)
     folder = settings.resolve_data_dir(data_dir)
     cache = Path(cache_dir) if cache_dir else settings.outputs_dir / "cache"
-    stamp = (str(folder), str(params_dir(params)), str(cache), _file_stats(folder), _file_stats(params_dir(params)))
+    stamp = (
+        str(folder),
+        str(params_dir(params)),
+        str(cache),
+        _file_stats(folder),
+        _file_stats(params_dir(params)),
+    )
     if stamp in _MEMO:
         return _MEMO[stamp]
     key = fingerprint(folder, params)
@@ -141,14 +150,18 @@ def load_results(
     io.write_frame(table, where / "results.parquet")
     io.write_frame(extract.summary, where / "quality.csv")
     io.write_frame(extract.reasons(), where / "reasons.csv")
-    io.write_json({"fingerprint": key, "as_at": as_at.isoformat(), "data_dir": str(folder)}, where / "meta.json")
+    io.write_json(
+        {"fingerprint": key, "as_at": as_at.isoformat(), "data_dir": str(folder)},
+        where / "meta.json",
+    )
     _MEMO[stamp] = Results(table, extract.summary, extract.reasons(), as_at, key, folder)
     return _MEMO[stamp]
 
 
-#: Results already loaded in this process, keyed by folders and the name, size and modification time of every
-#: input file: a second call (a batch worker's KPI table after its report) neither re-hashes nor re-reads.
-#: Any change to a file's size or time gives a new key, so the content fingerprint is checked again.
+#: Results already loaded in this process, keyed by folders and the name, size and modification
+#: time of every input file: a second call (a batch worker's KPI table after its report) neither
+#: re-hashes nor re-reads. Any change to a file's size or time gives a new key, so the content
+#: fingerprint is checked again.
 _MEMO: dict[tuple, Results] = {}
 
 

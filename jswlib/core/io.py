@@ -1,7 +1,8 @@
 """Reading and writing files: the only module in jswlib that touches disk.
 
-Every write is atomic: the content goes to a temporary file in the same folder, which is then renamed over
-the target, so an interrupted run never leaves a half-written file that looks complete.
+Every write is atomic: the content goes to a temporary file in the same folder, which is then
+renamed over the target, so an interrupted run never leaves a half-written file that looks
+complete.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ def write_atomic(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
-        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes files private (0600); give the usual mode
+        os.chmod(
+            tmp_path, 0o666 & ~_umask()
+        )  # mkstemp makes files private (0600); give the usual mode
         os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
@@ -114,7 +117,8 @@ def read_yaml(path: str | os.PathLike) -> Any:
     Raises
     ------
     ParamsFileError
-        When the file is missing or is not valid YAML, naming the file (and the line, when YAML knows it).
+        When the file is missing or is not valid YAML, naming the file (and the line, when YAML
+        knows it).
     """
     path = Path(path)
     try:
@@ -122,13 +126,17 @@ def read_yaml(path: str | os.PathLike) -> Any:
     except FileNotFoundError:
         raise ParamsFileError(f"{path}: file not found") from None
     except UnicodeDecodeError as exc:
-        raise ParamsFileError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+        raise ParamsFileError(
+            f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        ) from None
     try:
         return yaml.load(text, Loader=_TextDateLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise ParamsFileError(f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise ParamsFileError(
+            f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}"
+        ) from None
 
 
 class ExtractFileError(ValueError):
@@ -156,9 +164,9 @@ TABLE_SUFFIXES = (".csv", ".parquet", ".xlsx")
 class RawTable:
     """A table as read from disk, before validation.
 
-    ``frame`` holds the cells as text (CSV, Excel) or as stored (Parquet); ``rows`` holds, for each record,
-    its row number as a spreadsheet shows it (header = row 1). Wholly blank lines are not records: they are
-    left out and counted in ``blank_rows``.
+    ``frame`` holds the cells as text (CSV, Excel) or as stored (Parquet); ``rows`` holds, for each
+    record, its row number as a spreadsheet shows it (header = row 1). Wholly blank lines are not
+    records: they are left out and counted in ``blank_rows``.
     """
 
     name: str
@@ -179,7 +187,10 @@ def _drop_blank_rows(frame: pd.DataFrame, source: str, name: str) -> RawTable:
 
 
 def read_csv_table(
-    path: str | os.PathLike, name: str, encoding: str | None = None, text_columns: frozenset[str] = frozenset()
+    path: str | os.PathLike,
+    name: str,
+    encoding: str | None = None,
+    text_columns: frozenset[str] = frozenset(),
 ) -> RawTable:
     """Read one CSV file as text cells.
 
@@ -190,11 +201,13 @@ def read_csv_table(
     name : str
         The table it supplies.
     encoding : str, optional
-        Default UTF-8 (with or without a byte-order mark). Pass ``cp1252`` for files saved by older Excel.
+        Default UTF-8 (with or without a byte-order mark). Pass ``cp1252`` for files saved by older
+        Excel.
     text_columns : frozenset of str
-        Columns (as normalised names, see :func:`normalise_name`) always read as text, so that identifiers such as
-        ``007`` keep their leading zeros. Other columns are read with pandas' own type inference, which is
-        much faster; blank cells stay blank (no value is turned into NaN here).
+        Columns (as normalised names, see :func:`normalise_name`) always read as text, so that
+        identifiers such as ``007`` keep their leading zeros. Other columns are read with pandas'
+        own type inference, which is much faster; blank cells stay blank (no value is turned into
+        NaN here).
 
     Returns
     -------
@@ -203,8 +216,8 @@ def read_csv_table(
     Raises
     ------
     ExtractFileError
-        When the file is empty, is not in the expected encoding (naming the line of the first bad byte), or
-        is not well-formed CSV.
+        When the file is empty, is not in the expected encoding (naming the line of the first bad
+        byte), or is not well-formed CSV.
     """
     from io import StringIO
 
@@ -212,7 +225,9 @@ def read_csv_table(
     data = path.read_bytes()
     source = str(path)
     if not data.strip():
-        raise ExtractFileError(source, "the file is empty: expected a header row naming the columns")
+        raise ExtractFileError(
+            source, "the file is empty: expected a header row naming the columns"
+        )
     try:
         text = data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -228,19 +243,26 @@ def read_csv_table(
         header = pd.read_csv(StringIO(text), nrows=0).columns
         dtype = {c: str for c in header if normalise_name(c) in text_columns}
         frame = pd.read_csv(
-            StringIO(text), dtype=dtype, keep_default_na=False, skip_blank_lines=False, na_filter=False
+            StringIO(text),
+            dtype=dtype,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            na_filter=False,
         )
     except pd.errors.ParserError as exc:
         raise ExtractFileError(source, f"not well-formed CSV: {exc}".strip()) from None
     except pd.errors.EmptyDataError:
-        raise ExtractFileError(source, "no header row: expected a first line naming the columns") from None
+        raise ExtractFileError(
+            source, "no header row: expected a first line naming the columns"
+        ) from None
     if not _BLANK_LINE.search(text):
         return RawTable(name, source, frame, np.arange(2, 2 + len(frame)))
     return _drop_blank_rows(frame, source, name)
 
 
-#: A line between two others holding nothing but separators and spaces (a blank record). The final newline
-#: of a file is not a blank line; anchoring on a literal newline also keeps the search fast.
+#: A line between two others holding nothing but separators and spaces (a blank record). The final
+#: newline of a file is not a blank line; anchoring on a literal newline also keeps the search
+#: fast.
 _BLANK_LINE = re.compile(r"\n[,;\t ]*\r?\n")
 
 
@@ -272,7 +294,10 @@ def read_excel_tables(path: str | os.PathLike) -> list[RawTable]:
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
     except Exception as exc:  # openpyxl raises several types for a damaged or encrypted file
         raise ExtractFileError(str(path), f"cannot be read as an Excel workbook: {exc}") from None
-    return [_drop_blank_rows(frame, f"{path} [sheet {sheet}]", str(sheet)) for sheet, frame in sheets.items()]
+    return [
+        _drop_blank_rows(frame, f"{path} [sheet {sheet}]", str(sheet))
+        for sheet, frame in sheets.items()
+    ]
 
 
 def list_table_files(data_dir: str | os.PathLike) -> list[Path]:
@@ -285,10 +310,15 @@ def list_table_files(data_dir: str | os.PathLike) -> list[Path]:
     """
     folder = Path(data_dir)
     if not folder.is_dir():
-        raise ExtractFileError(str(folder), "data folder not found (the demo data is made by `make demo-data`)")
+        raise ExtractFileError(
+            str(folder), "data folder not found (the demo data is made by `make demo-data`)"
+        )
     return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith((".", "~$"))
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in TABLE_SUFFIXES
+        and not p.name.startswith((".", "~$"))
     )
 
 

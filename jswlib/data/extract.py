@@ -1,9 +1,10 @@
 """A validated case-level extract: every table of a data folder read, checked and accounted for.
 
-:func:`load_extract` is the single way data enters a computation. It finds the tables in a folder (CSV,
-Parquet, or sheets of Excel workbooks), validates each against the data contract (``jswlib.definitions.schema``) and
-returns the accepted rows with a summary that accounts for every row read, so a report can state its data
-quality. ``jsw validate`` prints the same summary and writes the rejects list.
+:func:`load_extract` is the single way data enters a computation. It finds the tables in a folder
+(CSV, Parquet, or sheets of Excel workbooks), validates each against the data contract
+(``jswlib.definitions.schema``) and returns the accepted rows with a summary that accounts for
+every row read, so a report can state its data quality. ``jsw validate`` prints the same summary
+and writes the rejects list.
 """
 
 from __future__ import annotations
@@ -17,10 +18,24 @@ import pandas as pd
 
 from jswlib.core import io
 from jswlib.definitions.councils import Councils
-from jswlib.definitions.schema import REJECT_COLUMNS, TABLES, ContractError, normalise_column_name, validate_table
+from jswlib.definitions.schema import (
+    REJECT_COLUMNS,
+    TABLES,
+    ContractError,
+    normalise_column_name,
+    validate_table,
+)
 
 #: Columns of the per-table summary.
-SUMMARY_COLUMNS = ("table", "source", "status", "rows_read", "rows_accepted", "rows_rejected", "message")
+SUMMARY_COLUMNS = (
+    "table",
+    "source",
+    "status",
+    "rows_read",
+    "rows_accepted",
+    "rows_rejected",
+    "message",
+)
 #: Table statuses: read and checked; no file supplies the table; the file could not be used at all.
 STATUS_OK, STATUS_NOT_SUPPLIED, STATUS_ERROR = "ok", "not supplied", "error"
 #: File names in a data folder that are not tables and are passed over in silence.
@@ -36,12 +51,14 @@ class Extract:
     data_dir : pathlib.Path
         Where the data came from.
     tables : dict of str to pandas.DataFrame
-        Accepted rows per table, typed (see :class:`jswlib.definitions.schema.TableResult`). A table that was not
-        supplied, or could not be read, is an empty frame with the contract's columns.
+        Accepted rows per table, typed (see :class:`jswlib.definitions.schema.TableResult`). A
+        table that was not supplied, or could not be read, is an empty frame with the contract's
+        columns.
     summary : pandas.DataFrame
         One row per table of the contract, with the columns of :data:`SUMMARY_COLUMNS`.
     rejects : pandas.DataFrame
-        One line per problem in a rejected row (columns of :data:`jswlib.definitions.schema.REJECT_COLUMNS`).
+        One line per problem in a rejected row (columns of
+        :data:`jswlib.definitions.schema.REJECT_COLUMNS`).
     warnings : list of str
         Notes that reject nothing: ignored files, sheets and columns, blank lines.
     """
@@ -82,14 +99,20 @@ def _empty_table(name: str) -> pd.DataFrame:
 
 def _text_columns(name: str) -> frozenset[str]:
     """Columns of a table read as text whatever they look like: identifiers, councils, categories, text."""
-    return frozenset(c.name for c in TABLES[name].columns if c.kind in ("id", "person", "ref", "council", "category", "text"))
+    return frozenset(
+        c.name
+        for c in TABLES[name].columns
+        if c.kind in ("id", "person", "ref", "council", "category", "text")
+    )
 
 
 def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
     """Read every table-like file; returns ({table: [RawTable]}, {table: [error messages]})."""
     found: dict[str, list[io.RawTable]] = {}
     failed: dict[str, list[str]] = {}
-    for path in sorted(p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
+    for path in sorted(
+        p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
+    ):
         suffix = path.suffix.lower()
         if path.name.lower() in NOT_TABLES:
             continue
@@ -107,7 +130,9 @@ def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
                 if name in TABLES:
                     found.setdefault(name, []).append(sheet)
                 else:
-                    warnings.append(f"{sheet.source}: not read (the sheet name is not a table of the contract)")
+                    warnings.append(
+                        f"{sheet.source}: not read (the sheet name is not a table of the contract)"
+                    )
             continue
         name = normalise_column_name(path.stem)
         if name not in TABLES:
@@ -137,7 +162,8 @@ def load_extract(
     Parameters
     ----------
     data_dir : path-like
-        Folder holding ``<table>.csv``, ``<table>.parquet`` or Excel workbooks with one sheet per table.
+        Folder holding ``<table>.csv``, ``<table>.parquet`` or Excel workbooks with one sheet per
+        table.
     councils : jswlib.definitions.councils.Councils
         From :func:`jswlib.definitions.params.load_councils`.
     extract_date : datetime.date, optional
@@ -152,13 +178,13 @@ def load_extract(
     Raises
     ------
     jswlib.core.io.ExtractFileError
-        When the folder does not exist. Problems with single files do not raise: they give the table the
-        status ``error`` with a message naming the file.
+        When the folder does not exist. Problems with single files do not raise: they give the
+        table the status ``error`` with a message naming the file.
 
     Notes
     -----
-    A table supplied by two files (``cpos.csv`` and a ``cpos`` sheet) is an error: neither is used, since the
-    tool cannot know which is right.
+    A table supplied by two files (``cpos.csv`` and a ``cpos`` sheet) is an error: neither is used,
+    since the tool cannot know which is right.
     """
     data_dir = Path(data_dir)
     io.list_table_files(data_dir)  # raises when the folder is missing
@@ -172,10 +198,14 @@ def load_extract(
         if errors or len(sources) > 1:
             if len(sources) + len(errors) > 1:
                 listed = "; ".join([s.source for s in sources] + errors)
-                message = f"table {name} is supplied more than once ({listed}); use one file per table"
+                message = (
+                    f"table {name} is supplied more than once ({listed}); use one file per table"
+                )
             else:
                 message = errors[0]
-            summary.append((name, "; ".join(s.source for s in sources), STATUS_ERROR, 0, 0, 0, message))
+            summary.append(
+                (name, "; ".join(s.source for s in sources), STATUS_ERROR, 0, 0, 0, message)
+            )
             continue
         if not sources:
             summary.append((name, "", STATUS_NOT_SUPPLIED, 0, 0, 0, "no file supplies this table"))
@@ -185,7 +215,12 @@ def load_extract(
             warnings.append(f"{raw.source}: {raw.blank_rows} blank line(s) skipped (not records)")
         try:
             result = validate_table(
-                raw.frame, spec, councils, source=raw.source, rows=raw.rows, extract_date=extract_date
+                raw.frame,
+                spec,
+                councils,
+                source=raw.source,
+                rows=raw.rows,
+                extract_date=extract_date,
             )
         except ContractError as exc:
             summary.append((name, raw.source, STATUS_ERROR, 0, 0, 0, str(exc)))
@@ -195,11 +230,21 @@ def load_extract(
         tables[name] = result.accepted
         rejects.append(result.rejects)
         summary.append(
-            (name, raw.source, STATUS_OK, result.rows_read, result.rows_accepted, result.rows_rejected, message)
+            (
+                name,
+                raw.source,
+                STATUS_OK,
+                result.rows_read,
+                result.rows_accepted,
+                result.rows_rejected,
+                message,
+            )
         )
     found_rejects = [r for r in rejects if len(r)]
     all_rejects = (
-        pd.concat(found_rejects, ignore_index=True) if found_rejects else pd.DataFrame(columns=list(REJECT_COLUMNS))
+        pd.concat(found_rejects, ignore_index=True)
+        if found_rejects
+        else pd.DataFrame(columns=list(REJECT_COLUMNS))
     )
     return Extract(
         data_dir=data_dir,

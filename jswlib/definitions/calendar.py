@@ -1,35 +1,39 @@
 """Scottish working days and timescale checks, vectorised over whole columns.
 
-The national Justice Social Work statistics count several timescales in *working days* from the date an
-order is imposed (for example "first contact within 1 working day", "induction within 5 working days"),
-and others in calendar days or calendar months. This module gives:
+The national Justice Social Work statistics count several timescales in *working days* from the
+date an order is imposed (for example "first contact within 1 working day", "induction within 5
+working days"), and others in calendar days or calendar months. This module gives:
 
-- :func:`scottish_bank_holidays`: the Scottish bank holidays from the ``holidays`` package (``subdiv="SCT"``);
-- :class:`WorkingCalendar`: an immutable Monday-to-Friday calendar of those holidays, adjusted with national
-  and council ``add``/``remove`` lists of dates (read from ``params/holidays.yaml`` by other modules: this
-  module never touches disk);
+- :func:`scottish_bank_holidays`: the Scottish bank holidays from the ``holidays`` package
+  (``subdiv="SCT"``);
+- :class:`WorkingCalendar`: an immutable Monday-to-Friday calendar of those holidays, adjusted with
+  national and council ``add``/``remove`` lists of dates (read from ``params/holidays.yaml`` by
+  other modules: this module never touches disk);
 - :func:`working_days_elapsed` and :func:`within_working_days`: the working-day convention below;
 - :func:`within_calendar_days`, :func:`within_calendar_months` and :func:`add_calendar_months`: the
   calendar-time standards.
 
 Working-day convention
 ----------------------
-The start day (the date the order is imposed) is day 0. A start on a weekend or holiday is first rolled
-forward to the next working day, which becomes day 0. The number of working days elapsed at an event is the
-number of working days ``d`` with ``rolled_start <= d < end``, that is ``numpy.busday_count(rolled_start,
-end)`` (which counts the half-open interval ``[begin, end)``), floored at 0. Consequences:
+The start day (the date the order is imposed) is day 0. A start on a weekend or holiday is first
+rolled forward to the next working day, which becomes day 0. The number of working days elapsed at
+an event is the number of working days ``d`` with ``rolled_start <= d < end``, that is
+``numpy.busday_count(rolled_start, end)`` (which counts the half-open interval ``[begin, end)``),
+floored at 0. Consequences:
 
-- an event on the same working day as the start has 0 elapsed, so it meets a 1-working-day standard;
-- an event on the Nth working day after the start has N elapsed, so it meets an N-working-day standard
-  ("within N working days" means elapsed <= N);
-- an event on a weekend or holiday has the same count as an event on the next working day would have (no
-  working day is passed between them);
+- an event on the same working day as the start has 0 elapsed, so it meets a 1-working-day
+  standard;
+- an event on the Nth working day after the start has N elapsed, so it meets an N-working-day
+  standard ("within N working days" means elapsed <= N);
+- an event on a weekend or holiday has the same count as an event on the next working day would
+  have (no working day is passed between them);
 - an event before the (rolled) start counts 0; such rows are a data-quality matter for validation.
 
-All functions take pandas Series of ``datetime64`` of any resolution (with ``NaT`` for missing dates), or
-lists/arrays of dates or ISO strings (converted with :func:`pandas.to_datetime`), keep the index of the
-input Series, ignore any time of day, and return nullable results (``Int64``/``boolean``) with ``<NA>``
-wherever a date is missing: a missing date never becomes a made-up number.
+All functions take pandas Series of ``datetime64`` of any resolution (with ``NaT`` for missing
+dates), or lists/arrays of dates or ISO strings (converted with :func:`pandas.to_datetime`), keep
+the index of the input Series, ignore any time of day, and return nullable results
+(``Int64``/``boolean``) with ``<NA>`` wherever a date is missing: a missing date never becomes a
+made-up number.
 """
 
 from __future__ import annotations
@@ -65,9 +69,9 @@ DEFAULT_LAST_YEAR = 2045
 _WEEKMASK = "1111100"  # Monday to Friday
 
 
-# --------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # Conversion helpers
-# --------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 def _is_scalar(value: Any) -> bool:
@@ -78,8 +82,8 @@ def _is_scalar(value: Any) -> bool:
 def _as_datetime_series(values: Any, name: str = "dates") -> pd.Series:
     """Convert a Series, list or array of dates/strings to a Series of tz-naive ``datetime64`` dates.
 
-    The index of an input Series is kept (as is any time of day: callers truncate to days); tz-aware values
-    are converted to their local wall-clock time.
+    The index of an input Series is kept (as is any time of day: callers truncate to days);
+    tz-aware values are converted to their local wall-clock time.
     """
     if isinstance(values, pd.DataFrame):
         raise TypeError(f"{name} must be a Series or a list of dates, not a DataFrame")
@@ -126,7 +130,9 @@ def _pair(start: Any, end: Any) -> tuple[pd.Index, np.ndarray, np.ndarray]:
     start_s = _as_datetime_series(start, "start")
     end_s = _as_datetime_series(end, "end")
     if len(start_s) != len(end_s):
-        raise ValueError(f"start and end must have the same length, got {len(start_s)} and {len(end_s)}")
+        raise ValueError(
+            f"start and end must have the same length, got {len(start_s)} and {len(end_s)}"
+        )
     if isinstance(start, pd.Series) and isinstance(end, pd.Series):
         if not start.index.equals(end.index):
             raise ValueError("start and end Series must have the same index (align them first)")
@@ -158,9 +164,9 @@ def _to_date(value: Any) -> _dt.date:
     return pd.Timestamp(value).date()
 
 
-# --------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # Holidays and the working calendar
-# --------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 def scottish_bank_holidays(first_year: int, last_year: int) -> list[_dt.date]:
@@ -175,8 +181,8 @@ def scottish_bank_holidays(first_year: int, last_year: int) -> list[_dt.date]:
     -------
     list of datetime.date
         Sorted, without duplicates. Both the nominal date of a holiday falling at a weekend and its
-        substitute weekday are listed (for example Sunday 30 November 2025 and Monday 1 December 2025);
-        the weekend date is harmless in a Monday-to-Friday calendar.
+        substitute weekday are listed (for example Sunday 30 November 2025 and Monday 1 December
+        2025); the weekend date is harmless in a Monday-to-Friday calendar.
 
     Raises
     ------
@@ -187,14 +193,14 @@ def scottish_bank_holidays(first_year: int, last_year: int) -> list[_dt.date]:
 
     Notes
     -----
-    Source: the ``holidays`` package, ``holidays.country_holidays("GB", subdiv="SCT", years=...)``. Without
-    ``subdiv="SCT"`` only the UK-wide days come back (no 2 January, no St Andrew's Day, and the England-only
-    Easter Monday and late-August Monday instead). Scottish bank holidays are 1 and 2 January, Good Friday,
-    the first and last Mondays in May, the first Monday in August, St Andrew's Day (30 November, or the
-    following Monday when it falls at a weekend), Christmas Day and Boxing Day, with substitute days when
-    they fall at weekends, plus one-off days (the package lists 15 June 2026). Easter Monday is *not* a
-    Scottish bank holiday. Local council holidays are not included: add them with
-    :meth:`WorkingCalendar.scottish`.
+    Source: the ``holidays`` package, ``holidays.country_holidays("GB", subdiv="SCT", years=...)``.
+    Without ``subdiv="SCT"`` only the UK-wide days come back (no 2 January, no St Andrew's Day, and
+    the England-only Easter Monday and late-August Monday instead). Scottish bank holidays are 1
+    and 2 January, Good Friday, the first and last Mondays in May, the first Monday in August, St
+    Andrew's Day (30 November, or the following Monday when it falls at a weekend), Christmas Day
+    and Boxing Day, with substitute days when they fall at weekends, plus one-off days (the package
+    lists 15 June 2026). Easter Monday is *not* a Scottish bank holiday. Local council holidays are
+    not included: add them with :meth:`WorkingCalendar.scottish`.
 
     Examples
     --------
@@ -212,7 +218,9 @@ def scottish_bank_holidays(first_year: int, last_year: int) -> list[_dt.date]:
             raise TypeError(f"{name} must be an integer, got {year!r}")
     if first_year > last_year:
         raise ValueError(f"first_year ({first_year}) must not be after last_year ({last_year})")
-    found = _holidays_pkg.country_holidays("GB", subdiv="SCT", years=range(int(first_year), int(last_year) + 1))
+    found = _holidays_pkg.country_holidays(
+        "GB", subdiv="SCT", years=range(int(first_year), int(last_year) + 1)
+    )
     return sorted(set(found.keys()))
 
 
@@ -220,36 +228,39 @@ def scottish_bank_holidays(first_year: int, last_year: int) -> list[_dt.date]:
 class WorkingCalendar:
     """An immutable Monday-to-Friday working calendar of Scottish bank holidays with local adjustments.
 
-    Build one with :meth:`WorkingCalendar.scottish`; the constructor takes the same arguments (``add`` and
-    ``remove`` are converted to sorted tuples of :class:`datetime.date`).
+    Build one with :meth:`WorkingCalendar.scottish`; the constructor takes the same arguments
+    (``add`` and ``remove`` are converted to sorted tuples of :class:`datetime.date`).
 
     Parameters
     ----------
     add : iterable of date-like, default ()
-        Extra non-working days (national additions and council local holidays such as spring and September
-        weekends or Glasgow Fair).
+        Extra non-working days (national additions and council local holidays such as spring and
+        September weekends or Glasgow Fair).
     remove : iterable of date-like, default ()
-        Days listed as holidays that were in fact worked (for example the one-off 15 June 2026). ``remove``
-        wins over ``add`` and over the national list.
+        Days listed as holidays that were in fact worked (for example the one-off 15 June 2026).
+        ``remove`` wins over ``add`` and over the national list.
     first_year, last_year : int, default 1990 and 2045
         Inclusive range of years covered.
     bank_holidays : bool, default True
-        Whether to start from the Scottish bank holidays; ``False`` gives a calendar of ``add`` only.
+        Whether to start from the Scottish bank holidays; ``False`` gives a calendar of ``add``
+        only.
 
     Raises
     ------
     TypeError
         If a year is not an integer.
     ValueError
-        If ``first_year > last_year``, or a date in ``add``/``remove`` is missing or cannot be parsed.
+        If ``first_year > last_year``, or a date in ``add``/``remove`` is missing or cannot be
+        parsed.
 
     Notes
     -----
-    The holiday list is built lazily, on first use, and cached on the instance: nothing is computed at
-    import or construction. Dates outside ``first_year``-01-01 to ``last_year``-12-31 raise ``ValueError``
-    when asked about, rather than being silently treated as holiday-free. Holidays of ``last_year + 1`` are
-    also loaded internally so that rolling forward from the last days of the range is right. ``add`` and
-    ``remove`` dates outside the loaded years are ignored (they cannot affect any allowed query).
+    The holiday list is built lazily, on first use, and cached on the instance: nothing is computed
+    at import or construction. Dates outside ``first_year``-01-01 to ``last_year``-12-31 raise
+    ``ValueError`` when asked about, rather than being silently treated as holiday-free. Holidays
+    of ``last_year + 1`` are also loaded internally so that rolling forward from the last days of
+    the range is right. ``add`` and ``remove`` dates outside the loaded years are ignored (they
+    cannot affect any allowed query).
 
     Examples
     --------
@@ -276,7 +287,9 @@ class WorkingCalendar:
                 raise TypeError(f"{name} must be an integer, got {year!r}")
             object.__setattr__(self, name, int(year))
         if self.first_year > self.last_year:
-            raise ValueError(f"first_year ({self.first_year}) must not be after last_year ({self.last_year})")
+            raise ValueError(
+                f"first_year ({self.first_year}) must not be after last_year ({self.last_year})"
+            )
         for name in ("add", "remove"):
             values = getattr(self, name)
             if isinstance(values, (str, _dt.date)):
@@ -313,8 +326,9 @@ class WorkingCalendar:
 
         Notes
         -----
-        Pass plain dates (for instance the lists read from ``params/holidays.yaml`` by ``jswlib.core.io``):
-        this module does not read files. Combine national and council lists by concatenating them.
+        Pass plain dates (for instance the lists read from ``params/holidays.yaml`` by
+        ``jswlib.core.io``): this module does not read files. Combine national and council lists by
+        concatenating them.
 
         Examples
         --------
@@ -323,7 +337,9 @@ class WorkingCalendar:
         >>> cal.is_working_day(datetime.date(2026, 6, 15))
         True
         """
-        return cls(add=tuple(add), remove=tuple(remove), first_year=first_year, last_year=last_year)
+        return cls(
+            add=tuple(add), remove=tuple(remove), first_year=first_year, last_year=last_year
+        )
 
     # ---- lazily built, cached per instance -------------------------------------------------------------
 
@@ -331,7 +347,11 @@ class WorkingCalendar:
     def _loaded_holidays(self) -> tuple[_dt.date, ...]:
         """All holidays of ``first_year`` to ``last_year + 1`` (the extra year is for rolling forward)."""
         last_loaded = self.last_year + 1
-        days = set(scottish_bank_holidays(self.first_year, last_loaded)) if self.bank_holidays else set()
+        days = (
+            set(scottish_bank_holidays(self.first_year, last_loaded))
+            if self.bank_holidays
+            else set()
+        )
         days |= {d for d in self.add if self.first_year <= d.year <= last_loaded}
         days -= set(self.remove)
         return tuple(sorted(days))
@@ -383,8 +403,9 @@ class WorkingCalendar:
         Returns
         -------
         bool or pandas.NA, or pandas.Series of dtype ``boolean``
-            A scalar for a scalar (``pd.NA`` when missing); otherwise a nullable boolean Series with the
-            index of the input Series (a fresh ``RangeIndex`` for lists), ``<NA>`` where a date is missing.
+            A scalar for a scalar (``pd.NA`` when missing); otherwise a nullable boolean Series
+            with the index of the input Series (a fresh ``RangeIndex`` for lists), ``<NA>`` where a
+            date is missing.
 
         Raises
         ------
@@ -429,8 +450,8 @@ class WorkingCalendar:
         Returns
         -------
         pandas.Timestamp, or pandas.Series of ``datetime64``
-            A Timestamp (``NaT`` when missing) for a scalar; otherwise a Series with the input's index and
-            datetime resolution, ``NaT`` where a date is missing.
+            A Timestamp (``NaT`` when missing) for a scalar; otherwise a Series with the input's
+            index and datetime resolution, ``NaT`` where a date is missing.
 
         Raises
         ------
@@ -439,8 +460,8 @@ class WorkingCalendar:
 
         Notes
         -----
-        Uses ``numpy.busday_offset(dates, 0, roll="forward")``. This is how a start date on a weekend or
-        holiday becomes day 0 of a working-day timescale.
+        Uses ``numpy.busday_offset(dates, 0, roll="forward")``. This is how a start date on a
+        weekend or holiday becomes day 0 of a working-day timescale.
 
         Examples
         --------
@@ -456,20 +477,26 @@ class WorkingCalendar:
             if np.isnat(day[0]):
                 return pd.NaT
             self._check_covered(day)
-            return pd.Timestamp(np.busday_offset(day, 0, roll="forward", busdaycal=self.busdaycalendar)[0])
+            return pd.Timestamp(
+                np.busday_offset(day, 0, roll="forward", busdaycal=self.busdaycalendar)[0]
+            )
         series = _as_datetime_series(dates)
         days = _day_array(series)
         self._check_covered(days)
         rolled = days.copy()
         present = ~np.isnat(days)
-        rolled[present] = np.busday_offset(days[present], 0, roll="forward", busdaycal=self.busdaycalendar)
+        rolled[present] = np.busday_offset(
+            days[present], 0, roll="forward", busdaycal=self.busdaycalendar
+        )
         unit = np.datetime_data(series.to_numpy().dtype)[0]
-        return pd.Series(rolled.astype(f"datetime64[{unit}]"), index=series.index, name=series.name)
+        return pd.Series(
+            rolled.astype(f"datetime64[{unit}]"), index=series.index, name=series.name
+        )
 
 
-# --------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # Working-day timescales
-# --------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 def working_days_elapsed(start: Any, end: Any, calendar: WorkingCalendar) -> pd.Series:
@@ -480,34 +507,36 @@ def working_days_elapsed(start: Any, end: Any, calendar: WorkingCalendar) -> pd.
     start : Series of datetime64, list of date-likes, or a date-like scalar
         Start dates (for example the date the order was imposed). ``NaT``/``None`` for missing.
     end : Series of datetime64, list of date-likes, or a date-like scalar
-        Event dates (for example the first contact). A scalar is broadcast against the other argument.
+        Event dates (for example the first contact). A scalar is broadcast against the other
+        argument.
     calendar : WorkingCalendar
         The working days, e.g. ``WorkingCalendar.scottish(add=local_holidays)``.
 
     Returns
     -------
     pandas.Series of dtype ``Int64``
-        Working days elapsed, ``<NA>`` where ``start`` or ``end`` is missing. The index is that of the input
-        Series (``start``'s when both are Series; a ``RangeIndex`` for lists; length 1 for two scalars).
+        Working days elapsed, ``<NA>`` where ``start`` or ``end`` is missing. The index is that of
+        the input Series (``start``'s when both are Series; a ``RangeIndex`` for lists; length 1
+        for two scalars).
 
     Raises
     ------
     TypeError
         If ``calendar`` is not a :class:`WorkingCalendar`.
     ValueError
-        If the lengths or the indexes of ``start`` and ``end`` differ, a date cannot be parsed, or a date
-        lies outside the years the calendar covers.
+        If the lengths or the indexes of ``start`` and ``end`` differ, a date cannot be parsed, or
+        a date lies outside the years the calendar covers.
 
     Notes
     -----
-    Convention: the start day is day 0; a start on a weekend or holiday is rolled forward to the next
-    working day, which is day 0. The result is the number of working days ``d`` with
-    ``rolled_start <= d < end``, i.e. ``numpy.busday_count(rolled_start, end)`` on the half-open interval
-    ``[rolled_start, end)``, floored at 0. So a same-day event counts 0, an event on the Nth working day
-    after the start counts N, an event on a weekend or holiday counts the same as the next working day
-    would, and an event before the rolled start counts 0. Source: the timescale definitions of the
-    national Justice Social Work statistics (working days from the date the order is imposed), as set
-    out in the project's domain notes.
+    Convention: the start day is day 0; a start on a weekend or holiday is rolled forward to the
+    next working day, which is day 0. The result is the number of working days ``d`` with
+    ``rolled_start <= d < end``, i.e. ``numpy.busday_count(rolled_start, end)`` on the half-open
+    interval ``[rolled_start, end)``, floored at 0. So a same-day event counts 0, an event on the
+    Nth working day after the start counts N, an event on a weekend or holiday counts the same as
+    the next working day would, and an event before the rolled start counts 0. Source: the
+    timescale definitions of the national Justice Social Work statistics (working days from the
+    date the order is imposed), as set out in the project's domain notes.
 
     Examples
     --------
@@ -555,8 +584,8 @@ def within_working_days(start: Any, end: Any, n: int, calendar: WorkingCalendar)
     Returns
     -------
     pandas.Series of dtype ``boolean``
-        True when :func:`working_days_elapsed` ``<= n``; ``<NA>`` where ``start`` or ``end`` is missing.
-        Index as for :func:`working_days_elapsed`.
+        True when :func:`working_days_elapsed` ``<= n``; ``<NA>`` where ``start`` or ``end`` is
+        missing. Index as for :func:`working_days_elapsed`.
 
     Raises
     ------
@@ -567,9 +596,10 @@ def within_working_days(start: Any, end: Any, n: int, calendar: WorkingCalendar)
 
     Notes
     -----
-    With the start day as day 0 (see :func:`working_days_elapsed`), a same-day event meets a 1-working-day
-    standard and an event on the Nth working day after the start meets an N-working-day standard. Source:
-    the national Justice Social Work statistics timescales, as set out in the project's domain notes.
+    With the start day as day 0 (see :func:`working_days_elapsed`), a same-day event meets a
+    1-working-day standard and an event on the Nth working day after the start meets an
+    N-working-day standard. Source: the national Justice Social Work statistics timescales, as set
+    out in the project's domain notes.
 
     Examples
     --------
@@ -588,9 +618,9 @@ def within_working_days(start: Any, end: Any, n: int, calendar: WorkingCalendar)
     return elapsed <= n
 
 
-# --------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 # Calendar-time timescales
-# --------------------------------------------------------------------------------------------------------
+# -------------------------------------------------------------------------------------------------
 
 
 def add_calendar_months(dates: Any, n: int) -> pd.Series:
@@ -617,8 +647,9 @@ def add_calendar_months(dates: Any, n: int) -> pd.Series:
 
     Notes
     -----
-    Same semantics as ``date + pandas.DateOffset(months=n)``: the day of month is kept when it exists and
-    otherwise clipped to the last day of the target month (31 August + 6 months = 28 or 29 February).
+    Same semantics as ``date + pandas.DateOffset(months=n)``: the day of month is kept when it
+    exists and otherwise clipped to the last day of the target month (31 August + 6 months = 28 or
+    29 February).
 
     Examples
     --------
@@ -640,7 +671,8 @@ def within_calendar_days(start: Any, end: Any, n: int) -> pd.Series:
     Parameters
     ----------
     start, end : Series of datetime64, list of date-likes, or a date-like scalar
-        Start and event dates; a scalar is broadcast against the other argument. Times of day are ignored.
+        Start and event dates; a scalar is broadcast against the other argument. Times of day are
+        ignored.
     n : int
         The standard, in calendar days (>= 0).
 
@@ -658,8 +690,8 @@ def within_calendar_days(start: Any, end: Any, n: int) -> pd.Series:
 
     Notes
     -----
-    Whole dates are compared: an event on the start date has 0 days elapsed; an event before the start
-    counts as within (as in :func:`working_days_elapsed`, where it counts 0).
+    Whole dates are compared: an event on the start date has 0 days elapsed; an event before the
+    start counts as within (as in :func:`working_days_elapsed`, where it counts 0).
 
     Examples
     --------
@@ -684,7 +716,8 @@ def within_calendar_months(start: Any, end: Any, n: int) -> pd.Series:
     Parameters
     ----------
     start, end : Series of datetime64, list of date-likes, or a date-like scalar
-        Start and event dates; a scalar is broadcast against the other argument. Times of day are ignored.
+        Start and event dates; a scalar is broadcast against the other argument. Times of day are
+        ignored.
     n : int
         The standard, in calendar months (>= 0).
 
@@ -702,9 +735,9 @@ def within_calendar_months(start: Any, end: Any, n: int) -> pd.Series:
 
     Notes
     -----
-    The deadline is :func:`add_calendar_months` (``pandas.DateOffset(months=n)`` semantics, clipped to the
-    month end), and the deadline day itself is within: imposed 31 August 2025, 6 months, deadline
-    28 February 2026.
+    The deadline is :func:`add_calendar_months` (``pandas.DateOffset(months=n)`` semantics, clipped
+    to the month end), and the deadline day itself is within: imposed 31 August 2025, 6 months,
+    deadline 28 February 2026.
 
     Examples
     --------
@@ -727,7 +760,8 @@ def council_calendar(rules: Any, council_code: str | None = None) -> WorkingCale
     Parameters
     ----------
     rules : jswlib.definitions.params.HolidayRules
-        From :func:`jswlib.definitions.params.load_holiday_rules`: national and per-council ``add``/``remove`` lists.
+        From :func:`jswlib.definitions.params.load_holiday_rules`: national and per-council
+        ``add``/``remove`` lists.
     council_code : str, optional
         The council's GSS code; ``None`` gives the national calendar (national adjustments only).
 
@@ -737,7 +771,8 @@ def council_calendar(rules: Any, council_code: str | None = None) -> WorkingCale
 
     Notes
     -----
-    National additions and removals apply to every council; a council's own lists are added to them.
+    National additions and removals apply to every council; a council's own lists are added to
+    them.
 
     Examples
     --------

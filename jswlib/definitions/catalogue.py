@@ -1,8 +1,8 @@
 """The indicator catalogue (``params/indicators.yaml``) and the per-council targets (``params/targets.yaml``).
 
 Both files are checked when loaded; every error names the file and the key, for example
-``params/indicators.yaml: indicators[3] (cpo_first_contact).standard.unit: 'workdays' is not one of ...``.
-The catalogue says what each indicator counts; :mod:`jswlib.compute.indicators` computes them all in one pass.
+``params/indicators.yaml: indicators[3] (cpo_first_contact).standard.unit: 'workdays' is not one of
+...``. The catalogue says what each indicator counts; :mod:`jswlib.compute.indicators` computes them all in one pass.
 """
 
 from __future__ import annotations
@@ -32,11 +32,16 @@ SOURCES = ("glasgow", "south_lanarkshire", "aberdeen", "national")
 OPERATORS = ("is", "in", "not_in", "between", "present", "by_period_end")
 FRAMEWORK_KEYS = ("outcome", "objective", "theme", "opif")
 
-#: Columns the engine derives before filtering, by table, with their kind (see jswlib.compute.indicators.DERIVED).
+#: Columns the engine derives before filtering, by table, with their kind (see
+#: jswlib.compute.indicators.DERIVED).
 DERIVED_COLUMNS = {"cpos": {"upw_timescale_effective": "int", "upw_due_date": "date"}}
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_UNIT_WORDS = {"working_days": "working day", "calendar_days": "calendar day", "calendar_months": "calendar month"}
+_UNIT_WORDS = {
+    "working_days": "working day",
+    "calendar_days": "calendar day",
+    "calendar_months": "calendar month",
+}
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,9 @@ class Catalogue:
         try:
             return self._by_id[indicator_id]
         except KeyError:
-            raise KeyError(f"no indicator {indicator_id!r} in the catalogue {self.source}") from None
+            raise KeyError(
+                f"no indicator {indicator_id!r} in the catalogue {self.source}"
+            ) from None
 
     def computable(self) -> list[Indicator]:
         """Indicators computed from case-level data (all but the ``manual`` ones)."""
@@ -158,8 +165,8 @@ class Catalogue:
         Returns
         -------
         pandas.DataFrame
-            Columns id, title, type, frequency, polarity, unit, table, period_date, standard, outcome,
-            objective, theme, opif, sources, description.
+            Columns id, title, type, frequency, polarity, unit, table, period_date, standard,
+            outcome, objective, theme, opif, sources, description.
         """
         rows = []
         for i in self.indicators:
@@ -172,7 +179,8 @@ class Catalogue:
                     "polarity": i.polarity,
                     "unit": i.unit,
                     "table": i.table or "",
-                    "period_date": i.period_date or ("(open during the period)" if i.basis != "events" else ""),
+                    "period_date": i.period_date
+                    or ("(open during the period)" if i.basis != "events" else ""),
                     "standard": i.standard.describe() if i.standard else "",
                     **{k: i.framework.get(k, "") for k in FRAMEWORK_KEYS},
                     "sources": ", ".join(i.sources),
@@ -182,7 +190,7 @@ class Catalogue:
         return pd.DataFrame(rows)
 
 
-# --- Loading the catalogue -------------------------------------------------------------------------------------
+# --- Loading the catalogue -----------------------------------------------------------------------
 
 
 class _Checker:
@@ -209,30 +217,48 @@ def _columns_of(table: str) -> dict[str, str]:
     return kinds
 
 
-def _conditions(raw: Any, columns: dict[str, str], check: _Checker, key: str) -> tuple[Condition, ...]:
+def _conditions(
+    raw: Any, columns: dict[str, str], check: _Checker, key: str
+) -> tuple[Condition, ...]:
     if raw is None:
         return ()
     check.need(isinstance(raw, list), key, "expected a list of conditions")
     out = []
     for j, item in enumerate(raw):
         k = f"{key}[{j}]"
-        check.need(isinstance(item, dict) and "column" in item, k, "expected {column: ..., <operator>: ...}")
+        check.need(
+            isinstance(item, dict) and "column" in item,
+            k,
+            "expected {column: ..., <operator>: ...}",
+        )
         ops = [o for o in item if o != "column"]
         check.need(len(ops) == 1, k, f"expected exactly one operator of {', '.join(OPERATORS)}")
         op = ops[0]
         check.one_of(op, OPERATORS, f"{k}.{op}")
-        check.need(item["column"] in columns, f"{k}.column", f"{item['column']!r} is not a column of the table")
+        check.need(
+            item["column"] in columns,
+            f"{k}.column",
+            f"{item['column']!r} is not a column of the table",
+        )
         value = item[op]
         if op in ("in", "not_in"):
-            check.need(isinstance(value, list) and bool(value), f"{k}.{op}", "expected a non-empty list")
+            check.need(
+                isinstance(value, list) and bool(value), f"{k}.{op}", "expected a non-empty list"
+            )
             value = tuple(value)
         if op == "between":
-            check.need(isinstance(value, list) and len(value) == 2, f"{k}.between", "expected [low, high]")
+            check.need(
+                isinstance(value, list) and len(value) == 2, f"{k}.between", "expected [low, high]"
+            )
             value = tuple(value)
         if op in ("present", "by_period_end"):
             check.need(isinstance(value, bool), f"{k}.{op}", "expected true or false")
         if op == "by_period_end":
-            check.need(columns[item["column"]] == "date", f"{k}.column", "by_period_end needs a date column")
+            check.need(
+                columns[item["column"]] == "date",
+                f"{k}.column",
+                "by_period_end needs a date column",
+            )
         out.append(Condition(item["column"], op, value))
     return tuple(out)
 
@@ -244,20 +270,33 @@ def _standard(raw: Any, columns: dict[str, str] | None, check: _Checker, key: st
     check.need(has_n != has_col, key, "give exactly one of n and column")
     if has_n:
         n = raw["n"]
-        check.need(isinstance(n, int) and not isinstance(n, bool) and n >= 0, f"{key}.n", "expected a whole number >= 0")
+        check.need(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 0,
+            f"{key}.n",
+            "expected a whole number >= 0",
+        )
         return Standard(raw["unit"], n=n)
     if columns is not None:
-        check.need(raw["column"] in columns, f"{key}.column", f"{raw['column']!r} is not a column of the table")
+        check.need(
+            raw["column"] in columns,
+            f"{key}.column",
+            f"{raw['column']!r} is not a column of the table",
+        )
     return Standard(raw["unit"], column=raw["column"])
 
 
 def _indicator(raw: dict, check: _Checker, key: str) -> Indicator:
     check.need(isinstance(raw, dict), key, "expected a mapping")
-    check.need(isinstance(raw.get("id"), str) and bool(_ID.match(raw["id"])), f"{key}.id",
-               "expected an id of lower-case letters, digits and underscores")
+    check.need(
+        isinstance(raw.get("id"), str) and bool(_ID.match(raw["id"])),
+        f"{key}.id",
+        "expected an id of lower-case letters, digits and underscores",
+    )
     key = f"{key} ({raw['id']})"
     for name in ("title", "type", "polarity", "unit", "frequency"):
-        check.need(isinstance(raw.get(name), str) and raw[name].strip() != "", f"{key}.{name}", "missing")
+        check.need(
+            isinstance(raw.get(name), str) and raw[name].strip() != "", f"{key}.{name}", "missing"
+        )
     kind = raw["type"]
     check.one_of(kind, TYPES, f"{key}.type")
     check.one_of(raw["polarity"], POLARITIES, f"{key}.polarity")
@@ -274,32 +313,60 @@ def _indicator(raw: dict, check: _Checker, key: str) -> Indicator:
     for k in framework:
         check.one_of(k, FRAMEWORK_KEYS, f"{key}.framework.{k}")
     common = dict(
-        id=raw["id"], title=" ".join(str(raw["title"]).split()), type=kind, polarity=raw["polarity"],
-        unit=raw["unit"], frequency=raw["frequency"], description=" ".join(str(raw.get("description", "")).split()),
-        published_as=published, framework=framework, sources=tuple(sources),
+        id=raw["id"],
+        title=" ".join(str(raw["title"]).split()),
+        type=kind,
+        polarity=raw["polarity"],
+        unit=raw["unit"],
+        frequency=raw["frequency"],
+        description=" ".join(str(raw.get("description", "")).split()),
+        published_as=published,
+        framework=framework,
+        sources=tuple(sources),
     )
     if kind == "manual":
         return Indicator(**common)
 
-    check.need(raw.get("table") in TABLES, f"{key}.table", f"{raw.get('table')!r} is not a table of the data contract")
+    check.need(
+        raw.get("table") in TABLES,
+        f"{key}.table",
+        f"{raw.get('table')!r} is not a table of the data contract",
+    )
     columns = _columns_of(raw["table"])
 
-    def column(name: str, kinds: tuple[str, ...] | None = None, required: bool = True) -> str | None:
+    def column(
+        name: str, kinds: tuple[str, ...] | None = None, required: bool = True
+    ) -> str | None:
         value = raw.get(name)
         if value is None and not required:
             return None
-        check.need(value in columns, f"{key}.{name}", f"{value!r} is not a column of {raw['table']}")
+        check.need(
+            value in columns, f"{key}.{name}", f"{value!r} is not a column of {raw['table']}"
+        )
         if kinds:
-            check.need(columns[value] in kinds, f"{key}.{name}", f"{value!r} is not a {' or '.join(kinds)} column")
+            check.need(
+                columns[value] in kinds,
+                f"{key}.{name}",
+                f"{value!r} is not a {' or '.join(kinds)} column",
+            )
         return value
 
     basis = raw.get("basis", "events")
     check.one_of(basis, BASES, f"{key}.basis")
-    fields = dict(common, table=raw["table"], basis=basis, where=_conditions(raw.get("where"), columns, check, f"{key}.where"))
+    fields = dict(
+        common,
+        table=raw["table"],
+        basis=basis,
+        where=_conditions(raw.get("where"), columns, check, f"{key}.where"),
+    )
     if basis == "events":
         fields["period_date"] = column("period_date", ("date",))
     else:
-        check.need(kind in ("count", "people", "proportion"), f"{key}.basis", f"{basis} suits counts and proportions only")
+        check.need(
+            kind in ("count", "people", "proportion"),
+            f"{key}.basis",
+            f"{basis} suits counts and proportions only",
+        )
         fields["active_from"] = column("active_from", ("date",))
         fields["active_to"] = column("active_to", ("date",))
     if kind == "timescale":
@@ -308,11 +375,19 @@ def _indicator(raw: dict, check: _Checker, key: str) -> Indicator:
         fields["standard"] = _standard(raw.get("standard"), columns, check, f"{key}.standard")
         exclude = raw.get("exclude") or []
         for j, flag in enumerate(exclude):
-            check.need(columns.get(flag) == "flag", f"{key}.exclude[{j}]", f"{flag!r} is not a flag column")
+            check.need(
+                columns.get(flag) == "flag",
+                f"{key}.exclude[{j}]",
+                f"{flag!r} is not a flag column",
+            )
         fields["exclude"] = tuple(exclude)
     elif kind == "proportion":
         fields["numerator"] = _conditions(raw.get("numerator"), columns, check, f"{key}.numerator")
-        check.need(bool(fields["numerator"]), f"{key}.numerator", "a proportion needs numerator conditions")
+        check.need(
+            bool(fields["numerator"]),
+            f"{key}.numerator",
+            "a proportion needs numerator conditions",
+        )
     elif kind == "sum":
         fields["column"] = column("column", ("int", "number"))
     elif kind == "average":
@@ -325,7 +400,11 @@ def _indicator(raw: dict, check: _Checker, key: str) -> Indicator:
         fields["before"] = column("before", ("int", "number"))
         fields["after"] = column("after", ("int", "number"))
     if kind in ("proportion", "timescale", "before_after"):
-        check.need(raw["unit"] == "%", f"{key}.unit", f"a {kind} indicator is a percentage: unit must be '%'")
+        check.need(
+            raw["unit"] == "%",
+            f"{key}.unit",
+            f"a {kind} indicator is a percentage: unit must be '%'",
+        )
     return Indicator(**fields)
 
 
@@ -352,8 +431,14 @@ def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
     except io.ParamsFileError as exc:
         raise ParamsError(str(exc)) from None
     check = _Checker(file)
-    check.need(isinstance(doc, dict) and isinstance(doc.get("indicators"), list), "indicators", "expected a list")
-    indicators = [_indicator(raw, check, f"indicators[{n}]") for n, raw in enumerate(doc["indicators"])]
+    check.need(
+        isinstance(doc, dict) and isinstance(doc.get("indicators"), list),
+        "indicators",
+        "expected a list",
+    )
+    indicators = [
+        _indicator(raw, check, f"indicators[{n}]") for n, raw in enumerate(doc["indicators"])
+    ]
     seen: set[str] = set()
     for n, ind in enumerate(indicators):
         check.need(ind.id not in seen, f"indicators[{n}].id", f"{ind.id!r} is used twice")
@@ -361,7 +446,7 @@ def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
     return Catalogue(indicators, str(file))
 
 
-# --- Targets, standards and RAG schemes --------------------------------------------------------------------------
+# --- Targets, standards and RAG schemes ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -384,7 +469,11 @@ class Targets:
     def standard(self, indicator: Indicator, council_code: str | None = None) -> Standard | None:
         """The timescale standard: the council's, else the national override, else the catalogue's."""
         own = self.council_standards.get(council_code or "", {})
-        return own.get(indicator.id) or self.national_standards.get(indicator.id) or indicator.standard
+        return (
+            own.get(indicator.id)
+            or self.national_standards.get(indicator.id)
+            or indicator.standard
+        )
 
     def rag_scheme_name(self, council_code: str | None) -> str:
         """Name of the RAG scheme the council uses."""
@@ -423,7 +512,8 @@ def load_targets(
     catalogue : Catalogue
         To check indicator ids and that standards are only set for timescale indicators.
     validate_scheme : callable, optional
-        ``validate_scheme(scheme, where)`` raising ValueError for a bad RAG scheme (jswlib.judge.status).
+        ``validate_scheme(scheme, where)`` raising ValueError for a bad RAG scheme
+        (jswlib.judge.status).
 
     Returns
     -------
@@ -432,8 +522,8 @@ def load_targets(
     Raises
     ------
     ParamsError
-        Naming the file and the key: an unknown council, indicator or scheme, a target that is not a number,
-        a standard for an indicator that has no timescale.
+        Naming the file and the key: an unknown council, indicator or scheme, a target that is not
+        a number, a standard for an indicator that has no timescale.
     """
     file = params_dir(path) / "targets.yaml"
     try:
@@ -443,7 +533,11 @@ def load_targets(
     check = _Checker(file)
     check.need(isinstance(doc, dict), "(top level)", "expected rag_schemes, national and councils")
     schemes = doc.get("rag_schemes") or {}
-    check.need(isinstance(schemes, dict) and bool(schemes), "rag_schemes", "expected at least one named scheme")
+    check.need(
+        isinstance(schemes, dict) and bool(schemes),
+        "rag_schemes",
+        "expected at least one named scheme",
+    )
     for name, scheme in schemes.items():
         check.need(isinstance(scheme, dict), f"rag_schemes.{name}", "expected a mapping")
         if validate_scheme is not None:
@@ -458,10 +552,15 @@ def load_targets(
         out = {}
         for ind, value in raw.items():
             check.need(ind in catalogue, f"{key}.{ind}", "not an indicator id of the catalogue")
-            check.need(isinstance(value, (int, float)) and not isinstance(value, bool), f"{key}.{ind}",
-                       f"{value!r} is not a number")
+            check.need(
+                isinstance(value, (int, float)) and not isinstance(value, bool),
+                f"{key}.{ind}",
+                f"{value!r} is not a number",
+            )
             if catalogue.get(ind).unit == "%":
-                check.need(0 <= value <= 100, f"{key}.{ind}", f"{value} is not a percentage from 0 to 100")
+                check.need(
+                    0 <= value <= 100, f"{key}.{ind}", f"{value} is not a percentage from 0 to 100"
+                )
             out[ind] = float(value)
         return out
 
@@ -471,16 +570,24 @@ def load_targets(
         out = {}
         for ind, value in raw.items():
             check.need(ind in catalogue, f"{key}.{ind}", "not an indicator id of the catalogue")
-            check.need(catalogue.get(ind).type == "timescale", f"{key}.{ind}", "only timescale indicators have a standard")
+            check.need(
+                catalogue.get(ind).type == "timescale",
+                f"{key}.{ind}",
+                "only timescale indicators have a standard",
+            )
             out[ind] = _standard(value, None, check, f"{key}.{ind}")
         return out
 
     def scheme_name(value: Any, key: str) -> str:
-        check.need(value in schemes, key, f"{value!r} is not one of the rag_schemes: {', '.join(schemes)}")
+        check.need(
+            value in schemes, key, f"{value!r} is not one of the rag_schemes: {', '.join(schemes)}"
+        )
         return value
 
     national = doc.get("national") or {}
-    check.need(isinstance(national, dict), "national", "expected rag_scheme, targets and standards")
+    check.need(
+        isinstance(national, dict), "national", "expected rag_scheme, targets and standards"
+    )
     c_scheme, c_targets, c_standards = {}, {}, {}
     for name, entry in (doc.get("councils") or {}).items():
         try:
@@ -488,7 +595,11 @@ def load_targets(
         except KeyError:
             check.fail(f"councils.{name}", "not a council name, slug or GSS code")
         entry = entry or {}
-        check.need(isinstance(entry, dict), f"councils.{name}", "expected rag_scheme, targets and standards")
+        check.need(
+            isinstance(entry, dict),
+            f"councils.{name}",
+            "expected rag_scheme, targets and standards",
+        )
         if "rag_scheme" in entry:
             c_scheme[code] = scheme_name(entry["rag_scheme"], f"councils.{name}.rag_scheme")
         c_targets[code] = targets(entry.get("targets"), f"councils.{name}.targets")

@@ -1,9 +1,10 @@
 """The 32 Scottish councils: names, GSS codes, aliases and family groups.
 
-Built from ``params/councils.yaml`` (loaded by :func:`jswlib.definitions.params.load_councils`). Extracts name a council
-in many ways: the current GSS code, a retired code (Fife S12000015), the name in another case, with ``&`` for
-``and``, or an older spelling ("Edinburgh, City of", "Eilean Siar"). :meth:`Councils.resolve` maps all of them
-to the current GSS code, for a whole column at once.
+Built from ``params/councils.yaml`` (loaded by :func:`jswlib.definitions.params.load_councils`).
+Extracts name a council in many ways: the current GSS code, a retired code (Fife S12000015), the
+name in another case, with ``&`` for ``and``, or an older spelling ("Edinburgh, City of", "Eilean
+Siar"). :meth:`Councils.resolve` maps all of them to the current GSS code, for a whole column at
+once.
 """
 
 from __future__ import annotations
@@ -80,13 +81,17 @@ class Councils:
             values = [getattr(c, attribute) for c in self._councils]
             repeated = sorted({v for v in values if values.count(v) > 1})
             if repeated:
-                raise ValueError(f"{attribute} used by more than one council: {', '.join(repeated)}")
+                raise ValueError(
+                    f"{attribute} used by more than one council: {', '.join(repeated)}"
+                )
         lookup: dict[str, str] = {}
         for c in self._councils:
             for key in (c.name, c.code, c.slug, *c.old_codes, *c.aliases):
                 k = normalise_council_name(key)
                 if lookup.get(k, c.code) != c.code:
-                    raise ValueError(f"council key {key!r} is used by both {lookup[k]} and {c.code}")
+                    raise ValueError(
+                        f"council key {key!r} is used by both {lookup[k]} and {c.code}"
+                    )
                 lookup[k] = c.code
         self._lookup = lookup
         self._by_code = {c.code: c for c in self._councils}
@@ -122,7 +127,8 @@ class Councils:
         Returns
         -------
         pandas.Series
-            The current GSS code, or missing where the value matches no council. Same index as ``values``.
+            The current GSS code, or missing where the value matches no council. Same index as
+            ``values``.
 
         Notes
         -----
@@ -137,7 +143,9 @@ class Councils:
     def in_family_group(self, group: str) -> list[Council]:
         """The councils of family group ``group`` (``FG1`` to ``FG4``)."""
         if group not in self.family_groups:
-            raise KeyError(f"unknown family group {group!r}; expected one of {sorted(self.family_groups)}")
+            raise KeyError(
+                f"unknown family group {group!r}; expected one of {sorted(self.family_groups)}"
+            )
         return [c for c in self._councils if c.family_group == group]
 
     def to_frame(self) -> pd.DataFrame:

@@ -1,10 +1,10 @@
 """Loading and checking the definitions in ``params/``: councils and holidays (more to come).
 
-Every loader checks the file's structure and raises :class:`ParamsError` naming the file and the key that
-is wrong, so an analyst editing a YAML file can put it right without reading Python.
+Every loader checks the file's structure and raises :class:`ParamsError` naming the file and the
+key that is wrong, so an analyst editing a YAML file can put it right without reading Python.
 
-The params folder is, in order: the ``params_dir`` argument, the ``JSW_PARAMS`` environment variable, or
-``params/`` in the checkout the package was installed from.
+The params folder is, in order: the ``params_dir`` argument, the ``JSW_PARAMS`` environment
+variable, or ``params/`` in the checkout the package was installed from.
 """
 
 from __future__ import annotations
@@ -85,9 +85,16 @@ def load_councils(path: str | os.PathLike | None = None) -> Councils:
     """
     file = params_dir(path) / "councils.yaml"
     doc = _load(file)
-    _need(isinstance(doc, dict), file, "(top level)", "expected keys 'family_groups' and 'councils'")
+    _need(
+        isinstance(doc, dict), file, "(top level)", "expected keys 'family_groups' and 'councils'"
+    )
     groups = doc.get("family_groups")
-    _need(isinstance(groups, dict) and bool(groups), file, "family_groups", "expected a mapping of code to text")
+    _need(
+        isinstance(groups, dict) and bool(groups),
+        file,
+        "family_groups",
+        "expected a mapping of code to text",
+    )
     items = doc.get("councils")
     _need(isinstance(items, list) and bool(items), file, "councils", "expected a list of councils")
     councils = []
@@ -95,11 +102,25 @@ def load_councils(path: str | os.PathLike | None = None) -> Councils:
         key = f"councils[{i}]"
         _need(isinstance(item, dict), file, key, "expected a mapping")
         for name in ("name", "code", "slug", "family_group"):
-            _need(isinstance(item.get(name), str) and item[name].strip() != "", file, f"{key}.{name}", "missing")
+            _need(
+                isinstance(item.get(name), str) and item[name].strip() != "",
+                file,
+                f"{key}.{name}",
+                "missing",
+            )
         key = f"councils[{i}] ({item['name']})"
-        _need(bool(_GSS.match(item["code"])), file, f"{key}.code", f"{item['code']!r} is not a GSS code S12nnnnnn")
-        _need(item["family_group"] in groups, file, f"{key}.family_group",
-              f"{item['family_group']!r} is not one of {sorted(groups)}")
+        _need(
+            bool(_GSS.match(item["code"])),
+            file,
+            f"{key}.code",
+            f"{item['code']!r} is not a GSS code S12nnnnnn",
+        )
+        _need(
+            item["family_group"] in groups,
+            file,
+            f"{key}.family_group",
+            f"{item['family_group']!r} is not one of {sorted(groups)}",
+        )
         for listed in ("old_codes", "aliases"):
             value = item.get(listed) or []
             _need(isinstance(value, list), file, f"{key}.{listed}", "expected a list")
@@ -151,7 +172,9 @@ def _dates(value: Any, file: Path, key: str) -> tuple[date, ...]:
     return tuple(sorted(out))
 
 
-def load_holiday_rules(path: str | os.PathLike | None = None, councils: Councils | None = None) -> HolidayRules:
+def load_holiday_rules(
+    path: str | os.PathLike | None = None, councils: Councils | None = None
+) -> HolidayRules:
     """Load and check ``holidays.yaml``: national and per-council additions and removals.
 
     Parameters
@@ -159,7 +182,8 @@ def load_holiday_rules(path: str | os.PathLike | None = None, councils: Councils
     path : path-like, optional
         The params folder (see :func:`params_dir`).
     councils : Councils, optional
-        Used to resolve the council keys (name, slug or code); loaded from the same folder when omitted.
+        Used to resolve the council keys (name, slug or code); loaded from the same folder when
+        omitted.
 
     Returns
     -------
@@ -183,9 +207,13 @@ def load_holiday_rules(path: str | os.PathLike | None = None, councils: Councils
         try:
             code = councils.get(str(name)).code
         except KeyError:
-            raise ParamsError(f"{file}: councils.{name}: not a council name, slug or GSS code") from None
+            raise ParamsError(
+                f"{file}: councils.{name}: not a council name, slug or GSS code"
+            ) from None
         entry = entry or {}
-        _need(isinstance(entry, dict), file, f"councils.{name}", "expected keys 'add' and 'remove'")
+        _need(
+            isinstance(entry, dict), file, f"councils.{name}", "expected keys 'add' and 'remove'"
+        )
         add[code] = _dates(entry.get("add"), file, f"councils.{name}.add")
         remove[code] = _dates(entry.get("remove"), file, f"councils.{name}.remove")
     return HolidayRules(
@@ -218,7 +246,8 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     Parameters
     ----------
     path : path-like, optional
-        The params folder (see :func:`params_dir`); relative paths in the file are resolved against its parent.
+        The params folder (see :func:`params_dir`); relative paths in the file are resolved against
+        its parent.
 
     Returns
     -------
@@ -234,9 +263,16 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     doc = _load(file)
     _need(isinstance(doc, dict), file, "(top level)", "expected keys 'data_dir' and 'outputs_dir'")
     for key in ("data_dir", "outputs_dir"):
-        _need(isinstance(doc.get(key), str) and doc[key].strip() != "", file, key, "expected a folder path")
+        _need(
+            isinstance(doc.get(key), str) and doc[key].strip() != "",
+            file,
+            key,
+            "expected a folder path",
+        )
     root = folder.resolve().parent
-    return Settings(root=root, data_dir=root / doc["data_dir"], outputs_dir=root / doc["outputs_dir"])
+    return Settings(
+        root=root, data_dir=root / doc["data_dir"], outputs_dir=root / doc["outputs_dir"]
+    )
 
 
 def parse_date_setting(text: str | date | None, name: str) -> date | None:

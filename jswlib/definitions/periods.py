@@ -2,24 +2,28 @@
 
 Conventions
 -----------
-- A Scottish financial year runs 1 April - 31 March and is named by its two calendar years, ``2025/26``
-  (1 April 2025 - 31 March 2026). Its *start year* (2025) is the number stored and used in arithmetic.
-- Quarters: Q1 = April-June, Q2 = July-September, Q3 = October-December, Q4 = January-March. ``Q4 2025/26`` is
-  1 January 2026 - 31 March 2026.
+- A Scottish financial year runs 1 April - 31 March and is named by its two calendar years,
+  ``2025/26`` (1 April 2025 - 31 March 2026). Its *start year* (2025) is the number stored and used
+  in arithmetic.
+- Quarters: Q1 = April-June, Q2 = July-September, Q3 = October-December, Q4 = January-March. ``Q4
+  2025/26`` is 1 January 2026 - 31 March 2026.
 - Half-years: H1 = April-September, H2 = October-March.
-- Months are named by calendar month and calendar year, ``Jul 2025``; they belong to the financial year that
-  contains them (``Jan 2026`` is in ``2025/26``).
+- Months are named by calendar month and calendar year, ``Jul 2025``; they belong to the financial
+  year that contains them (``Jan 2026`` is in ``2025/26``).
 - Source: Scottish Government financial-year convention, as recorded in DOMAIN.md.
 
-Canonical labels are ``Q2 2025/26``, ``H1 2025/26``, ``2025/26`` and ``Jul 2025``. :func:`parse_period` reads
-the ways analysts write them (see :data:`ACCEPTED_FORMS`) and :class:`Period` is the immutable, hashable,
-orderable value they become; ``str(period)`` gives the canonical label back.
+Canonical labels are ``Q2 2025/26``, ``H1 2025/26``, ``2025/26`` and ``Jul 2025``.
+:func:`parse_period` reads the ways analysts write them (see :data:`ACCEPTED_FORMS`) and
+:class:`Period` is the immutable, hashable, orderable value they become; ``str(period)`` gives the
+canonical label back.
 
-Frequencies: ``"M"`` (month), ``"Q"`` (quarter), ``"H"`` (half-year), ``"Y"`` (financial year). Periods of one
-frequency are ordered chronologically; comparing periods of different frequencies raises ``TypeError``.
+Frequencies: ``"M"`` (month), ``"Q"`` (quarter), ``"H"`` (half-year), ``"Y"`` (financial year).
+Periods of one frequency are ordered chronologically; comparing periods of different frequencies
+raises ``TypeError``.
 
-:func:`period_labels` and :func:`period_start_dates` work on a whole column of dates at once with vectorised
-arithmetic; missing dates give missing results (``pd.NA`` / ``NaT``), never a made-up period.
+:func:`period_labels` and :func:`period_start_dates` work on a whole column of dates at once with
+vectorised arithmetic; missing dates give missing results (``pd.NA`` / ``NaT``), never a made-up
+period.
 
 The module is pure: no printing, no state, nothing happens on import.
 """
@@ -36,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-# --- Constants (immutable) --------------------------------------------------------------------------------
+# --- Constants (immutable) -----------------------------------------------------------------------
 
 #: The frequencies, finest first.
 FREQUENCIES: tuple[str, ...] = ("M", "Q", "H", "Y")
@@ -45,24 +49,49 @@ MONTHS_PER_PERIOD = MappingProxyType({"M": 1, "Q": 3, "H": 6, "Y": 12})
 #: Periods of each frequency in one financial year.
 PERIODS_PER_YEAR = MappingProxyType({"M": 12, "Q": 4, "H": 2, "Y": 1})
 #: Plain-English name of each frequency, for messages.
-FREQUENCY_NAMES = MappingProxyType({"M": "month", "Q": "quarter", "H": "half-year", "Y": "financial year"})
+FREQUENCY_NAMES = MappingProxyType(
+    {"M": "month", "Q": "quarter", "H": "half-year", "Y": "financial year"}
+)
 #: The calendar month in which the financial year starts (April).
 FIN_YEAR_START_MONTH: int = 4
 #: Month abbreviations used in canonical month labels, January first.
 MONTH_ABBREVIATIONS: tuple[str, ...] = (
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-)  # fmt: skip
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 #: Month names read by the parser (upper case) and their calendar month numbers.
 MONTH_NAMES = MappingProxyType(
     {name.upper(): number for number, name in enumerate(MONTH_ABBREVIATIONS, start=1)}
     | {
         name.upper(): number
         for number, name in enumerate(
-            ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December"),
+            (
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ),
             start=1,
         )
-    }  # fmt: skip
+    }
     | {"SEPT": 9}
 )
 #: The forms :func:`parse_period` accepts, quoted in its error messages.
@@ -73,11 +102,12 @@ ACCEPTED_FORMS: tuple[str, ...] = (
     "financial years: '2025/26', '2025-26', 'FY2025/26'",
     "months: 'Jul 2025', 'July 2025', '2025-07'",
 )
-#: Smallest and largest financial-year start years a Period may have (its dates must fit ``datetime.date``).
+#: Smallest and largest financial-year start years a Period may have (its dates must fit
+#: ``datetime.date``).
 MIN_FIN_YEAR: int = 1
 MAX_FIN_YEAR: int = 9998
 
-# --- The Period value ---------------------------------------------------------------------------------------
+# --- The Period value ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -91,9 +121,9 @@ class Period:
     fy : int
         Start year of the financial year containing the period (2025 for 2025/26).
     number : int
-        Position of the period within its financial year, from 1: months 1-12 (1 = April), quarters 1-4,
-        half-years 1-2, and 1 for a financial year. Use :meth:`Period.from_month` to build a month from its
-        calendar year and month.
+        Position of the period within its financial year, from 1: months 1-12 (1 = April), quarters
+        1-4, half-years 1-2, and 1 for a financial year. Use :meth:`Period.from_month` to build a
+        month from its calendar year and month.
 
     Raises
     ------
@@ -104,10 +134,10 @@ class Period:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Q4 = January-March; H1 = April-September
-    (Scottish Government / DOMAIN.md). Periods are immutable and hashable. Periods of the same frequency
-    compare chronologically; comparing different frequencies raises ``TypeError``; equality across
-    frequencies is simply ``False``.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Q4 = January-March; H1 =
+    April-September (Scottish Government / DOMAIN.md). Periods are immutable and hashable. Periods
+    of the same frequency compare chronologically; comparing different frequencies raises
+    ``TypeError``; equality across frequencies is simply ``False``.
 
     Examples
     --------
@@ -126,7 +156,9 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.freq not in FREQUENCIES:
-            raise ValueError(f"unknown frequency {self.freq!r}: use one of {', '.join(FREQUENCIES)}")
+            raise ValueError(
+                f"unknown frequency {self.freq!r}: use one of {', '.join(FREQUENCIES)}"
+            )
         for name in ("fy", "number"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
@@ -135,14 +167,17 @@ class Period:
         object.__setattr__(self, "fy", int(self.fy))
         object.__setattr__(self, "number", int(self.number))
         if not MIN_FIN_YEAR <= self.fy <= MAX_FIN_YEAR:
-            raise ValueError(f"financial year start {self.fy} is out of range {MIN_FIN_YEAR}-{MAX_FIN_YEAR}")
+            raise ValueError(
+                f"financial year start {self.fy} is out of range {MIN_FIN_YEAR}-{MAX_FIN_YEAR}"
+            )
         count = PERIODS_PER_YEAR[self.freq]
         if not 1 <= self.number <= count:
             raise ValueError(
                 f"{FREQUENCY_NAMES[self.freq]} number must be 1-{count}, got {self.number}"
             )
 
-    # -- construction ------------------------------------------------------------------------------------
+    # -- construction
+    # ------------------------------------------------------------------------------------
 
     @classmethod
     def from_month(cls, year: int, month: int) -> Period:
@@ -167,8 +202,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
-        January-March belong to the financial year that started the previous April.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md. January-March belong to the financial year that started the previous April.
 
         Examples
         --------
@@ -181,7 +216,8 @@ class Period:
         fy = year if month >= FIN_YEAR_START_MONTH else year - 1
         return cls("M", fy, (month - FIN_YEAR_START_MONTH) % 12 + 1)
 
-    # -- labels and dates --------------------------------------------------------------------------------
+    # -- labels and dates
+    # --------------------------------------------------------------------------------
 
     @property
     def label(self) -> str:
@@ -194,8 +230,9 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
-        The financial year is written ``YYYY/YY``; a month by its calendar month and year.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md. The financial year is written ``YYYY/YY``; a month by its calendar month and
+        year.
 
         Examples
         --------
@@ -226,7 +263,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -246,7 +284,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -268,7 +307,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -301,7 +341,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -311,7 +352,8 @@ class Period:
         """
         return self.start <= _as_date(d) <= self.end
 
-    # -- moving in time ----------------------------------------------------------------------------------
+    # -- moving in time
+    # ----------------------------------------------------------------------------------
 
     def shift(self, n: int) -> Period:
         """The period ``n`` steps later (earlier when ``n`` is negative), same frequency.
@@ -333,7 +375,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -358,8 +401,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
-        The period before Q1 is Q4 of the previous financial year.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md. The period before Q1 is Q4 of the previous financial year.
 
         Examples
         --------
@@ -383,7 +426,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -407,7 +451,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -436,7 +481,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -447,7 +493,8 @@ class Period:
             raise ValueError(f"n must be a whole number of periods, at least 1, got {n!r}")
         return [self.shift(k) for k in range(1 - int(n), 1)]
 
-    # -- containing and contained periods ----------------------------------------------------------------
+    # -- containing and contained periods
+    # ----------------------------------------------------------------
 
     def enclosing(self, freq: str) -> Period:
         """The period of a coarser (or the same) frequency that contains this one.
@@ -469,7 +516,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -495,7 +543,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -546,7 +595,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -575,7 +625,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -585,7 +636,9 @@ class Period:
         freq = _check_freq(freq)
         size, part = MONTHS_PER_PERIOD[self.freq], MONTHS_PER_PERIOD[freq]
         if part > size:
-            raise ValueError(f"a {FREQUENCY_NAMES[self.freq]} ({self}) cannot be split into {freq} periods")
+            raise ValueError(
+                f"a {FREQUENCY_NAMES[self.freq]} ({self}) cannot be split into {freq} periods"
+            )
         first = (self.number - 1) * size // part + 1
         return [Period(freq, self.fy, first + k) for k in range(size // part)]
 
@@ -595,7 +648,8 @@ class Period:
         Returns
         -------
         list of Period
-            Four quarters for a financial year, two for a half-year, the quarter itself for a quarter.
+            Four quarters for a financial year, two for a half-year, the quarter itself for a
+            quarter.
 
         Raises
         ------
@@ -604,7 +658,8 @@ class Period:
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -619,12 +674,13 @@ class Period:
         Returns
         -------
         list of Period
-            Twelve months for a financial year, six for a half-year, three for a quarter, the month itself
-            for a month.
+            Twelve months for a financial year, six for a half-year, three for a quarter, the month
+            itself for a month.
 
         Notes
         -----
-        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+        Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+        DOMAIN.md.
 
         Examples
         --------
@@ -633,14 +689,19 @@ class Period:
         """
         return self.subperiods("M")
 
-    # -- ordering ----------------------------------------------------------------------------------------
+    # -- ordering
+    # ----------------------------------------------------------------------------------------
 
     def _ordinal(self) -> int:
         return self.fy * PERIODS_PER_YEAR[self.freq] + self.number - 1
 
     def _first_month(self) -> int:
         """Months since January of year 0 at which the period starts."""
-        return self.fy * 12 + (FIN_YEAR_START_MONTH - 1) + (self.number - 1) * MONTHS_PER_PERIOD[self.freq]
+        return (
+            self.fy * 12
+            + (FIN_YEAR_START_MONTH - 1)
+            + (self.number - 1) * MONTHS_PER_PERIOD[self.freq]
+        )
 
     def _comparable(self, other: object) -> bool:
         if not isinstance(other, Period):
@@ -673,7 +734,7 @@ class Period:
         return self._ordinal() >= other._ordinal()  # type: ignore[union-attr]
 
 
-# --- Private helpers ----------------------------------------------------------------------------------------
+# --- Private helpers -----------------------------------------------------------------------------
 
 
 def _month_start(months: int) -> date:
@@ -684,7 +745,9 @@ def _month_start(months: int) -> date:
 
 def _check_freq(freq: str) -> str:
     if not isinstance(freq, str) or freq.strip().upper() not in FREQUENCIES:
-        raise ValueError(f"unknown frequency {freq!r}: use 'M' (month), 'Q' (quarter), 'H' (half-year) or 'Y'")
+        raise ValueError(
+            f"unknown frequency {freq!r}: use 'M' (month), 'Q' (quarter), 'H' (half-year) or 'Y'"
+        )
     return freq.strip().upper()
 
 
@@ -750,8 +813,8 @@ def _parse_text(text: str) -> Period:
             continue
         groups = match.groupdict()
         if kind == "month_iso":
-            # 2011-12 reads as the financial year 2011/12 (handled by the "fy" pattern, tried first);
-            # any other YYYY-MM is a month.
+            # 2011-12 reads as the financial year 2011/12 (handled by the "fy" pattern, tried
+            # first); any other YYYY-MM is a month.
             month = int(groups["month"])
             if not 1 <= month <= 12:
                 raise _bad(
@@ -771,11 +834,17 @@ def _parse_text(text: str) -> Period:
             if not consecutive and _MONTH_ISO.match(norm):
                 continue  # not a financial year: read YYYY-MM as a month
             return Period("Y", _fin_year_from(text, y1, y2), 1)
-        fy = int(groups["y1"]) if kind == "start" else _fin_year_from(text, groups["y1"], groups["y2"])
+        fy = (
+            int(groups["y1"])
+            if kind == "start"
+            else _fin_year_from(text, groups["y1"], groups["y2"])
+        )
         freq, number = groups["kind"], int(groups["n"])
         count = PERIODS_PER_YEAR[freq]
         if not 1 <= number <= count:
-            raise _bad(text, f"{FREQUENCY_NAMES[freq]} number must be 1-{count}, got {freq}{number}")
+            raise _bad(
+                text, f"{FREQUENCY_NAMES[freq]} number must be 1-{count}, got {freq}{number}"
+            )
         return Period(freq, fy, number)
     if _NO_FIN_YEAR.match(norm):
         raise _bad(
@@ -785,7 +854,7 @@ def _parse_text(text: str) -> Period:
     raise _bad(text, "it does not match any accepted form")
 
 
-# --- Parsing ------------------------------------------------------------------------------------------------
+# --- Parsing -------------------------------------------------------------------------------------
 
 
 def parse_period(text: str | Period) -> Period:
@@ -794,8 +863,8 @@ def parse_period(text: str | Period) -> Period:
     Parameters
     ----------
     text : str or Period
-        A label in one of the :data:`ACCEPTED_FORMS` (case and extra spaces do not matter), or a Period,
-        which is returned unchanged.
+        A label in one of the :data:`ACCEPTED_FORMS` (case and extra spaces do not matter), or a
+        Period, which is returned unchanged.
 
     Returns
     -------
@@ -805,17 +874,18 @@ def parse_period(text: str | Period) -> Period:
     Raises
     ------
     ValueError
-        When the text is empty or malformed: the message quotes the input, says what is wrong and lists the
-        accepted forms.
+        When the text is empty or malformed: the message quotes the input, says what is wrong and
+        lists the accepted forms.
     TypeError
         When ``text`` is neither a string nor a Period.
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
-    In ``2025Q2`` and ``2025 Q2`` the year is the START year of the financial year (Q2 2025/26).
-    ``Q2 2025`` (no financial year) is rejected as ambiguous. ``YYYY-YY`` with consecutive years is a
-    financial year, so ``2011-12`` is 2011/12; write ``Dec 2011`` for that month.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md. In ``2025Q2`` and ``2025 Q2`` the year is the START year of the financial year (Q2
+    2025/26). ``Q2 2025`` (no financial year) is rejected as ambiguous. ``YYYY-YY`` with
+    consecutive years is a financial year, so ``2011-12`` is 2011/12; write ``Dec 2011`` for that
+    month.
 
     Examples
     --------
@@ -831,7 +901,9 @@ def parse_period(text: str | Period) -> Period:
     if isinstance(text, Period):
         return text
     if not isinstance(text, str):
-        raise TypeError(f"expected a period label (str) or a Period, got {type(text).__name__} {text!r}")
+        raise TypeError(
+            f"expected a period label (str) or a Period, got {type(text).__name__} {text!r}"
+        )
     return _parse_text(text)
 
 
@@ -841,8 +913,8 @@ def parse_quarter(text: str | Period) -> Period:
     Parameters
     ----------
     text : str or Period
-        A quarter in one of the accepted forms (``Q2 2025/26``, ``2025/26 Q2``, ``2025Q2``...) or a quarter
-        Period.
+        A quarter in one of the accepted forms (``Q2 2025/26``, ``2025/26 Q2``, ``2025Q2``...) or a
+        quarter Period.
 
     Returns
     -------
@@ -858,7 +930,8 @@ def parse_quarter(text: str | Period) -> Period:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md.
 
     Examples
     --------
@@ -877,7 +950,7 @@ def parse_quarter(text: str | Period) -> Period:
     return period
 
 
-# --- One date ----------------------------------------------------------------------------------------------
+# --- One date ------------------------------------------------------------------------------------
 
 
 def period_of(d: date | datetime | np.datetime64 | str, freq: str = "Q") -> Period:
@@ -904,7 +977,8 @@ def period_of(d: date | datetime | np.datetime64 | str, freq: str = "Q") -> Peri
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md.
 
     Examples
     --------
@@ -915,7 +989,9 @@ def period_of(d: date | datetime | np.datetime64 | str, freq: str = "Q") -> Peri
     """
     freq = _check_freq(freq)
     d = _as_date(d)
-    fy, month_in_year = divmod(d.year * 12 + d.month - FIN_YEAR_START_MONTH, 12)  # 0 = April ... 11 = March
+    fy, month_in_year = divmod(
+        d.year * 12 + d.month - FIN_YEAR_START_MONTH, 12
+    )  # 0 = April ... 11 = March
     return Period(freq, fy, month_in_year // MONTHS_PER_PERIOD[freq] + 1)
 
 
@@ -941,7 +1017,8 @@ def fin_year_start(d: date | datetime | np.datetime64 | str) -> date:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md.
 
     Examples
     --------
@@ -973,7 +1050,8 @@ def fin_year_end(d: date | datetime | np.datetime64 | str) -> date:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md.
 
     Examples
     --------
@@ -1005,7 +1083,8 @@ def quarter_start(d: date | datetime | np.datetime64 | str) -> date:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md.
 
     Examples
     --------
@@ -1037,7 +1116,8 @@ def quarter_end(d: date | datetime | np.datetime64 | str) -> date:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md.
 
     Examples
     --------
@@ -1047,7 +1127,7 @@ def quarter_end(d: date | datetime | np.datetime64 | str) -> date:
     return period_of(d, "Q").end
 
 
-# --- Ranges and ordering -------------------------------------------------------------------------------------
+# --- Ranges and ordering -------------------------------------------------------------------------
 
 
 def last_n_periods(period: str | Period, n: int) -> list[Period]:
@@ -1072,7 +1152,8 @@ def last_n_periods(period: str | Period, n: int) -> list[Period]:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md.
 
     Examples
     --------
@@ -1103,7 +1184,8 @@ def periods_between(first: str | Period, last: str | Period) -> list[Period]:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md.
 
     Examples
     --------
@@ -1141,8 +1223,8 @@ def sort_key(label: str | Period) -> Period:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
-    Sorting labels of different frequencies with this key raises ``TypeError``.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md. Sorting labels of different frequencies with this key raises ``TypeError``.
 
     Examples
     --------
@@ -1172,7 +1254,8 @@ def sort_periods(labels: Iterable[str | Period]) -> list[str | Period]:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md.
 
     Examples
     --------
@@ -1190,7 +1273,7 @@ def sort_periods(labels: Iterable[str | Period]) -> list[str | Period]:
     return [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
 
 
-# --- Whole columns (vectorised) --------------------------------------------------------------------------
+# --- Whole columns (vectorised) ------------------------------------------------------------------
 
 
 def _datetime_series(dates: pd.Series | Sequence[Any]) -> pd.Series:
@@ -1213,7 +1296,9 @@ def _period_numbers(series: pd.Series, freq: str) -> tuple[np.ndarray, np.ndarra
     year = series.dt.year.to_numpy()[valid].astype(np.int64)
     month = series.dt.month.to_numpy()[valid].astype(np.int64)
     months_since_start = year * 12 + month - FIN_YEAR_START_MONTH  # months since April of year 0
-    fy, month_in_year = np.divmod(months_since_start, 12)  # month_in_year: 0 = April ... 11 = March
+    fy, month_in_year = np.divmod(
+        months_since_start, 12
+    )  # month_in_year: 0 = April ... 11 = March
     return valid, fy, month_in_year // MONTHS_PER_PERIOD[freq] + 1
 
 
@@ -1224,7 +1309,9 @@ def _labels(fy: np.ndarray, number: np.ndarray, freq: str) -> np.ndarray:
         cal_year, cal_month0 = np.divmod(months_since_jan, 12)
         month_names = np.asarray(MONTH_ABBREVIATIONS)[cal_month0]
         return np.char.add(np.char.add(month_names, " "), cal_year.astype(str))
-    year_labels = np.char.add(np.char.add(fy.astype(str), "/"), np.asarray(_TWO_DIGITS)[(fy + 1) % 100])
+    year_labels = np.char.add(
+        np.char.add(fy.astype(str), "/"), np.asarray(_TWO_DIGITS)[(fy + 1) % 100]
+    )
     if freq == "Y":
         return year_labels
     return np.char.add(np.char.add(np.char.add(freq, number.astype(str)), " "), year_labels)
@@ -1242,13 +1329,13 @@ def period_ordinals(dates: pd.Series, freq: str = "Q") -> pd.Series:
     Returns
     -------
     pandas.Series
-        ``Int64``: financial-year start year x periods per year + (period number - 1); ``<NA>`` where the date
-        is missing. Use :func:`ordinal_labels` to turn them back into labels.
+        ``Int64``: financial-year start year x periods per year + (period number - 1); ``<NA>``
+        where the date is missing. Use :func:`ordinal_labels` to turn them back into labels.
 
     Notes
     -----
-    Ordinals make ranges of periods cheap: a case open from Q3 2024/25 to Q1 2025/26 covers the ordinals
-    from one to the other inclusive.
+    Ordinals make ranges of periods cheap: a case open from Q3 2024/25 to Q1 2025/26 covers the
+    ordinals from one to the other inclusive.
 
     Examples
     --------
@@ -1300,21 +1387,23 @@ def period_labels(dates: pd.Series, freq: str = "Q") -> pd.Series:
     Returns
     -------
     pandas.Series
-        Labels (``string`` dtype) with the index and name of ``dates``; ``pd.NA`` where the date is missing.
+        Labels (``string`` dtype) with the index and name of ``dates``; ``pd.NA`` where the date is
+        missing.
 
     Raises
     ------
     ValueError
         For an unknown frequency.
     TypeError
-        When ``dates`` does not hold dates (strings must be parsed first: day-first dates are never guessed).
+        When ``dates`` does not hold dates (strings must be parsed first: day-first dates are never
+        guessed).
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
-    Computed with vectorised arithmetic on ``.dt.year`` / ``.dt.month``; no Python loop over rows. The result
-    agrees with ``str(period_of(d, freq))`` for every date. Sort labels with :func:`sort_periods` or sort
-    rows by :func:`period_start_dates`, not alphabetically.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md. Computed with vectorised arithmetic on ``.dt.year`` / ``.dt.month``; no Python loop
+    over rows. The result agrees with ``str(period_of(d, freq))`` for every date. Sort labels with
+    :func:`sort_periods` or sort rows by :func:`period_start_dates`, not alphabetically.
 
     Examples
     --------
@@ -1346,8 +1435,8 @@ def period_start_dates(dates: pd.Series, freq: str = "Q") -> pd.Series:
     Returns
     -------
     pandas.Series
-        ``datetime64`` start dates (time zone dropped) with the index and name of ``dates``; ``NaT`` where the
-        date is missing.
+        ``datetime64`` start dates (time zone dropped) with the index and name of ``dates``;
+        ``NaT`` where the date is missing.
 
     Raises
     ------
@@ -1358,8 +1447,8 @@ def period_start_dates(dates: pd.Series, freq: str = "Q") -> pd.Series:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government / DOMAIN.md.
-    Vectorised; agrees with ``period_of(d, freq).start`` for every date.
+    Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
+    DOMAIN.md. Vectorised; agrees with ``period_of(d, freq).start`` for every date.
 
     Examples
     --------
@@ -1370,7 +1459,9 @@ def period_start_dates(dates: pd.Series, freq: str = "Q") -> pd.Series:
     freq = _check_freq(freq)
     series = _datetime_series(dates)
     valid, fy, number = _period_numbers(series, freq)
-    months_since_jan = fy * 12 + (FIN_YEAR_START_MONTH - 1) + (number - 1) * MONTHS_PER_PERIOD[freq]
+    months_since_jan = (
+        fy * 12 + (FIN_YEAR_START_MONTH - 1) + (number - 1) * MONTHS_PER_PERIOD[freq]
+    )
     # numpy months count from January 1970.
     starts = (months_since_jan - 1970 * 12).astype("datetime64[M]").astype("datetime64[s]")
     out = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[s]")

@@ -1,27 +1,31 @@
 """The data contract: which tables a case-level extract holds, and the rules each row must meet.
 
-A council's extract is a folder of tables, one per kind of record (court reports, CPOs, DTTOs...). Each table
-is a CSV file, a Parquet file or a sheet of an Excel workbook named after the table (see ``jswlib.core.io``). This
-module states the contract as data (:data:`TABLES`) and checks raw tables against it with
-:func:`validate_table`, which is pure: it takes a frame of raw values and returns the accepted rows, typed,
-and one line per problem found in the rejected rows. Every row read is either accepted or rejected.
+A council's extract is a folder of tables, one per kind of record (court reports, CPOs, DTTOs...).
+Each table is a CSV file, a Parquet file or a sheet of an Excel workbook named after the table (see
+``jswlib.core.io``). This module states the contract as data (:data:`TABLES`) and checks raw tables
+against it with :func:`validate_table`, which is pure: it takes a frame of raw values and returns
+the accepted rows, typed, and one line per problem found in the rejected rows. Every row read is
+either accepted or rejected.
 
 Conventions
 -----------
 - Column names are matched after :func:`normalise_column_name` ("Order ID" reads as ``order_id``).
 - Blank cells and the tokens in :data:`MISSING_TOKENS` are missing values.
-- Dates are read as ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (the formats in :data:`DATE_FORMATS`); month-first US
-  dates are never guessed.
+- Dates are read as ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (the formats in :data:`DATE_FORMATS`);
+  month-first US dates are never guessed.
 - Flags (yes/no columns) accept the spellings in :data:`FLAG_TRUE` and :data:`FLAG_FALSE`.
-- Allowed values are matched ignoring case and surrounding spaces, and stored in their canonical spelling.
-- The council may be a name, an alias or a GSS code (current or retired); it is stored as the current code.
-- ``row`` in a rejects list is the row as a spreadsheet shows it: the header is row 1, the first record row 2.
-- The person identifier is needed to count people, but is never written to a rejects list or any output.
+- Allowed values are matched ignoring case and surrounding spaces, and stored in their canonical
+  spelling.
+- The council may be a name, an alias or a GSS code (current or retired); it is stored as the
+  current code.
+- ``row`` in a rejects list is the row as a spreadsheet shows it: the header is row 1, the first
+  record row 2.
+- The person identifier is needed to count people, but is never written to a rejects list or any
+  output.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,7 +34,7 @@ import pandas as pd
 
 from jswlib.core import io
 
-# --- Reading conventions (named constants, documented in the README's data contract) ----------------------
+# --- Reading conventions (named constants, documented in the README's data contract) -------------
 
 #: Cell values read as missing, after trimming spaces (compared ignoring case).
 MISSING_TOKENS: frozenset[str] = frozenset({"", "na", "n/a", "null", "none", "nan", "nat", "-"})
@@ -53,18 +57,42 @@ FLAG_FALSE: frozenset[str] = frozenset({"n", "no", "false", "f", "0", "0.0"})
 EARLIEST_PLAUSIBLE_DATE = date(1990, 1, 1)
 #: What a rejects list shows in place of a person identifier.
 WITHHELD = "[withheld]"
-#: Column names that look like personal data. Such columns are never read; the validator warns about them.
+#: Column names that look like personal data. Such columns are never read; the validator warns
+#: about them.
 PERSONAL_DATA_COLUMNS: frozenset[str] = frozenset(
     {
-        "name", "forename", "forenames", "first_name", "firstname", "surname", "last_name", "lastname",
-        "full_name", "fullname", "dob", "date_of_birth", "birth_date", "chi", "chi_number", "nhs_number",
-        "ni_number", "national_insurance_number", "address", "postcode", "post_code", "phone", "telephone",
-        "email", "cro_number", "pnc_id", "scro_number",
+        "name",
+        "forename",
+        "forenames",
+        "first_name",
+        "firstname",
+        "surname",
+        "last_name",
+        "lastname",
+        "full_name",
+        "fullname",
+        "dob",
+        "date_of_birth",
+        "birth_date",
+        "chi",
+        "chi_number",
+        "nhs_number",
+        "ni_number",
+        "national_insurance_number",
+        "address",
+        "postcode",
+        "post_code",
+        "phone",
+        "telephone",
+        "email",
+        "cro_number",
+        "pnc_id",
+        "scro_number",
     }
 )
 
 
-# --- The specification ---------------------------------------------------------------------------------------
+# --- The specification ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -76,9 +104,9 @@ class Column:
     name : str
         Column name after normalisation (lower case, underscores).
     kind : str
-        One of ``id`` (record identifier, unique in the table), ``person`` (person identifier), ``council``,
-        ``ref`` (identifier of a record in another table), ``date``, ``int``, ``number``, ``flag``,
-        ``category``, ``text``.
+        One of ``id`` (record identifier, unique in the table), ``person`` (person identifier),
+        ``council``, ``ref`` (identifier of a record in another table), ``date``, ``int``,
+        ``number``, ``flag``, ``category``, ``text``.
     required : bool
         A required column must be present in the file and filled in on every row.
     description : str
@@ -116,8 +144,8 @@ class Table:
     columns : tuple of Column
         The columns, identifier first.
     order : tuple of (str, str)
-        Pairs ``(earlier, later)``: when both are filled in, ``earlier <= later`` must hold (dates in
-        order, or hours completed not more than hours ordered).
+        Pairs ``(earlier, later)``: when both are filled in, ``earlier <= later`` must hold (dates
+        in order, or hours completed not more than hours ordered).
     """
 
     name: str
@@ -148,8 +176,15 @@ def _common(id_name: str, id_description: str) -> tuple[Column, ...]:
     """The three columns every table starts with: record identifier, council, person identifier."""
     return (
         Column(id_name, "id", True, id_description),
-        Column("council", "council", True, "Council: name, alias or GSS code (current or retired)"),
-        Column("person_id", "person", True, "Person identifier from the case management system (never output)"),
+        Column(
+            "council", "council", True, "Council: name, alias or GSS code (current or retired)"
+        ),
+        Column(
+            "person_id",
+            "person",
+            True,
+            "Person identifier from the case management system (never output)",
+        ),
     )
 
 
@@ -162,13 +197,23 @@ def _date(name: str, description: str, required: bool = False, future_ok: bool =
 
 
 #: Outcomes of statutory orders (CPO, DTTO). Blank means the order is still running.
-ORDER_OUTCOMES = ("Completed", "Revoked - breach", "Revoked - review", "Transferred out", "Died", "Other")
-#: Outcomes of voluntary and pre-sentence interventions (diversion, bail supervision, SDS, FWO, problem-solving).
+ORDER_OUTCOMES = (
+    "Completed",
+    "Revoked - breach",
+    "Revoked - review",
+    "Transferred out",
+    "Died",
+    "Other",
+)
+#: Outcomes of voluntary and pre-sentence interventions (diversion, bail supervision, SDS, FWO,
+#: problem-solving).
 INTERVENTION_OUTCOMES = ("Successful", "Unsuccessful", "Withdrawn", "Other")
 SEXES = ("Male", "Female", "Not known")
 
 
-def _intervention(name: str, title: str, description: str, extra: tuple[Column, ...] = ()) -> Table:
+def _intervention(
+    name: str, title: str, description: str, extra: tuple[Column, ...] = ()
+) -> Table:
     """A table for a voluntary or pre-sentence intervention: referral, start, end and outcome."""
     return Table(
         name,
@@ -179,7 +224,13 @@ def _intervention(name: str, title: str, description: str, extra: tuple[Column, 
             _date("referral_date", "Date the case was referred"),
             _date("start_date", "Date the intervention started (commenced)", required=True),
             _date("end_date", "Date the intervention ended; blank while it runs"),
-            Column("outcome", "category", False, "How it ended; blank while it runs", INTERVENTION_OUTCOMES),
+            Column(
+                "outcome",
+                "category",
+                False,
+                "How it ended; blank while it runs",
+                INTERVENTION_OUTCOMES,
+            ),
         )
         + extra,
         order=(("referral_date", "start_date"), ("start_date", "end_date")),
@@ -197,17 +248,30 @@ TABLES: dict[str, Table] = {
             _common("report_id", "Report identifier")
             + (
                 Column(
-                    "report_type", "category", True, "Kind of report",
+                    "report_type",
+                    "category",
+                    True,
+                    "Kind of report",
                     ("CJSWR", "Short notice", "Supplementary", "Other"),
                 ),
                 Column(
-                    "court", "category", False, "Court that asked for it",
+                    "court",
+                    "category",
+                    False,
+                    "Court that asked for it",
                     ("High Court", "Sheriff solemn", "Sheriff summary", "Justice of the Peace"),
                 ),
                 _date("requested_date", "Date the court requested the report", required=True),
-                _date("due_date", "Date the report is due at court", required=True, future_ok=True),
-                _date("submitted_date", "Date the report was submitted to court; blank if not yet"),
-                _flag("caledonian_assessment", "A Caledonian (domestic abuse) assessment was done for it"),
+                _date(
+                    "due_date", "Date the report is due at court", required=True, future_ok=True
+                ),
+                _date(
+                    "submitted_date", "Date the report was submitted to court; blank if not yet"
+                ),
+                _flag(
+                    "caledonian_assessment",
+                    "A Caledonian (domestic abuse) assessment was done for it",
+                ),
             ),
             order=(("requested_date", "due_date"), ("requested_date", "submitted_date")),
         ),
@@ -217,35 +281,93 @@ TABLES: dict[str, Table] = {
             "One row per community payback order (CPO) imposed.",
             _common("order_id", "Order identifier")
             + (
-                _date("imposed_date", "Date the court imposed the order (day 0 of every timescale)", required=True),
-                Column("age_at_imposition", "int", False, "Age in whole years when imposed", minimum=16, maximum=100),
+                _date(
+                    "imposed_date",
+                    "Date the court imposed the order (day 0 of every timescale)",
+                    required=True,
+                ),
+                Column(
+                    "age_at_imposition",
+                    "int",
+                    False,
+                    "Age in whole years when imposed",
+                    minimum=16,
+                    maximum=100,
+                ),
                 Column("sex", "category", False, "Sex", SEXES),
                 _flag("has_supervision", "The order has a supervision requirement"),
-                Column("has_upw", "flag", True, "The order has an unpaid work or other activity requirement"),
+                Column(
+                    "has_upw",
+                    "flag",
+                    True,
+                    "The order has an unpaid work or other activity requirement",
+                ),
                 _flag("has_programme", "The order has a programme requirement"),
-                _flag("has_treatment", "The order has a drug, alcohol or mental health treatment requirement"),
-                _flag("has_other_requirement", "The order has another requirement (conduct, residence...)"),
-                Column("upw_hours_ordered", "int", False, "Unpaid work hours ordered", minimum=0, maximum=300),
-                Column("upw_hours_completed", "int", False, "Unpaid work hours completed", minimum=0, maximum=300),
-                Column(
-                    "upw_hours_individual_placement", "int", False,
-                    "Of the hours completed, hours on individual placements", minimum=0, maximum=300,
+                _flag(
+                    "has_treatment",
+                    "The order has a drug, alcohol or mental health treatment requirement",
+                ),
+                _flag(
+                    "has_other_requirement",
+                    "The order has another requirement (conduct, residence...)",
                 ),
                 Column(
-                    "upw_timescale_months", "int", False,
+                    "upw_hours_ordered",
+                    "int",
+                    False,
+                    "Unpaid work hours ordered",
+                    minimum=0,
+                    maximum=300,
+                ),
+                Column(
+                    "upw_hours_completed",
+                    "int",
+                    False,
+                    "Unpaid work hours completed",
+                    minimum=0,
+                    maximum=300,
+                ),
+                Column(
+                    "upw_hours_individual_placement",
+                    "int",
+                    False,
+                    "Of the hours completed, hours on individual placements",
+                    minimum=0,
+                    maximum=300,
+                ),
+                Column(
+                    "upw_timescale_months",
+                    "int",
+                    False,
                     "Months the court allowed to complete the unpaid work; blank for the default by level "
-                    "(3 months up to 100 hours, 6 months above)", minimum=1, maximum=36,
+                    "(3 months up to 100 hours, 6 months above)",
+                    minimum=1,
+                    maximum=36,
                 ),
-                _date("first_contact_date", "First direct contact with the person after imposition"),
+                _date(
+                    "first_contact_date", "First direct contact with the person after imposition"
+                ),
                 _date("induction_date", "Induction / first case management meeting"),
-                _date("case_management_plan_date", "Case management plan (LS/CMI generated) completed"),
+                _date(
+                    "case_management_plan_date",
+                    "Case management plan (LS/CMI generated) completed",
+                ),
                 _date("first_review_date", "First (three-month) review held"),
                 _date("upw_first_placement_date", "First unpaid work placement attended"),
                 _date("upw_completed_date", "Unpaid work requirement completed (all hours done)"),
                 _date("end_date", "Date the order ended; blank while it runs"),
-                Column("outcome", "category", False, "How the order ended; blank while it runs", ORDER_OUTCOMES),
+                Column(
+                    "outcome",
+                    "category",
+                    False,
+                    "How the order ended; blank while it runs",
+                    ORDER_OUTCOMES,
+                ),
                 _flag("transfer_in", "The order was transferred in from another council"),
-                _flag("non_compliance", "The person did not comply with the first contact or induction"),
+                _flag(
+                    "non_compliance",
+                    "The person did not comply with the first contact or induction",
+                ),
                 _flag("domestic_abuse", "Imposed for a domestic abuse offence"),
                 _flag("caledonian", "The order has a Caledonian programme requirement"),
             ),
@@ -269,7 +391,10 @@ TABLES: dict[str, Table] = {
             + (
                 Column("order_id", "ref", True, "The CPO reviewed (order_id in cpos)"),
                 Column(
-                    "review_type", "category", True, "Kind of review",
+                    "review_type",
+                    "category",
+                    True,
+                    "Kind of review",
                     ("Three-month", "Six-month", "Periodic", "Re-engagement", "Other"),
                 ),
                 _date("review_date", "Date the review was held", required=True),
@@ -283,12 +408,25 @@ TABLES: dict[str, Table] = {
             + (
                 Column("order_id", "ref", True, "The order breached (order_id in cpos or dttos)"),
                 Column("order_type", "category", True, "Kind of order", ("CPO", "DTTO")),
-                _date("decision_date", "Date the decision to apply for a breach was made (day 0)", required=True),
+                _date(
+                    "decision_date",
+                    "Date the decision to apply for a breach was made (day 0)",
+                    required=True,
+                ),
                 _date("application_date", "Date the breach application was lodged with the court"),
                 Column(
-                    "outcome", "category", False, "Court's decision; blank while pending",
-                    ("Order continued", "Order varied", "Revoked - custody", "Revoked - other sentence",
-                     "Withdrawn", "Other"),
+                    "outcome",
+                    "category",
+                    False,
+                    "Court's decision; blank while pending",
+                    (
+                        "Order continued",
+                        "Order varied",
+                        "Revoked - custody",
+                        "Revoked - other sentence",
+                        "Withdrawn",
+                        "Other",
+                    ),
                 ),
                 _date("outcome_date", "Date of the court's decision"),
             ),
@@ -313,12 +451,25 @@ TABLES: dict[str, Table] = {
             _common("order_id", "Order identifier")
             + (
                 _date("imposed_date", "Date the court imposed the order (day 0)", required=True),
-                Column("age_at_imposition", "int", False, "Age in whole years when imposed", minimum=16, maximum=100),
+                Column(
+                    "age_at_imposition",
+                    "int",
+                    False,
+                    "Age in whole years when imposed",
+                    minimum=16,
+                    maximum=100,
+                ),
                 Column("sex", "category", False, "Sex", SEXES),
                 _date("first_contact_date", "First direct contact (seen) after imposition"),
                 _date("first_meeting_date", "First case management meeting"),
                 _date("end_date", "Date the order ended; blank while it runs"),
-                Column("outcome", "category", False, "How the order ended; blank while it runs", ORDER_OUTCOMES),
+                Column(
+                    "outcome",
+                    "category",
+                    False,
+                    "How the order ended; blank while it runs",
+                    ORDER_OUTCOMES,
+                ),
                 _flag("transfer_in", "The order was transferred in from another council"),
                 _flag("non_compliance", "The person did not comply with the first contact"),
             ),
@@ -335,37 +486,75 @@ TABLES: dict[str, Table] = {
             _common("licence_id", "Licence identifier")
             + (
                 Column(
-                    "licence_type", "category", True, "Kind of licence",
-                    ("Parole", "Non-parole", "Extended sentence", "Supervised release order", "Life licence",
-                     "Order for lifelong restriction", "Home detention curfew", "Other"),
+                    "licence_type",
+                    "category",
+                    True,
+                    "Kind of licence",
+                    (
+                        "Parole",
+                        "Non-parole",
+                        "Extended sentence",
+                        "Supervised release order",
+                        "Life licence",
+                        "Order for lifelong restriction",
+                        "Home detention curfew",
+                        "Other",
+                    ),
                 ),
                 _date("release_date", "Date released from custody (day 0)", required=True),
                 _date("first_interview_date", "Post-release interview held"),
                 _date("end_date", "Date the licence ended; blank while it runs"),
                 Column(
-                    "outcome", "category", False, "How the licence ended; blank while it runs",
+                    "outcome",
+                    "category",
+                    False,
+                    "How the licence ended; blank while it runs",
                     ("Completed", "Recalled", "Transferred out", "Died", "Other"),
                 ),
             ),
             order=(("release_date", "first_interview_date"), ("release_date", "end_date")),
         ),
         _intervention(
-            "diversion", "Diversion from prosecution",
+            "diversion",
+            "Diversion from prosecution",
             "One row per diversion from prosecution case.",
-            (Column("age_at_start", "int", False, "Age in whole years at the start", minimum=8, maximum=100),),
+            (
+                Column(
+                    "age_at_start",
+                    "int",
+                    False,
+                    "Age in whole years at the start",
+                    minimum=8,
+                    maximum=100,
+                ),
+            ),
         ),
-        _intervention("bail_supervision", "Bail supervision", "One row per bail supervision case."),
         _intervention(
-            "structured_deferred_sentences", "Structured deferred sentences",
+            "bail_supervision", "Bail supervision", "One row per bail supervision case."
+        ),
+        _intervention(
+            "structured_deferred_sentences",
+            "Structured deferred sentences",
             "One row per structured deferred sentence (SDS).",
         ),
         _intervention(
-            "fiscal_work_orders", "Fiscal work orders",
+            "fiscal_work_orders",
+            "Fiscal work orders",
             "One row per fiscal work order (FWO).",
-            (Column("hours_ordered", "int", False, "Hours of work ordered (10 to 50)", minimum=10, maximum=50),),
+            (
+                Column(
+                    "hours_ordered",
+                    "int",
+                    False,
+                    "Hours of work ordered (10 to 50)",
+                    minimum=10,
+                    maximum=50,
+                ),
+            ),
         ),
         _intervention(
-            "problem_solving", "Problem-solving court cases",
+            "problem_solving",
+            "Problem-solving court cases",
             "One row per person on a problem-solving approach (problem-solving court or similar).",
         ),
         Table(
@@ -376,12 +565,29 @@ TABLES: dict[str, Table] = {
             _common("questionnaire_id", "Questionnaire identifier")
             + (
                 Column(
-                    "questionnaire_type", "category", True, "Who returned it",
+                    "questionnaire_type",
+                    "category",
+                    True,
+                    "Who returned it",
                     ("Supervision", "Unpaid work", "Placement provider"),
                 ),
                 _date("received_date", "Date the questionnaire was received", required=True),
-                Column("score_before", "int", False, "Self-rated score before the order", minimum=0, maximum=10),
-                Column("score_after", "int", False, "Self-rated score at the end of the order", minimum=0, maximum=10),
+                Column(
+                    "score_before",
+                    "int",
+                    False,
+                    "Self-rated score before the order",
+                    minimum=0,
+                    maximum=10,
+                ),
+                Column(
+                    "score_after",
+                    "int",
+                    False,
+                    "Self-rated score at the end of the order",
+                    minimum=0,
+                    maximum=10,
+                ),
             ),
         ),
         Table(
@@ -403,7 +609,10 @@ TABLES: dict[str, Table] = {
             + (
                 _date("referral_date", "Date of the referral", required=True),
                 Column(
-                    "source", "category", False, "Where the referral came from",
+                    "source",
+                    "category",
+                    False,
+                    "Where the referral came from",
                     ("Court order", "Licence", "Voluntary", "Other"),
                 ),
             ),
@@ -428,7 +637,10 @@ TABLES: dict[str, Table] = {
             _common("review_id", "Review identifier")
             + (
                 Column(
-                    "review_type", "category", True, "Kind of review",
+                    "review_type",
+                    "category",
+                    True,
+                    "Kind of review",
                     ("Significant incident review", "Significant case review", "Learning review"),
                 ),
                 _date("notification_date", "Date the incident was notified", required=True),
@@ -440,12 +652,13 @@ TABLES: dict[str, Table] = {
 }
 
 
-# --- Validation ----------------------------------------------------------------------------------------------
+# --- Validation ----------------------------------------------------------------------------------
 
 #: Columns of a rejects list: one line per problem found; a row with two problems has two lines.
 REJECT_COLUMNS = ("table", "file", "row", "record_id", "column", "value", "rule", "reason")
 
-#: Rule codes used in a rejects list, with what they mean (for the README and the terminal summary).
+#: Rule codes used in a rejects list, with what they mean (for the README and the terminal
+#: summary).
 RULES: dict[str, str] = {
     "missing": "a required value is blank",
     "bad_date": "not a date in a recognised format",
@@ -488,7 +701,8 @@ class TableResult:
         Records read (wholly blank lines are not records).
     accepted : pandas.DataFrame
         The rows that passed every rule, typed: dates as datetime64, numbers as nullable integers,
-        flags as nullable booleans, council as the current GSS code. ``source_row`` holds the row number.
+        flags as nullable booleans, council as the current GSS code. ``source_row`` holds the row
+        number.
     rejects : pandas.DataFrame
         One line per problem, with the columns of :data:`REJECT_COLUMNS`.
     warnings : list of str
@@ -527,7 +741,9 @@ def _text(values: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
         text = values.dt.strftime("%Y-%m-%d").astype("string")
     elif pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.astype("string")  # whole numbers read as numbers: nothing to trim, nothing blank
+        return values.astype(
+            "string"
+        )  # whole numbers read as numbers: nothing to trim, nothing blank
     else:
         text = values.astype("string").str.strip()
     return text.mask(text.str.lower().isin(MISSING_TOKENS))
@@ -556,8 +772,10 @@ def parse_dates(values: pd.Series) -> pd.Series:
     ['01 Jul 2025', '03 Apr 2025', nan, nan]
     """
     if pd.api.types.is_datetime64_any_dtype(values):
-        return values.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]") if values.dt.tz else (
-            values.dt.normalize().astype("datetime64[ns]")
+        return (
+            values.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
+            if values.dt.tz
+            else (values.dt.normalize().astype("datetime64[ns]"))
         )
     return _parse_date_text(_text(values))
 
@@ -565,8 +783,8 @@ def parse_dates(values: pd.Series) -> pd.Series:
 def _parse_date_text(text: pd.Series) -> pd.Series:
     """Parse trimmed text (missing where blank) with each of :data:`DATE_FORMATS` in turn.
 
-    The first format runs over the whole column at once; later formats only over what is still unparsed
-    (a few rows at most), assigned by position.
+    The first format runs over the whole column at once; later formats only over what is still
+    unparsed (a few rows at most), assigned by position.
     """
     parsed = pd.to_datetime(text, format=DATE_FORMATS[0], errors="coerce")
     out = parsed.to_numpy(dtype="datetime64[ns]").copy()
@@ -574,7 +792,9 @@ def _parse_date_text(text: pd.Series) -> pd.Series:
     for fmt in DATE_FORMATS[1:]:
         if len(todo) == 0:
             break
-        attempt = pd.to_datetime(text.iloc[todo], format=fmt, errors="coerce").to_numpy(dtype="datetime64[ns]")
+        attempt = pd.to_datetime(text.iloc[todo], format=fmt, errors="coerce").to_numpy(
+            dtype="datetime64[ns]"
+        )
         ok = ~np.isnat(attempt)
         out[todo[ok]] = attempt[ok]
         todo = todo[~ok]
@@ -585,8 +805,8 @@ def _parse_date_text(text: pd.Series) -> pd.Series:
 def _problems(mask: pd.Series, column: str, rule: str, reason, values: pd.Series) -> pd.DataFrame:
     """One problem line per True in ``mask`` (positions are the frame's 0..n-1 index).
 
-    ``reason`` is a fixed text, or a function from the failing values (text) to their reasons, so that
-    reasons are only built for the rows that fail.
+    ``reason`` is a fixed text, or a function from the failing values (text) to their reasons, so
+    that reasons are only built for the rows that fail.
     """
     hit = mask.fillna(False).to_numpy(dtype=bool)
     if not hit.any():
@@ -604,42 +824,70 @@ def _quoted(suffix: str):
     return lambda v: "'" + v + "'" + suffix
 
 
-def _parse_column(col: Column, raw: pd.Series, text: pd.Series, councils, extract_date: date | None):
+def _parse_column(
+    col: Column, raw: pd.Series, text: pd.Series, councils, extract_date: date | None
+):
     """Type one column and list its problems. Returns (typed values, list of problem frames).
 
     ``text`` is ``_text(raw)``, computed once by the caller.
     """
     problems = []
     if col.required:
-        problems.append(_problems(text.isna(), col.name, "missing", f"{col.name} is required but blank", text))
+        problems.append(
+            _problems(text.isna(), col.name, "missing", f"{col.name} is required but blank", text)
+        )
     present = text.notna()
     kind = col.kind
     if kind in ("id", "person", "ref", "text"):
         return text, problems
     if kind == "council":
         codes = councils.resolve(text)
-        problems.append(_problems(
-            present & codes.isna(), col.name, "unknown_council",
-            _quoted(" is not a council name, alias or GSS code"), text,
-        ))
+        problems.append(
+            _problems(
+                present & codes.isna(),
+                col.name,
+                "unknown_council",
+                _quoted(" is not a council name, alias or GSS code"),
+                text,
+            )
+        )
         return codes, problems
     if kind == "date":
-        dates = parse_dates(raw) if pd.api.types.is_datetime64_any_dtype(raw) else _parse_date_text(text)
-        problems.append(_problems(
-            present & dates.isna(), col.name, "bad_date",
-            _quoted(" is not a date (expected YYYY-MM-DD or DD/MM/YYYY)"), text,
-        ))
+        dates = (
+            parse_dates(raw)
+            if pd.api.types.is_datetime64_any_dtype(raw)
+            else _parse_date_text(text)
+        )
+        problems.append(
+            _problems(
+                present & dates.isna(),
+                col.name,
+                "bad_date",
+                _quoted(" is not a date (expected YYYY-MM-DD or DD/MM/YYYY)"),
+                text,
+            )
+        )
         early = dates < pd.Timestamp(EARLIEST_PLAUSIBLE_DATE)
-        problems.append(_problems(
-            early, col.name, "implausible_date",
-            f"{col.name} is before {EARLIEST_PLAUSIBLE_DATE:%d %B %Y}: a typing slip?", text,
-        ))
+        problems.append(
+            _problems(
+                early,
+                col.name,
+                "implausible_date",
+                f"{col.name} is before {EARLIEST_PLAUSIBLE_DATE:%d %B %Y}: a typing slip?",
+                text,
+            )
+        )
         if extract_date is not None and not col.future_ok:
             late = dates > pd.Timestamp(extract_date)
-            problems.append(_problems(
-                late, col.name, "future_date",
-                f"{col.name} is after the extract date {extract_date:%d %B %Y}", text,
-            ))
+            problems.append(
+                _problems(
+                    late,
+                    col.name,
+                    "future_date",
+                    f"{col.name} is after the extract date {extract_date:%d %B %Y}",
+                    text,
+                )
+            )
         return dates, problems
     if kind in ("int", "number"):
         numeric = pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)
@@ -651,9 +899,11 @@ def _parse_column(col: Column, raw: pd.Series, text: pd.Series, councils, extrac
         problems.append(_problems(bad, col.name, "bad_number", _quoted(f" is not {word}"), text))
         numbers = numbers.mask(bad)
         if col.minimum is not None and col.minimum >= 0:
-            problems.append(_problems(
-                numbers < 0, col.name, "negative", f"{col.name} cannot be negative", text,
-            ))
+            problems.append(
+                _problems(
+                    numbers < 0, col.name, "negative", f"{col.name} cannot be negative", text
+                )
+            )
         low = col.minimum if col.minimum is not None else -np.inf
         high = col.maximum if col.maximum is not None else np.inf
         outside = (numbers < low) | (numbers > high)
@@ -661,9 +911,15 @@ def _parse_column(col: Column, raw: pd.Series, text: pd.Series, councils, extrac
             outside = outside & (numbers >= 0)
         lo = f"{col.minimum:g}" if col.minimum is not None else "-inf"
         hi = f"{col.maximum:g}" if col.maximum is not None else "inf"
-        problems.append(_problems(
-            outside, col.name, "out_of_range", f"{col.name} must be between {lo} and {hi}", text,
-        ))
+        problems.append(
+            _problems(
+                outside,
+                col.name,
+                "out_of_range",
+                f"{col.name} must be between {lo} and {hi}",
+                text,
+            )
+        )
         typed = numbers.round().astype("Int64") if kind == "int" else numbers
         return typed, problems
     if kind == "flag":
@@ -671,18 +927,25 @@ def _parse_column(col: Column, raw: pd.Series, text: pd.Series, councils, extrac
         flags = pd.Series(pd.NA, index=raw.index, dtype="boolean")
         flags[low.isin(FLAG_TRUE).fillna(False)] = True
         flags[low.isin(FLAG_FALSE).fillna(False)] = False
-        problems.append(_problems(
-            present & flags.isna(), col.name, "bad_flag", _quoted(" is not Y or N"), text,
-        ))
+        problems.append(
+            _problems(
+                present & flags.isna(), col.name, "bad_flag", _quoted(" is not Y or N"), text
+            )
+        )
         return flags, problems
     if kind == "category":
         canonical = {v.lower(): v for v in col.allowed}
         mapped = text.str.lower().map(canonical).astype("string")
         listed = ", ".join(col.allowed)
-        problems.append(_problems(
-            present & mapped.isna(), col.name, "not_allowed",
-            _quoted(f" is not one of: {listed}"), text,
-        ))
+        problems.append(
+            _problems(
+                present & mapped.isna(),
+                col.name,
+                "not_allowed",
+                _quoted(f" is not one of: {listed}"),
+                text,
+            )
+        )
         return mapped, problems
     raise ValueError(f"column {col.name!r} has an unknown kind {kind!r}")
 
@@ -697,19 +960,38 @@ def _order_problems(spec: Table, typed: pd.DataFrame, text: pd.DataFrame) -> lis
             continue
         first, second = text[earlier].fillna(""), text[later].fillna("")
         if spec.column(later).kind == "date":
-            # The later event is the one that looks wrong: a contact dated before the order it follows.
-            out.append(_problems(
-                wrong, later, "date_order",
-                lambda v, first=first, wrong=wrong: f"{later} " + v + f" is before {earlier} " + first[wrong.fillna(False)].to_numpy(),
-                text[later],
-            ))
+            # The later event is the one that looks wrong: a contact dated before the order it
+            # follows.
+            out.append(
+                _problems(
+                    wrong,
+                    later,
+                    "date_order",
+                    lambda v, first=first, wrong=wrong: (
+                        f"{later} "
+                        + v
+                        + f" is before {earlier} "
+                        + first[wrong.fillna(False)].to_numpy()
+                    ),
+                    text[later],
+                )
+            )
         else:
             # The part is the one that looks wrong: more hours completed than were ordered.
-            out.append(_problems(
-                wrong, earlier, "amount_order",
-                lambda v, second=second, wrong=wrong: f"{earlier} " + v + f" is more than {later} " + second[wrong.fillna(False)].to_numpy(),
-                text[earlier],
-            ))
+            out.append(
+                _problems(
+                    wrong,
+                    earlier,
+                    "amount_order",
+                    lambda v, second=second, wrong=wrong: (
+                        f"{earlier} "
+                        + v
+                        + f" is more than {later} "
+                        + second[wrong.fillna(False)].to_numpy()
+                    ),
+                    text[earlier],
+                )
+            )
     return out
 
 
@@ -738,9 +1020,15 @@ def _duplicate_problems(spec: Table, text: pd.DataFrame, rows: np.ndarray) -> pd
     rows_of = frame[conflicting].groupby("id", sort=False)["row"].agg(list).to_dict()
     lines = [
         (p, i, f"{id_col} {i} repeats row {int(f)} exactly (a duplicate copy)")
-        for p, i, f in zip(frame["pos"][later_copy], frame["id"][later_copy], first_row[later_copy])
+        for p, i, f in zip(
+            frame["pos"][later_copy], frame["id"][later_copy], first_row[later_copy]
+        )
     ] + [
-        (p, i, f"{id_col} {i} is used on rows {', '.join(str(int(r)) for r in rows_of[i])} with different values")
+        (
+            p,
+            i,
+            f"{id_col} {i} is used on rows {', '.join(str(int(r)) for r in rows_of[i])} with different values",
+        )
         for p, i in zip(frame["pos"][conflicting], frame["id"][conflicting])
     ]
     out = pd.DataFrame(lines, columns=["pos", "value", "reason"])
@@ -788,7 +1076,8 @@ def validate_table(
     Notes
     -----
     Every rule runs on every row, so a rejected row lists all its problems, not only the first.
-    Columns outside the contract are not read: they never reach the accepted table or the rejects list.
+    Columns outside the contract are not read: they never reach the accepted table or the rejects
+    list.
     """
     rows = np.arange(2, 2 + len(raw)) if rows is None else np.asarray(rows)
     names = [normalise_column_name(c) for c in raw.columns]
@@ -814,7 +1103,9 @@ def validate_table(
         )
     other = [c for c in extra if c not in PERSONAL_DATA_COLUMNS]
     if other:
-        warnings.append(f"{source}: columns not in the data contract were not read: {', '.join(other)}")
+        warnings.append(
+            f"{source}: columns not in the data contract were not read: {', '.join(other)}"
+        )
     for c in known:
         if c not in raw.columns:
             raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
@@ -823,7 +1114,9 @@ def validate_table(
     typed, text, problems = {}, {}, []
     for col in spec.columns:
         text[col.name] = _text(raw[col.name])
-        typed[col.name], found = _parse_column(col, raw[col.name], text[col.name], councils, extract_date)
+        typed[col.name], found = _parse_column(
+            col, raw[col.name], text[col.name], councils, extract_date
+        )
         problems.extend(found)
     typed_frame = pd.DataFrame(typed)
     text_frame = pd.DataFrame(text)
@@ -856,10 +1149,12 @@ def validate_table(
     bad[pos] = True
     accepted = typed_frame.loc[~bad].reset_index(drop=True)
     accepted["source_row"] = rows[~bad]
-    return TableResult(spec.name, source, len(raw), accepted, rejects.reset_index(drop=True), warnings)
+    return TableResult(
+        spec.name, source, len(raw), accepted, rejects.reset_index(drop=True), warnings
+    )
 
 
-# --- Describing the contract (README, ``jsw schema``) -----------------------------------------------------------
+# --- Describing the contract (README, ``jsw schema``) --------------------------------------------
 
 
 def _rule_text(col: Column) -> str:
@@ -874,7 +1169,8 @@ def _rule_text(col: Column) -> str:
         "person": "never output",
         "council": "name, alias or GSS code",
         "ref": "identifier of another record",
-        "date": "YYYY-MM-DD or DD/MM/YYYY" + (" (may be after the extract date)" if col.future_ok else ""),
+        "date": "YYYY-MM-DD or DD/MM/YYYY"
+        + (" (may be after the extract date)" if col.future_ok else ""),
         "flag": "Y or N",
         "text": "",
     }[col.kind]
@@ -905,7 +1201,9 @@ def contract_markdown() -> str:
         parts.append(f"#### `{t.name}`: {t.title}\n\n{t.description}\n")
         parts.append("| column | required | rule | description |\n| --- | --- | --- | --- |")
         for c in t.columns:
-            parts.append(f"| `{c.name}` | {'yes' if c.required else ''} | {_rule_text(c)} | {c.description} |")
+            parts.append(
+                f"| `{c.name}` | {'yes' if c.required else ''} | {_rule_text(c)} | {c.description} |"
+            )
         if t.order:
             pairs = "; ".join(f"`{a}` <= `{b}`" for a, b in t.order)
             parts.append(f"\nIn order when both are filled in: {pairs}.")

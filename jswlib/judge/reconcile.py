@@ -1,46 +1,53 @@
 """Reconciling published figures: recompute each value from its counts and check what was published.
 
-Analysts hold figures that were only ever published as aggregates: their own past reports, other councils'
-reports, the national returns. ``jsw reconcile FILE --out FILE`` reads such figures from a CSV, one row per
-council x indicator x period, with the counts behind each value::
+Analysts hold figures that were only ever published as aggregates: their own past reports, other
+councils' reports, the national returns. ``jsw reconcile FILE --out FILE`` reads such figures from
+a CSV, one row per council x indicator x period, with the counts behind each value::
 
     council,indicator,period,numerator,denominator,reported_value,target
     Glasgow City,reports_by_due_date,Q2 2025/26,41,50,80%,
     S12000046,Court reports on time,2025/26 Q2,7,8,88,85
 
-and, for every row, recomputes the value from the counts, rounds it as it was published, says whether the
-published value matches, and adds the RAG status, the low-numbers flag and the Wilson interval.
+and, for every row, recomputes the value from the counts, rounds it as it was published, says
+whether the published value matches, and adds the RAG status, the low-numbers flag and the Wilson
+interval.
 
 Conventions
 -----------
-- **Precision as published.** The recomputed value is rounded half up (:func:`jswlib.judge.status.round_half_up`,
-  UK statistical publications: 87.5 shows as 88) to the number of decimals of ``reported_value`` *as written*:
-  ``"88"`` and ``"88%"`` have 0, ``"87.5"`` has 1, ``"87.50"`` has 2. Without a reported value, 0 decimals.
-  A published value matches when it equals the recomputed value so rounded; 7/8 = 87.5% matches ``"88"`` and
-  ``"87.5"`` but not ``"87"``.
-- **Percentages** are ``100 * numerator / denominator`` (:func:`jswlib.judge.status.percentage`), for catalogue
-  indicators whose unit is ``%`` and for indicators not in the catalogue. A catalogue count (unit ``number``,
-  ``hours``) is the numerator itself; an average (type ``average``, unit ``days``) is numerator / denominator.
-- **Indicators not in the catalogue** (free text) are taken to be percentages where higher is better; the
-  row says so (``polarity_assumed``, ``note``) and gets no target from params.
+- **Precision as published.** The recomputed value is rounded half up
+  (:func:`jswlib.judge.status.round_half_up`, UK statistical publications: 87.5 shows as 88) to the
+  number of decimals of ``reported_value`` *as written*: ``"88"`` and ``"88%"`` have 0, ``"87.5"``
+  has 1, ``"87.50"`` has 2. Without a reported value, 0 decimals. A published value matches when it
+  equals the recomputed value so rounded; 7/8 = 87.5% matches ``"88"`` and ``"87.5"`` but not
+  ``"87"``.
+- **Percentages** are ``100 * numerator / denominator`` (:func:`jswlib.judge.status.percentage`),
+  for catalogue indicators whose unit is ``%`` and for indicators not in the catalogue. A catalogue
+  count (unit ``number``, ``hours``) is the numerator itself; an average (type ``average``, unit
+  ``days``) is numerator / denominator.
+- **Indicators not in the catalogue** (free text) are taken to be percentages where higher is
+  better; the row says so (``polarity_assumed``, ``note``) and gets no target from params.
 - **Councils** may be written as any name, alias, slug or GSS code, current or retired
-  (:meth:`jswlib.definitions.councils.Councils.get`); the output gives the canonical name and the current code.
-- **Periods** are read by :func:`jswlib.definitions.periods.parse_period` (``Q2 2025/26``, ``2025/26 Q2``, ``2025Q2``...)
-  and written as canonical labels.
+  (:meth:`jswlib.definitions.councils.Councils.get`); the output gives the canonical name and the
+  current code.
+- **Periods** are read by :func:`jswlib.definitions.periods.parse_period` (``Q2 2025/26``,
+  ``2025/26 Q2``, ``2025Q2``...) and written as canonical labels.
 - **Targets**: the row's own ``target`` wins; otherwise the council's target for the indicator in
   ``params/targets.yaml``; otherwise none ("No target"). The RAG scheme is the council's
-  (:meth:`jswlib.definitions.catalogue.Targets.rag_scheme`), applied by :func:`jswlib.judge.status.rag_status` to the exact
-  recomputed value (unless the scheme says ``compare_on: rounded``). A neutral indicator (neither higher nor
-  lower is better) never has a RAG status.
-- **Low numbers**: a denominator under :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD` (10) is flagged.
-- **Intervals**: Wilson score, 95% (:func:`jswlib.judge.status.wilson_interval`), in percent, rounded half up to
-  1 decimal place, for percentage rows only.
-- **Nothing is dropped silently.** A row that cannot be reconciled (unknown council, malformed period, counts
-  that are not numbers, a numerator above its denominator, a zero denominator...) is listed among the problems
-  with its file, spreadsheet row (header = row 1), column, value and reason; rows read = rows reconciled +
-  rows with problems. A published value that does not match is a *finding*, not a problem.
-- Published suppression marks (``[c]``, ``[x]``, ``[z]``, ``n/a``) are not numbers but are not errors either:
-  the row is reconciled with nothing to compare, and its note says so.
+  (:meth:`jswlib.definitions.catalogue.Targets.rag_scheme`), applied by
+  :func:`jswlib.judge.status.rag_status` to the exact recomputed value (unless the scheme says
+  ``compare_on: rounded``). A neutral indicator (neither higher nor lower is better) never has a
+  RAG status.
+- **Low numbers**: a denominator under :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD` (10) is
+  flagged.
+- **Intervals**: Wilson score, 95% (:func:`jswlib.judge.status.wilson_interval`), in percent,
+  rounded half up to 1 decimal place, for percentage rows only.
+- **Nothing is dropped silently.** A row that cannot be reconciled (unknown council, malformed
+  period, counts that are not numbers, a numerator above its denominator, a zero denominator...) is
+  listed among the problems with its file, spreadsheet row (header = row 1), column, value and
+  reason; rows read = rows reconciled + rows with problems. A published value that does not match
+  is a *finding*, not a problem.
+- Published suppression marks (``[c]``, ``[x]``, ``[z]``, ``n/a``) are not numbers but are not
+  errors either: the row is reconciled with nothing to compare, and its note says so.
 
 Only :func:`read_published` (which reads the CSV) and :func:`cmd_reconcile` (which writes through
 :func:`jswlib.core.io.write_frame`) touch disk; :func:`reconcile` is pure.
@@ -60,13 +67,13 @@ import numpy as np
 import pandas as pd
 
 from jswlib.core import io
-from jswlib.judge import status
 from jswlib.definitions.periods import parse_period
+from jswlib.judge import status
 
 if TYPE_CHECKING:  # pragma: no cover
+    from jswlib.compute.indicators import Definitions
     from jswlib.definitions.catalogue import Indicator
     from jswlib.definitions.councils import Council
-    from jswlib.compute.indicators import Definitions
 
 __all__ = [
     "ASSUMED_POLARITY",
@@ -91,24 +98,56 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("council", "indicator", "period", "numerato
 OPTIONAL_COLUMNS: tuple[str, ...] = ("reported_value", "target")
 #: Columns of the reconciled table, in order.
 OUTPUT_COLUMNS: tuple[str, ...] = (
-    "row", "council", "council_code", "indicator", "indicator_id", "indicator_known", "unit", "polarity",
-    "polarity_assumed", "period", "numerator", "denominator", "recomputed_value", "recomputed_display",
-    "reported_value", "decimals", "matches_reported", "difference", "target", "target_source", "rag",
-    "rag_scheme", "low_numbers", "ci_lower", "ci_upper", "note",
-)  # fmt: skip
+    "row",
+    "council",
+    "council_code",
+    "indicator",
+    "indicator_id",
+    "indicator_known",
+    "unit",
+    "polarity",
+    "polarity_assumed",
+    "period",
+    "numerator",
+    "denominator",
+    "recomputed_value",
+    "recomputed_display",
+    "reported_value",
+    "decimals",
+    "matches_reported",
+    "difference",
+    "target",
+    "target_source",
+    "rag",
+    "rag_scheme",
+    "low_numbers",
+    "ci_lower",
+    "ci_upper",
+    "note",
+)
 #: Types of the output columns that are not text.
 _OUTPUT_TYPES = {
-    "row": "int64", "indicator_known": "bool", "polarity_assumed": "bool", "numerator": "Int64",
-    "denominator": "Int64", "recomputed_value": "float64", "decimals": "Int64", "matches_reported": "boolean",
-    "difference": "Float64", "target": "float64", "low_numbers": "boolean", "ci_lower": "float64",
+    "row": "int64",
+    "indicator_known": "bool",
+    "polarity_assumed": "bool",
+    "numerator": "Int64",
+    "denominator": "Int64",
+    "recomputed_value": "float64",
+    "decimals": "Int64",
+    "matches_reported": "boolean",
+    "difference": "Float64",
+    "target": "float64",
+    "low_numbers": "boolean",
+    "ci_lower": "float64",
     "ci_upper": "float64",
-}  # fmt: skip
+}
 #: Columns of the problems list.
 PROBLEM_COLUMNS: tuple[str, ...] = ("file", "row", "column", "value", "reason")
 #: Polarity and unit taken for an indicator that is not in the catalogue.
 ASSUMED_POLARITY, ASSUMED_UNIT = "higher", "%"
-#: Published marks for a value that was withheld or does not exist (GSS symbols, and this workbook's
-#: :data:`jswlib.judge.status.NOT_AVAILABLE_TEXT`): nothing to compare, but not an error.
+#: Published marks for a value that was withheld or does not exist (GSS symbols, and this
+#: workbook's :data:`jswlib.judge.status.NOT_AVAILABLE_TEXT`): nothing to compare, but not an
+#: error.
 SUPPRESSION_MARKS: tuple[str, ...] = ("[c]", "[x]", "[z]", status.NOT_AVAILABLE_TEXT)
 #: Decimal places of the Wilson limits in the output.
 CI_DECIMALS: int = 1
@@ -120,7 +159,7 @@ _NUMBER = re.compile(r"^(?P<whole>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<fraction>\d+))
 _FIRST_ROW = 2  # spreadsheet row of the first record: the header is row 1
 
 
-# --- Reading ---------------------------------------------------------------------------------------------------
+# --- Reading -------------------------------------------------------------------------------------
 
 
 def _column_key(name: Any) -> str:
@@ -134,30 +173,32 @@ def read_published(path: str | Path) -> pd.DataFrame:
     Parameters
     ----------
     path : path-like
-        A CSV file (UTF-8, with or without a byte-order mark) with the columns of :data:`REQUIRED_COLUMNS`
-        and optionally :data:`OPTIONAL_COLUMNS`. Headers are matched ignoring case and surrounding spaces,
-        with spaces read as underscores (``Reported value`` is ``reported_value``); other columns are kept
-        and ignored.
+        A CSV file (UTF-8, with or without a byte-order mark) with the columns of
+        :data:`REQUIRED_COLUMNS` and optionally :data:`OPTIONAL_COLUMNS`. Headers are matched
+        ignoring case and surrounding spaces, with spaces read as underscores (``Reported value``
+        is ``reported_value``); other columns are kept and ignored.
 
     Returns
     -------
     pandas.DataFrame
-        Every cell as text, exactly as written (``"87.50"`` stays ``"87.50"``, blank cells are ``""``),
-        columns renamed to their keys, indexed by the spreadsheet row number of each record (header = row 1;
-        index name ``"row"``). Wholly blank lines are not records: they are left out and counted in
-        ``frame.attrs["blank_rows"]``; ``frame.attrs["source"]`` is the file.
+        Every cell as text, exactly as written (``"87.50"`` stays ``"87.50"``, blank cells are
+        ``""``), columns renamed to their keys, indexed by the spreadsheet row number of each
+        record (header = row 1; index name ``"row"``). Wholly blank lines are not records: they are
+        left out and counted in ``frame.attrs["blank_rows"]``; ``frame.attrs["source"]`` is the
+        file.
 
     Raises
     ------
     jswlib.core.io.ExtractFileError
-        Naming the file: not found, empty, not valid UTF-8 (with the line of the first bad byte), not
-        well-formed CSV, a column given twice, or required columns missing (listing them and the columns found).
+        Naming the file: not found, empty, not valid UTF-8 (with the line of the first bad byte),
+        not well-formed CSV, a column given twice, or required columns missing (listing them and
+        the columns found).
 
     Notes
     -----
-    Every cell is read as text, because the number of decimals a value was published with is part of
-    what is checked: a number parsed by pandas would turn ``"87.50"`` into ``87.5`` and lose it. This is the
-    only function of the module that reads from disk.
+    Every cell is read as text, because the number of decimals a value was published with is part
+    of what is checked: a number parsed by pandas would turn ``"87.50"`` into ``87.5`` and lose it.
+    This is the only function of the module that reads from disk.
     """
     path = Path(path)
     source = str(path)
@@ -168,17 +209,24 @@ def read_published(path: str | Path) -> pd.DataFrame:
     except OSError as exc:
         raise io.ExtractFileError(source, f"cannot be read: {exc.strerror or exc}") from None
     if not data.strip():
-        raise io.ExtractFileError(source, "the file is empty: expected a header row naming the columns")
+        raise io.ExtractFileError(
+            source, "the file is empty: expected a header row naming the columns"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise io.ExtractFileError(
-            source, f"line {line}: byte 0x{data[exc.start]:02x} is not valid UTF-8. Save the file as 'CSV UTF-8'"
+            source,
+            f"line {line}: byte 0x{data[exc.start]:02x} is not valid UTF-8. Save the file as 'CSV UTF-8'",
         ) from None
     try:
         frame = pd.read_csv(
-            StringIO(text), dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False
+            StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
         )
     except pd.errors.ParserError as exc:
         raise io.ExtractFileError(source, f"not well-formed CSV: {exc}".strip()) from None
@@ -203,7 +251,7 @@ def read_published(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-# --- Reading published numbers ------------------------------------------------------------------------------------
+# --- Reading published numbers -------------------------------------------------------------------
 
 
 class PublishedNumber(NamedTuple):
@@ -220,14 +268,14 @@ def parse_published_number(text: str) -> PublishedNumber:
     Parameters
     ----------
     text : str
-        The cell. Spaces around it and before a trailing ``%`` are ignored; thousands may be separated by
-        commas.
+        The cell. Spaces around it and before a trailing ``%`` are ignored; thousands may be
+        separated by commas.
 
     Returns
     -------
     PublishedNumber
-        ``(value, decimals, percent)``: the value, the number of digits written after the decimal point
-        (``"87.50"`` has 2), and whether the text ended with ``%``.
+        ``(value, decimals, percent)``: the value, the number of digits written after the decimal
+        point (``"87.50"`` has 2), and whether the text ended with ``%``.
 
     Raises
     ------
@@ -236,8 +284,8 @@ def parse_published_number(text: str) -> PublishedNumber:
 
     Notes
     -----
-    The decimals are those *written*, since they give the precision the figure was published at: the
-    recomputed value is rounded half up to the same precision before comparing (UK statistical
+    The decimals are those *written*, since they give the precision the figure was published at:
+    the recomputed value is rounded half up to the same precision before comparing (UK statistical
     publications round halves up).
 
     Examples
@@ -267,7 +315,7 @@ def parse_published_number(text: str) -> PublishedNumber:
     return PublishedNumber(value, len(fraction), percent)
 
 
-# --- Checking one row ----------------------------------------------------------------------------------------------
+# --- Checking one row ----------------------------------------------------------------------------
 
 
 class _Row:
@@ -306,7 +354,9 @@ class _Row:
         """Record a problem in ``column``, with the cell as written."""
         self.problems.append((column, self.cells.get(column, ""), reason))
 
-    def number(self, column: str, *, required: bool, whole: bool, percent_sign: bool = False) -> float | None:
+    def number(
+        self, column: str, *, required: bool, whole: bool, percent_sign: bool = False
+    ) -> float | None:
         """The cell as a non-negative number, ``None`` when blank (a problem when ``required``)."""
         text = self.cells.get(column, "")
         if text == "":
@@ -319,7 +369,10 @@ class _Row:
             self.fail(column, str(exc))
             return None
         if number.percent and not percent_sign:
-            self.fail(column, f"{text!r} has a % sign, but this value is a count or amount, not a percentage")
+            self.fail(
+                column,
+                f"{text!r} has a % sign, but this value is a count or amount, not a percentage",
+            )
             return None
         if whole and number.value != math.floor(number.value):
             self.fail(column, f"{text!r} is not a whole number: expected a count")
@@ -336,7 +389,9 @@ def _find_indicator(text: str, defs: Definitions) -> Indicator | None:
 def _suggestion(text: str, defs: Definitions) -> str:
     """A hint ``" (did you mean 'x'?)"`` when ``text`` is close to a catalogue id, else ``""``."""
     ids = [i.id for i in defs.catalogue]
-    close = difflib.get_close_matches(text.strip().lower().replace(" ", "_"), ids, n=1, cutoff=0.85)
+    close = difflib.get_close_matches(
+        text.strip().lower().replace(" ", "_"), ids, n=1, cutoff=0.85
+    )
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -376,14 +431,24 @@ def _check_row(cells: dict[str, str], defs: Definitions) -> _Row:
             row.fail("period", _period_reason(exc))
 
     divided = row.uses_denominator
-    fractional = row.unit in ("hours", "days")  # sums and averages of hours or days need not be whole
+    fractional = row.unit in (
+        "hours",
+        "days",
+    )  # sums and averages of hours or days need not be whole
     row.numerator = row.number("numerator", required=True, whole=not fractional)
     row.denominator = row.number("denominator", required=divided, whole=True)
     if divided and row.denominator == 0:
         what = "percentage" if row.is_percentage else "average"
         row.fail("denominator", f"0: no {what} can be computed from a denominator of 0")
-    if row.is_percentage and None not in (row.numerator, row.denominator) and row.numerator > row.denominator:
-        row.fail("numerator", f"{cells['numerator']!r} is more than the denominator {cells['denominator']!r}")
+    if (
+        row.is_percentage
+        and None not in (row.numerator, row.denominator)
+        and row.numerator > row.denominator
+    ):
+        row.fail(
+            "numerator",
+            f"{cells['numerator']!r} is more than the denominator {cells['denominator']!r}",
+        )
 
     _check_reported(row, cells.get("reported_value", ""))
     row.target = row.number("target", required=False, whole=False, percent_sign=row.is_percentage)
@@ -397,7 +462,9 @@ def _check_reported(row: _Row, text: str) -> None:
     if text == "":
         return
     if text.strip().lower() in SUPPRESSION_MARKS:
-        row.notes.append(f"published value is {text.strip()!r} (withheld or not available): nothing to compare")
+        row.notes.append(
+            f"published value is {text.strip()!r} (withheld or not available): nothing to compare"
+        )
         return
     try:
         number = parse_published_number(text)
@@ -405,12 +472,15 @@ def _check_reported(row: _Row, text: str) -> None:
         row.fail("reported_value", str(exc))
         return
     if number.percent and not row.is_percentage:
-        row.fail("reported_value", f"{text!r} has a % sign, but {row.indicator.id} is a {row.unit} indicator")
+        row.fail(
+            "reported_value",
+            f"{text!r} has a % sign, but {row.indicator.id} is a {row.unit} indicator",
+        )
         return
     row.reported, row.decimals = number.value, number.decimals
 
 
-# --- Reconciling one row -------------------------------------------------------------------------------------------
+# --- Reconciling one row -------------------------------------------------------------------------
 
 
 def _value(row: _Row) -> float:
@@ -434,16 +504,29 @@ def _judgement(row: _Row, value: float, defs: Definitions) -> dict[str, Any]:
     if row.polarity == "neutral":
         rag = status.NO_TARGET
         if target is not None:
-            row.notes.append("neutral indicator (neither higher nor lower is better): no RAG status against a target")
+            row.notes.append(
+                "neutral indicator (neither higher nor lower is better): no RAG status against a target"
+            )
     else:
         rag = status.rag_status(
-            value, target, row.polarity, scheme, digits=row.decimals, where=f"RAG scheme {scheme_name!r}"
+            value,
+            target,
+            row.polarity,
+            scheme,
+            digits=row.decimals,
+            where=f"RAG scheme {scheme_name!r}",
         )
         if target is not None and scheme.get("type") == "three_state_improving":
-            row.notes.append("the RAG scheme uses the direction of travel, which one published figure does not "
-                             "give: Amber is not used")  # fmt: skip
-    return {"target": np.nan if target is None else float(target), "target_source": source, "rag": rag,
-            "rag_scheme": scheme_name}  # fmt: skip
+            row.notes.append(
+                "the RAG scheme uses the direction of travel, which one published figure does not "
+                "give: Amber is not used"
+            )
+    return {
+        "target": np.nan if target is None else float(target),
+        "target_source": source,
+        "rag": rag,
+        "rag_scheme": scheme_name,
+    }
 
 
 def _reconciled(row: _Row, number: int, defs: Definitions) -> dict[str, Any]:
@@ -482,7 +565,7 @@ def _reconciled(row: _Row, number: int, defs: Definitions) -> dict[str, Any]:
     }
 
 
-# --- The reconciliation ----------------------------------------------------------------------------------------------
+# --- The reconciliation --------------------------------------------------------------------------
 
 
 def _row_numbers(published: pd.DataFrame) -> list[int]:
@@ -505,14 +588,21 @@ def _counts_column(values: pd.Series) -> pd.Series:
 def _finish(records: list[dict[str, Any]]) -> pd.DataFrame:
     """The reconciled table from the row records: types, low numbers, Wilson limits, duplicates, notes."""
     if not records:
-        return pd.DataFrame({c: pd.Series(dtype=_OUTPUT_TYPES.get(c, "str")) for c in OUTPUT_COLUMNS})
+        return pd.DataFrame(
+            {c: pd.Series(dtype=_OUTPUT_TYPES.get(c, "str")) for c in OUTPUT_COLUMNS}
+        )
     out = pd.DataFrame.from_records(records)
     is_pct = (out["unit"] == "%").to_numpy()
     divided = out["uses_denominator"].to_numpy(dtype=bool)
-    limits = status.wilson_interval(out["numerator"].where(is_pct), out["denominator"].where(is_pct)) * 100.0
+    limits = (
+        status.wilson_interval(out["numerator"].where(is_pct), out["denominator"].where(is_pct))
+        * 100.0
+    )
     low = status.low_numbers(out["denominator"].astype("float64")).astype("boolean")
     indicator_key = out["indicator_id"].where(out["indicator_known"], out["indicator"].str.lower())
-    for _, rows in out.groupby([out["council_code"], indicator_key, out["period"]], sort=False)["row"]:
+    for _, rows in out.groupby([out["council_code"], indicator_key, out["period"]], sort=False)[
+        "row"
+    ]:
         for position, number in rows.items() if len(rows) > 1 else ():
             others = ", ".join(str(r) for r in rows if r != number)
             same = f"same council, indicator and period as row {others}"
@@ -539,44 +629,49 @@ def reconcile(
     ----------
     published : pandas.DataFrame
         One row per published figure, with the text columns of :data:`REQUIRED_COLUMNS` (council,
-        indicator, period, numerator, denominator) and optionally ``reported_value`` and ``target``, as
-        :func:`read_published` returns them. Row numbers for messages come from an index named ``row``, else
-        from the position (first record = spreadsheet row 2).
+        indicator, period, numerator, denominator) and optionally ``reported_value`` and
+        ``target``, as :func:`read_published` returns them. Row numbers for messages come from an
+        index named ``row``, else from the position (first record = spreadsheet row 2).
     defs : jswlib.compute.indicators.Definitions
         Catalogue, councils and targets (:func:`jswlib.compute.indicators.load_definitions`).
     source : str, optional
-        The file the rows came from, for the problems list; default ``published.attrs["source"]``, else
-        ``"published figures"``.
+        The file the rows came from, for the problems list; default ``published.attrs["source"]``,
+        else ``"published figures"``.
 
     Returns
     -------
     reconciled : pandas.DataFrame
-        One row per reconciled figure, columns :data:`OUTPUT_COLUMNS`: ``row`` (spreadsheet row), ``council``
-        (canonical name), ``council_code`` (current GSS code), ``indicator`` (as written), ``indicator_id``
-        (blank for free text), ``indicator_known``, ``unit``, ``polarity``, ``polarity_assumed``, ``period``
-        (canonical label), ``numerator``, ``denominator``, ``recomputed_value`` (exact float),
-        ``recomputed_display`` (text, rounded half up at the published precision), ``reported_value`` (as
-        written), ``decimals``, ``matches_reported`` (nullable boolean, ``<NA>`` without a published value),
-        ``difference`` (reported minus recomputed as rounded), ``target``, ``target_source`` (``"file"``,
-        ``"params"`` or ``""``), ``rag`` (Green, Amber, Red, No target), ``rag_scheme`` (its name in params),
-        ``low_numbers`` (nullable boolean, ``<NA>`` for counts), ``ci_lower`` and ``ci_upper`` (percent,
-        1 decimal place, percentage rows only) and ``note`` (assumptions and remarks, ``"; "``-separated).
+        One row per reconciled figure, columns :data:`OUTPUT_COLUMNS`: ``row`` (spreadsheet row),
+        ``council`` (canonical name), ``council_code`` (current GSS code), ``indicator`` (as
+        written), ``indicator_id`` (blank for free text), ``indicator_known``, ``unit``,
+        ``polarity``, ``polarity_assumed``, ``period`` (canonical label), ``numerator``,
+        ``denominator``, ``recomputed_value`` (exact float), ``recomputed_display`` (text, rounded
+        half up at the published precision), ``reported_value`` (as written), ``decimals``,
+        ``matches_reported`` (nullable boolean, ``<NA>`` without a published value), ``difference``
+        (reported minus recomputed as rounded), ``target``, ``target_source`` (``"file"``,
+        ``"params"`` or ``""``), ``rag`` (Green, Amber, Red, No target), ``rag_scheme`` (its name
+        in params), ``low_numbers`` (nullable boolean, ``<NA>`` for counts), ``ci_lower`` and
+        ``ci_upper`` (percent, 1 decimal place, percentage rows only) and ``note`` (assumptions and
+        remarks, ``"; "``-separated).
     problems : pandas.DataFrame
-        Columns :data:`PROBLEM_COLUMNS` (file, row, column, value, reason), one line per problem, in row
-        order; a row with two problems has two lines. Rows read = rows reconciled + distinct rows here.
+        Columns :data:`PROBLEM_COLUMNS` (file, row, column, value, reason), one line per problem,
+        in row order; a row with two problems has two lines. Rows read = rows reconciled + distinct
+        rows here.
 
     Raises
     ------
     ValueError
-        When a required column is missing (naming them). Problems in cells never raise: they are listed.
+        When a required column is missing (naming them). Problems in cells never raise: they are
+        listed.
 
     Notes
     -----
-    Conventions (module docstring): the recomputed value is rounded half up to the decimals of the published
-    value as written (0 without one) and must equal it; free-text indicators are percentages, higher is
-    better; the file's target wins over the params target; the exact value is judged against the target
-    with the council's RAG scheme; denominators under 10 are low numbers; Wilson 95% intervals. A row with
-    any problem is not reconciled at all, so that no figure is judged on a guess.
+    Conventions (module docstring): the recomputed value is rounded half up to the decimals of the
+    published value as written (0 without one) and must equal it; free-text indicators are
+    percentages, higher is better; the file's target wins over the params target; the exact value
+    is judged against the target with the council's RAG scheme; denominators under 10 are low
+    numbers; Wilson 95% intervals. A row with any problem is not reconciled at all, so that no
+    figure is judged on a guess.
 
     Examples
     --------
@@ -605,21 +700,25 @@ def reconcile(
     for number, cells in zip(_row_numbers(published), text.to_dict("records"), strict=True):
         row = _check_row({c: v.strip() for c, v in cells.items()}, defs)
         if row.problems:
-            problems.extend((where, number, column, value, reason) for column, value, reason in row.problems)
+            problems.extend(
+                (where, number, column, value, reason) for column, value, reason in row.problems
+            )
         else:
             records.append(_reconciled(row, number, defs))
     problem_frame = pd.DataFrame(problems, columns=list(PROBLEM_COLUMNS)).astype({"row": "int64"})
     return _finish(records), problem_frame
 
 
-# --- The command -----------------------------------------------------------------------------------------------------
+# --- The command ---------------------------------------------------------------------------------
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def summary_lines(reconciled: pd.DataFrame, problems: pd.DataFrame, rows_read: int, source: str = "") -> list[str]:
+def summary_lines(
+    reconciled: pd.DataFrame, problems: pd.DataFrame, rows_read: int, source: str = ""
+) -> list[str]:
     """The terminal summary of a reconciliation, as lines of text.
 
     Parameters
@@ -634,9 +733,10 @@ def summary_lines(reconciled: pd.DataFrame, problems: pd.DataFrame, rows_read: i
     Returns
     -------
     list of str
-        Rows read, reconciled and with problems (and whether they add up); how many rows did not match their
-        published value, with up to :data:`SHOWN_ON_TERMINAL` of them (council, indicator, period, reported,
-        recomputed); how many used an assumed polarity or have low numbers; up to 10 problems.
+        Rows read, reconciled and with problems (and whether they add up); how many rows did not
+        match their published value, with up to :data:`SHOWN_ON_TERMINAL` of them (council,
+        indicator, period, reported, recomputed); how many used an assumed polarity or have low
+        numbers; up to 10 problems.
 
     Examples
     --------
@@ -648,9 +748,9 @@ def summary_lines(reconciled: pd.DataFrame, problems: pd.DataFrame, rows_read: i
     Reconciled: 2 rows read, 1 reconciled, 1 with problems (read = reconciled + with problems: yes)
     1 row did not match its published value (1 with a published value).
       row 2: Fife, reports_by_due_date, Q2 2025/26: published 87, recomputed 88 from 7/8
-    0 rows used an assumed polarity (indicator not in the catalogue: higher taken as better, value as a percentage).
-    1 row with low numbers (denominator under 10): read those percentages with care.
-    1 row could not be reconciled:
+    0 rows used an assumed polarity (indicator not in the catalogue: higher taken as better, value
+    as a percentage). 1 row with low numbers (denominator under 10): read those percentages with
+    care. 1 row could not be reconciled:
       row 3, council 'Gotham': not a council name, alias or GSS code (see `jsw councils`)
     """
     bad_rows = problems["row"].nunique() if len(problems) else 0
@@ -661,27 +761,39 @@ def summary_lines(reconciled: pd.DataFrame, problems: pd.DataFrame, rows_read: i
     ]
     compared = reconciled["matches_reported"].notna()
     mismatched = reconciled[~reconciled["matches_reported"].fillna(True).astype(bool)]
-    lines.append(f"{_plural(len(mismatched), 'row')} did not match {'its' if len(mismatched) == 1 else 'their'} published value "
-                 f"({int(compared.sum()):,} with a published value).")  # fmt: skip
+    lines.append(
+        f"{_plural(len(mismatched), 'row')} did not match {'its' if len(mismatched) == 1 else 'their'} published value "
+        f"({int(compared.sum()):,} with a published value)."
+    )
     for _, r in mismatched.head(SHOWN_ON_TERMINAL).iterrows():
-        lines.append(f"  row {r['row']}: {r['council']}, {r['indicator']}, {r['period']}: published "
-                     f"{r['reported_value']}, recomputed {r['recomputed_display']} from {r['numerator']}"
-                     + (f"/{r['denominator']}" if pd.notna(r["denominator"]) else ""))  # fmt: skip
+        lines.append(
+            f"  row {r['row']}: {r['council']}, {r['indicator']}, {r['period']}: published "
+            f"{r['reported_value']}, recomputed {r['recomputed_display']} from {r['numerator']}"
+            + (f"/{r['denominator']}" if pd.notna(r["denominator"]) else "")
+        )
     if len(mismatched) > SHOWN_ON_TERMINAL:
-        lines.append(f"  ... and {len(mismatched) - SHOWN_ON_TERMINAL:,} more (see the output file)")
+        lines.append(
+            f"  ... and {len(mismatched) - SHOWN_ON_TERMINAL:,} more (see the output file)"
+        )
     assumed = int(reconciled["polarity_assumed"].astype(bool).sum())
-    lines.append(f"{_plural(assumed, 'row')} used an assumed polarity (indicator not in the catalogue: higher "
-                 "taken as better, value as a percentage).")  # fmt: skip
+    lines.append(
+        f"{_plural(assumed, 'row')} used an assumed polarity (indicator not in the catalogue: higher "
+        "taken as better, value as a percentage)."
+    )
     low = int(reconciled["low_numbers"].fillna(False).astype(bool).sum())
     if low:
-        lines.append(f"{_plural(low, 'row')} with low numbers (denominator under "
-                     f"{status.LOW_NUMBERS_THRESHOLD}): read those percentages with care.")  # fmt: skip
+        lines.append(
+            f"{_plural(low, 'row')} with low numbers (denominator under "
+            f"{status.LOW_NUMBERS_THRESHOLD}): read those percentages with care."
+        )
     if bad_rows:
         lines.append(f"{_plural(bad_rows, 'row')} could not be reconciled:")
         for _, p in problems.head(SHOWN_ON_TERMINAL).iterrows():
             lines.append(f"  row {p['row']}, {p['column']} {p['value']!r}: {p['reason']}")
         if len(problems) > SHOWN_ON_TERMINAL:
-            lines.append(f"  ... and {len(problems) - SHOWN_ON_TERMINAL:,} more (see the problems file)")
+            lines.append(
+                f"  ... and {len(problems) - SHOWN_ON_TERMINAL:,} more (see the problems file)"
+            )
     return lines
 
 
@@ -716,8 +828,9 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
     Notes
     -----
-    The table is written atomically by :func:`jswlib.core.io.write_frame`; the problems list goes to
-    ``<out stem>.problems.csv`` when there are problems. See :func:`reconcile` for the conventions.
+    The table is written atomically by :func:`jswlib.core.io.write_frame`; the problems list goes
+    to ``<out stem>.problems.csv`` when there are problems. See :func:`reconcile` for the
+    conventions.
     """
     from jswlib.cli import EXIT_DATA, EXIT_OK, UsageError
     from jswlib.compute.indicators import load_definitions
@@ -771,7 +884,11 @@ def add_reconcile_parser(subparsers: Any) -> argparse.ArgumentParser:
         "(mismatches are findings, not failures), 1 some rows have problems, 2 the file or params cannot be used.",
     )
     p.add_argument("file", metavar="FILE", help="CSV of published figures (UTF-8)")
-    p.add_argument("--out", metavar="FILE", required=True,
-                   help="where to write the reconciled table (.csv, .xlsx or .parquet)")  # fmt: skip
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        required=True,
+        help="where to write the reconciled table (.csv, .xlsx or .parquet)",
+    )
     p.set_defaults(func=cmd_reconcile)
     return p

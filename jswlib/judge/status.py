@@ -1,36 +1,41 @@
 """Judgement: rounding, percentages, confidence intervals, low numbers, RAG status and direction of travel.
 
-This is the *judge* layer of the workbook (STYLE.md habit 2): it takes plain values, pandas Series, numpy
-arrays and dicts (a RAG scheme as it comes from ``params/*.yaml``) and returns words, numbers and colours. It
-imports nothing from :mod:`jswlib`, touches no disk, prints nothing and keeps no state.
+This is the *judge* layer of the workbook (STYLE.md habit 2): it takes plain values, pandas Series,
+numpy arrays and dicts (a RAG scheme as it comes from ``params/*.yaml``) and returns words, numbers
+and colours. It imports nothing from :mod:`jswlib`, touches no disk, prints nothing and keeps no
+state.
 
 Conventions
 -----------
-- **Rounding** is halves up (away from zero): 87.5 shows as 88, 0.5 as 1, 2.5 as 3, 86.45 at one decimal
-  place as 86.5 and 2.675 at two as 2.68, as UK statistical publications do (DOMAIN.md "Reporting
-  conventions"), not Python's halves-to-even. A float is rounded as the decimal number it was written as,
-  not as its binary approximation (:func:`round_half_up`).
-- **Percentages** are computed from the counts, ``100 * numerator / denominator``, with one division, then
-  rounded half up for display: 7/8 = 87.5% shows as ``88%``. A zero or missing denominator gives a missing
-  percentage (``NaN``) and the text :data:`NOT_AVAILABLE_TEXT` (``"n/a"``).
+- **Rounding** is halves up (away from zero): 87.5 shows as 88, 0.5 as 1, 2.5 as 3, 86.45 at one
+  decimal place as 86.5 and 2.675 at two as 2.68, as UK statistical publications do (DOMAIN.md
+  "Reporting conventions"), not Python's halves-to-even. A float is rounded as the decimal number
+  it was written as, not as its binary approximation (:func:`round_half_up`).
+- **Percentages** are computed from the counts, ``100 * numerator / denominator``, with one
+  division, then rounded half up for display: 7/8 = 87.5% shows as ``88%``. A zero or missing
+  denominator gives a missing percentage (``NaN``) and the text :data:`NOT_AVAILABLE_TEXT`
+  (``"n/a"``).
 - **Confidence intervals** are Wilson score intervals at 95% (:data:`Z_95`), as proportions 0-1.
-- **Low numbers**: a denominator under :data:`LOW_NUMBERS_THRESHOLD` (10) is flagged; a percentage on it
-  needs a warning (South Lanarkshire's DTTO quarters have denominators of 1-10).
-- **Polarity**: ``"higher"`` (higher is better), ``"lower"`` (lower is better) or ``"neutral"`` (neither,
-  e.g. the number of CPOs imposed). A neutral indicator has no target and is never "improved" or "declined".
-- **RAG** has no national definition: each council sets its scheme (a dict, see :func:`validate_rag_scheme`)
-  and every report states the one it used (:func:`describe_rag_scheme`). The status is always a word
-  (``"Green"``, ``"Amber"``, ``"Red"``, ``"No target"``, ``"No data"``); :data:`RAG_COLOURS` gives a colour
-  for each, but colour is never the only carrier of meaning (WCAG 2.2 AA). A value exactly at target is
-  Green (Glasgow: 70% against 70% is Green, 65% against 70% is Red). Amber tolerances are inclusive.
-  By default the *exact* (unrounded) value is judged; ``compare_on="rounded"`` judges the published value.
-- **Direction of travel** compares two values chosen by the caller, normally the latest quarter against the
-  same quarter a year earlier. A change within the tolerance (inclusive) is "No change". The arrow shows
-  which way the *value* moved (↑, ↓, →); the word says whether that is better or worse, so for a
-  lower-is-better indicator a fall is "↓ Improved".
+- **Low numbers**: a denominator under :data:`LOW_NUMBERS_THRESHOLD` (10) is flagged; a percentage
+  on it needs a warning (South Lanarkshire's DTTO quarters have denominators of 1-10).
+- **Polarity**: ``"higher"`` (higher is better), ``"lower"`` (lower is better) or ``"neutral"``
+  (neither, e.g. the number of CPOs imposed). A neutral indicator has no target and is never
+  "improved" or "declined".
+- **RAG** has no national definition: each council sets its scheme (a dict, see
+  :func:`validate_rag_scheme`) and every report states the one it used
+  (:func:`describe_rag_scheme`). The status is always a word (``"Green"``, ``"Amber"``, ``"Red"``,
+  ``"No target"``, ``"No data"``); :data:`RAG_COLOURS` gives a colour for each, but colour is never
+  the only carrier of meaning (WCAG 2.2 AA). A value exactly at target is Green (Glasgow: 70%
+  against 70% is Green, 65% against 70% is Red). Amber tolerances are inclusive. By default the
+  *exact* (unrounded) value is judged; ``compare_on="rounded"`` judges the published value.
+- **Direction of travel** compares two values chosen by the caller, normally the latest quarter
+  against the same quarter a year earlier. A change within the tolerance (inclusive) is "No
+  change". The arrow shows which way the *value* moved (↑, ↓, →); the word says whether that is
+  better or worse, so for a lower-is-better indicator a fall is "↓ Improved".
 - Differences are compared after rounding to 9 decimal places, so that binary floating-point noise
   (4.4 - 2.4 = 2.0000000000000004) never turns an equality or a tolerance edge into a miss.
-- Missing values give missing results ("No data", "Not available", ``NaN``, ``<NA>``), never made-up ones.
+- Missing values give missing results ("No data", "Not available", ``NaN``, ``<NA>``), never
+  made-up ones.
 
 Scalar functions return plain Python values; the vectorised ones take Series (keeping their index),
 arrays or lists, broadcast scalars against them, and return Series or DataFrames.
@@ -93,7 +98,7 @@ __all__ = [
     "wilson_interval",
 ]
 
-# --- Publication rules (STYLE.md habit 11) ------------------------------------------------------------------
+# --- Publication rules (STYLE.md habit 11) -------------------------------------------------------
 
 #: A denominator below this is flagged as low numbers (9 is flagged, 10 is not).
 LOW_NUMBERS_THRESHOLD: int = 10
@@ -103,24 +108,26 @@ CONFIDENCE_LEVEL: float = 0.95
 Z_95: float = 1.959963984540054
 #: Default amber tolerance of a three-state RAG scheme, in percentage points (units of the value).
 DEFAULT_AMBER_TOLERANCE: float = 5.0
-#: Default direction-of-travel tolerance for percentages, in percentage points: a change of 2 points or
-#: less either way is "No change".
+#: Default direction-of-travel tolerance for percentages, in percentage points: a change of 2
+#: points or less either way is "No change".
 DEFAULT_DIRECTION_TOLERANCE: float = 2.0
-#: Default direction-of-travel tolerance for counts, relative, in percent of the earlier value: a change of
-#: 5% or less either way is "No change".
+#: Default direction-of-travel tolerance for counts, relative, in percent of the earlier value: a
+#: change of 5% or less either way is "No change".
 DEFAULT_COUNT_DIRECTION_TOLERANCE: float = 5.0
-#: Text shown for a percentage that cannot be computed (zero or missing denominator) or a missing value.
+#: Text shown for a percentage that cannot be computed (zero or missing denominator) or a missing
+#: value.
 NOT_AVAILABLE_TEXT: str = "n/a"
 
 #: Polarity of an indicator: higher is better, lower is better, or neither.
 POLARITIES: tuple[str, ...] = ("higher", "lower", "neutral")
-#: How a tolerance is measured: in units of the value (percentage points for percentages), or relative,
-#: in percent of the reference value (the target for RAG, the earlier value for direction).
+#: How a tolerance is measured: in units of the value (percentage points for percentages), or
+#: relative, in percent of the reference value (the target for RAG, the earlier value for
+#: direction).
 TOLERANCE_UNITS: tuple[str, ...] = ("points", "relative")
 #: How the value is compared with the target: unrounded, or as published (rounded half up).
 COMPARE_ON: tuple[str, ...] = ("exact", "rounded")
 
-# --- Words -----------------------------------------------------------------------------------------------
+# --- Words ---------------------------------------------------------------------------------------
 
 GREEN, AMBER, RED = "Green", "Amber", "Red"
 NO_TARGET, NO_DATA = "No target", "No data"
@@ -131,20 +138,20 @@ IMPROVED, DECLINED, NO_CHANGE, NOT_AVAILABLE = "Improved", "Declined", "No chang
 INCREASED, DECREASED = "Increased", "Decreased"
 ARROW_UP, ARROW_DOWN, ARROW_SAME, ARROW_NONE = "↑", "↓", "→", ""
 
-#: Fill colour of each RAG status: GOV.UK Design System green, red, mid-grey and light-grey, and the GOV.UK
-#: (legacy elements) yellow #FFBF47 for amber. For table cells and badges; charts use the Analysis Function
-#: palette. Amber and the greys contrast less than 3:1 with a white page: give cells a border, and always
-#: show the word.
+#: Fill colour of each RAG status: GOV.UK Design System green, red, mid-grey and light-grey, and
+#: the GOV.UK (legacy elements) yellow #FFBF47 for amber. For table cells and badges; charts use
+#: the Analysis Function palette. Amber and the greys contrast less than 3:1 with a white page:
+#: give cells a border, and always show the word.
 RAG_COLOURS = MappingProxyType(
     {GREEN: "#00703C", AMBER: "#FFBF47", RED: "#D4351C", NO_TARGET: "#B1B4B6", NO_DATA: "#F3F2F1"}
 )
-#: Text colour to write the status word on its fill: white on green and red, GOV.UK black on amber and the
-#: greys; every pair contrasts at least 4.5:1 (WCAG 2.2 AA for normal text).
+#: Text colour to write the status word on its fill: white on green and red, GOV.UK black on amber
+#: and the greys; every pair contrasts at least 4.5:1 (WCAG 2.2 AA for normal text).
 RAG_TEXT_COLOURS = MappingProxyType(
     {GREEN: "#FFFFFF", AMBER: "#0B0C0C", RED: "#FFFFFF", NO_TARGET: "#0B0C0C", NO_DATA: "#0B0C0C"}
 )
 
-# --- RAG schemes -----------------------------------------------------------------------------------------
+# --- RAG schemes ---------------------------------------------------------------------------------
 
 #: Scheme types and the keys each allows (besides ``type``), with their defaults.
 RAG_SCHEME_TYPES = MappingProxyType(
@@ -162,11 +169,13 @@ RAG_SCHEME_TYPES = MappingProxyType(
     }
 )
 
-_COMPARISON_DECIMALS = 9  # differences are rounded to this many places before comparison (float noise)
+_COMPARISON_DECIMALS = (
+    9  # differences are rounded to this many places before comparison (float noise)
+)
 _ROUNDING_EPSILON = 1e-12  # relative slack that lets 2.675 * 100 = 267.4999... round as 267.5
 
 
-# --- Conversion helpers ------------------------------------------------------------------------------------
+# --- Conversion helpers --------------------------------------------------------------------------
 
 
 def _is_scalar(value: Any) -> bool:
@@ -237,7 +246,7 @@ def _rows(mask: np.ndarray, index: pd.Index, limit: int = 5) -> str:
     return ", ".join(labels) + (f" and {more} more" if more > 0 else "")
 
 
-# --- Rounding and percentages -----------------------------------------------------------------------------
+# --- Rounding and percentages --------------------------------------------------------------------
 
 
 def _round_half_up_array(numbers: np.ndarray, digits: int) -> np.ndarray:
@@ -269,8 +278,8 @@ def round_half_up(values: Any, digits: int = 0) -> Any:
     Returns
     -------
     float, pandas.Series or numpy.ndarray
-        A float for a scalar (``NaN`` when missing); a float64 Series with the same index and name for a
-        Series; a float64 array otherwise.
+        A float for a scalar (``NaN`` when missing); a float64 Series with the same index and name
+        for a Series; a float64 array otherwise.
 
     Raises
     ------
@@ -280,14 +289,14 @@ def round_half_up(values: Any, digits: int = 0) -> Any:
     Notes
     -----
     Convention: halves are rounded up, 87.5 -> 88, 0.5 -> 1, 2.5 -> 3 (UK statistical publications,
-    DOMAIN.md "Reporting conventions"), not to even as Python's :func:`round` does; negative halves go away
-    from zero (-2.5 -> -3), as Excel's ``ROUND`` does.
+    DOMAIN.md "Reporting conventions"), not to even as Python's :func:`round` does; negative halves
+    go away from zero (-2.5 -> -3), as Excel's ``ROUND`` does.
 
-    A float is rounded as the decimal it was written as: 2.675 is stored as 2.67499999999999982..., yet rounds
-    to 2.68; 1.005 rounds to 1.01. To do this the scaled value is nudged up by a relative 1e-12 before
-    flooring, far more than floating-point error and far less than any meaningful digit. Percentages
-    computed from counts by :func:`percentage` are the nearest float to the true value, so they round as
-    the exact fraction would.
+    A float is rounded as the decimal it was written as: 2.675 is stored as 2.67499999999999982...,
+    yet rounds to 2.68; 1.005 rounds to 1.01. To do this the scaled value is nudged up by a
+    relative 1e-12 before flooring, far more than floating-point error and far less than any
+    meaningful digit. Percentages computed from counts by :func:`percentage` are the nearest float
+    to the true value, so they round as the exact fraction would.
 
     Examples
     --------
@@ -315,7 +324,9 @@ def _counts(numerator: Any, denominator: Any) -> dict[str, np.ndarray]:
     }
 
 
-def _percentage_array(numerator: Any, denominator: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _percentage_array(
+    numerator: Any, denominator: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Numerators, denominators and exact percentages as float arrays (``NaN`` for zero denominators)."""
     num, den = _broadcast(_counts(numerator, denominator))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -334,8 +345,8 @@ def percentage(numerator: Any, denominator: Any) -> Any:
     Returns
     -------
     float or pandas.Series
-        A float for scalars; otherwise a float64 Series (with the index of the first Series argument).
-        ``NaN`` where the denominator is 0 or either count is missing.
+        A float for scalars; otherwise a float64 Series (with the index of the first Series
+        argument). ``NaN`` where the denominator is 0 or either count is missing.
 
     Raises
     ------
@@ -367,7 +378,9 @@ def _format_numbers(rounded: np.ndarray, digits: int, suffix: str, missing: str)
     return [missing if math.isnan(v) else f"{v:,.{digits}f}{suffix}" for v in rounded.tolist()]
 
 
-def format_percentage(numerator: Any, denominator: Any, digits: int = 0, missing: str = NOT_AVAILABLE_TEXT) -> Any:
+def format_percentage(
+    numerator: Any, denominator: Any, digits: int = 0, missing: str = NOT_AVAILABLE_TEXT
+) -> Any:
     """A percentage as published text, ``"88%"``, computed from the counts and rounded half up.
 
     Parameters
@@ -391,9 +404,10 @@ def format_percentage(numerator: Any, denominator: Any, digits: int = 0, missing
 
     Notes
     -----
-    Convention: halves up (UK statistical publications): 7/8 = 87.5% shows as ``88%``, 1/8 = 12.5% as
-    ``13%``. A zero denominator shows ``n/a`` ("not applicable": there is nothing to take a percentage
-    of); the words read better to a screen reader than a dash. Thousands are separated by commas.
+    Convention: halves up (UK statistical publications): 7/8 = 87.5% shows as ``88%``, 1/8 = 12.5%
+    as ``13%``. A zero denominator shows ``n/a`` ("not applicable": there is nothing to take a
+    percentage of); the words read better to a screen reader than a dash. Thousands are separated
+    by commas.
 
     Examples
     --------
@@ -407,10 +421,14 @@ def format_percentage(numerator: Any, denominator: Any, digits: int = 0, missing
     texts = _format_numbers(_round_half_up_array(pct, digits), digits, "%", missing)
     if _is_scalar(numerator) and _is_scalar(denominator):
         return texts[0]
-    return pd.Series(texts, index=_index_of(numerator, denominator, length=len(texts)), dtype="str")
+    return pd.Series(
+        texts, index=_index_of(numerator, denominator, length=len(texts)), dtype="str"
+    )
 
 
-def format_value(values: Any, unit: Any = "", digits: int = 0, missing: str = NOT_AVAILABLE_TEXT) -> Any:
+def format_value(
+    values: Any, unit: Any = "", digits: int = 0, missing: str = NOT_AVAILABLE_TEXT
+) -> Any:
     """Values as published text: rounded half up, thousands separated, ``%`` appended when the unit is ``%``.
 
     Parameters
@@ -418,7 +436,8 @@ def format_value(values: Any, unit: Any = "", digits: int = 0, missing: str = NO
     values : number, pandas.Series, numpy.ndarray or list
         Values to show.
     unit : str or column of str, default ""
-        ``"%"`` for percentages; any other unit is not written after the number (column headings carry it).
+        ``"%"`` for percentages; any other unit is not written after the number (column headings
+        carry it).
     digits : int, default 0
         Decimal places shown.
     missing : str, default ``"n/a"``
@@ -444,7 +463,9 @@ def format_value(values: Any, unit: Any = "", digits: int = 0, missing: str = NO
     ('88%', '1,235', 'n/a')
     """
     digits = _check_digits(digits)
-    numbers, units = _broadcast({"values": _float_array(values, "values"), "unit": _text_array(unit)})
+    numbers, units = _broadcast(
+        {"values": _float_array(values, "values"), "unit": _text_array(unit)}
+    )
     rounded = _round_half_up_array(numbers, digits)
     texts = [
         missing if math.isnan(v) else f"{v:,.{digits}f}" + ("%" if u == "%" else "")
@@ -455,7 +476,7 @@ def format_value(values: Any, unit: Any = "", digits: int = 0, missing: str = NO
     return pd.Series(texts, index=_index_of(values, unit, length=len(texts)), dtype="str")
 
 
-# --- Confidence intervals and low numbers -----------------------------------------------------------------
+# --- Confidence intervals and low numbers --------------------------------------------------------
 
 
 def _check_counts(num: np.ndarray, den: np.ndarray, index: pd.Index) -> None:
@@ -464,7 +485,8 @@ def _check_counts(num: np.ndarray, den: np.ndarray, index: pd.Index) -> None:
         bad = (num < 0) | (den < 0) | (num > den)
     if bad.any():
         raise ValueError(
-            "Wilson interval needs 0 <= numerator <= denominator; not so in rows " + _rows(bad, index)
+            "Wilson interval needs 0 <= numerator <= denominator; not so in rows "
+            + _rows(bad, index)
         )
 
 
@@ -497,19 +519,20 @@ def wilson_interval(numerator: Any, denominator: Any, z: float = Z_95) -> Any:
     -------
     tuple of float or pandas.DataFrame
         ``(lower, upper)`` as proportions 0-1 for scalars; otherwise a DataFrame with float columns
-        ``lower`` and ``upper`` (index of the first Series argument). ``NaN`` where the denominator is 0 or
-        a count is missing.
+        ``lower`` and ``upper`` (index of the first Series argument). ``NaN`` where the denominator
+        is 0 or a count is missing.
 
     Raises
     ------
     ValueError
-        When a count is negative, a numerator exceeds its denominator (naming the rows), or ``z`` is not
-        positive.
+        When a count is negative, a numerator exceeds its denominator (naming the rows), or ``z``
+        is not positive.
 
     Notes
     -----
-    Convention: the Wilson score interval without continuity correction (Wilson 1927; Newcombe 1998,
-    method 3), which stays within 0-1 and behaves well for small denominators and for 0% and 100%:
+    Convention: the Wilson score interval without continuity correction (Wilson 1927; Newcombe
+    1998, method 3), which stays within 0-1 and behaves well for small denominators and for 0% and
+    100%:
 
     ``(p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)``, with ``p = numerator / denominator``.
 
@@ -549,8 +572,8 @@ def low_numbers(denominator: Any, threshold: int = LOW_NUMBERS_THRESHOLD) -> Any
     Returns
     -------
     bool, pandas.NA or pandas.Series
-        ``denominator < threshold``; for a column a nullable ``boolean`` Series. A missing denominator gives
-        ``<NA>``.
+        ``denominator < threshold``; for a column a nullable ``boolean`` Series. A missing
+        denominator gives ``<NA>``.
 
     Raises
     ------
@@ -560,8 +583,8 @@ def low_numbers(denominator: Any, threshold: int = LOW_NUMBERS_THRESHOLD) -> Any
     Notes
     -----
     Convention: under 10 is low (9 is flagged, 10 is not); a zero denominator is flagged too. South
-    Lanarkshire's DTTO quarters have denominators of 1-10 (DOMAIN.md): one case moves such a percentage by
-    10 points or more. This is a reading warning, not disclosure control.
+    Lanarkshire's DTTO quarters have denominators of 1-10 (DOMAIN.md): one case moves such a
+    percentage by 10 points or more. This is a reading warning, not disclosure control.
 
     Examples
     --------
@@ -580,7 +603,7 @@ def low_numbers(denominator: Any, threshold: int = LOW_NUMBERS_THRESHOLD) -> Any
     return pd.Series(flags, index=index, name=getattr(denominator, "name", None))
 
 
-# --- Polarity and RAG schemes ------------------------------------------------------------------------------
+# --- Polarity and RAG schemes --------------------------------------------------------------------
 
 
 def validate_polarity(polarity: Any, where: str = "polarity") -> Any:
@@ -605,8 +628,8 @@ def validate_polarity(polarity: Any, where: str = "polarity") -> Any:
 
     Notes
     -----
-    Convention: "higher" = higher is better, "lower" = lower is better, "neutral" = neither (a volume such as
-    the number of CPOs). A missing polarity is an error: it decides the judgement.
+    Convention: "higher" = higher is better, "lower" = lower is better, "neutral" = neither (a
+    volume such as the number of CPOs). A missing polarity is an error: it decides the judgement.
 
     Examples
     --------
@@ -615,7 +638,8 @@ def validate_polarity(polarity: Any, where: str = "polarity") -> Any:
     >>> validate_polarity("up", where="params/indicators.yaml: cpo_count")
     Traceback (most recent call last):
     ...
-    ValueError: params/indicators.yaml: cpo_count: polarity must be one of 'higher', 'lower', 'neutral', got 'up'
+    ValueError: params/indicators.yaml: cpo_count: polarity must be one of 'higher', 'lower',
+    'neutral', got 'up'
     """
     allowed = ", ".join(repr(p) for p in POLARITIES)
     if _is_scalar(polarity):
@@ -627,23 +651,34 @@ def validate_polarity(polarity: Any, where: str = "polarity") -> Any:
     if bad.any():
         found = ", ".join(sorted({repr(v) for v in values[bad]}))
         index = _index_of(polarity, length=values.shape[0])
-        raise ValueError(f"{where}: polarity must be one of {allowed}; found {found} in rows {_rows(bad, index)}")
+        raise ValueError(
+            f"{where}: polarity must be one of {allowed}; found {found} in rows {_rows(bad, index)}"
+        )
     return polarity
 
 
 def _check_number(scheme: Mapping, key: str, where: str) -> None:
     """Check that ``scheme[key]`` is a finite, non-negative number."""
     value = scheme[key]
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    ok = (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
     if not ok:
-        raise ValueError(f"{where}: RAG scheme key {key!r} must be a non-negative number, got {value!r}")
+        raise ValueError(
+            f"{where}: RAG scheme key {key!r} must be a non-negative number, got {value!r}"
+        )
 
 
 def _check_choice(scheme: Mapping, key: str, choices: tuple[str, ...], where: str) -> None:
     """Check that ``scheme[key]`` is one of ``choices``."""
     if scheme[key] not in choices:
         shown = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{where}: RAG scheme key {key!r} must be one of {shown}, got {scheme[key]!r}")
+        raise ValueError(
+            f"{where}: RAG scheme key {key!r} must be one of {shown}, got {scheme[key]!r}"
+        )
 
 
 def validate_rag_scheme(scheme: Any, where: str = "RAG scheme") -> dict[str, Any]:
@@ -652,33 +687,36 @@ def validate_rag_scheme(scheme: Any, where: str = "RAG scheme") -> dict[str, Any
     Parameters
     ----------
     scheme : mapping
-        ``{"type": "two_state"}``, ``{"type": "three_state", "amber_tolerance": 5, "tolerance_unit":
-        "points"}`` or ``{"type": "three_state_improving"}``, each optionally with ``description`` (text for
-        the report) and ``compare_on`` (``"exact"`` or ``"rounded"``).
+        ``{"type": "two_state"}``, ``{"type": "three_state", "amber_tolerance": 5,
+        "tolerance_unit": "points"}`` or ``{"type": "three_state_improving"}``, each optionally
+        with ``description`` (text for the report) and ``compare_on`` (``"exact"`` or
+        ``"rounded"``).
     where : str, default "RAG scheme"
         Where the scheme came from, for messages, e.g. ``"params/rag.yaml: glasgow-city"``.
 
     Returns
     -------
     dict
-        A new dict with every allowed key, defaults filled in (``amber_tolerance`` 5, ``tolerance_unit``
-        ``"points"``, ``compare_on`` ``"exact"``, ``description`` ``None``).
+        A new dict with every allowed key, defaults filled in (``amber_tolerance`` 5,
+        ``tolerance_unit`` ``"points"``, ``compare_on`` ``"exact"``, ``description`` ``None``).
 
     Raises
     ------
     ValueError
-        Naming ``where`` and the key: not a mapping, missing or unknown ``type``, unknown key, or a bad value.
+        Naming ``where`` and the key: not a mapping, missing or unknown ``type``, unknown key, or a
+        bad value.
 
     Notes
     -----
-    Convention: there is no national RAG definition (DOMAIN.md); each council's scheme is configuration.
+    Convention: there is no national RAG definition (DOMAIN.md); each council's scheme is
+    configuration.
 
     - ``two_state``: Green at or better than target, else Red (Glasgow).
-    - ``three_state``: Green at or better than target; Amber when worse by no more than ``amber_tolerance``
-      (inclusive), in points (units of the value: percentage points for percentages) or ``"relative"``
-      (percent of the target); Red beyond.
-    - ``three_state_improving``: Green at or better than target; Amber when worse but "Improved" on its
-      direction of travel; Red otherwise (also when the direction is not available).
+    - ``three_state``: Green at or better than target; Amber when worse by no more than
+      ``amber_tolerance`` (inclusive), in points (units of the value: percentage points for
+      percentages) or ``"relative"`` (percent of the target); Red beyond.
+    - ``three_state_improving``: Green at or better than target; Amber when worse but "Improved" on
+      its direction of travel; Red otherwise (also when the direction is not available).
 
     Examples
     --------
@@ -687,10 +725,13 @@ def validate_rag_scheme(scheme: Any, where: str = "RAG scheme") -> dict[str, Any
     >>> validate_rag_scheme({"type": "three_state", "amber_tol": 3}, where="params/rag.yaml: fife")
     Traceback (most recent call last):
     ...
-    ValueError: params/rag.yaml: fife: RAG scheme has unknown key 'amber_tol'; type 'three_state' allows: ...
+    ValueError: params/rag.yaml: fife: RAG scheme has unknown key 'amber_tol'; type 'three_state'
+    allows: ...
     """
     if not isinstance(scheme, Mapping):
-        raise ValueError(f"{where}: RAG scheme must be a mapping with a 'type', got {type(scheme).__name__}")
+        raise ValueError(
+            f"{where}: RAG scheme must be a mapping with a 'type', got {type(scheme).__name__}"
+        )
     types = ", ".join(repr(t) for t in RAG_SCHEME_TYPES)
     if "type" not in scheme:
         raise ValueError(f"{where}: RAG scheme is missing the key 'type' (one of {types})")
@@ -706,7 +747,9 @@ def validate_rag_scheme(scheme: Any, where: str = "RAG scheme") -> dict[str, Any
     checked = {"type": kind, **defaults, **scheme}
     _check_choice(checked, "compare_on", COMPARE_ON, where)
     if checked["description"] is not None and not isinstance(checked["description"], str):
-        raise ValueError(f"{where}: RAG scheme key 'description' must be text, got {checked['description']!r}")
+        raise ValueError(
+            f"{where}: RAG scheme key 'description' must be text, got {checked['description']!r}"
+        )
     if kind == "three_state":
         _check_number(checked, "amber_tolerance", where)
         _check_choice(checked, "tolerance_unit", TOLERANCE_UNITS, where)
@@ -742,7 +785,8 @@ def describe_rag_scheme(scheme: Any, where: str = "RAG scheme") -> str:
     >>> describe_rag_scheme({"type": "two_state"})
     'Green when at or better than target, otherwise Red; judged on the unrounded value.'
     >>> describe_rag_scheme({"type": "three_state", "amber_tolerance": 5})
-    'Green when at or better than target; Amber when worse by 5 percentage points or less; otherwise Red; ...'
+    'Green when at or better than target; Amber when worse by 5 percentage points or less;
+    otherwise Red; ...'
     """
     checked = validate_rag_scheme(scheme, where)
     if checked["description"]:
@@ -752,14 +796,16 @@ def describe_rag_scheme(scheme: Any, where: str = "RAG scheme") -> str:
         rule = "Green when at or better than target, otherwise Red"
     elif checked["type"] == "three_state":
         size = f"{checked['amber_tolerance']:g}"
-        size += " percentage points" if checked["tolerance_unit"] == "points" else "% of the target"
+        size += (
+            " percentage points" if checked["tolerance_unit"] == "points" else "% of the target"
+        )
         rule = f"Green when at or better than target; Amber when worse by {size} or less; otherwise Red"
     else:
         rule = "Green when at or better than target; Amber when worse but improved; otherwise Red"
     return f"{rule}; judged on the {basis} value."
 
 
-# --- RAG status ---------------------------------------------------------------------------------------------
+# --- RAG status ----------------------------------------------------------------------------------
 
 
 def _compare_on(scheme: Mapping, compare_on: str | None) -> str:
@@ -802,10 +848,11 @@ def rag_status(
     scheme : mapping
         The council's RAG scheme (see :func:`validate_rag_scheme`).
     direction : str, optional
-        The direction-of-travel word (:func:`direction_of_travel`); used by ``three_state_improving``.
+        The direction-of-travel word (:func:`direction_of_travel`); used by
+        ``three_state_improving``.
     compare_on : {"exact", "rounded"}, optional
-        Judge the unrounded value, or the value as published (rounded half up to ``digits``). Default: the
-        scheme's ``compare_on``, which defaults to ``"exact"``.
+        Judge the unrounded value, or the value as published (rounded half up to ``digits``).
+        Default: the scheme's ``compare_on``, which defaults to ``"exact"``.
     digits : int, default 0
         Decimal places of the published value, for ``compare_on="rounded"``.
     where : str, default "RAG scheme"
@@ -814,8 +861,8 @@ def rag_status(
     Returns
     -------
     str
-        ``"Green"``, ``"Amber"``, ``"Red"``, ``"No target"`` (target missing; checked first) or ``"No data"``
-        (value missing).
+        ``"Green"``, ``"Amber"``, ``"Red"``, ``"No target"`` (target missing; checked first) or
+        ``"No data"`` (value missing).
 
     Raises
     ------
@@ -824,13 +871,14 @@ def rag_status(
 
     Notes
     -----
-    Convention: a value exactly at target is Green (Glasgow Q2 2025/26: 70% against 70% is Green, 65%
-    against 70% is Red); "better" follows polarity, so for lower-is-better at or below target is Green.
-    Amber tolerances are inclusive (target 70, tolerance 5 points: 65 is Amber, 64.9 is Red).
+    Convention: a value exactly at target is Green (Glasgow Q2 2025/26: 70% against 70% is Green,
+    65% against 70% is Red); "better" follows polarity, so for lower-is-better at or below target
+    is Green. Amber tolerances are inclusive (target 70, tolerance 5 points: 65 is Amber, 64.9 is
+    Red).
 
-    The exact value is judged by default, so that the status says whether the target was actually met:
-    69.6% shows as "70%" yet is Red against 70%. A council that judges its published figure, as Glasgow's
-    whole-number table may, sets ``compare_on: rounded``; a report should then say so.
+    The exact value is judged by default, so that the status says whether the target was actually
+    met: 69.6% shows as "70%" yet is Red against 70%. A council that judges its published figure,
+    as Glasgow's whole-number table may, sets ``compare_on: rounded``; a report should then say so.
 
     Examples
     --------
@@ -850,7 +898,9 @@ def rag_status(
     if math.isnan(target_f):
         return NO_TARGET
     if polarity == "neutral":
-        raise ValueError(f"{where}: a neutral indicator (neither higher nor lower is better) cannot have a target")
+        raise ValueError(
+            f"{where}: a neutral indicator (neither higher nor lower is better) cannot have a target"
+        )
     if math.isnan(value_f):
         return NO_DATA
     if basis == "rounded":
@@ -866,7 +916,11 @@ def rag_status(
 
 
 def _rag_arrays(
-    values: np.ndarray, targets: np.ndarray, polarities: np.ndarray, directions: np.ndarray, scheme: Mapping
+    values: np.ndarray,
+    targets: np.ndarray,
+    polarities: np.ndarray,
+    directions: np.ndarray,
+    scheme: Mapping,
 ) -> np.ndarray:
     """Vectorised RAG words from aligned arrays (values already on the chosen basis)."""
     with np.errstate(invalid="ignore"):
@@ -924,8 +978,9 @@ def rag_status_series(
 
     Notes
     -----
-    Convention: as :func:`rag_status` (value at target is Green; Amber tolerance inclusive; "No target"
-    before "No data"; exact value judged by default). Gives the same word as :func:`rag_status` row by row.
+    Convention: as :func:`rag_status` (value at target is Green; Amber tolerance inclusive; "No
+    target" before "No data"; exact value judged by default). Gives the same word as
+    :func:`rag_status` row by row.
 
     Examples
     --------
@@ -935,7 +990,9 @@ def rag_status_series(
     checked = validate_rag_scheme(scheme, where)
     basis = _compare_on(checked, compare_on)
     if checked["type"] == "three_state_improving" and directions is None:
-        raise ValueError(f"{where}: RAG scheme type 'three_state_improving' needs the directions of travel")
+        raise ValueError(
+            f"{where}: RAG scheme type 'three_state_improving' needs the directions of travel"
+        )
     val, tgt, pol, drn = _broadcast(
         {
             "values": _float_array(values, "values"),
@@ -957,7 +1014,7 @@ def rag_status_series(
     return pd.Series(words, index=index, dtype="str", name="rag")
 
 
-# --- Direction of travel ---------------------------------------------------------------------------------
+# --- Direction of travel -------------------------------------------------------------------------
 
 
 class Direction(NamedTuple):
@@ -1007,16 +1064,16 @@ def direction_of_travel(
     tolerance : float, default :data:`DEFAULT_DIRECTION_TOLERANCE` (2)
         The largest change, either way, that counts as "No change" (inclusive).
     tolerance_unit : {"points", "relative"}, default "points"
-        ``"points"``: in units of the value (percentage points for percentages). ``"relative"``: in percent of
-        the earlier value (for counts, e.g. 5 with :data:`DEFAULT_COUNT_DIRECTION_TOLERANCE`); from 0 any
-        change counts.
+        ``"points"``: in units of the value (percentage points for percentages). ``"relative"``: in
+        percent of the earlier value (for counts, e.g. 5 with
+        :data:`DEFAULT_COUNT_DIRECTION_TOLERANCE`); from 0 any change counts.
 
     Returns
     -------
     Direction
-        ``(word, arrow)``. Words: "Improved", "Declined" ("Increased", "Decreased" for neutral polarity),
-        "No change", or "Not available" when either value is missing. Arrows: "↑" the value rose, "↓" it
-        fell, "→" no change, "" not available.
+        ``(word, arrow)``. Words: "Improved", "Declined" ("Increased", "Decreased" for neutral
+        polarity), "No change", or "Not available" when either value is missing. Arrows: "↑" the
+        value rose, "↓" it fell, "→" no change, "" not available.
 
     Raises
     ------
@@ -1025,10 +1082,11 @@ def direction_of_travel(
 
     Notes
     -----
-    Convention: a two-point comparison, "the latest quarter against the same quarter a year earlier"
-    (DOMAIN.md); the caller chooses the two periods and the report states which. The arrow shows the
-    direction of the value and the word whether that is better, so a fall in a lower-is-better indicator
-    is "↓ Improved". A change equal to the tolerance is "No change". Words always go with the arrow.
+    Convention: a two-point comparison, "the latest quarter against the same quarter a year
+    earlier" (DOMAIN.md); the caller chooses the two periods and the report states which. The arrow
+    shows the direction of the value and the word whether that is better, so a fall in a
+    lower-is-better indicator is "↓ Improved". A change equal to the tolerance is "No change".
+    Words always go with the arrow.
 
     Examples
     --------
@@ -1047,7 +1105,9 @@ def direction_of_travel(
     if math.isnan(now) or math.isnan(before):
         return Direction(NOT_AVAILABLE, ARROW_NONE)
     change = float(_clean(now - before))
-    allowed = tolerance if tolerance_unit == "points" else float(_clean(tolerance * abs(before) / 100.0))
+    allowed = (
+        tolerance if tolerance_unit == "points" else float(_clean(tolerance * abs(before) / 100.0))
+    )
     if abs(change) <= allowed:
         return Direction(NO_CHANGE, ARROW_SAME)
     rose = change > 0
@@ -1069,7 +1129,9 @@ def _direction_arrays(
         rose = change > 0
     better = np.where(pol == "higher", rose, ~rose)
     neutral = pol == "neutral"
-    arrows = np.select([missing, same, rose], [ARROW_NONE, ARROW_SAME, ARROW_UP], default=ARROW_DOWN)
+    arrows = np.select(
+        [missing, same, rose], [ARROW_NONE, ARROW_SAME, ARROW_UP], default=ARROW_DOWN
+    )
     words = np.select(
         [missing, same, neutral & rose, neutral, better],
         [NOT_AVAILABLE, NO_CHANGE, INCREASED, DECREASED, IMPROVED],
@@ -1101,7 +1163,8 @@ def direction_of_travel_series(
     Returns
     -------
     pandas.DataFrame
-        Text columns ``direction`` (the word) and ``direction_arrow``, indexed like the first Series argument.
+        Text columns ``direction`` (the word) and ``direction_arrow``, indexed like the first
+        Series argument.
 
     Raises
     ------
@@ -1110,8 +1173,8 @@ def direction_of_travel_series(
 
     Notes
     -----
-    Convention: as :func:`direction_of_travel` (arrow = direction of the value, word = better or worse,
-    tolerance inclusive); gives the same result row by row.
+    Convention: as :func:`direction_of_travel` (arrow = direction of the value, word = better or
+    worse, tolerance inclusive); gives the same result row by row.
 
     Examples
     --------
@@ -1137,7 +1200,7 @@ def direction_of_travel_series(
     return pd.DataFrame({"direction": words, "direction_arrow": arrows}, index=index, dtype="str")
 
 
-# --- Judging a results table ---------------------------------------------------------------------------------
+# --- Judging a results table ---------------------------------------------------------------------
 
 _REQUIRED_COLUMNS = ("value", "target", "polarity")
 
@@ -1163,22 +1226,34 @@ def _judge_rag(
     """RAG words for every row: one scheme for all rows, or one per value of the ``by`` column."""
     if by is None:
         return rag_status_series(
-            frame["value"], frame["target"], frame["polarity"], scheme, directions=directions, **options
+            frame["value"],
+            frame["target"],
+            frame["polarity"],
+            scheme,
+            directions=directions,
+            **options,
         ).to_numpy(dtype=object)
     keys = frame[by]
     unknown = sorted(set(keys.dropna().unique()) - set(scheme), key=str)
     if keys.isna().any() or unknown:
         shown = ", ".join(repr(k) for k in unknown) or "a missing value"
-        raise ValueError(f"{options['where']}: no RAG scheme for {by} {shown}; schemes given for: "
-                         f"{', '.join(repr(k) for k in scheme)}")
+        raise ValueError(
+            f"{options['where']}: no RAG scheme for {by} {shown}; schemes given for: "
+            f"{', '.join(repr(k) for k in scheme)}"
+        )
     words = np.empty(len(frame), dtype=object)
     where = options.pop("where")
     for key, rows in frame.groupby(by, sort=False).indices.items():
         part = frame.iloc[rows]
         words[rows] = rag_status_series(
-            part["value"], part["target"], part["polarity"], scheme[key],
-            directions=directions.iloc[rows], where=f"{where}: {key}", **options,
-        ).to_numpy(dtype=object)  # fmt: skip
+            part["value"],
+            part["target"],
+            part["polarity"],
+            scheme[key],
+            directions=directions.iloc[rows],
+            where=f"{where}: {key}",
+            **options,
+        ).to_numpy(dtype=object)
     return words
 
 
@@ -1208,12 +1283,12 @@ def judge(
     Parameters
     ----------
     frame : pandas.DataFrame
-        One row per council x indicator x period, with columns ``value``, ``target``, ``polarity`` and
-        optionally ``numerator``, ``denominator``, ``previous_value`` (the value to compare with, e.g. the same
-        quarter a year earlier) and ``unit`` (``"%"`` for percentages).
+        One row per council x indicator x period, with columns ``value``, ``target``, ``polarity``
+        and optionally ``numerator``, ``denominator``, ``previous_value`` (the value to compare
+        with, e.g. the same quarter a year earlier) and ``unit`` (``"%"`` for percentages).
     scheme : mapping
-        One RAG scheme for every row or, with ``by``, a mapping from each value of the ``by`` column to its
-        scheme (``{"glasgow-city": {"type": "two_state"}, ...}``).
+        One RAG scheme for every row or, with ``by``, a mapping from each value of the ``by``
+        column to its scheme (``{"glasgow-city": {"type": "two_state"}, ...}``).
     by : str, optional
         Column choosing the scheme of each row, e.g. ``"council"``.
     compare_on : {"exact", "rounded"}, optional
@@ -1234,22 +1309,24 @@ def judge(
     Returns
     -------
     pandas.DataFrame
-        A new frame: the input columns plus ``rag``, ``rag_colour``, ``low_numbers`` (nullable boolean,
-        ``<NA>`` without a denominator), ``ci_lower`` and ``ci_upper`` (percent 0-100, percentage rows only),
-        ``display_value`` (text, ``"88%"``), ``direction`` and ``direction_arrow``.
+        A new frame: the input columns plus ``rag``, ``rag_colour``, ``low_numbers`` (nullable
+        boolean, ``<NA>`` without a denominator), ``ci_lower`` and ``ci_upper`` (percent 0-100,
+        percentage rows only), ``display_value`` (text, ``"88%"``), ``direction`` and
+        ``direction_arrow``.
 
     Raises
     ------
     ValueError
-        When a required column is missing, or as the functions called (invalid scheme or polarity, a row
-        without a scheme, bad counts), naming the rows.
+        When a required column is missing, or as the functions called (invalid scheme or polarity,
+        a row without a scheme, bad counts), naming the rows.
 
     Notes
     -----
-    Convention: the conventions of this module (halves up, value at target Green, inclusive tolerances,
-    Wilson 95% intervals, denominators under 10 flagged, arrow = direction of the value). Without a ``unit``
-    column a row with both numerator and denominator is taken to be a percentage; supply ``unit`` when
-    some such rows are averages or rates. The input frame is not changed.
+    Convention: the conventions of this module (halves up, value at target Green, inclusive
+    tolerances, Wilson 95% intervals, denominators under 10 flagged, arrow = direction of the
+    value). Without a ``unit`` column a row with both numerator and denominator is taken to be a
+    percentage; supply ``unit`` when some such rows are averages or rates. The input frame is not
+    changed.
 
     Examples
     --------
@@ -1262,22 +1339,34 @@ def judge(
     """
     missing = [c for c in _REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
-        raise ValueError(f"results table is missing column(s) {missing}; it has {list(frame.columns)}")
+        raise ValueError(
+            f"results table is missing column(s) {missing}; it has {list(frame.columns)}"
+        )
     units = _units(frame)
     is_pct = (units == "%").to_numpy()
     directions = direction_of_travel_series(
-        frame["value"], _column(frame, "previous_value"), frame["polarity"],
+        frame["value"],
+        _column(frame, "previous_value"),
+        frame["polarity"],
         tolerance=np.where(is_pct, direction_tolerance, count_direction_tolerance),
         tolerance_unit=np.where(is_pct, "points", "relative"),
-    )  # fmt: skip
+    )
     rag = _judge_rag(
-        frame, scheme, by, directions["direction"], compare_on=compare_on, digits=digits, where=where
+        frame,
+        scheme,
+        by,
+        directions["direction"],
+        compare_on=compare_on,
+        digits=digits,
+        where=where,
     )
     rag = pd.Series(rag, index=frame.index, dtype="str")
     return frame.assign(
         rag=rag,
         rag_colour=rag.map(dict(RAG_COLOURS)).astype("str"),
-        low_numbers=low_numbers(_column(frame, "denominator"), low_numbers_threshold).astype("boolean"),
+        low_numbers=low_numbers(_column(frame, "denominator"), low_numbers_threshold).astype(
+            "boolean"
+        ),
         **_judge_ci(frame, is_pct, z),
         display_value=format_value(frame["value"], units, digits),
         direction=directions["direction"],

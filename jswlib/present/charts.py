@@ -1,49 +1,53 @@
 """Charts of the quarterly report: trend lines and statistical process control (SPC) charts, in one style.
 
-This is part of the *present* layer of the workbook (STYLE.md habits 2 and 12): it takes small tables of
-period labels and values (as :mod:`jswlib.compute.indicators` and :mod:`jswlib.judge.status` produce them) and returns
-matplotlib :class:`~matplotlib.figure.Figure` objects. Colours, line styles, font sizes and the figure size
-live in the module constants :data:`PALETTE`, :data:`STYLE`, :data:`TARGET_STYLE` and the ``*_STYLE``
-constants below, so that notebooks never spell a colour. It imports only lower layers (:mod:`jswlib.judge.status`,
+This is part of the *present* layer of the workbook (STYLE.md habits 2 and 12): it takes small
+tables of period labels and values (as :mod:`jswlib.compute.indicators` and
+:mod:`jswlib.judge.status` produce them) and returns matplotlib :class:`~matplotlib.figure.Figure`
+objects. Colours, line styles, font sizes and the figure size live in the module constants
+:data:`PALETTE`, :data:`STYLE`, :data:`TARGET_STYLE` and the ``*_STYLE`` constants below, so that
+notebooks never spell a colour. It imports only lower layers (:mod:`jswlib.judge.status`,
 :mod:`jswlib.definitions.periods`), touches no disk and keeps no state.
 
 Conventions
 -----------
 - **No pyplot.** Figures are built with ``matplotlib.figure.Figure`` directly, never with
   ``matplotlib.pyplot``: nothing is registered in pyplot's global list of open figures, no global
-  ``rcParams`` are changed, charts can be drawn in parallel batch runs, and a figure is freed by the garbage
-  collector as soon as it is no longer referenced. **There is no need to call** ``plt.close(fig)`` (and no
-  ``close`` function here): drop the reference, or let it go out of scope. In a notebook a ``Figure`` shows
-  itself as the last expression of a cell.
+  ``rcParams`` are changed, charts can be drawn in parallel batch runs, and a figure is freed by
+  the garbage collector as soon as it is no longer referenced. **There is no need to call**
+  ``plt.close(fig)`` (and no ``close`` function here): drop the reference, or let it go out of
+  scope. In a notebook a ``Figure`` shows itself as the last expression of a cell.
 - **Palette**: the Government Analysis Function categorical palette (:data:`PALETTE`), safe for
-  colour-blind readers (DOMAIN.md "Accessibility"). The council is dark blue, a comparison (Scotland or the
-  family group) turquoise; the two contrast 3.2:1 with each other and each at least 3:1 with the white
-  background (:func:`contrast_ratio`).
-- **Colour is never the only carrier of meaning** (WCAG 2.2 AA): the comparison line is dashed with square
-  markers against the council's solid line with round markers; the target is a long-dashed line, the
-  process limits short-dashed; special-cause points differ from other points, and from each other, in
-  marker shape as well as colour; every series is named in the legend, and every chart carries a text
-  alternative.
-- **Text alternative**: each chart has an attribute ``jsw_alt_text`` (:data:`ALT_TEXT_ATTRIBUTE`), a
-  description in words computed from the data: the periods covered, the first and last values, the highest
-  and lowest, the target and how often it was met (trend charts), or the mean, the limits, the special
-  causes, the variation and the assurance (SPC charts). Values are rounded half up
-  (:func:`jswlib.judge.status.format_value`), as they are published. :func:`figure_to_png` also writes it in
-  the PNG's ``Description`` field.
-- **Low numbers**: a point whose denominator is under :data:`~jswlib.judge.status.LOW_NUMBERS_THRESHOLD` (10) is
-  drawn hollow, with a legend entry "..., fewer than 10 cases", and named in the text alternative.
-- **Target met** follows :func:`jswlib.judge.status.rag_status` on a two-state scheme: the exact (unrounded)
-  value is judged, a value at target meets it, and polarity decides the side ("lower" is better: at or
-  below). So 79.5% is shown as "80%" yet does not meet a target of 80%.
-- **Axes**: a trend chart of percentages has a y axis from 0 to 100 with "%" tick labels (further only if a
-  value lies outside it); other units start at 0. An SPC chart zooms to its values, limits and target, as
-  Making Data Count charts do, within 0-100 for percentages. The x axis is categorical: one tick per period
-  label, in the order of the data (rotated when the labels would not fit side by side).
-- **SPC** follows NHS England's "Making Data Count" (DOMAIN.md): XmR limits at mean +/- 2.66 x the mean
-  moving range (:func:`xmr_limits`), calculated over a baseline only when the caller names one, never
-  re-based automatically; the four special-cause rules of :func:`special_causes`; the variation of the
-  latest point (:func:`variation_icon`) and the assurance of the target (:func:`assurance`) in words.
-  The SPC helpers are pure functions of numbers and can be used without drawing anything.
+  colour-blind readers (DOMAIN.md "Accessibility"). The council is dark blue, a comparison
+  (Scotland or the family group) turquoise; the two contrast 3.2:1 with each other and each at
+  least 3:1 with the white background (:func:`contrast_ratio`).
+- **Colour is never the only carrier of meaning** (WCAG 2.2 AA): the comparison line is dashed with
+  square markers against the council's solid line with round markers; the target is a long-dashed
+  line, the process limits short-dashed; special-cause points differ from other points, and from
+  each other, in marker shape as well as colour; every series is named in the legend, and every
+  chart carries a text alternative.
+- **Text alternative**: each chart has an attribute ``jsw_alt_text`` (:data:`ALT_TEXT_ATTRIBUTE`),
+  a description in words computed from the data: the periods covered, the first and last values,
+  the highest and lowest, the target and how often it was met (trend charts), or the mean, the
+  limits, the special causes, the variation and the assurance (SPC charts). Values are rounded half
+  up (:func:`jswlib.judge.status.format_value`), as they are published. :func:`figure_to_png` also
+  writes it in the PNG's ``Description`` field.
+- **Low numbers**: a point whose denominator is under
+  :data:`~jswlib.judge.status.LOW_NUMBERS_THRESHOLD` (10) is drawn hollow, with a legend entry
+  "..., fewer than 10 cases", and named in the text alternative.
+- **Target met** follows :func:`jswlib.judge.status.rag_status` on a two-state scheme: the exact
+  (unrounded) value is judged, a value at target meets it, and polarity decides the side ("lower"
+  is better: at or below). So 79.5% is shown as "80%" yet does not meet a target of 80%.
+- **Axes**: a trend chart of percentages has a y axis from 0 to 100 with "%" tick labels (further
+  only if a value lies outside it); other units start at 0. An SPC chart zooms to its values,
+  limits and target, as Making Data Count charts do, within 0-100 for percentages. The x axis is
+  categorical: one tick per period label, in the order of the data (rotated when the labels would
+  not fit side by side).
+- **SPC** follows NHS England's "Making Data Count" (DOMAIN.md): XmR limits at mean +/- 2.66 x the
+  mean moving range (:func:`xmr_limits`), calculated over a baseline only when the caller names
+  one, never re-based automatically; the four special-cause rules of :func:`special_causes`; the
+  variation of the latest point (:func:`variation_icon`) and the assurance of the target
+  (:func:`assurance`) in words. The SPC helpers are pure functions of numbers and can be used
+  without drawing anything.
 """
 
 from __future__ import annotations
@@ -111,9 +115,10 @@ __all__ = [
     "xmr_limits",
 ]
 
-# --- Style: the one place for colours, sizes and line styles (STYLE.md habit 12) -----------------------------
+# --- Style: the one place for colours, sizes and line styles (STYLE.md habit 12) -----------------
 
-#: The Government Analysis Function categorical palette, by name. Use the names, never the codes, elsewhere.
+#: The Government Analysis Function categorical palette, by name. Use the names, never the codes,
+#: elsewhere.
 PALETTE = MappingProxyType(
     {
         "dark_blue": "#12436D",
@@ -127,8 +132,8 @@ PALETTE = MappingProxyType(
 #: Background of every chart, and the fill of hollow (low-number) markers.
 WHITE = "#FFFFFF"
 
-#: Figure size and dpi (7.5 x 3.2 inches at 100 dpi: 750 x 320 pixels, so PNGs stay small), font sizes,
-#: line widths, marker sizes and tick-label limits.
+#: Figure size and dpi (7.5 x 3.2 inches at 100 dpi: 750 x 320 pixels, so PNGs stay small), font
+#: sizes, line widths, marker sizes and tick-label limits.
 STYLE = MappingProxyType(
     {
         "figsize": (7.5, 3.2),
@@ -152,31 +157,42 @@ STYLE = MappingProxyType(
     }
 )
 #: The target line: long-dashed dark grey, labelled by :func:`target_label` ("Target 80%").
-TARGET_STYLE = MappingProxyType({"color": PALETTE["dark_grey"], "linestyle": (0, (6, 3)), "linewidth": 1.5})
+TARGET_STYLE = MappingProxyType(
+    {"color": PALETTE["dark_grey"], "linestyle": (0, (6, 3)), "linewidth": 1.5}
+)
 #: Template of the target's legend label.
 TARGET_LABEL = "Target {target}"
 #: The council's series: solid dark blue line, round markers.
 COUNCIL_STYLE = MappingProxyType({"color": PALETTE["dark_blue"], "linestyle": "-", "marker": "o"})
-#: A comparison series (Scotland, family group): dashed turquoise line, square markers (not colour alone).
-COMPARISON_STYLE = MappingProxyType({"color": PALETTE["turquoise"], "linestyle": (0, (4, 2)), "marker": "s"})
+#: A comparison series (Scotland, family group): dashed turquoise line, square markers (not colour
+#: alone).
+COMPARISON_STYLE = MappingProxyType(
+    {"color": PALETTE["turquoise"], "linestyle": (0, (4, 2)), "marker": "s"}
+)
 #: The SPC mean: thin solid dark grey line.
 MEAN_STYLE = MappingProxyType({"color": PALETTE["dark_grey"], "linestyle": "-", "linewidth": 1.0})
-#: The SPC process limits: thin short-dashed dark grey lines (the target's dashes are longer and thicker).
-LIMIT_STYLE = MappingProxyType({"color": PALETTE["dark_grey"], "linestyle": (0, (3, 2)), "linewidth": 1.0})
+#: The SPC process limits: thin short-dashed dark grey lines (the target's dashes are longer and
+#: thicker).
+LIMIT_STYLE = MappingProxyType(
+    {"color": PALETTE["dark_grey"], "linestyle": (0, (3, 2)), "linewidth": 1.0}
+)
 #: The end of an SPC baseline: a dotted vertical line.
-BASELINE_STYLE = MappingProxyType({"color": PALETTE["dark_grey"], "linestyle": ":", "linewidth": 1.0})
+BASELINE_STYLE = MappingProxyType(
+    {"color": PALETTE["dark_grey"], "linestyle": ":", "linewidth": 1.0}
+)
 
 #: Name of the Figure attribute holding the chart's text alternative.
 ALT_TEXT_ATTRIBUTE = "jsw_alt_text"
 
-# --- SPC rules (Making Data Count, DOMAIN.md) ------------------------------------------------------------------
+# --- SPC rules (Making Data Count, DOMAIN.md) ----------------------------------------------------
 
-#: Limits are the mean +/- this many times the mean moving range (3 sigma, sigma = mean MR / 1.128).
+#: Limits are the mean +/- this many times the mean moving range (3 sigma, sigma = mean MR /
+#: 1.128).
 XMR_SCALING: float = 2.66
 #: A shift is a run of this many or more consecutive points on the same side of the mean.
 SHIFT_POINTS: int = 7
-#: A trend is this many or more consecutive points each higher (or each lower) than the one before: 7 points,
-#: that is 6 consecutive increases (or decreases).
+#: A trend is this many or more consecutive points each higher (or each lower) than the one before:
+#: 7 points, that is 6 consecutive increases (or decreases).
 TREND_POINTS: int = 7
 #: "Two of three" counts points beyond this fraction of the way from the mean to a limit (2 sigma).
 TWO_OF_THREE_FRACTION: float = 2.0 / 3.0
@@ -190,8 +206,9 @@ TARGET_CONSISTENTLY_MET = "Target consistently met"
 TARGET_CONSISTENTLY_MISSED = "Target consistently missed"
 HIT_AND_MISS = "Hit and miss"
 
-#: Markers of special-cause points: colour AND shape differ (improving dark blue squares, concerning orange
-#: diamonds, neither light purple filled plus signs), all larger than the ordinary round markers.
+#: Markers of special-cause points: colour AND shape differ (improving dark blue squares,
+#: concerning orange diamonds, neither light purple filled plus signs), all larger than the
+#: ordinary round markers.
 SPECIAL_CAUSE_STYLES = MappingProxyType(
     {
         SPECIAL_CAUSE_IMPROVING: MappingProxyType({"color": PALETTE["dark_blue"], "marker": "s"}),
@@ -201,7 +218,9 @@ SPECIAL_CAUSE_STYLES = MappingProxyType(
 )
 
 _REQUIRED_COLUMNS = ("period", "value")
-_COMPARISON_DECIMALS = 9  # differences are rounded to this many places before comparison (float noise)
+_COMPARISON_DECIMALS = (
+    9  # differences are rounded to this many places before comparison (float noise)
+)
 
 
 def _clean(values: Any) -> Any:
@@ -209,7 +228,7 @@ def _clean(values: Any) -> Any:
     return np.round(values, _COMPARISON_DECIMALS)
 
 
-# --- Small helpers: colours and words ---------------------------------------------------------------------------
+# --- Small helpers: colours and words ------------------------------------------------------------
 
 
 def _relative_luminance(colour: str) -> float:
@@ -243,7 +262,9 @@ def contrast_ratio(colour: str, other: str = WHITE) -> float:
     >>> round(contrast_ratio(PALETTE["dark_blue"], PALETTE["turquoise"]), 1)
     3.2
     """
-    lighter, darker = sorted((_relative_luminance(colour), _relative_luminance(other)), reverse=True)
+    lighter, darker = sorted(
+        (_relative_luminance(colour), _relative_luminance(other)), reverse=True
+    )
     return (lighter + 0.05) / (darker + 0.05)
 
 
@@ -274,7 +295,8 @@ def target_label(target: float, unit: str = "%") -> str:
     Returns
     -------
     str
-        :data:`TARGET_LABEL` filled in; the target is shown exactly (87.5 stays 87.5, it is not rounded).
+        :data:`TARGET_LABEL` filled in; the target is shown exactly (87.5 stays 87.5, it is not
+        rounded).
 
     Examples
     --------
@@ -299,7 +321,7 @@ def _plural(noun: str, count: int) -> str:
 
 
 def _period_noun(labels: Sequence[str]) -> str:
-    """"quarter", "month", "half-year" or "financial year" when every label is one, else "period"."""
+    """ "quarter", "month", "half-year" or "financial year" when every label is one, else "period"."""
     try:
         freqs = {parse_period(label).freq for label in labels}
     except (TypeError, ValueError):
@@ -312,7 +334,7 @@ def _periods_phrase(labels: Sequence[str], noun: str, limit: int = 4) -> str:
     return _join(labels) if len(labels) <= limit else f"{len(labels)} {_plural(noun, len(labels))}"
 
 
-# --- Input checks ---------------------------------------------------------------------------------------------
+# --- Input checks --------------------------------------------------------------------------------
 
 
 def _rows(mask: np.ndarray, index: pd.Index, limit: int = 5) -> str:
@@ -329,14 +351,18 @@ def _numbers(values: Any, where: str) -> pd.Series:
         numbers = pd.to_numeric(series, errors="raise")
     except (TypeError, ValueError) as error:
         raise ValueError(f"{where} must be numbers: {error}") from None
-    return pd.Series(numbers.to_numpy(dtype="float64", na_value=np.nan), index=series.index, name=series.name)
+    return pd.Series(
+        numbers.to_numpy(dtype="float64", na_value=np.nan), index=series.index, name=series.name
+    )
 
 
 def _chart_frame(data: Any, where: str) -> pd.DataFrame:
     """Check a chart's table and return period labels, values, denominators' low-number flags (RangeIndex)."""
     if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{where} must be a pandas DataFrame with columns 'period' and 'value', "
-                        f"got {type(data).__name__}")  # fmt: skip
+        raise TypeError(
+            f"{where} must be a pandas DataFrame with columns 'period' and 'value', "
+            f"got {type(data).__name__}"
+        )
     missing = [column for column in _REQUIRED_COLUMNS if column not in data.columns]
     if missing:
         raise ValueError(f"{where} is missing column(s) {missing}; it has {list(data.columns)}")
@@ -344,7 +370,9 @@ def _chart_frame(data: Any, where: str) -> pd.DataFrame:
         raise ValueError(f"{where} has no rows: there is nothing to draw")
     no_period = data["period"].isna().to_numpy()
     if no_period.any():
-        raise ValueError(f"{where}: column 'period' is missing in rows {_rows(no_period, data.index)}")
+        raise ValueError(
+            f"{where}: column 'period' is missing in rows {_rows(no_period, data.index)}"
+        )
     labels = [str(label) for label in data["period"]]
     repeated = sorted(set(pd.Series(labels)[pd.Series(labels).duplicated()]))
     if repeated:
@@ -374,11 +402,13 @@ def _check_target(target: Any, polarity: str) -> float | None:
     except (TypeError, ValueError):
         raise ValueError(f"target must be a number, got {target!r}") from None
     if polarity == "neutral":
-        raise ValueError("a neutral indicator (neither higher nor lower is better) cannot have a target")
+        raise ValueError(
+            "a neutral indicator (neither higher nor lower is better) cannot have a target"
+        )
     return value
 
 
-# --- SPC: pure helpers ----------------------------------------------------------------------------------------
+# --- SPC: pure helpers ---------------------------------------------------------------------------
 
 
 def xmr_limits(values: Any, baseline: int | None = None, *, unit: str = "%") -> dict[str, float]:
@@ -389,35 +419,39 @@ def xmr_limits(values: Any, baseline: int | None = None, *, unit: str = "%") -> 
     values : pandas.Series, numpy.ndarray or list
         The series in time order (monthly values, say). Missing values are skipped.
     baseline : int, optional
-        Compute the limits over the first ``baseline`` points only (a known stable period before a change);
-        by default over all points.
+        Compute the limits over the first ``baseline`` points only (a known stable period before a
+        change); by default over all points.
     unit : str, default "%"
-        ``"%"``: the values are percentages, the lower limit is floored at 0 and the upper capped at 100,
-        and values outside 0-100 are an error. Any other unit (``""`` for counts): limits are not clipped.
+        ``"%"``: the values are percentages, the lower limit is floored at 0 and the upper capped
+        at 100, and values outside 0-100 are an error. Any other unit (``""`` for counts): limits
+        are not clipped.
 
     Returns
     -------
     dict
-        ``{"mean": ..., "upper": ..., "lower": ..., "mr_bar": ...}``: the mean, the upper and lower process
-        limits ``mean +/- 2.66 x mr_bar`` (clipped to 0-100 for percentages) and the mean moving range.
+        ``{"mean": ..., "upper": ..., "lower": ..., "mr_bar": ...}``: the mean, the upper and lower
+        process limits ``mean +/- 2.66 x mr_bar`` (clipped to 0-100 for percentages) and the mean
+        moving range.
 
     Raises
     ------
     ValueError
-        When a value is not a number, a percentage is outside 0-100, ``baseline`` is not a whole number from 2
-        to the number of values, or fewer than 2 values are recorded (no moving range).
+        When a value is not a number, a percentage is outside 0-100, ``baseline`` is not a whole
+        number from 2 to the number of values, or fewer than 2 values are recorded (no moving
+        range).
 
     Notes
     -----
-    Convention: NHS England "Making Data Count" XmR chart (DOMAIN.md): moving ranges ``|x[i] - x[i-1]|``
-    between consecutive recorded points (a missing month is skipped, not treated as zero), mean moving range
-    ``mr_bar``, limits ``mean +/- 2.66 x mr_bar`` (2.66 = 3 / 1.128, three sigma). No moving range is
-    screened out. Limits are recalculated only where the caller says a change happened (``baseline``),
-    never automatically. Floats are cleaned to 9 decimal places.
+    Convention: NHS England "Making Data Count" XmR chart (DOMAIN.md): moving ranges ``|x[i] -
+    x[i-1]|`` between consecutive recorded points (a missing month is skipped, not treated as
+    zero), mean moving range ``mr_bar``, limits ``mean +/- 2.66 x mr_bar`` (2.66 = 3 / 1.128, three
+    sigma). No moving range is screened out. Limits are recalculated only where the caller says a
+    change happened (``baseline``), never automatically. Floats are cleaned to 9 decimal places.
 
     Examples
     --------
-    Moving ranges 2, 1, 2, 1 (mean 1.5); mean 58 / 5 = 11.6; limits 11.6 +/- 2.66 x 1.5 = 11.6 +/- 3.99:
+    Moving ranges 2, 1, 2, 1 (mean 1.5); mean 58 / 5 = 11.6; limits 11.6 +/- 2.66 x 1.5 = 11.6 +/-
+    3.99:
 
     >>> xmr_limits([10, 12, 11, 13, 12])
     {'mean': 11.6, 'upper': 15.59, 'lower': 7.61, 'mr_bar': 1.5}
@@ -429,8 +463,10 @@ def xmr_limits(values: Any, baseline: int | None = None, *, unit: str = "%") -> 
     if unit == "%":
         outside = (series < 0) | (series > 100)
         if outside.any():
-            raise ValueError(f"percentages must lie between 0 and 100; found {series[outside].tolist()[:5]} "
-                             f"(pass unit='' for values that are not percentages)")  # fmt: skip
+            raise ValueError(
+                f"percentages must lie between 0 and 100; found {series[outside].tolist()[:5]} "
+                f"(pass unit='' for values that are not percentages)"
+            )
     if baseline is not None:
         whole = isinstance(baseline, (int, np.integer)) and not isinstance(baseline, bool)
         if not whole or not 2 <= baseline <= len(series):
@@ -446,8 +482,15 @@ def xmr_limits(values: Any, baseline: int | None = None, *, unit: str = "%") -> 
     upper, lower = mean + XMR_SCALING * mr_bar, mean - XMR_SCALING * mr_bar
     if unit == "%":
         upper, lower = min(upper, 100.0), max(lower, 0.0)
-    return {name: float(_clean(number)) for name, number in
-            (("mean", mean), ("upper", upper), ("lower", lower), ("mr_bar", mr_bar))}  # fmt: skip
+    return {
+        name: float(_clean(number))
+        for name, number in (
+            ("mean", mean),
+            ("upper", upper),
+            ("lower", lower),
+            ("mr_bar", mr_bar),
+        )
+    }
 
 
 def _run_lengths(keys: np.ndarray) -> np.ndarray:
@@ -486,16 +529,16 @@ def special_causes(values: Any, mean: float, upper: float, lower: float) -> pd.D
         Indexed like ``values`` (a RangeIndex for a list), with boolean columns
 
         - ``outside_limits``: the point is above the upper or below the lower limit (strictly);
-        - ``shift``: the point is in a run of :data:`SHIFT_POINTS` (7) or more consecutive points on the same
-          side of the mean;
-        - ``trend``: the point is in a run of :data:`TREND_POINTS` (7) or more consecutive points each higher
-          than the one before, or each lower;
-        - ``two_of_three``: the point lies beyond two-thirds of the way from the mean to a limit, and at least
-          two of some three consecutive points containing it do so on the same side;
+        - ``shift``: the point is in a run of :data:`SHIFT_POINTS` (7) or more consecutive points
+          on the same side of the mean;
+        - ``trend``: the point is in a run of :data:`TREND_POINTS` (7) or more consecutive points
+          each higher than the one before, or each lower;
+        - ``two_of_three``: the point lies beyond two-thirds of the way from the mean to a limit,
+          and at least two of some three consecutive points containing it do so on the same side;
         - ``special_cause``: any of the four;
 
-        and a text column ``side``: ``"high"`` or ``"low"`` for a special-cause point (which way it departs
-        from common-cause variation), ``""`` otherwise.
+        and a text column ``side``: ``"high"`` or ``"low"`` for a special-cause point (which way it
+        departs from common-cause variation), ``""`` otherwise.
 
     Raises
     ------
@@ -507,17 +550,20 @@ def special_causes(values: Any, mean: float, upper: float, lower: float) -> pd.D
     -----
     Convention (DOMAIN.md, NHS England "Making Data Count"):
 
-    - "A trend of 7" means **7 points** (6 consecutive increases or decreases), not 7 increases. Some
-      versions of the guidance use 6 points; DOMAIN.md says 7. Two equal consecutive values end a trend.
-    - A point exactly on the mean is on neither side: it ends a run (a shift). A point exactly on a limit
-      is inside it; a point exactly at two-thirds is not beyond it.
-    - Missing values are skipped: the rules run over the recorded points in order, and a missing value's
-      row is all ``False``.
+    - "A trend of 7" means **7 points** (6 consecutive increases or decreases), not 7 increases.
+      Some versions of the guidance use 6 points; DOMAIN.md says 7. Two equal consecutive values
+      end a trend.
+    - A point exactly on the mean is on neither side: it ends a run (a shift). A point exactly on a
+      limit is inside it; a point exactly at two-thirds is not beyond it.
+    - Missing values are skipped: the rules run over the recorded points in order, and a missing
+      value's row is all ``False``.
     - Every point of a qualifying run, trend or pair is flagged, not only the last.
-    - ``side`` is the side of the mean for the outside-limits, two-of-three and shift rules (checked in that
-      order), and the direction of the trend (rising = "high") for a point flagged only by the trend rule.
-    - Limits are symmetric about the mean in an XmR chart; a limit clipped at 0 or 100 (percentages) is
-      restored for the two-thirds line by using the wider side, so clipping never moves the 2-sigma line.
+    - ``side`` is the side of the mean for the outside-limits, two-of-three and shift rules
+      (checked in that order), and the direction of the trend (rising = "high") for a point flagged
+      only by the trend rule.
+    - Limits are symmetric about the mean in an XmR chart; a limit clipped at 0 or 100
+      (percentages) is restored for the two-thirds line by using the wider side, so clipping never
+      moves the 2-sigma line.
 
     Examples
     --------
@@ -527,7 +573,9 @@ def special_causes(values: Any, mean: float, upper: float, lower: float) -> pd.D
     [True, True, True, True, True, True, True, False]
     """
     series = _numbers(values, "values")
-    mean, upper, lower = (_limit_value(v, n) for v, n in ((mean, "mean"), (upper, "upper"), (lower, "lower")))
+    mean, upper, lower = (
+        _limit_value(v, n) for v, n in ((mean, "mean"), (upper, "upper"), (lower, "lower"))
+    )
     if not lower <= mean <= upper:
         raise ValueError(
             f"limits must satisfy lower <= mean <= upper, got lower {lower}, mean {mean}, upper {upper}"
@@ -553,7 +601,9 @@ def special_causes(values: Any, mean: float, upper: float, lower: float) -> pd.D
         trend_direction[1:] = np.where(in_trend_step, steps, trend_direction[1:])
 
     zone = TWO_OF_THREE_FRACTION * max(upper - mean, mean - lower)
-    beyond = np.select([_clean(x - (mean + zone)) > 0, _clean((mean - zone) - x) > 0], [1, -1], default=0)
+    beyond = np.select(
+        [_clean(x - (mean + zone)) > 0, _clean((mean - zone) - x) > 0], [1, -1], default=0
+    )
     two_of_three = np.zeros(n, dtype=bool)
     for start in range(max(n - 2, 0)):
         window = beyond[start : start + 3]
@@ -569,8 +619,13 @@ def special_causes(values: Any, mean: float, upper: float, lower: float) -> pd.D
     )
     side_words = np.where(special & (side > 0), "high", np.where(special & (side < 0), "low", ""))
 
-    flags = {"outside_limits": outside, "shift": shift, "trend": trend, "two_of_three": two_of_three,
-             "special_cause": special}  # fmt: skip
+    flags = {
+        "outside_limits": outside,
+        "shift": shift,
+        "trend": trend,
+        "two_of_three": two_of_three,
+        "special_cause": special,
+    }
     result = pd.DataFrame(index=series.index)
     for name, column in flags.items():
         full = np.zeros(series.shape[0], dtype=bool)
@@ -584,12 +639,17 @@ def special_causes(values: Any, mean: float, upper: float, lower: float) -> pd.D
 
 def _cause_words(causes: pd.DataFrame, polarity: str) -> np.ndarray:
     """The variation word of every point: common cause, or special cause improving / concerning / neither."""
-    special, side = causes["special_cause"].to_numpy(dtype=bool), causes["side"].to_numpy(dtype=object)
+    special, side = (
+        causes["special_cause"].to_numpy(dtype=bool),
+        causes["side"].to_numpy(dtype=object),
+    )
     if polarity == "neutral":
         return np.where(special, SPECIAL_CAUSE_NEITHER, COMMON_CAUSE)
     good_side = "high" if polarity == "higher" else "low"
     return np.select(
-        [~special, side == good_side], [COMMON_CAUSE, SPECIAL_CAUSE_IMPROVING], default=SPECIAL_CAUSE_CONCERNING
+        [~special, side == good_side],
+        [COMMON_CAUSE, SPECIAL_CAUSE_IMPROVING],
+        default=SPECIAL_CAUSE_CONCERNING,
     )
 
 
@@ -600,8 +660,11 @@ def _limits_of(limits: Mapping) -> tuple[float, float, float]:
         raise ValueError(
             f"limits must have keys 'mean', 'upper' and 'lower' (as xmr_limits gives); missing {missing}"
         )
-    return (_limit_value(limits["mean"], "mean"), _limit_value(limits["upper"], "upper"),
-            _limit_value(limits["lower"], "lower"))  # fmt: skip
+    return (
+        _limit_value(limits["mean"], "mean"),
+        _limit_value(limits["upper"], "upper"),
+        _limit_value(limits["lower"], "lower"),
+    )
 
 
 def variation_icon(values: Any, limits: Mapping, polarity: str = "higher") -> str:
@@ -619,9 +682,10 @@ def variation_icon(values: Any, limits: Mapping, polarity: str = "higher") -> st
     Returns
     -------
     str
-        :data:`COMMON_CAUSE` ("Common cause"), :data:`SPECIAL_CAUSE_IMPROVING` ("Special cause improving"),
-        :data:`SPECIAL_CAUSE_CONCERNING` ("Special cause concerning"), :data:`SPECIAL_CAUSE_NEITHER` for a
-        neutral indicator, or ``"Not available"`` when no value is recorded.
+        :data:`COMMON_CAUSE` ("Common cause"), :data:`SPECIAL_CAUSE_IMPROVING` ("Special cause
+        improving"), :data:`SPECIAL_CAUSE_CONCERNING` ("Special cause concerning"),
+        :data:`SPECIAL_CAUSE_NEITHER` for a neutral indicator, or ``"Not available"`` when no value
+        is recorded.
 
     Raises
     ------
@@ -630,11 +694,11 @@ def variation_icon(values: Any, limits: Mapping, polarity: str = "higher") -> st
 
     Notes
     -----
-    Convention: as the Making Data Count icons, the word describes the **latest recorded point**: it is
-    special cause when that point is flagged by any rule of :func:`special_causes` (including as part of
-    a run or trend), improving when it departs on the better side for the polarity (``side`` "high" for
-    higher-is-better), concerning on the worse side. An earlier special cause that has ended gives
-    "Common cause".
+    Convention: as the Making Data Count icons, the word describes the **latest recorded point**:
+    it is special cause when that point is flagged by any rule of :func:`special_causes` (including
+    as part of a run or trend), improving when it departs on the better side for the polarity
+    (``side`` "high" for higher-is-better), concerning on the worse side. An earlier special cause
+    that has ended gives "Common cause".
 
     Examples
     --------
@@ -669,9 +733,10 @@ def assurance(limits: Mapping, target: float | None, polarity: str = "higher") -
     -------
     str
         :data:`TARGET_CONSISTENTLY_MET` when every value within the limits meets the target (for
-        higher-is-better: the target is at or below the lower limit); :data:`TARGET_CONSISTENTLY_MISSED`
-        when no value within the limits meets it (the target is above the upper limit);
-        :data:`HIT_AND_MISS` when the target lies between the limits; ``"No target"`` without a target.
+        higher-is-better: the target is at or below the lower limit);
+        :data:`TARGET_CONSISTENTLY_MISSED` when no value within the limits meets it (the target is
+        above the upper limit); :data:`HIT_AND_MISS` when the target lies between the limits; ``"No
+        target"`` without a target.
 
     Raises
     ------
@@ -680,9 +745,10 @@ def assurance(limits: Mapping, target: float | None, polarity: str = "higher") -
 
     Notes
     -----
-    Convention: a value at target meets it (as :func:`jswlib.judge.status.rag_status`), so a target equal to the
-    lower limit (higher-is-better) is consistently met, and one equal to the upper limit is hit and miss.
-    For lower-is-better the sides swap. Comparisons ignore floating-point noise below 1e-9.
+    Convention: a value at target meets it (as :func:`jswlib.judge.status.rag_status`), so a target
+    equal to the lower limit (higher-is-better) is consistently met, and one equal to the upper
+    limit is hit and miss. For lower-is-better the sides swap. Comparisons ignore floating-point
+    noise below 1e-9.
 
     Examples
     --------
@@ -706,7 +772,7 @@ def assurance(limits: Mapping, target: float | None, polarity: str = "higher") -
     return TARGET_CONSISTENTLY_MISSED if missed else HIT_AND_MISS
 
 
-# --- Drawing helpers -----------------------------------------------------------------------------------------
+# --- Drawing helpers -----------------------------------------------------------------------------
 
 
 def _new_figure(title: str) -> tuple[Figure, Axes]:
@@ -714,8 +780,13 @@ def _new_figure(title: str) -> tuple[Figure, Axes]:
     fig = Figure(figsize=STYLE["figsize"], dpi=STYLE["dpi"], layout="constrained", facecolor=WHITE)
     ax = fig.add_subplot()
     ax.set_facecolor(WHITE)
-    ax.set_title(textwrap.fill(str(title), STYLE["title_width"]), loc="left", fontsize=STYLE["title_size"],
-                 color=STYLE["text_colour"], fontweight="bold")  # fmt: skip
+    ax.set_title(
+        textwrap.fill(str(title), STYLE["title_width"]),
+        loc="left",
+        fontsize=STYLE["title_size"],
+        color=STYLE["text_colour"],
+        fontweight="bold",
+    )
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     for spine in ("left", "bottom"):
@@ -733,14 +804,34 @@ def _low_label(label: str) -> str:
 
 def _draw_series(ax: Axes, frame: pd.DataFrame, style: Mapping, label: str) -> list[Line2D]:
     """Draw a series (line, filled markers, hollow markers where numbers are low); return legend handles."""
-    x, values, low = np.arange(len(frame)), frame["value"].to_numpy(), frame["low"].to_numpy(dtype=bool)
-    line_kw = {"color": style["color"], "linestyle": style["linestyle"], "linewidth": STYLE["line_width"]}
+    x, values, low = (
+        np.arange(len(frame)),
+        frame["value"].to_numpy(),
+        frame["low"].to_numpy(dtype=bool),
+    )
+    line_kw = {
+        "color": style["color"],
+        "linestyle": style["linestyle"],
+        "linewidth": STYLE["line_width"],
+    }
     marker_kw = {"marker": style["marker"], "markersize": STYLE["marker_size"]}
-    ax.plot(x, values, label=label, markevery=[int(i) for i in np.flatnonzero(~low)], **line_kw, **marker_kw)
+    ax.plot(
+        x,
+        values,
+        label=label,
+        markevery=[int(i) for i in np.flatnonzero(~low)],
+        **line_kw,
+        **marker_kw,
+    )
     handles = [Line2D([], [], label=label, **line_kw, **marker_kw)]
     if (low & ~np.isnan(values)).any():
-        hollow_kw = {"linestyle": "none", "markerfacecolor": WHITE, "markeredgecolor": style["color"],
-                     "markeredgewidth": STYLE["hollow_edge_width"], **marker_kw}  # fmt: skip
+        hollow_kw = {
+            "linestyle": "none",
+            "markerfacecolor": WHITE,
+            "markeredgecolor": style["color"],
+            "markeredgewidth": STYLE["hollow_edge_width"],
+            **marker_kw,
+        }
         ax.plot(x[low], values[low], label=_low_label(label), zorder=3, **hollow_kw)
         handles.append(Line2D([], [], label=_low_label(label), **hollow_kw))
     return handles
@@ -804,18 +895,26 @@ def _zoomed_value_axis(ax: Axes, numbers: np.ndarray, unit: str) -> None:
         bottom, top = max(bottom, 0.0), min(top, 100.0) if high <= 100 else top
     ax.set_ylim(bottom, top)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
-    ax.yaxis.set_major_formatter(FuncFormatter(_percent_ticks if unit == "%" else _thousands_ticks))
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(_percent_ticks if unit == "%" else _thousands_ticks)
+    )
     if unit not in ("%", ""):
         ax.set_ylabel(unit, fontsize=STYLE["font_size"], color=STYLE["text_colour"])
 
 
 def _add_legend(fig: Figure, handles: list[Line2D]) -> None:
     """A frameless legend below the axes naming every series and line."""
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), STYLE["legend_columns"]),
-               frameon=False, fontsize=STYLE["legend_size"], labelcolor=STYLE["text_colour"])  # fmt: skip
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=min(len(handles), STYLE["legend_columns"]),
+        frameon=False,
+        fontsize=STYLE["legend_size"],
+        labelcolor=STYLE["text_colour"],
+    )
 
 
-# --- Text alternatives ---------------------------------------------------------------------------------------
+# --- Text alternatives ---------------------------------------------------------------------------
 
 
 def _movement(subject: str, frame: pd.DataFrame, unit: str, digits: int, *, extremes: bool) -> str:
@@ -832,15 +931,19 @@ def _movement(subject: str, frame: pd.DataFrame, unit: str, digits: int, *, extr
         text = f"{subject} was {_show(a, unit, digits)} in both {first['period']} and {last['period']}"
     else:
         verb = "rose" if b > a else "fell"
-        text = (f"{subject} {verb} from {_show(a, unit, digits)} in {first['period']} "
-                f"to {_show(b, unit, digits)} in {last['period']}")  # fmt: skip
+        text = (
+            f"{subject} {verb} from {_show(a, unit, digits)} in {first['period']} "
+            f"to {_show(b, unit, digits)} in {last['period']}"
+        )
     if extremes and len(recorded) >= 3:
         noun = _period_noun(frame["period"].tolist())
         high, low = shown.max(), shown.min()
         at_high = recorded.loc[shown == high, "period"].tolist()
         at_low = recorded.loc[shown == low, "period"].tolist()
-        text += (f"; the highest was {_show(high, unit, digits)} ({_periods_phrase(at_high, noun)}) "
-                 f"and the lowest {_show(low, unit, digits)} ({_periods_phrase(at_low, noun)})")  # fmt: skip
+        text += (
+            f"; the highest was {_show(high, unit, digits)} ({_periods_phrase(at_high, noun)}) "
+            f"and the lowest {_show(low, unit, digits)} ({_periods_phrase(at_low, noun)})"
+        )
     return text + "."
 
 
@@ -852,17 +955,23 @@ def _low_numbers_sentence(frame: pd.DataFrame, noun: str, owner: str = "") -> st
     whose = f"{owner} " if owner else ""
     listed = _periods_phrase(periods_low, noun, limit=6)
     if len(periods_low) == 1:
-        return (f"The {whose}value for {listed} is based on fewer than {LOW_NUMBERS_THRESHOLD} cases and is drawn "
-                f"as a hollow point.")  # fmt: skip
-    return (f"The {whose}values for {listed} are based on fewer than {LOW_NUMBERS_THRESHOLD} cases and are drawn "
-            f"as hollow points.")  # fmt: skip
+        return (
+            f"The {whose}value for {listed} is based on fewer than {LOW_NUMBERS_THRESHOLD} cases and is drawn "
+            f"as a hollow point."
+        )
+    return (
+        f"The {whose}values for {listed} are based on fewer than {LOW_NUMBERS_THRESHOLD} cases and are drawn "
+        f"as hollow points."
+    )
 
 
 def _missing_sentence(frame: pd.DataFrame, noun: str, owner: str = "") -> str:
     """A sentence naming periods without a value, or ""."""
     absent = frame.loc[frame["value"].isna(), "period"].tolist()
     whose = f"{owner} " if owner else ""
-    return f"There is no {whose}value for {_periods_phrase(absent, noun, limit=6)}." if absent else ""
+    return (
+        f"There is no {whose}value for {_periods_phrase(absent, noun, limit=6)}." if absent else ""
+    )
 
 
 def _span(labels: Sequence[str], noun: str) -> str:
@@ -897,10 +1006,14 @@ def _trend_alt_text(
         sentences.append(_movement(comparison_label, comparison, unit, digits, extremes=False))
     recorded = frame["value"].notna()
     if target is not None and recorded.any():
-        words = rag_status_series(frame.loc[recorded, "value"], target, polarity, {"type": "two_state"})
+        words = rag_status_series(
+            frame.loc[recorded, "value"], target, polarity, {"type": "two_state"}
+        )
         met, total = int((words == GREEN).sum()), int(recorded.sum())
-        sentences.append(f"The target of {target_label(target, unit).removeprefix('Target ')} was met in "
-                         f"{met} of {total} {_plural(noun, total)}.")  # fmt: skip
+        sentences.append(
+            f"The target of {target_label(target, unit).removeprefix('Target ')} was met in "
+            f"{met} of {total} {_plural(noun, total)}."
+        )
     sentences.append(_low_numbers_sentence(frame, noun, council))
     sentences.append(_missing_sentence(frame, noun, council))
     if comparison is not None:
@@ -909,7 +1022,7 @@ def _trend_alt_text(
     return " ".join(s for s in sentences if s)
 
 
-# --- Charts ---------------------------------------------------------------------------------------------------
+# --- Charts --------------------------------------------------------------------------------------
 
 
 def trend_chart(
@@ -929,15 +1042,16 @@ def trend_chart(
     Parameters
     ----------
     data : pandas.DataFrame
-        One row per period, in time order, with columns ``period`` (the label, e.g. ``"Q2 2025/26"``) and
-        ``value``, and optionally ``denominator`` (points on fewer than 10 cases are drawn hollow).
+        One row per period, in time order, with columns ``period`` (the label, e.g. ``"Q2
+        2025/26"``) and ``value``, and optionally ``denominator`` (points on fewer than 10 cases
+        are drawn hollow).
     title : str
         The chart title, also used in the text alternative.
     target : float, optional
         Drawn as a dashed line labelled "Target 80%".
     unit : str, default "%"
-        ``"%"``: y axis from 0 to 100 with "%" ticks. Otherwise the axis starts at 0 and is labelled
-        with the unit.
+        ``"%"``: y axis from 0 to 100 with "%" ticks. Otherwise the axis starts at 0 and is
+        labelled with the unit.
     council_label : str, default ""
         Name of the council's series (``"Glasgow City"``); ``"Council"`` in the legend when empty.
     comparison : pandas.DataFrame, optional
@@ -953,22 +1067,23 @@ def trend_chart(
     Returns
     -------
     matplotlib.figure.Figure
-        The chart, with the text alternative in ``fig.jsw_alt_text``. No pyplot: nothing needs closing.
+        The chart, with the text alternative in ``fig.jsw_alt_text``. No pyplot: nothing needs
+        closing.
 
     Raises
     ------
     TypeError
         When ``data`` or ``comparison`` is not a DataFrame.
     ValueError
-        When a column is missing or not numeric, a period is missing or repeated, the polarity is invalid,
-        or a neutral indicator is given a target.
+        When a column is missing or not numeric, a period is missing or repeated, the polarity is
+        invalid, or a neutral indicator is given a target.
 
     Notes
     -----
-    Convention: council dark blue, solid, round markers; comparison turquoise, dashed, square markers;
-    target long-dashed dark grey. Hollow markers for denominators under 10. Target "met" as
-    :func:`jswlib.judge.status.rag_status` judges it (exact value, at target is met, polarity-aware). Missing
-    values leave a gap in the line and are named in the text alternative.
+    Convention: council dark blue, solid, round markers; comparison turquoise, dashed, square
+    markers; target long-dashed dark grey. Hollow markers for denominators under 10. Target "met"
+    as :func:`jswlib.judge.status.rag_status` judges it (exact value, at target is met,
+    polarity-aware). Missing values leave a gap in the line and are named in the text alternative.
 
     Examples
     --------
@@ -976,7 +1091,8 @@ def trend_chart(
     >>> fig = trend_chart(data, title="Induction within 5 working days", target=80)
     >>> print(fig.jsw_alt_text)
     Line chart of Induction within 5 working days, 2 quarters from Q1 2025/26 to Q2 2025/26.
-    The value rose from 72% in Q1 2025/26 to 88% in Q2 2025/26. The target of 80% was met in 1 of 2 quarters.
+    The value rose from 72% in Q1 2025/26 to 88% in Q2 2025/26. The target of 80% was met in 1 of 2
+    quarters.
     """
     validate_polarity(polarity)
     unit = _check_unit(unit)
@@ -1003,10 +1119,21 @@ def trend_chart(
         numbers.append(np.array([target]))
     _trend_value_axis(ax, np.concatenate(numbers), unit)
     _add_legend(fig, handles)
-    setattr(fig, ALT_TEXT_ATTRIBUTE, _trend_alt_text(
-        frame, aligned, title=title, target=target, unit=unit, council=council_label,
-        comparison_label=comparison_label, polarity=polarity, digits=digits,
-    ))  # fmt: skip
+    setattr(
+        fig,
+        ALT_TEXT_ATTRIBUTE,
+        _trend_alt_text(
+            frame,
+            aligned,
+            title=title,
+            target=target,
+            unit=unit,
+            council=council_label,
+            comparison_label=comparison_label,
+            polarity=polarity,
+            digits=digits,
+        ),
+    )
     return fig
 
 
@@ -1027,8 +1154,10 @@ def _spc_alt_text(
     noun = _period_noun(labels)
     sentences = [f"Statistical process control chart of {title}, {_span(labels, noun)}."]
     limit_digits = digits + 1
-    limits_text = (f"The mean is {_show(limits['mean'], unit, limit_digits)} and the process limits are "
-                   f"{_show(limits['lower'], unit, limit_digits)} to {_show(limits['upper'], unit, limit_digits)}")
+    limits_text = (
+        f"The mean is {_show(limits['mean'], unit, limit_digits)} and the process limits are "
+        f"{_show(limits['lower'], unit, limit_digits)} to {_show(limits['upper'], unit, limit_digits)}"
+    )
     if baseline is not None:
         limits_text += f", calculated from the first {baseline} {_plural(noun, baseline)}"
     sentences.append(limits_text + ".")
@@ -1036,13 +1165,22 @@ def _spc_alt_text(
     if not special.any():
         sentences.append("No point shows special-cause variation.")
     else:
-        short = {SPECIAL_CAUSE_IMPROVING: "improving", SPECIAL_CAUSE_CONCERNING: "concerning",
-                 SPECIAL_CAUSE_NEITHER: "neither improving nor concerning"}  # fmt: skip
-        points = [f"{label} ({short[word]})" for label, word in zip(labels, words, strict=True) if word in short]
+        short = {
+            SPECIAL_CAUSE_IMPROVING: "improving",
+            SPECIAL_CAUSE_CONCERNING: "concerning",
+            SPECIAL_CAUSE_NEITHER: "neither improving nor concerning",
+        }
+        points = [
+            f"{label} ({short[word]})"
+            for label, word in zip(labels, words, strict=True)
+            if word in short
+        ]
         if len(points) > 6:
             counts = [f"{int((words == w).sum())} {short[w]}" for w in short if (words == w).any()]
-            sentences.append(f"Special-cause variation at {len(points)} {_plural(noun, len(points))}: "
-                             f"{_join(counts)}.")  # fmt: skip
+            sentences.append(
+                f"Special-cause variation at {len(points)} {_plural(noun, len(points))}: "
+                f"{_join(counts)}."
+            )
         else:
             sentences.append(f"Special-cause variation at {_join(points)}.")
     recorded = frame["value"].notna().to_numpy()
@@ -1050,10 +1188,14 @@ def _spc_alt_text(
         last = frame[recorded].iloc[-1]
         latest_word = words[recorded][-1]
         shown = _show(last["value"], unit, digits)
-        sentences.append(f"Variation at the latest {noun} ({last['period']}, {shown}): {latest_word}.")
+        sentences.append(
+            f"Variation at the latest {noun} ({last['period']}, {shown}): {latest_word}."
+        )
     if target is not None:
-        sentences.append(f"Assurance against the target of {target_label(target, unit).removeprefix('Target ')}: "
-                         f"{assurance(limits, target, polarity)}.")  # fmt: skip
+        sentences.append(
+            f"Assurance against the target of {target_label(target, unit).removeprefix('Target ')}: "
+            f"{assurance(limits, target, polarity)}."
+        )
     sentences.append(_low_numbers_sentence(frame, noun))
     sentences.append(_missing_sentence(frame, noun))
     return " ".join(s for s in sentences if s)
@@ -1075,17 +1217,18 @@ def spc_chart(
     Parameters
     ----------
     data : pandas.DataFrame
-        One row per period (normally months), in time order, with columns ``period`` and ``value``, and
-        optionally ``denominator`` (points on fewer than 10 cases are drawn hollow).
+        One row per period (normally months), in time order, with columns ``period`` and ``value``,
+        and optionally ``denominator`` (points on fewer than 10 cases are drawn hollow).
     title : str
         The chart title, also used in the text alternative.
     target : float, optional
-        Drawn as a dashed line labelled "Target 80%"; its assurance is named in the text alternative.
+        Drawn as a dashed line labelled "Target 80%"; its assurance is named in the text
+        alternative.
     unit : str, default "%"
         ``"%"``: limits clipped to 0-100 and "%" tick labels. Use ``""`` for counts.
     baseline : int, optional
-        Compute the limits over the first ``baseline`` points (see :func:`xmr_limits`); a dotted vertical
-        line marks its end.
+        Compute the limits over the first ``baseline`` points (see :func:`xmr_limits`); a dotted
+        vertical line marks its end.
     polarity : {"higher", "lower", "neutral"}, default "higher"
         Whether higher or lower values are better: decides improving or concerning.
     council_label : str, default ""
@@ -1096,7 +1239,8 @@ def spc_chart(
     Returns
     -------
     matplotlib.figure.Figure
-        The chart, with the text alternative in ``fig.jsw_alt_text``. No pyplot: nothing needs closing.
+        The chart, with the text alternative in ``fig.jsw_alt_text``. No pyplot: nothing needs
+        closing.
 
     Raises
     ------
@@ -1106,11 +1250,12 @@ def spc_chart(
     Notes
     -----
     Convention: series dark blue with small round markers; mean solid dark grey; process limits
-    short-dashed dark grey ("Upper process limit", "Lower process limit"); target long-dashed. Special-cause
-    points (any rule of :func:`special_causes`) are overdrawn with a larger marker whose shape and colour
-    both carry the meaning: dark blue squares "Special cause improving", orange diamonds "Special cause
-    concerning", light purple plus signs for a neutral indicator. The y axis zooms to the data, limits and
-    target. Limits are computed once, over the baseline if given, and drawn across the whole chart.
+    short-dashed dark grey ("Upper process limit", "Lower process limit"); target long-dashed.
+    Special-cause points (any rule of :func:`special_causes`) are overdrawn with a larger marker
+    whose shape and colour both carry the meaning: dark blue squares "Special cause improving",
+    orange diamonds "Special cause concerning", light purple plus signs for a neutral indicator.
+    The y axis zooms to the data, limits and target. Limits are computed once, over the baseline if
+    given, and drawn across the whole chart.
 
     Examples
     --------
@@ -1132,7 +1277,10 @@ def spc_chart(
     ax.axhline(limits["mean"], label="Mean", **MEAN_STYLE)
     ax.axhline(limits["upper"], label="Upper process limit", **LIMIT_STYLE)
     ax.axhline(limits["lower"], label="Lower process limit", **LIMIT_STYLE)
-    handles += [Line2D([], [], label="Mean", **MEAN_STYLE), Line2D([], [], label="Process limits", **LIMIT_STYLE)]
+    handles += [
+        Line2D([], [], label="Mean", **MEAN_STYLE),
+        Line2D([], [], label="Process limits", **LIMIT_STYLE),
+    ]
     if target is not None:
         handles.append(_draw_target(ax, target, unit))
     if baseline is not None:
@@ -1142,23 +1290,39 @@ def spc_chart(
     for word, style in SPECIAL_CAUSE_STYLES.items():
         chosen = words == word
         if chosen.any():
-            marker_kw = {"linestyle": "none", "marker": style["marker"], "color": style["color"],
-                         "markersize": STYLE["special_marker_size"], "markeredgecolor": WHITE,
-                         "markeredgewidth": 0.8}  # fmt: skip
+            marker_kw = {
+                "linestyle": "none",
+                "marker": style["marker"],
+                "color": style["color"],
+                "markersize": STYLE["special_marker_size"],
+                "markeredgecolor": WHITE,
+                "markeredgewidth": 0.8,
+            }
             ax.plot(x[chosen], values[chosen], label=word, zorder=4, **marker_kw)
             handles.append(Line2D([], [], label=word, **marker_kw))
     _set_period_ticks(ax, frame["period"].tolist())
     extra = [limits["upper"], limits["lower"]] + ([target] if target is not None else [])
     _zoomed_value_axis(ax, np.concatenate([values, np.array(extra, dtype="float64")]), unit)
     _add_legend(fig, handles)
-    setattr(fig, ALT_TEXT_ATTRIBUTE, _spc_alt_text(
-        frame, limits, words, title=title, target=target, unit=unit, baseline=baseline, polarity=polarity,
-        digits=digits,
-    ))  # fmt: skip
+    setattr(
+        fig,
+        ALT_TEXT_ATTRIBUTE,
+        _spc_alt_text(
+            frame,
+            limits,
+            words,
+            title=title,
+            target=target,
+            unit=unit,
+            baseline=baseline,
+            polarity=polarity,
+            digits=digits,
+        ),
+    )
     return fig
 
 
-# --- Output ---------------------------------------------------------------------------------------------------
+# --- Output --------------------------------------------------------------------------------------
 
 
 def figure_to_png(fig: Figure) -> bytes:
@@ -1172,15 +1336,15 @@ def figure_to_png(fig: Figure) -> bytes:
     Returns
     -------
     bytes
-        The PNG file, at :data:`STYLE` dpi (100) with a tight bounding box; the text alternative, when the
-        figure has one, is stored in the PNG ``Description`` field (the report should still write it as the
-        image's ``alt`` text).
+        The PNG file, at :data:`STYLE` dpi (100) with a tight bounding box; the text alternative,
+        when the figure has one, is stored in the PNG ``Description`` field (the report should
+        still write it as the image's ``alt`` text).
 
     Notes
     -----
-    Convention: rendering does not touch pyplot, and the same figure gives the same bytes every time.
-    There is no need to close the figure afterwards (see the module notes): it is freed when the last
-    reference to it goes.
+    Convention: rendering does not touch pyplot, and the same figure gives the same bytes every
+    time. There is no need to close the figure afterwards (see the module notes): it is freed when
+    the last reference to it goes.
 
     Examples
     --------
@@ -1192,6 +1356,12 @@ def figure_to_png(fig: Figure) -> bytes:
         raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     alt_text = getattr(fig, ALT_TEXT_ATTRIBUTE, None)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=STYLE["dpi"], bbox_inches="tight", facecolor=fig.get_facecolor(),
-                metadata={"Description": alt_text} if alt_text else None)  # fmt: skip
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=STYLE["dpi"],
+        bbox_inches="tight",
+        facecolor=fig.get_facecolor(),
+        metadata={"Description": alt_text} if alt_text else None,
+    )
     return buffer.getvalue()

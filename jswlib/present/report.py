@@ -1,27 +1,33 @@
 """The quarterly report: each section of the report notebook as data, as a styled table or as text.
 
-This is the *present* layer (STYLE.md habit 2). :func:`prepare_report` checks the notebook's parameters and
-returns a :class:`Report`; each of its methods gives one section of the report: a pandas DataFrame for the
-data (``headline_data``), a pandas ``Styler`` for display (``headline_table``), or text (``method_notes`` as
-Markdown, ``commentary_html`` as HTML). A notebook cell calls one method and shows what comes back.
+This is the *present* layer (STYLE.md habit 2). :func:`prepare_report` checks the notebook's
+parameters and returns a :class:`Report`; each of its methods gives one section of the report: a
+pandas DataFrame for the data (``headline_data``), a pandas ``Styler`` for display
+(``headline_table``), or text (``method_notes`` as Markdown, ``commentary_html`` as HTML). A
+notebook cell calls one method and shows what comes back.
 
 Conventions
 -----------
-- Judgement and formatting come from :mod:`jswlib.judge.status`: RAG words and colours, direction of travel (the
-  quarter against the same quarter a year earlier), halves-up rounding, Wilson intervals, low numbers.
-- Council figures are on the council's own timescale standard (results ``basis`` ``local`` where the council
-  sets one in ``params/targets.yaml``, else ``national``). The comparison with the family group and Scotland
-  uses the national standard for all three rows, so like is compared with like.
-- Pooled figures (family group, Scotland, four quarters together) are sums of numerators and denominators,
-  never averages of percentages.
-- Column titles come from :data:`LABELS` only, RAG colours from :data:`jswlib.judge.status.RAG_COLOURS`; a RAG cell
-  always carries its word as well as its colour (WCAG 2.2 AA). Tables are shown without an index.
-- Public reports apply disclosure control (:func:`suppress`, :func:`suppress_within_timescale`): counts from
-  1 to ``threshold - 1`` (1-4; ``suppression_threshold`` in ``params/report.yaml``) show as :data:`SUPPRESSED`,
-  and so do percentages built on them; zeros are shown. Internal reports are not suppressed.
+- Judgement and formatting come from :mod:`jswlib.judge.status`: RAG words and colours, direction
+  of travel (the quarter against the same quarter a year earlier), halves-up rounding, Wilson
+  intervals, low numbers.
+- Council figures are on the council's own timescale standard (results ``basis`` ``local`` where
+  the council sets one in ``params/targets.yaml``, else ``national``). The comparison with the
+  family group and Scotland uses the national standard for all three rows, so like is compared with
+  like.
+- Pooled figures (family group, Scotland, four quarters together) are sums of numerators and
+  denominators, never averages of percentages.
+- Column titles come from :data:`LABELS` only, RAG colours from
+  :data:`jswlib.judge.status.RAG_COLOURS`; a RAG cell always carries its word as well as its colour
+  (WCAG 2.2 AA). Tables are shown without an index.
+- Public reports apply disclosure control (:func:`suppress`, :func:`suppress_within_timescale`):
+  counts from 1 to ``threshold - 1`` (1-4; ``suppression_threshold`` in ``params/report.yaml``)
+  show as :data:`SUPPRESSED`, and so do percentages built on them; zeros are shown. Internal
+  reports are not suppressed.
 - No output carries a person identifier: reports are built from aggregated results only.
-- Disk: params and results are loaded through :mod:`jswlib.core.io`, :mod:`jswlib.definitions.params` and
-  :mod:`jswlib.compute.results`; the only other read is :func:`read_commentary`.
+- Disk: params and results are loaded through :mod:`jswlib.core.io`,
+  :mod:`jswlib.definitions.params` and :mod:`jswlib.compute.results`; the only other read is
+  :func:`read_commentary`.
 """
 
 from __future__ import annotations
@@ -42,26 +48,28 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from jswlib.compute.indicators import LEVEL_COUNCIL, Definitions, load_definitions
+from jswlib.compute.results import Results, load_results
 from jswlib.core import io
-from jswlib.judge import status
 from jswlib.definitions.catalogue import FREQUENCY_CODES, Catalogue, Indicator, load_catalogue
 from jswlib.definitions.councils import SCOTLAND_CODE, Council, Councils
-from jswlib.compute.indicators import LEVEL_COUNCIL, Definitions, load_definitions
 from jswlib.definitions.params import ParamsError, load_settings, params_dir
 from jswlib.definitions.periods import Period, parse_quarter
-from jswlib.compute.results import Results, load_results
 from jswlib.definitions.schema import RULES, TABLES
+from jswlib.judge import status
 
-# --- Publication rules and presentation (STYLE.md habits 11 and 12) -------------------------------------------
+# --- Publication rules and presentation (STYLE.md habits 11 and 12) ------------------------------
 
 #: Who a report is for: ``internal`` (all detail) or ``public`` (disclosure control applied).
 AUDIENCES: tuple[str, ...] = ("internal", "public")
 INTERNAL, PUBLIC = AUDIENCES
-#: Text of a suppressed cell in public outputs (the Government Statistical Service mark for "confidential").
+#: Text of a suppressed cell in public outputs (the Government Statistical Service mark for
+#: "confidential").
 SUPPRESSED: str = "[c]"
 #: The report settings file in the params folder.
 REPORT_SETTINGS_FILE: str = "report.yaml"
-#: Folder of the commentary files in the params folder: ``commentary/<council slug>/<yyyy-yy>-Q<n>.md``.
+#: Folder of the commentary files in the params folder: ``commentary/<council
+#: slug>/<yyyy-yy>-Q<n>.md``.
 COMMENTARY_FOLDER: str = "commentary"
 #: Quarters pooled in the comparison ("the last four quarters").
 POOLED_QUARTERS: int = 4
@@ -71,13 +79,14 @@ QUARTERLY_TABLE_QUARTERS: int = 8
 AVERAGE_DIGITS: int = 1
 #: Indicator types the counts-and-activity section may show: counted, not timed.
 ACTIVITY_TYPES: tuple[str, ...] = ("count", "people", "sum", "average")
-#: Text of a low-numbers mark (denominator under :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD`).
+#: Text of a low-numbers mark (denominator under
+#: :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD`).
 LOW_NUMBERS_TEXT: str = f"Yes: fewer than {status.LOW_NUMBERS_THRESHOLD} cases"
 #: Text shown in the Target column when the council sets none.
 NO_TARGET_TEXT: str = "None set"
 
-#: Every column title the report shows, keyed by the column names of the display frames. Notebooks never
-#: spell a column title: change it here.
+#: Every column title the report shows, keyed by the column names of the display frames. Notebooks
+#: never spell a column title: change it here.
 LABELS = MappingProxyType(
     {
         # Headline table (the Glasgow form)
@@ -134,12 +143,18 @@ SOURCE_NAMES = MappingProxyType(
     }
 )
 
-#: CSS of every report table: cell borders (amber and the greys contrast less than 3:1 with white, so cells
-#: are outlined), left-aligned text, a visible caption.
+#: CSS of every report table: cell borders (amber and the greys contrast less than 3:1 with white,
+#: so cells are outlined), left-aligned text, a visible caption.
 TABLE_STYLES: tuple[dict, ...] = (
     {"selector": "", "props": [("border-collapse", "collapse")]},
-    {"selector": "th, td", "props": [("border", "1px solid #B1B4B6"), ("padding", "4px 8px"), ("text-align", "left")]},
-    {"selector": "caption", "props": [("caption-side", "top"), ("text-align", "left"), ("padding-bottom", "4px")]},
+    {
+        "selector": "th, td",
+        "props": [("border", "1px solid #B1B4B6"), ("padding", "4px 8px"), ("text-align", "left")],
+    },
+    {
+        "selector": "caption",
+        "props": [("caption-side", "top"), ("text-align", "left"), ("padding-bottom", "4px")],
+    },
 )
 
 #: Local standards DOMAIN.md lists as unverified national rules, for the method notes.
@@ -149,18 +164,51 @@ UNVERIFIED_LOCAL_STANDARDS: str = (
 )
 
 HEADLINE_COLUMNS: tuple[str, ...] = (
-    "indicator", "kpi", "target", "value", "numerator", "denominator", "display_value", "period", "rag",
-    "rag_colour", "direction", "direction_arrow", "previous_period", "previous_value", "previous_numerator",
-    "previous_denominator", "low_numbers", "ci_lower", "ci_upper", "unit", "polarity", "standard", "basis",
-)  # fmt: skip
+    "indicator",
+    "kpi",
+    "target",
+    "value",
+    "numerator",
+    "denominator",
+    "display_value",
+    "period",
+    "rag",
+    "rag_colour",
+    "direction",
+    "direction_arrow",
+    "previous_period",
+    "previous_value",
+    "previous_numerator",
+    "previous_denominator",
+    "low_numbers",
+    "ci_lower",
+    "ci_upper",
+    "unit",
+    "polarity",
+    "standard",
+    "basis",
+)
 COMPARISON_COLUMNS: tuple[str, ...] = (
-    "indicator", "kpi", "level", "area", "quarter", "numerator", "denominator", "value", "display_value",
-    "low_numbers", "pooled_period", "pooled_numerator", "pooled_denominator", "pooled_value", "pooled_display_value",
+    "indicator",
+    "kpi",
+    "level",
+    "area",
+    "quarter",
+    "numerator",
+    "denominator",
+    "value",
+    "display_value",
+    "low_numbers",
+    "pooled_period",
+    "pooled_numerator",
+    "pooled_denominator",
+    "pooled_value",
+    "pooled_display_value",
     "note",
-)  # fmt: skip
+)
 
 
-# --- Report settings -------------------------------------------------------------------------------------------
+# --- Report settings -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -182,14 +230,18 @@ class ReportSettings:
     suppression_threshold: int
 
 
-def _indicator_list(doc: dict, key: str, file: Path, catalogue: Catalogue, types: tuple[str, ...] | None) -> tuple:
+def _indicator_list(
+    doc: dict, key: str, file: Path, catalogue: Catalogue, types: tuple[str, ...] | None
+) -> tuple:
     """A checked list of indicator ids from ``doc[key]``."""
     ids = doc.get(key)
     if not isinstance(ids, list) or not ids:
         raise ParamsError(f"{file}: {key}: expected a list of indicator ids")
     for n, ind in enumerate(ids):
         if ind not in catalogue:
-            raise ParamsError(f"{file}: {key}[{n}]: {ind!r} is not an indicator id of the catalogue")
+            raise ParamsError(
+                f"{file}: {key}[{n}]: {ind!r} is not an indicator id of the catalogue"
+            )
         if types and catalogue.get(ind).type not in types:
             raise ParamsError(
                 f"{file}: {key}[{n}]: {ind!r} is a {catalogue.get(ind).type} indicator; expected one of "
@@ -198,7 +250,9 @@ def _indicator_list(doc: dict, key: str, file: Path, catalogue: Catalogue, types
     return tuple(ids)
 
 
-def load_report_settings(params: str | os.PathLike | None = None, catalogue: Catalogue | None = None) -> ReportSettings:
+def load_report_settings(
+    params: str | os.PathLike | None = None, catalogue: Catalogue | None = None
+) -> ReportSettings:
     """Load and check ``params/report.yaml``.
 
     Parameters
@@ -215,8 +269,8 @@ def load_report_settings(params: str | os.PathLike | None = None, catalogue: Cat
     Raises
     ------
     jswlib.definitions.params.ParamsError
-        Naming the file and the key: a missing list, an unknown indicator, an activity indicator that is not
-        counted, a threshold that is not a whole number of at least 1.
+        Naming the file and the key: a missing list, an unknown indicator, an activity indicator
+        that is not counted, a threshold that is not a whole number of at least 1.
 
     Examples
     --------
@@ -229,11 +283,15 @@ def load_report_settings(params: str | os.PathLike | None = None, catalogue: Cat
     except io.ParamsFileError as exc:
         raise ParamsError(str(exc)) from None
     if not isinstance(doc, dict):
-        raise ParamsError(f"{file}: (top level): expected headline_default, activity and suppression_threshold")
+        raise ParamsError(
+            f"{file}: (top level): expected headline_default, activity and suppression_threshold"
+        )
     catalogue = catalogue or load_catalogue(params)
     threshold = doc.get("suppression_threshold")
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
-        raise ParamsError(f"{file}: suppression_threshold: expected a whole number of at least 1, got {threshold!r}")
+        raise ParamsError(
+            f"{file}: suppression_threshold: expected a whole number of at least 1, got {threshold!r}"
+        )
     return ReportSettings(
         headline_default=_indicator_list(doc, "headline_default", file, catalogue, None),
         activity=_indicator_list(doc, "activity", file, catalogue, ACTIVITY_TYPES),
@@ -241,11 +299,15 @@ def load_report_settings(params: str | os.PathLike | None = None, catalogue: Cat
     )
 
 
-# --- Disclosure control ----------------------------------------------------------------------------------------
+# --- Disclosure control --------------------------------------------------------------------------
 
 
 def _check_threshold(threshold: Any) -> int:
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or threshold < 1:
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, np.integer))
+        or threshold < 1
+    ):
         raise ValueError(f"threshold must be a whole number of at least 1, got {threshold!r}")
     return int(threshold)
 
@@ -262,7 +324,10 @@ def _mark(values: pd.Series, hidden: np.ndarray) -> pd.Series:
 
 
 def suppress(
-    frame: pd.DataFrame, count_columns: Sequence[str], percent_columns: Sequence[str], threshold: int
+    frame: pd.DataFrame,
+    count_columns: Sequence[str],
+    percent_columns: Sequence[str],
+    threshold: int,
 ) -> pd.DataFrame:
     """Primary suppression: small counts and the percentages built on them become ``[c]``.
 
@@ -273,15 +338,16 @@ def suppress(
     count_columns : sequence of str
         Columns of counts of people or cases.
     percent_columns : sequence of str
-        Columns built on the counts of the same row (a percentage, or a judgement of it such as the RAG word).
+        Columns built on the counts of the same row (a percentage, or a judgement of it such as the
+        RAG word).
     threshold : int
         Counts from 1 to ``threshold - 1`` are suppressed (``5``: counts 1-4).
 
     Returns
     -------
     pandas.DataFrame
-        A new frame: the named columns as objects, with :data:`SUPPRESSED` in the suppressed cells and the
-        values unchanged elsewhere.
+        A new frame: the named columns as objects, with :data:`SUPPRESSED` in the suppressed cells
+        and the values unchanged elsewhere.
 
     Raises
     ------
@@ -290,9 +356,9 @@ def suppress(
 
     Notes
     -----
-    Convention (DOMAIN.md, "Reporting conventions"; no national rule): counts 1-4 are suppressed, zeros are
-    shown (a zero discloses nothing about a person), and every percentage column of a row with a suppressed
-    count is suppressed too. For a count *within timescale* out of a total, use
+    Convention (DOMAIN.md, "Reporting conventions"; no national rule): counts 1-4 are suppressed,
+    zeros are shown (a zero discloses nothing about a person), and every percentage column of a row
+    with a suppressed count is suppressed too. For a count *within timescale* out of a total, use
     :func:`suppress_within_timescale`, which adds the secondary suppression.
 
     Examples
@@ -330,7 +396,8 @@ def suppress_within_timescale(
     total : str
         Column of the total cases (the denominator).
     percent_columns : sequence of str
-        Columns built on the two counts: the percentage, and any judgement of it (RAG word, direction).
+        Columns built on the two counts: the percentage, and any judgement of it (RAG word,
+        direction).
     threshold : int
         Counts from 1 to ``threshold - 1`` are small (``5``: 1-4).
 
@@ -347,11 +414,11 @@ def suppress_within_timescale(
     Notes
     -----
     Convention, kept simple on purpose: with a total shown, the number *not* within timescale is
-    ``total - within``, so it must be protected as well as the number within. When either is small (1 to
-    ``threshold - 1``), the number within and the percentage are suppressed; the total is suppressed only
-    when it is small itself (then one of the two parts is small, so the number within goes too). Zeros
-    are shown: 0 of 6 shows as 0 and 0%. Differencing between reports (a year-to-date figure minus last
-    quarter's) is not guarded against here.
+    ``total - within``, so it must be protected as well as the number within. When either is small
+    (1 to ``threshold - 1``), the number within and the percentage are suppressed; the total is
+    suppressed only when it is small itself (then one of the two parts is small, so the number
+    within goes too). Zeros are shown: 0 of 6 shows as 0 and 0%. Differencing between reports (a
+    year-to-date figure minus last quarter's) is not guarded against here.
 
     Examples
     --------
@@ -367,7 +434,9 @@ def suppress_within_timescale(
     counted = pd.to_numeric(frame[within], errors="coerce").astype("float64")
     totals = pd.to_numeric(frame[total], errors="coerce").astype("float64")
     hide_total = _is_small(totals, threshold)
-    hide_within = _is_small(counted, threshold) | _is_small(totals - counted, threshold) | hide_total
+    hide_within = (
+        _is_small(counted, threshold) | _is_small(totals - counted, threshold) | hide_total
+    )
     out = frame.copy()
     out[within] = _mark(frame[within], hide_within)
     out[total] = _mark(frame[total], hide_total)
@@ -376,7 +445,7 @@ def suppress_within_timescale(
     return out
 
 
-# --- Formatting helpers ----------------------------------------------------------------------------------------
+# --- Formatting helpers --------------------------------------------------------------------------
 
 
 def _text(values: pd.Series, unit: str = "", digits: int = 0) -> pd.Series:
@@ -394,12 +463,17 @@ def _text(values: pd.Series, unit: str = "", digits: int = 0) -> pd.Series:
 
 def _direction_text(words: pd.Series, arrows: pd.Series) -> pd.Series:
     """``"↑ Improved"``: the arrow and the word together (:class:`jswlib.judge.status.Direction`)."""
-    return pd.Series([str(status.Direction(w, a)) for w, a in zip(words, arrows, strict=True)], index=words.index)
+    return pd.Series(
+        [str(status.Direction(w, a)) for w, a in zip(words, arrows, strict=True)],
+        index=words.index,
+    )
 
 
 def _low_numbers_text(flags: pd.Series) -> pd.Series:
     """:data:`LOW_NUMBERS_TEXT` where flagged, blank otherwise (and where there is no denominator)."""
-    return pd.Series(np.where(flags.fillna(False).astype(bool), LOW_NUMBERS_TEXT, ""), index=flags.index)
+    return pd.Series(
+        np.where(flags.fillna(False).astype(bool), LOW_NUMBERS_TEXT, ""), index=flags.index
+    )
 
 
 def _target_text(targets: pd.Series, units: Any) -> pd.Series:
@@ -434,7 +508,11 @@ def _value_of(numerator: Any, denominator: Any, ind: Indicator) -> float:
     if ind.is_proportion:
         return status.percentage(numerator, denominator)
     if ind.type == "average":
-        return float(numerator) / float(denominator) if pd.notna(denominator) and denominator > 0 else float("nan")
+        return (
+            float(numerator) / float(denominator)
+            if pd.notna(denominator) and denominator > 0
+            else float("nan")
+        )
     return float(numerator)
 
 
@@ -472,7 +550,8 @@ def commentary_file_name(quarter: Period) -> str:
 def read_commentary(path: str | os.PathLike) -> str | None:
     """The text of a commentary Markdown file, or None when there is no such file.
 
-    This is the only disk access of :mod:`jswlib.present.report` besides loading params and results.
+    This is the only disk access of :mod:`jswlib.present.report` besides loading params and
+    results.
 
     Parameters
     ----------
@@ -495,7 +574,7 @@ def read_commentary(path: str | os.PathLike) -> str | None:
     return path.read_text(encoding="utf-8")
 
 
-# --- Checking the parameters -------------------------------------------------------------------------------------
+# --- Checking the parameters ---------------------------------------------------------------------
 
 
 def _check_audience(audience: Any) -> str:
@@ -512,7 +591,9 @@ def _find_council(name: Any, councils: Councils) -> Council:
     names = [c.name for c in councils]
     example = f"for example {', '.join(names[:3])}, {names[-1]} or a GSS code such as {next(iter(councils)).code}"
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"parameter council is blank: give a council name, alias or GSS code, {example}")
+        raise ValueError(
+            f"parameter council is blank: give a council name, alias or GSS code, {example}"
+        )
     try:
         return councils.get(name)
     except KeyError:
@@ -535,11 +616,15 @@ def _parse_quarter_parameter(quarter: Any) -> Period | None:
 
 def _complete_quarters(results: Results) -> list[Period]:
     table = results.table
-    labels = table.loc[(table["frequency"] == "quarterly") & table["complete"].astype(bool), "period"].unique()
+    labels = table.loc[
+        (table["frequency"] == "quarterly") & table["complete"].astype(bool), "period"
+    ].unique()
     return sorted(parse_quarter(str(label)) for label in labels)
 
 
-def latest_complete_quarter(data_dir: str | os.PathLike | None = None, params: Any = None) -> Period:
+def latest_complete_quarter(
+    data_dir: str | os.PathLike | None = None, params: Any = None
+) -> Period:
     """The latest quarter that had ended by the extract date of a data folder (default: the demo data).
 
     Raises
@@ -571,9 +656,13 @@ def _choose_quarter(wanted: Period | None, results: Results) -> Period:
     raise ValueError(f"parameter quarter: {wanted} is not in the data; {available}.")
 
 
-def _commentary_path(commentary_file: Any, council: Council, quarter: Period, params: Any, root: Path) -> Path:
+def _commentary_path(
+    commentary_file: Any, council: Council, quarter: Period, params: Any, root: Path
+) -> Path:
     if commentary_file is None or not str(commentary_file).strip():
-        return params_dir(params) / COMMENTARY_FOLDER / council.slug / commentary_file_name(quarter)
+        return (
+            params_dir(params) / COMMENTARY_FOLDER / council.slug / commentary_file_name(quarter)
+        )
     path = Path(str(commentary_file).strip())
     return path if path.is_absolute() else root / path
 
@@ -591,18 +680,19 @@ def prepare_report(
     Parameters
     ----------
     council : str
-        Council name, alias, slug or GSS code (current or retired): ``"Glasgow City"``, ``"S12000049"``.
+        Council name, alias, slug or GSS code (current or retired): ``"Glasgow City"``,
+        ``"S12000049"``.
     quarter : str, default ""
-        The report quarter in any accepted form (``"Q2 2025/26"``, ``"2025Q2"``); blank gives the latest
-        quarter complete at the extract date.
+        The report quarter in any accepted form (``"Q2 2025/26"``, ``"2025Q2"``); blank gives the
+        latest quarter complete at the extract date.
     data_dir : str, default ""
-        The extract folder; blank gives ``data_dir`` of ``params/settings.yaml`` (the demo data). A relative
-        path is taken from the repository root.
+        The extract folder; blank gives ``data_dir`` of ``params/settings.yaml`` (the demo data). A
+        relative path is taken from the repository root.
     audience : {"internal", "public"}, default "internal"
         ``public`` applies disclosure control to every table and export.
     commentary_file : str, default ""
-        Markdown commentary; blank gives ``params/commentary/<council slug>/<yyyy>-<yy>-Q<n>.md``. A relative
-        path is taken from the repository root.
+        Markdown commentary; blank gives ``params/commentary/<council slug>/<yyyy>-<yy>-Q<n>.md``.
+        A relative path is taken from the repository root.
     params : path-like, optional
         The params folder (see :func:`jswlib.definitions.params.params_dir`).
 
@@ -613,26 +703,29 @@ def prepare_report(
     Raises
     ------
     ValueError
-        Naming the parameter: an unknown council (with close matches and examples), a malformed quarter
-        (quoting it and the accepted forms), a quarter not in the data or not complete at the extract date
-        (with the complete quarters available), an unknown audience.
+        Naming the parameter: an unknown council (with close matches and examples), a malformed
+        quarter (quoting it and the accepted forms), a quarter not in the data or not complete at
+        the extract date (with the complete quarters available), an unknown audience.
     jswlib.definitions.params.ParamsError
         When a params file is wrong (naming the file and key).
 
     Notes
     -----
-    The cheap checks run first (audience, council, the form of the quarter), then the results are loaded
-    (from the cache of :func:`jswlib.compute.results.load_results` when the inputs are unchanged), then the quarter
-    is checked against them. A quarter is complete when it ended on or before the extract date.
+    The cheap checks run first (audience, council, the form of the quarter), then the results are
+    loaded (from the cache of :func:`jswlib.compute.results.load_results` when the inputs are
+    unchanged), then the quarter is checked against them. A quarter is complete when it ended on or
+    before the extract date.
 
-    In a notebook: ``report = prepare_report("Glasgow City", "Q2 2025/26")``, then ``report.headline_table()``.
+    In a notebook: ``report = prepare_report("Glasgow City", "Q2 2025/26")``, then
+    ``report.headline_table()``.
 
     Examples
     --------
     >>> prepare_report("Glasgo")
     Traceback (most recent call last):
     ...
-    ValueError: parameter council: 'Glasgo' is not a council name, alias or GSS code; did you mean Glasgow City? ...
+    ValueError: parameter council: 'Glasgo' is not a council name, alias or GSS code; did you mean
+    Glasgow City? ...
     """
     chosen_audience = _check_audience(audience)
     defs = load_definitions(params)
@@ -649,19 +742,23 @@ def prepare_report(
         audience=chosen_audience,
         results=results,
         defs=defs,
-        commentary_path=_commentary_path(commentary_file, chosen_council, period, params, settings.root),
+        commentary_path=_commentary_path(
+            commentary_file, chosen_council, period, params, settings.root
+        ),
         settings=report_settings,
         root=settings.root,
     )
 
 
-# --- The report ---------------------------------------------------------------------------------------------------
+# --- The report ----------------------------------------------------------------------------------
 
 
 def _own_basis(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator, frequency and period: the ``local`` basis row where there is one."""
     order = rows["basis"].ne("local").to_numpy()
-    return rows.iloc[np.argsort(order, kind="stable")].drop_duplicates(["indicator", "frequency", "period"])
+    return rows.iloc[np.argsort(order, kind="stable")].drop_duplicates(
+        ["indicator", "frequency", "period"]
+    )
 
 
 def _at(rows: pd.DataFrame, period: str, ids: list[str]) -> pd.DataFrame:
@@ -673,9 +770,10 @@ def _at(rows: pd.DataFrame, period: str, ids: list[str]) -> pd.DataFrame:
 class Report:
     """Everything one council's quarterly report needs, with one method per section.
 
-    Built by :func:`prepare_report`. Methods ending ``_data`` return plain DataFrames (exact values and
-    counts, for checking and export); methods ending ``_table`` return Stylers for display, with column titles
-    from :data:`LABELS` and, for the public audience, disclosure control applied.
+    Built by :func:`prepare_report`. Methods ending ``_data`` return plain DataFrames (exact values
+    and counts, for checking and export); methods ending ``_table`` return Stylers for display,
+    with column titles from :data:`LABELS` and, for the public audience, disclosure control
+    applied.
 
     Attributes
     ----------
@@ -706,7 +804,8 @@ class Report:
     settings: ReportSettings
     root: Path
 
-    # -- shared pieces ------------------------------------------------------------------------------------------
+    # -- shared pieces
+    # ------------------------------------------------------------------------------------------
 
     @property
     def public(self) -> bool:
@@ -731,7 +830,9 @@ class Report:
 
     def _indicator(self, indicator: str) -> Indicator:
         if indicator not in self.defs.catalogue:
-            raise ValueError(f"{indicator!r} is not an indicator id of the catalogue ({self.defs.catalogue.source})")
+            raise ValueError(
+                f"{indicator!r} is not an indicator id of the catalogue ({self.defs.catalogue.source})"
+            )
         return self.defs.catalogue.get(indicator)
 
     def _standard_text(self, ind: Indicator, code: str | None) -> str:
@@ -739,7 +840,9 @@ class Report:
         return standard.describe() if standard else ""
 
     def _has_local_standard(self, ind: Indicator) -> bool:
-        return self.defs.targets.standard(ind, self.council.code) != self.defs.targets.standard(ind, None)
+        return self.defs.targets.standard(ind, self.council.code) != self.defs.targets.standard(
+            ind, None
+        )
 
     def _suppression_note(self) -> str:
         if not self.public:
@@ -762,7 +865,11 @@ class Report:
 
     def heading_markdown(self) -> str:
         """The report heading as Markdown: the title, the audience and the extract it rests on."""
-        who = "Public report: small numbers are suppressed." if self.public else "Internal report: not for publication."
+        who = (
+            "Public report: small numbers are suppressed."
+            if self.public
+            else "Internal report: not for publication."
+        )
         return (
             f"# {self.title()}\n\n{who} Data: the extract in `{self.results.data_dir.name}`, dated "
             f"{_long_date(self.results.as_at)}."
@@ -773,7 +880,8 @@ class Report:
         ind = self._indicator(indicator)
         return ind.title_for(self.defs.targets.standard(ind, self.council.code))
 
-    # -- 1. headline KPIs ------------------------------------------------------------------------------------------
+    # -- 1. headline KPIs
+    # ------------------------------------------------------------------------------------------
 
     def headline_indicators(self) -> list[str]:
         """The headline KPIs: those the council has a target for, else the default list.
@@ -781,11 +889,13 @@ class Report:
         Returns
         -------
         list of str
-            Indicator ids in catalogue order when the council has targets (Glasgow: its six KPIs); else
-            ``headline_default`` of ``params/report.yaml``, in that order.
+            Indicator ids in catalogue order when the council has targets (Glasgow: its six KPIs);
+            else ``headline_default`` of ``params/report.yaml``, in that order.
         """
         code = self.council.code
-        targeted = [i.id for i in self.defs.catalogue if self.defs.targets.target(i.id, code) is not None]
+        targeted = [
+            i.id for i in self.defs.catalogue if self.defs.targets.target(i.id, code) is not None
+        ]
         return targeted or list(self.settings.headline_default)
 
     def headline_data(self) -> pd.DataFrame:
@@ -794,16 +904,18 @@ class Report:
         Returns
         -------
         pandas.DataFrame
-            Columns of :data:`HEADLINE_COLUMNS`: ``value`` is exact (percent), ``display_value`` rounded half
-            up (``"90%"``), ``rag`` the word and ``rag_colour`` its fill, ``direction``/``direction_arrow`` the
-            quarter against the same quarter a year earlier (``previous_*``), ``low_numbers`` a denominator
-            under 10, ``ci_lower``/``ci_upper`` the Wilson 95% interval in percent. An indicator with no results
-            has missing counts and the RAG word "No data" (or "No target").
+            Columns of :data:`HEADLINE_COLUMNS`: ``value`` is exact (percent), ``display_value``
+            rounded half up (``"90%"``), ``rag`` the word and ``rag_colour`` its fill,
+            ``direction``/``direction_arrow`` the quarter against the same quarter a year earlier
+            (``previous_*``), ``low_numbers`` a denominator under 10, ``ci_lower``/``ci_upper`` the
+            Wilson 95% interval in percent. An indicator with no results has missing counts and the
+            RAG word "No data" (or "No target").
 
         Notes
         -----
-        Council rows on the council's own standard (``basis`` ``local`` where it sets one), judged with its
-        RAG scheme by :func:`jswlib.judge.status.judge` (value at target is Green; the exact value is judged).
+        Council rows on the council's own standard (``basis`` ``local`` where it sets one), judged
+        with its RAG scheme by :func:`jswlib.judge.status.judge` (value at target is Green; the
+        exact value is judged).
         """
         ids = self.headline_indicators()
         code, targets = self.council.code, self.defs.targets
@@ -815,7 +927,9 @@ class Report:
             {
                 "indicator": ids,
                 "kpi": [self.indicator_title(i) for i in ids],
-                "target": pd.array([targets.target(i, code) for i in ids], dtype="Float64").astype("float64"),
+                "target": pd.array([targets.target(i, code) for i in ids], dtype="Float64").astype(
+                    "float64"
+                ),
                 "polarity": [i.polarity for i in inds],
                 "unit": [i.unit for i in inds],
                 "numerator": now["numerator"].astype("Int64").array,
@@ -829,7 +943,11 @@ class Report:
             }
         )
         scheme_name = targets.rag_scheme_name(code)
-        judged = status.judge(frame, targets.rag_scheme(code), where=f"params/targets.yaml: rag_schemes.{scheme_name}")
+        judged = status.judge(
+            frame,
+            targets.rag_scheme(code),
+            where=f"params/targets.yaml: rag_schemes.{scheme_name}",
+        )
         judged["period"] = self.quarter.label
         judged["previous_period"] = self.quarter.year_earlier().label
         return judged[list(HEADLINE_COLUMNS)].reset_index(drop=True)
@@ -840,10 +958,10 @@ class Report:
         Returns
         -------
         pandas.io.formats.style.Styler
-            KPI | Target | Actual | Period | RAG status | Direction in last 12 months | Cases | Low numbers;
-            RAG cells coloured and carrying the word, direction as ``"↑ Improved"``. Public audience: cases
-            and percentages suppressed as :func:`suppress_within_timescale` says, and the RAG status and
-            direction of a suppressed percentage withheld with it.
+            KPI | Target | Actual | Period | RAG status | Direction in last 12 months | Cases | Low
+            numbers; RAG cells coloured and carrying the word, direction as ``"↑ Improved"``.
+            Public audience: cases and percentages suppressed as :func:`suppress_within_timescale`
+            says, and the RAG status and direction of a suppressed percentage withheld with it.
         """
         data = self.headline_data()
         shown = pd.DataFrame(
@@ -861,7 +979,11 @@ class Report:
         )
         if self.public:
             shown = suppress_within_timescale(
-                shown, "_within", "cases", ["actual", "rag", "direction"], self.settings.suppression_threshold
+                shown,
+                "_within",
+                "cases",
+                ["actual", "rag", "direction"],
+                self.settings.suppression_threshold,
             )
         shown = shown.drop(columns="_within").assign(cases=lambda f: _text(f["cases"]))
         scheme = self.defs.targets.rag_scheme(self.council.code)
@@ -872,13 +994,16 @@ class Report:
         )
         return _styled(shown, caption, rag_column="rag")
 
-    # -- 2. quarter by quarter -------------------------------------------------------------------------------------
+    # -- 2. quarter by quarter
+    # -------------------------------------------------------------------------------------
 
     def quarterly_indicators(self) -> list[str]:
         """The headline KPIs reported quarterly as a percentage (timescales and proportions), in order."""
         cat = self.defs.catalogue
         return [
-            i for i in self.headline_indicators() if cat.get(i).frequency == "quarterly" and cat.get(i).is_proportion
+            i
+            for i in self.headline_indicators()
+            if cat.get(i).frequency == "quarterly" and cat.get(i).is_proportion
         ]
 
     def _quarterly_indicator(self, indicator: str) -> Indicator:
@@ -903,11 +1028,12 @@ class Report:
         Returns
         -------
         pandas.DataFrame
-            Columns indicator, period (the quarter), denominator (total cases), numerator (number within
-            timescale), value (exact percent), display_value (from the counts, rounded half up), target,
-            low_numbers, excluded, pending. Newest LAST. A quarter before the data starts has missing counts and
-            ``"n/a"``. The columns period, value and denominator suit :func:`jswlib.present.charts.trend_chart`; they are
-            not suppressed, even for the public audience.
+            Columns indicator, period (the quarter), denominator (total cases), numerator (number
+            within timescale), value (exact percent), display_value (from the counts, rounded half
+            up), target, low_numbers, excluded, pending. Newest LAST. A quarter before the data
+            starts has missing counts and ``"n/a"``. The columns period, value and denominator suit
+            :func:`jswlib.present.charts.trend_chart`; they are not suppressed, even for the public
+            audience.
 
         Raises
         ------
@@ -925,7 +1051,9 @@ class Report:
                 "denominator": rows["denominator"].astype("Int64").array,
                 "numerator": rows["numerator"].astype("Int64").array,
                 "value": rows["value"].to_numpy(dtype="float64"),
-                "display_value": status.format_percentage(rows["numerator"], rows["denominator"]).to_numpy(),
+                "display_value": status.format_percentage(
+                    rows["numerator"], rows["denominator"]
+                ).to_numpy(),
                 "target": self.defs.targets.target(ind.id, self.council.code),
                 "low_numbers": status.low_numbers(rows["denominator"]).to_numpy(),
                 "excluded": rows["excluded"].astype("Int64").array,
@@ -939,8 +1067,9 @@ class Report:
         Returns
         -------
         str
-            A ``<figure>`` holding the chart as an embedded PNG, with the chart's text alternative as the
-            image's ``alt`` text and as a visible caption, so that it reads without the picture and prints.
+            A ``<figure>`` holding the chart as an embedded PNG, with the chart's text alternative
+            as the image's ``alt`` text and as a visible caption, so that it reads without the
+            picture and prints.
         """
         import base64
 
@@ -950,17 +1079,31 @@ class Report:
         ind = self.defs.catalogue.get(indicator)
         labels = list(data["period"])
         table = self.results.table
-        scotland = table[
-            (table["council"] == SCOTLAND_CODE) & (table["indicator"] == indicator)
-            & (table["frequency"] == "quarterly") & table["period"].isin(labels)
-        ].set_index("period").reindex(labels)
+        scotland = (
+            table[
+                (table["council"] == SCOTLAND_CODE)
+                & (table["indicator"] == indicator)
+                & (table["frequency"] == "quarterly")
+                & table["period"].isin(labels)
+            ]
+            .set_index("period")
+            .reindex(labels)
+        )
         comparison = pd.DataFrame(
-            {"period": labels, "value": scotland["value"].to_numpy(dtype="float64"),
-             "denominator": scotland["denominator"].astype("Int64").array}
+            {
+                "period": labels,
+                "value": scotland["value"].to_numpy(dtype="float64"),
+                "denominator": scotland["denominator"].astype("Int64").array,
+            }
         )
         fig = charts.trend_chart(
-            data, title=self.indicator_title(indicator), target=data["target"].iloc[0], unit=ind.unit,
-            council_label=self.council.name, comparison=comparison, comparison_label="Scotland",
+            data,
+            title=self.indicator_title(indicator),
+            target=data["target"].iloc[0],
+            unit=ind.unit,
+            council_label=self.council.name,
+            comparison=comparison,
+            comparison_label="Scotland",
             polarity=ind.polarity,
         )
         alt = getattr(fig, charts.ALT_TEXT_ATTRIBUTE, "")
@@ -976,8 +1119,8 @@ class Report:
         Returns
         -------
         pandas.io.formats.style.Styler
-            Quarter | Total cases | Number within timescale | % within timescale | Target | Low numbers, oldest
-            quarter first. Public audience: :func:`suppress_within_timescale`.
+            Quarter | Total cases | Number within timescale | % within timescale | Target | Low
+            numbers, oldest quarter first. Public audience: :func:`suppress_within_timescale`.
         """
         data = self.quarterly_data(indicator, n)
         unit = self.defs.catalogue.get(indicator).unit
@@ -993,16 +1136,23 @@ class Report:
         )
         if self.public:
             shown = suppress_within_timescale(
-                shown, "within", "total_cases", ["percent_within"], self.settings.suppression_threshold
+                shown,
+                "within",
+                "total_cases",
+                ["percent_within"],
+                self.settings.suppression_threshold,
             )
-        shown = shown.assign(total_cases=lambda f: _text(f["total_cases"]), within=lambda f: _text(f["within"]))
+        shown = shown.assign(
+            total_cases=lambda f: _text(f["total_cases"]), within=lambda f: _text(f["within"])
+        )
         caption = (
             f"{self.indicator_title(indicator)}: {self.council.name}, the {len(data)} quarters to {self.quarter}, "
             f"oldest first. Percentages are computed from the counts and rounded half up.{self._suppression_note()}"
         )
         return _styled(shown, caption)
 
-    # -- 3. comparison -----------------------------------------------------------------------------------------------
+    # -- 3. comparison
+    # ---------------------------------------------------------------------------------------------
 
     def comparison_data(self) -> pd.DataFrame:
         """The council beside its family group and Scotland, for the quarter and the last four quarters pooled.
@@ -1010,17 +1160,19 @@ class Report:
         Returns
         -------
         pandas.DataFrame
-            Three rows per headline percentage KPI, in the order council, family group, Scotland (never
-            ranked): indicator, kpi (on the national standard), level, area ("Family group 4 ..."), quarter,
-            numerator, denominator, value, display_value, low_numbers, pooled_period ("Q3 2024/25 to Q2
-            2025/26"), pooled_numerator, pooled_denominator, pooled_value, pooled_display_value, note.
+            Three rows per headline percentage KPI, in the order council, family group, Scotland
+            (never ranked): indicator, kpi (on the national standard), level, area ("Family group 4
+            ..."), quarter, numerator, denominator, value, display_value, low_numbers, pooled_period ("Q3 2024/25 to Q2
+            2025/26"), pooled_numerator, pooled_denominator, pooled_value, pooled_display_value,
+            note.
 
         Notes
         -----
-        All three rows use the national standard (results ``basis`` ``national``), so like is compared with
-        like; where the council sets a local standard its row says so in ``note``. Four quarters are pooled by
-        summing numerators and denominators, never by averaging percentages. Counts are not compared across
-        areas of different sizes, so only percentage KPIs appear.
+        All three rows use the national standard (results ``basis`` ``national``), so like is
+        compared with like; where the council sets a local standard its row says so in ``note``.
+        Four quarters are pooled by summing numerators and denominators, never by averaging
+        percentages. Counts are not compared across areas of different sizes, so only percentage
+        KPIs appear.
         """
         cat = self.defs.catalogue
         ids = [i for i in self.headline_indicators() if cat.get(i).is_proportion]
@@ -1034,10 +1186,15 @@ class Report:
         )
         table = self.results.table
         rows = table[
-            (table["frequency"] == "quarterly") & (table["basis"] == "national") & table["indicator"].isin(ids)
-            & table["council"].isin([a[0] for a in areas]) & table["period"].isin(labels)
-        ]  # fmt: skip
-        pooled = rows.groupby(["indicator", "council"])[["numerator", "denominator"]].sum(min_count=1)
+            (table["frequency"] == "quarterly")
+            & (table["basis"] == "national")
+            & table["indicator"].isin(ids)
+            & table["council"].isin([a[0] for a in areas])
+            & table["period"].isin(labels)
+        ]
+        pooled = rows.groupby(["indicator", "council"])[["numerator", "denominator"]].sum(
+            min_count=1
+        )
         latest = rows[rows["period"] == self.quarter.label].set_index(["indicator", "council"])
         span = _span(quarters[0], quarters[-1])
         records = [
@@ -1086,8 +1243,9 @@ class Report:
         Returns
         -------
         pandas.io.formats.style.Styler
-            KPI | Area | Latest quarter | Cases (latest quarter) | Last four quarters | Cases (last four
-            quarters) | Note. Public audience: each period suppressed as :func:`suppress_within_timescale`.
+            KPI | Area | Latest quarter | Cases (latest quarter) | Last four quarters | Cases (last
+            four quarters) | Note. Public audience: each period suppressed as
+            :func:`suppress_within_timescale`.
         """
         data = self.comparison_data()
         shown = pd.DataFrame(
@@ -1105,10 +1263,15 @@ class Report:
         )
         if self.public:
             threshold = self.settings.suppression_threshold
-            shown = suppress_within_timescale(shown, "_within", "latest_cases", ["latest"], threshold)
-            shown = suppress_within_timescale(shown, "_pooled_within", "pooled_cases", ["pooled"], threshold)
+            shown = suppress_within_timescale(
+                shown, "_within", "latest_cases", ["latest"], threshold
+            )
+            shown = suppress_within_timescale(
+                shown, "_pooled_within", "pooled_cases", ["pooled"], threshold
+            )
         shown = shown.drop(columns=["_within", "_pooled_within"]).assign(
-            latest_cases=lambda f: _text(f["latest_cases"]), pooled_cases=lambda f: _text(f["pooled_cases"])
+            latest_cases=lambda f: _text(f["latest_cases"]),
+            pooled_cases=lambda f: _text(f["pooled_cases"]),
         )
         first = self.quarter.last_n(POOLED_QUARTERS)[0]
         caption = (
@@ -1119,7 +1282,8 @@ class Report:
         )
         return _styled(shown, caption)
 
-    # -- 4. counts and activity --------------------------------------------------------------------------------------
+    # -- 4. counts and activity
+    # --------------------------------------------------------------------------------------
 
     def _activity_period(self, ind: Indicator) -> Period | None:
         """The completed period an activity indicator reports in this quarter, or None (not due)."""
@@ -1135,17 +1299,25 @@ class Report:
         Returns
         -------
         list of str
-            ``activity`` of ``params/report.yaml``, in order, without the 6-monthly ones at Q1 and Q3 and the
-            annual ones before Q4 (their period has not closed).
+            ``activity`` of ``params/report.yaml``, in order, without the 6-monthly ones at Q1 and
+            Q3 and the annual ones before Q4 (their period has not closed).
         """
         cat = self.defs.catalogue
         return [i for i in self.settings.activity if self._activity_period(cat.get(i)) is not None]
 
     def _year_to_date(self, ind: Indicator, period: Period, rows: pd.DataFrame) -> tuple:
         """(period label, numerator, denominator, value) of the financial year to date, where meaningful."""
-        if ind.frequency == "annual" or ind.basis != "events" or ind.type not in ("count", "sum", "average"):
+        if (
+            ind.frequency == "annual"
+            or ind.basis != "events"
+            or ind.type not in ("count", "sum", "average")
+        ):
             return "", pd.NA, pd.NA, float("nan")
-        parts = [p for p in period.financial_year.subperiods(FREQUENCY_CODES[ind.frequency]) if p <= period]
+        parts = [
+            p
+            for p in period.financial_year.subperiods(FREQUENCY_CODES[ind.frequency])
+            if p <= period
+        ]
         chosen = rows[rows["period"].isin([p.label for p in parts])]
         num = chosen["numerator"].sum(min_count=1)
         den = chosen["denominator"].sum(min_count=1) if ind.type != "count" else pd.NA
@@ -1195,27 +1367,33 @@ class Report:
         Returns
         -------
         pandas.DataFrame
-            One row per indicator of :meth:`activity_indicators`: indicator, title, type, unit, frequency,
-            polarity, period (the completed period: ``Q2 2025/26``, ``H1 2025/26`` or ``2025/26``), numerator,
-            denominator, value, display_value, previous_* (a year earlier), ytd_* (financial year to date),
-            direction, direction_arrow.
+            One row per indicator of :meth:`activity_indicators`: indicator, title, type, unit,
+            frequency, polarity, period (the completed period: ``Q2 2025/26``, ``H1 2025/26`` or
+            ``2025/26``), numerator, denominator, value, display_value, previous_* (a year
+            earlier), ytd_* (financial year to date), direction, direction_arrow.
 
         Notes
         -----
-        The year to date sums the periods of the financial year so far (averages pool their sums and counts);
-        it is left blank (``"n/a"``) where adding up is not meaningful: distinct people or open cases counted
-        in several periods, and annual indicators (the period is the year). Direction compares with the same
-        period a year earlier; a change of 5% or less either way is "No change".
+        The year to date sums the periods of the financial year so far (averages pool their sums
+        and counts); it is left blank (``"n/a"``) where adding up is not meaningful: distinct
+        people or open cases counted in several periods, and annual indicators (the period is the
+        year). Direction compares with the same period a year earlier; a change of 5% or less
+        either way is "No change".
         """
         cat = self.defs.catalogue
         records = [self._activity_row(cat.get(i)) for i in self.activity_indicators()]
         if not records:
-            return pd.DataFrame(columns=["indicator", "title", "period", "value", "direction", "direction_arrow"])
+            return pd.DataFrame(
+                columns=["indicator", "title", "period", "value", "direction", "direction_arrow"]
+            )
         frame = pd.DataFrame(records)
         directions = status.direction_of_travel_series(
-            frame["value"], frame["previous_value"], frame["polarity"],
-            tolerance=status.DEFAULT_COUNT_DIRECTION_TOLERANCE, tolerance_unit="relative",
-        )  # fmt: skip
+            frame["value"],
+            frame["previous_value"],
+            frame["polarity"],
+            tolerance=status.DEFAULT_COUNT_DIRECTION_TOLERANCE,
+            tolerance_unit="relative",
+        )
         return pd.concat([frame, directions], axis=1)
 
     def activity_table(self) -> Styler:
@@ -1224,14 +1402,27 @@ class Report:
         Returns
         -------
         pandas.io.formats.style.Styler
-            Indicator | Unit | Period | Value | Same period a year earlier | Change | Financial year to date |
-            Year to date covers. Public audience: a count of 1-4 (for sums and averages: a value resting on
-            1-4 records) is suppressed, with its change; the year to date is suppressed with the period's value.
+            Indicator | Unit | Period | Value | Same period a year earlier | Change | Financial
+            year to date | Year to date covers. Public audience: a count of 1-4 (for sums and
+            averages: a value resting on 1-4 records) is suppressed, with its change; the year to
+            date is suppressed with the period's value.
         """
         data = self.activity_data()
         if data.empty:
-            shown = pd.DataFrame(columns=["indicator", "unit", "period", "value", "previous", "change", "year_to_date"])
-            return _styled(shown, f"Counts and activity, {self.council.name}: none due in {self.quarter}.")
+            shown = pd.DataFrame(
+                columns=[
+                    "indicator",
+                    "unit",
+                    "period",
+                    "value",
+                    "previous",
+                    "change",
+                    "year_to_date",
+                ]
+            )
+            return _styled(
+                shown, f"Counts and activity, {self.council.name}: none due in {self.quarter}."
+            )
         counted = data["type"].isin(["count", "people"])
         shown = pd.DataFrame(
             {
@@ -1241,7 +1432,9 @@ class Report:
                 "value": data["display_value"],
                 "previous": data["previous_display_value"],
                 "change": _direction_text(data["direction"], data["direction_arrow"]),
-                "year_to_date": data["ytd_display_value"].where(data["ytd_period"] != "", status.NOT_AVAILABLE_TEXT),
+                "year_to_date": data["ytd_display_value"].where(
+                    data["ytd_period"] != "", status.NOT_AVAILABLE_TEXT
+                ),
                 "year_to_date_period": data["ytd_period"],
                 "_now": data["numerator"].where(counted, data["denominator"]),
                 "_before": data["previous_numerator"].where(counted, data["previous_denominator"]),
@@ -1262,13 +1455,18 @@ class Report:
         )
         return _styled(shown, caption)
 
-    # -- 5. data quality ---------------------------------------------------------------------------------------------
+    # -- 5. data quality
+    # ---------------------------------------------------------------------------------------------
 
     def _main_reasons(self, table: str) -> str:
         reasons = self.results.reasons
         if reasons.empty:
             return ""
-        mine = reasons[reasons["table"] == table].sort_values(["rows", "rule"], ascending=[False, True]).head(3)
+        mine = (
+            reasons[reasons["table"] == table]
+            .sort_values(["rows", "rule"], ascending=[False, True])
+            .head(3)
+        )
         pairs = zip(mine["rule"], mine["rows"], strict=True)
         return "; ".join(f"{RULES.get(r, r)} ({n:,} row{'' if n == 1 else 's'})" for r, n in pairs)
 
@@ -1278,9 +1476,10 @@ class Report:
         Returns
         -------
         pandas.DataFrame
-            Columns table, title, status, rows_read, rows_used, rows_rejected, main_reasons (the top three
-            rules by rows rejected, in words from :data:`jswlib.definitions.schema.RULES`). The last row, table ``"all"``,
-            holds the totals. Public audience: the totals line only.
+            Columns table, title, status, rows_read, rows_used, rows_rejected, main_reasons (the
+            top three rules by rows rejected, in words from
+            :data:`jswlib.definitions.schema.RULES`). The last row, table ``"all"``, holds the
+            totals. Public audience: the totals line only.
         """
         quality = self.results.quality
         frame = pd.DataFrame(
@@ -1295,10 +1494,14 @@ class Report:
             }
         )
         totals = {
-            "table": "all", "title": "All tables", "status": "",
-            "rows_read": int(frame["rows_read"].sum()), "rows_used": int(frame["rows_used"].sum()),
-            "rows_rejected": int(frame["rows_rejected"].sum()), "main_reasons": "",
-        }  # fmt: skip
+            "table": "all",
+            "title": "All tables",
+            "status": "",
+            "rows_read": int(frame["rows_read"].sum()),
+            "rows_used": int(frame["rows_used"].sum()),
+            "rows_rejected": int(frame["rows_rejected"].sum()),
+            "main_reasons": "",
+        }
         totals_row = pd.DataFrame([totals]).astype(frame.dtypes.to_dict())
         if self.public:
             return totals_row
@@ -1308,9 +1511,13 @@ class Report:
         """The data-quality table, for display (public audience: the totals line only)."""
         data = self.data_quality_data()
         counts = ["rows_read", "rows_used", "rows_rejected"]
-        shown = data[["title", "status", *counts, "main_reasons"]].rename(columns={"title": "table"})
+        shown = data[["title", "status", *counts, "main_reasons"]].rename(
+            columns={"title": "table"}
+        )
         if self.public:
-            shown = suppress(shown[["table", *counts]], counts, [], self.settings.suppression_threshold)
+            shown = suppress(
+                shown[["table", *counts]], counts, [], self.settings.suppression_threshold
+            )
         shown = shown.assign(**{c: _text(shown[c]) for c in counts})
         caption = (
             f"Rows of the extract in {self.results.data_dir.name} (dated {_long_date(self.results.as_at)}) read, used "
@@ -1319,7 +1526,8 @@ class Report:
         )
         return _styled(shown, caption)
 
-    # -- 6. commentary -------------------------------------------------------------------------------------------------
+    # -- 6. commentary
+    # ---------------------------------------------------------------------------------------------
 
     def commentary_html(self) -> str:
         """The commentary, Markdown rendered to HTML (raw HTML escaped), or a visible note when there is none.
@@ -1327,9 +1535,9 @@ class Report:
         Returns
         -------
         str
-            HTML for ``IPython.display.HTML``. Raw HTML in the Markdown (``<script>``) is escaped, never
-            passed through. Without a file: ``<p class="jsw-note"><strong>No commentary supplied</strong> for
-            <council>, <quarter>: expected <path>.</p>``.
+            HTML for ``IPython.display.HTML``. Raw HTML in the Markdown (``<script>``) is escaped,
+            never passed through. Without a file: ``<p class="jsw-note"><strong>No commentary
+            supplied</strong> for <council>, <quarter>: expected <path>.</p>``.
         """
         text = read_commentary(self.commentary_path)
         if text is None:
@@ -1343,7 +1551,8 @@ class Report:
             )
         return mistune.create_markdown(escape=True)(text)
 
-    # -- 7. definitions and method ---------------------------------------------------------------------------------
+    # -- 7. definitions and method
+    # ---------------------------------------------------------------------------------
 
     def definitions_data(self) -> pd.DataFrame:
         """The definition of each headline and activity indicator in the report.
@@ -1351,8 +1560,9 @@ class Report:
         Returns
         -------
         pandas.DataFrame
-            Columns indicator, title (on this council's standard), definition, standard (this council's, with
-            the national one where they differ), frequency, target, sources (document names).
+            Columns indicator, title (on this council's standard), definition, standard (this
+            council's, with the national one where they differ), frequency, target, sources
+            (document names).
         """
         ids = self.headline_indicators()
         ids += [i for i in self.activity_indicators() if i not in ids]
@@ -1378,8 +1588,12 @@ class Report:
     def definitions_table(self) -> Styler:
         """The definitions, for display: Indicator | Definition | Standard | Frequency | Source documents."""
         data = self.definitions_data()
-        shown = data[["title", "definition", "standard", "frequency", "sources"]].rename(columns={"title": "indicator"})
-        return _styled(shown, f"Definitions of the indicators in this report, {self.council.name}.")
+        shown = data[["title", "definition", "standard", "frequency", "sources"]].rename(
+            columns={"title": "indicator"}
+        )
+        return _styled(
+            shown, f"Definitions of the indicators in this report, {self.council.name}."
+        )
 
     def _local_holidays_text(self) -> str:
         add, remove = self.defs.holidays.for_council(self.council.code)
@@ -1410,10 +1624,11 @@ class Report:
         Returns
         -------
         str
-            Markdown bullets: working days (day 0, Scottish bank holidays, Easter Monday, local holidays), the
-            RAG scheme, the direction-of-travel rule, low numbers and intervals, rounding, exclusions and
-            pending cases, comparisons, disclosure control, the data source, and the local standards that are
-            unverified as national rules (DOMAIN.md asks reports to say so).
+            Markdown bullets: working days (day 0, Scottish bank holidays, Easter Monday, local
+            holidays), the RAG scheme, the direction-of-travel rule, low numbers and intervals,
+            rounding, exclusions and pending cases, comparisons, disclosure control, the data
+            source, and the local standards that are unverified as national rules (DOMAIN.md asks
+            reports to say so).
         """
         q, code = self.quarter, self.council.code
         scheme_name = self.defs.targets.rag_scheme_name(code)
@@ -1441,7 +1656,7 @@ class Report:
             f"a word ({', '.join(status.RAG_STATUSES)}), never shown by colour alone.",
             f"- **Direction in last 12 months.** The quarter ({q}) against the same quarter a year earlier "
             f"({q.year_earlier()}). A change of {status.DEFAULT_DIRECTION_TOLERANCE:g} percentage points or less "
-            f"either way (for counts, {status.DEFAULT_COUNT_DIRECTION_TOLERANCE:g}% or less) is \"No change\". "
+            f'either way (for counts, {status.DEFAULT_COUNT_DIRECTION_TOLERANCE:g}% or less) is "No change". '
             "The arrow shows which way the value moved; the word whether that is better (Improved) or worse "
             "(Declined).",
             f"- **Low numbers.** Percentages on fewer than {status.LOW_NUMBERS_THRESHOLD} cases are marked: one "
@@ -1463,7 +1678,8 @@ class Report:
         ]
         return "\n".join(lines) + "\n"
 
-    # -- export ------------------------------------------------------------------------------------------------------
+    # -- export
+    # ---------------------------------------------------------------------------------------------
 
     def kpi_export(self) -> pd.DataFrame:
         """The headline KPIs as a plain table for CSV or Excel (no person data; public audience suppressed).
@@ -1471,22 +1687,50 @@ class Report:
         Returns
         -------
         pandas.DataFrame
-            Columns council, council_code, audience, indicator, kpi, period, target, numerator, denominator,
-            value, display_value, rag, direction, direction_arrow, previous_period, previous_value, low_numbers,
-            ci_lower, ci_upper, standard, basis. Public audience: :func:`suppress_within_timescale` on the
-            quarter's counts (value, display value, RAG, direction and interval go with them) and on the
-            previous quarter's counts (its value).
+            Columns council, council_code, audience, indicator, kpi, period, target, numerator,
+            denominator, value, display_value, rag, direction, direction_arrow, previous_period,
+            previous_value, low_numbers, ci_lower, ci_upper, standard, basis. Public audience:
+            :func:`suppress_within_timescale` on the quarter's counts (value, display value, RAG,
+            direction and interval go with them) and on the previous quarter's counts (its value).
         """
         data = self.headline_data()
-        out = data.assign(council=self.council.name, council_code=self.council.code, audience=self.audience)
+        out = data.assign(
+            council=self.council.name, council_code=self.council.code, audience=self.audience
+        )
         columns = [
-            "council", "council_code", "audience", "indicator", "kpi", "period", "target", "numerator",
-            "denominator", "value", "display_value", "rag", "direction", "direction_arrow", "previous_period",
-            "previous_value", "low_numbers", "ci_lower", "ci_upper", "standard", "basis",
-        ]  # fmt: skip
+            "council",
+            "council_code",
+            "audience",
+            "indicator",
+            "kpi",
+            "period",
+            "target",
+            "numerator",
+            "denominator",
+            "value",
+            "display_value",
+            "rag",
+            "direction",
+            "direction_arrow",
+            "previous_period",
+            "previous_value",
+            "low_numbers",
+            "ci_lower",
+            "ci_upper",
+            "standard",
+            "basis",
+        ]
         if self.public:
             threshold = self.settings.suppression_threshold
-            judged = ["value", "display_value", "rag", "direction", "direction_arrow", "ci_lower", "ci_upper"]
+            judged = [
+                "value",
+                "display_value",
+                "rag",
+                "direction",
+                "direction_arrow",
+                "ci_lower",
+                "ci_upper",
+            ]
             out = suppress_within_timescale(out, "numerator", "denominator", judged, threshold)
             out = suppress_within_timescale(
                 out, "previous_numerator", "previous_denominator", ["previous_value"], threshold

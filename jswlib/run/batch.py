@@ -1,34 +1,36 @@
 """Running the quarterly report for many councils at once: ``jsw batch``.
 
-For one quarter, :func:`run_batch` runs ``notebooks/quarterly_report.ipynb`` once per council with papermill,
-in parallel worker processes, and writes into ``outputs/<yyyy-yy>-Q<n>/`` (for ``Q2 2025/26``:
-``outputs/2025-26-Q2/``):
+For one quarter, :func:`run_batch` runs ``notebooks/quarterly_report.ipynb`` once per council with
+papermill, in parallel worker processes, and writes into ``outputs/<yyyy-yy>-Q<n>/`` (for ``Q2
+2025/26``: ``outputs/2025-26-Q2/``):
 
-- ``<slug>.html``: the report, without code, images embedded, nothing fetched from another host when opened
-  (template ``jswlib/present/templates/jsw``), readable on screen and on paper;
+- ``<slug>.html``: the report, without code, images embedded, nothing fetched from another host
+  when opened (template ``jswlib/present/templates/jsw``), readable on screen and on paper;
 - ``<slug>.ipynb``: the executed notebook (kept when the run fails, with the error in it);
 - ``<slug>-kpis.csv`` and ``<slug>-kpis.xlsx``: the headline KPI table (``Report.kpi_export()``);
-- ``index.html``: every council, its counts of Green / Amber / Red in words and a link to its report; the
-  failures with their error;
-- ``manifest.json``: the parameters, the data fingerprint, the package versions, start and end times, the time
-  taken (in total and per council) and the outcome of every council with the fingerprint of its inputs;
-- ``.<slug>.inputs.json``: per council, the record of its last run (written as soon as that council finishes,
-  so an interrupted batch knows what is already done).
+- ``index.html``: every council, its counts of Green / Amber / Red in words and a link to its
+  report; the failures with their error;
+- ``manifest.json``: the parameters, the data fingerprint, the package versions, start and end
+  times, the time taken (in total and per council) and the outcome of every council with the
+  fingerprint of its inputs;
+- ``.<slug>.inputs.json``: per council, the record of its last run (written as soon as that council
+  finishes, so an interrupted batch knows what is already done).
 
 Conventions
 -----------
-- Before any worker starts the quarter and councils are checked (a :class:`jswlib.cli.UsageError` names what is
-  wrong) and :func:`jswlib.compute.results.load_results` is called once, so that every notebook only reads the cache.
-- A council's *inputs fingerprint* covers the notebook file, the report template, the results fingerprint
-  (data, params and package version), the audience, the quarter, the council, its commentary file (when
-  there is one) and the KPI-table function. A council whose four outputs exist and whose recorded fingerprint
-  equals the current one is skipped ("up to date") unless ``force``; so re-running after a failure redoes
-  only what failed or is missing.
-- Every file is written atomically by :mod:`jswlib.core.io` (a temporary file renamed into place), including the
-  executed notebook, which papermill writes to the temporary file.
-- A kernel that fails to start (before any cell ran) is retried, up to :data:`START_ATTEMPTS` attempts in all;
-  an error in a cell is never retried: the council fails, its notebook and HTML (showing the error) are kept,
-  the other councils carry on and the exit code is 1.
+- Before any worker starts the quarter and councils are checked (a :class:`jswlib.cli.UsageError`
+  names what is wrong) and :func:`jswlib.compute.results.load_results` is called once, so that
+  every notebook only reads the cache.
+- A council's *inputs fingerprint* covers the notebook file, the report template, the results
+  fingerprint (data, params and package version), the audience, the quarter, the council, its
+  commentary file (when there is one) and the KPI-table function. A council whose four outputs
+  exist and whose recorded fingerprint equals the current one is skipped ("up to date") unless
+  ``force``; so re-running after a failure redoes only what failed or is missing.
+- Every file is written atomically by :mod:`jswlib.core.io` (a temporary file renamed into place),
+  including the executed notebook, which papermill writes to the temporary file.
+- A kernel that fails to start (before any cell ran) is retried, up to :data:`START_ATTEMPTS`
+  attempts in all; an error in a cell is never retried: the council fails, its notebook and HTML
+  (showing the error) are kept, the other councils carry on and the exit code is 1.
 - The commentary file of a council is ``<params>/commentary/<slug>/<yyyy-yy>-Q<n>.md``
   (see ``params/councils.yaml``); the notebook is given ``commentary_file=""`` and finds it itself.
 """
@@ -54,13 +56,14 @@ from pathlib import Path
 from typing import Any
 
 from jswlib import __version__
+from jswlib.compute.results import load_results
 from jswlib.core import io
 from jswlib.definitions.councils import Council, Councils
 from jswlib.definitions.params import PARAMS_ENV, load_councils, load_settings, params_dir
 from jswlib.definitions.periods import Period, parse_quarter
-from jswlib.compute.results import load_results
 
-#: Bump when the layout of the batch outputs or of the inputs fingerprint changes (forces a re-run).
+#: Bump when the layout of the batch outputs or of the inputs fingerprint changes (forces a
+#: re-run).
 BATCH_FORMAT = 1
 #: The audiences a report can be produced for.
 AUDIENCES: tuple[str, ...] = ("internal", "public")
@@ -68,13 +71,15 @@ AUDIENCES: tuple[str, ...] = ("internal", "public")
 RAG_WORDS: tuple[str, ...] = ("Green", "Amber", "Red", "No target", "No data")
 #: The Jupyter kernel the notebooks run on.
 KERNEL_NAME = "python3"
-#: Extra command-line arguments of each kernel. The kernel's own log (not the notebook's output, which keeps every
-#: error) is silenced, so 32 kernels do not print ipykernel's warnings (TCP without encryption, the interrupt
-#: sent when a failed notebook's kernel is shut down) over the progress bar.
+#: Extra command-line arguments of each kernel. The kernel's own log (not the notebook's output,
+#: which keeps every error) is silenced, so 32 kernels do not print ipykernel's warnings (TCP
+#: without encryption, the interrupt sent when a failed notebook's kernel is shut down) over the
+#: progress bar.
 KERNEL_ARGUMENTS: tuple[str, ...] = ("--IPKernelApp.log_level=CRITICAL",)
 #: Attempts at starting a kernel (the first one included) before a council is reported as failed.
 START_ATTEMPTS = 3
-#: Seconds to wait before the second attempt at starting a kernel; doubled before each further attempt.
+#: Seconds to wait before the second attempt at starting a kernel; doubled before each further
+#: attempt.
 RETRY_DELAY = 2.0
 #: The notebook run for each council.
 DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "quarterly_report.ipynb"
@@ -88,7 +93,7 @@ ERROR_SUMMARY_LENGTH = 400
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 
-# --- Small pure helpers ---------------------------------------------------------------------------------------
+# --- Small pure helpers --------------------------------------------------------------------------
 
 
 def quarter_folder_name(quarter: str | Period) -> str:
@@ -111,8 +116,9 @@ def quarter_folder_name(quarter: str | Period) -> str:
 
     Notes
     -----
-    Convention: financial year 1 April - 31 March, Q1 = April-June (see :mod:`jswlib.definitions.periods`). The label
-    ``Q2 2025/26`` holds a slash and a space, so it is not used as a folder name.
+    Convention: financial year 1 April - 31 March, Q1 = April-June (see
+    :mod:`jswlib.definitions.periods`). The label ``Q2 2025/26`` holds a slash and a space, so it
+    is not used as a folder name.
 
     Examples
     --------
@@ -133,7 +139,12 @@ def output_names(slug: str) -> dict[str, str]:
     >>> output_names("fife")
     {'html': 'fife.html', 'ipynb': 'fife.ipynb', 'csv': 'fife-kpis.csv', 'xlsx': 'fife-kpis.xlsx'}
     """
-    return {"html": f"{slug}.html", "ipynb": f"{slug}.ipynb", "csv": f"{slug}-kpis.csv", "xlsx": f"{slug}-kpis.xlsx"}
+    return {
+        "html": f"{slug}.html",
+        "ipynb": f"{slug}.ipynb",
+        "csv": f"{slug}-kpis.csv",
+        "xlsx": f"{slug}-kpis.xlsx",
+    }
 
 
 def inputs_fingerprint(inputs: Mapping[str, Any]) -> str:
@@ -176,7 +187,8 @@ def rag_counts(rag: Iterable[Any]) -> dict[str, int]:
 def error_summary(exc: BaseException) -> str:
     """One line saying what went wrong: the exception's type and message (its first lines, shortened).
 
-    For a notebook error (``PapermillExecutionError``) it is the error raised in the cell, and the cell.
+    For a notebook error (``PapermillExecutionError``) it is the error raised in the cell, and the
+    cell.
 
     Examples
     --------
@@ -185,15 +197,17 @@ def error_summary(exc: BaseException) -> str:
     """
     ename = getattr(exc, "ename", None)
     if ename is not None:  # papermill.exceptions.PapermillExecutionError
-        text = f"{ename}: {getattr(exc, 'evalue', '')} (in cell [{getattr(exc, 'exec_count', '?')}])"
+        text = (
+            f"{ename}: {getattr(exc, 'evalue', '')} (in cell [{getattr(exc, 'exec_count', '?')}])"
+        )
     else:
         text = f"{type(exc).__name__}: {exc}"
     text = " ".join(text.split())
     return text if len(text) <= ERROR_SUMMARY_LENGTH else text[: ERROR_SUMMARY_LENGTH - 3] + "..."
 
 
-#: An attribute ``src=`` or ``href=`` naming another host, a ``<script src=...>``, or a CSS ``url()``/``@import``
-#: of another host.
+#: An attribute ``src=`` or ``href=`` naming another host, a ``<script src=...>``, or a CSS
+#: ``url()``/``@import`` of another host.
 _EXTERNAL = re.compile(
     r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^"'\s>]*)"""
     r"""|(?:<script\b[^>]*\bsrc\s*=[^>]*>)"""
@@ -253,7 +267,9 @@ def _template_digest() -> str:
     return digest.hexdigest()
 
 
-def commentary_path(params: str | os.PathLike | None, council: Council, quarter: str | Period) -> Path:
+def commentary_path(
+    params: str | os.PathLike | None, council: Council, quarter: str | Period
+) -> Path:
     """Where a council's commentary for a quarter is kept: ``<params>/commentary/<slug>/<yyyy-yy>-Q<n>.md``.
 
     Parameters
@@ -278,7 +294,15 @@ def package_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {"python": platform.python_version(), "jswlib": __version__}
-    for name in ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbclient", "ipykernel"):
+    for name in (
+        "pandas",
+        "numpy",
+        "matplotlib",
+        "papermill",
+        "nbconvert",
+        "nbclient",
+        "ipykernel",
+    ):
         try:
             versions[name] = version(name)
         except PackageNotFoundError:
@@ -286,27 +310,39 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-# --- The KPI table ---------------------------------------------------------------------------------------------
+# --- The KPI table -------------------------------------------------------------------------------
 
 
 def report_kpi_table(
-    council: str, quarter: str, data_dir: str, audience: str, commentary_file: str, params: str | None
+    council: str,
+    quarter: str,
+    data_dir: str,
+    audience: str,
+    commentary_file: str,
+    params: str | None,
 ):
     """The headline KPI table of a council's report: ``jswlib.present.report.prepare_report(...).kpi_export()``.
 
-    The default KPI-table function of :func:`run_batch`; another function with the same parameters, returning
-    a DataFrame with a ``rag`` column of :data:`RAG_WORDS`, can be given instead (tests do).
+    The default KPI-table function of :func:`run_batch`; another function with the same parameters,
+    returning a DataFrame with a ``rag`` column of :data:`RAG_WORDS`, can be given instead (tests
+    do).
     """
-    from jswlib.present.report import prepare_report  # imported here: the report layer sits above this module's import
+    from jswlib.present.report import (
+        prepare_report,
+    )  # imported here: the report layer sits above this module's import
 
     report = prepare_report(
-        council=council, quarter=quarter, data_dir=data_dir, audience=audience,
-        commentary_file=commentary_file, params=params,
-    )  # fmt: skip
+        council=council,
+        quarter=quarter,
+        data_dir=data_dir,
+        audience=audience,
+        commentary_file=commentary_file,
+        params=params,
+    )
     return report.kpi_export()
 
 
-# --- The worker: one council ---------------------------------------------------------------------------------
+# --- The worker: one council ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -330,7 +366,9 @@ class KernelStartError(RuntimeError):
     """The kernel did not start (no cell ran), after every attempt."""
 
     def __init__(self, attempts: int, cause: BaseException):
-        super().__init__(f"the kernel did not start ({attempts} attempts); last error {error_summary(cause)}")
+        super().__init__(
+            f"the kernel did not start ({attempts} attempts); last error {error_summary(cause)}"
+        )
         self.attempts = attempts
         self.cause = cause
 
@@ -366,11 +404,13 @@ def _cells_started(path: Path) -> bool:
     return False
 
 
-def _execute_notebook(task: CouncilTask, path: Path, tally: dict[str, Any]) -> tuple[Any, BaseException | None]:
+def _execute_notebook(
+    task: CouncilTask, path: Path, tally: dict[str, Any]
+) -> tuple[Any, BaseException | None]:
     """Run the notebook into ``path`` (atomically); retry when the kernel does not start.
 
-    Returns the executed notebook and the cell error when a cell failed (the notebook is kept, showing it).
-    ``tally["attempts"]`` counts the attempts, whatever the outcome.
+    Returns the executed notebook and the cell error when a cell failed (the notebook is kept,
+    showing it). ``tally["attempts"]`` counts the attempts, whatever the outcome.
     """
     import nbformat
     from papermill.exceptions import PapermillExecutionError
@@ -388,13 +428,21 @@ def _execute_notebook(task: CouncilTask, path: Path, tally: dict[str, Any]) -> t
             try:
                 with warnings.catch_warnings():
                     # The temporary file ends in .tmp, not .ipynb, until it is renamed.
-                    warnings.filterwarnings("ignore", message=r"The specified file .* does not end in")
+                    warnings.filterwarnings(
+                        "ignore", message=r"The specified file .* does not end in"
+                    )
                     execute(
-                        task.notebook, str(tmp), parameters=dict(task.parameters), kernel_name=KERNEL_NAME,
-                        progress_bar=False, cwd=str(Path(task.notebook).parent),
+                        task.notebook,
+                        str(tmp),
+                        parameters=dict(task.parameters),
+                        kernel_name=KERNEL_NAME,
+                        progress_bar=False,
+                        cwd=str(Path(task.notebook).parent),
                         extra_arguments=list(KERNEL_ARGUMENTS),
-                    )  # fmt: skip
-            except PapermillExecutionError as exc:  # a cell failed: keep the notebook, which shows the error
+                    )
+            except (
+                PapermillExecutionError
+            ) as exc:  # a cell failed: keep the notebook, which shows the error
                 outcome["cell_error"] = exc
             except start_errors as exc:
                 if _cells_started(tmp):
@@ -408,7 +456,9 @@ def _execute_notebook(task: CouncilTask, path: Path, tally: dict[str, Any]) -> t
                 raise KernelStartError(attempt, exc.__cause__) from exc.__cause__
             time.sleep(task.retry_delay * 2 ** (attempt - 1))
             continue
-        nb = nbformat.reads(json.dumps(io.read_json(path)), as_version=4)  # joins the lines of each cell
+        nb = nbformat.reads(
+            json.dumps(io.read_json(path)), as_version=4
+        )  # joins the lines of each cell
         return nb, outcome.get("cell_error")
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -429,7 +479,9 @@ def _html_exporter():
         theme="light",
     )
     exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, remove_all_outputs_tags={"remove-output"}),
+        TagRemovePreprocessor(
+            remove_cell_tags={"remove-cell"}, remove_all_outputs_tags={"remove-output"}
+        ),
         enabled=True,
     )
     return exporter
@@ -450,8 +502,8 @@ def notebook_to_html(nb: Any, title: str, folder: str | os.PathLike) -> str:
     Returns
     -------
     str
-        The page: no code cells or prompts, images embedded as data, nothing fetched from another host
-        (template ``jswlib/present/templates/jsw``).
+        The page: no code cells or prompts, images embedded as data, nothing fetched from another
+        host (template ``jswlib/present/templates/jsw``).
     """
     resources = {"metadata": {"name": title, "path": str(folder)}}
     body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
@@ -473,41 +525,61 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``status`` (``"ok"`` or ``"failed"``), ``error`` (one line, or None), ``attempts`` (kernel starts
-        tried), ``counts`` (RAG words of the KPI table), ``files`` written, ``warnings``, ``seconds``.
+        ``status`` (``"ok"`` or ``"failed"``), ``error`` (one line, or None), ``attempts`` (kernel
+        starts tried), ``counts`` (RAG words of the KPI table), ``files`` written, ``warnings``,
+        ``seconds``.
 
     Notes
     -----
-    Every file is written atomically. When a cell fails, the executed notebook and its HTML (showing the error)
-    are kept and the KPI files of an earlier run are removed, so that nothing left in the folder looks like a
-    report of these inputs. An interruption (``KeyboardInterrupt``) is not caught.
+    Every file is written atomically. When a cell fails, the executed notebook and its HTML
+    (showing the error) are kept and the KPI files of an earlier run are removed, so that nothing
+    left in the folder looks like a report of these inputs. An interruption (``KeyboardInterrupt``)
+    is not caught.
     """
     started = time.perf_counter()
     out = Path(task.out_dir)
     names = output_names(task.slug)
     result: dict[str, Any] = {
-        "council": task.name, "code": task.code, "slug": task.slug, "status": FAILED, "error": None,
-        "attempts": 0, "counts": None, "files": {}, "warnings": [],
-    }  # fmt: skip
+        "council": task.name,
+        "code": task.code,
+        "slug": task.slug,
+        "status": FAILED,
+        "error": None,
+        "attempts": 0,
+        "counts": None,
+        "files": {},
+        "warnings": [],
+    }
     previous_params = os.environ.get(PARAMS_ENV)
-    os.environ[PARAMS_ENV] = task.params  # the kernel inherits it, so the notebook reads the same params
+    os.environ[PARAMS_ENV] = (
+        task.params
+    )  # the kernel inherits it, so the notebook reads the same params
     try:
         nb, cell_error = _execute_notebook(task, out / names["ipynb"], result)
         result["files"]["ipynb"] = names["ipynb"]
-        title = f"Justice Social Work performance: {task.name}, {task.parameters.get('quarter', '')}"
+        title = (
+            f"Justice Social Work performance: {task.name}, {task.parameters.get('quarter', '')}"
+        )
         page = notebook_to_html(nb, title, Path(task.notebook).parent)
-        result["warnings"] += [f"{names['html']} refers to another host: {ref}" for ref in external_references(page)]
+        result["warnings"] += [
+            f"{names['html']} refers to another host: {ref}" for ref in external_references(page)
+        ]
         _write_text(out / names["html"], page)
         result["files"]["html"] = names["html"]
         if cell_error is not None:
             raise cell_error
         table = task.kpi_table(
-            council=task.name, quarter=task.parameters["quarter"], data_dir=task.parameters["data_dir"],
-            audience=task.parameters["audience"], commentary_file=task.parameters["commentary_file"],
+            council=task.name,
+            quarter=task.parameters["quarter"],
+            data_dir=task.parameters["data_dir"],
+            audience=task.parameters["audience"],
+            commentary_file=task.parameters["commentary_file"],
             params=task.params,
-        )  # fmt: skip
+        )
         if "rag" not in table.columns:
-            raise ValueError(f"the KPI table has no 'rag' column (columns: {', '.join(map(str, table.columns))})")
+            raise ValueError(
+                f"the KPI table has no 'rag' column (columns: {', '.join(map(str, table.columns))})"
+            )
         result["counts"] = rag_counts(table["rag"].dropna())
         for kind in ("csv", "xlsx"):
             io.write_frame(table, out / names[kind])
@@ -527,7 +599,7 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
     return result
 
 
-# --- The parent: plan, run, record ---------------------------------------------------------------------------
+# --- The parent: plan, run, record ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -553,7 +625,8 @@ class CouncilOutcome:
     files : dict
         The files of the council's report, by kind (``html``, ``ipynb``, ``csv``, ``xlsx``).
     warnings : tuple of str
-        Things worth knowing that did not stop the report (e.g. a link to another host in the HTML).
+        Things worth knowing that did not stop the report (e.g. a link to another host in the
+        HTML).
     """
 
     name: str
@@ -659,7 +732,9 @@ def _resolve_councils(roster: Councils, names: Sequence[str] | None) -> list[Cou
     return [c for c in roster if c.code in found]
 
 
-def _previous_entry(out_dir: Path, slug: str, manifest: Mapping[str, Any] | None) -> dict[str, Any] | None:
+def _previous_entry(
+    out_dir: Path, slug: str, manifest: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
     """The record of a council's last run: its ``.<slug>.inputs.json``, else its entry in ``manifest.json``."""
     try:
         record = io.read_json(out_dir / RECORD_NAME.format(slug=slug))
@@ -673,7 +748,9 @@ def _previous_entry(out_dir: Path, slug: str, manifest: Mapping[str, Any] | None
     return None
 
 
-def _is_up_to_date(previous: Mapping[str, Any] | None, fingerprint: str, out_dir: Path, slug: str) -> bool:
+def _is_up_to_date(
+    previous: Mapping[str, Any] | None, fingerprint: str, out_dir: Path, slug: str
+) -> bool:
     if not previous or previous.get("inputs_fingerprint") != fingerprint:
         return False
     if previous.get("outcome") not in (OK, SKIPPED):
@@ -704,7 +781,9 @@ def _record(plan: _Plan, result: Mapping[str, Any], audience: str, quarter: str)
     }
 
 
-def _manifest_entry(record: Mapping[str, Any], this_run: bool, outcome: str | None = None) -> dict[str, Any]:
+def _manifest_entry(
+    record: Mapping[str, Any], this_run: bool, outcome: str | None = None
+) -> dict[str, Any]:
     entry = dict(record)
     entry["this_run"] = this_run
     if outcome is not None:
@@ -734,10 +813,12 @@ def run_batch(
     Parameters
     ----------
     quarter : str
-        The quarter, e.g. ``"Q2 2025/26"`` (any form :func:`jswlib.definitions.periods.parse_quarter` reads); blank for the
-        latest complete quarter in the data.
+        The quarter, e.g. ``"Q2 2025/26"`` (any form
+        :func:`jswlib.definitions.periods.parse_quarter` reads); blank for the latest complete
+        quarter in the data.
     councils : sequence of str, optional
-        Council names, aliases, slugs or GSS codes; default all councils of ``params/councils.yaml``.
+        Council names, aliases, slugs or GSS codes; default all councils of
+        ``params/councils.yaml``.
     data_dir : path-like, optional
         The data folder; default the ``data_dir`` of ``params/settings.yaml``.
     audience : {"internal", "public"}
@@ -751,11 +832,13 @@ def run_batch(
     params : path-like, optional
         The params folder (passed on to the notebooks as ``$JSW_PARAMS``).
     notebook : path-like, optional
-        The notebook to run; default :data:`DEFAULT_NOTEBOOK`. It is run with ``cwd`` its own folder.
+        The notebook to run; default :data:`DEFAULT_NOTEBOOK`. It is run with ``cwd`` its own
+        folder.
     kpi_table : callable, optional
-        ``kpi_table(council=, quarter=, data_dir=, audience=, commentary_file=, params=)`` returning the KPI
-        table (a DataFrame with a ``rag`` column); default :func:`report_kpi_table`. Must be picklable (a
-        module-level function): it runs in the worker processes.
+        ``kpi_table(council=, quarter=, data_dir=, audience=, commentary_file=, params=)``
+        returning the KPI table (a DataFrame with a ``rag`` column); default
+        :func:`report_kpi_table`. Must be picklable (a module-level function): it runs in the
+        worker processes.
     execute : callable, optional
         Stands in for ``papermill.execute_notebook`` (same signature; picklable). For tests.
     progress : bool, optional
@@ -773,8 +856,8 @@ def run_batch(
     Raises
     ------
     jswlib.cli.UsageError
-        Before anything runs: a quarter that cannot be read, unknown councils (all listed), an unknown
-        audience, fewer than one worker, a missing notebook or data folder.
+        Before anything runs: a quarter that cannot be read, unknown councils (all listed), an
+        unknown audience, fewer than one worker, a missing notebook or data folder.
     jswlib.definitions.params.ParamsError, jswlib.core.io.ExtractFileError, ValueError
         From loading the params or the results.
     """
@@ -806,10 +889,18 @@ def run_batch(
     params_path = params_dir(params).resolve()
     settings = load_settings(params_path)
     given = Path(data_dir) if data_dir is not None and str(data_dir).strip() else None
-    folder = given.resolve() if given is not None and given.is_dir() else settings.resolve_data_dir(data_dir)
+    folder = (
+        given.resolve()
+        if given is not None and given.is_dir()
+        else settings.resolve_data_dir(data_dir)
+    )
     if not folder.is_dir():
         raise UsageError(f"--data {folder}: data folder not found")
-    out = Path(out_dir) if out_dir is not None else settings.outputs_dir / quarter_folder_name(period)
+    out = (
+        Path(out_dir)
+        if out_dir is not None
+        else settings.outputs_dir / quarter_folder_name(period)
+    )
     kpi_table = kpi_table or report_kpi_table
 
     results = load_results(folder, params_path)  # once: every notebook then reads the cache
@@ -831,24 +922,40 @@ def run_batch(
     plans: list[_Plan] = []
     for council in selected:
         commentary = commentary_path(params_path, council, period)
-        inputs = dict(shared, council=council.code,
-                      commentary=io.file_digest(commentary) if commentary.is_file() else None)  # fmt: skip
+        inputs = dict(
+            shared,
+            council=council.code,
+            commentary=io.file_digest(commentary) if commentary.is_file() else None,
+        )
         fingerprint = inputs_fingerprint(inputs)
         previous = _previous_entry(out, council.slug, previous_manifest)
         up_to_date = not force and _is_up_to_date(previous, fingerprint, out, council.slug)
         plans.append(_Plan(council, inputs, fingerprint, previous, up_to_date))
 
-    parameters = {"quarter": label, "data_dir": str(folder), "audience": audience, "commentary_file": ""}
+    parameters = {
+        "quarter": label,
+        "data_dir": str(folder),
+        "audience": audience,
+        "commentary_file": "",
+    }
     to_run = [p for p in plans if not p.up_to_date]
     n_workers = min(workers or _cpu_count(), len(to_run)) if to_run else 0
     by_slug = {p.council.slug: p for p in plans}
     if to_run:
         tasks = [
             CouncilTask(
-                name=p.council.name, code=p.council.code, slug=p.council.slug, notebook=str(notebook_path),
-                out_dir=str(out), parameters=dict(parameters, council=p.council.name), params=str(params_path),
-                kpi_table=kpi_table, execute=execute, start_attempts=start_attempts, retry_delay=retry_delay,
-            )  # fmt: skip
+                name=p.council.name,
+                code=p.council.code,
+                slug=p.council.slug,
+                notebook=str(notebook_path),
+                out_dir=str(out),
+                parameters=dict(parameters, council=p.council.name),
+                params=str(params_path),
+                kpi_table=kpi_table,
+                execute=execute,
+                start_attempts=start_attempts,
+                retry_delay=retry_delay,
+            )
             for p in to_run
         ]
         _run_tasks(tasks, n_workers, by_slug, out, audience, label, progress)
@@ -858,17 +965,38 @@ def run_batch(
     for plan in plans:
         if plan.up_to_date:
             source = plan.previous or {}
-            outcomes.append(CouncilOutcome(
-                plan.council.name, plan.council.code, plan.council.slug, SKIPPED, None, plan.fingerprint, None, 0,
-                source.get("counts"), dict(source.get("files") or {}), (),
-            ))  # fmt: skip
+            outcomes.append(
+                CouncilOutcome(
+                    plan.council.name,
+                    plan.council.code,
+                    plan.council.slug,
+                    SKIPPED,
+                    None,
+                    plan.fingerprint,
+                    None,
+                    0,
+                    source.get("counts"),
+                    dict(source.get("files") or {}),
+                    (),
+                )
+            )
         else:
             r = plan.record
-            outcomes.append(CouncilOutcome(
-                plan.council.name, plan.council.code, plan.council.slug, r["outcome"], r.get("error"),
-                plan.fingerprint, r.get("seconds"), r.get("attempts", 0), r.get("counts"), dict(r.get("files", {})),
-                tuple(r.get("warnings", [])),
-            ))  # fmt: skip
+            outcomes.append(
+                CouncilOutcome(
+                    plan.council.name,
+                    plan.council.code,
+                    plan.council.slug,
+                    r["outcome"],
+                    r.get("error"),
+                    plan.fingerprint,
+                    r.get("seconds"),
+                    r.get("attempts", 0),
+                    r.get("counts"),
+                    dict(r.get("files", {})),
+                    tuple(r.get("warnings", [])),
+                )
+            )
 
     entries = _all_entries(plans, roster, out, previous_manifest)
     total = round(time.perf_counter() - t0, 3)
@@ -889,7 +1017,11 @@ def run_batch(
             "kernel": KERNEL_NAME,
             "start_attempts": start_attempts,
         },
-        "data": {"fingerprint": results.fingerprint, "as_at": results.as_at.isoformat(), "data_dir": str(folder)},
+        "data": {
+            "fingerprint": results.fingerprint,
+            "as_at": results.as_at.isoformat(),
+            "data_dir": str(folder),
+        },
         "versions": package_versions(),
         "started": started_at,
         "finished": _now(),
@@ -907,18 +1039,38 @@ def run_batch(
     }
     index_path = _write_text(out / "index.html", render_index(label, entries, manifest))
     manifest_path = io.write_json(manifest, out / "manifest.json")
-    return BatchResult(label, out, index_path, manifest_path, tuple(outcomes), total, results.fingerprint, n_workers)
+    return BatchResult(
+        label,
+        out,
+        index_path,
+        manifest_path,
+        tuple(outcomes),
+        total,
+        results.fingerprint,
+        n_workers,
+    )
 
 
 def _run_tasks(
-    tasks: list[CouncilTask], n_workers: int, by_slug: dict[str, _Plan], out: Path, audience: str, label: str,
+    tasks: list[CouncilTask],
+    n_workers: int,
+    by_slug: dict[str, _Plan],
+    out: Path,
+    audience: str,
+    label: str,
     progress: bool | None,
 ) -> None:
     """Run the tasks in a process pool; record each council as soon as it finishes."""
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=len(tasks), desc=f"jsw batch {label}", unit="council", disable=not show, file=sys.stderr)
+    bar = tqdm(
+        total=len(tasks),
+        desc=f"jsw batch {label}",
+        unit="council",
+        disable=not show,
+        file=sys.stderr,
+    )
     pool = ProcessPoolExecutor(max_workers=n_workers)
     try:
         futures = {pool.submit(run_council, task): task for task in tasks}
@@ -928,7 +1080,11 @@ def _run_tasks(
             try:
                 result = future.result()
             except Exception as exc:  # the worker process itself broke (killed, out of memory...)
-                result = {"status": FAILED, "error": f"worker process failed: {error_summary(exc)}", "attempts": 0}
+                result = {
+                    "status": FAILED,
+                    "error": f"worker process failed: {error_summary(exc)}",
+                    "attempts": 0,
+                }
             plan = by_slug[task.slug]
             plan.record = _record(plan, result, audience, label)
             io.write_json(plan.record, out / RECORD_NAME.format(slug=task.slug))
@@ -936,7 +1092,9 @@ def _run_tasks(
             bar.update(1)
             if failed:
                 bar.set_postfix(failed=failed)
-    except BaseException:  # interrupted: stop starting councils; those finished are recorded already
+    except (
+        BaseException
+    ):  # interrupted: stop starting councils; those finished are recorded already
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     else:
@@ -959,14 +1117,16 @@ def _all_entries(
                 entries.append(_manifest_entry(previous, this_run=False))
         elif plan.up_to_date:
             entry = _manifest_entry(plan.previous or {}, this_run=True, outcome=SKIPPED)
-            entry.update(reason="up to date", inputs_fingerprint=plan.fingerprint, inputs=plan.inputs)
+            entry.update(
+                reason="up to date", inputs_fingerprint=plan.fingerprint, inputs=plan.inputs
+            )
             entries.append(entry)
         else:
             entries.append(_manifest_entry(plan.record, this_run=True))
     return entries
 
 
-# --- The index page ----------------------------------------------------------------------------------------------
+# --- The index page ------------------------------------------------------------------------------
 
 _INDEX_STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; font-size: 1rem;
@@ -998,11 +1158,15 @@ def _status_text(entry: Mapping[str, Any]) -> str:
     if outcome == SKIPPED:
         return "Up to date (not re-run)"
     if not entry.get("this_run", True):
-        return f"Produced by an earlier run ({html.escape(str(entry.get('produced_at', ''))[:10])})"
+        return (
+            f"Produced by an earlier run ({html.escape(str(entry.get('produced_at', ''))[:10])})"
+        )
     return "Produced"
 
 
-def render_index(label: str, entries: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any]) -> str:
+def render_index(
+    label: str, entries: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any]
+) -> str:
     """The ``index.html`` of a quarter folder: every council, its RAG counts in words, links, the failures.
 
     Parameters
@@ -1010,8 +1174,8 @@ def render_index(label: str, entries: Sequence[Mapping[str, Any]], manifest: Map
     label : str
         The quarter's label.
     entries : sequence of mapping
-        The manifest entries of the councils (``council``, ``slug``, ``outcome``, ``counts``, ``files``,
-        ``error``, ``audience``...).
+        The manifest entries of the councils (``council``, ``slug``, ``outcome``, ``counts``,
+        ``files``, ``error``, ``audience``...).
     manifest : mapping
         The manifest (for the data, the audience and the time).
 
@@ -1037,7 +1201,10 @@ def render_index(label: str, entries: Sequence[Mapping[str, Any]], manifest: Map
         if "xlsx" in files:
             links.append(f'<a href="{esc(files["xlsx"])}">KPIs (Excel)</a>')
         counts = e.get("counts") or {}
-        cells = [f'<th scope="row">{esc(str(e.get("council", "")))}</th>', f"<td>{' | '.join(links) or 'None'}</td>"]
+        cells = [
+            f'<th scope="row">{esc(str(e.get("council", "")))}</th>',
+            f"<td>{' | '.join(links) or 'None'}</td>",
+        ]
         for word in RAG_WORDS:
             value = counts.get(word) if counts else None
             cells.append(f'<td class="count">{value if value is not None else "–"}</td>')
@@ -1049,16 +1216,21 @@ def render_index(label: str, entries: Sequence[Mapping[str, Any]], manifest: Map
     failure_items = []
     for e in failures:
         files = e.get("files") or {}
-        links = [f'<a href="{esc(files[k])}">{text}</a>' for k, text in
-                 (("html", "report showing the error"), ("ipynb", "executed notebook")) if k in files]  # fmt: skip
+        links = [
+            f'<a href="{esc(files[k])}">{text}</a>'
+            for k, text in (("html", "report showing the error"), ("ipynb", "executed notebook"))
+            if k in files
+        ]
         failure_items.append(
             f"<li><strong>{esc(str(e.get('council', '')))}</strong>: {esc(str(e.get('error') or 'unknown error'))}"
             + (f" ({', '.join(links)})" if links else "")
             + "</li>"
         )
     summary = manifest.get("summary", {})
-    counted = ", ".join(f"{summary.get(k, 0)} {text}" for k, text in
-                        ((OK, "produced"), (SKIPPED, "up to date"), (FAILED, "failed")))  # fmt: skip
+    counted = ", ".join(
+        f"{summary.get(k, 0)} {text}"
+        for k, text in ((OK, "produced"), (SKIPPED, "up to date"), (FAILED, "failed"))
+    )
     audience_text = esc(audiences[0]) if len(audiences) == 1 else "mixed (see the table)"
     parts = [
         "<!DOCTYPE html>",
@@ -1073,7 +1245,7 @@ def render_index(label: str, entries: Sequence[Mapping[str, Any]], manifest: Map
         "<main>",
         f"<h1>Justice Social Work performance reports, {esc(label)}</h1>",
         f'<p class="meta">Audience: {audience_text}. Data: {esc(str(data.get("data_dir", "")))}, extract date '
-        f'{esc(str(data.get("as_at", "")))} (fingerprint {esc(str(data.get("fingerprint", "")))}). '
+        f"{esc(str(data.get('as_at', '')))} (fingerprint {esc(str(data.get('fingerprint', '')))}). "
         f"This run: {counted}; finished {esc(str(manifest.get('finished', '')))} with jswlib "
         f"{esc(str(manifest.get('versions', {}).get('jswlib', '')))}. "
         f'How the reports were made: <a href="manifest.json">manifest.json</a>.</p>',
@@ -1101,7 +1273,7 @@ def render_index(label: str, entries: Sequence[Mapping[str, Any]], manifest: Map
     return "\n".join(parts)
 
 
-# --- The command ---------------------------------------------------------------------------------------------------
+# --- The command ---------------------------------------------------------------------------------
 
 
 def _duration(seconds: float) -> str:
@@ -1143,19 +1315,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``quarter``, ``council`` (list or None), ``data``, ``audience``, ``workers``, ``force``, ``out`` and
-        ``params`` (the params folder, or None).
+        ``quarter``, ``council`` (list or None), ``data``, ``audience``, ``workers``, ``force``,
+        ``out`` and ``params`` (the params folder, or None).
 
     Returns
     -------
     int
-        0 (``EXIT_OK``) when every council is produced or up to date; 1 (``EXIT_DATA``) when any failed, or the
-        results cannot be computed from the data.
+        0 (``EXIT_OK``) when every council is produced or up to date; 1 (``EXIT_DATA``) when any
+        failed, or the results cannot be computed from the data.
 
     Raises
     ------
     jswlib.cli.UsageError
-        For a bad quarter, unknown councils, a missing notebook or data folder (see :func:`run_batch`).
+        For a bad quarter, unknown councils, a missing notebook or data folder (see
+        :func:`run_batch`).
     """
     from jswlib.cli import EXIT_DATA
     from jswlib.core.io import ExtractFileError, ParamsFileError
@@ -1163,9 +1336,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     try:
         result = run_batch(
-            args.quarter, args.council, data_dir=args.data, audience=args.audience, workers=args.workers,
-            force=args.force, out_dir=args.out, params=getattr(args, "params", None),
-        )  # fmt: skip
+            args.quarter,
+            args.council,
+            data_dir=args.data,
+            audience=args.audience,
+            workers=args.workers,
+            force=args.force,
+            out_dir=args.out,
+            params=getattr(args, "params", None),
+        )
     except (ParamsError, ParamsFileError, ExtractFileError):
         raise
     except ValueError as exc:  # e.g. an extract with no dated records: a data problem
@@ -1202,17 +1381,38 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
         "the others carry on. Exit codes: 0 every report produced or up to date, 1 some council failed, "
         "2 bad arguments or configuration.",
     )
-    p.add_argument("--quarter", default="", metavar="QUARTER",
-                   help="the quarter, e.g. 'Q2 2025/26' (also '2025/26 Q2', '2025Q2'); "
-                   "default: the latest complete quarter in the data")  # fmt: skip
-    p.add_argument("--council", action="extend", nargs="+", metavar="NAME",
-                   help="only these councils (name, alias, slug or GSS code; repeatable); default all 32")  # fmt: skip
-    p.add_argument("--data", metavar="DIR", help="the data folder (default: data_dir of params/settings.yaml)")
-    p.add_argument("--audience", choices=AUDIENCES, default="internal", help="who the reports are for "
-                   "(default internal)")  # fmt: skip
-    p.add_argument("--workers", type=int, metavar="N",
-                   help=f"notebooks run at once (default: the number of CPUs, here {_cpu_count()})")  # fmt: skip
-    p.add_argument("--force", action="store_true", help="re-run councils whose reports are up to date")
+    p.add_argument(
+        "--quarter",
+        default="",
+        metavar="QUARTER",
+        help="the quarter, e.g. 'Q2 2025/26' (also '2025/26 Q2', '2025Q2'); "
+        "default: the latest complete quarter in the data",
+    )
+    p.add_argument(
+        "--council",
+        action="extend",
+        nargs="+",
+        metavar="NAME",
+        help="only these councils (name, alias, slug or GSS code; repeatable); default all 32",
+    )
+    p.add_argument(
+        "--data", metavar="DIR", help="the data folder (default: data_dir of params/settings.yaml)"
+    )
+    p.add_argument(
+        "--audience",
+        choices=AUDIENCES,
+        default="internal",
+        help="who the reports are for (default internal)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help=f"notebooks run at once (default: the number of CPUs, here {_cpu_count()})",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="re-run councils whose reports are up to date"
+    )
     p.add_argument("--out", metavar="DIR", help="where to write (default: outputs/<yyyy-yy>-Q<n>)")
     p.set_defaults(func=cmd_batch)
     return p

@@ -22,13 +22,13 @@ def api_modules() -> list[str]:
     """Every module of the package, layer by layer (lowest first), as dotted names."""
     import pkgutil
 
-    import jswlib
-
     names = []
     for layer in LAYERS:
         package = importlib.import_module(f"jswlib.{layer}")
         names.append(package.__name__)
-        names += sorted(m.name for m in pkgutil.iter_modules(package.__path__, f"{package.__name__}."))
+        names += sorted(
+            m.name for m in pkgutil.iter_modules(package.__path__, f"{package.__name__}.")
+        )
     return names
 
 
