@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from jswlib.core.errors import ExtractFileError, ParamsFileError
+
 
 def _umask() -> int:
     """The process's file-creation mask (read by setting it and putting it back)."""
@@ -107,10 +109,6 @@ _TextDateLoader.yaml_implicit_resolvers = {
 }
 
 
-class ParamsFileError(ValueError):
-    """A params file is missing or is not valid YAML; the message names the file."""
-
-
 def read_yaml(path: str | os.PathLike) -> Any:
     """Read a YAML file with the safe loader.
 
@@ -137,23 +135,6 @@ def read_yaml(path: str | os.PathLike) -> Any:
         raise ParamsFileError(
             f"{path}:{where} not valid YAML: {getattr(exc, 'problem', exc)}"
         ) from None
-
-
-class ExtractFileError(ValueError):
-    """A data file cannot be used at all (empty, wrong encoding, not a table, missing columns).
-
-    Parameters
-    ----------
-    source : str
-        The file (and sheet) concerned.
-    message : str
-        What is wrong and what to do about it.
-    """
-
-    def __init__(self, source: str, message: str):
-        super().__init__(f"{source}: {message}")
-        self.source = source
-        self.message = message
 
 
 #: File suffixes read as tables.

@@ -17,15 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from jswlib.core import io
+from jswlib.core.errors import ParamsError
 from jswlib.definitions.councils import Council, Councils
 
 #: Environment variable that points at another params folder.
 PARAMS_ENV = "JSW_PARAMS"
 _GSS = re.compile(r"^S12\d{6}$")
-
-
-class ParamsError(ValueError):
-    """A params file breaks its rules. The message names the file and the key."""
 
 
 def params_dir(path: str | os.PathLike | None = None) -> Path:

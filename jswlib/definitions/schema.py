@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from jswlib.core import io
+from jswlib.core.errors import ContractError
 
 # --- Reading conventions (named constants, documented in the README's data contract) -------------
 
@@ -725,15 +726,6 @@ class TableResult:
     def rows_rejected(self) -> int:
         """Number of distinct rows rejected (a row with several problems counts once)."""
         return int(self.rejects["row"].nunique()) if len(self.rejects) else 0
-
-
-class ContractError(ValueError):
-    """A table cannot be validated at all (for example a required column is missing)."""
-
-    def __init__(self, source: str, message: str):
-        super().__init__(f"{source}: {message}")
-        self.source = source
-        self.message = message
 
 
 def _text(values: pd.Series) -> pd.Series:
