@@ -20,7 +20,7 @@ import pandas as pd
 from jswlib.compute.indicators import compute_indicators, load_definitions
 from jswlib.core import io
 from jswlib.data.demo import generate_demo, write_demo
-from jswlib.data.extract import load_extract, recorded_extract_date
+from jswlib.data.extract import extract_date_of, load_extract
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_RATIO = 5.0
@@ -49,9 +49,9 @@ def floor(folder: Path) -> tuple[float, int]:
 def workbook(folder: Path, defs) -> tuple[float, float, int]:
     """The workbook: validate every table, then compute every indicator. Returns (validate s, compute s, rows)."""
     started = time.perf_counter()
-    extract = load_extract(folder, defs.councils, extract_date=recorded_extract_date(folder))
+    extract = load_extract(folder, defs.councils, extract_date=extract_date_of(folder))
     validated = time.perf_counter()
-    results = compute_indicators(extract.tables, defs, recorded_extract_date(folder))
+    results = compute_indicators(extract.tables, defs, extract_date_of(folder))
     return validated - started, time.perf_counter() - validated, len(results)
 
 

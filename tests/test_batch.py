@@ -24,15 +24,17 @@ import pandas as pd
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from jswlib.cli import EXIT_DATA, EXIT_OK, UsageError
+from jswlib.cli import EXIT_DATA, EXIT_OK
+from jswlib.cli import batch as cli_batch
+from jswlib.cli.batch import add_parser as add_batch_parser
+from jswlib.cli.batch import cmd_batch
 from jswlib.compute.results import fingerprint
+from jswlib.core.errors import InputError
 from jswlib.run import batch
 from jswlib.run.batch import (
     BatchResult,
     CouncilOutcome,
     CouncilTask,
-    add_batch_parser,
-    cmd_batch,
     external_references,
     quarter_folder_name,
     run_batch,
@@ -283,7 +285,7 @@ class TestFailureIsolation:
         assert "Fife" not in failures and "Angus" not in failures
 
     def test_exit_code_is_1(self, real_run):
-        assert real_run.result.exit_code == EXIT_DATA == 1
+        assert not real_run.result.succeeded
 
     def test_a_cell_error_is_not_retried(self, real_run):
         assert manifest_entries(real_run.out)["fail"]["attempts"] == 1
@@ -469,7 +471,7 @@ class TestSkipping:
         first, _ = quick.run()
         second, result = quick.run()
         assert first == {"fife": "ok", "angus": "ok"}
-        assert second == {"fife": "skipped", "angus": "skipped"} and result.exit_code == EXIT_OK
+        assert second == {"fife": "skipped", "angus": "skipped"} and result.succeeded
         assert result.workers == 0
         assert len(quick.calls) == 2  # results loaded once per batch, by the parent
 
@@ -508,9 +510,9 @@ class TestSkipping:
 
     def test_a_failed_council_is_redone_and_the_others_skipped(self, quick):
         first, result = quick.run(("Fife", "Fail"))
-        assert first == {"fife": "ok", "fail": "failed"} and result.exit_code == EXIT_DATA
+        assert first == {"fife": "ok", "fail": "failed"} and not result.succeeded
         second, result = quick.run(("Fife", "Fail"))
-        assert second == {"fife": "skipped", "fail": "failed"} and result.exit_code == EXIT_DATA
+        assert second == {"fife": "skipped", "fail": "failed"} and not result.succeeded
 
     def test_the_manifest_record_alone_is_enough_to_skip(self, quick):
         quick.run()
@@ -597,7 +599,7 @@ class TestChecksFirst:
 
     @pytest.mark.parametrize("quarter", ["Q5 2025/26", "H1 2025/26", "2025"])
     def test_a_quarter_that_cannot_be_read(self, params, quarter):
-        with pytest.raises(UsageError, match=r"--quarter: .*'Q2 2025/26'"):
+        with pytest.raises(InputError, match=r"quarter .*: .*'Q2 2025/26'"):
             run_batch(quarter, ["Fife"], params=params, notebook=FIXTURE)
 
     def test_a_blank_quarter_asks_for_the_latest_complete_one(self, params, monkeypatch):
@@ -610,28 +612,28 @@ class TestChecksFirst:
             return "Q5 2025/26"  # not a quarter: proves the answer is used and then checked
 
         monkeypatch.setattr(jswlib.present.report, "latest_complete_quarter", latest)
-        with pytest.raises(UsageError, match=r"--quarter: .*Q5 2025/26"):
+        with pytest.raises(InputError, match=r"quarter .*: .*Q5 2025/26"):
             run_batch("", ["Fife"], params=params, notebook=FIXTURE)
         assert asked == [params]
 
     def test_every_unknown_council_is_named(self, params):
-        with pytest.raises(UsageError, match=r"unknown councils 'Gotham', 'Atlantis'"):
+        with pytest.raises(InputError, match=r"unknown councils 'Gotham', 'Atlantis'"):
             run_batch(QUARTER, ["Fife", "Gotham", "Atlantis"], params=params, notebook=FIXTURE)
 
     def test_an_unknown_audience(self, params):
-        with pytest.raises(UsageError, match="--audience 'everyone'"):
+        with pytest.raises(InputError, match="audience 'everyone'"):
             run_batch(QUARTER, ["Fife"], params=params, notebook=FIXTURE, audience="everyone")
 
     def test_no_workers(self, params):
-        with pytest.raises(UsageError, match="--workers 0"):
+        with pytest.raises(InputError, match="workers 0"):
             run_batch(QUARTER, ["Fife"], params=params, notebook=FIXTURE, workers=0)
 
     def test_a_missing_notebook(self, params, tmp_path):
-        with pytest.raises(UsageError, match="notebook not found"):
+        with pytest.raises(InputError, match="notebook not found"):
             run_batch(QUARTER, ["Fife"], params=params, notebook=tmp_path / "nowhere.ipynb")
 
     def test_a_missing_data_folder(self, params, tmp_path):
-        with pytest.raises(UsageError, match="data folder not found"):
+        with pytest.raises(InputError, match="data folder not found"):
             run_batch(
                 QUARTER, ["Fife"], params=params, notebook=FIXTURE, data_dir=tmp_path / "no-data"
             )
@@ -738,7 +740,7 @@ class TestCommand:
                 2,
             )
 
-        monkeypatch.setattr(batch, "run_batch", fake_run_batch)
+        monkeypatch.setattr(cli_batch, "run_batch", fake_run_batch)
         code = cmd_batch(
             parse(
                 [
@@ -776,5 +778,5 @@ class TestCommand:
                 "f",
             )
 
-        monkeypatch.setattr(batch, "run_batch", fake_run_batch)
+        monkeypatch.setattr(cli_batch, "run_batch", fake_run_batch)
         assert cmd_batch(parse(["batch", "--quarter", QUARTER])) == EXIT_OK

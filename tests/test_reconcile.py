@@ -17,16 +17,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jswlib.cli import EXIT_DATA, EXIT_OK, UsageError
+from jswlib.cli import EXIT_DATA, EXIT_OK
+from jswlib.cli.reconcile import add_parser as add_reconcile_parser
+from jswlib.cli.reconcile import cmd_reconcile
 from jswlib.compute.indicators import load_definitions
+from jswlib.core.errors import InputError
 from jswlib.core.io import ExtractFileError
 from jswlib.judge.reconcile import (
     OUTPUT_COLUMNS,
     PROBLEM_COLUMNS,
     REQUIRED_COLUMNS,
     PublishedNumber,
-    add_reconcile_parser,
-    cmd_reconcile,
     parse_published_number,
     read_published,
     reconcile,
@@ -574,7 +575,7 @@ class TestCmdReconcile:
             run(tmp_path, "council,indicator,period,numerator\nFife,x,Q2 2025/26,1\n")
 
     def test_unknown_output_format_is_a_usage_error(self, tmp_path):
-        with pytest.raises(UsageError, match="--out"):
+        with pytest.raises(InputError, match="--out"):
             run(tmp_path, self.CSV, "--out", str(tmp_path / "out.txt"))
 
     def test_out_is_required_and_help_explains(self, capsys):

@@ -20,7 +20,7 @@ import pandas as pd
 from jswlib import __version__
 from jswlib.compute.indicators import Definitions, compute_indicators, load_definitions
 from jswlib.core import io
-from jswlib.data.extract import latest_event_date, load_extract, recorded_extract_date
+from jswlib.data.extract import extract_date_of, load_extract
 from jswlib.definitions.params import load_settings, params_dir
 
 #: Bump when the layout of the cached files changes.
@@ -142,8 +142,8 @@ def load_results(
         )
         return _MEMO[stamp]
     defs = defs or load_definitions(params)
-    extract = load_extract(folder, defs.councils, extract_date=recorded_extract_date(folder))
-    as_at = recorded_extract_date(folder) or latest_event_date(extract.tables)
+    extract = load_extract(folder, defs.councils, extract_date=extract_date_of(folder))
+    as_at = extract_date_of(folder, tables=extract.tables)
     if as_at is None:
         raise ValueError(f"{folder}: no dated records, so no extract date")
     table = compute_indicators(extract.tables, defs, as_at)

@@ -269,6 +269,45 @@ def recorded_extract_date(data_dir: str | os.PathLike) -> date | None:
     return date.fromisoformat(str(manifest["extract_date"]))
 
 
+def extract_date_of(
+    data_dir: str | os.PathLike,
+    given: date | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
+) -> date | None:
+    """The extract date of a data folder: the one given, else the one recorded in its
+    ``manifest.json``, else (when ``tables`` are given) the latest event in the data.
+
+    This is the one place the rule lives; every command and notebook calls it.
+
+    Parameters
+    ----------
+    data_dir : path-like
+        The data folder.
+    given : datetime.date, optional
+        A date the user gave (``--as-at``, ``--extract-date``, a notebook parameter).
+    tables : dict of DataFrame, optional
+        The accepted tables, for the last fallback (:func:`latest_event_date`).
+
+    Returns
+    -------
+    datetime.date or None
+        None when nothing gives a date (no date given, no manifest, no tables or no dated event).
+
+    Examples
+    --------
+    >>> extract_date_of("/nonexistent", date(2026, 4, 15))
+    datetime.date(2026, 4, 15)
+    >>> extract_date_of("/nonexistent") is None
+    True
+    """
+    if given is not None:
+        return given
+    recorded = recorded_extract_date(data_dir)
+    if recorded is not None or tables is None:
+        return recorded
+    return latest_event_date(tables)
+
+
 def latest_event_date(tables: dict[str, pd.DataFrame], today: date | None = None) -> date | None:
     """The latest event date in the accepted tables (due dates left out), not after ``today``.
 

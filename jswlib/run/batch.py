@@ -18,7 +18,7 @@ papermill, in parallel worker processes, and writes into ``outputs/<yyyy-yy>-Q<n
 
 Conventions
 -----------
-- Before any worker starts the quarter and councils are checked (a :class:`jswlib.cli.UsageError`
+- Before any worker starts the quarter and councils are checked (a :class:`jswlib.core.errors.InputError`
   names what is wrong) and :func:`jswlib.compute.results.load_results` is called once, so that
   every notebook only reads the cache.
 - A council's *inputs fingerprint* covers the notebook file, the report template, the results
@@ -37,7 +37,6 @@ Conventions
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import html
 import json
@@ -58,6 +57,7 @@ from typing import Any
 from jswlib import __version__
 from jswlib.compute.results import load_results
 from jswlib.core import io
+from jswlib.core.errors import InputError
 from jswlib.definitions.councils import Council, Councils
 from jswlib.definitions.params import PARAMS_ENV, load_councils, load_settings, params_dir
 from jswlib.definitions.periods import Period, parse_quarter
@@ -692,11 +692,9 @@ class BatchResult:
         return self._with(FAILED)
 
     @property
-    def exit_code(self) -> int:
-        """``EXIT_DATA`` (1) when any council failed, else ``EXIT_OK`` (0)."""
-        from jswlib.cli import EXIT_DATA, EXIT_OK
-
-        return EXIT_DATA if self.failed else EXIT_OK
+    def succeeded(self) -> bool:
+        """Whether every council asked for was produced or is up to date."""
+        return not self.failed
 
 
 @dataclass
@@ -710,8 +708,6 @@ class _Plan:
 
 
 def _resolve_councils(roster: Councils, names: Sequence[str] | None) -> list[Council]:
-    from jswlib.cli import UsageError
-
     if not names:
         return list(roster)
     found: dict[str, Council] = {}
@@ -725,7 +721,7 @@ def _resolve_councils(roster: Councils, names: Sequence[str] | None) -> list[Cou
         found[council.code] = council
     if unknown:
         listed = ", ".join(repr(n) for n in unknown)
-        raise UsageError(
+        raise InputError(
             f"unknown council{'s' if len(unknown) > 1 else ''} {listed}: give a name, alias, slug or GSS code "
             "(see 'jsw councils')"
         )
@@ -851,18 +847,16 @@ def run_batch(
     Returns
     -------
     BatchResult
-        The outcome of every council asked for; ``exit_code`` is 1 when any failed.
+        The outcome of every council asked for; ``succeeded`` is False when any failed.
 
     Raises
     ------
-    jswlib.cli.UsageError
+    jswlib.core.errors.InputError
         Before anything runs: a quarter that cannot be read, unknown councils (all listed), an
         unknown audience, fewer than one worker, a missing notebook or data folder.
     jswlib.definitions.params.ParamsError, jswlib.core.io.ExtractFileError, ValueError
         From loading the params or the results.
     """
-    from jswlib.cli import UsageError
-
     started_at = _now()
     t0 = time.perf_counter()
     if quarter is None or not str(quarter).strip():
@@ -872,19 +866,19 @@ def run_batch(
     try:
         period = parse_quarter(quarter)
     except (ValueError, TypeError) as exc:
-        raise UsageError(f"--quarter: {exc}") from None
+        raise InputError(f"quarter {quarter!r}: {exc}") from None
     label = str(period)
     if audience not in AUDIENCES:
-        raise UsageError(f"--audience {audience!r}: expected one of {', '.join(AUDIENCES)}")
+        raise InputError(f"audience {audience!r}: expected one of {', '.join(AUDIENCES)}")
     if workers is not None and workers < 1:
-        raise UsageError(f"--workers {workers}: give 1 or more")
+        raise InputError(f"workers {workers}: give 1 or more")
     if start_attempts < 1:
-        raise UsageError(f"start_attempts {start_attempts}: give 1 or more")
+        raise InputError(f"start_attempts {start_attempts}: give 1 or more")
     roster = load_councils(params)
     selected = _resolve_councils(roster, councils)
     notebook_path = Path(notebook) if notebook is not None else DEFAULT_NOTEBOOK
     if not notebook_path.is_file():
-        raise UsageError(f"{notebook_path}: notebook not found")
+        raise InputError(f"{notebook_path}: notebook not found")
     notebook_path = notebook_path.resolve()
     params_path = params_dir(params).resolve()
     settings = load_settings(params_path)
@@ -895,7 +889,7 @@ def run_batch(
         else settings.resolve_data_dir(data_dir)
     )
     if not folder.is_dir():
-        raise UsageError(f"--data {folder}: data folder not found")
+        raise InputError(f"{folder}: data folder not found")
     out = (
         Path(out_dir)
         if out_dir is not None
@@ -1276,143 +1270,3 @@ def render_index(
 # --- The command ---------------------------------------------------------------------------------
 
 
-def _duration(seconds: float) -> str:
-    """Seconds as ``12.3 s`` or ``2 min 05 s``.
-
-    Examples
-    --------
-    >>> _duration(12.34), _duration(125)
-    ('12.3 s', '2 min 05 s')
-    """
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes} min {secs:02d} s"
-
-
-def summary_lines(result: BatchResult) -> list[str]:
-    """What ``jsw batch`` prints when it has finished: counts, time taken, failures, where the index is."""
-    lines = [
-        f"{result.quarter}: {len(result.ok)} report{'s' * (len(result.ok) != 1)} produced, "
-        f"{len(result.skipped)} up to date (skipped), {len(result.failed)} failed, in {_duration(result.seconds)}"
-        + (f" ({result.workers} worker{'s' * (result.workers != 1)})" if result.workers else "")
-    ]
-    if result.failed:
-        lines.append("Failed:")
-        lines += [f"  {o.name}: {o.error}" for o in result.failed]
-    warned = [w for o in result.outcomes for w in o.warnings]
-    if warned:
-        lines.append("Warnings:")
-        lines += [f"  {w}" for w in warned]
-    lines.append(f"Index: {result.index}")
-    lines.append(f"Manifest: {result.manifest}")
-    return lines
-
-
-def cmd_batch(args: argparse.Namespace) -> int:
-    """Run ``jsw batch``: produce the reports, print the summary.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        ``quarter``, ``council`` (list or None), ``data``, ``audience``, ``workers``, ``force``,
-        ``out`` and ``params`` (the params folder, or None).
-
-    Returns
-    -------
-    int
-        0 (``EXIT_OK``) when every council is produced or up to date; 1 (``EXIT_DATA``) when any
-        failed, or the results cannot be computed from the data.
-
-    Raises
-    ------
-    jswlib.cli.UsageError
-        For a bad quarter, unknown councils, a missing notebook or data folder (see
-        :func:`run_batch`).
-    """
-    from jswlib.cli import EXIT_DATA
-    from jswlib.core.io import ExtractFileError, ParamsFileError
-    from jswlib.definitions.params import ParamsError
-
-    try:
-        result = run_batch(
-            args.quarter,
-            args.council,
-            data_dir=args.data,
-            audience=args.audience,
-            workers=args.workers,
-            force=args.force,
-            out_dir=args.out,
-            params=getattr(args, "params", None),
-        )
-    except (ParamsError, ParamsFileError, ExtractFileError):
-        raise
-    except ValueError as exc:  # e.g. an extract with no dated records: a data problem
-        print(f"jsw batch: error: {exc}", file=sys.stderr)
-        return EXIT_DATA
-    for line in summary_lines(result):
-        print(line)
-    return result.exit_code
-
-
-def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``batch`` subcommand to the ``jsw`` parser.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``parser.add_subparsers(...)``. The main parser holds ``--params``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser; its ``func`` default is :func:`cmd_batch`.
-    """
-    p = subparsers.add_parser(
-        "batch",
-        help="produce the quarterly report of every council (HTML, notebook, KPI tables, index)",
-        description="Run notebooks/quarterly_report.ipynb for every council (or those named), in parallel, and "
-        "write to outputs/<yyyy-yy>-Q<n>/: <slug>.html (the report, without code, self-contained), <slug>.ipynb "
-        "(the executed notebook), <slug>-kpis.csv and <slug>-kpis.xlsx (the headline KPI table), index.html "
-        "(every council with its counts of Green, Amber and Red, and the failures) and manifest.json (parameters, "
-        "data fingerprint, package versions, timings, outcome per council). Councils whose outputs are up to "
-        "date with their inputs (data, params, notebook, commentary, audience) are skipped unless --force.",
-        epilog="A council whose notebook fails keeps its executed notebook and an HTML page showing the error; "
-        "the others carry on. Exit codes: 0 every report produced or up to date, 1 some council failed, "
-        "2 bad arguments or configuration.",
-    )
-    p.add_argument(
-        "--quarter",
-        default="",
-        metavar="QUARTER",
-        help="the quarter, e.g. 'Q2 2025/26' (also '2025/26 Q2', '2025Q2'); "
-        "default: the latest complete quarter in the data",
-    )
-    p.add_argument(
-        "--council",
-        action="extend",
-        nargs="+",
-        metavar="NAME",
-        help="only these councils (name, alias, slug or GSS code; repeatable); default all 32",
-    )
-    p.add_argument(
-        "--data", metavar="DIR", help="the data folder (default: data_dir of params/settings.yaml)"
-    )
-    p.add_argument(
-        "--audience",
-        choices=AUDIENCES,
-        default="internal",
-        help="who the reports are for (default internal)",
-    )
-    p.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help=f"notebooks run at once (default: the number of CPUs, here {_cpu_count()})",
-    )
-    p.add_argument(
-        "--force", action="store_true", help="re-run councils whose reports are up to date"
-    )
-    p.add_argument("--out", metavar="DIR", help="where to write (default: outputs/<yyyy-yy>-Q<n>)")
-    p.set_defaults(func=cmd_batch)
-    return p

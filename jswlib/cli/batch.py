@@ -1,0 +1,148 @@
+"""``jsw batch``: produce the quarterly report of every council for a quarter."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from jswlib.cli._shared import EXIT_DATA, EXIT_OK
+from jswlib.core.errors import JswError
+from jswlib.run.batch import AUDIENCES, BatchResult, _cpu_count, run_batch
+
+
+def _duration(seconds: float) -> str:
+    """Seconds as ``12.3 s`` or ``2 min 05 s``.
+
+    Examples
+    --------
+    >>> _duration(12.34), _duration(125)
+    ('12.3 s', '2 min 05 s')
+    """
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs:02d} s"
+
+
+def summary_lines(result: BatchResult) -> list[str]:
+    """What ``jsw batch`` prints when it has finished: counts, time taken, failures, where the index is."""
+    lines = [
+        f"{result.quarter}: {len(result.ok)} report{'s' * (len(result.ok) != 1)} produced, "
+        f"{len(result.skipped)} up to date (skipped), {len(result.failed)} failed, in {_duration(result.seconds)}"
+        + (f" ({result.workers} worker{'s' * (result.workers != 1)})" if result.workers else "")
+    ]
+    if result.failed:
+        lines.append("Failed:")
+        lines += [f"  {o.name}: {o.error}" for o in result.failed]
+    warned = [w for o in result.outcomes for w in o.warnings]
+    if warned:
+        lines.append("Warnings:")
+        lines += [f"  {w}" for w in warned]
+    lines.append(f"Index: {result.index}")
+    lines.append(f"Manifest: {result.manifest}")
+    return lines
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Run ``jsw batch``: produce the reports, print the summary.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``quarter``, ``council`` (list or None), ``data``, ``audience``, ``workers``, ``force``,
+        ``out`` and ``params`` (the params folder, or None).
+
+    Returns
+    -------
+    int
+        0 (``EXIT_OK``) when every council is produced or up to date; 1 (``EXIT_DATA``) when any
+        failed, or the results cannot be computed from the data.
+
+    Raises
+    ------
+    jswlib.cli.InputError
+        For a bad quarter, unknown councils, a missing notebook or data folder (see
+        :func:`run_batch`).
+    """
+    try:
+        result = run_batch(
+            args.quarter,
+            args.council,
+            data_dir=args.data,
+            audience=args.audience,
+            workers=args.workers,
+            force=args.force,
+            out_dir=args.out,
+            params=getattr(args, "params", None),
+        )
+    except JswError:
+        raise
+    except ValueError as exc:  # e.g. an extract with no dated records: a data problem
+        print(f"jsw batch: error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    for line in summary_lines(result):
+        print(line)
+    return EXIT_OK if result.succeeded else EXIT_DATA
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Add the ``batch`` subcommand to the ``jsw`` parser.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        From ``parser.add_subparsers(...)``. The main parser holds ``--params``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser; its ``func`` default is :func:`cmd_batch`.
+    """
+    p = subparsers.add_parser(
+        "batch",
+        help="produce the quarterly report of every council (HTML, notebook, KPI tables, index)",
+        description="Run notebooks/quarterly_report.ipynb for every council (or those named), in parallel, and "
+        "write to outputs/<yyyy-yy>-Q<n>/: <slug>.html (the report, without code, self-contained), <slug>.ipynb "
+        "(the executed notebook), <slug>-kpis.csv and <slug>-kpis.xlsx (the headline KPI table), index.html "
+        "(every council with its counts of Green, Amber and Red, and the failures) and manifest.json (parameters, "
+        "data fingerprint, package versions, timings, outcome per council). Councils whose outputs are up to "
+        "date with their inputs (data, params, notebook, commentary, audience) are skipped unless --force.",
+        epilog="A council whose notebook fails keeps its executed notebook and an HTML page showing the error; "
+        "the others carry on. Exit codes: 0 every report produced or up to date, 1 some council failed, "
+        "2 bad arguments or configuration.",
+    )
+    p.add_argument(
+        "--quarter",
+        default="",
+        metavar="QUARTER",
+        help="the quarter, e.g. 'Q2 2025/26' (also '2025/26 Q2', '2025Q2'); "
+        "default: the latest complete quarter in the data",
+    )
+    p.add_argument(
+        "--council",
+        action="extend",
+        nargs="+",
+        metavar="NAME",
+        help="only these councils (name, alias, slug or GSS code; repeatable); default all 32",
+    )
+    p.add_argument(
+        "--data", metavar="DIR", help="the data folder (default: data_dir of params/settings.yaml)"
+    )
+    p.add_argument(
+        "--audience",
+        choices=AUDIENCES,
+        default="internal",
+        help="who the reports are for (default internal)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help=f"notebooks run at once (default: the number of CPUs, here {_cpu_count()})",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="re-run councils whose reports are up to date"
+    )
+    p.add_argument("--out", metavar="DIR", help="where to write (default: outputs/<yyyy-yy>-Q<n>)")
+    p.set_defaults(func=cmd_batch)
+    return p

@@ -1,0 +1,98 @@
+"""``jsw compute``: compute every indicator for every council, family group and Scotland."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from jswlib.cli._shared import EXIT_DATA, EXIT_OK, date_arg
+from jswlib.compute.indicators import compute_indicators, load_definitions
+from jswlib.core import io
+from jswlib.core.errors import InputError
+from jswlib.data.extract import extract_date_of, load_extract
+
+
+def cmd_compute(args) -> int:
+    """Validate an extract and compute every indicator for every council, family group and Scotland."""
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(f"--out {out}: give a file ending .csv or .parquet")
+    defs = load_definitions(args.params)
+    for ind in args.indicator or []:
+        if ind not in defs.catalogue:
+            raise InputError(f"--indicator {ind}: not in the catalogue (see 'jsw indicators')")
+    started = time.perf_counter()
+    extract = load_extract(
+        args.data, defs.councils, extract_date=extract_date_of(args.data, args.as_at)
+    )
+    as_at = extract_date_of(args.data, args.as_at, extract.tables)
+    if as_at is None:
+        raise InputError(f"{args.data}: no dated records, so no extract date; give --as-at")
+    validated = time.perf_counter()
+    results = compute_indicators(
+        extract.tables, defs, as_at, monthly=not args.no_monthly, indicators=args.indicator
+    )
+    computed = time.perf_counter()
+    io.write_frame(results, out)
+    quality = out.with_name(out.stem + ".quality.csv")
+    io.write_frame(extract.summary, quality)
+    s = extract.summary
+    print(
+        f"Data {args.data}, extract date {as_at:%d %B %Y}: {int(s['rows_read'].sum()):,} rows read, "
+        f"{int(s['rows_accepted'].sum()):,} used, {int(s['rows_rejected'].sum()):,} rejected "
+        f"({'every row accounted for' if extract.rows_balance else 'ROWS DO NOT BALANCE'}; "
+        f"'jsw validate {args.data}' lists the reasons)"
+    )
+    if len(extract.errors):
+        for _, row in extract.errors.iterrows():
+            print(f"  not used: {row['message']}", file=sys.stderr)
+    computed_ids = results["indicator"].nunique() if len(results) else 0
+    wanted = len(args.indicator) if args.indicator else len(defs.catalogue.computable())
+    print(
+        f"Computed {computed_ids} of {wanted} indicators: {len(results):,} rows "
+        f"(validation {validated - started:.1f} s, computation {computed - validated:.1f} s)"
+    )
+    if computed_ids < wanted:
+        missing = sorted(
+            set(args.indicator or [i.id for i in defs.catalogue.computable()])
+            - set(results["indicator"])
+        )
+        print(f"  no data for: {', '.join(missing)}")
+    print(f"Results: {out}\nData quality: {quality}")
+    return EXIT_DATA if len(extract.errors) else EXIT_OK
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``jsw compute`` to the parser."""
+    p = subparsers.add_parser(
+        "compute",
+        help="compute every indicator for every council, family group and Scotland",
+        description="Validate a data folder and compute every indicator of the catalogue for every council, "
+        "family group and Scotland, for every period in the data, into one long table (council, indicator, "
+        "period, numerator, denominator, value, unit, excluded...). Family-group and Scotland figures are "
+        "pooled from counts. Also writes <out>.quality.csv: rows read, used and rejected per table.",
+    )
+    p.add_argument(
+        "--data", metavar="DIR", required=True, help="folder of the extract (e.g. data/demo)"
+    )
+    p.add_argument("--out", metavar="FILE", required=True, help="results file, .csv or .parquet")
+    p.add_argument(
+        "--as-at",
+        metavar="YYYY-MM-DD",
+        type=date_arg,
+        help="the extract date (default: from DATA/manifest.json, else the latest event in the data)",
+    )
+    p.add_argument(
+        "--indicator", metavar="ID", action="append", help="only this indicator (repeatable)"
+    )
+    p.add_argument(
+        "--no-monthly",
+        action="store_true",
+        help="leave out the monthly series of timescale indicators",
+    )
+    p.set_defaults(func=cmd_compute)
+
+    return p
