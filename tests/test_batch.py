@@ -30,13 +30,13 @@ from jswlib.cli.batch import add_parser as add_batch_parser
 from jswlib.cli.batch import cmd_batch
 from jswlib.compute.results import fingerprint
 from jswlib.core.errors import InputError
+from jswlib.definitions.periods import quarter_slug
 from jswlib.run import batch
 from jswlib.run.batch import (
     BatchResult,
     CouncilOutcome,
     CouncilTask,
     external_references,
-    quarter_folder_name,
     run_batch,
     run_council,
 )
@@ -651,7 +651,7 @@ class TestQuarterFolderName:
         ],
     )
     def test_folder_name(self, quarter, folder):
-        assert quarter_folder_name(quarter) == folder
+        assert quarter_slug(quarter) == folder
 
 
 # --- The command ---------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import sys
 
 from jswlib.cli._shared import EXIT_DATA, EXIT_OK
 from jswlib.core.errors import JswError
-from jswlib.run.batch import AUDIENCES, BatchResult, _cpu_count, run_batch
+from jswlib.judge.disclosure import AUDIENCES
+from jswlib.run.batch import BatchResult, _cpu_count, run_batch
 
 
 def _duration(seconds: float) -> str:

@@ -21,12 +21,11 @@ from jswlib import __version__
 from jswlib.compute.indicators import Definitions, compute_indicators, load_definitions
 from jswlib.core import io
 from jswlib.data.extract import extract_date_of, load_extract
-from jswlib.definitions.params import load_settings, params_dir
+from jswlib.definitions.params import COMMENTARY_FOLDER, load_settings, params_dir
 
 #: Bump when the layout of the cached files changes.
 CACHE_FORMAT = 1
 #: The params subfolder of report commentary, left out of the fingerprint.
-COMMENTARY_FOLDER = "commentary"
 
 
 @dataclass(frozen=True)

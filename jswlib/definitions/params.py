@@ -19,6 +19,7 @@ from typing import Any
 from jswlib.core import io
 from jswlib.core.errors import ParamsError
 from jswlib.definitions.councils import Council, Councils
+from jswlib.definitions.periods import Period, quarter_slug
 
 #: Environment variable that points at another params folder.
 PARAMS_ENV = "JSW_PARAMS"
@@ -295,3 +296,29 @@ def parse_date_setting(text: str | date | None, name: str) -> date | None:
         return date.fromisoformat(str(text).strip())
     except ValueError:
         raise ValueError(f"parameter {name}: {text!r} is not a date YYYY-MM-DD") from None
+
+
+#: Folder of the commentary files in the params folder: ``commentary/<council slug>/<yyyy-yy>-Q<n>.md``.
+COMMENTARY_FOLDER: str = "commentary"
+
+
+def commentary_path(
+    params: str | os.PathLike | None, council: Council, quarter: str | Period
+) -> Path:
+    """Where a council's commentary for a quarter is kept: ``<params>/commentary/<slug>/<yyyy-yy>-Q<n>.md``.
+
+    Parameters
+    ----------
+    params : path-like, optional
+        The params folder (see :func:`jswlib.definitions.params.params_dir`).
+    council : Council
+        The council.
+    quarter : str or Period
+        The quarter.
+
+    Returns
+    -------
+    pathlib.Path
+        The path (the file need not exist).
+    """
+    return params_dir(params) / COMMENTARY_FOLDER / council.slug / f"{quarter_slug(quarter)}.md"

@@ -1467,3 +1467,38 @@ def period_start_dates(dates: pd.Series, freq: str = "Q") -> pd.Series:
     out = np.full(len(series), np.datetime64("NaT"), dtype="datetime64[s]")
     out[valid] = starts
     return pd.Series(out, index=series.index, name=series.name)
+
+
+def quarter_slug(quarter: str | Period) -> str:
+    """The file-system-safe name of a quarter, used for its output folder and commentary files.
+
+    Parameters
+    ----------
+    quarter : str or Period
+        A quarter in any form :func:`jswlib.definitions.periods.parse_quarter` reads.
+
+    Returns
+    -------
+    str
+        ``<start year>-<end year, two digits>-Q<n>``.
+
+    Raises
+    ------
+    ValueError
+        When ``quarter`` is not a quarter.
+
+    Notes
+    -----
+    Convention: financial year 1 April - 31 March, Q1 = April-June (see
+    :mod:`jswlib.definitions.periods`). The label ``Q2 2025/26`` holds a slash and a space, so it
+    is not used as a folder name.
+
+    Examples
+    --------
+    >>> quarter_slug("Q2 2025/26")
+    '2025-26-Q2'
+    >>> quarter_slug("2099 Q4")
+    '2099-00-Q4'
+    """
+    period = parse_quarter(quarter)
+    return f"{period.fy}-{(period.fy + 1) % 100:02d}-Q{period.number}"

@@ -792,5 +792,3 @@ def summary_lines(
                 f"  ... and {len(problems) - SHOWN_ON_TERMINAL:,} more (see the problems file)"
             )
     return lines
-
-

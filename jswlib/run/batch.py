@@ -59,16 +59,20 @@ from jswlib.compute.results import load_results
 from jswlib.core import io
 from jswlib.core.errors import InputError
 from jswlib.definitions.councils import Council, Councils
-from jswlib.definitions.params import PARAMS_ENV, load_councils, load_settings, params_dir
-from jswlib.definitions.periods import Period, parse_quarter
+from jswlib.definitions.params import (
+    PARAMS_ENV,
+    commentary_path,
+    load_councils,
+    load_settings,
+    params_dir,
+)
+from jswlib.definitions.periods import parse_quarter, quarter_slug
+from jswlib.judge.disclosure import AUDIENCES
+from jswlib.judge.status import RAG_STATUSES
 
 #: Bump when the layout of the batch outputs or of the inputs fingerprint changes (forces a
 #: re-run).
 BATCH_FORMAT = 1
-#: The audiences a report can be produced for.
-AUDIENCES: tuple[str, ...] = ("internal", "public")
-#: The RAG words of the KPI table's ``rag`` column, counted for the index.
-RAG_WORDS: tuple[str, ...] = ("Green", "Amber", "Red", "No target", "No data")
 #: The Jupyter kernel the notebooks run on.
 KERNEL_NAME = "python3"
 #: Extra command-line arguments of each kernel. The kernel's own log (not the notebook's output,
@@ -94,41 +98,6 @@ ERROR_SUMMARY_LENGTH = 400
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 
 # --- Small pure helpers --------------------------------------------------------------------------
-
-
-def quarter_folder_name(quarter: str | Period) -> str:
-    """The file-system-safe name of a quarter, used for its output folder and commentary files.
-
-    Parameters
-    ----------
-    quarter : str or Period
-        A quarter in any form :func:`jswlib.definitions.periods.parse_quarter` reads.
-
-    Returns
-    -------
-    str
-        ``<start year>-<end year, two digits>-Q<n>``.
-
-    Raises
-    ------
-    ValueError
-        When ``quarter`` is not a quarter.
-
-    Notes
-    -----
-    Convention: financial year 1 April - 31 March, Q1 = April-June (see
-    :mod:`jswlib.definitions.periods`). The label ``Q2 2025/26`` holds a slash and a space, so it
-    is not used as a folder name.
-
-    Examples
-    --------
-    >>> quarter_folder_name("Q2 2025/26")
-    '2025-26-Q2'
-    >>> quarter_folder_name("2099 Q4")
-    '2099-00-Q4'
-    """
-    period = parse_quarter(quarter)
-    return f"{period.fy}-{(period.fy + 1) % 100:02d}-Q{period.number}"
 
 
 def output_names(slug: str) -> dict[str, str]:
@@ -173,7 +142,7 @@ def inputs_fingerprint(inputs: Mapping[str, Any]) -> str:
 
 
 def rag_counts(rag: Iterable[Any]) -> dict[str, int]:
-    """How many indicators have each RAG status, by word (:data:`RAG_WORDS`; other values are not counted).
+    """How many indicators have each RAG status, by word (:data:`RAG_STATUSES`; other values are not counted).
 
     Examples
     --------
@@ -181,7 +150,7 @@ def rag_counts(rag: Iterable[Any]) -> dict[str, int]:
     {'Green': 2, 'Amber': 0, 'Red': 1, 'No target': 0, 'No data': 1}
     """
     values = [str(v) for v in rag if v is not None]
-    return {word: values.count(word) for word in RAG_WORDS}
+    return {word: values.count(word) for word in RAG_STATUSES}
 
 
 def error_summary(exc: BaseException) -> str:
@@ -267,28 +236,6 @@ def _template_digest() -> str:
     return digest.hexdigest()
 
 
-def commentary_path(
-    params: str | os.PathLike | None, council: Council, quarter: str | Period
-) -> Path:
-    """Where a council's commentary for a quarter is kept: ``<params>/commentary/<slug>/<yyyy-yy>-Q<n>.md``.
-
-    Parameters
-    ----------
-    params : path-like, optional
-        The params folder (see :func:`jswlib.definitions.params.params_dir`).
-    council : Council
-        The council.
-    quarter : str or Period
-        The quarter.
-
-    Returns
-    -------
-    pathlib.Path
-        The path (the file need not exist).
-    """
-    return params_dir(params) / "commentary" / council.slug / f"{quarter_folder_name(quarter)}.md"
-
-
 def package_versions() -> dict[str, str]:
     """The versions of Python and of the packages that shape a report."""
     from importlib.metadata import PackageNotFoundError, version
@@ -324,7 +271,7 @@ def report_kpi_table(
     """The headline KPI table of a council's report: ``jswlib.present.report.prepare_report(...).kpi_export()``.
 
     The default KPI-table function of :func:`run_batch`; another function with the same parameters,
-    returning a DataFrame with a ``rag`` column of :data:`RAG_WORDS`, can be given instead (tests
+    returning a DataFrame with a ``rag`` column of :data:`RAG_STATUSES`, can be given instead (tests
     do).
     """
     from jswlib.present.report import (
@@ -890,11 +837,7 @@ def run_batch(
     )
     if not folder.is_dir():
         raise InputError(f"{folder}: data folder not found")
-    out = (
-        Path(out_dir)
-        if out_dir is not None
-        else settings.outputs_dir / quarter_folder_name(period)
-    )
+    out = Path(out_dir) if out_dir is not None else settings.outputs_dir / quarter_slug(period)
     kpi_table = kpi_table or report_kpi_table
 
     results = load_results(folder, params_path)  # once: every notebook then reads the cache
@@ -1182,7 +1125,7 @@ def render_index(
     data = manifest.get("data", {})
     audiences = sorted({str(e.get("audience")) for e in entries if e.get("audience")})
     mixed = len(audiences) > 1
-    head = ["Council", "Report", *RAG_WORDS, *(["Audience"] if mixed else []), "Outcome"]
+    head = ["Council", "Report", *RAG_STATUSES, *(["Audience"] if mixed else []), "Outcome"]
     rows = []
     for e in entries:
         files = e.get("files") or {}
@@ -1199,7 +1142,7 @@ def render_index(
             f'<th scope="row">{esc(str(e.get("council", "")))}</th>',
             f"<td>{' | '.join(links) or 'None'}</td>",
         ]
-        for word in RAG_WORDS:
+        for word in RAG_STATUSES:
             value = counts.get(word) if counts else None
             cells.append(f'<td class="count">{value if value is not None else "–"}</td>')
         if mixed:
@@ -1268,5 +1211,3 @@ def render_index(
 
 
 # --- The command ---------------------------------------------------------------------------------
-
-
