@@ -31,15 +31,9 @@ from jswlib.cli.batch import cmd_batch
 from jswlib.compute.results import fingerprint
 from jswlib.core.errors import InputError
 from jswlib.definitions.periods import quarter_slug
+from jswlib.present.pages import external_references
 from jswlib.run import batch
-from jswlib.run.batch import (
-    BatchResult,
-    CouncilOutcome,
-    CouncilTask,
-    external_references,
-    run_batch,
-    run_council,
-)
+from jswlib.run.batch import BatchResult, CouncilOutcome, CouncilTask, run_batch, run_council
 
 from .conftest import REPO
 

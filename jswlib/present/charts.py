@@ -115,70 +115,17 @@ __all__ = [
     "xmr_limits",
 ]
 
-# --- Style: the one place for colours, sizes and line styles (STYLE.md habit 12) -----------------
-
-#: The Government Analysis Function categorical palette, by name. Use the names, never the codes,
-#: elsewhere.
-PALETTE = MappingProxyType(
-    {
-        "dark_blue": "#12436D",
-        "turquoise": "#28A197",
-        "dark_pink": "#801650",
-        "orange": "#F46A25",
-        "dark_grey": "#3D3D3D",
-        "light_purple": "#A285D1",
-    }
-)
-#: Background of every chart, and the fill of hollow (low-number) markers.
-WHITE = "#FFFFFF"
-
-#: Figure size and dpi (7.5 x 3.2 inches at 100 dpi: 750 x 320 pixels, so PNGs stay small), font
-#: sizes, line widths, marker sizes and tick-label limits.
-STYLE = MappingProxyType(
-    {
-        "figsize": (7.5, 3.2),
-        "dpi": 100,
-        "title_size": 11,
-        "font_size": 9,
-        "tick_size": 8,
-        "legend_size": 8,
-        "line_width": 2.0,
-        "reference_line_width": 1.0,
-        "marker_size": 6,
-        "special_marker_size": 9,
-        "hollow_edge_width": 1.5,
-        "text_colour": PALETTE["dark_grey"],
-        "grid_colour": PALETTE["dark_grey"],
-        "grid_alpha": 0.15,
-        "title_width": 90,  # characters before the title wraps
-        "max_ticks": 36,  # more periods than this: label every second (third...) one
-        "max_tick_characters": 80,  # total characters of x tick labels that fit unrotated
-        "legend_columns": 3,
-    }
-)
-#: The target line: long-dashed dark grey, labelled by :func:`target_label` ("Target 80%").
-TARGET_STYLE = MappingProxyType(
-    {"color": PALETTE["dark_grey"], "linestyle": (0, (6, 3)), "linewidth": 1.5}
-)
-#: Template of the target's legend label.
-TARGET_LABEL = "Target {target}"
-#: The council's series: solid dark blue line, round markers.
-COUNCIL_STYLE = MappingProxyType({"color": PALETTE["dark_blue"], "linestyle": "-", "marker": "o"})
-#: A comparison series (Scotland, family group): dashed turquoise line, square markers (not colour
-#: alone).
-COMPARISON_STYLE = MappingProxyType(
-    {"color": PALETTE["turquoise"], "linestyle": (0, (4, 2)), "marker": "s"}
-)
-#: The SPC mean: thin solid dark grey line.
-MEAN_STYLE = MappingProxyType({"color": PALETTE["dark_grey"], "linestyle": "-", "linewidth": 1.0})
-#: The SPC process limits: thin short-dashed dark grey lines (the target's dashes are longer and
-#: thicker).
-LIMIT_STYLE = MappingProxyType(
-    {"color": PALETTE["dark_grey"], "linestyle": (0, (3, 2)), "linewidth": 1.0}
-)
-#: The end of an SPC baseline: a dotted vertical line.
-BASELINE_STYLE = MappingProxyType(
-    {"color": PALETTE["dark_grey"], "linestyle": ":", "linewidth": 1.0}
+from jswlib.present.style import (  # noqa: E402 - re-exported for callers of charts
+    BASELINE_STYLE,
+    COMPARISON_STYLE,
+    COUNCIL_STYLE,
+    LIMIT_STYLE,
+    MEAN_STYLE,
+    PALETTE,
+    STYLE,
+    TARGET_LABEL,
+    TARGET_STYLE,
+    WHITE,
 )
 
 #: Name of the Figure attribute holding the chart's text alternative.

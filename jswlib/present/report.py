@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import mistune
@@ -63,6 +62,7 @@ from jswlib.judge.disclosure import (
     suppress,
     suppress_within_timescale,
 )
+from jswlib.present.style import LABELS, SOURCE_NAMES, TABLE_STYLES
 
 # --- Publication rules and presentation (STYLE.md habits 11 and 12) ------------------------------
 
@@ -81,78 +81,6 @@ ACTIVITY_TYPES: tuple[str, ...] = ("count", "people", "sum", "average")
 LOW_NUMBERS_TEXT: str = f"Yes: fewer than {status.LOW_NUMBERS_THRESHOLD} cases"
 #: Text shown in the Target column when the council sets none.
 NO_TARGET_TEXT: str = "None set"
-
-#: Every column title the report shows, keyed by the column names of the display frames. Notebooks
-#: never spell a column title: change it here.
-LABELS = MappingProxyType(
-    {
-        # Headline table (the Glasgow form)
-        "kpi": "KPI",
-        "target": "Target",
-        "actual": "Actual",
-        "period": "Period",
-        "rag": "RAG status",
-        "direction": "Direction in last 12 months",
-        "cases": "Cases",
-        "low_numbers": "Low numbers",
-        # Quarter-by-quarter table (the South Lanarkshire form)
-        "quarter": "Quarter",
-        "total_cases": "Total cases",
-        "within": "Number within timescale",
-        "percent_within": "% within timescale",
-        # Comparison with the family group and Scotland
-        "area": "Area",
-        "latest": "Latest quarter",
-        "latest_cases": "Cases (latest quarter)",
-        "pooled": "Last four quarters",
-        "pooled_cases": "Cases (last four quarters)",
-        "note": "Note",
-        # Counts and activity
-        "indicator": "Indicator",
-        "unit": "Unit",
-        "value": "Value",
-        "previous": "Same period a year earlier",
-        "change": "Change",
-        "year_to_date": "Financial year to date",
-        "year_to_date_period": "Year to date covers",
-        # Data quality
-        "table": "Table",
-        "status": "Status",
-        "rows_read": "Rows read",
-        "rows_used": "Rows used",
-        "rows_rejected": "Rows rejected",
-        "main_reasons": "Main reasons for rejection",
-        # Definitions
-        "definition": "Definition",
-        "standard": "Standard",
-        "frequency": "Frequency",
-        "sources": "Source documents",
-    }
-)
-
-#: The source documents named in ``sources`` of ``params/indicators.yaml``, in words.
-SOURCE_NAMES = MappingProxyType(
-    {
-        "glasgow": "Glasgow City JSW performance update, Q2 2025/26",
-        "south_lanarkshire": "South Lanarkshire public performance report",
-        "aberdeen": "Aberdeen City JSW performance management framework",
-        "national": "Scottish Government Justice Social Work statistics",
-    }
-)
-
-#: CSS of every report table: cell borders (amber and the greys contrast less than 3:1 with white,
-#: so cells are outlined), left-aligned text, a visible caption.
-TABLE_STYLES: tuple[dict, ...] = (
-    {"selector": "", "props": [("border-collapse", "collapse")]},
-    {
-        "selector": "th, td",
-        "props": [("border", "1px solid #B1B4B6"), ("padding", "4px 8px"), ("text-align", "left")],
-    },
-    {
-        "selector": "caption",
-        "props": [("caption-side", "top"), ("text-align", "left"), ("padding-bottom", "4px")],
-    },
-)
 
 #: Local standards DOMAIN.md lists as unverified national rules, for the method notes.
 UNVERIFIED_LOCAL_STANDARDS: str = (

@@ -38,19 +38,16 @@ Conventions
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import platform
-import re
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +65,16 @@ from jswlib.definitions.params import (
 )
 from jswlib.definitions.periods import parse_quarter, quarter_slug
 from jswlib.judge.disclosure import AUDIENCES
-from jswlib.judge.status import RAG_STATUSES
+from jswlib.present.pages import (
+    FAILED,
+    OK,
+    SKIPPED,
+    external_references,
+    notebook_to_html,
+    rag_counts,
+    render_index,
+    template_digest,
+)
 
 #: Bump when the layout of the batch outputs or of the inputs fingerprint changes (forces a
 #: re-run).
@@ -87,15 +93,11 @@ START_ATTEMPTS = 3
 RETRY_DELAY = 2.0
 #: The notebook run for each council.
 DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "quarterly_report.ipynb"
-#: Folder of the nbconvert templates shipped with jswlib, and the report template's name in it.
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "present" / "templates"
-TEMPLATE_NAME = "jsw"
 #: Name of the per-council record of its last run, in the quarter folder.
 RECORD_NAME = ".{slug}.inputs.json"
 #: Longest error summary kept in the manifest and shown in the index.
 ERROR_SUMMARY_LENGTH = 400
 
-OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 
 # --- Small pure helpers --------------------------------------------------------------------------
 
@@ -141,18 +143,6 @@ def inputs_fingerprint(inputs: Mapping[str, Any]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-def rag_counts(rag: Iterable[Any]) -> dict[str, int]:
-    """How many indicators have each RAG status, by word (:data:`RAG_STATUSES`; other values are not counted).
-
-    Examples
-    --------
-    >>> rag_counts(["Green", "Red", "Green", "No data", None])
-    {'Green': 2, 'Amber': 0, 'Red': 1, 'No target': 0, 'No data': 1}
-    """
-    values = [str(v) for v in rag if v is not None]
-    return {word: values.count(word) for word in RAG_STATUSES}
-
-
 def error_summary(exc: BaseException) -> str:
     """One line saying what went wrong: the exception's type and message (its first lines, shortened).
 
@@ -175,44 +165,6 @@ def error_summary(exc: BaseException) -> str:
     return text if len(text) <= ERROR_SUMMARY_LENGTH else text[: ERROR_SUMMARY_LENGTH - 3] + "..."
 
 
-#: An attribute ``src=`` or ``href=`` naming another host, a ``<script src=...>``, or a CSS
-#: ``url()``/``@import`` of another host.
-_EXTERNAL = re.compile(
-    r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^"'\s>]*)"""
-    r"""|(?:<script\b[^>]*\bsrc\s*=[^>]*>)"""
-    r"""|(?:url\(\s*["']?\s*(?:https?:)?//[^)]*\))"""
-    r"""|(?:@import\s+["']?(?:https?:)?//[^;]*)""",
-    re.IGNORECASE,
-)
-
-
-def external_references(page: str) -> list[str]:
-    """The places where an HTML page would fetch something when opened, or link to another host.
-
-    Parameters
-    ----------
-    page : str
-        The HTML text.
-
-    Returns
-    -------
-    list of str
-        Each offending attribute or rule, as written (empty for a self-contained page).
-
-    Examples
-    --------
-    >>> external_references('<img src="data:image/png;base64,AAAA"><a href="#top">Top</a>')
-    []
-    >>> external_references('<script src="https://cdn.example/x.js"></script>')
-    ['<script src="https://cdn.example/x.js">']
-    >>> external_references('<link rel="stylesheet" href="//fonts.example/a.css">')
-    ['href="//fonts.example/a.css']
-    >>> external_references('<script src="x.js"></script>')
-    ['<script src="x.js">']
-    """
-    return [m.group(0) for m in _EXTERNAL.finditer(page)]
-
-
 def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -226,14 +178,6 @@ def _cpu_count() -> int:
 
 def _qualified_name(function: Callable) -> str:
     return f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', repr(function))}"
-
-
-def _template_digest() -> str:
-    digest = hashlib.blake2b(digest_size=8)
-    for path in sorted(p for p in (TEMPLATES_DIR / TEMPLATE_NAME).rglob("*") if p.is_file()):
-        digest.update(path.name.encode())
-        digest.update(io.file_digest(path).encode())
-    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:
@@ -408,53 +352,6 @@ def _execute_notebook(
         )  # joins the lines of each cell
         return nb, outcome.get("cell_error")
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-@lru_cache(maxsize=1)
-def _html_exporter():
-    """nbconvert's HTML exporter with the JSW template: no code, no prompts, images embedded (one per process)."""
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-        theme="light",
-    )
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(
-            remove_cell_tags={"remove-cell"}, remove_all_outputs_tags={"remove-output"}
-        ),
-        enabled=True,
-    )
-    return exporter
-
-
-def notebook_to_html(nb: Any, title: str, folder: str | os.PathLike) -> str:
-    """Export an executed notebook to a self-contained HTML report, in this process.
-
-    Parameters
-    ----------
-    nb : nbformat.NotebookNode
-        The executed notebook.
-    title : str
-        The page title, unless the notebook's metadata has a ``title``.
-    folder : path-like
-        Folder that relative image paths in Markdown cells are read from (the notebooks folder).
-
-    Returns
-    -------
-    str
-        The page: no code cells or prompts, images embedded as data, nothing fetched from another
-        host (template ``jswlib/present/templates/jsw``).
-    """
-    resources = {"metadata": {"name": title, "path": str(folder)}}
-    body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
-    return body
 
 
 def _write_text(path: Path, text: str) -> Path:
@@ -846,7 +743,7 @@ def run_batch(
     shared = {
         "format": BATCH_FORMAT,
         "notebook": io.file_digest(notebook_path),
-        "template": _template_digest(),
+        "template": template_digest(),
         "results": results.fingerprint,
         "audience": audience,
         "quarter": label,
@@ -1061,153 +958,6 @@ def _all_entries(
         else:
             entries.append(_manifest_entry(plan.record, this_run=True))
     return entries
-
-
-# --- The index page ------------------------------------------------------------------------------
-
-_INDEX_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; font-size: 1rem;
-  line-height: 1.5; color: #0b0c0c; background: #ffffff; margin: 0; }
-main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
-a { color: #1d70b8; text-decoration: underline; }
-a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; text-decoration: none; }
-table { border-collapse: collapse; margin: 1rem 0; }
-caption { text-align: left; font-weight: bold; padding: 0.25rem 0; }
-th, td { border: 1px solid #b1b4b6; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-thead th { border-bottom: 2px solid #0b0c0c; vertical-align: bottom; }
-td.count { text-align: right; font-variant-numeric: tabular-nums; }
-.meta { color: #505a5f; }
-.failed { font-weight: bold; }
-@media print {
-  body, body * { color: #000000 !important; }
-  main { max-width: none; padding: 0; }
-  table, tr, li { break-inside: avoid; page-break-inside: avoid; }
-  thead { display: table-header-group; }
-  h1, h2 { break-after: avoid; page-break-after: avoid; }
-}
-"""
-
-
-def _status_text(entry: Mapping[str, Any]) -> str:
-    outcome = entry.get("outcome")
-    if outcome == FAILED:
-        return '<a class="failed" href="#failures">Failed</a>'
-    if outcome == SKIPPED:
-        return "Up to date (not re-run)"
-    if not entry.get("this_run", True):
-        return (
-            f"Produced by an earlier run ({html.escape(str(entry.get('produced_at', ''))[:10])})"
-        )
-    return "Produced"
-
-
-def render_index(
-    label: str, entries: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any]
-) -> str:
-    """The ``index.html`` of a quarter folder: every council, its RAG counts in words, links, the failures.
-
-    Parameters
-    ----------
-    label : str
-        The quarter's label.
-    entries : sequence of mapping
-        The manifest entries of the councils (``council``, ``slug``, ``outcome``, ``counts``,
-        ``files``, ``error``, ``audience``...).
-    manifest : mapping
-        The manifest (for the data, the audience and the time).
-
-    Returns
-    -------
-    str
-        A self-contained HTML page (no script, nothing from another host).
-    """
-    esc = html.escape
-    data = manifest.get("data", {})
-    audiences = sorted({str(e.get("audience")) for e in entries if e.get("audience")})
-    mixed = len(audiences) > 1
-    head = ["Council", "Report", *RAG_STATUSES, *(["Audience"] if mixed else []), "Outcome"]
-    rows = []
-    for e in entries:
-        files = e.get("files") or {}
-        links = []
-        if "html" in files:
-            text = "Report showing the error" if e.get("outcome") == FAILED else "Report"
-            links.append(f'<a href="{esc(files["html"])}">{text}</a>')
-        if "csv" in files:
-            links.append(f'<a href="{esc(files["csv"])}">KPIs (CSV)</a>')
-        if "xlsx" in files:
-            links.append(f'<a href="{esc(files["xlsx"])}">KPIs (Excel)</a>')
-        counts = e.get("counts") or {}
-        cells = [
-            f'<th scope="row">{esc(str(e.get("council", "")))}</th>',
-            f"<td>{' | '.join(links) or 'None'}</td>",
-        ]
-        for word in RAG_STATUSES:
-            value = counts.get(word) if counts else None
-            cells.append(f'<td class="count">{value if value is not None else "–"}</td>')
-        if mixed:
-            cells.append(f"<td>{esc(str(e.get('audience', '')))}</td>")
-        cells.append(f"<td>{_status_text(e)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    failures = [e for e in entries if e.get("outcome") == FAILED]
-    failure_items = []
-    for e in failures:
-        files = e.get("files") or {}
-        links = [
-            f'<a href="{esc(files[k])}">{text}</a>'
-            for k, text in (("html", "report showing the error"), ("ipynb", "executed notebook"))
-            if k in files
-        ]
-        failure_items.append(
-            f"<li><strong>{esc(str(e.get('council', '')))}</strong>: {esc(str(e.get('error') or 'unknown error'))}"
-            + (f" ({', '.join(links)})" if links else "")
-            + "</li>"
-        )
-    summary = manifest.get("summary", {})
-    counted = ", ".join(
-        f"{summary.get(k, 0)} {text}"
-        for k, text in ((OK, "produced"), (SKIPPED, "up to date"), (FAILED, "failed"))
-    )
-    audience_text = esc(audiences[0]) if len(audiences) == 1 else "mixed (see the table)"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Justice Social Work performance reports, {esc(label)}</title>",
-        f'<style type="text/css">{_INDEX_STYLE}</style>',
-        "</head>",
-        "<body>",
-        "<main>",
-        f"<h1>Justice Social Work performance reports, {esc(label)}</h1>",
-        f'<p class="meta">Audience: {audience_text}. Data: {esc(str(data.get("data_dir", "")))}, extract date '
-        f"{esc(str(data.get('as_at', '')))} (fingerprint {esc(str(data.get('fingerprint', '')))}). "
-        f"This run: {counted}; finished {esc(str(manifest.get('finished', '')))} with jswlib "
-        f"{esc(str(manifest.get('versions', {}).get('jswlib', '')))}. "
-        f'How the reports were made: <a href="manifest.json">manifest.json</a>.</p>',
-        "<table>",
-        "<caption>Reports by council, with the number of headline indicators at each RAG status "
-        "(Green: on target; Amber: close to target; Red: off target)</caption>",
-        "<thead><tr>" + "".join(f'<th scope="col">{esc(h)}</th>' for h in head) + "</tr></thead>",
-        "<tbody>",
-        *rows,
-        "</tbody>",
-        "</table>",
-    ]
-    if failure_items:
-        parts += [
-            f'<h2 id="failures">Failures ({len(failure_items)})</h2>',
-            "<p>These councils have no up-to-date report. Re-running <code>jsw batch</code> with the same "
-            "options redoes only these (and any whose outputs are missing).</p>",
-            "<ul>",
-            *failure_items,
-            "</ul>",
-        ]
-    else:
-        parts.append('<p id="failures">No failures.</p>')
-    parts += ["</main>", "</body>", "</html>", ""]
-    return "\n".join(parts)
 
 
 # --- The command ---------------------------------------------------------------------------------

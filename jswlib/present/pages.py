@@ -1,0 +1,245 @@
+"""Pages: the self-contained HTML of a report (nbconvert, template ``templates/jsw``) and the index
+page of a batch (Jinja, template ``templates/pages/batch_index.html.j2``).
+
+Every page is checked for anything it would fetch from another host (:func:`external_references`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jswlib.core import io
+from jswlib.judge.status import RAG_STATUSES
+from jswlib.present.style import INDEX_CSS
+
+#: Folder of the templates shipped with jswlib: nbconvert's report template ``jsw`` and the Jinja
+#: page templates in ``pages``.
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+#: The nbconvert template of a report.
+TEMPLATE_NAME = "jsw"
+#: The outcomes of a council in a batch.
+OK, FAILED, SKIPPED = "ok", "failed", "skipped"
+
+#: An attribute ``src=`` or ``href=`` naming another host, a ``<script src=...>``, or a CSS
+#: ``url()``/``@import`` of another host.
+_EXTERNAL = re.compile(
+    r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^"'\s>]*)"""
+    r"""|(?:<script\b[^>]*\bsrc\s*=[^>]*>)"""
+    r"""|(?:url\(\s*["']?\s*(?:https?:)?//[^)]*\))"""
+    r"""|(?:@import\s+["']?(?:https?:)?//[^;]*)""",
+    re.IGNORECASE,
+)
+
+
+def rag_counts(rag: Iterable[Any]) -> dict[str, int]:
+    """How many indicators have each RAG status, by word (:data:`RAG_STATUSES`; other values are not counted).
+
+    Examples
+    --------
+    >>> rag_counts(["Green", "Red", "Green", "No data", None])
+    {'Green': 2, 'Amber': 0, 'Red': 1, 'No target': 0, 'No data': 1}
+    """
+    values = [str(v) for v in rag if v is not None]
+    return {word: values.count(word) for word in RAG_STATUSES}
+
+
+def external_references(page: str) -> list[str]:
+    """The places where an HTML page would fetch something when opened, or link to another host.
+
+    Parameters
+    ----------
+    page : str
+        The HTML text.
+
+    Returns
+    -------
+    list of str
+        Each offending attribute or rule, as written (empty for a self-contained page).
+
+    Examples
+    --------
+    >>> external_references('<img src="data:image/png;base64,AAAA"><a href="#top">Top</a>')
+    []
+    >>> external_references('<script src="https://cdn.example/x.js"></script>')
+    ['<script src="https://cdn.example/x.js">']
+    >>> external_references('<link rel="stylesheet" href="//fonts.example/a.css">')
+    ['href="//fonts.example/a.css']
+    >>> external_references('<script src="x.js"></script>')
+    ['<script src="x.js">']
+    """
+    return [m.group(0) for m in _EXTERNAL.finditer(page)]
+
+
+def template_digest() -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(p for p in (TEMPLATES_DIR / TEMPLATE_NAME).rglob("*") if p.is_file()):
+        digest.update(path.name.encode())
+        digest.update(io.file_digest(path).encode())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _html_exporter():
+    """nbconvert's HTML exporter with the JSW template: no code, no prompts, images embedded (one per process)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        theme="light",
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(
+            remove_cell_tags={"remove-cell"}, remove_all_outputs_tags={"remove-output"}
+        ),
+        enabled=True,
+    )
+    return exporter
+
+
+def notebook_to_html(nb: Any, title: str, folder: str | os.PathLike) -> str:
+    """Export an executed notebook to a self-contained HTML report, in this process.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+    title : str
+        The page title, unless the notebook's metadata has a ``title``.
+    folder : path-like
+        Folder that relative image paths in Markdown cells are read from (the notebooks folder).
+
+    Returns
+    -------
+    str
+        The page: no code cells or prompts, images embedded as data, nothing fetched from another
+        host (template ``jswlib/present/templates/jsw``).
+    """
+    resources = {"metadata": {"name": title, "path": str(folder)}}
+    body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def _status_text(entry: Mapping[str, Any]) -> str:
+    outcome = entry.get("outcome")
+    if outcome == FAILED:
+        return "Failed"
+    if outcome == SKIPPED:
+        return "Up to date (not re-run)"
+    if not entry.get("this_run", True):
+        return f"Produced by an earlier run ({str(entry.get('produced_at', ''))[:10]})"
+    return "Produced"
+
+
+@lru_cache(maxsize=1)
+def _pages():
+    """The Jinja environment of the page templates (autoescaped, so text cannot become markup)."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / "pages")),
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_index(
+    label: str, entries: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any]
+) -> str:
+    """The ``index.html`` of a quarter folder: every council, its RAG counts in words, links, the
+    failures (template ``templates/pages/batch_index.html.j2``).
+
+    Parameters
+    ----------
+    label : str
+        The quarter's label.
+    entries : sequence of mapping
+        The manifest entries of the councils (``council``, ``slug``, ``outcome``, ``counts``,
+        ``files``, ``error``, ``audience``...).
+    manifest : mapping
+        The manifest (for the data, the audience and the time).
+
+    Returns
+    -------
+    str
+        A self-contained HTML page (no script, nothing from another host).
+    """
+    audiences = sorted({str(e.get("audience")) for e in entries if e.get("audience")})
+    mixed = len(audiences) > 1
+    rows = []
+    for e in entries:
+        files = e.get("files") or {}
+        links = []
+        if "html" in files:
+            text = "Report showing the error" if e.get("outcome") == FAILED else "Report"
+            links.append({"href": files["html"], "text": text})
+        for kind, text in (("csv", "KPIs (CSV)"), ("xlsx", "KPIs (Excel)")):
+            if kind in files:
+                links.append({"href": files[kind], "text": text})
+        counts = e.get("counts") or {}
+        status_text = _status_text(e)
+        rows.append(
+            {
+                "council": str(e.get("council", "")),
+                "links": links,
+                "counts": [
+                    counts.get(word) if counts.get(word) is not None else "\u2013"
+                    for word in RAG_STATUSES
+                ],
+                "audience": str(e.get("audience", "")),
+                "status": status_text,
+                "status_link": e.get("outcome") == FAILED,
+            }
+        )
+    failures = []
+    for e in entries:
+        if e.get("outcome") != FAILED:
+            continue
+        files = e.get("files") or {}
+        failures.append(
+            {
+                "council": str(e.get("council", "")),
+                "error": str(e.get("error") or "unknown error"),
+                "links": [
+                    {"href": files[k], "text": text}
+                    for k, text in (
+                        ("html", "report showing the error"),
+                        ("ipynb", "executed notebook"),
+                    )
+                    if k in files
+                ],
+            }
+        )
+    summary = manifest.get("summary", {})
+    counted = ", ".join(
+        f"{summary.get(k, 0)} {text}"
+        for k, text in ((OK, "produced"), (SKIPPED, "up to date"), (FAILED, "failed"))
+    )
+    head = ["Council", "Report", *RAG_STATUSES, *(["Audience"] if mixed else []), "Outcome"]
+    return (
+        _pages()
+        .get_template("batch_index.html.j2")
+        .render(
+            label=label,
+            css=INDEX_CSS,
+            audience_text=audiences[0] if len(audiences) == 1 else "mixed (see the table)",
+            data=manifest.get("data", {}),
+            manifest=manifest,
+            counted=counted,
+            head=head,
+            rows=rows,
+            mixed=mixed,
+            failures=failures,
+        )
+    )
