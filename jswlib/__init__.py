@@ -1,12 +1,39 @@
-"""jswlib: Justice Social Work performance indicators for Scottish councils.
+"""jswlib: Justice Social Work performance indicators and reports for Scottish councils.
 
-Layers, lowest first (a lower layer never imports a higher one):
+The package is cut into layers, one folder each, lowest first. A module imports only from its own
+layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing forms a cycle):
 
-- read and validate: ``io`` (the only module that touches disk), ``params``, ``councils``,
-  ``schema``, ``extract``
-- compute: ``periods``, ``calendar``
-- generate: ``demo`` (synthetic national data for demonstrations and tests)
-- run: ``cli`` (the ``jsw`` command)
+- ``core``: what every layer stands on.
+  ``errors`` (the library's exceptions), ``io`` (every file read and write: the only module that
+  touches disk).
+- ``definitions``: the definitions in ``params/`` and the rules of time.
+  ``councils`` (names, codes, aliases, family groups), ``periods`` (financial years, quarters,
+  halves, months), ``calendar`` (Scottish working days), ``params`` (loading params files, the
+  commentary location), ``schema`` (the data contract and the row rules), ``rag_schemes`` (RAG
+  schemes and their check), ``catalogue`` (the indicator catalogue and targets).
+- ``data``: case-level data in.
+  ``extract`` (a data folder read, validated and accounted for; the extract-date rule), ``demo``
+  (the synthetic national demo data).
+- ``compute``: figures out.
+  ``indicators`` (the engine: every indicator for every council, period, family group and
+  Scotland), ``results`` (results cached by a fingerprint of their inputs).
+- ``judge``: what the figures mean.
+  ``status`` (rounding, percentages, intervals, low numbers, RAG, direction of travel),
+  ``disclosure`` (audiences and suppression of small numbers), ``reconcile`` (published figures
+  recomputed from their counts).
+- ``present``: what a reader sees.
+  ``style`` (colours, chart styles, column titles, page styles), ``charts`` (trend and SPC charts
+  with text alternatives), ``report`` (the quarterly report, section by section), ``pages`` (HTML
+  export of a report and the index page of a batch; templates in ``present/templates``).
+- ``run``: many reports at once.
+  ``batch`` (every council's report for a quarter, in parallel, with a manifest), ``docs``
+  (generated reference documentation).
+- ``cli``: the ``jsw`` command, a thin shell over the library, one module per subcommand:
+  ``validate``, ``demo_data``, ``indicators``, ``compute``, ``reconcile``, ``batch``,
+  ``councils``, ``schema`` (and ``_shared``: exit codes and plain-text tables).
+
+The conventions the code rests on (working days, timescales, RAG, direction, SPC, disclosure,
+rounding) are stated, with their sources, in ``docs/method.md``.
 """
 
 __version__ = "0.1.0"

@@ -1,1 +1,1 @@
-"""compute"""
+"""Figures out: the indicator engine and the cache of its results."""

@@ -676,11 +676,11 @@ def load_definitions(params: str | None = None) -> Definitions:
     """
     from jswlib.definitions.catalogue import load_catalogue, load_targets
     from jswlib.definitions.params import load_councils, load_holiday_rules
-    from jswlib.judge import status
+    from jswlib.definitions.rag_schemes import validate_rag_scheme
 
     councils = load_councils(params)
     catalogue = load_catalogue(params)
     targets = load_targets(
-        params, councils=councils, catalogue=catalogue, validate_scheme=status.validate_rag_scheme
+        params, councils=councils, catalogue=catalogue, validate_scheme=validate_rag_scheme
     )
     return Definitions(catalogue, councils, targets, load_holiday_rules(params, councils=councils))

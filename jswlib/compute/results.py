@@ -74,7 +74,7 @@ def fingerprint(data_dir: str | os.PathLike, params: str | os.PathLike | None = 
     digest = hashlib.blake2b(digest_size=8)
     digest.update(f"jswlib {__version__} cache {CACHE_FORMAT}".encode())
     for folder in (Path(data_dir), params_dir(params)):
-        files = (p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+        files = io.list_files(folder, recursive=True)
         # Commentary does not change any figure: editing it must not force a recomputation.
         for path in sorted(
             p for p in files if COMMENTARY_FOLDER not in p.relative_to(folder).parts
@@ -132,9 +132,9 @@ def load_results(
     meta = io.read_json(where / "meta.json")
     if isinstance(meta, dict) and meta.get("fingerprint") == key:
         _MEMO[stamp] = Results(
-            table=pd.read_parquet(where / "results.parquet"),
-            quality=pd.read_csv(where / "quality.csv"),
-            reasons=pd.read_csv(where / "reasons.csv"),
+            table=io.read_frame(where / "results.parquet"),
+            quality=io.read_frame(where / "quality.csv"),
+            reasons=io.read_frame(where / "reasons.csv"),
             as_at=date.fromisoformat(meta["as_at"]),
             fingerprint=key,
             data_dir=folder,
@@ -166,11 +166,9 @@ _MEMO: dict[tuple, Results] = {}
 
 def _file_stats(folder: Path) -> tuple:
     """(relative path, size, modification time in ns) of every file below ``folder``, except commentary."""
-    out = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        rel = path.relative_to(folder)
-        if COMMENTARY_FOLDER in rel.parts:
-            continue
-        info = path.stat()
-        out.append((str(rel), info.st_size, info.st_mtime_ns))
-    return tuple(out)
+    files = [
+        p
+        for p in io.list_files(folder, recursive=True)
+        if COMMENTARY_FOLDER not in p.relative_to(folder).parts
+    ]
+    return io.file_stats(files, folder)

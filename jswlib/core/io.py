@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from jswlib.core.errors import ExtractFileError, ParamsFileError
+from jswlib.core.errors import ExtractFileError, InputError, ParamsFileError
 
 
 def _umask() -> int:
@@ -319,4 +319,124 @@ def file_digest(path: str | os.PathLike) -> str:
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+    return digest.hexdigest()
+
+
+# --- Files and folders: the rest of the package asks here, never the file system itself ---------
+
+
+def is_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is an existing file."""
+    return Path(path).is_file()
+
+
+def is_dir(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is an existing folder."""
+    return Path(path).is_dir()
+
+
+def list_files(folder: str | os.PathLike, *, recursive: bool = False) -> list[Path]:
+    """The files in ``folder`` (and below it when ``recursive``), sorted, leaving out hidden files
+    (``.name``) and Office lock files (``~$name``). An absent folder has none.
+
+    Examples
+    --------
+    >>> list_files("/nonexistent")
+    []
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    found = root.rglob("*") if recursive else root.iterdir()
+    return sorted(p for p in found if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def file_stats(paths: list[Path], relative_to: str | os.PathLike) -> tuple:
+    """(relative path, size in bytes, modification time in ns) of each file: a cheap key that
+    changes whenever a file does."""
+    root = Path(relative_to)
+    out = []
+    for path in paths:
+        info = path.stat()
+        out.append((str(path.relative_to(root)), info.st_size, info.st_mtime_ns))
+    return tuple(out)
+
+
+def read_text(path: str | os.PathLike, *, missing_ok: bool = False) -> str | None:
+    """The text of a UTF-8 file (a byte-order mark is dropped).
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    missing_ok : bool
+        Return None when the file does not exist, instead of raising.
+
+    Raises
+    ------
+    jswlib.core.errors.InputError
+        When the file does not exist (unless ``missing_ok``), cannot be read, or is not UTF-8 (the
+        message names the file and the line of the first bad byte).
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise InputError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}: line {line}: not UTF-8 text; save the file as UTF-8 and try again"
+        ) from None
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a file (``OSError`` as it comes: callers word the message)."""
+    return Path(path).read_bytes()
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write UTF-8 text to ``path`` atomically (see :func:`write_atomic`); returns the path."""
+    return write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def remove(path: str | os.PathLike) -> None:
+    """Delete a file; nothing happens when it does not exist."""
+    Path(path).unlink(missing_ok=True)
+
+
+def read_frame(path: str | os.PathLike) -> pd.DataFrame:
+    """Read back a table written by :func:`write_frame` (``.csv`` or ``.parquet``)."""
+    path = Path(path)
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path)
+
+
+def write_excel_sheets(frames: dict[str, pd.DataFrame], path: str | os.PathLike) -> Path:
+    """Write several tables to one Excel workbook, a sheet each (names cut to Excel's 31
+    characters), atomically."""
+
+    def write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for name, frame in frames.items():
+                frame.to_excel(writer, sheet_name=name[:31], index=False)
+
+    return write_atomic(path, write)
+
+
+def folder_digest(folder: str | os.PathLike) -> str:
+    """A short hash of the names and contents of every file below ``folder``."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=8)
+    for path in list_files(folder, recursive=True):
+        digest.update(path.name.encode())
+        digest.update(file_digest(path).encode())
     return digest.hexdigest()

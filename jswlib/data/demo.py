@@ -2498,12 +2498,7 @@ def write_demo(
                 f"too many rows for an Excel sheet in: {', '.join(too_long)}; use csv or parquet"
             )
 
-        def write(tmp: Path) -> None:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                for name, frame in tables.items():
-                    frame.to_excel(writer, sheet_name=name[:31], index=False)
-
-        paths.append(io.write_atomic(out / "extract.xlsx", write))
+        paths.append(io.write_excel_sheets(dict(tables), out / "extract.xlsx"))
     else:
         raise ValueError(f"unknown format {fmt!r}: use csv, parquet or xlsx")
     paths.append(io.write_json(dict(manifest), out / "manifest.json"))

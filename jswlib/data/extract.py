@@ -110,9 +110,7 @@ def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
     """Read every table-like file; returns ({table: [RawTable]}, {table: [error messages]})."""
     found: dict[str, list[io.RawTable]] = {}
     failed: dict[str, list[str]] = {}
-    for path in sorted(
-        p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))
-    ):
+    for path in io.list_files(data_dir):
         suffix = path.suffix.lower()
         if path.name.lower() in NOT_TABLES:
             continue

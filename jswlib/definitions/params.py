@@ -46,7 +46,7 @@ def params_dir(path: str | os.PathLike | None = None) -> Path:
     if path is None:
         path = os.environ.get(PARAMS_ENV) or Path(__file__).resolve().parents[2] / "params"
     path = Path(path)
-    if not path.is_dir():
+    if not io.is_dir(path):
         raise ParamsError(f"{path}: params folder not found (set {PARAMS_ENV} or pass --params)")
     return path
 

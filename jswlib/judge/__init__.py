@@ -1,1 +1,2 @@
-"""judge"""
+"""What the figures mean: RAG, direction of travel, disclosure control and reconciliation of
+published figures."""

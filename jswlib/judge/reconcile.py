@@ -200,7 +200,7 @@ def read_published(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     source = str(path)
     try:
-        data = path.read_bytes()
+        data = io.read_bytes(path)
     except FileNotFoundError:
         raise io.ExtractFileError(source, "file not found") from None
     except OSError as exc:

@@ -106,8 +106,6 @@ LOW_NUMBERS_THRESHOLD: int = 10
 CONFIDENCE_LEVEL: float = 0.95
 #: Standard normal quantile for a two-sided 95% interval, ``NormalDist().inv_cdf(0.975)``.
 Z_95: float = 1.959963984540054
-#: Default amber tolerance of a three-state RAG scheme, in percentage points (units of the value).
-DEFAULT_AMBER_TOLERANCE: float = 5.0
 #: Default direction-of-travel tolerance for percentages, in percentage points: a change of 2
 #: points or less either way is "No change".
 DEFAULT_DIRECTION_TOLERANCE: float = 2.0
@@ -120,12 +118,14 @@ NOT_AVAILABLE_TEXT: str = "n/a"
 
 #: Polarity of an indicator: higher is better, lower is better, or neither.
 POLARITIES: tuple[str, ...] = ("higher", "lower", "neutral")
-#: How a tolerance is measured: in units of the value (percentage points for percentages), or
-#: relative, in percent of the reference value (the target for RAG, the earlier value for
-#: direction).
-TOLERANCE_UNITS: tuple[str, ...] = ("points", "relative")
-#: How the value is compared with the target: unrounded, or as published (rounded half up).
-COMPARE_ON: tuple[str, ...] = ("exact", "rounded")
+
+from jswlib.definitions.rag_schemes import (  # noqa: E402 - part of this module's interface
+    COMPARE_ON,
+    DEFAULT_AMBER_TOLERANCE,
+    RAG_SCHEME_TYPES,
+    TOLERANCE_UNITS,
+    validate_rag_scheme,
+)
 
 # --- Words ---------------------------------------------------------------------------------------
 
@@ -153,21 +153,6 @@ RAG_TEXT_COLOURS = MappingProxyType(
 
 # --- RAG schemes ---------------------------------------------------------------------------------
 
-#: Scheme types and the keys each allows (besides ``type``), with their defaults.
-RAG_SCHEME_TYPES = MappingProxyType(
-    {
-        "two_state": MappingProxyType({"description": None, "compare_on": "exact"}),
-        "three_state": MappingProxyType(
-            {
-                "description": None,
-                "compare_on": "exact",
-                "amber_tolerance": DEFAULT_AMBER_TOLERANCE,
-                "tolerance_unit": "points",
-            }
-        ),
-        "three_state_improving": MappingProxyType({"description": None, "compare_on": "exact"}),
-    }
-)
 
 _COMPARISON_DECIMALS = (
     9  # differences are rounded to this many places before comparison (float noise)
@@ -655,105 +640,6 @@ def validate_polarity(polarity: Any, where: str = "polarity") -> Any:
             f"{where}: polarity must be one of {allowed}; found {found} in rows {_rows(bad, index)}"
         )
     return polarity
-
-
-def _check_number(scheme: Mapping, key: str, where: str) -> None:
-    """Check that ``scheme[key]`` is a finite, non-negative number."""
-    value = scheme[key]
-    ok = (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value >= 0
-    )
-    if not ok:
-        raise ValueError(
-            f"{where}: RAG scheme key {key!r} must be a non-negative number, got {value!r}"
-        )
-
-
-def _check_choice(scheme: Mapping, key: str, choices: tuple[str, ...], where: str) -> None:
-    """Check that ``scheme[key]`` is one of ``choices``."""
-    if scheme[key] not in choices:
-        shown = ", ".join(repr(c) for c in choices)
-        raise ValueError(
-            f"{where}: RAG scheme key {key!r} must be one of {shown}, got {scheme[key]!r}"
-        )
-
-
-def validate_rag_scheme(scheme: Any, where: str = "RAG scheme") -> dict[str, Any]:
-    """Check a RAG scheme (as read from params YAML) and return it with its defaults filled in.
-
-    Parameters
-    ----------
-    scheme : mapping
-        ``{"type": "two_state"}``, ``{"type": "three_state", "amber_tolerance": 5,
-        "tolerance_unit": "points"}`` or ``{"type": "three_state_improving"}``, each optionally
-        with ``description`` (text for the report) and ``compare_on`` (``"exact"`` or
-        ``"rounded"``).
-    where : str, default "RAG scheme"
-        Where the scheme came from, for messages, e.g. ``"params/rag.yaml: glasgow-city"``.
-
-    Returns
-    -------
-    dict
-        A new dict with every allowed key, defaults filled in (``amber_tolerance`` 5,
-        ``tolerance_unit`` ``"points"``, ``compare_on`` ``"exact"``, ``description`` ``None``).
-
-    Raises
-    ------
-    ValueError
-        Naming ``where`` and the key: not a mapping, missing or unknown ``type``, unknown key, or a
-        bad value.
-
-    Notes
-    -----
-    Convention: there is no national RAG definition (DOMAIN.md); each council's scheme is
-    configuration.
-
-    - ``two_state``: Green at or better than target, else Red (Glasgow).
-    - ``three_state``: Green at or better than target; Amber when worse by no more than
-      ``amber_tolerance`` (inclusive), in points (units of the value: percentage points for
-      percentages) or ``"relative"`` (percent of the target); Red beyond.
-    - ``three_state_improving``: Green at or better than target; Amber when worse but "Improved" on
-      its direction of travel; Red otherwise (also when the direction is not available).
-
-    Examples
-    --------
-    >>> validate_rag_scheme({"type": "three_state", "amber_tolerance": 3})["tolerance_unit"]
-    'points'
-    >>> validate_rag_scheme({"type": "three_state", "amber_tol": 3}, where="params/rag.yaml: fife")
-    Traceback (most recent call last):
-    ...
-    ValueError: params/rag.yaml: fife: RAG scheme has unknown key 'amber_tol'; type 'three_state'
-    allows: ...
-    """
-    if not isinstance(scheme, Mapping):
-        raise ValueError(
-            f"{where}: RAG scheme must be a mapping with a 'type', got {type(scheme).__name__}"
-        )
-    types = ", ".join(repr(t) for t in RAG_SCHEME_TYPES)
-    if "type" not in scheme:
-        raise ValueError(f"{where}: RAG scheme is missing the key 'type' (one of {types})")
-    kind = scheme["type"]
-    if kind not in RAG_SCHEME_TYPES:
-        raise ValueError(f"{where}: RAG scheme key 'type' must be one of {types}, got {kind!r}")
-    defaults = RAG_SCHEME_TYPES[kind]
-    for key in scheme:
-        if key != "type" and key not in defaults:
-            raise ValueError(
-                f"{where}: RAG scheme has unknown key {key!r}; type {kind!r} allows: {', '.join(sorted(defaults))}"
-            )
-    checked = {"type": kind, **defaults, **scheme}
-    _check_choice(checked, "compare_on", COMPARE_ON, where)
-    if checked["description"] is not None and not isinstance(checked["description"], str):
-        raise ValueError(
-            f"{where}: RAG scheme key 'description' must be text, got {checked['description']!r}"
-        )
-    if kind == "three_state":
-        _check_number(checked, "amber_tolerance", where)
-        _check_choice(checked, "tolerance_unit", TOLERANCE_UNITS, where)
-    return checked
 
 
 def describe_rag_scheme(scheme: Any, where: str = "RAG scheme") -> str:

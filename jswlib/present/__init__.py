@@ -1,1 +1,1 @@
-"""present"""
+"""What a reader sees: styles, charts, the quarterly report and the HTML pages."""

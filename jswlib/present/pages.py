@@ -6,7 +6,6 @@ Every page is checked for anything it would fetch from another host (:func:`exte
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -77,11 +76,8 @@ def external_references(page: str) -> list[str]:
 
 
 def template_digest() -> str:
-    digest = hashlib.blake2b(digest_size=8)
-    for path in sorted(p for p in (TEMPLATES_DIR / TEMPLATE_NAME).rglob("*") if p.is_file()):
-        digest.update(path.name.encode())
-        digest.update(io.file_digest(path).encode())
-    return digest.hexdigest()
+    """A short hash of the report template, part of each council's inputs fingerprint."""
+    return io.folder_digest(TEMPLATES_DIR / TEMPLATE_NAME)
 
 
 @lru_cache(maxsize=1)

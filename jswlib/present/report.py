@@ -339,10 +339,7 @@ def read_commentary(path: str | os.PathLike) -> str | None:
     >>> read_commentary("/nonexistent/2025-26-Q2.md") is None
     True
     """
-    path = Path(path)
-    if not path.is_file():
-        return None
-    return path.read_text(encoding="utf-8")
+    return io.read_text(path, missing_ok=True)
 
 
 # --- Checking the parameters ---------------------------------------------------------------------

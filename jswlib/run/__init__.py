@@ -1,1 +1,1 @@
-"""run"""
+"""Many reports at once: the batch runner and generated documentation."""

@@ -355,7 +355,7 @@ def _execute_notebook(
 
 
 def _write_text(path: Path, text: str) -> Path:
-    return io.write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+    return io.write_text(path, text)
 
 
 def run_council(task: CouncilTask) -> dict[str, Any]:
@@ -432,7 +432,7 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
     except Exception as exc:
         result["error"] = error_summary(exc)
         for kind in ("csv", "xlsx"):  # no KPI table of other inputs next to a failed report
-            (out / names[kind]).unlink(missing_ok=True)
+            io.remove(out / names[kind])
             result["files"].pop(kind, None)
     finally:
         if previous_params is None:
@@ -595,7 +595,7 @@ def _is_up_to_date(
         return False
     if previous.get("outcome") not in (OK, SKIPPED):
         return False
-    return all((out_dir / name).is_file() for name in output_names(slug).values())
+    return all(io.is_file(out_dir / name) for name in output_names(slug).values())
 
 
 def _record(plan: _Plan, result: Mapping[str, Any], audience: str, quarter: str) -> dict[str, Any]:
@@ -721,7 +721,7 @@ def run_batch(
     roster = load_councils(params)
     selected = _resolve_councils(roster, councils)
     notebook_path = Path(notebook) if notebook is not None else DEFAULT_NOTEBOOK
-    if not notebook_path.is_file():
+    if not io.is_file(notebook_path):
         raise InputError(f"{notebook_path}: notebook not found")
     notebook_path = notebook_path.resolve()
     params_path = params_dir(params).resolve()
@@ -729,10 +729,10 @@ def run_batch(
     given = Path(data_dir) if data_dir is not None and str(data_dir).strip() else None
     folder = (
         given.resolve()
-        if given is not None and given.is_dir()
+        if given is not None and io.is_dir(given)
         else settings.resolve_data_dir(data_dir)
     )
-    if not folder.is_dir():
+    if not io.is_dir(folder):
         raise InputError(f"{folder}: data folder not found")
     out = Path(out_dir) if out_dir is not None else settings.outputs_dir / quarter_slug(period)
     kpi_table = kpi_table or report_kpi_table
@@ -759,7 +759,7 @@ def run_batch(
         inputs = dict(
             shared,
             council=council.code,
-            commentary=io.file_digest(commentary) if commentary.is_file() else None,
+            commentary=io.file_digest(commentary) if io.is_file(commentary) else None,
         )
         fingerprint = inputs_fingerprint(inputs)
         previous = _previous_entry(out, council.slug, previous_manifest)

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+from jswlib.core import io
 from jswlib.definitions.schema import contract_markdown
 
 #: Layers whose modules' public functions and classes the reference lists, lowest first.
@@ -65,4 +66,4 @@ def render_readme(text: str) -> str:
 
 if __name__ == "__main__":  # pragma: no cover
     path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
-    path.write_text(render_readme(path.read_text(encoding="utf-8")), encoding="utf-8")
+    io.write_text(path, render_readme(io.read_text(path)))
