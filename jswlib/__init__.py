@@ -10,7 +10,8 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   ``councils`` (names, codes, aliases, family groups), ``periods`` (financial years, quarters,
   halves, months), ``calendar`` (Scottish working days), ``params`` (loading params files, the
   commentary location), ``schema`` (the data contract and the row rules), ``rag_schemes`` (RAG
-  schemes and their check), ``catalogue`` (the indicator catalogue and targets).
+  schemes and their check), ``catalogue`` (the indicator catalogue and targets),
+  ``report_settings`` (``params/report.yaml``).
 - ``data``: case-level data in.
   ``extract`` (a data folder read, validated and accounted for; the extract-date rule), ``demo``
   (the synthetic national demo data).

@@ -597,15 +597,18 @@ class TestChecksFirst:
             run_batch(quarter, ["Fife"], params=params, notebook=FIXTURE)
 
     def test_a_blank_quarter_asks_for_the_latest_complete_one(self, params, monkeypatch):
-        import jswlib.present.report
-
         asked = []
 
-        def latest(data_dir, params_dir):
+        def results(data_dir, params_dir, **kwargs):
             asked.append(params_dir)
+            return "the results"
+
+        def latest(results):
+            assert results == "the results"
             return "Q5 2025/26"  # not a quarter: proves the answer is used and then checked
 
-        monkeypatch.setattr(jswlib.present.report, "latest_complete_quarter", latest)
+        monkeypatch.setattr(batch, "load_results", results)
+        monkeypatch.setattr(batch, "latest_complete_quarter", latest)
         with pytest.raises(InputError, match=r"quarter .*: .*Q5 2025/26"):
             run_batch("", ["Fife"], params=params, notebook=FIXTURE)
         assert asked == [params]

@@ -45,6 +45,7 @@ from pandas.io.formats.style import Styler
 
 from jswlib.definitions.params import ParamsError
 from jswlib.definitions.periods import Period, quarter_slug
+from jswlib.definitions.report_settings import ReportSettings, load_report_settings
 from jswlib.judge.status import RAG_COLOURS, RAG_TEXT_COLOURS, Z_95
 from jswlib.present import report as rp
 
@@ -677,7 +678,7 @@ class TestComparisonData:
         assert (make(GC).comparison_data()["note"] == "").all()
 
     def test_counts_are_not_compared(self, make):
-        settings = rp.ReportSettings(
+        settings = ReportSettings(
             headline_default=("cpos_imposed",), activity=("cpos_imposed",), suppression_threshold=5
         )
         report = dataclasses.replace(make(DC), settings=settings)
@@ -981,7 +982,7 @@ class TestKpiExport:
 
 class TestLoadReportSettings:
     def test_the_real_file(self):
-        settings = rp.load_report_settings(REPO / "params")
+        settings = load_report_settings(REPO / "params")
         assert settings.suppression_threshold == 5
         assert (
             settings.headline_default[0] == "upw_placement" and len(settings.headline_default) == 9
@@ -1014,7 +1015,7 @@ class TestLoadReportSettings:
         shutil.copytree(REPO / "params", params, ignore=shutil.ignore_patterns("commentary"))
         (params / "report.yaml").write_text(text, encoding="utf-8")
         with pytest.raises(ParamsError, match=message) as err:
-            rp.load_report_settings(params)
+            load_report_settings(params)
         assert "report.yaml" in str(err.value)
 
 

@@ -20,8 +20,10 @@ import pandas as pd
 from jswlib import __version__
 from jswlib.compute.indicators import Definitions, compute_indicators, load_definitions
 from jswlib.core import io
+from jswlib.core.errors import InputError
 from jswlib.data.extract import extract_date_of, load_extract
 from jswlib.definitions.params import COMMENTARY_FOLDER, load_settings, params_dir
+from jswlib.definitions.periods import Period, long_date, parse_quarter, span_label
 
 #: Bump when the layout of the cached files changes.
 CACHE_FORMAT = 1
@@ -172,3 +174,44 @@ def _file_stats(folder: Path) -> tuple:
         if COMMENTARY_FOLDER not in p.relative_to(folder).parts
     ]
     return io.file_stats(files, folder)
+
+
+def complete_quarters(results: Results) -> list[Period]:
+    """The quarters that had ended by the extract date, in order."""
+    table = results.table
+    labels = table.loc[
+        (table["frequency"] == "quarterly") & table["complete"].astype(bool), "period"
+    ].unique()
+    return sorted(parse_quarter(str(label)) for label in labels)
+
+
+def latest_complete_quarter(results: Results) -> Period:
+    """The latest quarter that had ended by the extract date of the results.
+
+    Raises
+    ------
+    jswlib.core.errors.InputError
+        When the data hold no complete quarter.
+    """
+    return choose_quarter(None, results)
+
+
+def choose_quarter(wanted: Period | None, results: Results) -> Period:
+    """The report quarter: ``wanted`` when it is complete in the results, else the latest complete quarter."""
+    complete = complete_quarters(results)
+    folder = results.data_dir.name
+    if not complete:
+        raise InputError(
+            f"{results.data_dir}: the results hold no complete quarter (extract date {long_date(results.as_at)})"
+        )
+    if wanted is None:
+        return complete[-1]
+    if wanted in complete:
+        return wanted
+    available = f"complete quarters in {folder}: {span_label(complete[0], complete[-1])}"
+    if wanted.end > results.as_at:
+        raise InputError(
+            f"parameter quarter: {wanted} is not complete at the extract date {long_date(results.as_at)} "
+            f"(it ends {long_date(wanted.end)}); {available}. Leave quarter blank for the latest, {complete[-1]}."
+        )
+    raise InputError(f"parameter quarter: {wanted} is not in the data; {available}.")

@@ -1502,3 +1502,32 @@ def quarter_slug(quarter: str | Period) -> str:
     """
     period = parse_quarter(quarter)
     return f"{period.fy}-{(period.fy + 1) % 100:02d}-Q{period.number}"
+
+
+def span_label(first: Period, last: Period) -> str:
+    """Two periods as a span: ``"Q1 to Q2 2025/26"`` within one financial year, else
+    ``"Q3 2024/25 to Q2 2025/26"``; one period when they are the same.
+
+    Examples
+    --------
+    >>> span_label(Period("Q", 2025, 1), Period("Q", 2025, 2))
+    'Q1 to Q2 2025/26'
+    >>> span_label(Period("Q", 2024, 3), Period("Q", 2025, 2))
+    'Q3 2024/25 to Q2 2025/26'
+    """
+    if first == last:
+        return last.label
+    if first.fy == last.fy and first.freq in ("Q", "H"):
+        return f"{first.label.split()[0]} to {last.label}"
+    return f"{first.label} to {last.label}"
+
+
+def long_date(d: date) -> str:
+    """A date as written in a report: ``15 April 2026``.
+
+    Examples
+    --------
+    >>> long_date(date(2026, 4, 5))
+    '5 April 2026'
+    """
+    return f"{d.day} {d:%B %Y}"

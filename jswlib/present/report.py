@@ -36,7 +36,6 @@ import difflib
 import html
 import os
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -47,12 +46,13 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from jswlib.compute.indicators import LEVEL_COUNCIL, Definitions, load_definitions
-from jswlib.compute.results import Results, load_results
+from jswlib.compute.results import Results, choose_quarter, load_results
 from jswlib.core import io
-from jswlib.definitions.catalogue import FREQUENCY_CODES, Catalogue, Indicator, load_catalogue
+from jswlib.definitions.catalogue import FREQUENCY_CODES, Indicator
 from jswlib.definitions.councils import SCOTLAND_CODE, Council, Councils
-from jswlib.definitions.params import ParamsError, commentary_path, load_settings, params_dir
-from jswlib.definitions.periods import Period, parse_quarter
+from jswlib.definitions.params import commentary_path, load_settings
+from jswlib.definitions.periods import Period, long_date, parse_quarter, span_label
+from jswlib.definitions.report_settings import ReportSettings, load_report_settings
 from jswlib.definitions.schema import RULES, TABLES
 from jswlib.judge import status
 from jswlib.judge.disclosure import (
@@ -66,16 +66,12 @@ from jswlib.present.style import LABELS, SOURCE_NAMES, TABLE_STYLES
 
 # --- Publication rules and presentation (STYLE.md habits 11 and 12) ------------------------------
 
-#: The report settings file in the params folder.
-REPORT_SETTINGS_FILE: str = "report.yaml"
 #: Quarters pooled in the comparison ("the last four quarters").
 POOLED_QUARTERS: int = 4
 #: Quarters in the quarter-by-quarter table unless asked otherwise.
 QUARTERLY_TABLE_QUARTERS: int = 8
 #: Decimal places shown for averages (counts, sums and percentages are shown as whole numbers).
 AVERAGE_DIGITS: int = 1
-#: Indicator types the counts-and-activity section may show: counted, not timed.
-ACTIVITY_TYPES: tuple[str, ...] = ("count", "people", "sum", "average")
 #: Text of a low-numbers mark (denominator under
 #: :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD`).
 LOW_NUMBERS_TEXT: str = f"Yes: fewer than {status.LOW_NUMBERS_THRESHOLD} cases"
@@ -134,94 +130,6 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
 
 
 # --- Report settings -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportSettings:
-    """The settings of ``params/report.yaml`` (see the header of that file).
-
-    Attributes
-    ----------
-    headline_default : tuple of str
-        Headline indicators of a council that sets no targets.
-    activity : tuple of str
-        Indicators of the counts-and-activity section, in order.
-    suppression_threshold : int
-        Public reports suppress counts from 1 to ``suppression_threshold - 1``.
-    """
-
-    headline_default: tuple[str, ...]
-    activity: tuple[str, ...]
-    suppression_threshold: int
-
-
-def _indicator_list(
-    doc: dict, key: str, file: Path, catalogue: Catalogue, types: tuple[str, ...] | None
-) -> tuple:
-    """A checked list of indicator ids from ``doc[key]``."""
-    ids = doc.get(key)
-    if not isinstance(ids, list) or not ids:
-        raise ParamsError(f"{file}: {key}: expected a list of indicator ids")
-    for n, ind in enumerate(ids):
-        if ind not in catalogue:
-            raise ParamsError(
-                f"{file}: {key}[{n}]: {ind!r} is not an indicator id of the catalogue"
-            )
-        if types and catalogue.get(ind).type not in types:
-            raise ParamsError(
-                f"{file}: {key}[{n}]: {ind!r} is a {catalogue.get(ind).type} indicator; expected one of "
-                f"{', '.join(types)}"
-            )
-    return tuple(ids)
-
-
-def load_report_settings(
-    params: str | os.PathLike | None = None, catalogue: Catalogue | None = None
-) -> ReportSettings:
-    """Load and check ``params/report.yaml``.
-
-    Parameters
-    ----------
-    params : path-like, optional
-        The params folder (see :func:`jswlib.definitions.params.params_dir`).
-    catalogue : Catalogue, optional
-        To check the indicator ids (loaded from ``params`` when not given).
-
-    Returns
-    -------
-    ReportSettings
-
-    Raises
-    ------
-    jswlib.definitions.params.ParamsError
-        Naming the file and the key: a missing list, an unknown indicator, an activity indicator
-        that is not counted, a threshold that is not a whole number of at least 1.
-
-    Examples
-    --------
-    >>> load_report_settings().suppression_threshold
-    5
-    """
-    file = params_dir(params) / REPORT_SETTINGS_FILE
-    try:
-        doc = io.read_yaml(file)
-    except io.ParamsFileError as exc:
-        raise ParamsError(str(exc)) from None
-    if not isinstance(doc, dict):
-        raise ParamsError(
-            f"{file}: (top level): expected headline_default, activity and suppression_threshold"
-        )
-    catalogue = catalogue or load_catalogue(params)
-    threshold = doc.get("suppression_threshold")
-    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
-        raise ParamsError(
-            f"{file}: suppression_threshold: expected a whole number of at least 1, got {threshold!r}"
-        )
-    return ReportSettings(
-        headline_default=_indicator_list(doc, "headline_default", file, catalogue, None),
-        activity=_indicator_list(doc, "activity", file, catalogue, ACTIVITY_TYPES),
-        suppression_threshold=threshold,
-    )
 
 
 # --- Disclosure control --------------------------------------------------------------------------
@@ -305,19 +213,6 @@ def _display_of(value: float, numerator: Any, denominator: Any, ind: Indicator) 
     return status.format_value(value, ind.unit, AVERAGE_DIGITS if ind.type == "average" else 0)
 
 
-def _span(first: Period, last: Period) -> str:
-    """``"Q1 to Q2 2025/26"`` within one financial year, else ``"Q3 2024/25 to Q2 2025/26"``."""
-    if first == last:
-        return last.label
-    if first.fy == last.fy and first.freq in ("Q", "H"):
-        return f"{first.label.split()[0]} to {last.label}"
-    return f"{first.label} to {last.label}"
-
-
-def _long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 def read_commentary(path: str | os.PathLike) -> str | None:
     """The text of a commentary Markdown file, or None when there is no such file.
 
@@ -370,48 +265,6 @@ def _parse_quarter_parameter(quarter: Any) -> Period | None:
         return parse_quarter(quarter)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"parameter quarter: {exc}") from None
-
-
-def _complete_quarters(results: Results) -> list[Period]:
-    table = results.table
-    labels = table.loc[
-        (table["frequency"] == "quarterly") & table["complete"].astype(bool), "period"
-    ].unique()
-    return sorted(parse_quarter(str(label)) for label in labels)
-
-
-def latest_complete_quarter(
-    data_dir: str | os.PathLike | None = None, params: Any = None
-) -> Period:
-    """The latest quarter that had ended by the extract date of a data folder (default: the demo data).
-
-    Raises
-    ------
-    ValueError
-        When the data hold no complete quarter.
-    """
-    return _choose_quarter(None, load_results(data_dir or None, params))
-
-
-def _choose_quarter(wanted: Period | None, results: Results) -> Period:
-    """The report quarter: ``wanted`` when it is complete in the results, else the latest complete quarter."""
-    complete = _complete_quarters(results)
-    folder = results.data_dir.name
-    if not complete:
-        raise ValueError(
-            f"{results.data_dir}: the results hold no complete quarter (extract date {_long_date(results.as_at)})"
-        )
-    if wanted is None:
-        return complete[-1]
-    if wanted in complete:
-        return wanted
-    available = f"complete quarters in {folder}: {_span(complete[0], complete[-1])}"
-    if wanted.end > results.as_at:
-        raise ValueError(
-            f"parameter quarter: {wanted} is not complete at the extract date {_long_date(results.as_at)} "
-            f"(it ends {_long_date(wanted.end)}); {available}. Leave quarter blank for the latest, {complete[-1]}."
-        )
-    raise ValueError(f"parameter quarter: {wanted} is not in the data; {available}.")
 
 
 def _commentary_path(
@@ -491,7 +344,7 @@ def prepare_report(
     report_settings = load_report_settings(params, defs.catalogue)
     folder = data_dir.strip() if isinstance(data_dir, str) else data_dir
     results = load_results(folder or None, params, defs=defs)
-    period = _choose_quarter(wanted, results)
+    period = choose_quarter(wanted, results)
     return Report(
         council=chosen_council,
         quarter=period,
@@ -628,7 +481,7 @@ class Report:
         )
         return (
             f"# {self.title()}\n\n{who} Data: the extract in `{self.results.data_dir.name}`, dated "
-            f"{_long_date(self.results.as_at)}."
+            f"{long_date(self.results.as_at)}."
         )
 
     def indicator_title(self, indicator: str) -> str:
@@ -952,7 +805,7 @@ class Report:
             min_count=1
         )
         latest = rows[rows["period"] == self.quarter.label].set_index(["indicator", "council"])
-        span = _span(quarters[0], quarters[-1])
+        span = span_label(quarters[0], quarters[-1])
         records = [
             self._comparison_row(cat.get(ind_id), code, level, name, latest, pooled, span)
             for ind_id in ids
@@ -1032,7 +885,7 @@ class Report:
         first = self.quarter.last_n(POOLED_QUARTERS)[0]
         caption = (
             f"{self.council.name} beside {self.defs.councils.family_groups[self.council.family_group]} and "
-            f"Scotland: the latest quarter ({self.quarter}) and the last four quarters ({_span(first, self.quarter)}) "
+            f"Scotland: the latest quarter ({self.quarter}) and the last four quarters ({span_label(first, self.quarter)}) "
             f"pooled from the counts. Every row uses the national standard, so like is compared with like; areas "
             f"are not ranked.{self._suppression_note()}"
         )
@@ -1077,7 +930,7 @@ class Report:
         chosen = rows[rows["period"].isin([p.label for p in parts])]
         num = chosen["numerator"].sum(min_count=1)
         den = chosen["denominator"].sum(min_count=1) if ind.type != "count" else pd.NA
-        return _span(parts[0], period), num, den, _value_of(num, den, ind)
+        return span_label(parts[0], period), num, den, _value_of(num, den, ind)
 
     def _activity_row(self, ind: Indicator) -> dict:
         period = self._activity_period(ind)
@@ -1276,7 +1129,7 @@ class Report:
             )
         shown = shown.assign(**{c: _text(shown[c]) for c in counts})
         caption = (
-            f"Rows of the extract in {self.results.data_dir.name} (dated {_long_date(self.results.as_at)}) read, used "
+            f"Rows of the extract in {self.results.data_dir.name} (dated {long_date(self.results.as_at)}) read, used "
             f"and rejected by the checks of the data contract; rows read = rows used + rows rejected."
             f"{self._suppression_note()}"
         )
@@ -1357,9 +1210,9 @@ class Report:
             return f"No local holidays are set for {self.council.name} in params/holidays.yaml."
         parts = []
         if add:
-            parts.append("added: " + ", ".join(_long_date(d) for d in add))
+            parts.append("added: " + ", ".join(long_date(d) for d in add))
         if remove:
-            parts.append("not observed: " + ", ".join(_long_date(d) for d in remove))
+            parts.append("not observed: " + ", ".join(long_date(d) for d in remove))
         return f"Local adjustments for {self.council.name} from params/holidays.yaml: {'; '.join(parts)}."
 
     def _local_standards_text(self) -> str:
@@ -1428,7 +1281,7 @@ class Report:
             "standard; four quarters together are pooled the same way, never averaged from percentages. Councils "
             "are not ranked (Local Government Benchmarking Framework practice).",
             disclosure,
-            f"- **Data.** The extract in `{self.results.data_dir.name}`, dated {_long_date(self.results.as_at)}; "
+            f"- **Data.** The extract in `{self.results.data_dir.name}`, dated {long_date(self.results.as_at)}; "
             f"results fingerprint `{self.results.fingerprint}`.",
             self._local_standards_text(),
         ]

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from jswlib import __version__
-from jswlib.compute.results import load_results
+from jswlib.compute.results import latest_complete_quarter, load_results
 from jswlib.core import io
 from jswlib.core.errors import InputError
 from jswlib.definitions.councils import Council, Councils
@@ -703,15 +703,103 @@ def run_batch(
     """
     started_at = _now()
     t0 = time.perf_counter()
-    if quarter is None or not str(quarter).strip():
-        from jswlib.present.report import latest_complete_quarter
+    request = _check_request(
+        quarter, councils, data_dir, audience, workers, start_attempts, params, notebook, out_dir
+    )
+    kpi_table = kpi_table or report_kpi_table
+    results = load_results(request.data_dir, request.params)  # once: notebooks read the cache
+    prepared = time.perf_counter()
+    previous_manifest = _read_manifest(request.out_dir)
+    plans = _plan(request, results.fingerprint, kpi_table, force, previous_manifest)
+    to_run = [p for p in plans if not p.up_to_date]
+    n_workers = min(workers or _cpu_count(), len(to_run)) if to_run else 0
+    if to_run:
+        tasks = [
+            _task(request, p.council, kpi_table, execute, start_attempts, retry_delay)
+            for p in to_run
+        ]
+        by_slug = {p.council.slug: p for p in plans}
+        _run_tasks(tasks, n_workers, by_slug, request.out_dir, audience, request.label, progress)
+    finished = time.perf_counter()
 
-        quarter = str(latest_complete_quarter(data_dir, params))
+    outcomes = [_outcome(plan) for plan in plans]
+    entries = _all_entries(plans, request.roster, request.out_dir, previous_manifest)
+    total = round(time.perf_counter() - t0, 3)
+    manifest = {
+        "format": BATCH_FORMAT,
+        "command": "jsw batch",
+        "parameters": {
+            "quarter": request.label,
+            "councils": [c.name for c in request.councils] if councils else "all",
+            "data_dir": str(request.data_dir),
+            "audience": audience,
+            "workers": n_workers,
+            "force": force,
+            "out_dir": str(request.out_dir),
+            "notebook": str(request.notebook),
+            "params": str(request.params),
+            "kpi_table": _qualified_name(kpi_table),
+            "kernel": KERNEL_NAME,
+            "start_attempts": start_attempts,
+        },
+        "data": {
+            "fingerprint": results.fingerprint,
+            "as_at": results.as_at.isoformat(),
+            "data_dir": str(request.data_dir),
+        },
+        "versions": package_versions(),
+        "started": started_at,
+        "finished": _now(),
+        "seconds": {
+            "total": total,
+            "prepare": round(prepared - t0, 3),
+            "run": round(finished - prepared, 3),
+        },
+        "summary": {
+            status: sum(o.status == status for o in outcomes) for status in (OK, SKIPPED, FAILED)
+        },
+        "councils": entries,
+    }
+    out = request.out_dir
+    index_path = _write_text(out / "index.html", render_index(request.label, entries, manifest))
+    manifest_path = io.write_json(manifest, out / "manifest.json")
+    return BatchResult(
+        request.label,
+        out,
+        index_path,
+        manifest_path,
+        tuple(outcomes),
+        total,
+        results.fingerprint,
+        n_workers,
+    )
+
+
+@dataclass(frozen=True)
+class _Request:
+    """A batch request after its checks: everything resolved to what will be used."""
+
+    label: str
+    period: Any
+    roster: Councils
+    councils: list[Council]
+    notebook: Path
+    params: Path
+    data_dir: Path
+    out_dir: Path
+    audience: str
+
+
+def _check_request(
+    quarter, councils, data_dir, audience, workers, start_attempts, params, notebook, out_dir
+) -> _Request:
+    """Check what was asked before anything runs; every problem is an :class:`InputError`."""
+    if quarter is None or not str(quarter).strip():
+        quarter = str(latest_complete_quarter(load_results(data_dir or None, params)))
     try:
         period = parse_quarter(quarter)
     except (ValueError, TypeError) as exc:
         raise InputError(f"quarter {quarter!r}: {exc}") from None
-    label = str(period)
     if audience not in AUDIENCES:
         raise InputError(f"audience {audience!r}: expected one of {', '.join(AUDIENCES)}")
     if workers is not None and workers < 1:
@@ -723,7 +811,6 @@ def run_batch(
     notebook_path = Path(notebook) if notebook is not None else DEFAULT_NOTEBOOK
     if not io.is_file(notebook_path):
         raise InputError(f"{notebook_path}: notebook not found")
-    notebook_path = notebook_path.resolve()
     params_path = params_dir(params).resolve()
     settings = load_settings(params_path)
     given = Path(data_dir) if data_dir is not None and str(data_dir).strip() else None
@@ -735,153 +822,121 @@ def run_batch(
     if not io.is_dir(folder):
         raise InputError(f"{folder}: data folder not found")
     out = Path(out_dir) if out_dir is not None else settings.outputs_dir / quarter_slug(period)
-    kpi_table = kpi_table or report_kpi_table
+    return _Request(
+        str(period),
+        period,
+        roster,
+        selected,
+        notebook_path.resolve(),
+        params_path,
+        folder,
+        out,
+        audience,
+    )
 
-    results = load_results(folder, params_path)  # once: every notebook then reads the cache
-    prepared = time.perf_counter()
 
+def _read_manifest(out: Path) -> dict[str, Any] | None:
+    try:
+        return io.read_json(out / "manifest.json")
+    except ValueError:
+        return None
+
+
+def _plan(
+    request: _Request,
+    results_fingerprint: str,
+    kpi_table: Callable,
+    force: bool,
+    previous_manifest: Mapping[str, Any] | None,
+) -> list[_Plan]:
+    """One plan per council asked for: its inputs, their fingerprint, and whether it is up to date."""
     shared = {
         "format": BATCH_FORMAT,
-        "notebook": io.file_digest(notebook_path),
+        "notebook": io.file_digest(request.notebook),
         "template": template_digest(),
-        "results": results.fingerprint,
-        "audience": audience,
-        "quarter": label,
+        "results": results_fingerprint,
+        "audience": request.audience,
+        "quarter": request.label,
         "kpi_table": _qualified_name(kpi_table),
     }
-    try:
-        previous_manifest = io.read_json(out / "manifest.json")
-    except ValueError:
-        previous_manifest = None
-    plans: list[_Plan] = []
-    for council in selected:
-        commentary = commentary_path(params_path, council, period)
+    plans = []
+    for council in request.councils:
+        commentary = commentary_path(request.params, council, request.period)
         inputs = dict(
             shared,
             council=council.code,
             commentary=io.file_digest(commentary) if io.is_file(commentary) else None,
         )
         fingerprint = inputs_fingerprint(inputs)
-        previous = _previous_entry(out, council.slug, previous_manifest)
-        up_to_date = not force and _is_up_to_date(previous, fingerprint, out, council.slug)
+        previous = _previous_entry(request.out_dir, council.slug, previous_manifest)
+        up_to_date = not force and _is_up_to_date(
+            previous, fingerprint, request.out_dir, council.slug
+        )
         plans.append(_Plan(council, inputs, fingerprint, previous, up_to_date))
+    return plans
 
+
+def _task(
+    request: _Request,
+    council: Council,
+    kpi_table: Callable,
+    execute: Callable | None,
+    start_attempts: int,
+    retry_delay: float,
+) -> CouncilTask:
     parameters = {
-        "quarter": label,
-        "data_dir": str(folder),
-        "audience": audience,
+        "quarter": request.label,
+        "data_dir": str(request.data_dir),
+        "audience": request.audience,
         "commentary_file": "",
+        "council": council.name,
     }
-    to_run = [p for p in plans if not p.up_to_date]
-    n_workers = min(workers or _cpu_count(), len(to_run)) if to_run else 0
-    by_slug = {p.council.slug: p for p in plans}
-    if to_run:
-        tasks = [
-            CouncilTask(
-                name=p.council.name,
-                code=p.council.code,
-                slug=p.council.slug,
-                notebook=str(notebook_path),
-                out_dir=str(out),
-                parameters=dict(parameters, council=p.council.name),
-                params=str(params_path),
-                kpi_table=kpi_table,
-                execute=execute,
-                start_attempts=start_attempts,
-                retry_delay=retry_delay,
-            )
-            for p in to_run
-        ]
-        _run_tasks(tasks, n_workers, by_slug, out, audience, label, progress)
-    finished = time.perf_counter()
+    return CouncilTask(
+        name=council.name,
+        code=council.code,
+        slug=council.slug,
+        notebook=str(request.notebook),
+        out_dir=str(request.out_dir),
+        parameters=parameters,
+        params=str(request.params),
+        kpi_table=kpi_table,
+        execute=execute,
+        start_attempts=start_attempts,
+        retry_delay=retry_delay,
+    )
 
-    outcomes = []
-    for plan in plans:
-        if plan.up_to_date:
-            source = plan.previous or {}
-            outcomes.append(
-                CouncilOutcome(
-                    plan.council.name,
-                    plan.council.code,
-                    plan.council.slug,
-                    SKIPPED,
-                    None,
-                    plan.fingerprint,
-                    None,
-                    0,
-                    source.get("counts"),
-                    dict(source.get("files") or {}),
-                    (),
-                )
-            )
-        else:
-            r = plan.record
-            outcomes.append(
-                CouncilOutcome(
-                    plan.council.name,
-                    plan.council.code,
-                    plan.council.slug,
-                    r["outcome"],
-                    r.get("error"),
-                    plan.fingerprint,
-                    r.get("seconds"),
-                    r.get("attempts", 0),
-                    r.get("counts"),
-                    dict(r.get("files", {})),
-                    tuple(r.get("warnings", [])),
-                )
-            )
 
-    entries = _all_entries(plans, roster, out, previous_manifest)
-    total = round(time.perf_counter() - t0, 3)
-    manifest = {
-        "format": BATCH_FORMAT,
-        "command": "jsw batch",
-        "parameters": {
-            "quarter": label,
-            "councils": [c.name for c in selected] if councils else "all",
-            "data_dir": str(folder),
-            "audience": audience,
-            "workers": n_workers,
-            "force": force,
-            "out_dir": str(out),
-            "notebook": str(notebook_path),
-            "params": str(params_path),
-            "kpi_table": _qualified_name(kpi_table),
-            "kernel": KERNEL_NAME,
-            "start_attempts": start_attempts,
-        },
-        "data": {
-            "fingerprint": results.fingerprint,
-            "as_at": results.as_at.isoformat(),
-            "data_dir": str(folder),
-        },
-        "versions": package_versions(),
-        "started": started_at,
-        "finished": _now(),
-        "seconds": {
-            "total": total,
-            "prepare": round(prepared - t0, 3),
-            "run": round(finished - prepared, 3),
-        },
-        "summary": {
-            OK: sum(o.status == OK for o in outcomes),
-            SKIPPED: sum(o.status == SKIPPED for o in outcomes),
-            FAILED: sum(o.status == FAILED for o in outcomes),
-        },
-        "councils": entries,
-    }
-    index_path = _write_text(out / "index.html", render_index(label, entries, manifest))
-    manifest_path = io.write_json(manifest, out / "manifest.json")
-    return BatchResult(
-        label,
-        out,
-        index_path,
-        manifest_path,
-        tuple(outcomes),
-        total,
-        results.fingerprint,
-        n_workers,
+def _outcome(plan: _Plan) -> CouncilOutcome:
+    """What happened to a council: skipped as up to date, or the record of its run."""
+    council = plan.council
+    if plan.up_to_date:
+        source = plan.previous or {}
+        return CouncilOutcome(
+            council.name,
+            council.code,
+            council.slug,
+            SKIPPED,
+            None,
+            plan.fingerprint,
+            None,
+            0,
+            source.get("counts"),
+            dict(source.get("files") or {}),
+            (),
+        )
+    r = plan.record
+    return CouncilOutcome(
+        council.name,
+        council.code,
+        council.slug,
+        r["outcome"],
+        r.get("error"),
+        plan.fingerprint,
+        r.get("seconds"),
+        r.get("attempts", 0),
+        r.get("counts"),
+        dict(r.get("files", {})),
+        tuple(r.get("warnings", [])),
     )
 
 
