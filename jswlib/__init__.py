@@ -27,7 +27,8 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   with text alternatives), ``report`` (the quarterly report, section by section), ``pages`` (HTML
   export of a report and the index page of a batch; templates in ``present/templates``).
 - ``run``: many reports at once.
-  ``batch`` (every council's report for a quarter, in parallel, with a manifest), ``docs``
+  ``batch`` (every council's report for a quarter, in parallel, with a manifest),
+  ``worker`` (one council's report: notebook, HTML, KPI table, in a worker process), ``docs``
   (generated reference documentation).
 - ``cli``: the ``jsw`` command, a thin shell over the library, one module per subcommand:
   ``validate``, ``demo_data``, ``indicators``, ``compute``, ``reconcile``, ``batch``,

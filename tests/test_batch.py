@@ -33,7 +33,8 @@ from jswlib.core.errors import InputError
 from jswlib.definitions.periods import quarter_slug
 from jswlib.present.pages import external_references
 from jswlib.run import batch
-from jswlib.run.batch import BatchResult, CouncilOutcome, CouncilTask, run_batch, run_council
+from jswlib.run.batch import BatchResult, CouncilOutcome, run_batch
+from jswlib.run.worker import CouncilTask, run_council
 
 from .conftest import REPO
 

@@ -43,7 +43,6 @@ import os
 import platform
 import sys
 import time
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -56,66 +55,32 @@ from jswlib.compute.results import latest_complete_quarter, load_results
 from jswlib.core import io
 from jswlib.core.errors import InputError
 from jswlib.definitions.councils import Council, Councils
-from jswlib.definitions.params import (
-    PARAMS_ENV,
-    commentary_path,
-    load_councils,
-    load_settings,
-    params_dir,
-)
+from jswlib.definitions.params import commentary_path, load_councils, load_settings, params_dir
 from jswlib.definitions.periods import parse_quarter, quarter_slug
 from jswlib.judge.disclosure import AUDIENCES
-from jswlib.present.pages import (
-    FAILED,
-    OK,
-    SKIPPED,
-    external_references,
-    notebook_to_html,
-    rag_counts,
-    render_index,
-    template_digest,
+from jswlib.present.pages import FAILED, OK, SKIPPED, render_index, template_digest
+from jswlib.run.worker import (
+    KERNEL_NAME,
+    RETRY_DELAY,
+    START_ATTEMPTS,
+    CouncilTask,
+    _write_text,
+    error_summary,
+    output_names,
+    report_kpi_table,
+    run_council,
 )
 
 #: Bump when the layout of the batch outputs or of the inputs fingerprint changes (forces a
 #: re-run).
 BATCH_FORMAT = 1
-#: The Jupyter kernel the notebooks run on.
-KERNEL_NAME = "python3"
-#: Extra command-line arguments of each kernel. The kernel's own log (not the notebook's output,
-#: which keeps every error) is silenced, so 32 kernels do not print ipykernel's warnings (TCP
-#: without encryption, the interrupt sent when a failed notebook's kernel is shut down) over the
-#: progress bar.
-KERNEL_ARGUMENTS: tuple[str, ...] = ("--IPKernelApp.log_level=CRITICAL",)
-#: Attempts at starting a kernel (the first one included) before a council is reported as failed.
-START_ATTEMPTS = 3
-#: Seconds to wait before the second attempt at starting a kernel; doubled before each further
-#: attempt.
-RETRY_DELAY = 2.0
 #: The notebook run for each council.
 DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "quarterly_report.ipynb"
 #: Name of the per-council record of its last run, in the quarter folder.
 RECORD_NAME = ".{slug}.inputs.json"
-#: Longest error summary kept in the manifest and shown in the index.
-ERROR_SUMMARY_LENGTH = 400
 
 
 # --- Small pure helpers --------------------------------------------------------------------------
-
-
-def output_names(slug: str) -> dict[str, str]:
-    """The file names a council's report is written to, by kind.
-
-    Examples
-    --------
-    >>> output_names("fife")
-    {'html': 'fife.html', 'ipynb': 'fife.ipynb', 'csv': 'fife-kpis.csv', 'xlsx': 'fife-kpis.xlsx'}
-    """
-    return {
-        "html": f"{slug}.html",
-        "ipynb": f"{slug}.ipynb",
-        "csv": f"{slug}-kpis.csv",
-        "xlsx": f"{slug}-kpis.xlsx",
-    }
 
 
 def inputs_fingerprint(inputs: Mapping[str, Any]) -> str:
@@ -141,28 +106,6 @@ def inputs_fingerprint(inputs: Mapping[str, Any]) -> str:
     """
     text = json.dumps(dict(inputs), sort_keys=True, ensure_ascii=True, default=str)
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-
-
-def error_summary(exc: BaseException) -> str:
-    """One line saying what went wrong: the exception's type and message (its first lines, shortened).
-
-    For a notebook error (``PapermillExecutionError``) it is the error raised in the cell, and the
-    cell.
-
-    Examples
-    --------
-    >>> error_summary(ValueError("no data for Q2 2025/26\\nmore detail"))
-    'ValueError: no data for Q2 2025/26 more detail'
-    """
-    ename = getattr(exc, "ename", None)
-    if ename is not None:  # papermill.exceptions.PapermillExecutionError
-        text = (
-            f"{ename}: {getattr(exc, 'evalue', '')} (in cell [{getattr(exc, 'exec_count', '?')}])"
-        )
-    else:
-        text = f"{type(exc).__name__}: {exc}"
-    text = " ".join(text.split())
-    return text if len(text) <= ERROR_SUMMARY_LENGTH else text[: ERROR_SUMMARY_LENGTH - 3] + "..."
 
 
 def _now() -> str:
@@ -204,243 +147,7 @@ def package_versions() -> dict[str, str]:
 # --- The KPI table -------------------------------------------------------------------------------
 
 
-def report_kpi_table(
-    council: str,
-    quarter: str,
-    data_dir: str,
-    audience: str,
-    commentary_file: str,
-    params: str | None,
-):
-    """The headline KPI table of a council's report: ``jswlib.present.report.prepare_report(...).kpi_export()``.
-
-    The default KPI-table function of :func:`run_batch`; another function with the same parameters,
-    returning a DataFrame with a ``rag`` column of :data:`RAG_STATUSES`, can be given instead (tests
-    do).
-    """
-    from jswlib.present.report import (
-        prepare_report,
-    )  # imported here: the report layer sits above this module's import
-
-    report = prepare_report(
-        council=council,
-        quarter=quarter,
-        data_dir=data_dir,
-        audience=audience,
-        commentary_file=commentary_file,
-        params=params,
-    )
-    return report.kpi_export()
-
-
 # --- The worker: one council ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CouncilTask:
-    """Everything a worker process needs to produce one council's report (picklable)."""
-
-    name: str
-    code: str
-    slug: str
-    notebook: str
-    out_dir: str
-    parameters: dict[str, str]
-    params: str
-    kpi_table: Callable
-    execute: Callable | None = None
-    start_attempts: int = START_ATTEMPTS
-    retry_delay: float = RETRY_DELAY
-
-
-class KernelStartError(RuntimeError):
-    """The kernel did not start (no cell ran), after every attempt."""
-
-    def __init__(self, attempts: int, cause: BaseException):
-        super().__init__(
-            f"the kernel did not start ({attempts} attempts); last error {error_summary(cause)}"
-        )
-        self.attempts = attempts
-        self.cause = cause
-
-
-class _NoCellRan(Exception):
-    """Internal: the run stopped before any cell started, so it may be tried again."""
-
-
-def _kernel_start_errors() -> tuple[type[BaseException], ...]:
-    """Exception types raised when a kernel cannot be started or does not answer (jupyter_client, nbclient)."""
-    errors: list[type[BaseException]] = [RuntimeError, TimeoutError, OSError]
-    try:
-        import zmq
-
-        errors.append(zmq.ZMQError)
-    except ImportError:  # pragma: no cover - pyzmq comes with jupyter_client
-        pass
-    return tuple(errors)
-
-
-def _cells_started(path: Path) -> bool:
-    """Whether papermill marked any cell of the notebook at ``path`` as started (False when unreadable)."""
-    try:
-        nb = io.read_json(path)
-    except (ValueError, OSError):
-        return False
-    if not isinstance(nb, dict):
-        return False
-    for cell in nb.get("cells", []):
-        state = cell.get("metadata", {}).get("papermill", {})
-        if state.get("start_time") or state.get("status") in ("running", "completed"):
-            return True
-    return False
-
-
-def _execute_notebook(
-    task: CouncilTask, path: Path, tally: dict[str, Any]
-) -> tuple[Any, BaseException | None]:
-    """Run the notebook into ``path`` (atomically); retry when the kernel does not start.
-
-    Returns the executed notebook and the cell error when a cell failed (the notebook is kept,
-    showing it). ``tally["attempts"]`` counts the attempts, whatever the outcome.
-    """
-    import nbformat
-    from papermill.exceptions import PapermillExecutionError
-
-    if task.execute is None:
-        from papermill import execute_notebook as execute
-    else:
-        execute = task.execute
-    start_errors = _kernel_start_errors()
-    for attempt in range(1, task.start_attempts + 1):
-        tally["attempts"] = attempt
-        outcome: dict[str, BaseException] = {}
-
-        def write(tmp: Path) -> None:
-            try:
-                with warnings.catch_warnings():
-                    # The temporary file ends in .tmp, not .ipynb, until it is renamed.
-                    warnings.filterwarnings(
-                        "ignore", message=r"The specified file .* does not end in"
-                    )
-                    execute(
-                        task.notebook,
-                        str(tmp),
-                        parameters=dict(task.parameters),
-                        kernel_name=KERNEL_NAME,
-                        progress_bar=False,
-                        cwd=str(Path(task.notebook).parent),
-                        extra_arguments=list(KERNEL_ARGUMENTS),
-                    )
-            except (
-                PapermillExecutionError
-            ) as exc:  # a cell failed: keep the notebook, which shows the error
-                outcome["cell_error"] = exc
-            except start_errors as exc:
-                if _cells_started(tmp):
-                    raise  # the kernel started and died later: not a start-up problem
-                raise _NoCellRan() from exc
-
-        try:
-            io.write_atomic(path, write)
-        except _NoCellRan as exc:
-            if attempt == task.start_attempts:
-                raise KernelStartError(attempt, exc.__cause__) from exc.__cause__
-            time.sleep(task.retry_delay * 2 ** (attempt - 1))
-            continue
-        nb = nbformat.reads(
-            json.dumps(io.read_json(path)), as_version=4
-        )  # joins the lines of each cell
-        return nb, outcome.get("cell_error")
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _write_text(path: Path, text: str) -> Path:
-    return io.write_text(path, text)
-
-
-def run_council(task: CouncilTask) -> dict[str, Any]:
-    """Produce one council's report: run the notebook, export HTML, write the KPI table (in a worker process).
-
-    Parameters
-    ----------
-    task : CouncilTask
-        The council, the notebook, its parameters and where to write.
-
-    Returns
-    -------
-    dict
-        ``status`` (``"ok"`` or ``"failed"``), ``error`` (one line, or None), ``attempts`` (kernel
-        starts tried), ``counts`` (RAG words of the KPI table), ``files`` written, ``warnings``,
-        ``seconds``.
-
-    Notes
-    -----
-    Every file is written atomically. When a cell fails, the executed notebook and its HTML
-    (showing the error) are kept and the KPI files of an earlier run are removed, so that nothing
-    left in the folder looks like a report of these inputs. An interruption (``KeyboardInterrupt``)
-    is not caught.
-    """
-    started = time.perf_counter()
-    out = Path(task.out_dir)
-    names = output_names(task.slug)
-    result: dict[str, Any] = {
-        "council": task.name,
-        "code": task.code,
-        "slug": task.slug,
-        "status": FAILED,
-        "error": None,
-        "attempts": 0,
-        "counts": None,
-        "files": {},
-        "warnings": [],
-    }
-    previous_params = os.environ.get(PARAMS_ENV)
-    os.environ[PARAMS_ENV] = (
-        task.params
-    )  # the kernel inherits it, so the notebook reads the same params
-    try:
-        nb, cell_error = _execute_notebook(task, out / names["ipynb"], result)
-        result["files"]["ipynb"] = names["ipynb"]
-        title = (
-            f"Justice Social Work performance: {task.name}, {task.parameters.get('quarter', '')}"
-        )
-        page = notebook_to_html(nb, title, Path(task.notebook).parent)
-        result["warnings"] += [
-            f"{names['html']} refers to another host: {ref}" for ref in external_references(page)
-        ]
-        _write_text(out / names["html"], page)
-        result["files"]["html"] = names["html"]
-        if cell_error is not None:
-            raise cell_error
-        table = task.kpi_table(
-            council=task.name,
-            quarter=task.parameters["quarter"],
-            data_dir=task.parameters["data_dir"],
-            audience=task.parameters["audience"],
-            commentary_file=task.parameters["commentary_file"],
-            params=task.params,
-        )
-        if "rag" not in table.columns:
-            raise ValueError(
-                f"the KPI table has no 'rag' column (columns: {', '.join(map(str, table.columns))})"
-            )
-        result["counts"] = rag_counts(table["rag"].dropna())
-        for kind in ("csv", "xlsx"):
-            io.write_frame(table, out / names[kind])
-            result["files"][kind] = names[kind]
-        result["status"] = OK
-    except Exception as exc:
-        result["error"] = error_summary(exc)
-        for kind in ("csv", "xlsx"):  # no KPI table of other inputs next to a failed report
-            io.remove(out / names[kind])
-            result["files"].pop(kind, None)
-    finally:
-        if previous_params is None:
-            os.environ.pop(PARAMS_ENV, None)
-        else:
-            os.environ[PARAMS_ENV] = previous_params
-    result["seconds"] = round(time.perf_counter() - started, 3)
-    return result
 
 
 # --- The parent: plan, run, record ---------------------------------------------------------------
