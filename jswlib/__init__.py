@@ -13,8 +13,9 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   schemes and their check), ``catalogue`` (the indicator catalogue and targets),
   ``report_settings`` (``params/report.yaml``).
 - ``data``: case-level data in.
-  ``extract`` (a data folder read, validated and accounted for; the extract-date rule), ``demo``
-  (the synthetic national demo data).
+  ``validation`` (raw tables checked against the contract, row by row, with reasons), ``extract``
+  (a data folder read, validated and accounted for; the extract-date rule), ``demo`` (the
+  synthetic national demo data).
 - ``compute``: figures out.
   ``indicators`` (the engine: every indicator for every council, period, family group and
   Scotland), ``results`` (results cached by a fingerprint of their inputs).

@@ -7,16 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from jswlib.definitions.schema import (
-    RULES,
-    TABLES,
-    WITHHELD,
-    ContractError,
-    contract_frame,
-    normalise_column_name,
-    parse_dates,
-    validate_table,
-)
+from jswlib.core.errors import ContractError
+from jswlib.data.validation import RULES, normalise_column_name, parse_dates, validate_table
+from jswlib.definitions.schema import TABLES, WITHHELD, contract_frame
 
 CPO_HEADER = ["order_id", "council", "person_id", "imposed_date", "has_upw"]
 

@@ -16,7 +16,8 @@ import pytest
 from jswlib.cli import EXIT_OK, main
 from jswlib.data.demo import generate_demo, write_demo
 from jswlib.data.extract import load_extract
-from jswlib.definitions.schema import RULES, TABLES
+from jswlib.data.validation import RULES
+from jswlib.definitions.schema import TABLES
 
 
 @pytest.fixture(scope="module")

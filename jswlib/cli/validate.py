@@ -12,7 +12,7 @@ import pandas as pd
 from jswlib.cli._shared import EXIT_DATA, EXIT_OK, date_arg, fmt_int, load_roster, print_table
 from jswlib.core import io
 from jswlib.data.extract import STATUS_ERROR, extract_date_of, load_extract
-from jswlib.definitions.schema import RULES
+from jswlib.data.validation import RULES
 
 
 def cmd_validate(args) -> int:

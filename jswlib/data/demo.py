@@ -18,7 +18,7 @@ What the data is for
 - About 0.3% of the rows of each table are deliberately bad, one problem per row, of every kind the
   validator rejects; the manifest lists each one under ``bad_rows`` with its spreadsheet row number
   in the written file and the validator rule it breaks (``kind`` uses the rule codes of
-  :data:`jswlib.definitions.schema.RULES`).
+  :data:`jswlib.data.validation.RULES`).
 - A few valid rows use other legitimate spellings: about 3% name the council by an alias, a retired
   or current GSS code, in lower or upper case or with '&' for 'and'; about 2% write their dates
   DD/MM/YYYY.

@@ -17,14 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from jswlib.core import io
+from jswlib.core.errors import ContractError
+from jswlib.data.validation import REJECT_COLUMNS, normalise_column_name, validate_table
 from jswlib.definitions.councils import Councils
-from jswlib.definitions.schema import (
-    REJECT_COLUMNS,
-    TABLES,
-    ContractError,
-    normalise_column_name,
-    validate_table,
-)
+from jswlib.definitions.schema import TABLES
 
 #: Columns of the per-table summary.
 SUMMARY_COLUMNS = (
@@ -51,7 +47,7 @@ class Extract:
     data_dir : pathlib.Path
         Where the data came from.
     tables : dict of str to pandas.DataFrame
-        Accepted rows per table, typed (see :class:`jswlib.definitions.schema.TableResult`). A
+        Accepted rows per table, typed (see :class:`jswlib.data.validation.TableResult`). A
         table that was not supplied, or could not be read, is an empty frame with the contract's
         columns.
     summary : pandas.DataFrame

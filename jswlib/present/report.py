@@ -48,12 +48,13 @@ from pandas.io.formats.style import Styler
 from jswlib.compute.indicators import LEVEL_COUNCIL, Definitions, load_definitions
 from jswlib.compute.results import Results, choose_quarter, load_results
 from jswlib.core import io
+from jswlib.data.validation import RULES
 from jswlib.definitions.catalogue import FREQUENCY_CODES, Indicator
 from jswlib.definitions.councils import SCOTLAND_CODE, Council, Councils
 from jswlib.definitions.params import commentary_path, load_settings
 from jswlib.definitions.periods import Period, long_date, parse_quarter, span_label
 from jswlib.definitions.report_settings import ReportSettings, load_report_settings
-from jswlib.definitions.schema import RULES, TABLES
+from jswlib.definitions.schema import TABLES
 from jswlib.judge import status
 from jswlib.judge.disclosure import (
     PUBLIC,
@@ -1087,7 +1088,7 @@ class Report:
         pandas.DataFrame
             Columns table, title, status, rows_read, rows_used, rows_rejected, main_reasons (the
             top three rules by rows rejected, in words from
-            :data:`jswlib.definitions.schema.RULES`). The last row, table ``"all"``, holds the
+            :data:`jswlib.data.validation.RULES`). The last row, table ``"all"``, holds the
             totals. Public audience: the totals line only.
         """
         quality = self.results.quality

@@ -1,0 +1,520 @@
+"""Checking raw tables against the data contract (:mod:`jswlib.definitions.schema`).
+
+:func:`validate_table` is pure: it takes a frame of raw values and returns the accepted rows, typed,
+and one line per problem found in the rejected rows. Every row read is either accepted or rejected.
+A rejects list never holds a person identifier: such values are written as ``[withheld]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from jswlib.core import io
+from jswlib.core.errors import ContractError
+from jswlib.definitions.schema import (
+    DATE_FORMATS,
+    EARLIEST_PLAUSIBLE_DATE,
+    FLAG_FALSE,
+    FLAG_TRUE,
+    MISSING_TOKENS,
+    PERSONAL_DATA_COLUMNS,
+    WITHHELD,
+    Column,
+    Table,
+)
+
+# --- Validation ----------------------------------------------------------------------------------
+
+#: Columns of a rejects list: one line per problem found; a row with two problems has two lines.
+REJECT_COLUMNS = ("table", "file", "row", "record_id", "column", "value", "rule", "reason")
+
+#: Rule codes used in a rejects list, with what they mean (for the README and the terminal
+#: summary).
+RULES: dict[str, str] = {
+    "missing": "a required value is blank",
+    "bad_date": "not a date in a recognised format",
+    "implausible_date": f"a date before {EARLIEST_PLAUSIBLE_DATE:%d %B %Y}",
+    "future_date": "a date after the extract date",
+    "date_order": "dates out of order (e.g. submitted before requested, contact before imposition)",
+    "amount_order": "amounts out of order (e.g. more hours completed than ordered)",
+    "unknown_council": "not a council name, alias or GSS code",
+    "duplicate_id": "record identifier used more than once",
+    "bad_number": "not a (whole) number",
+    "negative": "a negative number where none is possible",
+    "out_of_range": "a number outside the allowed range",
+    "not_allowed": "a value outside the allowed list",
+    "bad_flag": "not a yes/no value",
+}
+
+
+def normalise_column_name(name: object) -> str:
+    """Column name as the contract spells it: trimmed, lower case, runs of other characters as ``_``.
+
+    Examples
+    --------
+    >>> normalise_column_name(" Order ID ")
+    'order_id'
+    >>> normalise_column_name("UPW hours (ordered)")
+    'upw_hours_ordered'
+    """
+    return io.normalise_name(name)
+
+
+@dataclass
+class TableResult:
+    """The outcome of validating one table.
+
+    Attributes
+    ----------
+    table, source : str
+        Table name and the file (and sheet) it came from.
+    rows_read : int
+        Records read (wholly blank lines are not records).
+    accepted : pandas.DataFrame
+        The rows that passed every rule, typed: dates as datetime64, numbers as nullable integers,
+        flags as nullable booleans, council as the current GSS code. ``source_row`` holds the row
+        number.
+    rejects : pandas.DataFrame
+        One line per problem, with the columns of :data:`REJECT_COLUMNS`.
+    warnings : list of str
+        Things worth knowing that reject nothing (ignored columns, blank lines).
+    """
+
+    table: str
+    source: str
+    rows_read: int
+    accepted: pd.DataFrame
+    rejects: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rows_accepted(self) -> int:
+        """Number of rows accepted."""
+        return len(self.accepted)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Number of distinct rows rejected (a row with several problems counts once)."""
+        return int(self.rejects["row"].nunique()) if len(self.rejects) else 0
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Cells as trimmed text, with blanks and :data:`MISSING_TOKENS` as missing."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        text = values.dt.strftime("%Y-%m-%d").astype("string")
+    elif pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype(
+            "string"
+        )  # whole numbers read as numbers: nothing to trim, nothing blank
+    else:
+        text = values.astype("string").str.strip()
+    return text.mask(text.str.lower().isin(MISSING_TOKENS))
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Parse a column of dates written in any of :data:`DATE_FORMATS`; what does not parse is missing.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Text, or dates already typed (Parquet, Excel).
+
+    Returns
+    -------
+    pandas.Series
+        ``datetime64[ns]`` at midnight; missing (NaT) where blank or unparseable.
+
+    Notes
+    -----
+    Day-first only: ``03/04/2025`` is 3 April 2025. Impossible dates (``31/02/2024``) do not parse.
+
+    Examples
+    --------
+    >>> parse_dates(pd.Series(["2025-07-01", "03/04/2025", "31/02/2024", ""])).dt.strftime("%d %b %Y").tolist()
+    ['01 Jul 2025', '03 Apr 2025', nan, nan]
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return (
+            values.dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
+            if values.dt.tz
+            else (values.dt.normalize().astype("datetime64[ns]"))
+        )
+    return _parse_date_text(_text(values))
+
+
+def _parse_date_text(text: pd.Series) -> pd.Series:
+    """Parse trimmed text (missing where blank) with each of :data:`DATE_FORMATS` in turn.
+
+    The first format runs over the whole column at once; later formats only over what is still
+    unparsed (a few rows at most), assigned by position.
+    """
+    parsed = pd.to_datetime(text, format=DATE_FORMATS[0], errors="coerce")
+    out = parsed.to_numpy(dtype="datetime64[ns]").copy()
+    todo = np.flatnonzero(text.notna().to_numpy() & np.isnat(out))
+    for fmt in DATE_FORMATS[1:]:
+        if len(todo) == 0:
+            break
+        attempt = pd.to_datetime(text.iloc[todo], format=fmt, errors="coerce").to_numpy(
+            dtype="datetime64[ns]"
+        )
+        ok = ~np.isnat(attempt)
+        out[todo[ok]] = attempt[ok]
+        todo = todo[~ok]
+    result = pd.Series(out, index=text.index, dtype="datetime64[ns]")
+    return result.dt.normalize() if result.dt.hour.any() else result
+
+
+def _problems(mask: pd.Series, column: str, rule: str, reason, values: pd.Series) -> pd.DataFrame:
+    """One problem line per True in ``mask`` (positions are the frame's 0..n-1 index).
+
+    ``reason`` is a fixed text, or a function from the failing values (text) to their reasons, so
+    that reasons are only built for the rows that fail.
+    """
+    hit = mask.fillna(False).to_numpy(dtype=bool)
+    if not hit.any():
+        return pd.DataFrame(columns=["pos", "column", "value", "rule", "reason"])
+    idx = np.flatnonzero(hit)
+    failing = values.iloc[idx].astype("string").fillna("")
+    text = reason if isinstance(reason, str) else reason(failing).to_numpy()
+    return pd.DataFrame(
+        {"pos": idx, "column": column, "value": failing.to_numpy(), "rule": rule, "reason": text}
+    )
+
+
+def _quoted(suffix: str):
+    """A reason maker: ``'<value>'`` followed by ``suffix``."""
+    return lambda v: "'" + v + "'" + suffix
+
+
+def _parse_column(
+    col: Column, raw: pd.Series, text: pd.Series, councils, extract_date: date | None
+):
+    """Type one column and list its problems. Returns (typed values, list of problem frames).
+
+    ``text`` is ``_text(raw)``, computed once by the caller.
+    """
+    problems = []
+    if col.required:
+        problems.append(
+            _problems(text.isna(), col.name, "missing", f"{col.name} is required but blank", text)
+        )
+    present = text.notna()
+    kind = col.kind
+    if kind in ("id", "person", "ref", "text"):
+        return text, problems
+    if kind == "council":
+        codes = councils.resolve(text)
+        problems.append(
+            _problems(
+                present & codes.isna(),
+                col.name,
+                "unknown_council",
+                _quoted(" is not a council name, alias or GSS code"),
+                text,
+            )
+        )
+        return codes, problems
+    if kind == "date":
+        dates = (
+            parse_dates(raw)
+            if pd.api.types.is_datetime64_any_dtype(raw)
+            else _parse_date_text(text)
+        )
+        problems.append(
+            _problems(
+                present & dates.isna(),
+                col.name,
+                "bad_date",
+                _quoted(" is not a date (expected YYYY-MM-DD or DD/MM/YYYY)"),
+                text,
+            )
+        )
+        early = dates < pd.Timestamp(EARLIEST_PLAUSIBLE_DATE)
+        problems.append(
+            _problems(
+                early,
+                col.name,
+                "implausible_date",
+                f"{col.name} is before {EARLIEST_PLAUSIBLE_DATE:%d %B %Y}: a typing slip?",
+                text,
+            )
+        )
+        if extract_date is not None and not col.future_ok:
+            late = dates > pd.Timestamp(extract_date)
+            problems.append(
+                _problems(
+                    late,
+                    col.name,
+                    "future_date",
+                    f"{col.name} is after the extract date {extract_date:%d %B %Y}",
+                    text,
+                )
+            )
+        return dates, problems
+    if kind in ("int", "number"):
+        numeric = pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)
+        numbers = (raw if numeric else pd.to_numeric(text, errors="coerce")).astype("Float64")
+        bad = present & numbers.isna()
+        if kind == "int":
+            bad = bad | (numbers.notna() & (numbers != numbers.round()))
+        word = "a whole number" if kind == "int" else "a number"
+        problems.append(_problems(bad, col.name, "bad_number", _quoted(f" is not {word}"), text))
+        numbers = numbers.mask(bad)
+        if col.minimum is not None and col.minimum >= 0:
+            problems.append(
+                _problems(
+                    numbers < 0, col.name, "negative", f"{col.name} cannot be negative", text
+                )
+            )
+        low = col.minimum if col.minimum is not None else -np.inf
+        high = col.maximum if col.maximum is not None else np.inf
+        outside = (numbers < low) | (numbers > high)
+        if col.minimum is not None and col.minimum >= 0:
+            outside = outside & (numbers >= 0)
+        lo = f"{col.minimum:g}" if col.minimum is not None else "-inf"
+        hi = f"{col.maximum:g}" if col.maximum is not None else "inf"
+        problems.append(
+            _problems(
+                outside,
+                col.name,
+                "out_of_range",
+                f"{col.name} must be between {lo} and {hi}",
+                text,
+            )
+        )
+        typed = numbers.round().astype("Int64") if kind == "int" else numbers
+        return typed, problems
+    if kind == "flag":
+        low = text.str.lower()
+        flags = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+        flags[low.isin(FLAG_TRUE).fillna(False)] = True
+        flags[low.isin(FLAG_FALSE).fillna(False)] = False
+        problems.append(
+            _problems(
+                present & flags.isna(), col.name, "bad_flag", _quoted(" is not Y or N"), text
+            )
+        )
+        return flags, problems
+    if kind == "category":
+        canonical = {v.lower(): v for v in col.allowed}
+        mapped = text.str.lower().map(canonical).astype("string")
+        listed = ", ".join(col.allowed)
+        problems.append(
+            _problems(
+                present & mapped.isna(),
+                col.name,
+                "not_allowed",
+                _quoted(f" is not one of: {listed}"),
+                text,
+            )
+        )
+        return mapped, problems
+    raise ValueError(f"column {col.name!r} has an unknown kind {kind!r}")
+
+
+def _order_problems(spec: Table, typed: pd.DataFrame, text: pd.DataFrame) -> list[pd.DataFrame]:
+    """Problems for each ``(earlier, later)`` pair of the table where both are filled in and out of order."""
+    out = []
+    for earlier, later in spec.order:
+        a, b = typed[earlier], typed[later]
+        wrong = (a.notna() & b.notna()) & (b < a)
+        if not wrong.fillna(False).any():
+            continue
+        first, second = text[earlier].fillna(""), text[later].fillna("")
+        if spec.column(later).kind == "date":
+            # The later event is the one that looks wrong: a contact dated before the order it
+            # follows.
+            out.append(
+                _problems(
+                    wrong,
+                    later,
+                    "date_order",
+                    lambda v, first=first, wrong=wrong: (
+                        f"{later} "
+                        + v
+                        + f" is before {earlier} "
+                        + first[wrong.fillna(False)].to_numpy()
+                    ),
+                    text[later],
+                )
+            )
+        else:
+            # The part is the one that looks wrong: more hours completed than were ordered.
+            out.append(
+                _problems(
+                    wrong,
+                    earlier,
+                    "amount_order",
+                    lambda v, second=second, wrong=wrong: (
+                        f"{earlier} "
+                        + v
+                        + f" is more than {later} "
+                        + second[wrong.fillna(False)].to_numpy()
+                    ),
+                    text[earlier],
+                )
+            )
+    return out
+
+
+def _duplicate_problems(spec: Table, text: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Later exact copies of a row are rejected; an identifier shared by rows that differ rejects them all."""
+    id_col = spec.id_column
+    ids = text[id_col]
+    dup = (ids.notna() & ids.duplicated(keep=False)).to_numpy()
+    if not dup.any():
+        return pd.DataFrame(columns=["pos", "column", "value", "rule", "reason"])
+    pos = np.flatnonzero(dup)
+    sub = text.iloc[pos]
+    frame = pd.DataFrame(
+        {
+            "pos": pos,
+            "id": sub[id_col].to_numpy(),
+            "row": rows[pos],
+            "content": pd.util.hash_pandas_object(sub.fillna("\x00"), index=False).to_numpy(),
+        }
+    )
+    by_id = frame.groupby("id", sort=False)
+    conflicting = by_id["content"].transform("nunique").to_numpy() > 1
+    later_copy = ~conflicting & frame.duplicated("id", keep="first").to_numpy()
+    first_row = by_id["row"].transform("first").to_numpy()
+    # Only the (few) duplicated rows are formatted here, never the whole table.
+    rows_of = frame[conflicting].groupby("id", sort=False)["row"].agg(list).to_dict()
+    lines = [
+        (p, i, f"{id_col} {i} repeats row {int(f)} exactly (a duplicate copy)")
+        for p, i, f in zip(
+            frame["pos"][later_copy], frame["id"][later_copy], first_row[later_copy]
+        )
+    ] + [
+        (
+            p,
+            i,
+            f"{id_col} {i} is used on rows {', '.join(str(int(r)) for r in rows_of[i])} with different values",
+        )
+        for p, i in zip(frame["pos"][conflicting], frame["id"][conflicting])
+    ]
+    out = pd.DataFrame(lines, columns=["pos", "value", "reason"])
+    out["column"] = id_col
+    out["rule"] = "duplicate_id"
+    return out[["pos", "column", "value", "rule", "reason"]]
+
+
+def validate_table(
+    raw: pd.DataFrame,
+    spec: Table,
+    councils,
+    *,
+    source: str,
+    rows: np.ndarray | None = None,
+    extract_date: date | None = None,
+) -> TableResult:
+    """Check one raw table against its contract: type every column and reject the rows that break a rule.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        Cells as read (text from CSV and Excel, typed from Parquet). Column names are normalised.
+    spec : Table
+        The table's contract, from :data:`TABLES`.
+    councils : jswlib.definitions.councils.Councils
+        Used to resolve the council column.
+    source : str
+        The file (and sheet), named in every message.
+    rows : array of int, optional
+        Row number of each record as a spreadsheet shows it; default 2, 3, ... (header on row 1).
+    extract_date : datetime.date, optional
+        When given, event dates after it are rejected (due dates excepted).
+
+    Returns
+    -------
+    TableResult
+        ``rows_read == rows_accepted + rows_rejected`` always holds.
+
+    Raises
+    ------
+    ContractError
+        When a required column is missing or two columns have the same name once normalised.
+
+    Notes
+    -----
+    Every rule runs on every row, so a rejected row lists all its problems, not only the first.
+    Columns outside the contract are not read: they never reach the accepted table or the rejects
+    list.
+    """
+    rows = np.arange(2, 2 + len(raw)) if rows is None else np.asarray(rows)
+    names = [normalise_column_name(c) for c in raw.columns]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ContractError(source, f"columns appear more than once: {', '.join(repeated)}")
+    raw = raw.set_axis(names, axis=1).reset_index(drop=True)
+    known = [c.name for c in spec.columns]
+    missing = [c for c in spec.required_columns if c not in raw.columns]
+    if missing:
+        raise ContractError(
+            source,
+            f"required column{'s' if len(missing) > 1 else ''} missing: {', '.join(missing)} "
+            f"(table {spec.name}; found: {', '.join(raw.columns) or 'no columns'})",
+        )
+    warnings = []
+    extra = [c for c in raw.columns if c not in known]
+    personal = [c for c in extra if c in PERSONAL_DATA_COLUMNS]
+    if personal:
+        warnings.append(
+            f"{source}: columns that look like personal data were not read: {', '.join(personal)}. "
+            "Leave them out of extracts."
+        )
+    other = [c for c in extra if c not in PERSONAL_DATA_COLUMNS]
+    if other:
+        warnings.append(
+            f"{source}: columns not in the data contract were not read: {', '.join(other)}"
+        )
+    for c in known:
+        if c not in raw.columns:
+            raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
+    raw = raw[known]
+
+    typed, text, problems = {}, {}, []
+    for col in spec.columns:
+        text[col.name] = _text(raw[col.name])
+        typed[col.name], found = _parse_column(
+            col, raw[col.name], text[col.name], councils, extract_date
+        )
+        problems.extend(found)
+    typed_frame = pd.DataFrame(typed)
+    text_frame = pd.DataFrame(text)
+    problems.extend(_order_problems(spec, typed_frame, text_frame))
+    problems.append(_duplicate_problems(spec, text_frame, rows))
+
+    found = [p for p in problems if len(p)]
+    if found:
+        lines = pd.concat(found, ignore_index=True).sort_values(["pos", "column"], kind="stable")
+    else:
+        lines = pd.DataFrame(columns=["pos", "column", "value", "rule", "reason"])
+    pos = lines["pos"].to_numpy(dtype=int)
+    person_cols = {c.name for c in spec.columns if c.kind == "person"}
+    values = lines["value"].astype("string").fillna("").str.slice(0, 60)
+    values = values.mask(lines["column"].isin(person_cols), WITHHELD)
+    rejects = pd.DataFrame(
+        {
+            "table": spec.name,
+            "file": source,
+            "row": rows[pos].astype(int),
+            "record_id": text_frame[spec.id_column].iloc[pos].fillna("").to_numpy(),
+            "column": lines["column"].to_numpy(),
+            "value": values.to_numpy(),
+            "rule": lines["rule"].to_numpy(),
+            "reason": lines["reason"].astype(str).to_numpy(),
+        },
+        columns=list(REJECT_COLUMNS),
+    )
+    bad = np.zeros(len(raw), dtype=bool)
+    bad[pos] = True
+    accepted = typed_frame.loc[~bad].reset_index(drop=True)
+    accepted["source_row"] = rows[~bad]
+    return TableResult(
+        spec.name, source, len(raw), accepted, rejects.reset_index(drop=True), warnings
+    )
