@@ -115,9 +115,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     councils = [c.name for c in load_councils()]
-    quarter = args.quarter or str(
-        prepare_report(councils[0]).quarter
-    )  # also fills the results cache
+    # Also fills the results cache
+    quarter = args.quarter or str(prepare_report(councils[0]).quarter)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         floor = floor_seconds(len(councils), args.workers, tmp)

@@ -229,9 +229,8 @@ class TestOutputs:
             ]
             assert not re.search(r"<script\b[^>]*\bsrc\s*=", page, flags=re.IGNORECASE)
             assert external_references(page) == []
-            assert (
-                "<script" not in page and "cdnjs" not in page
-            )  # not even a module script importing from a CDN
+            # Not even a module script importing from a CDN
+            assert "<script" not in page and "cdnjs" not in page
 
     def test_images_are_embedded(self, real_run):
         page = (real_run.out / "fife.html").read_text()

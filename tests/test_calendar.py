@@ -151,9 +151,8 @@ class TestWorkingCalendar:
         assert cal.is_working_day(None) is pd.NA
 
     def test_is_working_day_series_keeps_index_and_missing(self, cal):
-        dates = ser(
-            "2025-01-02", "2025-01-03", None, index=[10, 20, 30]
-        )  # Thu holiday, Fri, missing
+        # Thu holiday, Fri, missing
+        dates = ser("2025-01-02", "2025-01-03", None, index=[10, 20, 30])
         result = cal.is_working_day(dates)
         assert result.dtype == "boolean"
         assert list(result.index) == [10, 20, 30]
@@ -173,22 +172,19 @@ class TestWorkingCalendar:
         assert cal.roll_forward(date(2025, 12, 25)) == pd.Timestamp("2025-12-29")  # Thu hol -> Mon
         assert cal.roll_forward(date(2025, 6, 14)) == pd.Timestamp("2025-06-16")  # Sat -> Mon
         assert cal.roll_forward(date(2025, 5, 2)) == pd.Timestamp("2025-05-02")  # Fri stays
-        assert cal.roll_forward(date(2025, 5, 3)) == pd.Timestamp(
-            "2025-05-06"
-        )  # Sat -> Tue (Mon hol)
+        # Sat -> Tue (Mon hol)
+        assert cal.roll_forward(date(2025, 5, 3)) == pd.Timestamp("2025-05-06")
         assert cal.roll_forward(None) is pd.NaT
-        rolled = cal.roll_forward(
-            ser("2025-04-18", None, "2025-04-21", index=list("xyz"))
-        )  # Fri hol, -, Mon
+        # Fri hol, -, Mon
+        rolled = cal.roll_forward(ser("2025-04-18", None, "2025-04-21", index=list("xyz")))
         assert list(rolled.index) == list("xyz")
         assert rolled.iloc[0] == pd.Timestamp("2025-04-21")
         assert pd.isna(rolled.iloc[1])
         assert rolled.iloc[2] == pd.Timestamp("2025-04-21")
 
     def test_add_local_holiday(self):
-        local = WorkingCalendar.scottish(
-            add=[date(2025, 7, 21)]
-        )  # Mon: made-up Glasgow Fair Monday
+        # Mon: made-up Glasgow Fair Monday
+        local = WorkingCalendar.scottish(add=[date(2025, 7, 21)])
         assert local.is_working_day(date(2025, 7, 21)) is False
         assert date(2025, 7, 21) in local.holidays
         assert WorkingCalendar.scottish().is_working_day(date(2025, 7, 21)) is True
@@ -264,9 +260,8 @@ class TestWorkingDaysElapsed:
         # and 2 (Fri) Jan; 29 (Mon), 30 (Tue), 31 (Wed) Dec are working. [24 Dec, 2 Jan) -> 24, 29,
         # 30, 31.
         assert elapsed_one("2025-12-24", "2026-01-02", cal) == 4
-        assert (
-            elapsed_one("2025-12-24", "2026-01-05", cal) == 4
-        )  # Mon: 1, 2 Jan holidays, 3-4 weekend
+        # Mon: 1, 2 Jan holidays, 3-4 weekend
+        assert elapsed_one("2025-12-24", "2026-01-05", cal) == 4
         assert elapsed_one("2025-12-24", "2026-01-06", cal) == 5  # Tue: adds Mon 5 Jan
 
     def test_imposed_on_a_holiday_rolls_forward(self, cal):
@@ -285,9 +280,8 @@ class TestWorkingDaysElapsed:
 
     def test_financial_year_end(self, cal):
         assert elapsed_one("2025-03-31", "2025-04-01", cal) == 1  # Mon -> Tue
-        assert (
-            elapsed_one("2025-03-29", "2025-04-01", cal) == 1
-        )  # Sat (rolls to Mon 31 Mar) -> Tue
+        # Sat (rolls to Mon 31 Mar) -> Tue
+        assert elapsed_one("2025-03-29", "2025-04-01", cal) == 1
         # 2024: Thu 28 Mar -> Tue 2 Apr; Fri 29 Mar Good Friday, Mon 1 Apr Easter Monday (worked):
         # [28, 29h, 30, 31, 1 Apr) -> 28 Mar and 1 Apr.
         assert elapsed_one("2024-03-28", "2024-04-02", cal) == 2
@@ -305,9 +299,8 @@ class TestWorkingDaysElapsed:
 
     def test_local_holiday_changes_count_by_one(self, cal):
         # Fri 18 Jul 2025 -> Wed 23 Jul 2025: [18, 19, 20, 21, 22) -> 18, 21, 22 = 3 normally.
-        local = WorkingCalendar.scottish(
-            add=[date(2025, 7, 21)]
-        )  # Mon: made-up Glasgow Fair Monday
+        # Mon: made-up Glasgow Fair Monday
+        local = WorkingCalendar.scottish(add=[date(2025, 7, 21)])
         assert elapsed_one("2025-07-18", "2025-07-23", cal) == 3
         assert elapsed_one("2025-07-18", "2025-07-23", local) == 2
 
@@ -474,9 +467,8 @@ class TestWithinWorkingDays:
 class TestWithinCalendarDays:
     def test_boundaries(self):
         start = ser("2025-03-31", "2025-03-31", "2025-03-31", "2025-03-31")  # Mon
-        end = ser(
-            "2025-03-31", "2025-04-21", "2025-04-22", "2025-03-30"
-        )  # Mon, Mon, Tue, Sun (before)
+        # Mon, Mon, Tue, Sun (before)
+        end = ser("2025-03-31", "2025-04-21", "2025-04-22", "2025-03-30")
         assert within_calendar_days(start, end, 21).tolist() == [True, True, False, True]
         assert within_calendar_days(start, end, 0).tolist() == [True, False, False, True]
 

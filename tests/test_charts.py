@@ -594,9 +594,8 @@ class TestTrendChart:
     def test_x_tick_labels_are_the_period_labels(self):
         ax = full_chart().axes[0]
         assert [t.get_text() for t in ax.get_xticklabels()] == QUARTERS
-        assert (
-            ax.get_xticklabels()[0].get_rotation() == 0
-        )  # 8 labels of 10 characters fit side by side
+        # 8 labels of 10 characters fit side by side
+        assert ax.get_xticklabels()[0].get_rotation() == 0
 
     def test_many_long_labels_are_rotated(self):
         data = pd.DataFrame({"period": MONTHS[:12], "value": 50.0})
@@ -908,9 +907,8 @@ class TestSpcChart:
         assert list(line(fig, SPECIAL_CAUSE_IMPROVING).get_xdata()) == list(range(12, 19))
         assert "Special-cause variation at 7 months: 7 improving." in fig.jsw_alt_text
         assert "(Oct 2025, 82%): Special cause improving." in fig.jsw_alt_text
-        assert fig.jsw_alt_text.endswith(
-            "target of 75%: Hit and miss."
-        )  # 75 between 74.68 and 85.32
+        # 75 between 74.68 and 85.32
+        assert fig.jsw_alt_text.endswith("target of 75%: Hit and miss.")
 
     def test_common_cause_only(self):
         fig = spc_chart(spc_data(SPC_VALUES[:12]), title="T")

@@ -221,9 +221,8 @@ class TestReconcileMatching:
 
     def test_without_a_reported_value(self, defs):
         r = one(defs, "Fife,reports_by_due_date,Q2 2025/26,7,8,,")
-        assert (
-            r["recomputed_display"] == "88" and r["decimals"] == 0
-        )  # 0 dp when nothing was published
+        # 0 dp when nothing was published
+        assert r["recomputed_display"] == "88" and r["decimals"] == 0
         assert pd.isna(r["matches_reported"]) and pd.isna(r["difference"])
         assert r["reported_value"] == ""
 
@@ -326,9 +325,8 @@ class TestReconcileTargetsAndRag:
         assert (r["target"], r["rag"]) == (70.0, "Red")
 
     def test_exactly_at_target_is_green(self, defs):
-        r = one(
-            defs, "Glasgow City,upw_completed_in_time,Q2 2025/26,14,20,70,"
-        )  # 14/20 = 70% against 70
+        # 14/20 = 70% against 70
+        r = one(defs, "Glasgow City,upw_completed_in_time,Q2 2025/26,14,20,70,")
         assert r["rag"] == "Green"
 
     def test_file_target_wins_over_params(self, defs):

@@ -101,9 +101,8 @@ def _court_reports() -> list[tuple]:
                     (f"R{n}", council, f"P{n}", "CJSWR", d - timedelta(days=14), d, submitted)
                 )
     rows.append(rows[0])  # an exact copy: rejected as duplicate_id
-    rows.append(
-        ("R9999", "Atlantis", "P9999", "CJSWR", "2025-08-01", "2025-08-15", "2025-08-15")
-    )  # unknown_council
+    # Unknown_council
+    rows.append(("R9999", "Atlantis", "P9999", "CJSWR", "2025-08-01", "2025-08-15", "2025-08-15"))
     return rows
 
 
@@ -426,9 +425,8 @@ class TestHeadlineData:
         assert row["kpi"] == "People on a DTTO seen within 2 working days"
 
     def test_indicator_without_data_and_without_target(self, make):
-        glasgow = _row(
-            make(GC).headline_data(), indicator="throughcare_interview"
-        )  # no licences table
+        # No licences table
+        glasgow = _row(make(GC).headline_data(), indicator="throughcare_interview")
         assert (
             glasgow["rag"] == "No data"
             and glasgow["display_value"] == "n/a"

@@ -66,9 +66,8 @@ class TestLoadResults:
         assert (row["numerator"], row["denominator"]) == (2, 3)
         assert str(first.as_at) == "2025-10-05"
         assert (cache / first.fingerprint / "meta.json").is_file()
-        assert (
-            load_results(data, params, cache_dir=cache) is first
-        )  # memo: same object, nothing re-read
+        # Memo: same object, nothing re-read
+        assert load_results(data, params, cache_dir=cache) is first
 
     def test_a_changed_file_is_noticed(self, workspace):
         params, data, cache = workspace

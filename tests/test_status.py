@@ -534,9 +534,8 @@ class TestRagStatus:
         assert rag_status(69.6, 70, "higher", TWO) == "Red"
         assert rag_status(69.6, 70, "higher", TWO, compare_on="exact") == "Red"
         assert rag_status(69.6, 70, "higher", TWO, compare_on="rounded") == "Green"
-        assert (
-            rag_status(69.5, 70, "higher", TWO, compare_on="rounded") == "Green"
-        )  # 69.5 shows as 70
+        # 69.5 shows as 70
+        assert rag_status(69.5, 70, "higher", TWO, compare_on="rounded") == "Green"
         assert rag_status(69.4, 70, "higher", TWO, compare_on="rounded") == "Red"
         assert rag_status(69.96, 70, "higher", TWO, compare_on="rounded", digits=1) == "Green"
         assert rag_status(69.94, 70, "higher", TWO, compare_on="rounded", digits=1) == "Red"
@@ -692,9 +691,8 @@ class TestDirectionOfTravel:
         assert direction_of_travel(70, 70, "higher", tolerance=0).word == "No change"
 
     def test_relative_tolerance_for_counts(self):
-        assert (
-            direction_of_travel(1050, 1000, "higher", 5, "relative").word == "No change"
-        )  # exactly 5%
+        # Exactly 5%
+        assert direction_of_travel(1050, 1000, "higher", 5, "relative").word == "No change"
         assert direction_of_travel(950, 1000, "higher", 5, "relative").word == "No change"
         assert direction_of_travel(1051, 1000, "higher", 5, "relative") == Direction(
             "Improved", "↑"

@@ -52,9 +52,8 @@ def write_atomic(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
-        os.chmod(
-            tmp_path, 0o666 & ~_umask()
-        )  # mkstemp makes files private (0600); give the usual mode
+        # Mkstemp makes files private (0600); give the usual mode
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)

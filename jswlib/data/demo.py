@@ -2148,9 +2148,8 @@ def _finalise(
                 "value": rid,
                 "rows": rows_pair,
             }
-            if (
-                kind == "duplicate_id"
-            ):  # an exact copy: the validator rejects the later of the two rows
+            # An exact copy: the validator rejects the later of the two rows
+            if kind == "duplicate_id":
                 listed.append({**entry, "row": rows_pair[1], "duplicate": "exact copy"})
             else:  # different values under one identifier: both rows are rejected
                 for r in rows_pair:
@@ -2209,7 +2208,7 @@ def _signal_report(ctx: _Ctx, cpos: dict, reports: dict) -> list[dict]:
         if "change_end" in s:
             after = (day > end - np.timedelta64(365, "D")) & (day <= end)
 
-        def rate(mask: np.ndarray) -> float | None:
+        def rate(mask: np.ndarray, met: np.ndarray = met) -> float | None:
             return round(float(met[mask].mean()), 3) if mask.any() else None
 
         fy = ctx.fy_index(day)

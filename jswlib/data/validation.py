@@ -107,9 +107,8 @@ def _text(values: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
         text = values.dt.strftime("%Y-%m-%d").astype("string")
     elif pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.astype(
-            "string"
-        )  # whole numbers read as numbers: nothing to trim, nothing blank
+        # Whole numbers read as numbers: nothing to trim, nothing blank
+        return values.astype("string")
     else:
         text = values.astype("string").str.strip()
     return text.mask(text.str.lower().isin(MISSING_TOKENS))
@@ -333,7 +332,7 @@ def _order_problems(spec: Table, typed: pd.DataFrame, text: pd.DataFrame) -> lis
                     wrong,
                     later,
                     "date_order",
-                    lambda v, first=first, wrong=wrong: (
+                    lambda v, first=first, wrong=wrong, later=later, earlier=earlier: (
                         f"{later} "
                         + v
                         + f" is before {earlier} "
@@ -349,7 +348,7 @@ def _order_problems(spec: Table, typed: pd.DataFrame, text: pd.DataFrame) -> lis
                     wrong,
                     earlier,
                     "amount_order",
-                    lambda v, second=second, wrong=wrong: (
+                    lambda v, second=second, wrong=wrong, later=later, earlier=earlier: (
                         f"{earlier} "
                         + v
                         + f" is more than {later} "

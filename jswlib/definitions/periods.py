@@ -989,9 +989,8 @@ def period_of(d: date | datetime | np.datetime64 | str, freq: str = "Q") -> Peri
     """
     freq = _check_freq(freq)
     d = _as_date(d)
-    fy, month_in_year = divmod(
-        d.year * 12 + d.month - FIN_YEAR_START_MONTH, 12
-    )  # 0 = April ... 11 = March
+    # 0 = April ... 11 = March
+    fy, month_in_year = divmod(d.year * 12 + d.month - FIN_YEAR_START_MONTH, 12)
     return Period(freq, fy, month_in_year // MONTHS_PER_PERIOD[freq] + 1)
 
 
@@ -1296,9 +1295,8 @@ def _period_numbers(series: pd.Series, freq: str) -> tuple[np.ndarray, np.ndarra
     year = series.dt.year.to_numpy()[valid].astype(np.int64)
     month = series.dt.month.to_numpy()[valid].astype(np.int64)
     months_since_start = year * 12 + month - FIN_YEAR_START_MONTH  # months since April of year 0
-    fy, month_in_year = np.divmod(
-        months_since_start, 12
-    )  # month_in_year: 0 = April ... 11 = March
+    # Month_in_year: 0 = April ... 11 = March
+    fy, month_in_year = np.divmod(months_since_start, 12)
     return valid, fy, month_in_year // MONTHS_PER_PERIOD[freq] + 1
 
 

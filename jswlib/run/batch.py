@@ -688,9 +688,8 @@ def _run_tasks(
             bar.update(1)
             if failed:
                 bar.set_postfix(failed=failed)
-    except (
-        BaseException
-    ):  # interrupted: stop starting councils; those finished are recorded already
+    except BaseException:
+        # Interrupted: stop starting councils; those finished are recorded already.
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     else:

@@ -183,7 +183,7 @@ def _execute_notebook(
         tally["attempts"] = attempt
         outcome: dict[str, BaseException] = {}
 
-        def write(tmp: Path) -> None:
+        def write(tmp: Path, outcome: dict[str, BaseException] = outcome) -> None:
             try:
                 with warnings.catch_warnings():
                     # The temporary file ends in .tmp, not .ipynb, until it is renamed.
@@ -199,9 +199,8 @@ def _execute_notebook(
                         cwd=str(Path(task.notebook).parent),
                         extra_arguments=list(KERNEL_ARGUMENTS),
                     )
-            except (
-                PapermillExecutionError
-            ) as exc:  # a cell failed: keep the notebook, which shows the error
+            except PapermillExecutionError as exc:
+                # A cell failed: keep the notebook, which shows the error.
                 outcome["cell_error"] = exc
             except start_errors as exc:
                 if _cells_started(tmp):
@@ -215,9 +214,8 @@ def _execute_notebook(
                 raise KernelStartError(attempt, exc.__cause__) from exc.__cause__
             time.sleep(task.retry_delay * 2 ** (attempt - 1))
             continue
-        nb = nbformat.reads(
-            json.dumps(io.read_json(path)), as_version=4
-        )  # joins the lines of each cell
+        # Joins the lines of each cell
+        nb = nbformat.reads(json.dumps(io.read_json(path)), as_version=4)
         return nb, outcome.get("cell_error")
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -263,9 +261,8 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
         "warnings": [],
     }
     previous_params = os.environ.get(PARAMS_ENV)
-    os.environ[PARAMS_ENV] = (
-        task.params
-    )  # the kernel inherits it, so the notebook reads the same params
+    # The kernel inherits it, so the notebook reads the same params
+    os.environ[PARAMS_ENV] = task.params
     try:
         nb, cell_error = _execute_notebook(task, out / names["ipynb"], result)
         result["files"]["ipynb"] = names["ipynb"]
