@@ -1,9 +1,10 @@
 """Tests for jswlib/definitions/catalogue.py: the indicator catalogue and the per-council targets.
 
 The expected titles, targets and frequencies are typed out from the source documents, not read from
-the catalogue: /work/shared/reference/glasgow-jsw-performance-update-q2-2025-26.txt (KPI table),
-/work/shared/reference/aberdeen-jsw-performance-management-framework.txt (Table 1.1, "Service PIs"
-and "Reporting Frequency") and DOMAIN.md (South Lanarkshire KPIs and the national timescales).
+the catalogue: Glasgow's Justice Social Work Performance Update, Q2 2025/26 (KPI table), Aberdeen's
+Justice Social Work Performance Management Framework (Table 1.1, "Service PIs" and "Reporting
+Frequency"), South Lanarkshire's public performance report (its KPIs) and the national timescales
+(see docs/method.md, Reference documents and Timescales).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ GLASGOW_KPIS = {
     "Throughcare Order/Licences: Post release interviews held within one day of release": 80,
 }
 
-#: DOMAIN.md, South Lanarkshire public performance report: KPI -> target (%).
+#: South Lanarkshire's KPIs and targets (docs/method.md, Reference documents): KPI -> target (%).
 SOUTH_LANARKSHIRE_KPIS = {
     "CJSW reports submitted to court by the due date": 95,
     "People on a CPO with an unpaid work requirement seen by their case manager within 5 working days": 75,
@@ -98,7 +99,7 @@ ABERDEEN_OBJECTIVES = {
     "To promote the social inclusion of people with convictions",
 }
 
-#: DOMAIN.md, national standards: indicator id -> standard.
+#: National standards (docs/method.md, Timescales): indicator id -> standard.
 NATIONAL_TIMESCALES = {
     "cpo_first_contact": Standard("working_days", n=1),
     "cpo_induction": Standard("working_days", n=5),

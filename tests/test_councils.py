@@ -1,4 +1,4 @@
-"""Tests for jswlib/definitions/councils.py and params/councils.yaml, against the list in DOMAIN.md."""
+"""Tests for jswlib/definitions/councils.py and params/councils.yaml, against the published list."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 
 from jswlib.definitions.councils import normalise_council_name
 
-# Family groups for people services as published by the LGBF (DOMAIN.md), typed out by hand.
+# Family groups for people services as published by the LGBF (docs/method.md, Councils, codes and
+# family groups), typed out by hand.
 FAMILY_GROUPS = {
     "FG1": {
         "East Renfrewshire",

@@ -1,8 +1,8 @@
 """Tests for jswlib.data.demo: the synthetic national demo dataset.
 
-Expected values come from /work/shared/DOMAIN.md (national volumes and rates) and the data contract
-(jswlib.definitions.schema.TABLES). Timescales are recomputed here from the written text with
-numpy's busday_count and the ``holidays`` package, never with code from jswlib.data.demo. Two
+Expected values come from docs/method.md (National figures behind the demo data) and the data
+contract (jswlib.definitions.schema.TABLES). Timescales are recomputed here from the written text
+with numpy's busday_count and the ``holidays`` package, never with code from jswlib.data.demo. Two
 datasets are generated once per module: the full national one at scale 1 (a few seconds) for
 volumes and rates, and a small one (scale 0.1, two years) that is written to disk for the row-level
 checks.
@@ -217,7 +217,7 @@ class TestVolumes:
     def test_national_cpos_per_year(self, cpo_years):
         cpos = cpo_years
         per_year = cpos["fy"].value_counts()
-        for fy in (2019, 2023, 2024, 2025):  # normal years (DOMAIN.md: about 15,000-16,500)
+        for fy in (2019, 2023, 2024, 2025):  # normal years (published: about 15,000-16,500)
             assert 15_000 <= per_year[fy] <= 16_500, fy
         assert 7_500 <= per_year[2020] <= 8_800  # Covid: 8,169 in 2020/21
         assert 14_000 <= per_year[2022] <= 15_300  # 14,653 in 2022/23
@@ -235,7 +235,7 @@ class TestVolumes:
     def test_named_councils(self, cpo_years):
         cpos = cpo_years
         y2019 = cpos[cpos["fy"] == 2019]["council"].value_counts()
-        assert 2_300 <= y2019["Glasgow City"] <= 2_700  # 2,537 (DOMAIN.md)
+        assert 2_300 <= y2019["Glasgow City"] <= 2_700  # 2,537 (published)
         assert 1_250 <= y2019["North Lanarkshire"] <= 1_550  # 1,394
         assert 900 <= y2019["Aberdeen City"] <= 1_200  # 1,052
         assert 550 <= y2019["Aberdeenshire"] <= 780  # 658

@@ -73,7 +73,8 @@ RESULT_COLUMNS = (
     "basis",
 )
 LEVEL_COUNCIL, LEVEL_FAMILY, LEVEL_SCOTLAND = "council", "family group", "Scotland"
-#: Months allowed to complete unpaid work when the court set none (national standard, DOMAIN.md):
+#: Months allowed to complete unpaid work when the court set none (national standard; see
+#: docs/method.md, Timescales):
 #: Level 1 (up to 100 hours) 3 months, Level 2 (101-300 hours) 6 months.
 UPW_LEVEL_1_MAX_HOURS, UPW_LEVEL_1_MONTHS, UPW_LEVEL_2_MONTHS = 100, 3, 6
 

@@ -62,13 +62,14 @@ __all__ = ["GENERATOR_VERSION", "generate_demo", "write_demo"]
 GENERATOR_VERSION = "1.0.0"
 
 # =================================================================================================
-# Constants. Source: /work/shared/DOMAIN.md ("National standards and statistics", "Councils and
-# comparators") unless marked "assumption" (a plausible value chosen for the demo, not a published
+# Constants. Source: the published figures in docs/method.md ("National figures behind the demo
+# data", "Councils, codes and family groups") unless marked "assumption" (a plausible value chosen
+# for the demo, not a published
 # figure).
 # =================================================================================================
 
 #: National CPOs per financial year (key: the year the financial year starts, 2019 = 2019/20).
-#: DOMAIN.md: 8,169 in 2020/21 (Covid), 14,653 in 2022/23, 16,500 in 2024/25, "about 15,000-16,500"
+#: Published: 8,169 in 2020/21 (Covid), 14,653 in 2022/23, 16,500 in 2024/25, "about 15,000-16,500"
 #: a year. 2019/20, 2021/22 (recovery), 2023/24 and 2025/26: assumptions inside that range.
 NATIONAL_CPOS: dict[int, int] = {
     2019: 16_000,
@@ -79,22 +80,22 @@ NATIONAL_CPOS: dict[int, int] = {
     2024: 16_500,
     2025: 16_200,
 }
-#: Published 2019/20 CPOs of four councils (DOMAIN.md, "Per council CPOs, 2019-20").
+#: Published 2019/20 CPOs of four councils.
 COUNCIL_CPOS_2019: dict[str, int] = {
     "Glasgow City": 2_537,
     "North Lanarkshire": 1_394,
     "Aberdeen City": 1_052,
     "Aberdeenshire": 658,
 }
-#: Island councils: "tens a year" (brief); Shetland has the lowest rate in Scotland (DOMAIN.md).
+#: Island councils: tens a year; Shetland has the lowest rate in Scotland (published).
 #: Assumption.
 ISLAND_CPOS_2019: dict[str, int] = {
     "Orkney Islands": 28,
     "Shetland Islands": 20,
     "Na h-Eileanan Siar": 36,
 }
-#: Population in thousands (approximate, from the brief) and LGBF people-services family group
-#: (DOMAIN.md).
+#: Population in thousands (approximate, for the demo only) and LGBF people-services family group
+#: (published).
 COUNCIL_PROFILE: dict[str, tuple[int, str]] = {
     "Aberdeen City": (224, "FG1"),
     "Aberdeenshire": (263, "FG1"),
@@ -131,12 +132,12 @@ COUNCIL_PROFILE: dict[str, tuple[int, str]] = {
 }
 #: CPO rate multiplier by family group, FG1 least to FG4 most deprived. Assumption.
 FAMILY_GROUP_FACTOR: dict[str, float] = {"FG1": 0.70, "FG2": 0.85, "FG3": 1.05, "FG4": 1.40}
-#: West Dunbartonshire has the highest CPO rate in Scotland (61 per 10,000 against 38; DOMAIN.md).
+#: West Dunbartonshire has the highest CPO rate in Scotland (61 per 10,000 against 38; published).
 COUNCIL_RATE_ADJUST: dict[str, float] = {"West Dunbartonshire": 1.25}
 #: Population (thousands) assumed for a council not in COUNCIL_PROFILE.
 DEFAULT_POPULATION = 100
 
-#: Reports to court a year (DOMAIN.md: about 28,000-30,000; the Covid year and the split by year:
+#: Reports to court a year (published: about 28,000-30,000; the Covid year and the split by year:
 #: assumption).
 NATIONAL_REPORTS = {
     2019: 29_500,
@@ -147,9 +148,9 @@ NATIONAL_REPORTS = {
     2024: 29_800,
     2025: 29_600,
 }
-#: DTTOs a year (DOMAIN.md: 230-300; split by year: assumption).
+#: DTTOs a year (published: 230-300; split by year: assumption).
 NATIONAL_DTTOS = {2019: 290, 2020: 170, 2021: 235, 2022: 245, 2023: 260, 2024: 280, 2025: 275}
-#: Diversion from prosecution cases commenced (DOMAIN.md: 2,600-3,600, rising; split by year:
+#: Diversion from prosecution cases commenced (published: 2,600-3,600, rising; split by year:
 #: assumption).
 NATIONAL_DIVERSION = {
     2019: 2_600,
@@ -160,7 +161,7 @@ NATIONAL_DIVERSION = {
     2024: 3_500,
     2025: 3_600,
 }
-#: Bail supervision cases (DOMAIN.md: 1,100-1,500; split by year: assumption).
+#: Bail supervision cases (published: 1,100-1,500; split by year: assumption).
 NATIONAL_BAIL = {
     2019: 1_100,
     2020: 1_150,
@@ -170,7 +171,7 @@ NATIONAL_BAIL = {
     2024: 1_500,
     2025: 1_450,
 }
-#: Structured deferred sentences (DOMAIN.md: 1,300-1,600; the Covid year: assumption).
+#: Structured deferred sentences (published: 1,300-1,600; the Covid year: assumption).
 NATIONAL_SDS = {
     2019: 1_600,
     2020: 900,
@@ -180,7 +181,7 @@ NATIONAL_SDS = {
     2024: 1_550,
     2025: 1_550,
 }
-#: Releases on licence / statutory throughcare (DOMAIN.md: about 2,000).
+#: Releases on licence / statutory throughcare (published: about 2,000).
 NATIONAL_LICENCES = {
     2019: 2_000,
     2020: 2_150,
@@ -190,7 +191,7 @@ NATIONAL_LICENCES = {
     2024: 2_100,
     2025: 2_000,
 }
-#: Fiscal work orders (DOMAIN.md: about 100-150).
+#: Fiscal work orders (published: about 100-150).
 NATIONAL_FWO = {2019: 150, 2020: 100, 2021: 110, 2022: 120, 2023: 130, 2024: 140, 2025: 140}
 #: Problem-solving court cases, in the councils of PROBLEM_SOLVING_COUNCILS. Assumption.
 NATIONAL_PROBLEM_SOLVING = {
@@ -242,11 +243,11 @@ MAPPA_STOCK_YEARS = 2.0
 #: active a year).
 NATIONAL_MAPPA_OTHER = {2019: 40, 2020: 30, 2021: 40, 2022: 40, 2023: 40, 2024: 40, 2025: 40}
 
-# --- Shares (DOMAIN.md where stated; otherwise assumption) ---------------------------------------
-SHARE_UPW = 0.68  # DOMAIN.md: about 68% of CPOs have an unpaid work requirement
+# --- Shares (published where stated; otherwise assumption) ---------------------------------------
+SHARE_UPW = 0.68  # published: about 68% of CPOs have an unpaid work requirement
 SHARE_SUPERVISION_WITH_UPW = 0.40  # assumption
 SHARE_SUPERVISION_WITHOUT_UPW = 0.95  # assumption
-SHARE_LEVEL_2 = 0.53  # assumption, chosen so that hours average about 135 (DOMAIN.md)
+SHARE_LEVEL_2 = 0.53  # assumption, chosen so that hours average about 135 (published)
 UPW_LEVEL_1_HOURS = ((20, 30, 40, 50, 60, 70, 80, 90, 100), (3, 3, 7, 12, 10, 6, 12, 5, 14))
 UPW_LEVEL_2_HOURS = (
     (110, 120, 130, 140, 150, 160, 180, 200, 220, 240, 250, 270, 300),
@@ -255,14 +256,14 @@ UPW_LEVEL_2_HOURS = (
 SHARE_NON_COMPLIANCE = 0.05  # brief: about 5%
 SHARE_TRANSFER_IN = 0.03  # brief: about 3%
 SHARE_CPO_WITH_REPORT = 0.72  # assumption: a CJSWR before the order
-#: CPO outcomes (ORDER_OUTCOMES order). DOMAIN.md: successful completion about 71%; ~20%
+#: CPO outcomes (ORDER_OUTCOMES order). Published: successful completion about 71%; ~20%
 #: revoked/breached.
 CPO_OUTCOME_P = (0.755, 0.13, 0.048, 0.035, 0.007, 0.025)
 CPO_OUTCOME_P_NON_COMPLIANT = (0.25, 0.60, 0.08, 0.03, 0.01, 0.03)
 DTTO_OUTCOME_P = (0.46, 0.36, 0.08, 0.04, 0.02, 0.04)  # assumption
 CPO_SEX_P = (0.84, 0.15, 0.01)  # Male, Female, Not known: assumption
 
-#: National timescale rates: (default, {financial year: rate}). DOMAIN.md: first contact within 1
+#: National timescale rates: (default, {financial year: rate}). Published: first contact within 1
 #: working day about 77-79%; induction within 5 working days about 81-83%; UPW placement within 7
 #: working days 67-73% (49% in 2020/21). The others follow the brief (reports by the due date
 #: 85-95%, DTTO contact high, post-release interview ~90%, LS/CMI within 20 working days ~80%, case
@@ -354,7 +355,7 @@ WEEKDAY_WEIGHTS: dict[str, tuple[float, ...]] = {
 HOLIDAY_WEIGHT = {"court": 0.02, "release": 0.0, "office": 0.05}
 CHRISTMAS_FACTOR = 0.35  # 22 December to 5 January
 SUMMER_RECESS_FACTOR = 0.75  # courts, 14 July to 14 August
-#: Covid: activity by month relative to normal, 23 March 2020 to March 2021 (DOMAIN.md: the 2020/21
+#: Covid: activity by month relative to normal, 23 March 2020 to March 2021 (published: the 2020/21
 #: dip).
 COVID_MONTH_FACTOR: dict[tuple[int, int], float] = {
     (2020, 3): 0.30,

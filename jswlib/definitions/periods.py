@@ -10,7 +10,7 @@ Conventions
 - Half-years: H1 = April-September, H2 = October-March.
 - Months are named by calendar month and calendar year, ``Jul 2025``; they belong to the financial
   year that contains them (``Jan 2026`` is in ``2025/26``).
-- Source: Scottish Government financial-year convention, as recorded in DOMAIN.md.
+- Source: Scottish Government financial-year convention; see docs/method.md, Reporting periods.
 
 Canonical labels are ``Q2 2025/26``, ``H1 2025/26``, ``2025/26`` and ``Jul 2025``.
 :func:`parse_period` reads the ways analysts write them (see :data:`ACCEPTED_FORMS`) and
@@ -135,9 +135,9 @@ class Period:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Q4 = January-March; H1 =
-    April-September (Scottish Government / DOMAIN.md). Periods are immutable and hashable. Periods
-    of the same frequency compare chronologically; comparing different frequencies raises
-    ``TypeError``; equality across frequencies is simply ``False``.
+    April-September (Scottish Government; docs/method.md, Reporting periods). Periods are immutable
+    and hashable. Periods of the same frequency compare chronologically; comparing different
+    frequencies raises ``TypeError``; equality across frequencies is simply ``False``.
 
     Examples
     --------
@@ -203,7 +203,8 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md. January-March belong to the financial year that started the previous April.
+        docs/method.md (Reporting periods). January-March belong to the financial year that started
+        the previous April.
 
         Examples
         --------
@@ -231,8 +232,8 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md. The financial year is written ``YYYY/YY``; a month by its calendar month and
-        year.
+        docs/method.md (Reporting periods). The financial year is written ``YYYY/YY``; a month by
+        its calendar month and year.
 
         Examples
         --------
@@ -264,7 +265,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -285,7 +286,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -308,7 +309,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -342,7 +343,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -376,7 +377,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -402,7 +403,8 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md. The period before Q1 is Q4 of the previous financial year.
+        docs/method.md (Reporting periods). The period before Q1 is Q4 of the previous financial
+        year.
 
         Examples
         --------
@@ -427,7 +429,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -452,7 +454,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -482,7 +484,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -517,7 +519,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -544,7 +546,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -570,7 +572,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; H1 = April-September, H2 = October-March,
-        Scottish Government / DOMAIN.md.
+        Scottish Government / docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -596,7 +598,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -626,7 +628,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -659,7 +661,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -680,7 +682,7 @@ class Period:
         Notes
         -----
         Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-        DOMAIN.md.
+        docs/method.md (Reporting periods).
 
         Examples
         --------
@@ -882,10 +884,10 @@ def parse_period(text: str | Period) -> Period:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md. In ``2025Q2`` and ``2025 Q2`` the year is the START year of the financial year (Q2
-    2025/26). ``Q2 2025`` (no financial year) is rejected as ambiguous. ``YYYY-YY`` with
-    consecutive years is a financial year, so ``2011-12`` is 2011/12; write ``Dec 2011`` for that
-    month.
+    docs/method.md (Reporting periods). In ``2025Q2`` and ``2025 Q2`` the year is the START year of
+    the financial year (Q2 2025/26). ``Q2 2025`` (no financial year) is rejected as ambiguous.
+    ``YYYY-YY`` with consecutive years is a financial year, so ``2011-12`` is 2011/12; write ``Dec
+    2011`` for that month.
 
     Examples
     --------
@@ -931,7 +933,7 @@ def parse_quarter(text: str | Period) -> Period:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md.
+    docs/method.md (Reporting periods).
 
     Examples
     --------
@@ -978,7 +980,7 @@ def period_of(d: date | datetime | np.datetime64 | str, freq: str = "Q") -> Peri
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md.
+    docs/method.md (Reporting periods).
 
     Examples
     --------
@@ -1017,7 +1019,7 @@ def fin_year_start(d: date | datetime | np.datetime64 | str) -> date:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md.
+    docs/method.md (Reporting periods).
 
     Examples
     --------
@@ -1050,7 +1052,7 @@ def fin_year_end(d: date | datetime | np.datetime64 | str) -> date:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md.
+    docs/method.md (Reporting periods).
 
     Examples
     --------
@@ -1083,7 +1085,7 @@ def quarter_start(d: date | datetime | np.datetime64 | str) -> date:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md.
+    docs/method.md (Reporting periods).
 
     Examples
     --------
@@ -1116,7 +1118,7 @@ def quarter_end(d: date | datetime | np.datetime64 | str) -> date:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md.
+    docs/method.md (Reporting periods).
 
     Examples
     --------
@@ -1152,7 +1154,7 @@ def last_n_periods(period: str | Period, n: int) -> list[Period]:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md.
+    docs/method.md (Reporting periods).
 
     Examples
     --------
@@ -1184,7 +1186,7 @@ def periods_between(first: str | Period, last: str | Period) -> list[Period]:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md.
+    docs/method.md (Reporting periods).
 
     Examples
     --------
@@ -1223,7 +1225,8 @@ def sort_key(label: str | Period) -> Period:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md. Sorting labels of different frequencies with this key raises ``TypeError``.
+    docs/method.md (Reporting periods). Sorting labels of different frequencies with this key
+    raises ``TypeError``.
 
     Examples
     --------
@@ -1254,7 +1257,7 @@ def sort_periods(labels: Iterable[str | Period]) -> list[str | Period]:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md.
+    docs/method.md (Reporting periods).
 
     Examples
     --------
@@ -1399,9 +1402,10 @@ def period_labels(dates: pd.Series, freq: str = "Q") -> pd.Series:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md. Computed with vectorised arithmetic on ``.dt.year`` / ``.dt.month``; no Python loop
-    over rows. The result agrees with ``str(period_of(d, freq))`` for every date. Sort labels with
-    :func:`sort_periods` or sort rows by :func:`period_start_dates`, not alphabetically.
+    docs/method.md (Reporting periods). Computed with vectorised arithmetic on ``.dt.year`` /
+    ``.dt.month``; no Python loop over rows. The result agrees with ``str(period_of(d, freq))`` for
+    every date. Sort labels with :func:`sort_periods` or sort rows by :func:`period_start_dates`,
+    not alphabetically.
 
     Examples
     --------
@@ -1446,7 +1450,8 @@ def period_start_dates(dates: pd.Series, freq: str = "Q") -> pd.Series:
     Notes
     -----
     Convention: financial year 1 April - 31 March; Q1 = April-June, Scottish Government /
-    DOMAIN.md. Vectorised; agrees with ``period_of(d, freq).start`` for every date.
+    docs/method.md (Reporting periods). Vectorised; agrees with ``period_of(d, freq).start`` for
+    every date.
 
     Examples
     --------

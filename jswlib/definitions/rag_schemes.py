@@ -88,8 +88,8 @@ def validate_rag_scheme(scheme: Any, where: str = "RAG scheme") -> dict[str, Any
 
     Notes
     -----
-    Convention: there is no national RAG definition (DOMAIN.md); each council's scheme is
-    configuration.
+    Convention: there is no national RAG definition (see docs/method.md, RAG schemes); each
+    council's scheme is configuration.
 
     - ``two_state``: Green at or better than target, else Red (Glasgow).
     - ``three_state``: Green at or better than target; Amber when worse by no more than

@@ -1,6 +1,6 @@
 """Judgement: rounding, percentages, confidence intervals, low numbers, RAG status and direction of travel.
 
-This is the *judge* layer of the workbook (STYLE.md habit 2): it takes plain values, pandas Series,
+This is the *judge* layer of the workbook: it takes plain values, pandas Series,
 numpy arrays and dicts (a RAG scheme as it comes from ``params/*.yaml``) and returns words, numbers
 and colours. It imports nothing from :mod:`jswlib`, touches no disk, prints nothing and keeps no
 state.
@@ -8,8 +8,8 @@ state.
 Conventions
 -----------
 - **Rounding** is halves up (away from zero): 87.5 shows as 88, 0.5 as 1, 2.5 as 3, 86.45 at one
-  decimal place as 86.5 and 2.675 at two as 2.68, as UK statistical publications do (DOMAIN.md
-  "Reporting conventions"), not Python's halves-to-even. A float is rounded as the decimal number
+  decimal place as 86.5 and 2.675 at two as 2.68, as UK statistical publications do (see
+  docs/method.md, Rounding), not Python's halves-to-even. A float is rounded as the decimal number
   it was written as, not as its binary approximation (:func:`round_half_up`).
 - **Percentages** are computed from the counts, ``100 * numerator / denominator``, with one
   division, then rounded half up for display: 7/8 = 87.5% shows as ``88%``. A zero or missing
@@ -98,7 +98,7 @@ __all__ = [
     "wilson_interval",
 ]
 
-# --- Publication rules (STYLE.md habit 11) -------------------------------------------------------
+# --- Publication rules (docs/method.md: Rounding, RAG schemes, Low numbers) ---------------------
 
 #: A denominator below this is flagged as low numbers (9 is flagged, 10 is not).
 LOW_NUMBERS_THRESHOLD: int = 10
@@ -274,7 +274,7 @@ def round_half_up(values: Any, digits: int = 0) -> Any:
     Notes
     -----
     Convention: halves are rounded up, 87.5 -> 88, 0.5 -> 1, 2.5 -> 3 (UK statistical publications,
-    DOMAIN.md "Reporting conventions"), not to even as Python's :func:`round` does; negative halves
+    see docs/method.md, Rounding), not to even as Python's :func:`round` does; negative halves
     go away from zero (-2.5 -> -3), as Excel's ``ROUND`` does.
 
     A float is rounded as the decimal it was written as: 2.675 is stored as 2.67499999999999982...,
@@ -440,7 +440,8 @@ def format_value(
 
     Notes
     -----
-    Convention: halves up (UK statistical publications, DOMAIN.md); a missing value shows ``n/a``.
+    Convention: halves up (UK statistical publications; see docs/method.md, Rounding); a missing
+    value shows ``n/a``.
 
     Examples
     --------
@@ -568,7 +569,7 @@ def low_numbers(denominator: Any, threshold: int = LOW_NUMBERS_THRESHOLD) -> Any
     Notes
     -----
     Convention: under 10 is low (9 is flagged, 10 is not); a zero denominator is flagged too. South
-    Lanarkshire's DTTO quarters have denominators of 1-10 (DOMAIN.md): one case moves such a
+    Lanarkshire's DTTO quarters have denominators of 1-10: one case moves such a
     percentage by 10 points or more. This is a reading warning, not disclosure control.
 
     Examples
@@ -664,7 +665,7 @@ def describe_rag_scheme(scheme: Any, where: str = "RAG scheme") -> str:
 
     Notes
     -----
-    Convention: every report states the RAG scheme it used (DOMAIN.md "Reporting conventions").
+    Convention: every report states the RAG scheme it used (see docs/method.md, RAG schemes).
 
     Examples
     --------
@@ -969,10 +970,10 @@ def direction_of_travel(
     Notes
     -----
     Convention: a two-point comparison, "the latest quarter against the same quarter a year
-    earlier" (DOMAIN.md); the caller chooses the two periods and the report states which. The arrow
-    shows the direction of the value and the word whether that is better, so a fall in a
-    lower-is-better indicator is "↓ Improved". A change equal to the tolerance is "No change".
-    Words always go with the arrow.
+    earlier" (docs/method.md, Direction of travel); the caller chooses the two periods and the
+    report states which. The arrow shows the direction of the value and the word whether that is
+    better, so a fall in a lower-is-better indicator is "↓ Improved". A change equal to the
+    tolerance is "No change". Words always go with the arrow.
 
     Examples
     --------

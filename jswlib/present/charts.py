@@ -1,6 +1,6 @@
 """Charts of the quarterly report: trend lines and statistical process control (SPC) charts, in one style.
 
-This is part of the *present* layer of the workbook (STYLE.md habits 2 and 12): it takes small
+This is part of the *present* layer of the workbook: it takes small
 tables of period labels and values (as :mod:`jswlib.compute.indicators` and
 :mod:`jswlib.judge.status` produce them) and returns matplotlib :class:`~matplotlib.figure.Figure`
 objects. Colours, line styles, font sizes and the figure size live in the module constants
@@ -17,7 +17,7 @@ Conventions
   ``plt.close(fig)`` (and no ``close`` function here): drop the reference, or let it go out of
   scope. In a notebook a ``Figure`` shows itself as the last expression of a cell.
 - **Palette**: the Government Analysis Function categorical palette (:data:`PALETTE`), safe for
-  colour-blind readers (DOMAIN.md "Accessibility"). The council is dark blue, a comparison
+  colour-blind readers (docs/method.md, Accessibility). The council is dark blue, a comparison
   (Scotland or the family group) turquoise; the two contrast 3.2:1 with each other and each at
   least 3:1 with the white background (:func:`contrast_ratio`).
 - **Colour is never the only carrier of meaning** (WCAG 2.2 AA): the comparison line is dashed with
@@ -42,7 +42,7 @@ Conventions
   limits and target, as Making Data Count charts do, within 0-100 for percentages. The x axis is
   categorical: one tick per period label, in the order of the data (rotated when the labels would
   not fit side by side).
-- **SPC** follows NHS England's "Making Data Count" (DOMAIN.md): XmR limits at mean +/- 2.66 x the
+- **SPC** follows NHS England's "Making Data Count": XmR limits at mean +/- 2.66 x the
   mean moving range (:func:`xmr_limits`), calculated over a baseline only when the caller names
   one, never re-based automatically; the four special-cause rules of :func:`special_causes`; the
   variation of the latest point (:func:`variation_icon`) and the assurance of the target
@@ -131,7 +131,7 @@ from jswlib.present.style import (  # noqa: E402 - re-exported for callers of ch
 #: Name of the Figure attribute holding the chart's text alternative.
 ALT_TEXT_ATTRIBUTE = "jsw_alt_text"
 
-# --- SPC rules (Making Data Count, DOMAIN.md) ----------------------------------------------------
+# --- SPC rules (docs/method.md, Statistical process control and funnel plots) -------------------
 
 #: Limits are the mean +/- this many times the mean moving range (3 sigma, sigma = mean MR /
 #: 1.128).
@@ -200,7 +200,8 @@ def contrast_ratio(colour: str, other: str = WHITE) -> float:
     Notes
     -----
     Convention: WCAG 2.2 success criterion 1.4.11 asks for 3:1 between adjacent colours of graphics
-    (DOMAIN.md "Accessibility"). Relative luminance as WCAG defines it (sRGB, threshold 0.04045).
+    (docs/method.md, Accessibility). Relative luminance as WCAG defines it (sRGB, threshold
+    0.04045).
 
     Examples
     --------
@@ -389,7 +390,7 @@ def xmr_limits(values: Any, baseline: int | None = None, *, unit: str = "%") -> 
 
     Notes
     -----
-    Convention: NHS England "Making Data Count" XmR chart (DOMAIN.md): moving ranges ``|x[i] -
+    Convention: NHS England "Making Data Count" XmR chart: moving ranges ``|x[i] -
     x[i-1]|`` between consecutive recorded points (a missing month is skipped, not treated as
     zero), mean moving range ``mr_bar``, limits ``mean +/- 2.66 x mr_bar`` (2.66 = 3 / 1.128, three
     sigma). No moving range is screened out. Limits are recalculated only where the caller says a
@@ -495,10 +496,11 @@ def special_causes(values: Any, mean: float, upper: float, lower: float) -> pd.D
 
     Notes
     -----
-    Convention (DOMAIN.md, NHS England "Making Data Count"):
+    Convention (NHS England "Making Data Count"; see docs/method.md, Statistical process control
+    and funnel plots):
 
     - "A trend of 7" means **7 points** (6 consecutive increases or decreases), not 7 increases.
-      Some versions of the guidance use 6 points; DOMAIN.md says 7. Two equal consecutive values
+      Some versions of the guidance use 6 points; the workbook uses 7. Two equal consecutive values
       end a trend.
     - A point exactly on the mean is on neither side: it ends a run (a shift). A point exactly on a
       limit is inside it; a point exactly at two-thirds is not beyond it.

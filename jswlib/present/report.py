@@ -1,6 +1,6 @@
 """The quarterly report: each section of the report notebook as data, as a styled table or as text.
 
-This is the *present* layer (STYLE.md habit 2). :func:`prepare_report` checks the notebook's
+This is the *present* layer. :func:`prepare_report` checks the notebook's
 parameters and returns a :class:`Report`; each of its methods gives one section of the report: a
 pandas DataFrame for the data (``headline_data``), a pandas ``Styler`` for display
 (``headline_table``), or text (``method_notes`` as Markdown, ``commentary_html`` as HTML). A
@@ -65,7 +65,7 @@ from jswlib.judge.disclosure import (
 )
 from jswlib.present.style import LABELS, SOURCE_NAMES, TABLE_STYLES
 
-# --- Publication rules and presentation (STYLE.md habits 11 and 12) ------------------------------
+# --- Publication rules and presentation (docs/method.md, Disclosure control) -------------------
 
 #: Quarters pooled in the comparison ("the last four quarters").
 POOLED_QUARTERS: int = 4
@@ -79,7 +79,8 @@ LOW_NUMBERS_TEXT: str = f"Yes: fewer than {status.LOW_NUMBERS_THRESHOLD} cases"
 #: Text shown in the Target column when the council sets none.
 NO_TARGET_TEXT: str = "None set"
 
-#: Local standards DOMAIN.md lists as unverified national rules, for the method notes.
+#: Local standards not established as national rules (docs/method.md, Timescales), for the method
+#: notes.
 UNVERIFIED_LOCAL_STANDARDS: str = (
     "a case management plan within 20 working days, a DTTO first contact (seen) within 2 working days and a "
     "post-release interview within 1 working day"
@@ -1237,8 +1238,8 @@ class Report:
             Markdown bullets: working days (day 0, Scottish bank holidays, Easter Monday, local
             holidays), the RAG scheme, the direction-of-travel rule, low numbers and intervals,
             rounding, exclusions and pending cases, comparisons, disclosure control, the data
-            source, and the local standards that are unverified as national rules (DOMAIN.md asks
-            reports to say so).
+            source, and the local standards that are unverified as national rules (the reports
+            say so: see docs/method.md, Timescales).
         """
         q, code = self.quarter, self.council.code
         scheme_name = self.defs.targets.rag_scheme_name(code)
