@@ -9,7 +9,7 @@ DEMO   := data/demo
 DEMO_STAMP := $(DEMO)/manifest.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo-data validate compute report test bench lab readme clean
+.PHONY: help install demo-data validate compute report test bench lab docs clean
 
 help: ## List the targets with one line each
 	@echo "JSW Performance Workbook - make targets:"
@@ -49,8 +49,8 @@ bench: $(DEMO_STAMP) ## Benchmarks: jsw compute (demo and 10x data) and jsw batc
 lab: $(DEMO_STAMP) ## Open JupyterLab on notebooks/ with jswlib importable
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-readme: $(STAMP) ## Regenerate the README's data contract and function list from the code
-	$(BIN)/python -m jswlib.run.docs README.md
+docs: $(STAMP) ## Regenerate docs/data-contract.md and docs/api.md from the code
+	$(BIN)/python -m jswlib.run.docs docs
 
 clean: ## Remove outputs and the demo data (keeps .venv)
 	rm -rf outputs/* $(DEMO)

@@ -1,5 +1,5 @@
 """Tests of the project's set-up: dependency lists agree, the Makefile documents itself, CI runs the README's
-test command, the README's data contract is current, and notebooks are committed without outputs."""
+test command, the generated pages in docs/ are current, and notebooks are committed without outputs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import tomllib
 import yaml
 
 from jswlib.definitions.schema import contract_markdown
-from jswlib.run.docs import render_readme
+from jswlib.run.docs import API_PAGE, CONTRACT_PAGE, api_page, contract_page
 
 from .conftest import REPO
 
@@ -41,7 +41,7 @@ class TestMakefile:
         out = subprocess.run(
             ["make", "-s", "-C", str(REPO)], capture_output=True, text=True, check=True
         ).stdout
-        for target in ("report", "test", "lab", "demo-data", "validate", "install"):
+        for target in ("report", "test", "lab", "demo-data", "validate", "install", "docs"):
             assert re.search(rf"make {target}\s+\S", out), target
 
 
@@ -54,10 +54,36 @@ class TestReadme:
         assert commands == ["make report", "make test"]
         assert "\nmake test\n" in ci
 
-    def test_generated_sections_are_current(self):
+    def test_readme_holds_no_generated_reference(self):
+        # The data contract and the function index live in docs/; the README links to them.
         readme = (REPO / "README.md").read_text()
-        assert contract_markdown().strip() in readme
-        assert render_readme(readme) == readme, "the README is out of date: run `make readme`"
+        assert "<!--" not in readme
+        assert "| `report_id` |" not in readme  # first row of the contract's first table
+        assert "docs/data-contract.md" in readme and "docs/api.md" in readme
+
+
+class TestGeneratedDocs:
+    """docs/data-contract.md and docs/api.md are what `make docs` writes from the current code."""
+
+    def test_data_contract_page_is_current(self):
+        committed = (REPO / "docs" / CONTRACT_PAGE).read_text(encoding="utf-8")
+        assert committed == contract_page(), (
+            "docs/data-contract.md is out of date: run `make docs`"
+        )
+
+    def test_api_page_is_current(self):
+        committed = (REPO / "docs" / API_PAGE).read_text(encoding="utf-8")
+        assert committed == api_page(), "docs/api.md is out of date: run `make docs`"
+
+    def test_data_contract_page_holds_every_table(self):
+        committed = (REPO / "docs" / CONTRACT_PAGE).read_text(encoding="utf-8")
+        body = contract_markdown().replace("#### ", "### ")
+        assert body.strip() in committed
+
+    def test_make_docs_writes_the_docs_folder(self):
+        makefile = (REPO / "Makefile").read_text()
+        assert re.search(r"^docs: .*## ", makefile, flags=re.M)
+        assert "-m jswlib.run.docs docs\n" in makefile
 
 
 class TestNotebooks:

@@ -32,7 +32,7 @@ from jswlib.definitions.schema import (
 #: Columns of a rejects list: one line per problem found; a row with two problems has two lines.
 REJECT_COLUMNS = ("table", "file", "row", "record_id", "column", "value", "rule", "reason")
 
-#: Rule codes used in a rejects list, with what they mean (for the README and the terminal
+#: Rule codes used in a rejects list, with what they mean (for docs/data-contract.md and the terminal
 #: summary).
 RULES: dict[str, str] = {
     "missing": "a required value is blank",

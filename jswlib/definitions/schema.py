@@ -29,7 +29,7 @@ from datetime import date
 
 import pandas as pd
 
-# --- Reading conventions (named constants, documented in the README's data contract) -------------
+# --- Reading conventions (named constants, documented in docs/data-contract.md) ---------------
 
 #: Cell values read as missing, after trimming spaces (compared ignoring case).
 MISSING_TOKENS: frozenset[str] = frozenset({"", "na", "n/a", "null", "none", "nan", "nat", "-"})
@@ -105,7 +105,7 @@ class Column:
     required : bool
         A required column must be present in the file and filled in on every row.
     description : str
-        What the column holds, for the README and ``jsw schema``.
+        What the column holds, for docs/data-contract.md and ``jsw schema``.
     allowed : tuple of str
         For ``category`` columns: the allowed values in their canonical spelling.
     minimum, maximum : float, optional
@@ -647,7 +647,7 @@ TABLES: dict[str, Table] = {
 }
 
 
-# --- Describing the contract (README, ``jsw schema``) --------------------------------------------
+# --- Describing the contract (docs/data-contract.md, ``jsw schema``) ----------------------------
 
 
 def _rule_text(col: Column) -> str:
