@@ -9,7 +9,7 @@ DEMO   := data/demo
 DEMO_STAMP := $(DEMO)/manifest.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo-data validate compute report test bench lab docs clean
+.PHONY: help install demo-data validate compute report test lint bench lab docs clean
 
 help: ## List the targets with one line each
 	@echo "JSW Performance Workbook - make targets:"
@@ -41,6 +41,10 @@ report: $(DEMO_STAMP) ## Produce the reports of all 32 councils for the latest c
 
 test: $(DEMO_STAMP) ## Set up as for report, then run the whole test suite (the command CI runs)
 	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Check formatting and lint with ruff (settings in pyproject.toml); changes nothing
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 
 bench: $(DEMO_STAMP) ## Benchmarks: jsw compute (demo and 10x data) and jsw batch, against their floors
 	$(BIN)/python bench/bench_compute.py --scales 1 10

@@ -41,7 +41,16 @@ class TestMakefile:
         out = subprocess.run(
             ["make", "-s", "-C", str(REPO)], capture_output=True, text=True, check=True
         ).stdout
-        for target in ("report", "test", "lab", "demo-data", "validate", "install", "docs"):
+        for target in (
+            "report",
+            "test",
+            "lab",
+            "demo-data",
+            "validate",
+            "install",
+            "docs",
+            "lint",
+        ):
             assert re.search(rf"make {target}\s+\S", out), target
 
 
@@ -84,6 +93,36 @@ class TestGeneratedDocs:
         makefile = (REPO / "Makefile").read_text()
         assert re.search(r"^docs: .*## ", makefile, flags=re.M)
         assert "-m jswlib.run.docs docs\n" in makefile
+
+
+class TestLint:
+    def test_make_lint_checks_without_changing_files(self):
+        makefile = (REPO / "Makefile").read_text()
+        recipe = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+        assert "ruff format --check ." in recipe
+        assert "ruff check ." in recipe and "--fix" not in recipe
+
+    def test_pre_commit_runs_the_agreed_hooks(self):
+        config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+        hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+        assert set(hooks) == {
+            "ruff-check",
+            "ruff-format",
+            "nbstripout",
+            "check-added-large-files",
+            "detect-private-key",
+        }
+
+    def test_nbstripout_keeps_cell_ids_and_tags(self):
+        # Stripping a clean notebook must change nothing: ids kept, and no option that drops
+        # cell metadata (the `parameters` tag papermill needs) or tagged cells.
+        config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+        hook = next(
+            h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "nbstripout"
+        )
+        args = hook.get("args", [])
+        assert "--keep-id" in args
+        assert not any("tags" in a or "drop-tagged" in a or "metadata" in a for a in args)
 
 
 class TestNotebooks:
