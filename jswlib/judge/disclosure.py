@@ -86,7 +86,7 @@ def suppress(
 
     Notes
     -----
-    Convention (DOMAIN.md, "Reporting conventions"; no national rule): counts 1-4 are suppressed,
+    Convention (docs/method.md, Disclosure control; no national rule): counts 1-4 are suppressed,
     zeros are shown (a zero discloses nothing about a person), and every percentage column of a row
     with a suppressed count is suppressed too. For a count *within timescale* out of a total, use
     :func:`suppress_within_timescale`, which adds the secondary suppression.
