@@ -1,7 +1,7 @@
 """RAG schemes as params define them: the scheme types, their keys and defaults, and the check
 run when ``params/targets.yaml`` is loaded. Applying a scheme to a figure is judgement
 (:mod:`jswlib.judge.status`); its definition lives here with the other definitions. The schemes
-are described in docs/method.md, "RAG status".
+are described in docs/method.md, "RAG schemes".
 """
 
 from __future__ import annotations
