@@ -372,6 +372,15 @@ def _apply_rules(
     columns["point_type"][positions] = _point_types(special, found["side"], improvement)
 
 
+def _frame(columns: dict[str, Any], index: pd.Index) -> pd.DataFrame:
+    """The chart's DataFrame; ``point_type`` and ``rules`` stay Python objects (``None``, tuples)."""
+    objects = {name: columns.pop(name) for name in ("rules", "point_type")}
+    frame = pd.DataFrame(columns, index=index)
+    for name, values in objects.items():
+        frame[name] = pd.Series(values, index=index, dtype=object)
+    return frame
+
+
 def _summarise(
     frame: pd.DataFrame, recorded: np.ndarray, improvement: str, target: float | None
 ) -> None:
@@ -511,7 +520,7 @@ def xmr(
             np.full(positions.size, mean - near),
         )
         _apply_rules(columns, positions, x[positions], mean, bands, improvement)
-    frame = pd.DataFrame(columns, index=series.index)
+    frame = _frame(columns, series.index)
     _summarise(frame, recorded, improvement, target)
     frame.attrs.update(
         chart="xmr", rebase_at=tuple(int(p) for p in rebase_at), fix_after_n_points=fix
@@ -658,7 +667,7 @@ def p_chart(
             centre - near,
         )
         _apply_rules(columns, positions, p[positions], centre, bands, improvement)
-    frame = pd.DataFrame(columns, index=num.index)
+    frame = _frame(columns, num.index)
     _summarise(frame, recorded, improvement, target)
     frame.attrs.update(
         chart="p'" if laney else "p",
