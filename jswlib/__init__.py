@@ -22,10 +22,11 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
 - ``judge``: what the figures mean.
   ``status`` (rounding, percentages, intervals, low numbers, RAG, direction of travel),
   ``disclosure`` (audiences and suppression of small numbers), ``reconcile`` (published figures
-  recomputed from their counts).
+  recomputed from their counts), ``spc`` (statistical process control: XmR and p-charts, their
+  rules, variation and assurance in words; funnel limits).
 - ``present``: what a reader sees.
-  ``style`` (colours, chart styles, column titles, page styles), ``charts`` (trend and SPC charts
-  with text alternatives), ``report`` (the quarterly report, section by section), ``pages`` (HTML
+  ``style`` (colours, chart styles, column titles, page styles), ``charts`` (trend, SPC and funnel
+  charts with text alternatives), ``report`` (the quarterly report, section by section), ``pages`` (HTML
   export of a report and the index page of a batch; templates in ``present/templates``).
 - ``run``: many reports at once.
   ``batch`` (every council's report for a quarter, in parallel, with a manifest),

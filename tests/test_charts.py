@@ -1,9 +1,9 @@
-"""Tests for jswlib.present.charts: the house style, XmR limits, special-cause rules, variation and assurance words,
-the trend and SPC charts, and PNG output.
+"""Tests for jswlib.present.charts: the house style, the trend, SPC and funnel charts, and PNG output.
 
-Pure helpers are tested on tiny hand-made series whose limits and flags are worked out by hand in
-the comments. Drawing functions are tested by reading the Figure back (lines, labels, markers, axis
-limits, tick labels, legend texts and the text alternative), never by comparing pixels.
+The SPC statistics themselves (limits, rules, variation, assurance, funnel limits) are tested in
+tests/test_spc.py; here, what is drawn and what the text alternative says. Drawing functions are
+tested by reading the Figure back (lines, labels, markers, axis limits, tick labels, legend texts
+and the text alternative), never by comparing pixels.
 
 Hand-worked SPC fixture used by several tests (15 months, limits from the first 12):
 baseline 80, 82, 79, 81, 80, 78, 82, 80, 79, 81, 80, 78 sums to 960, mean 80; moving ranges
@@ -26,31 +26,19 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from jswlib.judge.status import NO_TARGET, NOT_AVAILABLE
 from jswlib.present.charts import (
     ALT_TEXT_ATTRIBUTE,
-    COMMON_CAUSE,
-    HIT_AND_MISS,
+    COUNCIL_STYLE,
     PALETTE,
-    SHIFT_POINTS,
-    SPECIAL_CAUSE_CONCERNING,
-    SPECIAL_CAUSE_IMPROVING,
-    SPECIAL_CAUSE_NEITHER,
+    SPECIAL_CAUSE_STYLES,
     STYLE,
-    TARGET_CONSISTENTLY_MET,
-    TARGET_CONSISTENTLY_MISSED,
     TARGET_STYLE,
-    TREND_POINTS,
-    XMR_SCALING,
-    assurance,
     contrast_ratio,
     figure_to_png,
+    funnel_chart,
     spc_chart,
-    special_causes,
     target_label,
     trend_chart,
-    variation_icon,
-    xmr_limits,
 )
 
 QUARTERS = [
@@ -80,9 +68,8 @@ MONTHS = [
     "May 2025",
     "Jun 2025",
 ]
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SPC_VALUES = [80, 82, 79, 81, 80, 78, 82, 80, 79, 81, 80, 78, 95, 70, 80]
-#: Limits used by the rule tests: two-thirds lines at 50 +/- 20, i.e. 70 and 30.
-LIMITS = {"mean": 50.0, "upper": 80.0, "lower": 20.0}
 WHITE = "#FFFFFF"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -204,353 +191,6 @@ class TestTargetLabel:
     def test_other_units(self):
         assert target_label(5, "days") == "Target 5 days"
         assert target_label(1200, "") == "Target 1,200"
-
-
-# --- XmR limits ----------------------------------------------------------------------------------
-
-
-class TestXmrLimits:
-    def test_small_series_worked_by_hand(self):
-        # 10, 12, 11, 13, 12: moving ranges 2, 1, 2, 1 -> 1.5; mean 58 / 5 = 11.6; 2.66 x 1.5 =
-        # 3.99.
-        limits = xmr_limits(pd.Series([10, 12, 11, 13, 12]))
-        assert limits == pytest.approx(
-            {"mean": 11.6, "upper": 15.59, "lower": 7.61, "mr_bar": 1.5}
-        )
-        assert list(limits) == ["mean", "upper", "lower", "mr_bar"]
-
-    def test_scaling_constant_is_2_66(self):
-        assert XMR_SCALING == 2.66
-
-    def test_without_baseline_all_points_count(self):
-        # 10, 12, 11, 13, 12, 40, 42: mean 140 / 7 = 20; moving ranges 2, 1, 2, 1, 28, 2 -> 36 / 6
-        # = 6; 2.66 x 6 = 15.96.
-        limits = xmr_limits([10, 12, 11, 13, 12, 40, 42], unit="")
-        assert limits == pytest.approx(
-            {"mean": 20.0, "upper": 35.96, "lower": 4.04, "mr_bar": 6.0}
-        )
-
-    def test_baseline_uses_only_the_first_k_points(self):
-        limits = xmr_limits([10, 12, 11, 13, 12, 40, 42], baseline=5)
-        assert limits == pytest.approx(
-            {"mean": 11.6, "upper": 15.59, "lower": 7.61, "mr_bar": 1.5}
-        )
-
-    def test_points_after_the_baseline_never_move_the_limits(self):
-        first_five = xmr_limits([10, 12, 11, 13, 12, 1], baseline=5)
-        assert xmr_limits([10, 12, 11, 13, 12, 99, 0], baseline=5) == first_five
-
-    def test_baseline_of_two_points(self):
-        # 10, 14: mean 12, one moving range of 4; 2.66 x 4 = 10.64.
-        assert xmr_limits([10, 14, 90], baseline=2) == pytest.approx(
-            {"mean": 12.0, "upper": 22.64, "lower": 1.36, "mr_bar": 4.0}
-        )
-
-    def test_percentage_upper_limit_capped_at_100(self):
-        # 95, 99, 96, 100, 97: mean 97.4; moving ranges 4, 3, 4, 3 -> 3.5; 2.66 x 3.5 = 9.31 ->
-        # 106.71 capped.
-        assert xmr_limits([95, 99, 96, 100, 97]) == pytest.approx(
-            {"mean": 97.4, "upper": 100.0, "lower": 88.09, "mr_bar": 3.5}
-        )
-
-    def test_percentage_lower_limit_floored_at_0(self):
-        # 2, 6, 1, 5, 3: mean 3.4; moving ranges 4, 5, 4, 2 -> 3.75; 2.66 x 3.75 = 9.975 -> -6.575
-        # floored.
-        assert xmr_limits([2, 6, 1, 5, 3]) == pytest.approx(
-            {"mean": 3.4, "upper": 13.375, "lower": 0.0, "mr_bar": 3.75}
-        )
-
-    def test_other_units_are_not_clipped(self):
-        assert xmr_limits([2, 6, 1, 5, 3], unit="")["lower"] == pytest.approx(-6.575)
-        assert xmr_limits([95, 99, 96, 100, 97], unit="")["upper"] == pytest.approx(106.71)
-
-    def test_missing_values_are_skipped_not_zero(self):
-        assert xmr_limits([10, None, 12, 11, np.nan, 13, 12]) == pytest.approx(
-            xmr_limits([10, 12, 11, 13, 12])
-        )
-
-    def test_constant_series_has_limits_on_the_mean(self):
-        assert xmr_limits([50, 50, 50]) == {
-            "mean": 50.0,
-            "upper": 50.0,
-            "lower": 50.0,
-            "mr_bar": 0.0,
-        }
-
-    @pytest.mark.parametrize("values", [[80], [80, None], []])
-    def test_fewer_than_two_recorded_values(self, values):
-        with pytest.raises(ValueError, match="at least 2 recorded values"):
-            xmr_limits(values)
-
-    @pytest.mark.parametrize("baseline", [1, 6, 2.5, True, "5"])
-    def test_invalid_baseline(self, baseline):
-        with pytest.raises(
-            ValueError, match="baseline must be a whole number of points from 2 to 5"
-        ):
-            xmr_limits([10, 12, 11, 13, 12], baseline=baseline)
-
-    def test_percentage_outside_0_to_100_is_an_error_naming_the_fix(self):
-        with pytest.raises(ValueError, match=r"between 0 and 100.*105.*unit=''"):
-            xmr_limits([90, 105, 95])
-
-    def test_text_is_not_a_number(self):
-        with pytest.raises(ValueError, match="values must be numbers"):
-            xmr_limits([10, "twelve", 11])
-
-
-# --- Special-cause rules --------------------------------------------------------------------------------------
-
-
-class TestSpecialCauses:
-    def flags(self, values, column, limits=LIMITS):
-        return special_causes(values, limits["mean"], limits["upper"], limits["lower"])[
-            column
-        ].tolist()
-
-    def test_columns_and_types(self):
-        causes = special_causes(pd.Series([50, 60], index=["a", "b"]), 50, 80, 20)
-        assert list(causes.columns) == [
-            "outside_limits",
-            "shift",
-            "trend",
-            "two_of_three",
-            "special_cause",
-            "side",
-        ]
-        assert list(causes.index) == ["a", "b"]
-        assert all(
-            causes[c].dtype == bool for c in ["outside_limits", "shift", "trend", "two_of_three"]
-        )
-
-    # Outside the limits: strictly above the upper or below the lower limit.
-    def test_outside_limits(self):
-        # Points on the limits (80, 20) are inside; no two of three lie beyond 70 (or 30) on one
-        # side.
-        causes = special_causes([50, 81, 50, 19, 50, 80, 50, 20], 50, 80, 20)
-        assert causes["outside_limits"].tolist() == [
-            False,
-            True,
-            False,
-            True,
-            False,
-            False,
-            False,
-            False,
-        ]
-        assert causes["special_cause"].tolist() == [
-            False,
-            True,
-            False,
-            True,
-            False,
-            False,
-            False,
-            False,
-        ]
-        assert causes["side"].tolist() == ["", "high", "", "low", "", "", "", ""]
-
-    # Shift: a run of 7 on one side of the mean.
-    def test_run_of_7_above_the_mean_is_a_shift(self):
-        assert SHIFT_POINTS == 7
-        assert self.flags([51, 52, 51, 52, 51, 52, 51, 40], "shift") == [True] * 7 + [False]
-        assert self.flags([51, 52, 51, 52, 51, 52, 51, 40], "side") == ["high"] * 7 + [""]
-
-    def test_run_of_6_is_not_a_shift(self):
-        causes = special_causes([40, 51, 52, 51, 52, 51, 52, 40], 50, 80, 20)
-        assert not causes["special_cause"].any()
-
-    def test_run_of_7_below_the_mean(self):
-        assert self.flags([49, 48, 49, 48, 49, 48, 49], "shift") == [True] * 7
-        assert self.flags([49, 48, 49, 48, 49, 48, 49], "side") == ["low"] * 7
-
-    def test_a_point_on_the_mean_ends_a_run(self):
-        # 3 above, one exactly on the mean, 4 above: two runs of 3 and 4, no shift.
-        assert not any(self.flags([51, 52, 51, 50, 52, 51, 52, 51], "shift"))
-
-    def test_a_missing_value_is_skipped_not_a_break(self):
-        assert (
-            self.flags([51, 52, None, 51, 52, 51, 52, 51], "shift")
-            == [True, True, False] + [True] * 5
-        )
-        assert self.flags([51, 52, None, 51, 52, 51, 52, 51], "side")[2] == ""
-
-    # Trend: 7 points (6 increases or decreases).
-    def test_seven_rising_points_are_a_trend(self):
-        # 45 ... 57: six increases. 3 points below the mean then 4 above: no shift; all under 70:
-        # no 2-of-3.
-        causes = special_causes([45, 47, 49, 51, 53, 55, 57, 50], 50, 80, 20)
-        assert TREND_POINTS == 7
-        assert causes["trend"].tolist() == [True] * 7 + [False]
-        assert not causes[["outside_limits", "shift", "two_of_three"]].to_numpy().any()
-        assert causes["side"].tolist() == ["high"] * 7 + [
-            ""
-        ]  # the direction of the trend, even below the mean
-
-    def test_six_rising_points_are_not_a_trend(self):
-        # 45 ... 55: five increases, then a fall.
-        assert not any(self.flags([45, 47, 49, 51, 53, 55, 50, 52], "trend"))
-
-    def test_seven_falling_points_are_a_trend(self):
-        assert self.flags([57, 55, 53, 51, 49, 47, 45], "trend") == [True] * 7
-        assert self.flags([57, 55, 53, 51, 49, 47, 45], "side") == ["low"] * 7
-
-    def test_two_equal_values_end_a_trend(self):
-        # 45, 47, 49 | 49, 51, 53, 55, 57: two increases, no change, four increases.
-        assert not any(self.flags([45, 47, 49, 49, 51, 53, 55, 57], "trend"))
-
-    def test_longer_trend_flags_every_point(self):
-        assert self.flags([40, 41, 42, 43, 44, 45, 46, 47, 48], "trend") == [True] * 9
-
-    # Two of three beyond two-thirds of the way to a limit (here beyond 70 or below 30).
-    def test_two_of_three_high(self):
-        causes = special_causes([50, 71, 60, 72, 50], 50, 80, 20)
-        assert causes["two_of_three"].tolist() == [False, True, False, True, False]
-        assert causes["side"].tolist() == ["", "high", "", "high", ""]
-
-    def test_two_of_three_low_consecutive(self):
-        assert self.flags([50, 29, 28, 50], "two_of_three") == [False, True, True, False]
-
-    def test_two_beyond_but_never_two_within_three(self):
-        # Windows (50, 71, 60), (71, 60, 60), (60, 60, 72) each hold one point beyond 70.
-        assert not any(self.flags([50, 71, 60, 60, 72], "two_of_three"))
-
-    def test_exactly_two_thirds_is_not_beyond(self):
-        assert not any(self.flags([50, 70, 71, 50], "two_of_three"))
-
-    def test_opposite_sides_do_not_count_together(self):
-        assert not any(self.flags([71, 29, 50], "two_of_three"))
-
-    def test_a_limit_clipped_at_100_does_not_move_the_two_thirds_line(self):
-        # Mean 90, lower limit 72 (18 below), upper 108 clipped to 100: two-thirds of 18 = 12 ->
-        # line at 102. Using the clipped side would put the line at 96.67 and wrongly flag 98 and
-        # 99.
-        clipped = {"mean": 90, "upper": 100, "lower": 72}
-        assert not any(self.flags([90, 98, 90, 99, 90], "two_of_three", clipped))
-
-    def test_common_cause_series(self):
-        assert not special_causes([50, 55, 45, 52, 48], 50, 80, 20)["special_cause"].any()
-
-    def test_missing_value_rows_are_all_false(self):
-        causes = special_causes([50, None, 81], 50, 80, 20)
-        assert causes["outside_limits"].tolist() == [False, False, True]
-        assert causes.loc[1, "side"] == ""
-
-    def test_limits_in_the_wrong_order(self):
-        with pytest.raises(ValueError, match="lower <= mean <= upper"):
-            special_causes([50, 60], mean=50, upper=40, lower=20)
-
-
-# --- Variation and assurance words ---------------------------------------------------------------
-
-
-class TestVariationIcon:
-    @pytest.mark.parametrize("polarity", ["higher", "lower", "neutral"])
-    def test_common_cause(self, polarity):
-        assert variation_icon([50, 55, 45], LIMITS, polarity) == COMMON_CAUSE == "Common cause"
-
-    def test_high_latest_point(self):
-        assert variation_icon([50, 55, 85], LIMITS, "higher") == "Special cause improving"
-        assert variation_icon([50, 55, 85], LIMITS, "lower") == "Special cause concerning"
-        assert variation_icon([50, 55, 85], LIMITS, "neutral") == SPECIAL_CAUSE_NEITHER
-
-    def test_low_latest_point(self):
-        assert variation_icon([50, 55, 15], LIMITS, "higher") == SPECIAL_CAUSE_CONCERNING
-        assert variation_icon([50, 55, 15], LIMITS, "lower") == SPECIAL_CAUSE_IMPROVING
-
-    def test_an_earlier_special_cause_that_has_ended_is_common_cause(self):
-        assert variation_icon([85, 50, 52], LIMITS, "higher") == COMMON_CAUSE
-
-    def test_latest_point_in_a_shift(self):
-        run = [51, 52, 51, 52, 51, 52, 51]
-        assert variation_icon(run, LIMITS, "higher") == SPECIAL_CAUSE_IMPROVING
-        assert variation_icon(run, LIMITS, "lower") == SPECIAL_CAUSE_CONCERNING
-
-    def test_latest_point_in_a_falling_trend(self):
-        assert (
-            variation_icon([57, 55, 53, 51, 49, 47, 45], LIMITS, "lower")
-            == SPECIAL_CAUSE_IMPROVING
-        )
-
-    def test_latest_recorded_point_when_the_last_is_missing(self):
-        assert variation_icon([50, 85, None], LIMITS, "higher") == SPECIAL_CAUSE_IMPROVING
-
-    def test_no_recorded_value(self):
-        assert variation_icon([None, None], LIMITS, "higher") == NOT_AVAILABLE
-
-    def test_with_limits_from_a_baseline(self):
-        # Baseline 10, 12, 11, 13, 12: upper limit 15.59, so 20 is outside it.
-        values = [10, 12, 11, 13, 12, 20]
-        assert (
-            variation_icon(values, xmr_limits(values, baseline=5), "higher")
-            == SPECIAL_CAUSE_IMPROVING
-        )
-
-    def test_invalid_polarity(self):
-        with pytest.raises(ValueError, match="polarity must be one of"):
-            variation_icon([50, 55], LIMITS, "up")
-
-
-class TestAssurance:
-    LIMITS = {"mean": 75.0, "upper": 90.0, "lower": 60.0}
-
-    @pytest.mark.parametrize(
-        ("target", "expected"),
-        [
-            (55, TARGET_CONSISTENTLY_MET),  # below the lower limit
-            (
-                60,
-                TARGET_CONSISTENTLY_MET,
-            ),  # at the lower limit: every point within the limits meets it
-            (75, HIT_AND_MISS),
-            (90, HIT_AND_MISS),  # at the upper limit: only a point at the limit meets it
-            (95, TARGET_CONSISTENTLY_MISSED),
-        ],
-    )
-    def test_higher_is_better(self, target, expected):
-        assert assurance(self.LIMITS, target, "higher") == expected
-
-    @pytest.mark.parametrize(
-        ("target", "expected"),
-        [
-            (95, TARGET_CONSISTENTLY_MET),
-            (90, TARGET_CONSISTENTLY_MET),
-            (75, HIT_AND_MISS),
-            (60, HIT_AND_MISS),
-            (55, TARGET_CONSISTENTLY_MISSED),
-        ],
-    )
-    def test_lower_is_better(self, target, expected):
-        assert assurance(self.LIMITS, target, "lower") == expected
-
-    def test_words(self):
-        assert (TARGET_CONSISTENTLY_MET, TARGET_CONSISTENTLY_MISSED, HIT_AND_MISS) == (
-            "Target consistently met",
-            "Target consistently missed",
-            "Hit and miss",
-        )
-
-    @pytest.mark.parametrize("target", [None, np.nan])
-    def test_no_target(self, target):
-        assert assurance(self.LIMITS, target) == NO_TARGET == "No target"
-        assert assurance(self.LIMITS, target, "neutral") == NO_TARGET
-
-    def test_neutral_indicator_cannot_have_a_target(self):
-        with pytest.raises(ValueError, match="neutral"):
-            assurance(self.LIMITS, 80, "neutral")
-
-    def test_floating_point_noise_does_not_decide(self):
-        assert (
-            assurance({"mean": 0.5, "upper": 0.9, "lower": 0.1 + 0.2}, 0.3)
-            == TARGET_CONSISTENTLY_MET
-        )
-
-    def test_with_limits_from_xmr(self):
-        # Hand-worked fixture: limits 74.68 to 85.32; a target of 80 lies between them.
-        assert assurance(xmr_limits(SPC_VALUES, baseline=12), 80) == HIT_AND_MISS
-
-    def test_missing_limit_key(self):
-        with pytest.raises(ValueError, match="missing \\['lower'\\]"):
-            assurance({"mean": 75, "upper": 90}, 80)
 
 
 # --- Trend chart ---------------------------------------------------------------------------------
@@ -795,12 +435,14 @@ class TestTrendChart:
 
 
 class TestSpcChart:
+    """The statistics are tested in tests/test_spc.py; here, what is drawn and said."""
+
     def chart(self, polarity="higher", **options):
         return spc_chart(
             spc_data(),
             title="UPW placement within 7 working days",
             target=80,
-            baseline=12,
+            fix_after_n_points=12,
             polarity=polarity,
             **options,
         )
@@ -824,40 +466,67 @@ class TestSpcChart:
 
     def test_special_cause_points_marked_by_shape_and_colour(self):
         fig = self.chart()
-        improving, concerning = (
-            line(fig, "Special cause improving"),
-            line(fig, "Special cause concerning"),
-        )
-        assert (list(improving.get_xdata()), list(improving.get_ydata())) == (
-            [12],
-            [95],
-        )  # Apr 2025
-        assert (list(concerning.get_xdata()), list(concerning.get_ydata())) == (
-            [13],
-            [70],
-        )  # May 2025
-        assert improving.get_color() == PALETTE["dark_blue"]
-        assert concerning.get_color() == PALETTE["orange"]
-        shapes = {improving.get_marker(), concerning.get_marker(), line(fig, "Value").get_marker()}
+        improvement = line(fig, "Special cause: improvement")
+        concern = line(fig, "Special cause: concern")
+        # Apr 2025 (95, above 85.32) and May 2025 (70, below 74.68).
+        assert (list(improvement.get_xdata()), list(improvement.get_ydata())) == ([12], [95])
+        assert (list(concern.get_xdata()), list(concern.get_ydata())) == ([13], [70])
+        assert improvement.get_color() == PALETTE["dark_blue"]
+        assert concern.get_color() == PALETTE["orange"]
+        shapes = {improvement.get_marker(), concern.get_marker(), line(fig, "Value").get_marker()}
         assert len(shapes) == 3
 
-    def test_lower_is_better_swaps_improving_and_concerning(self):
+    def test_every_point_type_has_its_own_shape(self):
+        markers = [style["marker"] for style in SPECIAL_CAUSE_STYLES.values()]
+        assert len(set(markers)) == len(markers) == 4
+        assert COUNCIL_STYLE["marker"] not in markers
+
+    def test_lower_is_better_swaps_improvement_and_concern(self):
         fig = self.chart(polarity="lower")
-        assert list(line(fig, "Special cause improving").get_xdata()) == [13]
-        assert list(line(fig, "Special cause concerning").get_xdata()) == [12]
+        assert list(line(fig, "Special cause: improvement").get_xdata()) == [13]
+        assert list(line(fig, "Special cause: concern").get_xdata()) == [12]
 
-    def test_neutral_indicator_marks_special_causes_as_neither(self):
-        fig = spc_chart(spc_data(), title="CPOs", baseline=12, polarity="neutral")
-        neither = line(fig, SPECIAL_CAUSE_NEITHER)
-        assert list(neither.get_xdata()) == [12, 13]
-        assert neither.get_color() == PALETTE["light_purple"]
+    def test_neutral_indicator_marks_high_and_low(self):
+        fig = spc_chart(spc_data(), title="CPOs", fix_after_n_points=12, polarity="neutral")
+        high, low = (
+            line(fig, "Special cause: unusually high"),
+            line(fig, "Special cause: unusually low"),
+        )
+        assert (list(high.get_xdata()), list(low.get_xdata())) == ([12], [13])
+        assert high.get_color() == low.get_color() == PALETTE["light_purple"]
+        assert high.get_marker() != low.get_marker()
 
-    def test_baseline_end_is_marked(self):
-        assert list(line(self.chart(), "End of baseline").get_xdata()) == [11.5, 11.5]
+    def test_end_of_fixed_limits_is_marked(self):
+        assert list(line(self.chart(), "End of fixed limits").get_xdata()) == [11.5, 11.5]
+
+    def test_a_recorded_change_is_marked_and_named(self):
+        fig = spc_chart(spc_data(), title="T", rebase_at=[7])
+        assert list(line(fig, "Change: limits recalculated").get_xdata()) == [6.5, 6.5]
+        assert "Nov 2024" in [text.get_text() for text in fig.axes[0].texts]
+        # The limit lines break between the two periods (a NaN between positions 6 and 7).
+        assert np.isnan(line(fig, "Mean").get_ydata()[7])
+        assert "from Nov 2024, mean" in fig.jsw_alt_text
+
+    def test_trial_limits_are_labelled(self):
+        assert "Process limits (trial)" in legend_texts(
+            spc_chart(spc_data(SPC_VALUES[:11]), title="T")
+        )
+        assert "Process limits" in legend_texts(self.chart())
+
+    def test_too_few_points_draws_no_limits_and_says_so(self):
+        fig = spc_chart(spc_data([80, 82, 79]), title="T")
+        assert "Mean" not in labels_of(fig)
+        assert "too few points for process limits (at least 6 are needed)" in fig.jsw_alt_text
 
     def test_y_axis_zooms_to_values_limits_and_target_within_0_100(self):
         bottom, top = self.chart().axes[0].get_ylim()
         assert 0 <= bottom < 70 and 95 < top <= 100
+
+    def test_percentage_limits_are_drawn_within_0_to_100(self):
+        # 0, 100, 0, 100, 0, 100: mean 50, moving ranges 100, limits 50 +/- 266: shown as 0 to 100.
+        fig = spc_chart(spc_data([0, 100, 0, 100, 0, 100]), title="T")
+        assert line(fig, "Upper process limit").get_ydata()[0] == 100
+        assert line(fig, "Lower process limit").get_ydata()[0] == 0
 
     def test_legend(self):
         assert legend_texts(self.chart()) == [
@@ -865,66 +534,169 @@ class TestSpcChart:
             "Mean",
             "Process limits",
             "Target 80%",
-            "End of baseline",
-            "Special cause improving",
-            "Special cause concerning",
+            "End of fixed limits",
+            "Special cause: improvement",
+            "Special cause: concern",
         ]
 
-    def test_alt_text_worked_by_hand(self):
+    def test_alt_text_is_one_sentence_worked_by_hand(self):
         assert self.chart().jsw_alt_text == (
-            "Statistical process control chart of UPW placement within 7 working days, 15 months from Apr 2024 "
-            "to Jun 2025. The mean is 80.0% and the process limits are 74.7% to 85.3%, calculated from the "
-            "first 12 months. Special-cause variation at Apr 2025 (improving) and May 2025 (concerning). "
-            "Variation at the latest month (Jun 2025, 80%): Common cause. "
-            "Assurance against the target of 80%: Hit and miss."
+            "Statistical process control XmR chart of UPW placement within 7 working days, 15 months "
+            "from Apr 2024 to Jun 2025: mean 80.0%, process limits 74.7% to 85.3%, fixed on the first "
+            "12 points; special-cause variation at Apr 2025 (improvement) and May 2025 (concern); the "
+            "latest month (Jun 2025, 80%) shows common-cause variation; assurance against the target "
+            "of 80%: target hit and miss, subject to random variation."
+        )
+        assert self.chart().jsw_alt_text.count(". ") == 0
+
+    def test_shift_at_the_end_names_the_variation(self):
+        # Seven months at 82 after the fixed limits: above the mean of 80, inside the two-thirds
+        # line (83.55): a shift, improvement.
+        values = SPC_VALUES[:12] + [82] * 7
+        months = [f"{m} {y}" for y in (2024, 2025) for m in MONTH_NAMES][3:22]
+        fig = spc_chart(
+            pd.DataFrame({"period": months, "value": values}),
+            title="T",
+            target=75,
+            fix_after_n_points=12,
+        )
+        assert list(line(fig, "Special cause: improvement").get_xdata()) == list(range(12, 19))
+        assert "special-cause variation at 7 months (7 improvement)" in fig.jsw_alt_text
+        assert "(Oct 2025, 82%) shows special-cause improvement" in fig.jsw_alt_text
+        # 75 lies between 74.68 and 85.32.
+        assert fig.jsw_alt_text.endswith(
+            "target of 75%: target hit and miss, subject to random variation."
         )
 
-    def test_shift_at_the_end_names_the_variation_word(self):
-        # Seven months at 82 after the baseline: above the mean of 80, inside the two-thirds line
-        # (83.55).
-        values = SPC_VALUES[:12] + [82] * 7
-        months = [
-            f"{m} {y}"
-            for y in (2024, 2025)
-            for m in (
-                "Jan",
-                "Feb",
-                "Mar",
-                "Apr",
-                "May",
-                "Jun",
-                "Jul",
-                "Aug",
-                "Sep",
-                "Oct",
-                "Nov",
-                "Dec",
-            )
-        ][3:22]
+    def test_many_special_causes_are_counted(self):
+        values = SPC_VALUES[:12] + [82] * 7 + [95]
+        months = [f"{m} {y}" for y in (2024, 2025) for m in MONTH_NAMES][3:23]
         fig = spc_chart(
-            pd.DataFrame({"period": months, "value": values}), title="T", target=75, baseline=12
+            pd.DataFrame({"period": months, "value": values}), title="T", fix_after_n_points=12
         )
-        assert list(line(fig, SPECIAL_CAUSE_IMPROVING).get_xdata()) == list(range(12, 19))
-        assert "Special-cause variation at 7 months: 7 improving." in fig.jsw_alt_text
-        assert "(Oct 2025, 82%): Special cause improving." in fig.jsw_alt_text
-        # 75 between 74.68 and 85.32
-        assert fig.jsw_alt_text.endswith("target of 75%: Hit and miss.")
+        assert "special-cause variation at 8 months (8 improvement)" in fig.jsw_alt_text
+
+    def test_target_consistently_met(self):
+        fig = spc_chart(spc_data(SPC_VALUES[:12]), title="T", target=70)
+        assert fig.jsw_alt_text.endswith(
+            "assurance against the target of 70%: target consistently met."
+        )
 
     def test_common_cause_only(self):
         fig = spc_chart(spc_data(SPC_VALUES[:12]), title="T")
         assert not any(label.startswith("Special cause") for label in labels_of(fig))
-        assert "No point shows special-cause variation." in fig.jsw_alt_text
-        assert "Common cause" in fig.jsw_alt_text
+        assert "no point shows special-cause variation" in fig.jsw_alt_text
+        assert "common-cause variation" in fig.jsw_alt_text
 
     def test_missing_month_leaves_a_gap_and_is_named(self):
         values = SPC_VALUES[:5] + [None] + SPC_VALUES[6:12]
         fig = spc_chart(spc_data(values), title="T")
         assert np.isnan(line(fig, "Value").get_ydata()[5])
-        assert fig.jsw_alt_text.endswith("There is no value for Sep 2024.")
+        assert fig.jsw_alt_text.endswith("there is no value for Sep 2024.")
 
     def test_counts(self):
-        fig = spc_chart(spc_data([10, 12, 11, 13, 12]), title="CPOs imposed", unit="")
-        assert "The mean is 11.6 and the process limits are 7.6 to 15.6." in fig.jsw_alt_text
+        # 10, 12, 11, 13, 12, 11: mean 11.5, moving ranges 2, 1, 2, 1, 1 (mean 1.4), limits 11.5
+        # +/- 3.724 = 7.776 to 15.224, shown to one decimal place.
+        fig = spc_chart(spc_data([10, 12, 11, 13, 12, 11]), title="CPOs imposed", unit="")
+        assert "mean 11.5, process limits 7.8 to 15.2 (trial limits" in fig.jsw_alt_text
+
+    def test_p_chart_from_counts(self):
+        # Numerators 8, 9, 7, 8, 1, 0 of 10, 10, 10, 10, 2, 1: small and varying denominators, so
+        # "auto" draws a p-chart, in percent. Pooled 33 / 43 = 0.767442: 76.7%.
+        data = spc_data([None] * 6).assign(
+            numerator=[8, 9, 7, 8, 1, 0], denominator=[10, 10, 10, 10, 2, 1]
+        )
+        fig = spc_chart(data, title="T")
+        assert list(line(fig, "Value").get_ydata()) == pytest.approx([80, 90, 70, 80, 50, 0])
+        assert line(fig, "Mean").get_ydata()[0] == pytest.approx(100 * 33 / 43)
+        # Upper limit at n = 10: 0.767442 + 3 sqrt(0.767442 x 0.232558 / 10) = 0.767442 + 0.400790
+        # = 1.168 -> drawn at 100%.
+        assert line(fig, "Upper process limit").get_ydata()[0] == pytest.approx(100)
+        assert "p-chart" in fig.jsw_alt_text and "overall proportion 76.7%" in fig.jsw_alt_text
+        # 0 of 1 (Sep 2024): sigma = sqrt(0.767442 x 0.232558) = 0.422, lower limit 0 (clamped
+        # from -0.50): not outside; drawn hollow with Aug 2024 (fewer than 10 cases).
+        assert "hollow points (Aug 2024 and Sep 2024)" in fig.jsw_alt_text
+
+    def test_p_chart_needs_counts(self):
+        with pytest.raises(ValueError, match="needs columns 'numerator' and 'denominator'"):
+            spc_chart(spc_data(), title="T", chart="p")
+
+    def test_unknown_chart(self):
+        with pytest.raises(ValueError, match="chart must be"):
+            spc_chart(spc_data(), title="T", chart="c")
+
+
+# --- Funnel plot ---------------------------------------------------------------------------------
+
+
+class TestFunnelChart:
+    # p = (58 + 62 + 30 + 500) / (100 + 100 + 100 + 1000) = 650 / 1300 = 0.5. At n = 100 the
+    # 99.8% limits are 0.5 -/+ 3.090232 x 0.05 = 34.55% and 65.45%; the 95% limits 40.20% and
+    # 59.80%. A 58% (inside), B 62% (outside 95% only), C 30% (below 99.8%), D 50% of 1000.
+    DATA = pd.DataFrame(
+        {
+            "council": ["A", "B", "C", "D"],
+            "numerator": [58, 62, 30, 500],
+            "denominator": [100, 100, 100, 1000],
+        }
+    )
+
+    def test_points_and_overall_line(self):
+        fig = funnel_chart(self.DATA, title="Reports on time")
+        points = line(fig, "Council")
+        assert list(points.get_xdata()) == [100, 100, 100, 1000]
+        assert list(points.get_ydata()) == pytest.approx([58, 62, 30, 50])
+        assert line(fig, "Overall 50.0%").get_ydata()[0] == pytest.approx(50)
+
+    def test_limits_worked_by_hand(self):
+        fig = funnel_chart(self.DATA, title="T")
+        upper = line(fig, "Upper 99.8% limits")
+        at_100 = list(upper.get_xdata()).index(100)
+        assert upper.get_ydata()[at_100] == pytest.approx(65.4512, abs=1e-3)
+        assert line(fig, "Lower 95% limits").get_ydata()[at_100] == pytest.approx(
+            40.2002, abs=1e-3
+        )
+
+    def test_council_outside_is_marked_by_shape_and_named(self):
+        fig = funnel_chart(self.DATA, title="T")
+        below = line(fig, "Below the 99.8% limits")
+        assert list(below.get_xdata()) == [100] and below.get_marker() == "v"
+        assert [text.get_text() for text in fig.axes[0].texts] == ["C"]
+
+    def test_alt_text_names_the_councils_outside_and_never_ranks(self):
+        assert funnel_chart(self.DATA, title="Reports on time").jsw_alt_text == (
+            "Funnel plot of Reports on time: 4 councils plotted by their number of cases around the "
+            "overall 50.0%, with 95% and 99.8% limits; below the 99.8% limits: C; 1 more council "
+            "outside the 95% limits only."
+        )
+
+    def test_no_council_outside(self):
+        data = self.DATA.assign(numerator=[50, 50, 50, 500])
+        assert (
+            "no council lies outside the 99.8% limits"
+            in funnel_chart(data, title="T").jsw_alt_text
+        )
+
+    def test_overdispersion_is_said(self):
+        data = pd.DataFrame(
+            {
+                "council": list("ABCDEFGHIJ"),
+                "numerator": [10, 20, 30, 40, 50, 60, 70, 80, 90, 95],
+                "denominator": [100] * 10,
+            }
+        )
+        assert (
+            "widened for overdispersion (phi"
+            in funnel_chart(data, title="T", overdispersion=True).jsw_alt_text
+        )
+
+    def test_missing_column(self):
+        with pytest.raises(ValueError, match="missing column"):
+            funnel_chart(self.DATA.drop(columns="numerator"), title="T")
+
+    def test_repeated_council(self):
+        with pytest.raises(ValueError, match="repeated: A"):
+            funnel_chart(pd.concat([self.DATA, self.DATA.iloc[:1]]), title="T")
 
 
 # --- PNG output and global state -----------------------------------------------------------------
@@ -957,7 +729,7 @@ class TestNoGlobalState:
     def test_rcparams_unchanged(self):
         before = dict(matplotlib.rcParams)
         figure_to_png(full_chart())
-        figure_to_png(spc_chart(spc_data(), title="T", baseline=12))
+        figure_to_png(spc_chart(spc_data(), title="T", fix_after_n_points=12))
         assert dict(matplotlib.rcParams) == before
 
     def test_pyplot_is_never_imported(self):

@@ -219,6 +219,10 @@ class TestMinimumPoints:
         chart = xmr([1, None, 2, None, 3, None, 4, None, 5, None, 6])
         assert chart["upper"].isna().all() and chart.attrs["variation"] is None
 
+    def test_no_recorded_value(self):
+        chart = xmr([None, None, None])
+        assert chart.attrs["variation"] is None and chart.attrs["assurance"] is None
+
     def test_empty_series(self):
         chart = xmr([])
         assert len(chart) == 0 and chart.attrs["variation"] is None
@@ -314,6 +318,11 @@ class TestTrend:
         values = [4, 16, 4, 16, 7, 8, 9, 10, 11, 12, 4, 16, 4]
         assert not xmr(values)["special_cause"].any()
 
+    def test_a_longer_trend_flags_every_point(self):
+        # BASE then 5, 6, ..., 13 (9 points, 8 rises after the base's last 11 falls to 5).
+        chart = fixed(range(5, 14))
+        assert column(chart, "trend") == [True] * 9
+
     def test_a_tie_breaks_a_trend(self):
         # 7, 8, 9, 9, 10, 11, 12, 13: two rises, a repeat, four rises.
         values = [4, 16, 4, 16, 7, 8, 9, 9, 10, 11, 12, 13, 4, 16, 4]
@@ -351,6 +360,15 @@ class TestTwoOfThree:
         chart = fixed([9, 16, 14, 12, 9])
         assert not any(column(chart, "two_of_three"))
         assert column(chart, "outside_limits") == [False, True, False, False, False]
+
+    def test_exactly_two_thirds_is_not_beyond(self):
+        # 10 + (2 / 3) x 2.66 x 2 is exactly on the two-thirds line: not beyond it.
+        on_line = 10 + 2 / 3 * 2.66 * 2
+        assert not any(column(fixed([11, on_line, on_line, 11]), "two_of_three"))
+
+    def test_two_close_points_never_within_three(self):
+        # (11, 14, 11), (14, 11, 11), (11, 11, 14): each holds one close point.
+        assert not any(column(fixed([14, 11, 11, 14]), "two_of_three"))
 
     def test_two_consecutive_close_points(self):
         # (11, 14, 14): all above 10, two close. (The 9 after them is below: no later window.)

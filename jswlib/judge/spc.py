@@ -59,18 +59,27 @@ from jswlib.core.errors import InputError
 
 __all__ = [
     "ASSURANCE_TYPES",
+    "ASSURANCE_WORDS",
+    "CHART_TYPES",
     "IMPROVEMENTS",
+    "LARGE_DENOMINATOR",
     "MINIMUM_POINTS",
     "MOVING_RANGE_CONSTANT",
     "MR_SCREEN_FACTOR",
+    "NEUTRAL_ASSURANCE_WORDS",
+    "NO_SPC_WORDS",
+    "NO_TARGET_WORDS",
     "Overdispersion",
     "POINT_TYPES",
+    "POINT_TYPE_WORDS",
     "P_CHART_SIGMAS",
     "RULES",
     "SHIFT_POINTS",
+    "SMALL_DENOMINATOR",
     "TREND_POINTS",
     "TRIAL_LIMIT_POINTS",
     "TWO_OF_THREE_FRACTION",
+    "VARYING_DENOMINATOR_RATIO",
     "WINSORISE_FRACTION",
     "XMR_SCALING",
     "funnel_level_name",
@@ -79,6 +88,7 @@ __all__ = [
     "funnel_points",
     "improvement_from_polarity",
     "p_chart",
+    "suggest_chart",
     "xmr",
 ]
 
@@ -119,6 +129,41 @@ POINT_TYPES: tuple[str, ...] = (
 )
 #: Assurance types, as NHSRplotthedots names them.
 ASSURANCE_TYPES: tuple[str, ...] = ("consistent_pass", "consistent_fail", "inconsistent")
+
+#: Denominators below this are small: a p-chart, not an XmR chart, for percentages on them.
+SMALL_DENOMINATOR: int = 30
+#: Denominators vary when the largest exceeds the smallest by more than this factor.
+VARYING_DENOMINATOR_RATIO: float = 1.25
+#: From this denominator (every point) the binomial limits are too narrow: Laney's p'-chart.
+LARGE_DENOMINATOR: int = 1000
+#: Chart types :func:`suggest_chart` chooses from.
+CHART_TYPES: tuple[str, ...] = ("xmr", "p", "p'")
+
+# --- Words: what analysts and committees read (defined once; the report and charts use these) ----
+
+#: The meaning of each point type in words.
+POINT_TYPE_WORDS = MappingProxyType(
+    {
+        "common_cause": "Common cause variation",
+        "special_cause_improvement": "Special cause: improvement",
+        "special_cause_concern": "Special cause: concern",
+        "special_cause_neutral_high": "Special cause: unusually high",
+        "special_cause_neutral_low": "Special cause: unusually low",
+    }
+)
+#: Words when a series has too few points for limits (no point type, no variation).
+NO_SPC_WORDS: str = "Too few points for SPC"
+#: The meaning of each assurance type in words.
+ASSURANCE_WORDS = MappingProxyType(
+    {
+        "consistent_pass": "Target consistently met",
+        "consistent_fail": "Target consistently missed",
+        "inconsistent": "Target hit and miss, subject to random variation",
+    }
+)
+#: Words of the absent assurance: no target, a measure with no better direction, or no limits.
+NO_TARGET_WORDS: str = "No target"
+NEUTRAL_ASSURANCE_WORDS: str = "Not applicable: neither direction is better"
 
 _POLARITY_TO_IMPROVEMENT = MappingProxyType(
     {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
@@ -676,6 +721,49 @@ def p_chart(
         sigma_z=tuple(sigma_zs),
     )
     return frame
+
+
+def suggest_chart(denominators: Any = None) -> str:
+    """Which SPC chart suits a series: XmR, p-chart or Laney's p'-chart.
+
+    Parameters
+    ----------
+    denominators : list, numpy.ndarray or pandas.Series, optional
+        The denominators of a percentage series; ``None`` for a series of counts or durations.
+
+    Returns
+    -------
+    str
+        ``"xmr"`` without denominators, or when every denominator is at least
+        :data:`SMALL_DENOMINATOR` (30) and they vary by no more than
+        :data:`VARYING_DENOMINATOR_RATIO` (the largest at most 1.25 x the smallest);
+        ``"p'"`` when every denominator is at least :data:`LARGE_DENOMINATOR` (1000) and they
+        vary; otherwise ``"p"``.
+
+    Notes
+    -----
+    Convention (``docs/method.md``, "Statistical process control and funnel plots"): an XmR chart
+    of percentages assumes that every point carries about the same weight; when denominators are
+    small (an island council's 0-3 cases a month) or vary, the p-chart gives each point the limits
+    its own denominator allows. With very large denominators binomial limits become so narrow that
+    every point looks special; Laney's p' allows for the extra variation. Denominators of 0 or
+    missing are ignored.
+
+    Examples
+    --------
+    >>> suggest_chart(), suggest_chart([40, 42, 45]), suggest_chart([2, 0, 3]), suggest_chart([1500, 2400])
+    ('xmr', 'xmr', 'p', "p'")
+    """
+    if denominators is None:
+        return "xmr"
+    den = _numbers(denominators, "denominators").to_numpy()
+    den = den[~np.isnan(den) & (den > 0)]
+    if den.size == 0:
+        return "xmr"
+    varying = den.max() > VARYING_DENOMINATOR_RATIO * den.min()
+    if den.min() >= LARGE_DENOMINATOR:
+        return "p'" if varying else "xmr"
+    return "p" if varying or den.min() < SMALL_DENOMINATOR else "xmr"
 
 
 # --- Funnel plots --------------------------------------------------------------------------------

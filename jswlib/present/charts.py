@@ -42,12 +42,12 @@ Conventions
   limits and target, as Making Data Count charts do, within 0-100 for percentages. The x axis is
   categorical: one tick per period label, in the order of the data (rotated when the labels would
   not fit side by side).
-- **SPC** follows NHS England's "Making Data Count": XmR limits at mean +/- 2.66 x the
-  mean moving range (:func:`xmr_limits`), calculated over a baseline only when the caller names
-  one, never re-based automatically; the four special-cause rules of :func:`special_causes`; the
-  variation of the latest point (:func:`variation_icon`) and the assurance of the target
-  (:func:`assurance`) in words. The SPC helpers are pure functions of numbers and can be used
-  without drawing anything.
+- **SPC and funnel plots**: this module only draws. The statistics (XmR and p-chart limits, the
+  special-cause rules, variation, assurance, funnel limits) and their words come from
+  :mod:`jswlib.judge.spc` (``docs/method.md``, "Statistical process control and funnel plots").
+  :func:`spc_chart` marks special-cause points by shape as well as colour, shows where limits are
+  fixed and where a recorded change recalculates them, and says "trial" for limits on fewer than
+  12 points; :func:`funnel_chart` names the councils outside the 99.8% limits and never ranks.
 """
 
 from __future__ import annotations
@@ -68,11 +68,11 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from jswlib.definitions.periods import FREQUENCY_NAMES, parse_period
+from jswlib.judge import spc
+from jswlib.judge.spc import POINT_TYPE_WORDS
 from jswlib.judge.status import (
     GREEN,
     LOW_NUMBERS_THRESHOLD,
-    NO_TARGET,
-    NOT_AVAILABLE,
     format_value,
     low_numbers,
     rag_status_series,
@@ -83,45 +83,42 @@ from jswlib.judge.status import (
 __all__ = [
     "ALT_TEXT_ATTRIBUTE",
     "BASELINE_STYLE",
-    "COMMON_CAUSE",
     "COMPARISON_STYLE",
     "COUNCIL_STYLE",
-    "HIT_AND_MISS",
+    "FUNNEL_998_STYLE",
+    "FUNNEL_95_STYLE",
+    "FUNNEL_OUTSIDE_STYLES",
+    "FUNNEL_POINT_STYLE",
     "LIMIT_STYLE",
     "MEAN_STYLE",
     "PALETTE",
-    "SHIFT_POINTS",
-    "SPECIAL_CAUSE_CONCERNING",
-    "SPECIAL_CAUSE_IMPROVING",
-    "SPECIAL_CAUSE_NEITHER",
+    "REBASE_STYLE",
     "SPECIAL_CAUSE_STYLES",
     "STYLE",
-    "TARGET_CONSISTENTLY_MET",
-    "TARGET_CONSISTENTLY_MISSED",
     "TARGET_LABEL",
     "TARGET_STYLE",
-    "TREND_POINTS",
-    "TWO_OF_THREE_FRACTION",
     "WHITE",
-    "XMR_SCALING",
-    "assurance",
     "contrast_ratio",
     "figure_to_png",
-    "special_causes",
+    "funnel_chart",
     "spc_chart",
     "target_label",
     "trend_chart",
-    "variation_icon",
-    "xmr_limits",
 ]
 
 from jswlib.present.style import (  # noqa: E402 - re-exported for callers of charts
     BASELINE_STYLE,
     COMPARISON_STYLE,
     COUNCIL_STYLE,
+    FUNNEL_95_STYLE,
+    FUNNEL_998_STYLE,
+    FUNNEL_OUTSIDE_STYLES,
+    FUNNEL_POINT_STYLE,
     LIMIT_STYLE,
     MEAN_STYLE,
     PALETTE,
+    REBASE_STYLE,
+    SPECIAL_CAUSE_STYLES,
     STYLE,
     TARGET_LABEL,
     TARGET_STYLE,
@@ -130,39 +127,6 @@ from jswlib.present.style import (  # noqa: E402 - re-exported for callers of ch
 
 #: Name of the Figure attribute holding the chart's text alternative.
 ALT_TEXT_ATTRIBUTE = "jsw_alt_text"
-
-# --- SPC rules (docs/method.md, Statistical process control and funnel plots) -------------------
-
-#: Limits are the mean +/- this many times the mean moving range (3 sigma, sigma = mean MR /
-#: 1.128).
-XMR_SCALING: float = 2.66
-#: A shift is a run of this many or more consecutive points on the same side of the mean.
-SHIFT_POINTS: int = 7
-#: A trend is this many or more consecutive points each higher (or each lower) than the one before:
-#: 7 points, that is 6 consecutive increases (or decreases).
-TREND_POINTS: int = 7
-#: "Two of three" counts points beyond this fraction of the way from the mean to a limit (2 sigma).
-TWO_OF_THREE_FRACTION: float = 2.0 / 3.0
-
-COMMON_CAUSE = "Common cause"
-SPECIAL_CAUSE_IMPROVING = "Special cause improving"
-SPECIAL_CAUSE_CONCERNING = "Special cause concerning"
-#: Special cause of a neutral indicator (neither higher nor lower is better).
-SPECIAL_CAUSE_NEITHER = "Special cause neither improving nor concerning"
-TARGET_CONSISTENTLY_MET = "Target consistently met"
-TARGET_CONSISTENTLY_MISSED = "Target consistently missed"
-HIT_AND_MISS = "Hit and miss"
-
-#: Markers of special-cause points: colour AND shape differ (improving dark blue squares,
-#: concerning orange diamonds, neither light purple filled plus signs), all larger than the
-#: ordinary round markers.
-SPECIAL_CAUSE_STYLES = MappingProxyType(
-    {
-        SPECIAL_CAUSE_IMPROVING: MappingProxyType({"color": PALETTE["dark_blue"], "marker": "s"}),
-        SPECIAL_CAUSE_CONCERNING: MappingProxyType({"color": PALETTE["orange"], "marker": "D"}),
-        SPECIAL_CAUSE_NEITHER: MappingProxyType({"color": PALETTE["light_purple"], "marker": "P"}),
-    }
-)
 
 _REQUIRED_COLUMNS = ("period", "value")
 _COMPARISON_DECIMALS = (
@@ -354,371 +318,6 @@ def _check_target(target: Any, polarity: str) -> float | None:
             "a neutral indicator (neither higher nor lower is better) cannot have a target"
         )
     return value
-
-
-# --- SPC: pure helpers ---------------------------------------------------------------------------
-
-
-def xmr_limits(values: Any, baseline: int | None = None, *, unit: str = "%") -> dict[str, float]:
-    """The mean and process limits of an XmR (individuals) chart.
-
-    Parameters
-    ----------
-    values : pandas.Series, numpy.ndarray or list
-        The series in time order (monthly values, say). Missing values are skipped.
-    baseline : int, optional
-        Compute the limits over the first ``baseline`` points only (a known stable period before a
-        change); by default over all points.
-    unit : str, default "%"
-        ``"%"``: the values are percentages, the lower limit is floored at 0 and the upper capped
-        at 100, and values outside 0-100 are an error. Any other unit (``""`` for counts): limits
-        are not clipped.
-
-    Returns
-    -------
-    dict
-        ``{"mean": ..., "upper": ..., "lower": ..., "mr_bar": ...}``: the mean, the upper and lower
-        process limits ``mean +/- 2.66 x mr_bar`` (clipped to 0-100 for percentages) and the mean
-        moving range.
-
-    Raises
-    ------
-    ValueError
-        When a value is not a number, a percentage is outside 0-100, ``baseline`` is not a whole
-        number from 2 to the number of values, or fewer than 2 values are recorded (no moving
-        range).
-
-    Notes
-    -----
-    Convention: NHS England "Making Data Count" XmR chart: moving ranges ``|x[i] -
-    x[i-1]|`` between consecutive recorded points (a missing month is skipped, not treated as
-    zero), mean moving range ``mr_bar``, limits ``mean +/- 2.66 x mr_bar`` (2.66 = 3 / 1.128, three
-    sigma). No moving range is screened out. Limits are recalculated only where the caller says a
-    change happened (``baseline``), never automatically. Floats are cleaned to 9 decimal places.
-
-    Examples
-    --------
-    Moving ranges 2, 1, 2, 1 (mean 1.5); mean 58 / 5 = 11.6; limits 11.6 +/- 2.66 x 1.5 = 11.6 +/-
-    3.99:
-
-    >>> xmr_limits([10, 12, 11, 13, 12])
-    {'mean': 11.6, 'upper': 15.59, 'lower': 7.61, 'mr_bar': 1.5}
-    >>> xmr_limits([10, 12, 11, 13, 12, 40, 42], baseline=5)["upper"]
-    15.59
-    """
-    unit = _check_unit(unit)
-    series = _numbers(values, "values")
-    if unit == "%":
-        outside = (series < 0) | (series > 100)
-        if outside.any():
-            raise ValueError(
-                f"percentages must lie between 0 and 100; found {series[outside].tolist()[:5]} "
-                f"(pass unit='' for values that are not percentages)"
-            )
-    if baseline is not None:
-        whole = isinstance(baseline, (int, np.integer)) and not isinstance(baseline, bool)
-        if not whole or not 2 <= baseline <= len(series):
-            raise ValueError(
-                f"baseline must be a whole number of points from 2 to {len(series)}, got {baseline!r}"
-            )
-        series = series.iloc[: int(baseline)]
-    recorded = series.dropna().to_numpy()
-    if recorded.shape[0] < 2:
-        raise ValueError(f"XmR limits need at least 2 recorded values, got {recorded.shape[0]}")
-    mean = float(recorded.mean())
-    mr_bar = float(np.abs(np.diff(recorded)).mean())
-    upper, lower = mean + XMR_SCALING * mr_bar, mean - XMR_SCALING * mr_bar
-    if unit == "%":
-        upper, lower = min(upper, 100.0), max(lower, 0.0)
-    return {
-        name: float(_clean(number))
-        for name, number in (
-            ("mean", mean),
-            ("upper", upper),
-            ("lower", lower),
-            ("mr_bar", mr_bar),
-        )
-    }
-
-
-def _run_lengths(keys: np.ndarray) -> np.ndarray:
-    """For each element, the length of the run of equal consecutive keys it belongs to."""
-    if keys.shape[0] == 0:
-        return np.zeros(0, dtype=int)
-    starts = np.r_[True, keys[1:] != keys[:-1]]
-    ids = np.cumsum(starts) - 1
-    return np.bincount(ids)[ids]
-
-
-def _limit_value(value: Any, name: str) -> float:
-    """A mean or limit as a finite float."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return number
-
-
-def special_causes(values: Any, mean: float, upper: float, lower: float) -> pd.DataFrame:
-    """Which points show special-cause variation, by the four Making Data Count rules.
-
-    Parameters
-    ----------
-    values : pandas.Series, numpy.ndarray or list
-        The series in time order.
-    mean, upper, lower : float
-        The centre line and process limits, as :func:`xmr_limits` gives them.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed like ``values`` (a RangeIndex for a list), with boolean columns
-
-        - ``outside_limits``: the point is above the upper or below the lower limit (strictly);
-        - ``shift``: the point is in a run of :data:`SHIFT_POINTS` (7) or more consecutive points
-          on the same side of the mean;
-        - ``trend``: the point is in a run of :data:`TREND_POINTS` (7) or more consecutive points
-          each higher than the one before, or each lower;
-        - ``two_of_three``: the point lies beyond two-thirds of the way from the mean to a limit,
-          and at least two of some three consecutive points containing it do so on the same side;
-        - ``special_cause``: any of the four;
-
-        and a text column ``side``: ``"high"`` or ``"low"`` for a special-cause point (which way it
-        departs from common-cause variation), ``""`` otherwise.
-
-    Raises
-    ------
-    ValueError
-        When a value is not a number, or the mean and limits are not finite numbers with
-        ``lower <= mean <= upper``.
-
-    Notes
-    -----
-    Convention (NHS England "Making Data Count"; see docs/method.md, Statistical process control
-    and funnel plots):
-
-    - "A trend of 7" means **7 points** (6 consecutive increases or decreases), not 7 increases.
-      Some versions of the guidance use 6 points; the workbook uses 7. Two equal consecutive values
-      end a trend.
-    - A point exactly on the mean is on neither side: it ends a run (a shift). A point exactly on a
-      limit is inside it; a point exactly at two-thirds is not beyond it.
-    - Missing values are skipped: the rules run over the recorded points in order, and a missing
-      value's row is all ``False``.
-    - Every point of a qualifying run, trend or pair is flagged, not only the last.
-    - ``side`` is the side of the mean for the outside-limits, two-of-three and shift rules
-      (checked in that order), and the direction of the trend (rising = "high") for a point flagged
-      only by the trend rule.
-    - Limits are symmetric about the mean in an XmR chart; a limit clipped at 0 or 100
-      (percentages) is restored for the two-thirds line by using the wider side, so clipping never
-      moves the 2-sigma line.
-
-    Examples
-    --------
-    >>> special_causes([50, 81, 19, 80, 20], mean=50, upper=80, lower=20)["outside_limits"].tolist()
-    [False, True, True, False, False]
-    >>> special_causes([45, 47, 49, 51, 53, 55, 57, 50], 50, 80, 20)["trend"].tolist()
-    [True, True, True, True, True, True, True, False]
-    """
-    series = _numbers(values, "values")
-    mean, upper, lower = (
-        _limit_value(v, n) for v, n in ((mean, "mean"), (upper, "upper"), (lower, "lower"))
-    )
-    if not lower <= mean <= upper:
-        raise ValueError(
-            f"limits must satisfy lower <= mean <= upper, got lower {lower}, mean {mean}, upper {upper}"
-        )
-    recorded = series.notna().to_numpy()
-    x = series.to_numpy()[recorded]
-    n = x.shape[0]
-
-    above, below = _clean(x - upper) > 0, _clean(lower - x) > 0
-    outside = above | below
-
-    side_of_mean = np.sign(_clean(x - mean)).astype(int)
-    shift = (side_of_mean != 0) & (_run_lengths(side_of_mean) >= SHIFT_POINTS)
-
-    steps = np.sign(_clean(np.diff(x))).astype(int)
-    in_trend_step = (steps != 0) & (_run_lengths(steps) >= TREND_POINTS - 1)
-    trend = np.zeros(n, dtype=bool)
-    trend_direction = np.zeros(n, dtype=int)
-    if n > 1:
-        trend[:-1] |= in_trend_step
-        trend[1:] |= in_trend_step
-        trend_direction[:-1] = np.where(in_trend_step, steps, 0)
-        trend_direction[1:] = np.where(in_trend_step, steps, trend_direction[1:])
-
-    zone = TWO_OF_THREE_FRACTION * max(upper - mean, mean - lower)
-    beyond = np.select(
-        [_clean(x - (mean + zone)) > 0, _clean((mean - zone) - x) > 0], [1, -1], default=0
-    )
-    two_of_three = np.zeros(n, dtype=bool)
-    for start in range(max(n - 2, 0)):
-        window = beyond[start : start + 3]
-        for direction in (1, -1):
-            if (window == direction).sum() >= 2:
-                two_of_three[start : start + 3] |= window == direction
-
-    special = outside | shift | trend | two_of_three
-    side = np.select(
-        [outside, two_of_three, shift, trend],
-        [side_of_mean, beyond, side_of_mean, trend_direction],
-        default=0,
-    )
-    side_words = np.where(special & (side > 0), "high", np.where(special & (side < 0), "low", ""))
-
-    flags = {
-        "outside_limits": outside,
-        "shift": shift,
-        "trend": trend,
-        "two_of_three": two_of_three,
-        "special_cause": special,
-    }
-    result = pd.DataFrame(index=series.index)
-    for name, column in flags.items():
-        full = np.zeros(series.shape[0], dtype=bool)
-        full[recorded] = column
-        result[name] = full
-    sides = np.full(series.shape[0], "", dtype=object)
-    sides[recorded] = side_words
-    result["side"] = pd.Series(sides, index=series.index, dtype="str")
-    return result
-
-
-def _cause_words(causes: pd.DataFrame, polarity: str) -> np.ndarray:
-    """The variation word of every point: common cause, or special cause improving / concerning / neither."""
-    special, side = (
-        causes["special_cause"].to_numpy(dtype=bool),
-        causes["side"].to_numpy(dtype=object),
-    )
-    if polarity == "neutral":
-        return np.where(special, SPECIAL_CAUSE_NEITHER, COMMON_CAUSE)
-    good_side = "high" if polarity == "higher" else "low"
-    return np.select(
-        [~special, side == good_side],
-        [COMMON_CAUSE, SPECIAL_CAUSE_IMPROVING],
-        default=SPECIAL_CAUSE_CONCERNING,
-    )
-
-
-def _limits_of(limits: Mapping) -> tuple[float, float, float]:
-    """Mean, upper and lower limit from a :func:`xmr_limits` dict, naming a missing key."""
-    missing = [key for key in ("mean", "upper", "lower") if key not in limits]
-    if missing:
-        raise ValueError(
-            f"limits must have keys 'mean', 'upper' and 'lower' (as xmr_limits gives); missing {missing}"
-        )
-    return (
-        _limit_value(limits["mean"], "mean"),
-        _limit_value(limits["upper"], "upper"),
-        _limit_value(limits["lower"], "lower"),
-    )
-
-
-def variation_icon(values: Any, limits: Mapping, polarity: str = "higher") -> str:
-    """The variation of the latest point, in the words of the Making Data Count icons.
-
-    Parameters
-    ----------
-    values : pandas.Series, numpy.ndarray or list
-        The series in time order.
-    limits : mapping
-        ``mean``, ``upper`` and ``lower``, as :func:`xmr_limits` returns them.
-    polarity : {"higher", "lower", "neutral"}, default "higher"
-        Whether higher or lower values are better, or neither.
-
-    Returns
-    -------
-    str
-        :data:`COMMON_CAUSE` ("Common cause"), :data:`SPECIAL_CAUSE_IMPROVING` ("Special cause
-        improving"), :data:`SPECIAL_CAUSE_CONCERNING` ("Special cause concerning"),
-        :data:`SPECIAL_CAUSE_NEITHER` for a neutral indicator, or ``"Not available"`` when no value
-        is recorded.
-
-    Raises
-    ------
-    ValueError
-        For an invalid polarity, or as :func:`special_causes`.
-
-    Notes
-    -----
-    Convention: as the Making Data Count icons, the word describes the **latest recorded point**:
-    it is special cause when that point is flagged by any rule of :func:`special_causes` (including
-    as part of a run or trend), improving when it departs on the better side for the polarity
-    (``side`` "high" for higher-is-better), concerning on the worse side. An earlier special cause
-    that has ended gives "Common cause".
-
-    Examples
-    --------
-    >>> limits = {"mean": 50, "upper": 80, "lower": 20}
-    >>> variation_icon([50, 55, 85], limits, "higher"), variation_icon([50, 55, 85], limits, "lower")
-    ('Special cause improving', 'Special cause concerning')
-    >>> variation_icon([85, 50, 52], limits, "higher")
-    'Common cause'
-    """
-    validate_polarity(polarity)
-    mean, upper, lower = _limits_of(limits)
-    causes = special_causes(values, mean, upper, lower)
-    recorded = _numbers(values, "values").notna().to_numpy()
-    if not recorded.any():
-        return NOT_AVAILABLE
-    return str(_cause_words(causes[recorded].iloc[[-1]], polarity)[0])
-
-
-def assurance(limits: Mapping, target: float | None, polarity: str = "higher") -> str:
-    """Whether the process can be relied on to meet its target, in the words of the Making Data Count icons.
-
-    Parameters
-    ----------
-    limits : mapping
-        ``mean``, ``upper`` and ``lower``, as :func:`xmr_limits` returns them.
-    target : float or None
-        The target, in the units of the values.
-    polarity : {"higher", "lower", "neutral"}, default "higher"
-        Whether higher or lower values are better.
-
-    Returns
-    -------
-    str
-        :data:`TARGET_CONSISTENTLY_MET` when every value within the limits meets the target (for
-        higher-is-better: the target is at or below the lower limit);
-        :data:`TARGET_CONSISTENTLY_MISSED` when no value within the limits meets it (the target is
-        above the upper limit); :data:`HIT_AND_MISS` when the target lies between the limits; ``"No
-        target"`` without a target.
-
-    Raises
-    ------
-    ValueError
-        For an invalid polarity or limits, or a target given to a neutral indicator.
-
-    Notes
-    -----
-    Convention: a value at target meets it (as :func:`jswlib.judge.status.rag_status`), so a target
-    equal to the lower limit (higher-is-better) is consistently met, and one equal to the upper
-    limit is hit and miss. For lower-is-better the sides swap. Comparisons ignore floating-point
-    noise below 1e-9.
-
-    Examples
-    --------
-    >>> limits = {"mean": 75, "upper": 90, "lower": 60}
-    >>> assurance(limits, 55), assurance(limits, 75), assurance(limits, 95)
-    ('Target consistently met', 'Hit and miss', 'Target consistently missed')
-    >>> assurance(limits, 95, "lower"), assurance(limits, None)
-    ('Target consistently met', 'No target')
-    """
-    validate_polarity(polarity)
-    _, upper, lower = _limits_of(limits)
-    checked = _check_target(target, polarity)
-    if checked is None:
-        return NO_TARGET
-    if polarity == "higher":
-        met, missed = _clean(lower - checked) >= 0, _clean(checked - upper) > 0
-    else:
-        met, missed = _clean(checked - upper) >= 0, _clean(lower - checked) > 0
-    if met:
-        return TARGET_CONSISTENTLY_MET
-    return TARGET_CONSISTENTLY_MISSED if missed else HIT_AND_MISS
 
 
 # --- Drawing helpers -----------------------------------------------------------------------------
@@ -1086,158 +685,238 @@ def trend_chart(
     return fig
 
 
-def _spc_alt_text(
+# --- SPC and funnel charts: drawing what jswlib.judge.spc computes -------------------------------
+
+_CHART_NAMES = MappingProxyType({"xmr": "XmR chart", "p": "p-chart", "p'": "Laney p'-chart"})
+
+
+def _short_words(point_type: str) -> str:
+    """ "improvement", "concern", "higher than expected"...: the words after "Special cause: "."""
+    return POINT_TYPE_WORDS[point_type].removeprefix("Special cause: ")
+
+
+def _spc_of(
+    data: pd.DataFrame,
     frame: pd.DataFrame,
-    limits: Mapping,
-    words: np.ndarray,
     *,
-    title: str,
+    chart: str,
     target: float | None,
     unit: str,
-    baseline: int | None,
     polarity: str,
+    rebase_at: Sequence[int],
+    fix_after_n_points: int | None,
+) -> tuple[pd.DataFrame, str, float]:
+    """Run the SPC of the chart's data; return the SPC frame, the chart type and the value scale."""
+    has_counts = {"numerator", "denominator"} <= set(data.columns)
+    if chart == "auto":
+        chart = spc.suggest_chart(data["denominator"]) if has_counts else "xmr"
+    if chart not in spc.CHART_TYPES:
+        raise ValueError(f"chart must be 'auto', 'xmr', 'p' or \"p'\", got {chart!r}")
+    improvement = spc.improvement_from_polarity(polarity)
+    if chart == "xmr":
+        result = spc.xmr(
+            frame["value"],
+            improvement=improvement,
+            target=target,
+            fix_after_n_points=fix_after_n_points,
+            rebase_at=rebase_at,
+        )
+        return result, chart, 1.0
+    if not has_counts:
+        raise ValueError(
+            f"a {_CHART_NAMES[chart]} needs columns 'numerator' and 'denominator'; "
+            f"data has {list(data.columns)}"
+        )
+    if fix_after_n_points is not None:
+        raise ValueError("fix_after_n_points applies to XmR charts only")
+    scale = 100.0 if unit == "%" else 1.0
+    result = spc.p_chart(
+        _numbers(data["numerator"], "data: column 'numerator'").to_numpy(),
+        _numbers(data["denominator"], "data: column 'denominator'").to_numpy(),
+        improvement=improvement,
+        target=None if target is None else target / scale,
+        laney=chart == "p'",
+        rebase_at=rebase_at,
+    )
+    return result, chart, scale
+
+
+def _with_breaks(
+    x: np.ndarray, y: np.ndarray, periods: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """x and y with a NaN between limit periods, so that one line never joins two periods."""
+    breaks = np.flatnonzero(np.diff(periods)) + 1
+    return np.insert(x.astype(float), breaks, np.nan), np.insert(y, breaks, np.nan)
+
+
+def _limits_phrase(
+    result: pd.DataFrame, labels: Sequence[str], chart: str, scale: float, unit: str, digits: int
+) -> str:
+    """The centre and limits of each limit period, in words."""
+    shown = digits + 1
+    parts = []
+    for _, rows in result.groupby("period", sort=True):
+        first = labels[int(np.flatnonzero(result.index.isin(rows.index))[0])]
+        if rows["centre"].isna().all():
+            text = f"too few points for process limits (at least {spc.MINIMUM_POINTS} are needed)"
+        else:
+            centre = _show(rows["centre"].iloc[0] * scale, unit, shown)
+            if chart == "xmr":
+                text = (
+                    f"mean {centre}, process limits {_show(rows['lower'].iloc[0], unit, shown)} "
+                    f"to {_show(rows['upper'].iloc[0], unit, shown)}"
+                )
+            else:
+                text = (
+                    f"overall proportion {centre}, process limits set for each point by its "
+                    f"number of cases"
+                )
+            if rows["trial_limits"].any():
+                text += f" (trial limits: fewer than {spc.TRIAL_LIMIT_POINTS} points)"
+            fixed = int(rows["baseline"].sum())
+            if chart == "xmr" and fixed < int(rows["value"].notna().sum()):
+                text += f", fixed on the first {fixed} points"
+        parts.append(text if len(result["period"].unique()) == 1 else f"from {first}, {text}")
+    return "; ".join(parts)
+
+
+def _special_phrase(types: np.ndarray, labels: Sequence[str], noun: str) -> str:
+    """The special-cause points in words."""
+    special = [
+        (label, kind)
+        for label, kind in zip(labels, types, strict=True)
+        if kind is not None and kind != "common_cause"
+    ]
+    if not special:
+        return "no point shows special-cause variation"
+    if len(special) > 6:
+        counts = [
+            f"{sum(kind == k for _, kind in special)} {_short_words(k)}"
+            for k in SPECIAL_CAUSE_STYLES
+            if any(kind == k for _, kind in special)
+        ]
+        return (
+            f"special-cause variation at {len(special)} {_plural(noun, len(special))} "
+            f"({_join(counts)})"
+        )
+    return "special-cause variation at " + _join(
+        [f"{label} ({_short_words(kind)})" for label, kind in special]
+    )
+
+
+def _spc_alt_text(
+    frame: pd.DataFrame,
+    result: pd.DataFrame,
+    *,
+    chart: str,
+    scale: float,
+    title: str,
+    council: str,
+    target: float | None,
+    unit: str,
     digits: int,
 ) -> str:
-    """The text alternative of an SPC chart."""
+    """The one-sentence text alternative of an SPC chart."""
     labels = frame["period"].tolist()
     noun = _period_noun(labels)
-    sentences = [f"Statistical process control chart of {title}, {_span(labels, noun)}."]
-    limit_digits = digits + 1
-    limits_text = (
-        f"The mean is {_show(limits['mean'], unit, limit_digits)} and the process limits are "
-        f"{_show(limits['lower'], unit, limit_digits)} to {_show(limits['upper'], unit, limit_digits)}"
-    )
-    if baseline is not None:
-        limits_text += f", calculated from the first {baseline} {_plural(noun, baseline)}"
-    sentences.append(limits_text + ".")
-    special = words != COMMON_CAUSE
-    if not special.any():
-        sentences.append("No point shows special-cause variation.")
-    else:
-        short = {
-            SPECIAL_CAUSE_IMPROVING: "improving",
-            SPECIAL_CAUSE_CONCERNING: "concerning",
-            SPECIAL_CAUSE_NEITHER: "neither improving nor concerning",
-        }
-        points = [
-            f"{label} ({short[word]})"
-            for label, word in zip(labels, words, strict=True)
-            if word in short
-        ]
-        if len(points) > 6:
-            counts = [f"{int((words == w).sum())} {short[w]}" for w in short if (words == w).any()]
-            sentences.append(
-                f"Special-cause variation at {len(points)} {_plural(noun, len(points))}: "
-                f"{_join(counts)}."
-            )
-        else:
-            sentences.append(f"Special-cause variation at {_join(points)}.")
+    owner = f" for {council}" if council else ""
+    clauses = [
+        f"Statistical process control {_CHART_NAMES[chart]} of {title}{owner}, "
+        f"{_span(labels, noun)}: {_limits_phrase(result, labels, chart, scale, unit, digits)}",
+        _special_phrase(result["point_type"].to_numpy(dtype=object), labels, noun),
+    ]
     recorded = frame["value"].notna().to_numpy()
     if recorded.any():
         last = frame[recorded].iloc[-1]
-        latest_word = words[recorded][-1]
-        shown = _show(last["value"], unit, digits)
-        sentences.append(
-            f"Variation at the latest {noun} ({last['period']}, {shown}): {latest_word}."
+        variation = result.attrs["variation"]
+        if variation is None:
+            words = "too few points to judge its variation"
+        elif variation == "common_cause":
+            words = "common-cause variation"
+        else:
+            words = f"special-cause {_short_words(variation)}"
+        clauses.append(
+            f"the latest {noun} ({last['period']}, {_show(last['value'], unit, digits)}) shows "
+            f"{words}"
         )
-    if target is not None:
-        sentences.append(
-            f"Assurance against the target of {target_label(target, unit).removeprefix('Target ')}: "
-            f"{assurance(limits, target, polarity)}."
+    assurance = result.attrs["assurance"]
+    if target is not None and assurance is not None:
+        clauses.append(
+            f"assurance against the target of "
+            f"{target_label(target, unit).removeprefix('Target ')}: "
+            f"{spc.ASSURANCE_WORDS[assurance].lower()}"
         )
-    sentences.append(_low_numbers_sentence(frame, noun))
-    sentences.append(_missing_sentence(frame, noun))
-    return " ".join(s for s in sentences if s)
+    low = frame.loc[frame["low"] & frame["value"].notna(), "period"].tolist()
+    if low:
+        clauses.append(
+            f"hollow points ({_periods_phrase(low, noun, limit=6)}) rest on fewer than "
+            f"{LOW_NUMBERS_THRESHOLD} cases"
+        )
+    absent = frame.loc[frame["value"].isna(), "period"].tolist()
+    if absent:
+        clauses.append(f"there is no value for {_periods_phrase(absent, noun, limit=6)}")
+    return "; ".join(clauses) + "."
 
 
-def spc_chart(
-    data: pd.DataFrame,
-    *,
-    title: str,
-    target: float | None = None,
-    unit: str = "%",
-    baseline: int | None = None,
-    polarity: str = "higher",
-    council_label: str = "",
-    digits: int = 0,
-) -> Figure:
-    """A statistical process control (XmR) chart in the NHS "Making Data Count" style.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        One row per period (normally months), in time order, with columns ``period`` and ``value``,
-        and optionally ``denominator`` (points on fewer than 10 cases are drawn hollow).
-    title : str
-        The chart title, also used in the text alternative.
-    target : float, optional
-        Drawn as a dashed line labelled "Target 80%"; its assurance is named in the text
-        alternative.
-    unit : str, default "%"
-        ``"%"``: limits clipped to 0-100 and "%" tick labels. Use ``""`` for counts.
-    baseline : int, optional
-        Compute the limits over the first ``baseline`` points (see :func:`xmr_limits`); a dotted
-        vertical line marks its end.
-    polarity : {"higher", "lower", "neutral"}, default "higher"
-        Whether higher or lower values are better: decides improving or concerning.
-    council_label : str, default ""
-        Name of the series in the legend; ``"Value"`` when empty.
-    digits : int, default 0
-        Decimal places of values in the text alternative (the mean and limits get one more).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The chart, with the text alternative in ``fig.jsw_alt_text``. No pyplot: nothing needs
-        closing.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`trend_chart` and :func:`xmr_limits`.
-
-    Notes
-    -----
-    Convention: series dark blue with small round markers; mean solid dark grey; process limits
-    short-dashed dark grey ("Upper process limit", "Lower process limit"); target long-dashed.
-    Special-cause points (any rule of :func:`special_causes`) are overdrawn with a larger marker
-    whose shape and colour both carry the meaning: dark blue squares "Special cause improving",
-    orange diamonds "Special cause concerning", light purple plus signs for a neutral indicator.
-    The y axis zooms to the data, limits and target. Limits are computed once, over the baseline if
-    given, and drawn across the whole chart.
-
-    Examples
-    --------
-    >>> data = pd.DataFrame({"period": ["Apr 2025", "May 2025", "Jun 2025", "Jul 2025", "Aug 2025"],
-    ...                      "value": [10, 12, 11, 13, 12]})
-    >>> fig = spc_chart(data, title="CPOs imposed", unit="")
-    >>> fig.jsw_alt_text.split(". ")[1]
-    'The mean is 11.6 and the process limits are 7.6 to 15.6'
-    """
-    validate_polarity(polarity)
-    unit = _check_unit(unit)
-    target = _check_target(target, polarity)
-    frame = _chart_frame(data, "data")
-    limits = xmr_limits(frame["value"], baseline, unit=unit)
-    causes = special_causes(frame["value"], limits["mean"], limits["upper"], limits["lower"])
-    words = _cause_words(causes, polarity)
-    fig, ax = _new_figure(title)
-    handles = _draw_series(ax, frame, COUNCIL_STYLE, council_label or "Value")
-    ax.axhline(limits["mean"], label="Mean", **MEAN_STYLE)
-    ax.axhline(limits["upper"], label="Upper process limit", **LIMIT_STYLE)
-    ax.axhline(limits["lower"], label="Lower process limit", **LIMIT_STYLE)
-    handles += [
+def _draw_limits(ax: Axes, result: pd.DataFrame, scale: float, limits_label: str) -> list[Line2D]:
+    """Centre line and process limits, one stretch per limit period; return legend handles."""
+    x, periods = np.arange(len(result)), result["period"].to_numpy()
+    if result["centre"].isna().all():
+        return []
+    for name, label, style in (
+        ("centre", "Mean", MEAN_STYLE),
+        ("upper", "Upper process limit", LIMIT_STYLE),
+        ("lower", "Lower process limit", LIMIT_STYLE),
+    ):
+        xs, ys = _with_breaks(x, result[name].to_numpy(dtype=float) * scale, periods)
+        ax.plot(xs, ys, label=label, drawstyle="steps-mid", **style)
+    return [
         Line2D([], [], label="Mean", **MEAN_STYLE),
-        Line2D([], [], label="Process limits", **LIMIT_STYLE),
+        Line2D([], [], label=limits_label, **LIMIT_STYLE),
     ]
-    if target is not None:
-        handles.append(_draw_target(ax, target, unit))
-    if baseline is not None:
-        ax.axvline(baseline - 0.5, label="End of baseline", **BASELINE_STYLE)
-        handles.append(Line2D([], [], label="End of baseline", **BASELINE_STYLE))
-    x, values = np.arange(len(frame)), frame["value"].to_numpy()
-    for word, style in SPECIAL_CAUSE_STYLES.items():
-        chosen = words == word
+
+
+def _draw_changes(
+    ax: Axes, result: pd.DataFrame, labels: Sequence[str], rebase_at: Sequence[int]
+) -> list[Line2D]:
+    """Vertical lines at each recorded change and at the end of fixed limits; return legend handles."""
+    handles = []
+    for position in sorted(rebase_at):
+        ax.axvline(position - 0.5, label="Change: limits recalculated", **REBASE_STYLE)
+        ax.text(
+            position - 0.45,
+            0.98,
+            labels[position],
+            transform=ax.get_xaxis_transform(),
+            rotation=90,
+            va="top",
+            ha="left",
+            fontsize=STYLE["tick_size"],
+            color=STYLE["text_colour"],
+        )
+    if rebase_at:
+        handles.append(Line2D([], [], label="Change: limits recalculated", **REBASE_STYLE))
+    fixed_ends = []
+    for _, rows in result.groupby("period", sort=True):
+        positions = np.flatnonzero(result.index.isin(rows.index))
+        base = np.flatnonzero(rows["baseline"].to_numpy())
+        recorded = rows.iloc[:, 0].notna().to_numpy()  # the value (XmR) or proportion (p)
+        later = recorded[base[-1] + 1 :] if base.size else []
+        if base.size and np.any(later):
+            fixed_ends.append(int(positions[base[-1]]))
+    for end in fixed_ends:
+        ax.axvline(end + 0.5, label="End of fixed limits", **BASELINE_STYLE)
+    if fixed_ends:
+        handles.append(Line2D([], [], label="End of fixed limits", **BASELINE_STYLE))
+    return handles
+
+
+def _draw_special_causes(ax: Axes, result: pd.DataFrame, values: np.ndarray) -> list[Line2D]:
+    """Overdraw special-cause points, shape and colour by point type; return legend handles."""
+    x, types = np.arange(len(result)), result["point_type"].to_numpy(dtype=object)
+    handles = []
+    for kind, style in SPECIAL_CAUSE_STYLES.items():
+        chosen = types == kind
         if chosen.any():
             marker_kw = {
                 "linestyle": "none",
@@ -1247,26 +926,343 @@ def spc_chart(
                 "markeredgecolor": WHITE,
                 "markeredgewidth": 0.8,
             }
-            ax.plot(x[chosen], values[chosen], label=word, zorder=4, **marker_kw)
-            handles.append(Line2D([], [], label=word, **marker_kw))
-    _set_period_ticks(ax, frame["period"].tolist())
-    extra = [limits["upper"], limits["lower"]] + ([target] if target is not None else [])
-    _zoomed_value_axis(ax, np.concatenate([values, np.array(extra, dtype="float64")]), unit)
+            label = POINT_TYPE_WORDS[kind]
+            ax.plot(x[chosen], values[chosen], label=label, zorder=4, **marker_kw)
+            handles.append(Line2D([], [], label=label, **marker_kw))
+    return handles
+
+
+def spc_chart(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    target: float | None = None,
+    unit: str = "%",
+    polarity: str = "higher",
+    council_label: str = "",
+    digits: int = 0,
+    chart: str = "auto",
+    rebase_at: Sequence[int] = (),
+    fix_after_n_points: int | None = None,
+) -> Figure:
+    """A statistical process control chart in the NHS "Making Data Count" style (XmR, p or p').
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per period (months, or quarters where there are no months), in time order, with
+        columns ``period`` and ``value``, and optionally ``numerator`` and ``denominator`` (points
+        on fewer than 10 cases are drawn hollow; a p-chart needs both).
+    title : str
+        The chart title, also used in the text alternative.
+    target : float, optional
+        In the units of ``value`` (80 for 80%); drawn as a dashed line, its assurance named in the
+        text alternative.
+    unit : str, default "%"
+        ``"%"`` for percentages (a p-chart's proportions are drawn as percentages); ``""`` for
+        counts.
+    polarity : {"higher", "lower", "neutral"}, default "higher"
+        Whether higher or lower values are better: decides improvement or concern.
+    council_label : str, default ""
+        Name of the series in the legend (``"Value"`` when empty) and the text alternative.
+    digits : int, default 0
+        Decimal places of values in the text alternative (the mean and limits get one more).
+    chart : {"auto", "xmr", "p", "p'"}, default "auto"
+        The chart: ``"auto"`` asks :func:`jswlib.judge.spc.suggest_chart` (a p-chart where the
+        denominators are small or vary), XmR without denominators.
+    rebase_at : sequence of int, default ()
+        0-based positions where a recorded change starts new limits (dash-dot line, labelled with
+        the period).
+    fix_after_n_points : int, optional
+        XmR only: limits fixed on the first n (at least 12) points of each period (a dotted line
+        marks where they end).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with a one-sentence text alternative in ``fig.jsw_alt_text``. No pyplot:
+        nothing needs closing.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`trend_chart`; :class:`jswlib.core.errors.InputError` as
+        :func:`jswlib.judge.spc.xmr` and :func:`jswlib.judge.spc.p_chart`.
+
+    Notes
+    -----
+    Convention: the statistics are :mod:`jswlib.judge.spc`'s (``docs/method.md``, "Statistical
+    process control and funnel plots"); this function only draws them. Series dark blue with
+    small round markers; mean solid dark grey; process limits short-dashed dark grey, drawn as
+    steps (a p-chart's limits move with each point's denominator) and broken at each change;
+    "trial" in the legend when a period has fewer than 12 points; target long-dashed.
+    Special-cause points are overdrawn with a larger marker whose shape and colour both carry the
+    meaning (:data:`SPECIAL_CAUSE_STYLES`), labelled with
+    :data:`jswlib.judge.spc.POINT_TYPE_WORDS`. With too few points no limits are drawn and the
+    text alternative says so.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"period": ["Apr 2025", "May 2025", "Jun 2025", "Jul 2025",
+    ...                                 "Aug 2025", "Sep 2025"], "value": [10, 12, 11, 13, 12, 11]})
+    >>> fig = spc_chart(data, title="CPOs imposed", unit="", polarity="neutral")
+    >>> fig.jsw_alt_text.split(": ")[1].split(";")[0]
+    'mean 11.5, process limits 7.8 to 15.2 (trial limits'
+    """
+    validate_polarity(polarity)
+    unit = _check_unit(unit)
+    target = _check_target(target, polarity)
+    frame = _chart_frame(data, "data")
+    result, chart, scale = _spc_of(
+        data,
+        frame,
+        chart=chart,
+        target=target,
+        unit=unit,
+        polarity=polarity,
+        rebase_at=rebase_at,
+        fix_after_n_points=fix_after_n_points,
+    )
+    if chart != "xmr":
+        frame["value"] = result["proportion"].to_numpy() * scale
+    if unit == "%":
+        # no percentage lies outside 0-100: draw and describe the limits within it
+        result = result.assign(
+            upper=result["upper"].clip(upper=100.0 / scale), lower=result["lower"].clip(lower=0.0)
+        )
+    labels = frame["period"].tolist()
+    fig, ax = _new_figure(title)
+    council = council_label or "Value"
+    handles = _draw_series(ax, frame, COUNCIL_STYLE, council)
+    trial = bool(result["trial_limits"].any())
+    limits_label = "Process limits" + (" (trial)" if trial else "")
+    handles += _draw_limits(ax, result, scale, limits_label)
+    if target is not None:
+        handles.append(_draw_target(ax, target, unit))
+    handles += _draw_changes(ax, result, labels, rebase_at)
+    values = frame["value"].to_numpy()
+    handles += _draw_special_causes(ax, result, values)
+    _set_period_ticks(ax, labels)
+    extra = [
+        result["upper"].to_numpy(dtype=float) * scale,
+        result["lower"].to_numpy(dtype=float) * scale,
+    ]
+    if target is not None:
+        extra.append(np.array([target], dtype=float))
+    _zoomed_value_axis(ax, np.concatenate([values, *extra]), unit)
     _add_legend(fig, handles)
     setattr(
         fig,
         ALT_TEXT_ATTRIBUTE,
         _spc_alt_text(
             frame,
-            limits,
-            words,
+            result,
+            chart=chart,
+            scale=scale,
             title=title,
+            council=council_label,
             target=target,
             unit=unit,
-            baseline=baseline,
-            polarity=polarity,
             digits=digits,
         ),
+    )
+    return fig
+
+
+def _funnel_frame(data: Any, label_column: str) -> pd.DataFrame:
+    """Check a funnel plot's table: one row per council with its label, numerator and denominator."""
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(
+            f"data must be a pandas DataFrame with columns {label_column!r}, 'numerator' and "
+            f"'denominator', got {type(data).__name__}"
+        )
+    missing = [c for c in (label_column, "numerator", "denominator") if c not in data.columns]
+    if missing:
+        raise ValueError(f"data is missing column(s) {missing}; it has {list(data.columns)}")
+    if len(data) == 0:
+        raise ValueError("data has no rows: there is nothing to draw")
+    labels = data[label_column].astype(str)
+    repeated = sorted(set(labels[labels.duplicated()]))
+    if repeated:
+        raise ValueError(
+            f"data: each {label_column} must appear once; repeated: {', '.join(repeated)}"
+        )
+    return pd.DataFrame(
+        {
+            "label": labels.to_numpy(dtype=object),
+            "numerator": _numbers(data["numerator"], "data: column 'numerator'").to_numpy(),
+            "denominator": _numbers(data["denominator"], "data: column 'denominator'").to_numpy(),
+        }
+    )
+
+
+def _funnel_alt_text(table: pd.DataFrame, *, title: str, unit: str, digits: int, noun: str) -> str:
+    """The one-sentence text alternative of a funnel plot (councils named, never ranked)."""
+    scale = 100.0 if unit == "%" else 1.0
+    shown = table[table["proportion"].notna()]
+    overall = _show(table.attrs["proportion"] * scale, unit, digits + 1)
+    clauses = [
+        f"Funnel plot of {title}: {len(shown)} {_plural(noun, len(shown))} plotted by their "
+        f"number of cases around the overall {overall}, with 95% and 99.8% limits"
+    ]
+    if table.attrs["method"] == "overdispersed":
+        clauses[0] += f" widened for overdispersion (phi {round_half_up(table.attrs['phi'], 2):g})"
+    high = sorted(shown.loc[shown["outside_99_8"] == "high", "label"])
+    low = sorted(shown.loc[shown["outside_99_8"] == "low", "label"])
+    if not high and not low:
+        clauses.append(f"no {noun} lies outside the 99.8% limits")
+    if high:
+        clauses.append(f"above the 99.8% limits: {_join(high)}")
+    if low:
+        clauses.append(f"below the 99.8% limits: {_join(low)}")
+    only_95 = int(((shown["outside_95"] != "") & (shown["outside_99_8"] == "")).sum())
+    if only_95:
+        clauses.append(f"{only_95} more {_plural(noun, only_95)} outside the 95% limits only")
+    none = sorted(table.loc[table["proportion"].isna(), "label"])
+    if none:
+        clauses.append(f"no cases for {_join(none)}")
+    return "; ".join(clauses) + "."
+
+
+def funnel_chart(
+    data: pd.DataFrame,
+    *,
+    title: str,
+    unit: str = "%",
+    label_column: str = "council",
+    overdispersion: bool = False,
+    digits: int = 0,
+    noun: str = "council",
+) -> Figure:
+    """A funnel plot: each council's proportion against its number of cases, with 95% and 99.8% limits.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per council with columns ``council`` (or ``label_column``), ``numerator`` and
+        ``denominator``.
+    title : str
+        The chart title, also used in the text alternative.
+    unit : str, default "%"
+        ``"%"``: proportions drawn as percentages; ``""``: as proportions.
+    label_column : str, default "council"
+        The column naming each unit.
+    overdispersion : bool, default False
+        Widen the limits for overdispersion (Spiegelhalter; :func:`jswlib.judge.spc.funnel_points`).
+    digits : int, default 0
+        Decimal places of the overall proportion in the text alternative (it gets one more).
+    noun : str, default "council"
+        What a unit is called in the text alternative.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with a one-sentence text alternative naming the councils outside the 99.8%
+        limits in ``fig.jsw_alt_text``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        When ``data`` is not a DataFrame, a column is missing or not numeric, or a council is
+        repeated; :class:`jswlib.core.errors.InputError` as :func:`jswlib.judge.spc.funnel_points`.
+
+    Notes
+    -----
+    Convention (``docs/method.md``, "Statistical process control and funnel plots"): limits as
+    :func:`jswlib.judge.spc.funnel_limits` computes them, drawn over the range of denominators;
+    overall proportion solid, 95% limits short-dashed, 99.8% limits solid and thicker. Councils
+    outside the 99.8% limits are drawn with a larger marker whose shape and colour say the side
+    (triangle up above, triangle down below) and are labelled with their names. There is no
+    ranking: the text alternative names the councils outside the 99.8% limits alphabetically.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"council": ["A", "B", "C"], "numerator": [50, 62, 20],
+    ...                      "denominator": [100, 100, 100]})
+    >>> print(funnel_chart(data, title="Reports on time").jsw_alt_text)
+    Funnel plot of Reports on time: 3 councils plotted by their number of cases around the overall
+    44.0%, with 95% and 99.8% limits; above the 99.8% limits: B; below the 99.8% limits: C.
+    """
+    unit = _check_unit(unit)
+    frame = _funnel_frame(data, label_column)
+    table = spc.funnel_points(
+        frame["numerator"].to_numpy(),
+        frame["denominator"].to_numpy(),
+        labels=frame["label"].tolist(),
+        overdispersion=overdispersion,
+    )
+    scale = 100.0 if unit == "%" else 1.0
+    estimate = (
+        spc.funnel_overdispersion(frame["numerator"].to_numpy(), frame["denominator"].to_numpy())
+        if overdispersion
+        else None
+    )
+    usable = table["denominator"][table["proportion"].notna()]
+    grid = np.unique(
+        np.r_[np.linspace(max(1.0, usable.min() * 0.9), usable.max() * 1.05, 200), usable]
+    )
+    limits = spc.funnel_limits(grid, table.attrs["proportion"], overdispersion=estimate)
+    fig, ax = _new_figure(title)
+    ax.plot(
+        table["denominator"],
+        table["proportion"] * scale,
+        label="Council",
+        markersize=STYLE["marker_size"],
+        **FUNNEL_POINT_STYLE,
+    )
+    handles = [
+        Line2D(
+            [], [], label=noun.capitalize(), markersize=STYLE["marker_size"], **FUNNEL_POINT_STYLE
+        )
+    ]
+    overall_label = f"Overall {_show(table.attrs['proportion'] * scale, unit, digits + 1)}"
+    ax.axhline(table.attrs["proportion"] * scale, label=overall_label, **MEAN_STYLE)
+    handles.append(Line2D([], [], label=overall_label, **MEAN_STYLE))
+    for name, label, style in (
+        ("95", "95% limits", FUNNEL_95_STYLE),
+        ("99_8", "99.8% limits", FUNNEL_998_STYLE),
+    ):
+        ax.plot(grid, limits[f"upper_{name}"] * scale, label=f"Upper {label}", **style)
+        ax.plot(grid, limits[f"lower_{name}"] * scale, label=f"Lower {label}", **style)
+        handles.append(Line2D([], [], label=label, **style))
+    for side, style in FUNNEL_OUTSIDE_STYLES.items():
+        chosen = table[table["outside_99_8"] == side]
+        if chosen.empty:
+            continue
+        word = "Above" if side == "high" else "Below"
+        marker_kw = {
+            "linestyle": "none",
+            "marker": style["marker"],
+            "color": style["color"],
+            "markersize": STYLE["special_marker_size"],
+            "markeredgecolor": WHITE,
+            "markeredgewidth": 0.8,
+        }
+        label = f"{word} the 99.8% limits"
+        ax.plot(
+            chosen["denominator"], chosen["proportion"] * scale, label=label, zorder=4, **marker_kw
+        )
+        handles.append(Line2D([], [], label=label, **marker_kw))
+        for _, row in chosen.iterrows():
+            ax.annotate(
+                row["label"],
+                (row["denominator"], row["proportion"] * scale),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=STYLE["tick_size"],
+                color=STYLE["text_colour"],
+            )
+    ax.set_xlabel("Number of cases", fontsize=STYLE["font_size"], color=STYLE["text_colour"])
+    ax.xaxis.set_major_formatter(FuncFormatter(_thousands_ticks))
+    numbers = np.r_[
+        table["proportion"].to_numpy() * scale, limits.iloc[:, 1:].to_numpy().ravel() * scale
+    ]
+    _zoomed_value_axis(ax, numbers, unit)
+    _add_legend(fig, handles)
+    setattr(
+        fig,
+        ALT_TEXT_ATTRIBUTE,
+        _funnel_alt_text(table, title=title, unit=unit, digits=digits, noun=noun),
     )
     return fig
 

@@ -72,9 +72,47 @@ MEAN_STYLE = MappingProxyType({"color": PALETTE["dark_grey"], "linestyle": "-", 
 LIMIT_STYLE = MappingProxyType(
     {"color": PALETTE["dark_grey"], "linestyle": (0, (3, 2)), "linewidth": 1.0}
 )
-#: The end of an SPC baseline: a dotted vertical line.
+#: The end of the points SPC limits are fixed on (``fix_after_n_points``): a dotted vertical line.
 BASELINE_STYLE = MappingProxyType(
     {"color": PALETTE["dark_grey"], "linestyle": ":", "linewidth": 1.0}
+)
+#: A recorded change where SPC limits are recalculated (``rebase_at``): a dash-dot vertical line.
+REBASE_STYLE = MappingProxyType(
+    {"color": PALETTE["dark_grey"], "linestyle": "-.", "linewidth": 1.0}
+)
+#: Markers of special-cause points, by SPC point type: colour AND shape differ (improvement dark
+#: blue squares, concern orange diamonds, neutral light purple triangles pointing the way the point
+#: departs), all larger than the ordinary round markers.
+SPECIAL_CAUSE_STYLES = MappingProxyType(
+    {
+        "special_cause_improvement": MappingProxyType(
+            {"color": PALETTE["dark_blue"], "marker": "s"}
+        ),
+        "special_cause_concern": MappingProxyType({"color": PALETTE["orange"], "marker": "D"}),
+        "special_cause_neutral_high": MappingProxyType(
+            {"color": PALETTE["light_purple"], "marker": "^"}
+        ),
+        "special_cause_neutral_low": MappingProxyType(
+            {"color": PALETTE["light_purple"], "marker": "v"}
+        ),
+    }
+)
+#: Funnel plot: the 95% limits short-dashed (as :data:`LIMIT_STYLE`), the 99.8% limits solid and
+#: thicker, the overall proportion as :data:`MEAN_STYLE`; councils as round dark blue markers.
+FUNNEL_95_STYLE = LIMIT_STYLE
+FUNNEL_998_STYLE = MappingProxyType(
+    {"color": PALETTE["dark_grey"], "linestyle": "-", "linewidth": 1.5}
+)
+FUNNEL_POINT_STYLE = MappingProxyType(
+    {"color": PALETTE["dark_blue"], "marker": "o", "linestyle": "none"}
+)
+#: Councils outside the 99.8% limits: above and below differ in shape (triangles up and down) and
+#: colour.
+FUNNEL_OUTSIDE_STYLES = MappingProxyType(
+    {
+        "high": MappingProxyType({"color": PALETTE["dark_pink"], "marker": "^"}),
+        "low": MappingProxyType({"color": PALETTE["orange"], "marker": "v"}),
+    }
 )
 
 
