@@ -20,22 +20,31 @@ import pytest
 
 from jswlib.core.errors import InputError
 from jswlib.judge.spc import (
+    ASSURANCE_EXPLANATIONS,
     ASSURANCE_TYPES,
+    ASSURANCE_WORDS,
     MINIMUM_POINTS,
     MR_SCREEN_FACTOR,
+    POINT_TYPE_EXPLANATIONS,
+    POINT_TYPE_WORDS,
     POINT_TYPES,
     RULES,
     SHIFT_POINTS,
     TREND_POINTS,
     TRIAL_LIMIT_POINTS,
     XMR_SCALING,
+    Label,
     Overdispersion,
+    assurance_label,
     funnel_level_name,
     funnel_limits,
     funnel_overdispersion,
     funnel_points,
     improvement_from_polarity,
     p_chart,
+    spc_summary,
+    suggest_chart,
+    variation_label,
     xmr,
 )
 
@@ -542,6 +551,117 @@ class TestInputErrors:
     def test_not_a_sequence(self):
         with pytest.raises(InputError, match="values must be a list"):
             xmr(5)
+
+
+# --- Words, icons and labels --------------------------------------------------------------------
+
+
+class TestWords:
+    def test_every_point_type_and_assurance_has_words_and_an_explanation(self):
+        assert set(POINT_TYPE_WORDS) == set(POINT_TYPE_EXPLANATIONS) == set(POINT_TYPES)
+        assert set(ASSURANCE_WORDS) == set(ASSURANCE_EXPLANATIONS) == set(ASSURANCE_TYPES)
+
+    def test_the_words_committees_read(self):
+        assert POINT_TYPE_WORDS["special_cause_improvement"] == "Special cause: improvement"
+        assert POINT_TYPE_WORDS["special_cause_concern"] == "Special cause: concern"
+        assert POINT_TYPE_WORDS["common_cause"] == "Common cause variation"
+        assert ASSURANCE_WORDS["consistent_pass"] == "Target consistently met"
+        assert ASSURANCE_WORDS["consistent_fail"] == "Target consistently missed"
+
+    def test_words_are_distinct(self):
+        assert len(set(POINT_TYPE_WORDS.values())) == 5
+        assert len(set(ASSURANCE_WORDS.values())) == 3
+
+
+class TestVariationLabel:
+    @pytest.mark.parametrize(
+        ("point_type", "improvement", "icon", "role"),
+        [
+            ("common_cause", "increase", "~", "common"),
+            ("special_cause_improvement", "increase", "H", "improvement"),
+            ("special_cause_improvement", "decrease", "L", "improvement"),
+            ("special_cause_concern", "increase", "L", "concern"),
+            ("special_cause_concern", "decrease", "H", "concern"),
+            ("special_cause_neutral_high", "neutral", "H", "neutral"),
+            ("special_cause_neutral_low", "neutral", "L", "neutral"),
+        ],
+    )
+    def test_icons_say_high_or_low_and_words_say_better_or_worse(
+        self, point_type, improvement, icon, role
+    ):
+        label = variation_label(point_type, improvement)
+        assert (label.icon, label.role) == (icon, role)
+        assert label.words == POINT_TYPE_WORDS[point_type]
+        assert label.text == f"{icon} {POINT_TYPE_WORDS[point_type]}"
+
+    def test_too_few_points(self):
+        assert variation_label(None) == Label("-", "Too few points for SPC", "none")
+
+    def test_unknown_point_type(self):
+        with pytest.raises(InputError, match="point_type must be one of"):
+            variation_label("improving")
+
+
+class TestAssuranceLabel:
+    @pytest.mark.parametrize(
+        ("assurance", "icon", "role"),
+        [
+            ("consistent_pass", "P", "pass"),
+            ("consistent_fail", "F", "fail"),
+            ("inconsistent", "?", "inconsistent"),
+        ],
+    )
+    def test_icons(self, assurance, icon, role):
+        label = assurance_label(assurance)
+        assert (label.icon, label.role, label.words) == (icon, role, ASSURANCE_WORDS[assurance])
+
+    def test_no_assurance_says_why(self):
+        assert assurance_label(None, has_target=False).words == "No target"
+        assert assurance_label(None, improvement="neutral").words.startswith("Not applicable")
+        assert assurance_label(None).words == "Too few points for SPC"
+
+    def test_unknown(self):
+        with pytest.raises(InputError, match="assurance must be one of"):
+            assurance_label("pass")
+
+
+class TestSpcSummary:
+    def test_row_worked_by_hand(self):
+        # BASE then 16 (above 15.32): improvement, high; target 20 above 15.32: consistently missed.
+        row = spc_summary(fixed([16], target=20))
+        assert row["variation"] == "special_cause_improvement"
+        assert row["variation_text"] == "H Special cause: improvement"
+        assert row["variation_role"] == "improvement"
+        assert row["assurance"] == "consistent_fail"
+        assert row["assurance_text"] == "F Target consistently missed"
+        assert row["short_series"] is False and row["chart"] == "xmr"
+
+    def test_neutral_measure(self):
+        row = spc_summary(fixed([4], improvement="neutral"))
+        assert row["variation_text"] == "L Special cause: unusually low"
+        assert row["assurance_icon"] == "-"
+
+    def test_needs_a_chart_frame(self):
+        with pytest.raises(InputError, match="spc_summary needs"):
+            spc_summary(pd.DataFrame({"value": [1]}))
+
+
+class TestSuggestChart:
+    @pytest.mark.parametrize(
+        ("denominators", "expected"),
+        [
+            (None, "xmr"),  # counts or durations
+            ([40, 45, 48], "xmr"),  # 48 <= 1.25 x 40 = 50, all at least 30
+            ([40, 45, 51], "p"),  # 51 > 50: they vary
+            ([0, 1, 3, 2], "p"),  # an island council's month: small
+            ([29, 30, 31], "p"),  # 29 < 30
+            ([1000, 1300], "p'"),  # large and varying
+            ([1000, 1100], "xmr"),  # large, steady
+            ([0, None], "xmr"),  # nothing usable
+        ],
+    )
+    def test_choice(self, denominators, expected):
+        assert suggest_chart(denominators) == expected
 
 
 # --- p-chart -------------------------------------------------------------------------------------

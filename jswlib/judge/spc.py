@@ -58,11 +58,13 @@ import pandas as pd
 from jswlib.core.errors import InputError
 
 __all__ = [
+    "ASSURANCE_EXPLANATIONS",
     "ASSURANCE_TYPES",
     "ASSURANCE_WORDS",
     "CHART_TYPES",
     "IMPROVEMENTS",
     "LARGE_DENOMINATOR",
+    "Label",
     "MINIMUM_POINTS",
     "MOVING_RANGE_CONSTANT",
     "MR_SCREEN_FACTOR",
@@ -71,6 +73,7 @@ __all__ = [
     "NO_TARGET_WORDS",
     "Overdispersion",
     "POINT_TYPES",
+    "POINT_TYPE_EXPLANATIONS",
     "POINT_TYPE_WORDS",
     "P_CHART_SIGMAS",
     "RULES",
@@ -82,13 +85,16 @@ __all__ = [
     "VARYING_DENOMINATOR_RATIO",
     "WINSORISE_FRACTION",
     "XMR_SCALING",
+    "assurance_label",
     "funnel_level_name",
     "funnel_limits",
     "funnel_overdispersion",
     "funnel_points",
     "improvement_from_polarity",
     "p_chart",
+    "spc_summary",
     "suggest_chart",
+    "variation_label",
     "xmr",
 ]
 
@@ -164,6 +170,49 @@ ASSURANCE_WORDS = MappingProxyType(
 #: Words of the absent assurance: no target, a measure with no better direction, or no limits.
 NO_TARGET_WORDS: str = "No target"
 NEUTRAL_ASSURANCE_WORDS: str = "Not applicable: neither direction is better"
+
+#: A plain-words explanation of each point type, for the method section of a report.
+POINT_TYPE_EXPLANATIONS = MappingProxyType(
+    {
+        "common_cause": (
+            "The value lies within the range this process has produced before; the ups and downs "
+            "are the ordinary variation of a stable process, not a sign of real change."
+        ),
+        "special_cause_improvement": (
+            "Something has changed for the better: the value is outside the process limits, or "
+            "part of a run, trend or cluster that chance alone would rarely produce."
+        ),
+        "special_cause_concern": (
+            "Something has changed for the worse: the value is outside the process limits, or "
+            "part of a run, trend or cluster that chance alone would rarely produce."
+        ),
+        "special_cause_neutral_high": (
+            "The value is unusually high for this process; for this measure neither direction is "
+            "better, so it is a change to understand rather than to praise or worry about."
+        ),
+        "special_cause_neutral_low": (
+            "The value is unusually low for this process; for this measure neither direction is "
+            "better, so it is a change to understand rather than to praise or worry about."
+        ),
+    }
+)
+#: A plain-words explanation of each assurance type.
+ASSURANCE_EXPLANATIONS = MappingProxyType(
+    {
+        "consistent_pass": (
+            "The target lies outside the process limits on the good side: if nothing changes, "
+            "the process will meet it almost every time."
+        ),
+        "consistent_fail": (
+            "The target lies outside the process limits on the bad side: if nothing changes, the "
+            "process will miss it almost every time; meeting it needs a change to the process."
+        ),
+        "inconsistent": (
+            "The target lies within the process limits: the process will sometimes meet it and "
+            "sometimes not, by chance alone."
+        ),
+    }
+)
 
 _POLARITY_TO_IMPROVEMENT = MappingProxyType(
     {"higher": "increase", "lower": "decrease", "neutral": "neutral"}
@@ -764,6 +813,189 @@ def suggest_chart(denominators: Any = None) -> str:
     if den.min() >= LARGE_DENOMINATOR:
         return "p'" if varying else "xmr"
     return "p" if varying or den.min() < SMALL_DENOMINATOR else "xmr"
+
+
+# --- Icons and labels: text, never colour alone ------------------------------------------------
+
+
+class Label(NamedTuple):
+    """How a variation or assurance result is shown: a short text icon, its words and a role.
+
+    ``icon`` is one or two characters in the manner of the Making Data Count icons ("H"/"L" for a
+    special cause high or low, "~" for common cause, "P"/"F"/"?" for assurance, "-" for none);
+    ``words`` says what it means; ``role`` names the colour class a report may add (never the only
+    carrier of meaning): ``"common"``, ``"improvement"``, ``"concern"``, ``"neutral"``,
+    ``"pass"``, ``"fail"``, ``"inconsistent"`` or ``"none"``.
+    """
+
+    icon: str
+    words: str
+    role: str
+
+    @property
+    def text(self) -> str:
+        """Icon and words together, as a table cell shows them: ``"H Special cause: improvement"``."""
+        return f"{self.icon} {self.words}"
+
+
+_VARIATION_ROLES = MappingProxyType(
+    {
+        "common_cause": "common",
+        "special_cause_improvement": "improvement",
+        "special_cause_concern": "concern",
+        "special_cause_neutral_high": "neutral",
+        "special_cause_neutral_low": "neutral",
+    }
+)
+
+
+def variation_label(point_type: str | None, improvement: str = "increase") -> Label:
+    """The icon, words and role of a point type (the variation of the latest point).
+
+    Parameters
+    ----------
+    point_type : str or None
+        One of :data:`POINT_TYPES`, or ``None`` when there were too few points for SPC.
+    improvement : {"increase", "decrease", "neutral"}, default "increase"
+        Which way is better: decides whether an improvement is high ("H") or low ("L").
+
+    Returns
+    -------
+    Label
+        For example ``Label("H", "Special cause: improvement", "improvement")``.
+
+    Raises
+    ------
+    InputError
+        For an unknown point type or improvement.
+
+    Notes
+    -----
+    Convention (``docs/method.md``, "Statistical process control and funnel plots"): as on the
+    Making Data Count icons, "H" and "L" say whether the special cause is high or low, and the
+    words say whether that is an improvement, a concern, or neither; common cause is "~".
+
+    Examples
+    --------
+    >>> variation_label("special_cause_improvement", "decrease").text
+    'L Special cause: improvement'
+    >>> variation_label(None).text
+    '- Too few points for SPC'
+    """
+    improvement = _check_improvement(improvement)
+    if point_type is None:
+        return Label("-", NO_SPC_WORDS, "none")
+    if point_type not in POINT_TYPE_WORDS:
+        raise InputError(f"point_type must be one of {', '.join(POINT_TYPES)}, got {point_type!r}")
+    high = {
+        "special_cause_improvement": improvement != "decrease",
+        "special_cause_concern": improvement == "decrease",
+        "special_cause_neutral_high": True,
+        "special_cause_neutral_low": False,
+    }
+    icon = "~" if point_type == "common_cause" else ("H" if high[point_type] else "L")
+    return Label(icon, POINT_TYPE_WORDS[point_type], _VARIATION_ROLES[point_type])
+
+
+_ASSURANCE_ICONS = MappingProxyType(
+    {
+        "consistent_pass": ("P", "pass"),
+        "consistent_fail": ("F", "fail"),
+        "inconsistent": ("?", "inconsistent"),
+    }
+)
+
+
+def assurance_label(
+    assurance: str | None, *, improvement: str = "increase", has_target: bool = True
+) -> Label:
+    """The icon, words and role of an assurance result.
+
+    Parameters
+    ----------
+    assurance : str or None
+        One of :data:`ASSURANCE_TYPES`, or ``None``.
+    improvement : {"increase", "decrease", "neutral"}, default "increase"
+        For the words of a missing assurance: a neutral measure has none by design.
+    has_target : bool, default True
+        For the words of a missing assurance: whether the measure has a target.
+
+    Returns
+    -------
+    Label
+        ``Label("P", "Target consistently met", "pass")``, ``"F"``, ``"?"``; or ``"-"`` with
+        :data:`NEUTRAL_ASSURANCE_WORDS`, :data:`NO_TARGET_WORDS` or :data:`NO_SPC_WORDS`.
+
+    Raises
+    ------
+    InputError
+        For an unknown assurance type or improvement.
+
+    Examples
+    --------
+    >>> assurance_label("consistent_fail").text
+    'F Target consistently missed'
+    >>> assurance_label(None, has_target=False).text
+    '- No target'
+    """
+    improvement = _check_improvement(improvement)
+    if assurance is None:
+        if improvement == "neutral":
+            return Label("-", NEUTRAL_ASSURANCE_WORDS, "none")
+        return Label("-", NO_SPC_WORDS if has_target else NO_TARGET_WORDS, "none")
+    if assurance not in ASSURANCE_WORDS:
+        raise InputError(
+            f"assurance must be one of {', '.join(ASSURANCE_TYPES)} or None, got {assurance!r}"
+        )
+    icon, role = _ASSURANCE_ICONS[assurance]
+    return Label(icon, ASSURANCE_WORDS[assurance], role)
+
+
+def spc_summary(chart: pd.DataFrame) -> dict[str, Any]:
+    """The variation and assurance of a chart from :func:`xmr` or :func:`p_chart`, as a report row shows them.
+
+    Parameters
+    ----------
+    chart : pandas.DataFrame
+        The frame :func:`xmr` or :func:`p_chart` returned (its ``attrs`` are read).
+
+    Returns
+    -------
+    dict
+        ``variation`` and ``assurance`` (the codes, or ``None``), ``variation_icon``,
+        ``variation_words``, ``variation_role``, ``variation_text``, the same four for
+        ``assurance_``, ``short_series`` and ``chart``.
+
+    Raises
+    ------
+    InputError
+        When ``chart`` does not carry the attributes :func:`xmr` sets.
+
+    Examples
+    --------
+    >>> row = spc_summary(xmr([9, 11] * 6 + [16], target=20, fix_after_n_points=12))
+    >>> row["variation_text"], row["assurance_text"]
+    ('H Special cause: improvement', 'F Target consistently missed')
+    """
+    needed = ("variation", "assurance", "improvement", "target", "short_series")
+    if not isinstance(chart, pd.DataFrame) or any(key not in chart.attrs for key in needed):
+        raise InputError("spc_summary needs the frame that xmr or p_chart returned")
+    attrs = chart.attrs
+    variation = variation_label(attrs["variation"], attrs["improvement"])
+    assurance = assurance_label(
+        attrs["assurance"],
+        improvement=attrs["improvement"],
+        has_target=attrs["target"] is not None,
+    )
+    row: dict[str, Any] = {"variation": attrs["variation"], "assurance": attrs["assurance"]}
+    for prefix, label in (("variation", variation), ("assurance", assurance)):
+        row[f"{prefix}_icon"] = label.icon
+        row[f"{prefix}_words"] = label.words
+        row[f"{prefix}_role"] = label.role
+        row[f"{prefix}_text"] = label.text
+    row["short_series"] = attrs["short_series"]
+    row["chart"] = attrs.get("chart")
+    return row
 
 
 # --- Funnel plots --------------------------------------------------------------------------------
