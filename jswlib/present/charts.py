@@ -52,6 +52,8 @@ Conventions
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 import math
 import textwrap
@@ -99,9 +101,11 @@ __all__ = [
     "TARGET_STYLE",
     "WHITE",
     "contrast_ratio",
+    "figure_html",
     "figure_to_png",
     "funnel_chart",
     "spc_chart",
+    "spc_panels",
     "target_label",
     "trend_chart",
 ]
@@ -327,11 +331,17 @@ def _new_figure(title: str) -> tuple[Figure, Axes]:
     """A blank figure in the house style: one axes, title on the left, light y grid, no top or right spines."""
     fig = Figure(figsize=STYLE["figsize"], dpi=STYLE["dpi"], layout="constrained", facecolor=WHITE)
     ax = fig.add_subplot()
+    _style_axes(ax, title, STYLE["title_size"])
+    return fig, ax
+
+
+def _style_axes(ax: Axes, title: str, title_size: float) -> None:
+    """House style of one axes: title on the left, light y grid, no top or right spines."""
     ax.set_facecolor(WHITE)
     ax.set_title(
         textwrap.fill(str(title), STYLE["title_width"]),
         loc="left",
-        fontsize=STYLE["title_size"],
+        fontsize=title_size,
         color=STYLE["text_colour"],
         fontweight="bold",
     )
@@ -342,7 +352,6 @@ def _new_figure(title: str) -> tuple[Figure, Axes]:
     ax.grid(axis="y", color=STYLE["grid_colour"], alpha=STYLE["grid_alpha"], linewidth=0.8)
     ax.set_axisbelow(True)
     ax.tick_params(labelsize=STYLE["tick_size"], colors=STYLE["text_colour"])
-    return fig, ax
 
 
 def _low_label(label: str) -> str:
@@ -392,10 +401,10 @@ def _draw_target(ax: Axes, target: float, unit: str) -> Line2D:
     return Line2D([], [], label=label, **TARGET_STYLE)
 
 
-def _set_period_ticks(ax: Axes, labels: Sequence[str]) -> None:
+def _set_period_ticks(ax: Axes, labels: Sequence[str], max_ticks: int | None = None) -> None:
     """One x tick per period label (every k-th when there are very many), rotated when they would not fit."""
     n = len(labels)
-    step = max(1, math.ceil(n / STYLE["max_ticks"]))
+    step = max(1, math.ceil(n / (max_ticks or STYLE["max_ticks"])))
     positions = list(range(0, n, step))
     rotate = len(positions) * max(len(label) for label in labels) > STYLE["max_tick_characters"]
     text_kw = {"rotation": 45, "ha": "right", "rotation_mode": "anchor"} if rotate else {}
@@ -1012,6 +1021,41 @@ def spc_chart(
     validate_polarity(polarity)
     unit = _check_unit(unit)
     target = _check_target(target, polarity)
+    fig, ax = _new_figure(title)
+    handles, alt_text = _spc_on_axes(
+        ax,
+        data,
+        title=title,
+        target=target,
+        unit=unit,
+        polarity=polarity,
+        council_label=council_label,
+        digits=digits,
+        chart=chart,
+        rebase_at=rebase_at,
+        fix_after_n_points=fix_after_n_points,
+    )
+    _add_legend(fig, handles)
+    setattr(fig, ALT_TEXT_ATTRIBUTE, alt_text)
+    return fig
+
+
+def _spc_on_axes(
+    ax: Axes,
+    data: pd.DataFrame,
+    *,
+    title: str,
+    target: float | None,
+    unit: str,
+    polarity: str,
+    council_label: str,
+    digits: int,
+    chart: str,
+    rebase_at: Sequence[int],
+    fix_after_n_points: int | None,
+    max_ticks: int | None = None,
+) -> tuple[list[Line2D], str]:
+    """Draw one SPC chart on ``ax``; return its legend handles and its text alternative."""
     frame = _chart_frame(data, "data")
     result, chart, scale = _spc_of(
         data,
@@ -1031,9 +1075,7 @@ def spc_chart(
             upper=result["upper"].clip(upper=100.0 / scale), lower=result["lower"].clip(lower=0.0)
         )
     labels = frame["period"].tolist()
-    fig, ax = _new_figure(title)
-    council = council_label or "Value"
-    handles = _draw_series(ax, frame, COUNCIL_STYLE, council)
+    handles = _draw_series(ax, frame, COUNCIL_STYLE, council_label or "Value")
     trial = bool(result["trial_limits"].any())
     limits_label = "Process limits" + (" (trial)" if trial else "")
     handles += _draw_limits(ax, result, scale, limits_label)
@@ -1042,7 +1084,7 @@ def spc_chart(
     handles += _draw_changes(ax, result, labels, rebase_at)
     values = frame["value"].to_numpy()
     handles += _draw_special_causes(ax, result, values)
-    _set_period_ticks(ax, labels)
+    _set_period_ticks(ax, labels, max_ticks)
     extra = [
         result["upper"].to_numpy(dtype=float) * scale,
         result["lower"].to_numpy(dtype=float) * scale,
@@ -1050,22 +1092,105 @@ def spc_chart(
     if target is not None:
         extra.append(np.array([target], dtype=float))
     _zoomed_value_axis(ax, np.concatenate([values, *extra]), unit)
-    _add_legend(fig, handles)
-    setattr(
-        fig,
-        ALT_TEXT_ATTRIBUTE,
-        _spc_alt_text(
-            frame,
-            result,
-            chart=chart,
-            scale=scale,
-            title=title,
-            council=council_label,
+    alt_text = _spc_alt_text(
+        frame,
+        result,
+        chart=chart,
+        scale=scale,
+        title=title,
+        council=council_label,
+        target=target,
+        unit=unit,
+        digits=digits,
+    )
+    return handles, alt_text
+
+
+def spc_panels(
+    panels: Mapping[str, pd.DataFrame],
+    *,
+    title: str,
+    target: float | None = None,
+    unit: str = "%",
+    polarity: str = "higher",
+    digits: int = 0,
+    chart: str = "auto",
+) -> Figure:
+    """Several SPC charts side by side in one figure (the family groups of an indicator, say).
+
+    Parameters
+    ----------
+    panels : mapping of str to pandas.DataFrame
+        Panel name (``"Family group 1"``) to its data, each as :func:`spc_chart` takes it.
+    title : str
+        The figure's title; each panel is titled with its name.
+    target, unit, polarity, digits, chart
+        As :func:`spc_chart`, the same for every panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels a row, one legend below them, and a text alternative made of each panel's
+        sentence in ``fig.jsw_alt_text``.
+
+    Raises
+    ------
+    ValueError
+        When there are no panels, or as :func:`spc_chart`.
+
+    Notes
+    -----
+    Convention: each panel is an SPC chart with its own limits, drawn as :func:`spc_chart` draws
+    one (shapes and words from :mod:`jswlib.judge.spc`), on about a third of the ticks so that the
+    labels fit; a small-multiples figure costs one render instead of one per panel.
+    """
+    validate_polarity(polarity)
+    unit = _check_unit(unit)
+    target = _check_target(target, polarity)
+    if not panels:
+        raise ValueError("panels is empty: there is nothing to draw")
+    rows = math.ceil(len(panels) / 2)
+    width, height = STYLE["figsize"]
+    fig = Figure(
+        figsize=(width, 0.6 + rows * (height - 0.6) * 0.85),
+        dpi=STYLE["dpi"],
+        layout="constrained",
+        facecolor=WHITE,
+    )
+    fig.suptitle(
+        textwrap.fill(str(title), STYLE["title_width"]),
+        x=0.01,
+        ha="left",
+        fontsize=STYLE["title_size"],
+        color=STYLE["text_colour"],
+        fontweight="bold",
+    )
+    axes = fig.subplots(rows, 2, squeeze=False).ravel()
+    handles: dict[str, Line2D] = {}
+    sentences = []
+    for ax, (name, data) in zip(axes, panels.items()):
+        _style_axes(ax, name, STYLE["font_size"])
+        found, alt_text = _spc_on_axes(
+            ax,
+            data,
+            title=f"{title}, {name}",
             target=target,
             unit=unit,
+            polarity=polarity,
+            council_label="",
             digits=digits,
-        ),
-    )
+            chart=chart,
+            rebase_at=(),
+            fix_after_n_points=None,
+            max_ticks=STYLE["max_ticks"] // 6,
+        )
+        for handle in found:
+            handles.setdefault(handle.get_label(), handle)
+        sentences.append(alt_text)
+    for ax in axes[len(panels) :]:
+        ax.set_visible(False)
+    _add_legend(fig, list(handles.values()))
+    setattr(fig, ALT_TEXT_ATTRIBUTE, " ".join(sentences))
     return fig
 
 
@@ -1310,3 +1435,32 @@ def figure_to_png(fig: Figure) -> bytes:
         metadata={"Description": alt_text} if alt_text else None,
     )
     return buffer.getvalue()
+
+
+def figure_html(fig: Figure) -> str:
+    """A chart as an HTML ``<figure>``: the PNG embedded, its text alternative as ``alt`` and caption.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A chart from this module.
+
+    Returns
+    -------
+    str
+        ``<figure class="jsw-chart"><img src="data:image/png;base64,..." alt="..."><figcaption>...``:
+        the text alternative is both the image's ``alt`` text and a visible caption, so that the
+        chart reads without the picture and prints.
+
+    Examples
+    --------
+    >>> fig = trend_chart(pd.DataFrame({"period": ["Q1 2025/26"], "value": [80.0]}), title="Example")
+    >>> figure_html(fig).startswith('<figure class="jsw-chart"><img src="data:image/png;base64,')
+    True
+    """
+    alt = html.escape(getattr(fig, ALT_TEXT_ATTRIBUTE, "") or "")
+    png = base64.b64encode(figure_to_png(fig)).decode("ascii")
+    return (
+        f'<figure class="jsw-chart"><img src="data:image/png;base64,{png}" alt="{alt}">'
+        f"<figcaption>{alt}</figcaption></figure>"
+    )
