@@ -452,6 +452,8 @@ class TestHeadlineTable:
             "Direction in last 12 months",
             "Cases",
             "Low numbers",
+            "Variation (SPC)",
+            "Assurance (SPC)",
         ]
         row = _row(
             shown, KPI="Criminal justice social work reports submitted to court by the due date"
@@ -465,6 +467,8 @@ class TestHeadlineTable:
             "↑ Improved",
             "10",
             "",
+            "~ Common cause variation",
+            "? Target hit and miss, subject to random variation",
         ]
         row = _row(shown, KPI="Unpaid work requirements completed within timescale")
         assert (row["Actual"], row["RAG status"], row["Direction in last 12 months"]) == (
@@ -522,6 +526,51 @@ class TestHeadlineTable:
 
 
 # --- Quarter by quarter --------------------------------------------------------------------------
+
+
+class TestSpc:
+    # Glasgow's reports by the due date: one report due a quarter, so only 9 months have a value
+    # (fewer than 12): the series is the 9 quarters. Denominators 10 and 8 (under 30): a p-chart.
+    # Pooled 60 / 86 = 0.6976744; p (1 - p) = 0.2109248. n = 10: sigma = sqrt(0.02109248) =
+    # 0.1452325, limits 0.6976744 -/+ 0.4356975 = 0.2619769 to 1 (clamped from 1.133); n = 8: sigma
+    # = sqrt(0.0263656) = 0.1623749, lower limit 0.6976744 - 0.4871247 = 0.2105497. Q4 2024/25,
+    # 1 of 8 = 0.125, is below it: special cause, concern. The latest point (9 of 10 = 0.9) is common
+    # cause; the target lies within its limits: hit and miss. Nine points: trial limits.
+    def test_series_falls_back_to_quarters(self, make):
+        series = make(GC).spc_series("reports_by_due_date")
+        assert series.attrs["frequency"] == "quarterly"
+        assert series["numerator"].tolist() == [6, 7, 8, 5, 8, 9, 1, 7, 9]
+
+    def test_p_chart_worked_by_hand(self, make):
+        chart = make(GC).spc_data("reports_by_due_date")
+        assert chart.attrs["chart"] == "p"
+        assert chart["centre"].iloc[0] == pytest.approx(60 / 86)
+        assert chart["lower"].iloc[6] == pytest.approx(0.2105497, abs=1e-6)
+        assert chart["lower"].iloc[0] == pytest.approx(0.2619769, abs=1e-6)
+        assert chart["point_type"].tolist()[6] == "special_cause_concern"
+        assert chart["special_cause"].sum() == 1
+        assert chart.attrs["short_series"]
+
+    def test_headline_has_variation_and_assurance_in_words(self, make):
+        row = _row(make(GC).headline_data(), indicator="reports_by_due_date")
+        assert (row["variation"], row["variation_text"]) == (
+            "common_cause",
+            "~ Common cause variation",
+        )
+        assert row["assurance"] == "inconsistent"
+        assert row["assurance_text"] == "? Target hit and miss, subject to random variation"
+        export = _row(make(GC).kpi_export(), indicator="reports_by_due_date")
+        assert export["variation_text"] == "~ Common cause variation"
+
+    def test_chart_html(self, make):
+        page = make(GC).spc_chart_html("reports_by_due_date")
+        assert page.startswith('<figure class="jsw-chart"><img src="data:image/png;base64,')
+        assert "p-chart of Criminal justice social work reports" in page
+        assert "for Glasgow City, 9 quarters" in page and "Q4 2024/25 (concern)" in page
+
+    def test_method_notes_explain_the_words(self, make):
+        notes = make(GC).method_notes()
+        assert "Making Data Count" in notes and "Target consistently met" in notes
 
 
 class TestQuarterlyIndicators:

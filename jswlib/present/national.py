@@ -57,6 +57,8 @@ __all__ = [
     "SPC_QUARTERS",
     "SUMMARY_COLUMNS",
     "prepare_national_overview",
+    "spc_figure",
+    "spc_frame",
     "spc_series",
 ]
 
@@ -145,6 +147,54 @@ def spc_series(
     )
     series.attrs["frequency"] = frequency
     return series
+
+
+def spc_frame(series: pd.DataFrame, ind: Indicator, target: float | None) -> pd.DataFrame:
+    """The SPC frame of a series from :func:`spc_series`: an XmR chart, or a p-chart where the
+    denominators of a percentage are small or vary (:func:`jswlib.judge.spc.suggest_chart`).
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        From :func:`spc_series`.
+    ind : jswlib.definitions.catalogue.Indicator
+        The indicator (its polarity, unit and type).
+    target : float or None
+        The target in the units of the value (80 for 80%); ignored for a neutral indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`jswlib.judge.spc.xmr` or :func:`jswlib.judge.spc.p_chart` of the series.
+    """
+    improvement = spc.improvement_from_polarity(ind.polarity)
+    target = None if improvement == "neutral" else target
+    kind = _chart_kind(series, ind)
+    if kind == "xmr":
+        return spc.xmr(series["value"], improvement=improvement, target=target)
+    scale = 100.0 if ind.unit == "%" else 1.0
+    return spc.p_chart(
+        series["numerator"],
+        series["denominator"],
+        improvement=improvement,
+        target=None if target is None else target / scale,
+        laney=kind == "p'",
+    )
+
+
+def spc_figure(
+    series: pd.DataFrame, ind: Indicator, target: float | None, *, title: str, label: str
+) -> Figure:
+    """The SPC chart of a series from :func:`spc_series` (the chart :func:`spc_frame` computes)."""
+    return charts.spc_chart(
+        _chart_input(series, ind),
+        title=title,
+        target=None if ind.polarity == "neutral" else target,
+        unit=ind.unit if ind.unit == "%" else "",
+        polarity=ind.polarity,
+        council_label=label,
+        chart=_chart_kind(series, ind),
+    )
 
 
 def _chart_input(series: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
@@ -281,32 +331,17 @@ class NationalOverview:
     def scotland_spc(self, indicator: str) -> pd.DataFrame:
         """The SPC frame (:func:`jswlib.judge.spc.xmr` or :func:`~jswlib.judge.spc.p_chart`) of Scotland."""
         ind = self._indicator(indicator)
-        series = self.scotland_series(indicator)
-        improvement = spc.improvement_from_polarity(ind.polarity)
-        target = self._target(ind)
-        kind = _chart_kind(series, ind)
-        if kind == "xmr":
-            return spc.xmr(series["value"], improvement=improvement, target=target)
-        scale = 100.0 if ind.unit == "%" else 1.0
-        return spc.p_chart(
-            series["numerator"],
-            series["denominator"],
-            improvement=improvement,
-            target=None if target is None else target / scale,
-            laney=kind == "p'",
-        )
+        return spc_frame(self.scotland_series(indicator), ind, self._target(ind))
 
     def scotland_chart(self, indicator: str) -> Figure:
         """Scotland's SPC chart of one indicator."""
         ind = self._indicator(indicator)
-        series = self.scotland_series(indicator)
-        return charts.spc_chart(
-            _chart_input(series, ind),
+        return spc_figure(
+            self.scotland_series(indicator),
+            ind,
+            self._target(ind),
             title=f"{self.indicator_title(indicator)}: Scotland",
-            target=self._target(ind),
-            unit=ind.unit if ind.unit == "%" else "",
-            polarity=ind.polarity,
-            council_label="Scotland",
+            label="Scotland",
         )
 
     def family_chart(self, indicator: str) -> Figure:

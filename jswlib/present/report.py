@@ -55,7 +55,7 @@ from jswlib.definitions.params import commentary_path, load_settings
 from jswlib.definitions.periods import Period, long_date, parse_quarter, span_label
 from jswlib.definitions.report_settings import ReportSettings, load_report_settings
 from jswlib.definitions.schema import TABLES
-from jswlib.judge import status
+from jswlib.judge import spc, status
 from jswlib.judge.disclosure import (
     PUBLIC,
     SUPPRESSED,
@@ -63,6 +63,8 @@ from jswlib.judge.disclosure import (
     suppress,
     suppress_within_timescale,
 )
+from jswlib.present import charts
+from jswlib.present.national import spc_figure, spc_frame, spc_series
 from jswlib.present.style import LABELS, SOURCE_NAMES, TABLE_STYLES
 
 # --- Publication rules and presentation (docs/method.md, Disclosure control) -------------------
@@ -110,6 +112,10 @@ HEADLINE_COLUMNS: tuple[str, ...] = (
     "polarity",
     "standard",
     "basis",
+    "variation",
+    "variation_text",
+    "assurance",
+    "assurance_text",
 )
 COMPARISON_COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -561,6 +567,9 @@ class Report:
         )
         judged["period"] = self.quarter.label
         judged["previous_period"] = self.quarter.year_earlier().label
+        summaries = [spc.spc_summary(self.spc_data(i)) for i in ids]
+        for key in ("variation", "variation_text", "assurance", "assurance_text"):
+            judged[key] = [row[key] for row in summaries]
         return judged[list(HEADLINE_COLUMNS)].reset_index(drop=True)
 
     def headline_table(self) -> Styler:
@@ -585,6 +594,8 @@ class Report:
                 "direction": _direction_text(data["direction"], data["direction_arrow"]),
                 "cases": data["denominator"],
                 "low_numbers": _low_numbers_text(data["low_numbers"]),
+                "variation": data["variation_text"],
+                "assurance": data["assurance_text"],
                 "_within": data["numerator"],
             }
         )
@@ -601,7 +612,9 @@ class Report:
         caption = (
             f"Key performance indicators, {self.council.name}, {self.quarter}. RAG status: "
             f"{status.describe_rag_scheme(scheme)} Direction: {self.quarter} against {self.quarter.year_earlier()}. "
-            f"Cases: the denominator of each percentage.{self._suppression_note()}"
+            f"Cases: the denominator of each percentage. Variation and assurance: statistical process "
+            f"control of the monthly (else quarterly) series, explained in the method notes."
+            f"{self._suppression_note()}"
         )
         return _styled(shown, caption, rag_column="rag")
 
@@ -723,6 +736,63 @@ class Report:
             f'<figure class="jsw-chart"><img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
             f"<figcaption>{html.escape(alt)}</figcaption></figure>"
         )
+
+    @cached_property
+    def _spc_cache(self) -> dict[str, pd.DataFrame]:
+        return {}
+
+    def spc_series(self, indicator: str) -> pd.DataFrame:
+        """The series of one KPI that SPC judges, on the council's own standard.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :func:`jswlib.present.national.spc_series`: the last 36 complete months ending with the
+            report quarter where at least 12 have a value, else the last 16 quarters; columns
+            period, value, numerator, denominator.
+        """
+        self._indicator(indicator)
+        rows = pd.concat([self._own_rows("monthly"), self._own_rows("quarterly")])
+        return spc_series(rows[rows["indicator"] == indicator], self.quarter.end)
+
+    def spc_data(self, indicator: str) -> pd.DataFrame:
+        """The SPC frame of one KPI: :func:`jswlib.judge.spc.xmr`, or a p-chart where its
+        denominators are small or vary (computed once per report).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per point of :meth:`spc_series`, with ``attrs`` ``variation`` and ``assurance``
+            (against the council's target).
+        """
+        if indicator not in self._spc_cache:
+            ind = self._indicator(indicator)
+            target = self.defs.targets.target(indicator, self.council.code)
+            self._spc_cache[indicator] = spc_frame(self.spc_series(indicator), ind, target)
+        return self._spc_cache[indicator]
+
+    def spc_chart_html(self, indicator: str) -> str:
+        """The SPC chart of one KPI (monthly where the data allow, else quarterly) as HTML.
+
+        Returns
+        -------
+        str
+            A ``<figure>`` with the chart as an embedded PNG and its one-sentence text alternative as
+            ``alt`` text and caption (:func:`jswlib.present.charts.figure_html`); a short paragraph
+            when there are no complete periods.
+        """
+        ind = self._indicator(indicator)
+        series = self.spc_series(indicator)
+        if series.empty:
+            return f"<p>No statistical process control chart: {html.escape(ind.title_for())} has no data.</p>"
+        fig = spc_figure(
+            series,
+            ind,
+            self.defs.targets.target(indicator, self.council.code),
+            title=self.indicator_title(indicator),
+            label=self.council.name,
+        )
+        return charts.figure_html(fig)
 
     def quarterly_table(self, indicator: str, n: int = QUARTERLY_TABLE_QUARTERS) -> Styler:
         """The quarter-by-quarter table of one KPI in the South Lanarkshire form, for display.
@@ -1282,12 +1352,36 @@ class Report:
             f"- **Comparisons.** {group} and Scotland are pooled from the councils' counts, on the national "
             "standard; four quarters together are pooled the same way, never averaged from percentages. Councils "
             "are not ranked (Local Government Benchmarking Framework practice).",
+            self._spc_notes(),
             disclosure,
             f"- **Data.** The extract in `{self.results.data_dir.name}`, dated {long_date(self.results.as_at)}; "
             f"results fingerprint `{self.results.fingerprint}`.",
             self._local_standards_text(),
         ]
         return "\n".join(lines) + "\n"
+
+    def _spc_notes(self) -> str:
+        """The method note on statistical process control, in plain words."""
+        variation = "; ".join(
+            f"*{spc.variation_label(kind, 'increase').icon if kind == 'common_cause' else 'H/L'} "
+            f"{spc.POINT_TYPE_WORDS[kind]}*: {spc.POINT_TYPE_EXPLANATIONS[kind]}"
+            for kind in spc.POINT_TYPES[:3]
+        )
+        assurance = "; ".join(
+            f"*{spc.assurance_label(kind).text}*: {spc.ASSURANCE_EXPLANATIONS[kind]}"
+            for kind in spc.ASSURANCE_TYPES
+        )
+        return (
+            "- **Variation and assurance (statistical process control).** Each KPI's monthly series "
+            "(quarterly where there are too few months) is drawn with its mean and process limits, as "
+            "NHS England's Making Data Count does; a p-chart is used where the number of cases is small or "
+            "varies. Points outside the limits, runs of 7 on one side of the mean, trends of 7 rising or "
+            "falling points, and 2 of 3 points near a limit are special causes, marked by shape as well as "
+            f"colour. Variation describes the latest point: {variation}. Assurance compares the target with "
+            f"the limits: {assurance} H and L say whether a special cause is high or low; with fewer than "
+            f"{spc.TRIAL_LIMIT_POINTS} points the limits are trial limits, and with fewer than "
+            f"{spc.MINIMUM_POINTS} there are none."
+        )
 
     # -- export
     # ---------------------------------------------------------------------------------------------
@@ -1300,7 +1394,8 @@ class Report:
         pandas.DataFrame
             Columns council, council_code, audience, indicator, kpi, period, target, numerator,
             denominator, value, display_value, rag, direction, direction_arrow, previous_period,
-            previous_value, low_numbers, ci_lower, ci_upper, standard, basis. Public audience:
+            previous_value, low_numbers, ci_lower, ci_upper, standard, basis, variation,
+            variation_text, assurance, assurance_text (statistical process control). Public audience:
             :func:`suppress_within_timescale` on the quarter's counts (value, display value, RAG,
             direction and interval go with them) and on the previous quarter's counts (its value).
         """
@@ -1330,6 +1425,10 @@ class Report:
             "ci_upper",
             "standard",
             "basis",
+            "variation",
+            "variation_text",
+            "assurance",
+            "assurance_text",
         ]
         if self.public:
             threshold = self.settings.suppression_threshold

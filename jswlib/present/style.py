@@ -131,6 +131,8 @@ LABELS = MappingProxyType(
         "direction": "Direction in last 12 months",
         "cases": "Cases",
         "low_numbers": "Low numbers",
+        "variation": "Variation (SPC)",
+        "assurance": "Assurance (SPC)",
         # Quarter-by-quarter table (the South Lanarkshire form)
         "quarter": "Quarter",
         "total_cases": "Total cases",
