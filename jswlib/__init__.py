@@ -26,8 +26,9 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   rules, variation and assurance in words; funnel limits).
 - ``present``: what a reader sees.
   ``style`` (colours, chart styles, column titles, page styles), ``charts`` (trend, SPC and funnel
-  charts with text alternatives), ``report`` (the quarterly report, section by section), ``pages`` (HTML
-  export of a report and the index page of a batch; templates in ``present/templates``).
+  charts with text alternatives), ``report`` (the quarterly report, section by section), ``national`` (the
+  national overview: Scotland, family groups and funnel plots), ``pages`` (HTML export of a report
+  and the index page of a batch; templates in ``present/templates``).
 - ``run``: many reports at once.
   ``batch`` (every council's report for a quarter, in parallel, with a manifest),
   ``worker`` (one council's report: notebook, HTML, KPI table, in a worker process), ``docs``
