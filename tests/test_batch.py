@@ -62,7 +62,14 @@ def fake_kpis(council, quarter, data_dir, audience, commentary_file, params):
     """A KPI table with known RAG words."""
     rag = FAKE_RAG.get(council, ["Green"])
     return pd.DataFrame(
-        {"indicator": [f"KPI {i + 1}" for i in range(len(rag))], "audience": audience, "rag": rag}
+        {
+            "indicator": [f"KPI {i + 1}" for i in range(len(rag))],
+            "audience": audience,
+            "rag": rag,
+            "display_value": [f"{50 + i}%" for i in range(len(rag))],
+            "variation_text": "~ Common cause variation",
+            "assurance_text": "? Target hit and miss, subject to random variation",
+        }
     )
 
 
@@ -74,14 +81,13 @@ def copy_execute(input_path, output_path, parameters=None, **kwargs):
         cell.metadata["papermill"] = {"status": "completed", "start_time": "2025-10-06T09:00:00"}
     shown = code[1]
     shown.execution_count = 1
+    who = parameters.get("council", "Scotland")  # the national overview has no council
     shown.outputs = [
         nbformat.v4.new_output(
-            "stream",
-            name="stdout",
-            text=f"Report for {parameters['council']}, {parameters['quarter']}\n",
+            "stream", name="stdout", text=f"Report for {who}, {parameters['quarter']}\n"
         )
     ]
-    if parameters["council"] == "Fail":
+    if who == "Fail":
         shown.outputs.append(
             nbformat.v4.new_output(
                 "error",
@@ -460,6 +466,66 @@ def quick(tmp_path, monkeypatch):
     return SimpleNamespace(run=run, params=params, calls=calls, out=tmp_path / "outputs" / FOLDER)
 
 
+class TestKpiMatrix:
+    def test_index_shows_councils_by_headline_kpis(self, quick):
+        quick.run()
+        index = (quick.out / "index.html").read_text()
+        assert "Headline KPIs by council" in index and 'href="index-kpis.csv"' in index
+        # Fife's first KPI: 50%, Green, common cause, hit and miss (from the fake KPI table).
+        row = re.search(
+            r"<tr><th scope=\"row\">Fife</th>(.*?)</tr>", index.split('class="matrix"')[1]
+        )
+        first = re.findall(r"<td>(.*?)</td>", row.group(1))[0]
+        assert first.split("<br>") == [
+            "50%",
+            "Green",
+            "~ Common cause variation",
+            "? Target hit and miss, subject to random variation",
+        ]
+
+    def test_matrix_csv_one_row_per_council_and_kpi(self, quick):
+        quick.run()
+        matrix = pd.read_csv(quick.out / "index-kpis.csv")
+        assert list(matrix.columns) == [
+            "council",
+            "indicator",
+            "kpi",
+            "latest",
+            "rag",
+            "variation",
+            "assurance",
+        ]
+        # Fife 7 KPIs and Angus 4, councils in the order of params/councils.yaml, never ranked.
+        assert len(matrix) == 11
+        assert matrix.loc[matrix["council"] == "Fife", "rag"].tolist() == FAKE_RAG["Fife"]
+
+    def test_skipped_councils_stay_in_the_matrix(self, quick):
+        quick.run()
+        quick.run()
+        assert len(pd.read_csv(quick.out / "index-kpis.csv")) == 11
+
+
+class TestNational:
+    def test_the_national_overview_is_produced_and_linked(self, quick):
+        _, result = quick.run(national=True)
+        assert result.national["outcome"] == "ok" and result.succeeded
+        assert (quick.out / "national-overview.html").is_file()
+        assert (quick.out / "national-overview.ipynb").is_file()
+        assert 'href="national-overview.html"' in (quick.out / "index.html").read_text()
+        manifest = json.loads((quick.out / "manifest.json").read_text())
+        assert manifest["national"]["files"]["html"] == "national-overview.html"
+
+    def test_not_asked_for(self, quick):
+        _, result = quick.run()
+        assert result.national is None
+        assert not (quick.out / "national-overview.html").exists()
+
+    def test_summary_names_the_page(self, quick):
+        _, result = quick.run(national=True)
+        lines = cli_batch.summary_lines(result)
+        assert any(line.startswith("National overview: ") for line in lines)
+
+
 class TestSkipping:
     def test_second_run_skips_every_council(self, quick):
         first, _ = quick.run()
@@ -694,6 +760,7 @@ class TestCommand:
             "o",
         )
         assert args.func is cmd_batch
+        assert parse(["batch", "--national"]).national is True
 
     def test_defaults(self):
         args = parse(["batch", "--quarter", QUARTER])

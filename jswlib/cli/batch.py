@@ -39,6 +39,15 @@ def summary_lines(result: BatchResult) -> list[str]:
     if warned:
         lines.append("Warnings:")
         lines += [f"  {w}" for w in warned]
+    if result.national is not None:
+        national = result.national
+        where = result.out_dir / national["files"]["html"] if "html" in national["files"] else None
+        lines.append(
+            f"National overview: {where}"
+            if national["outcome"] == "ok"
+            else f"National overview failed: {national['error']}"
+            + (f" (see {where})" if where else "")
+        )
     lines.append(f"Index: {result.index}")
     lines.append(f"Manifest: {result.manifest}")
     return lines
@@ -51,7 +60,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     ----------
     args : argparse.Namespace
         ``quarter``, ``council`` (list or None), ``data``, ``audience``, ``workers``, ``force``,
-        ``out`` and ``params`` (the params folder, or None).
+        ``national``, ``out`` and ``params`` (the params folder, or None).
 
     Returns
     -------
@@ -75,6 +84,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             force=args.force,
             out_dir=args.out,
             params=getattr(args, "params", None),
+            national=getattr(args, "national", False),
         )
     except JswError:
         raise
@@ -143,6 +153,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--force", action="store_true", help="re-run councils whose reports are up to date"
+    )
+    p.add_argument(
+        "--national",
+        action="store_true",
+        help="also produce the national overview (notebooks/national_overview.ipynb): Scotland's series "
+        "with SPC, the family groups, and funnel plots of the councils naming those outside the 99.8%% "
+        "limits, as national-overview.html next to the index",
     )
     p.add_argument("--out", metavar="DIR", help="where to write (default: outputs/<yyyy-yy>-Q<n>)")
     p.set_defaults(func=cmd_batch)

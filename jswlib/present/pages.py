@@ -127,6 +127,117 @@ def notebook_to_html(nb: Any, title: str, folder: str | os.PathLike) -> str:
     return body
 
 
+#: Columns of a council's headline rows kept for the index matrix (from its KPI table).
+MATRIX_SOURCE_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "kpi",
+    "display_value",
+    "rag",
+    "variation_text",
+    "assurance_text",
+)
+#: Columns of the batch's KPI matrix CSV (:func:`kpi_matrix`).
+MATRIX_COLUMNS: tuple[str, ...] = (
+    "council",
+    "indicator",
+    "kpi",
+    "latest",
+    "rag",
+    "variation",
+    "assurance",
+)
+
+
+def headline_rows(table: Any) -> list[dict[str, str]]:
+    """A council's headline KPIs as the index matrix needs them: plain text, one dict per KPI.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The council's KPI table (``Report.kpi_export()``); columns it lacks are left blank.
+
+    Returns
+    -------
+    list of dict
+        Keys :data:`MATRIX_SOURCE_COLUMNS`, values as text (``""`` for a missing value).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> row = headline_rows(pd.DataFrame({"indicator": ["a"], "rag": ["Green"], "kpi": [None]}))[0]
+    >>> row["indicator"], row["rag"], row["kpi"], row["variation_text"]
+    ('a', 'Green', '', '')
+    """
+    rows = []
+    for record in table.to_dict("records"):
+        rows.append(
+            {
+                key: "" if key not in record or _missing(record[key]) else str(record[key])
+                for key in MATRIX_SOURCE_COLUMNS
+            }
+        )
+    return rows
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(value is None or value != value)  # None or NaN
+    except (TypeError, ValueError):
+        return False
+
+
+def kpi_matrix(entries: Sequence[Mapping[str, Any]]):
+    """The councils x headline KPIs matrix of a batch, long form: one row per council and KPI.
+
+    Parameters
+    ----------
+    entries : sequence of mapping
+        Manifest entries; each council's ``headline`` (from :func:`headline_rows`) is used.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`MATRIX_COLUMNS`: the latest value as published, the RAG word, and the
+        variation and assurance icons with their words (statistical process control). Councils in
+        the order of the entries, KPIs in the order of each council's table; never ranked.
+    """
+    import pandas as pd
+
+    rows = [
+        {
+            "council": str(e.get("council", "")),
+            "indicator": h.get("indicator", ""),
+            "kpi": h.get("kpi", ""),
+            "latest": h.get("display_value", ""),
+            "rag": h.get("rag", ""),
+            "variation": h.get("variation_text", ""),
+            "assurance": h.get("assurance_text", ""),
+        }
+        for e in entries
+        for h in (e.get("headline") or [])
+    ]
+    return pd.DataFrame(rows, columns=list(MATRIX_COLUMNS))
+
+
+def _matrix_view(entries: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Column titles (the KPIs, first-seen order) and one row per council of cells (lines of text)."""
+    matrix = kpi_matrix(entries)
+    if matrix.empty:
+        return [], []
+    kpis = list(dict.fromkeys(zip(matrix["indicator"], matrix["kpi"])))
+    rows = []
+    for council, part in matrix.groupby("council", sort=False):
+        cells = {r.indicator: r for r in part.itertuples()}
+        row_cells = []
+        for indicator, _ in kpis:
+            r = cells.get(indicator)
+            row_cells.append(
+                [] if r is None else [t for t in (r.latest, r.rag, r.variation, r.assurance) if t]
+            )
+        rows.append({"council": council, "cells": row_cells})
+    return [kpi or indicator for indicator, kpi in kpis], rows
+
+
 def _status_text(entry: Mapping[str, Any]) -> str:
     outcome = entry.get("outcome")
     if outcome == FAILED:
@@ -154,7 +265,8 @@ def render_index(
     label: str, entries: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any]
 ) -> str:
     """The ``index.html`` of a quarter folder: every council, its RAG counts in words, links, the
-    failures (template ``templates/pages/batch_index.html.j2``).
+    councils x headline KPIs matrix (latest value, RAG word, variation and assurance), the national
+    overview when there is one, the failures (template ``templates/pages/batch_index.html.j2``).
 
     Parameters
     ----------
@@ -223,6 +335,8 @@ def render_index(
         for k, text in ((OK, "produced"), (SKIPPED, "up to date"), (FAILED, "failed"))
     )
     head = ["Council", "Report", *RAG_STATUSES, *(["Audience"] if mixed else []), "Outcome"]
+    matrix_head, matrix_rows = _matrix_view(entries)
+    national = manifest.get("national") or None
     return (
         _pages()
         .get_template("batch_index.html.j2")
@@ -237,5 +351,8 @@ def render_index(
             rows=rows,
             mixed=mixed,
             failures=failures,
+            matrix_head=matrix_head,
+            matrix_rows=matrix_rows,
+            national=national,
         )
     )

@@ -209,6 +209,7 @@ thead th { border-bottom: 2px solid #0b0c0c; vertical-align: bottom; }
 td.count { text-align: right; font-variant-numeric: tabular-nums; }
 .meta { color: #505a5f; }
 .failed { font-weight: bold; }
+table.matrix { font-size: 0.8125rem; }
 @media print {
   body, body * { color: #000000 !important; }
   main { max-width: none; padding: 0; }

@@ -58,7 +58,7 @@ from jswlib.definitions.councils import Council, Councils
 from jswlib.definitions.params import commentary_path, load_councils, load_settings, params_dir
 from jswlib.definitions.periods import parse_quarter, quarter_slug
 from jswlib.judge.disclosure import AUDIENCES
-from jswlib.present.pages import FAILED, OK, SKIPPED, render_index, template_digest
+from jswlib.present.pages import FAILED, OK, SKIPPED, kpi_matrix, render_index, template_digest
 from jswlib.run.worker import (
     KERNEL_NAME,
     RETRY_DELAY,
@@ -69,13 +69,18 @@ from jswlib.run.worker import (
     output_names,
     report_kpi_table,
     run_council,
+    run_overview,
 )
 
 #: Bump when the layout of the batch outputs or of the inputs fingerprint changes (forces a
 #: re-run).
-BATCH_FORMAT = 1
+BATCH_FORMAT = 2
 #: The notebook run for each council.
 DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "quarterly_report.ipynb"
+#: The national overview notebook (``national=True``, ``jsw batch --national``).
+NATIONAL_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "national_overview.ipynb"
+#: The councils x headline KPIs matrix of the index page, as CSV.
+MATRIX_FILE = "index-kpis.csv"
 #: Name of the per-council record of its last run, in the quarter folder.
 RECORD_NAME = ".{slug}.inputs.json"
 
@@ -213,6 +218,9 @@ class BatchResult:
         The results fingerprint (data, params, package version).
     workers : int
         Worker processes used (0 when nothing had to run).
+    national : dict or None
+        The national overview's outcome (``outcome``, ``error``, ``files``, ``seconds``), when it
+        was asked for.
     """
 
     quarter: str
@@ -223,6 +231,7 @@ class BatchResult:
     seconds: float
     data_fingerprint: str
     workers: int = 0
+    national: dict[str, Any] | None = None
 
     def _with(self, status: str) -> list[CouncilOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -244,8 +253,10 @@ class BatchResult:
 
     @property
     def succeeded(self) -> bool:
-        """Whether every council asked for was produced or is up to date."""
-        return not self.failed
+        """Whether every council asked for was produced or is up to date (and the national
+        overview, when asked for, was produced)."""
+        national_failed = self.national is not None and self.national.get("outcome") == FAILED
+        return not self.failed and not national_failed
 
 
 @dataclass
@@ -320,6 +331,7 @@ def _record(plan: _Plan, result: Mapping[str, Any], audience: str, quarter: str)
         "inputs_fingerprint": plan.fingerprint,
         "inputs": plan.inputs,
         "counts": result.get("counts"),
+        "headline": result.get("headline"),
         "files": result.get("files", {}),
         "warnings": result.get("warnings", []),
         "attempts": result.get("attempts", 0),
@@ -354,6 +366,7 @@ def run_batch(
     progress: bool | None = None,
     start_attempts: int = START_ATTEMPTS,
     retry_delay: float = RETRY_DELAY,
+    national: bool = False,
 ) -> BatchResult:
     """Produce the quarterly report of every council asked for, in parallel; write the index and the manifest.
 
@@ -394,6 +407,10 @@ def run_batch(
         Attempts at starting a kernel before a council fails.
     retry_delay : float
         Seconds before the second attempt (doubled for each further one).
+    national : bool
+        Also produce the national overview (:data:`NATIONAL_NOTEBOOK`): Scotland's series with
+        SPC, the family groups and funnel plots of the councils, as ``national-overview.html`` and
+        ``.ipynb``, linked from the index. It is always re-run.
 
     Returns
     -------
@@ -427,6 +444,24 @@ def run_batch(
         ]
         by_slug = {p.council.slug: p for p in plans}
         _run_tasks(tasks, n_workers, by_slug, request.out_dir, audience, request.label, progress)
+    national_entry = None
+    if national:
+        ran = run_overview(
+            str(NATIONAL_NOTEBOOK),
+            str(request.out_dir),
+            {"quarter": request.label, "data_dir": str(request.data_dir)},
+            str(request.params),
+            execute=execute,
+            start_attempts=start_attempts,
+            retry_delay=retry_delay,
+        )
+        national_entry = {
+            "outcome": ran["status"],
+            "error": ran["error"],
+            "files": ran["files"],
+            "warnings": ran["warnings"],
+            "seconds": ran["seconds"],
+        }
     finished = time.perf_counter()
 
     outcomes = [_outcome(plan) for plan in plans]
@@ -466,8 +501,10 @@ def run_batch(
             status: sum(o.status == status for o in outcomes) for status in (OK, SKIPPED, FAILED)
         },
         "councils": entries,
+        "national": national_entry,
     }
     out = request.out_dir
+    io.write_frame(kpi_matrix(entries), out / MATRIX_FILE)
     index_path = _write_text(out / "index.html", render_index(request.label, entries, manifest))
     manifest_path = io.write_json(manifest, out / "manifest.json")
     return BatchResult(
@@ -479,6 +516,7 @@ def run_batch(
         total,
         results.fingerprint,
         n_workers,
+        national_entry,
     )
 
 

@@ -19,7 +19,14 @@ from typing import Any
 
 from jswlib.core import io
 from jswlib.definitions.params import PARAMS_ENV
-from jswlib.present.pages import FAILED, OK, external_references, notebook_to_html, rag_counts
+from jswlib.present.pages import (
+    FAILED,
+    OK,
+    external_references,
+    headline_rows,
+    notebook_to_html,
+    rag_counts,
+)
 
 #: The Jupyter kernel the notebooks run on.
 KERNEL_NAME = "python3"
@@ -236,7 +243,8 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
     -------
     dict
         ``status`` (``"ok"`` or ``"failed"``), ``error`` (one line, or None), ``attempts`` (kernel
-        starts tried), ``counts`` (RAG words of the KPI table), ``files`` written, ``warnings``,
+        starts tried), ``counts`` (RAG words of the KPI table), ``headline`` (its rows for the index
+        matrix, :func:`jswlib.present.pages.headline_rows`), ``files`` written, ``warnings``,
         ``seconds``.
 
     Notes
@@ -290,6 +298,7 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
                 f"the KPI table has no 'rag' column (columns: {', '.join(map(str, table.columns))})"
             )
         result["counts"] = rag_counts(table["rag"].dropna())
+        result["headline"] = headline_rows(table)
         for kind in ("csv", "xlsx"):
             io.write_frame(table, out / names[kind])
             result["files"][kind] = names[kind]
@@ -304,5 +313,94 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
             os.environ.pop(PARAMS_ENV, None)
         else:
             os.environ[PARAMS_ENV] = previous_params
+    result["seconds"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+#: File names of the national overview in a quarter folder (``jsw batch --national``).
+NATIONAL_NAMES: dict[str, str] = {
+    "html": "national-overview.html",
+    "ipynb": "national-overview.ipynb",
+}
+
+
+def run_overview(
+    notebook: str,
+    out_dir: str,
+    parameters: dict[str, str],
+    params: str,
+    *,
+    execute: Callable | None = None,
+    start_attempts: int = START_ATTEMPTS,
+    retry_delay: float = RETRY_DELAY,
+) -> dict[str, Any]:
+    """Produce the national overview: run its notebook and export it to HTML (in this process).
+
+    Parameters
+    ----------
+    notebook : str
+        ``notebooks/national_overview.ipynb``.
+    out_dir : str
+        The quarter folder; the files are :data:`NATIONAL_NAMES`.
+    parameters : dict
+        The notebook's parameters (``quarter``, ``data_dir``).
+    params : str
+        The params folder (passed to the kernel as ``$JSW_PARAMS``).
+    execute : callable, optional
+        Stands in for ``papermill.execute_notebook`` (for tests).
+    start_attempts, retry_delay
+        As for a council (:func:`run_council`).
+
+    Returns
+    -------
+    dict
+        ``status`` (``"ok"`` or ``"failed"``), ``error`` (one line, or None), ``files`` written,
+        ``warnings``, ``seconds``.
+
+    Notes
+    -----
+    As :func:`run_council`, without the KPI table: a cell error keeps the executed notebook and its
+    HTML, showing the error.
+    """
+    task = CouncilTask(
+        name="Scotland",
+        code="",
+        slug="national-overview",
+        notebook=notebook,
+        out_dir=out_dir,
+        parameters=dict(parameters),
+        params=params,
+        kpi_table=rag_counts,  # unused: the overview has no KPI table
+        execute=execute,
+        start_attempts=start_attempts,
+        retry_delay=retry_delay,
+    )
+    started = time.perf_counter()
+    out = Path(out_dir)
+    result: dict[str, Any] = {"status": FAILED, "error": None, "files": {}, "warnings": []}
+    previous_params = os.environ.get(PARAMS_ENV)
+    os.environ[PARAMS_ENV] = params
+    try:
+        nb, cell_error = _execute_notebook(task, out / NATIONAL_NAMES["ipynb"], result)
+        result["files"]["ipynb"] = NATIONAL_NAMES["ipynb"]
+        title = f"Justice Social Work: national overview, {parameters.get('quarter', '')}"
+        page = notebook_to_html(nb, title, Path(notebook).parent)
+        result["warnings"] += [
+            f"{NATIONAL_NAMES['html']} refers to another host: {ref}"
+            for ref in external_references(page)
+        ]
+        _write_text(out / NATIONAL_NAMES["html"], page)
+        result["files"]["html"] = NATIONAL_NAMES["html"]
+        if cell_error is not None:
+            raise cell_error
+        result["status"] = OK
+    except Exception as exc:
+        result["error"] = error_summary(exc)
+    finally:
+        if previous_params is None:
+            os.environ.pop(PARAMS_ENV, None)
+        else:
+            os.environ[PARAMS_ENV] = previous_params
+    result.pop("attempts", None)
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
