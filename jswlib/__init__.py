@@ -11,7 +11,8 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   halves, months), ``calendar`` (Scottish working days), ``params`` (loading params files, the
   commentary location), ``schema`` (the data contract and the row rules), ``rag_schemes`` (RAG
   schemes and their check), ``catalogue`` (the indicator catalogue and targets),
-  ``report_settings`` (``params/report.yaml``).
+  ``report_settings`` (``params/report.yaml``), ``frameworks`` (a council's performance
+  framework: ``params/frameworks/<name>.yaml``).
 - ``data``: case-level data in.
   ``validation`` (raw tables checked against the contract, row by row, with reasons), ``extract``
   (a data folder read, validated and accounted for; the extract-date rule), ``demo`` (the
