@@ -29,7 +29,8 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
 - ``present``: what a reader sees.
   ``style`` (colours, chart styles, column titles, page styles), ``charts`` (trend, SPC and funnel
   charts with text alternatives), ``report`` (the quarterly report, section by section), ``national`` (the
-  national overview: Scotland, family groups and funnel plots), ``pages`` (HTML export of a report
+  national overview: Scotland, family groups and funnel plots), ``framework`` (a council's
+  framework report: every PI under its headings), ``pages`` (HTML export of a report
   and the index page of a batch; templates in ``present/templates``).
 - ``run``: many reports at once.
   ``batch`` (every council's report for a quarter, in parallel, with a manifest),

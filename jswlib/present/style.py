@@ -218,3 +218,39 @@ table.matrix { font-size: 0.8125rem; }
   h1, h2 { break-after: avoid; page-break-after: avoid; }
 }
 """
+
+
+# --- The framework report -------------------------------------------------------------------------
+
+#: Column titles and heading-level names of the framework report (jswlib.present.framework).
+FRAMEWORK_LABELS = MappingProxyType(
+    {
+        # heading levels
+        "outcome": "Outcome",
+        "objective": "Objective",
+        "theme": "Theme",
+        "opif": "OPIF indicator",
+        "section": "Section",
+        # the PI tables
+        "pi": "PI",
+        "frequency": "Frequency",
+        "period": "Period",
+        "value": "Value",
+        "cases": "Cases",
+        "previous": "Same period a year earlier",
+        "direction": "Direction",
+        "target": "Target",
+        "rag": "RAG status",
+        "trend": "Trend (last eight periods)",
+        "spc": "SPC variation",
+        "marks": "Marks",
+        # the summary
+        "pis": "PIs",
+        "improved": "Improved",
+        "declined": "Declined",
+        "no_significant_change": "No significant change",
+        "volume_changed": "Volume rose or fell",
+        "not_compared": "Not compared",
+        "no_value": "No value (see reason)",
+    }
+)
