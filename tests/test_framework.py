@@ -134,6 +134,11 @@ class TestManualFigureEndToEnd:
         reason = data.loc[data["indicator"] == "qa_case_file_audits", "reason"].iloc[0]
         assert reason.startswith(REASON_NOT_SUPPLIED)
         assert "Q4 2025/26" in reason
+        figures = report.figures_data()
+        mine = figures[figures["indicator"] == "QA Reports/ Case files"]
+        assert mine[["period", "measure", "value"]].values.tolist() == [
+            ["Q4 2025/26", "percentage (supplied)", "[x]"]
+        ]
 
 
 class TestAberdeenReport:

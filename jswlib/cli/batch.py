@@ -8,7 +8,7 @@ import sys
 from jswlib.cli._shared import EXIT_DATA, EXIT_OK
 from jswlib.core.errors import JswError
 from jswlib.judge.disclosure import AUDIENCES
-from jswlib.run.batch import BatchResult, _cpu_count, run_batch
+from jswlib.run.batch import REPORTS, BatchResult, _cpu_count, run_batch
 
 
 def _duration(seconds: float) -> str:
@@ -85,6 +85,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             out_dir=args.out,
             params=getattr(args, "params", None),
             national=getattr(args, "national", False),
+            report=getattr(args, "report", "quarterly"),
         )
     except JswError:
         raise
@@ -160,6 +161,16 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="also produce the national overview (notebooks/national_overview.ipynb): Scotland's series "
         "with SPC, the family groups, and funnel plots of the councils naming those outside the 99.8%% "
         "limits, as national-overview.html next to the index",
+    )
+    p.add_argument(
+        "--report",
+        choices=tuple(REPORTS),
+        default="quarterly",
+        help="which report: quarterly (every council's quarterly report, the default) or framework "
+        "(the performance framework report of every council that names a framework in params/report.yaml, "
+        "written beside the quarterly reports as <slug>-framework.html, <slug>-framework-figures.csv, "
+        "<slug>-framework.xlsx, with framework-index.html and framework-manifest.json); "
+        "--quarter then also takes a financial year, e.g. 2025/26, for the annual report",
     )
     p.add_argument("--out", metavar="DIR", help="where to write (default: outputs/<yyyy-yy>-Q<n>)")
     p.set_defaults(func=cmd_batch)

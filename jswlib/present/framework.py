@@ -72,6 +72,9 @@ AVERAGE_DIGITS: int = 1
 FIGURES_DIGITS: int = 1
 #: Columns of the figures file.
 FIGURES_COLUMNS: tuple[str, ...] = ("section", "indicator", "area", "period", "measure", "value")
+#: The figures file's mark for a figure that is not available (Government Statistical Service
+#: symbol), for a PI with no value in the report period.
+NOT_AVAILABLE_MARK: str = "[x]"
 #: Reasons a PI has no value.
 REASON_NOT_SUPPLIED = "Manual figure not supplied"
 REASON_NOT_DUE = "Not yet due"
@@ -1068,7 +1071,8 @@ class FrameworkReport:
             ``total``, ``average``, ``target``; prefixed by the figure's title where one published
             PI is reported as several figures, and marked ``(supplied)`` for manual figures),
             ``value`` (a number, rounded as shown: whole numbers, percentages and averages to one
-            decimal place; or the suppression mark). Every period of each PI's trend is listed, so
+            decimal place; or the suppression mark; ``[x]`` for a PI with no figure in the report
+            period, whose reason the report gives). Every period of each PI's trend is listed, so
             the same period a year earlier is there too; PIs with no value have no rows but
             their target.
         """
@@ -1097,6 +1101,17 @@ class FrameworkReport:
                 items.append((period, measure, value, hidden))
             if pd.notna(row.target):
                 items.append((row.period, "target", row.target, False))
+            if row.reason:  # listed all the same: not available, the reason in the report
+                rows.append(
+                    {
+                        "section": section,
+                        "indicator": row.pi,
+                        "area": self.council.name,
+                        "period": row.period,
+                        "measure": f"{prefix}{measure}{suffix}",
+                        "value": NOT_AVAILABLE_MARK,
+                    }
+                )
             for period, name, value, hidden in items:
                 if not hidden and (value is None or pd.isna(value)):
                     continue

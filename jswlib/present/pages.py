@@ -262,7 +262,12 @@ def _pages():
 
 
 def render_index(
-    label: str, entries: Sequence[Mapping[str, Any]], manifest: Mapping[str, Any]
+    label: str,
+    entries: Sequence[Mapping[str, Any]],
+    manifest: Mapping[str, Any],
+    *,
+    report: str = "quarterly",
+    related: Sequence[Mapping[str, str]] = (),
 ) -> str:
     """The ``index.html`` of a quarter folder: every council, its RAG counts in words, links, the
     councils x headline KPIs matrix (latest value, RAG word, variation and assurance), the national
@@ -277,6 +282,10 @@ def render_index(
         ``files``, ``error``, ``audience``...).
     manifest : mapping
         The manifest (for the data, the audience and the time).
+    report : {"quarterly", "framework"}
+        Which reports the index lists (its title and link words).
+    related : sequence of mapping
+        Links (``href``, ``text``) to the indexes of the other reports of the folder.
 
     Returns
     -------
@@ -292,7 +301,8 @@ def render_index(
         if "html" in files:
             text = "Report showing the error" if e.get("outcome") == FAILED else "Report"
             links.append({"href": files["html"], "text": text})
-        for kind, text in (("csv", "KPIs (CSV)"), ("xlsx", "KPIs (Excel)")):
+        tables = ("Figures", "Framework") if report == "framework" else ("KPIs", "KPIs")
+        for kind, text in (("csv", f"{tables[0]} (CSV)"), ("xlsx", f"{tables[1]} (Excel)")):
             if kind in files:
                 links.append({"href": files[kind], "text": text})
         counts = e.get("counts") or {}
@@ -342,6 +352,8 @@ def render_index(
         .get_template("batch_index.html.j2")
         .render(
             label=label,
+            kind="framework reports" if report == "framework" else "performance reports",
+            related=list(related),
             css=INDEX_CSS,
             audience_text=audiences[0] if len(audiences) == 1 else "mixed (see the table)",
             data=manifest.get("data", {}),

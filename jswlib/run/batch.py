@@ -31,6 +31,12 @@ Conventions
 - A kernel that fails to start (before any cell ran) is retried, up to :data:`START_ATTEMPTS`
   attempts in all; an error in a cell is never retried: the council fails, its notebook and HTML
   (showing the error) are kept, the other councils carry on and the exit code is 1.
+- ``--report framework`` runs ``notebooks/framework_report.ipynb`` instead, for every council that
+  names a framework in ``params/report.yaml`` (or the one named), into the same quarter folder:
+  ``<slug>-framework.html``, ``<slug>-framework.ipynb``, ``<slug>-framework-figures.csv`` (the
+  figures file) and ``<slug>-framework.xlsx``, with its own ``framework-manifest.json`` and
+  ``framework-index.html``; ``index.html`` links to it. A council's manual figures
+  (``params/manual/<slug>.csv``) are among its inputs.
 - The commentary file of a council is ``<params>/commentary/<slug>/<yyyy-yy>-Q<n>.md``
   (see ``params/councils.yaml``); the notebook is given ``commentary_file=""`` and finds it itself.
 """
@@ -55,9 +61,11 @@ from jswlib.compute.results import latest_complete_quarter, load_results
 from jswlib.core import io
 from jswlib.core.errors import InputError
 from jswlib.definitions.councils import Council, Councils
+from jswlib.definitions.frameworks import load_council_frameworks
 from jswlib.definitions.params import commentary_path, load_councils, load_settings, params_dir
-from jswlib.definitions.periods import parse_quarter, quarter_slug
+from jswlib.definitions.periods import parse_period, parse_quarter, quarter_slug
 from jswlib.judge.disclosure import AUDIENCES
+from jswlib.judge.manual import manual_path
 from jswlib.present.pages import FAILED, OK, SKIPPED, kpi_matrix, render_index, template_digest
 from jswlib.run.worker import (
     KERNEL_NAME,
@@ -67,6 +75,7 @@ from jswlib.run.worker import (
     _write_text,
     error_summary,
     output_names,
+    report_framework_tables,
     report_kpi_table,
     run_council,
     run_overview,
@@ -83,6 +92,34 @@ NATIONAL_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "nationa
 MATRIX_FILE = "index-kpis.csv"
 #: Name of the per-council record of its last run, in the quarter folder.
 RECORD_NAME = ".{slug}.inputs.json"
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """What ``jsw batch --report`` produces: its notebook, table function and file names."""
+
+    name: str
+    notebook: Path
+    table: Callable
+    manifest: str
+    index: str
+    record: str
+
+
+#: The reports ``jsw batch`` can run, by the name ``--report`` takes.
+REPORTS = {
+    "quarterly": ReportKind(
+        "quarterly", DEFAULT_NOTEBOOK, report_kpi_table, "manifest.json", "index.html", RECORD_NAME
+    ),
+    "framework": ReportKind(
+        "framework",
+        DEFAULT_NOTEBOOK.parent / "framework_report.ipynb",
+        report_framework_tables,
+        "framework-manifest.json",
+        "framework-index.html",
+        ".{slug}-framework.inputs.json",
+    ),
+}
 
 
 # --- Small pure helpers --------------------------------------------------------------------------
@@ -291,11 +328,11 @@ def _resolve_councils(roster: Councils, names: Sequence[str] | None) -> list[Cou
 
 
 def _previous_entry(
-    out_dir: Path, slug: str, manifest: Mapping[str, Any] | None
+    out_dir: Path, slug: str, manifest: Mapping[str, Any] | None, record_name: str = RECORD_NAME
 ) -> dict[str, Any] | None:
     """The record of a council's last run: its ``.<slug>.inputs.json``, else its entry in ``manifest.json``."""
     try:
-        record = io.read_json(out_dir / RECORD_NAME.format(slug=slug))
+        record = io.read_json(out_dir / record_name.format(slug=slug))
     except ValueError:  # a damaged record is as good as none
         record = None
     if isinstance(record, dict):
@@ -307,13 +344,17 @@ def _previous_entry(
 
 
 def _is_up_to_date(
-    previous: Mapping[str, Any] | None, fingerprint: str, out_dir: Path, slug: str
+    previous: Mapping[str, Any] | None,
+    fingerprint: str,
+    out_dir: Path,
+    slug: str,
+    report: str = "quarterly",
 ) -> bool:
     if not previous or previous.get("inputs_fingerprint") != fingerprint:
         return False
     if previous.get("outcome") not in (OK, SKIPPED):
         return False
-    return all(io.is_file(out_dir / name) for name in output_names(slug).values())
+    return all(io.is_file(out_dir / name) for name in output_names(slug, report).values())
 
 
 def _record(plan: _Plan, result: Mapping[str, Any], audience: str, quarter: str) -> dict[str, Any]:
@@ -367,6 +408,7 @@ def run_batch(
     start_attempts: int = START_ATTEMPTS,
     retry_delay: float = RETRY_DELAY,
     national: bool = False,
+    report: str = "quarterly",
 ) -> BatchResult:
     """Produce the quarterly report of every council asked for, in parallel; write the index and the manifest.
 
@@ -411,6 +453,9 @@ def run_batch(
         Also produce the national overview (:data:`NATIONAL_NOTEBOOK`): Scotland's series with
         SPC, the family groups and funnel plots of the councils, as ``national-overview.html`` and
         ``.ipynb``, linked from the index. It is always re-run.
+    report : {"quarterly", "framework"}
+        The report to run (:data:`REPORTS`). ``framework`` runs the framework report of every
+        council that has a framework (or of those named, which must have one).
 
     Returns
     -------
@@ -427,13 +472,25 @@ def run_batch(
     """
     started_at = _now()
     t0 = time.perf_counter()
+    if report not in REPORTS:
+        raise InputError(f"report {report!r}: expected one of {', '.join(REPORTS)}")
+    kind = REPORTS[report]
     request = _check_request(
-        quarter, councils, data_dir, audience, workers, start_attempts, params, notebook, out_dir
+        quarter,
+        councils,
+        data_dir,
+        audience,
+        workers,
+        start_attempts,
+        params,
+        notebook or kind.notebook,
+        out_dir,
+        report,
     )
-    kpi_table = kpi_table or report_kpi_table
+    kpi_table = kpi_table or kind.table
     results = load_results(request.data_dir, request.params)  # once: notebooks read the cache
     prepared = time.perf_counter()
-    previous_manifest = _read_manifest(request.out_dir)
+    previous_manifest = _read_manifest(request.out_dir, kind.manifest)
     plans = _plan(request, results.fingerprint, kpi_table, force, previous_manifest)
     to_run = [p for p in plans if not p.up_to_date]
     n_workers = min(workers or _cpu_count(), len(to_run)) if to_run else 0
@@ -465,13 +522,14 @@ def run_batch(
     finished = time.perf_counter()
 
     outcomes = [_outcome(plan) for plan in plans]
-    entries = _all_entries(plans, request.roster, request.out_dir, previous_manifest)
+    entries = _all_entries(plans, request.roster, request.out_dir, previous_manifest, kind.record)
     total = round(time.perf_counter() - t0, 3)
     manifest = {
         "format": BATCH_FORMAT,
-        "command": "jsw batch",
+        "command": "jsw batch" + (f" --report {report}" if report != "quarterly" else ""),
         "parameters": {
             "quarter": request.label,
+            "report": report,
             "councils": [c.name for c in request.councils] if councils else "all",
             "data_dir": str(request.data_dir),
             "audience": audience,
@@ -504,9 +562,10 @@ def run_batch(
         "national": national_entry,
     }
     out = request.out_dir
-    io.write_frame(kpi_matrix(entries), out / MATRIX_FILE)
-    index_path = _write_text(out / "index.html", render_index(request.label, entries, manifest))
-    manifest_path = io.write_json(manifest, out / "manifest.json")
+    if report == "quarterly":
+        io.write_frame(kpi_matrix(entries), out / MATRIX_FILE)
+    manifest_path = io.write_json(manifest, out / kind.manifest)
+    index_path = _write_indexes(out, request.label, report)
     return BatchResult(
         request.label,
         out,
@@ -533,10 +592,51 @@ class _Request:
     data_dir: Path
     out_dir: Path
     audience: str
+    report: str = "quarterly"
+
+
+def _financial_year(text: Any) -> Any:
+    """``text`` read as a financial year (``2025/26``), else None."""
+    try:
+        period = parse_period(str(text))
+    except ValueError:
+        return None
+    return period if period.freq == "Y" else None
+
+
+def _write_indexes(out: Path, label: str, report: str) -> Path:
+    """Write the index of ``report`` and, beside it, re-write the other kind's index so each links to
+    the other (the quarterly ``index.html`` lists the framework reports' own index); returns the
+    index of ``report``."""
+    written = {}
+    manifests = {name: _read_manifest(out, k.manifest) for name, k in REPORTS.items()}
+    for name, k in REPORTS.items():
+        manifest = manifests[name]
+        if manifest is None:
+            continue
+        related = [
+            {"href": other.index, "text": f"{other_name.title()} reports"}
+            for other_name, other in REPORTS.items()
+            if other_name != name and manifests[other_name] is not None
+        ]
+        page = render_index(
+            label, manifest.get("councils", []), manifest, report=name, related=related
+        )
+        written[name] = _write_text(out / k.index, page)
+    return written[report]
 
 
 def _check_request(
-    quarter, councils, data_dir, audience, workers, start_attempts, params, notebook, out_dir
+    quarter,
+    councils,
+    data_dir,
+    audience,
+    workers,
+    start_attempts,
+    params,
+    notebook,
+    out_dir,
+    report="quarterly",
 ) -> _Request:
     """Check what was asked before anything runs; every problem is an :class:`InputError`."""
     if quarter is None or not str(quarter).strip():
@@ -544,7 +644,10 @@ def _check_request(
     try:
         period = parse_quarter(quarter)
     except (ValueError, TypeError) as exc:
-        raise InputError(f"quarter {quarter!r}: {exc}") from None
+        year = _financial_year(quarter) if report == "framework" else None
+        if year is None:
+            raise InputError(f"quarter {quarter!r}: {exc}") from None
+        period = year  # the framework's annual report
     if audience not in AUDIENCES:
         raise InputError(f"audience {audience!r}: expected one of {', '.join(AUDIENCES)}")
     if workers is not None and workers < 1:
@@ -553,6 +656,16 @@ def _check_request(
         raise InputError(f"start_attempts {start_attempts}: give 1 or more")
     roster = load_councils(params)
     selected = _resolve_councils(roster, councils)
+    if report == "framework":
+        having = load_council_frameworks(params, roster)
+        without = [c.name for c in selected if c.code not in having] if councils else []
+        if without:
+            names = ", ".join(roster.get(code).name for code in having) or "none"
+            raise InputError(
+                f"no performance framework for {', '.join(without)}: councils with one: {names} "
+                "(frameworks: in params/report.yaml)"
+            )
+        selected = [c for c in selected if c.code in having]
     notebook_path = Path(notebook) if notebook is not None else DEFAULT_NOTEBOOK
     if not io.is_file(notebook_path):
         raise InputError(f"{notebook_path}: notebook not found")
@@ -566,7 +679,8 @@ def _check_request(
     )
     if not io.is_dir(folder):
         raise InputError(f"{folder}: data folder not found")
-    out = Path(out_dir) if out_dir is not None else settings.outputs_dir / quarter_slug(period)
+    folder_name = quarter_slug(period) if period.freq == "Q" else period.label.replace("/", "-")
+    out = Path(out_dir) if out_dir is not None else settings.outputs_dir / folder_name
     return _Request(
         str(period),
         period,
@@ -577,12 +691,13 @@ def _check_request(
         folder,
         out,
         audience,
+        report,
     )
 
 
-def _read_manifest(out: Path) -> dict[str, Any] | None:
+def _read_manifest(out: Path, name: str = "manifest.json") -> dict[str, Any] | None:
     try:
-        return io.read_json(out / "manifest.json")
+        return io.read_json(out / name)
     except ValueError:
         return None
 
@@ -605,17 +720,25 @@ def _plan(
         "kpi_table": _qualified_name(kpi_table),
     }
     plans = []
+    record = REPORTS[request.report].record
+    if request.report != "quarterly":
+        shared["report"] = request.report
     for council in request.councils:
-        commentary = commentary_path(request.params, council, request.period)
+        # the framework report reads the council's manual figures where the quarterly report reads
+        # its commentary
+        if request.report == "framework":
+            own_file = manual_path(request.params, council)
+        else:
+            own_file = commentary_path(request.params, council, request.period)
         inputs = dict(
             shared,
             council=council.code,
-            commentary=io.file_digest(commentary) if io.is_file(commentary) else None,
+            commentary=io.file_digest(own_file) if io.is_file(own_file) else None,
         )
         fingerprint = inputs_fingerprint(inputs)
-        previous = _previous_entry(request.out_dir, council.slug, previous_manifest)
+        previous = _previous_entry(request.out_dir, council.slug, previous_manifest, record)
         up_to_date = not force and _is_up_to_date(
-            previous, fingerprint, request.out_dir, council.slug
+            previous, fingerprint, request.out_dir, council.slug, request.report
         )
         plans.append(_Plan(council, inputs, fingerprint, previous, up_to_date))
     return plans
@@ -636,6 +759,14 @@ def _task(
         "commentary_file": "",
         "council": council.name,
     }
+    if request.report == "framework":
+        parameters = {
+            "period": request.label,
+            "data_dir": str(request.data_dir),
+            "audience": request.audience,
+            "manual_file": "",
+            "council": council.name,
+        }
     return CouncilTask(
         name=council.name,
         code=council.code,
@@ -648,6 +779,7 @@ def _task(
         execute=execute,
         start_attempts=start_attempts,
         retry_delay=retry_delay,
+        report=request.report,
     )
 
 
@@ -721,7 +853,7 @@ def _run_tasks(
                 }
             plan = by_slug[task.slug]
             plan.record = _record(plan, result, audience, label)
-            io.write_json(plan.record, out / RECORD_NAME.format(slug=task.slug))
+            io.write_json(plan.record, out / REPORTS[task.report].record.format(slug=task.slug))
             failed += result["status"] == FAILED
             bar.update(1)
             if failed:
@@ -737,7 +869,11 @@ def _run_tasks(
 
 
 def _all_entries(
-    plans: list[_Plan], roster: Councils, out: Path, previous_manifest: Mapping[str, Any] | None
+    plans: list[_Plan],
+    roster: Councils,
+    out: Path,
+    previous_manifest: Mapping[str, Any] | None,
+    record_name: str = RECORD_NAME,
 ) -> list[dict[str, Any]]:
     """Manifest entries for every council of the quarter folder: those of this run and those run before."""
     planned = {p.council.slug: p for p in plans}
@@ -745,7 +881,7 @@ def _all_entries(
     for council in roster:
         plan = planned.get(council.slug)
         if plan is None:  # not asked for this time: keep what an earlier run recorded, if any
-            previous = _previous_entry(out, council.slug, previous_manifest)
+            previous = _previous_entry(out, council.slug, previous_manifest, record_name)
             if previous is not None:
                 entries.append(_manifest_entry(previous, this_run=False))
         elif plan.up_to_date:

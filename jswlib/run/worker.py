@@ -44,14 +44,27 @@ RETRY_DELAY = 2.0
 ERROR_SUMMARY_LENGTH = 400
 
 
-def output_names(slug: str) -> dict[str, str]:
+def output_names(slug: str, report: str = "quarterly") -> dict[str, str]:
     """The file names a council's report is written to, by kind.
+
+    The framework report (``report="framework"``) is written beside the quarterly report, with its
+    figures file as the CSV.
 
     Examples
     --------
     >>> output_names("fife")
     {'html': 'fife.html', 'ipynb': 'fife.ipynb', 'csv': 'fife-kpis.csv', 'xlsx': 'fife-kpis.xlsx'}
+    >>> output_names("aberdeen-city", "framework")["csv"]
+    'aberdeen-city-framework-figures.csv'
     """
+    if report == "framework":
+        stem = f"{slug}-framework"
+        return {
+            "html": f"{stem}.html",
+            "ipynb": f"{stem}.ipynb",
+            "csv": f"{stem}-figures.csv",
+            "xlsx": f"{stem}.xlsx",
+        }
     return {
         "html": f"{slug}.html",
         "ipynb": f"{slug}.ipynb",
@@ -111,6 +124,29 @@ def report_kpi_table(
     return report.kpi_export()
 
 
+def report_framework_tables(
+    council: str,
+    quarter: str,
+    data_dir: str,
+    audience: str,
+    commentary_file: str,
+    params: str | None,
+) -> dict:
+    """The tables of a council's framework report: ``{"figures": ..., "framework": ...}``.
+
+    ``figures`` is the figures file (``FrameworkReport.figures_data()``, written as the CSV and as
+    a sheet), ``framework`` the PI table with its ``rag`` column (``framework_export()``). Same
+    parameters as :func:`report_kpi_table` (``quarter`` is the report period; the commentary is not
+    used).
+    """
+    from jswlib.present.framework import prepare_framework_report
+
+    report = prepare_framework_report(
+        council=council, period=quarter, data_dir=data_dir, audience=audience, params=params
+    )
+    return {"framework": report.framework_export(), "figures": report.figures_data()}
+
+
 @dataclass(frozen=True)
 class CouncilTask:
     """Everything a worker process needs to produce one council's report (picklable)."""
@@ -126,6 +162,7 @@ class CouncilTask:
     execute: Callable | None = None
     start_attempts: int = START_ATTEMPTS
     retry_delay: float = RETRY_DELAY
+    report: str = "quarterly"
 
 
 class KernelStartError(RuntimeError):
@@ -256,7 +293,7 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
     """
     started = time.perf_counter()
     out = Path(task.out_dir)
-    names = output_names(task.slug)
+    names = output_names(task.slug, task.report)
     result: dict[str, Any] = {
         "council": task.name,
         "code": task.code,
@@ -274,9 +311,9 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
     try:
         nb, cell_error = _execute_notebook(task, out / names["ipynb"], result)
         result["files"]["ipynb"] = names["ipynb"]
-        title = (
-            f"Justice Social Work performance: {task.name}, {task.parameters.get('quarter', '')}"
-        )
+        period = task.parameters.get("quarter", task.parameters.get("period", ""))
+        kind = "framework report" if task.report == "framework" else "performance"
+        title = f"Justice Social Work {kind}: {task.name}, {period}"
         page = notebook_to_html(nb, title, Path(task.notebook).parent)
         result["warnings"] += [
             f"{names['html']} refers to another host: {ref}" for ref in external_references(page)
@@ -287,21 +324,28 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
             raise cell_error
         table = task.kpi_table(
             council=task.name,
-            quarter=task.parameters["quarter"],
+            quarter=period,
             data_dir=task.parameters["data_dir"],
             audience=task.parameters["audience"],
-            commentary_file=task.parameters["commentary_file"],
+            commentary_file=task.parameters.get("commentary_file", ""),
             params=task.params,
         )
+        sheets = None
+        if isinstance(table, dict):  # several tables (the framework report): figures as the CSV
+            sheets, table = table, table["framework"]
         if "rag" not in table.columns:
             raise ValueError(
                 f"the KPI table has no 'rag' column (columns: {', '.join(map(str, table.columns))})"
             )
         result["counts"] = rag_counts(table["rag"].dropna())
-        result["headline"] = headline_rows(table)
-        for kind in ("csv", "xlsx"):
-            io.write_frame(table, out / names[kind])
-            result["files"][kind] = names[kind]
+        if sheets is None:
+            result["headline"] = headline_rows(table)
+            io.write_frame(table, out / names["csv"])
+            io.write_frame(table, out / names["xlsx"])
+        else:
+            io.write_frame(sheets["figures"], out / names["csv"])
+            io.write_excel_sheets(sheets, out / names["xlsx"])
+        result["files"]["csv"], result["files"]["xlsx"] = names["csv"], names["xlsx"]
         result["status"] = OK
     except Exception as exc:
         result["error"] = error_summary(exc)
