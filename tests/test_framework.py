@@ -8,18 +8,22 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import papermill as pm
 import pytest
 
 from jswlib.core.errors import InputError
+from jswlib.definitions.catalogue import load_catalogue
 from jswlib.definitions.frameworks import load_framework
 from jswlib.definitions.periods import parse_period
 from jswlib.judge.disclosure import SUPPRESSED
 from jswlib.present.framework import (
     REASON_NOT_SUPPLIED,
+    SPC_NOT_AVAILABLE,
     prepare_framework_report,
     reporting_period,
     sparkline_svg,
+    spc_variation,
 )
 
 from .conftest import REPO
@@ -62,6 +66,23 @@ class TestReportingPeriod:
     def test_unknown_frequency(self):
         with pytest.raises(ValueError, match="frequency 'monthly'"):
             reporting_period("monthly", parse_period("Q1 2025/26"))
+
+
+class TestSpcVariation:
+    def test_a_point_above_the_limits(self):
+        # 9, 11 six times then 20: mean 140 / 13 = 10.77; moving ranges eleven 2s and a 9, the 9
+        # screened out (9 >= 3.267 x 31/12 = 8.44), so the mean moving range is 2 and the upper limit
+        # 10.77 + 2.66 x 2 = 16.09: 20 is above it, and higher is better for successful completions.
+        ind = load_catalogue().get("diversion_successful")
+        series = pd.DataFrame({"value": [9, 11] * 6 + [20]}).assign(
+            numerator=np.nan, denominator=np.nan
+        )
+        assert spc_variation(series, ind, None) == "H Special cause: improvement"
+
+    def test_no_values(self):
+        ind = load_catalogue().get("diversion_successful")
+        series = pd.DataFrame({"value": [np.nan] * 3, "numerator": np.nan, "denominator": np.nan})
+        assert spc_variation(series, ind, None) == SPC_NOT_AVAILABLE
 
 
 class TestSparkline:

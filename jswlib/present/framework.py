@@ -30,7 +30,8 @@ Conventions (docs/method.md, "The framework report")
   :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD`).
 - **Public audience**: counts from 1 to threshold - 1 are shown as ``[c]`` with every figure built
   on them (:mod:`jswlib.judge.disclosure`), in the tables, the trend lines and the figures file.
-- **SPC**: :func:`spc_variation` is the hook for statistical process control of each PI's series.
+- **SPC**: the variation of each PI's latest point (:func:`spc_variation`, through
+  :mod:`jswlib.judge.spc` as the quarterly report uses it), on its last :data:`SPC_PERIODS` periods.
 """
 
 from __future__ import annotations
@@ -79,8 +80,11 @@ NOT_AVAILABLE_MARK: str = "[x]"
 REASON_NOT_SUPPLIED = "Manual figure not supplied"
 REASON_NOT_DUE = "Not yet due"
 REASON_NO_DATA = "No data"
-#: What :func:`spc_variation` says while no SPC module is available.
-SPC_NOT_AVAILABLE: str = "Not assessed (SPC to come)"
+#: What :func:`spc_variation` says for a series without values.
+SPC_NOT_AVAILABLE: str = "No series"
+#: Periods of each PI's own frequency its SPC variation is judged on (the last ones, ending with its
+#: period).
+SPC_PERIODS: int = 24
 #: The marks of a figure.
 SUPPLIED_TEXT, PROVISIONAL_TEXT = "Supplied figure", "Provisional"
 LOW_NUMBERS_TEXT: str = f"Low numbers (fewer than {status.LOW_NUMBERS_THRESHOLD} cases)"
@@ -149,14 +153,37 @@ def reporting_period(frequency: str, report: Period) -> Period:
     return year if year.end == report.end else year.previous()
 
 
-def spc_variation(values: pd.Series, polarity: str) -> str:
-    """Hook: the SPC variation of a PI's series in words.
+def spc_variation(series: pd.DataFrame, ind: Indicator, target: float | None) -> str:
+    """The SPC variation of a PI's series in words, as the quarterly report gives it.
 
-    No statistical process control module is on main yet (``jswlib.judge.spc`` with ``xmr`` and
-    ``p_chart``), so this says :data:`SPC_NOT_AVAILABLE` for every series. When it lands, call its
-    ``xmr`` (counts, averages) or ``p_chart`` (percentages) here; the report needs no other change.
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        Columns ``period``, ``value``, ``numerator``, ``denominator``, oldest first (missing
+        periods as missing values).
+    ind : Indicator
+        Its polarity, unit and type choose the chart (an XmR chart, or a p-chart for a percentage
+        whose denominators are small or vary: :func:`jswlib.present.national.spc_frame`).
+    target : float or None
+        For the assurance (not shown here).
+
+    Returns
+    -------
+    str
+        The icon and words of the latest point's variation (``"~ Common cause"``), from
+        :func:`jswlib.judge.spc.spc_summary`; with fewer recorded points than SPC needs, its words
+        for that; :data:`SPC_NOT_AVAILABLE` when the series has no value at all.
     """
-    return SPC_NOT_AVAILABLE
+    from jswlib.judge import spc
+    from jswlib.present.national import spc_frame
+
+    known = series.dropna(subset=["value"])
+    if known.empty:
+        return SPC_NOT_AVAILABLE
+    if ind.is_proportion or ind.type == "manual":
+        known = known.dropna(subset=["numerator", "denominator"])
+    chart = spc_frame(known.reset_index(drop=True), ind, target)
+    return spc.spc_summary(chart)["variation_text"]
 
 
 def sparkline_svg(labels: list[str], values: list[Any], unit: str, *, hidden: list[bool]) -> str:
@@ -579,18 +606,18 @@ class FrameworkReport:
             return f"{REASON_NO_DATA}: no cases in {period} to compute it from"
         return f"{REASON_NO_DATA}: the extract holds no {ind.table.replace('_', ' ')} records for {period}"
 
-    def _trend_periods(self, pi: FrameworkPI) -> list[Period]:
-        """The periods of a PI's trend: the last eight of its own frequency, ending with its period."""
+    def _trend_periods(self, pi: FrameworkPI, n: int = TREND_PERIODS) -> list[Period]:
+        """The periods of a PI's trend: the last ``n`` of its own frequency, ending with its period."""
         own = reporting_period(pi.frequency, self.period)
         if self.annual and pi.frequency != "annual":
             subs = self.period.subperiods(FREQUENCY_CODES[pi.frequency])
             own = subs[-1]
-        return own.last_n(TREND_PERIODS)
+        return own.last_n(n)
 
-    def trend_data(self, pi: FrameworkPI) -> pd.DataFrame:
-        """The trend of one PI: period, numerator, denominator, value (oldest first)."""
+    def trend_data(self, pi: FrameworkPI, n: int = TREND_PERIODS) -> pd.DataFrame:
+        """The last ``n`` periods of one PI: period, numerator, denominator, value (oldest first)."""
         records = []
-        for p in self._trend_periods(pi):
+        for p in self._trend_periods(pi, n):
             f = self._figure(pi, p, pi.frequency)
             records.append(
                 {
@@ -666,7 +693,7 @@ class FrameworkReport:
                     self._hidden(ind, a, b)
                     for a, b in zip(trend["numerator"], trend["denominator"], strict=True)
                 ],
-                "spc": spc_variation(trend["value"], ind.polarity),
+                "spc": spc_variation(self.trend_data(pi, SPC_PERIODS), ind, target),
                 "hidden": self._hidden(ind, now["numerator"], now["denominator"]),
                 "previous_hidden": self._hidden(ind, before["numerator"], before["denominator"]),
             }
@@ -1213,7 +1240,11 @@ class FrameworkReport:
             f"- **Marks.** {PROVISIONAL_TEXT}: cases still open at the extract date "
             "may change the figure. Low "
             f"numbers: a percentage on fewer than {status.LOW_NUMBERS_THRESHOLD} cases.",
-            f"- **SPC.** {SPC_NOT_AVAILABLE}.",
+            "- **SPC.** The variation of each PI's latest point on its last "
+            f"{SPC_PERIODS} periods (of its own "
+            "frequency), as the quarterly report judges it: an XmR chart, or a "
+            "p-chart for a percentage whose "
+            "denominators are small or vary; with fewer than 12 points the limits are trial limits.",
         ]
         if self.public:
             lines.append(
