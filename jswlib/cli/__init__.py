@@ -18,10 +18,10 @@ import sys
 
 from jswlib import __version__
 from jswlib.cli import batch, compute, councils, demo_data, indicators, reconcile, schema, validate
-from jswlib.cli._shared import EXIT_DATA, EXIT_OK, EXIT_USAGE
+from jswlib.cli._shared import EXIT_DATA, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
 from jswlib.core.errors import JswError
 
-__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_OUTPUT", "EXIT_USAGE", "build_parser", "main"]
 
 #: The subcommands, in the order ``jsw --help`` lists them.
 SUBCOMMANDS = (validate, demo_data, indicators, compute, reconcile, batch, councils, schema)

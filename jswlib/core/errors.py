@@ -54,3 +54,8 @@ class ExtractFileError(_SourceError):
 
 class ContractError(_SourceError):
     """A table cannot be validated at all (for example a required column is missing)."""
+
+
+class OutputError(JswError):
+    """An output cannot be written: a full disk, a read-only folder, a file where a folder should
+    be. The message names the path and the cause."""
