@@ -22,7 +22,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from jswlib.core.errors import ExtractFileError, InputError, OutputError, ParamsFileError
+from jswlib.core.errors import (
+    ExtractFileError,
+    FolderNotFoundError,
+    InputError,
+    OutputError,
+    ParamsFileError,
+)
 
 
 def _umask() -> int:
@@ -402,7 +408,7 @@ def read_csv_table(
 def parse_csv_text(
     text: str, source: str, as_text: Callable[[str], bool] = lambda column: True
 ) -> pd.DataFrame:
-    """Parse CSV text into a frame whose columns are exactly those the header names.
+    r"""Parse CSV text into a frame whose columns are exactly those the header names.
 
     Parameters
     ----------
@@ -526,7 +532,7 @@ def list_table_files(data_dir: str | os.PathLike) -> list[Path]:
     """
     folder = Path(data_dir)
     if not folder.is_dir():
-        raise ExtractFileError(
+        raise FolderNotFoundError(
             str(folder), "data folder not found (the demo data is made by `make demo-data`)"
         )
     return sorted(
