@@ -225,12 +225,25 @@ class TestFaults:
         )
         out = tmp_path / "r.csv"
         code = main(
-            ["compute", "--data", str(path.parent), "--out", str(out), "--as-at", "2025-10-05",
-             "--encoding", "cp1252", "--indicator", "reports_by_due_date"]
+            [
+                "compute",
+                "--data",
+                str(path.parent),
+                "--out",
+                str(out),
+                "--as-at",
+                "2025-10-05",
+                "--encoding",
+                "cp1252",
+                "--indicator",
+                "reports_by_due_date",
+            ]
         )
         printed = capsys.readouterr()
         assert code == EXIT_OK, printed.err
-        assert "personal data" in printed.out + printed.err and "surname" in printed.out + printed.err
+        assert (
+            "personal data" in printed.out + printed.err and "surname" in printed.out + printed.err
+        )
 
     def test_compute_without_as_at_names_the_real_file_error(self, write_csv, tmp_path, capsys):
         # The only table is not UTF-8 and there is no manifest: before the fix the message was

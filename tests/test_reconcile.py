@@ -640,8 +640,16 @@ class TestReconcileFaults:
         add_reconcile_parser(parser.add_subparsers(dest="command"))
         out = tmp_path / "r.csv"
         args = parser.parse_args(
-            ["--params", str(REPO / "params"), "reconcile", str(source), "--out", str(out),
-             "--encoding", "cp1252"]
+            [
+                "--params",
+                str(REPO / "params"),
+                "reconcile",
+                str(source),
+                "--out",
+                str(out),
+                "--encoding",
+                "cp1252",
+            ]
         )
         assert args.func(args) == EXIT_OK
         assert "d\u00e9livr\u00e9s" in out.read_text(encoding="utf-8")
