@@ -443,9 +443,11 @@ def quick(tmp_path, monkeypatch):
     params = make_workspace(tmp_path)
     calls = []
 
-    def fake_results(data_dir, params=None):
+    def fake_results(data_dir, params=None, **kwargs):
         calls.append(data_dir)
-        return SimpleNamespace(fingerprint="0123456789abcdef", as_at=date(2025, 10, 5))
+        return SimpleNamespace(
+            fingerprint="0123456789abcdef", as_at=date(2025, 10, 5), problems=()
+        )
 
     monkeypatch.setattr(batch, "load_results", fake_results)
 
@@ -844,3 +846,253 @@ class TestCommand:
 
         monkeypatch.setattr(cli_batch, "run_batch", fake_run_batch)
         assert cmd_batch(parse(["batch", "--quarter", QUARTER])) == EXIT_OK
+
+
+# --- Faults and bad input (issue 9) --------------------------------------------------------------
+
+
+def disk_full_execute(input_path, output_path, **kwargs):
+    """Papermill on a full disk: the output notebook cannot be written."""
+    raise OSError(28, "No space left on device")
+
+
+def quick_run(params, councils=("Fife", "Angus"), **kwargs):
+    options = dict(
+        params=params,
+        notebook=FIXTURE,
+        kpi_table=fake_kpis,
+        execute=copy_execute,
+        workers=1,
+        progress=False,
+        retry_delay=0.0,
+    )
+    options.update(kwargs)
+    return run_batch(QUARTER, list(councils), **options)
+
+
+class TestPartialData:
+    def test_a_table_with_a_file_level_error_fails_every_council(self, tmp_path, capsys):
+        # cpos.csv without its council column: before the fix the batch said "0 failed" and
+        # exited 0 with four KPIs at "No data".
+        params = make_workspace(tmp_path)
+        (tmp_path / "data" / "cpos.csv").write_text(
+            "order_id,person_id,imposed_date\nC1,PERSON-AAA,2025-07-01\n"
+        )
+        result = quick_run(params)
+        assert [o.status for o in result.outcomes] == ["failed", "failed"]
+        assert all("cpos.csv" in o.error and "council" in o.error for o in result.outcomes)
+        index = result.index.read_text()
+        assert "cpos.csv" in index
+        entries = manifest_entries(result.out_dir)
+        assert entries["fife"]["outcome"] == "failed" and "cpos.csv" in entries["fife"]["error"]
+        assert not (result.out_dir / "fife.html").exists()  # no report on partial data
+        lines = "\n".join(cli_batch.summary_lines(result))
+        assert "2 failed" in lines and "cpos.csv" in lines
+
+
+class TestOutputFaults:
+    def test_a_read_only_output_folder_is_found_before_any_notebook_runs(
+        self, tmp_path, monkeypatch
+    ):
+        from jswlib.core import io as core_io
+        from jswlib.core.errors import OutputError
+
+        params = make_workspace(tmp_path)
+        real = core_io.tempfile.mkstemp
+
+        def read_only(*args, dir=None, **kwargs):
+            if str(dir).startswith(str(tmp_path / "outputs")):
+                raise OSError(30, "Read-only file system")
+            return real(*args, dir=dir, **kwargs)
+
+        monkeypatch.setattr(core_io.tempfile, "mkstemp", read_only)
+        monkeypatch.setattr(batch, "load_results", lambda *a, **k: pytest.fail("results loaded"))
+        with pytest.raises(OutputError, match="Read-only"):
+            quick_run(params)
+
+    def test_out_pointing_at_a_file(self, tmp_path):
+        from jswlib.core.errors import OutputError
+
+        params = make_workspace(tmp_path)
+        (tmp_path / "out.html").write_text("a file")
+        with pytest.raises(OutputError, match="not a folder"):
+            quick_run(params, out_dir=tmp_path / "out.html")
+
+    def test_a_full_disk_is_not_retried_and_keeps_the_previous_kpi_files(self, tmp_path):
+        params = make_workspace(tmp_path)
+        first = quick_run(params, ["Fife"])
+        kpis = first.out_dir / "fife-kpis.csv"
+        before = kpis.read_text()
+        second = quick_run(params, ["Fife"], force=True, execute=disk_full_execute)
+        (fife,) = second.outcomes
+        assert fife.status == "failed" and "no space left" in fife.error.lower()
+        assert fife.attempts == 1  # not "the kernel did not start" after three attempts
+        assert kpis.read_text() == before
+        assert (first.out_dir / "fife.html").is_file()
+
+
+class TestLockAndTemporaries:
+    def test_a_second_batch_on_the_same_folder_is_refused(self, tmp_path):
+        from jswlib.core import io as core_io
+
+        params = make_workspace(tmp_path)
+        out = tmp_path / "outputs" / FOLDER
+        with (
+            core_io.folder_lock(out, "jsw batch"),
+            pytest.raises(InputError, match="another jsw batch"),
+        ):
+            quick_run(params)
+        assert quick_run(params).succeeded  # the lock is gone with its holder
+
+    def test_temporary_files_of_a_crashed_run_are_removed(self, tmp_path):
+        params = make_workspace(tmp_path)
+        out = tmp_path / "outputs" / FOLDER
+        out.mkdir(parents=True)
+        (out / ".fife.html.x1y2z3_a.tmp").write_text("half a page")
+        quick_run(params)
+        assert leftovers(out) == []
+
+
+class TestCommentaryImages:
+    def test_an_image_from_another_host_becomes_a_link(self):
+        from jswlib.present.report import render_commentary
+
+        page = render_commentary(
+            "Our chart: ![caseload](https://tracker.example/pixel.png) and "
+            "![local](data:image/png;base64,AAAA)"
+        )
+        assert "<img" in page and 'src="data:image/png;base64,AAAA"' in page  # kept
+        assert 'src="https://tracker.example' not in page
+        assert 'href="https://tracker.example/pixel.png"' in page
+        assert external_references(page) == ['href="https://tracker.example/pixel.png']
+
+    def test_warnings_are_shown_in_the_index(self):
+        from jswlib.present.pages import render_index
+
+        entry = {
+            "council": "Fife",
+            "slug": "fife",
+            "outcome": "ok",
+            "files": {"html": "fife.html"},
+            "warnings": ['fife.html refers to another host: href="https://tracker.example/x.png'],
+        }
+        page = render_index(QUARTER, [entry], {"summary": {}})
+        assert "tracker.example" in page and "Warnings" in page
+
+
+class TestNotebookParameters:
+    def test_an_unknown_parameter_is_refused_with_a_suggestion(self):
+        from jswlib.run.notebook_parameters import check_parameters
+
+        with pytest.raises(InputError, match=r"'councl'.*did you mean council"):
+            check_parameters(REPO / "notebooks" / "quarterly_report.ipynb", {"councl": "Fife"})
+
+    def test_known_parameters_pass(self):
+        from jswlib.run.notebook_parameters import check_parameters
+
+        check_parameters(
+            REPO / "notebooks" / "quarterly_report.ipynb",
+            {"council": "Fife", "quarter": QUARTER, "encoding": "cp1252"},
+        )
+
+    def test_inside_the_notebook_an_injected_unknown_name_is_refused(self):
+        from jswlib.run.notebook_parameters import check_namespace
+
+        # What the kernel's namespace holds after papermill injected "-p councl Fife".
+        namespace = {"council": "Glasgow City", "quarter": "", "councl": "Fife", "In": [], "_": 1}
+        with pytest.raises(InputError, match="councl"):
+            check_namespace(namespace, "quarterly_report")
+        del namespace["councl"]
+        check_namespace(namespace, "quarterly_report")
+
+    def test_the_batch_checks_its_parameters_before_running(self, tmp_path):
+        nb = nbformat.read(FIXTURE, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        code[0].source = code[0].source.replace("council", "name_of_council")
+        changed = tmp_path / "report.ipynb"
+        nbformat.write(nb, changed)
+        params = make_workspace(tmp_path)
+        with pytest.raises(InputError, match="council"):
+            quick_run(params, notebook=changed)
+
+
+SLOW_MODULE = """
+import os, sys, time
+from pathlib import Path
+
+def slow_execute(input_path, output_path, parameters=None, **kwargs):
+    marks = Path(os.environ["JSW_TEST_MARKS"])
+    (marks / f"{os.getpid()}.started").write_text(parameters["council"])
+    time.sleep(3)
+    (marks / f"{os.getpid()}.late").write_text("written after the parent was killed")
+    raise RuntimeError("too late")
+"""
+
+KILLED_SCRIPT = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from slowmod import slow_execute
+from tests.test_batch import FIXTURE, QUARTER, fake_kpis
+from jswlib.run.batch import run_batch
+run_batch(QUARTER, ["Fife", "Angus"], params=sys.argv[2], notebook=FIXTURE, kpi_table=fake_kpis,
+          execute=slow_execute, workers=2, progress=False, start_attempts=1)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in state  # a zombie has died
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
+class TestKilledBatch:
+    def test_workers_die_with_the_batch_and_write_nothing_after(self, tmp_path):
+        import signal
+        import subprocess
+        import sys
+        import time
+
+        params = make_workspace(tmp_path)
+        (tmp_path / "mod").mkdir()
+        (tmp_path / "mod" / "slowmod.py").write_text(SLOW_MODULE)
+        marks = tmp_path / "marks"
+        marks.mkdir()
+        env = dict(os.environ, JSW_TEST_MARKS=str(marks), PYTHONPATH=str(REPO))
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILLED_SCRIPT, str(tmp_path / "mod"), str(params)],
+            cwd=REPO,
+            env=env,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while len(list(marks.glob("*.started"))) < 2:
+                assert proc.poll() is None, "the batch ended before its workers started"
+                assert time.monotonic() < deadline, "the workers never started"
+                time.sleep(0.1)
+            workers = [int(p.name.split(".")[0]) for p in marks.glob("*.started")]
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+            deadline = time.monotonic() + 2
+            while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not [pid for pid in workers if _alive(pid)], "workers outlived the batch"
+            time.sleep(3.5)  # past the moment the workers would have written
+            assert list(marks.glob("*.late")) == []
+            out = tmp_path / "outputs" / FOLDER
+            written = sorted(p.name for p in out.iterdir()) if out.exists() else []
+            # Only empty temporary files of the notebooks that were running: nothing that looks
+            # like a report, and the next run removes them (the lock file is .jsw.lock).
+            assert [n for n in written if not n.endswith(".tmp") and n != ".jsw.lock"] == []
+            from jswlib.core import io as core_io
+
+            core_io.remove_stale_temporaries(out)
+            assert leftovers(out) == [] if out.exists() else True
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            for pid in [int(p.name.split(".")[0]) for p in marks.glob("*.started")]:
+                if _alive(pid):
+                    os.kill(pid, signal.SIGKILL)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jswlib.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, main
+from jswlib.cli import EXIT_DATA, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, main
 
 REPORTS = "report_id,council,person_id,report_type,requested_date,due_date,submitted_date"
 JSW = Path(sys.executable).with_name("jsw")
@@ -208,3 +208,91 @@ class TestCompute:
             ]
         )
         assert code == EXIT_USAGE and "nope" in capsys.readouterr().err
+
+
+# --- Faults and bad input (issue 9) --------------------------------------------------------------
+
+
+class TestFaults:
+    def test_compute_prints_warnings_and_reads_other_encodings(self, write_csv, tmp_path, capsys):
+        # A cp1252 file with a surname column: validate warned about it, compute said nothing,
+        # and compute could not read the file at all (no --encoding).
+        path = write_csv(
+            "court_reports.csv",
+            REPORTS + ",surname",
+            "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18,O\u2019Neil",
+            encoding="cp1252",
+        )
+        out = tmp_path / "r.csv"
+        code = main(
+            [
+                "compute",
+                "--data",
+                str(path.parent),
+                "--out",
+                str(out),
+                "--as-at",
+                "2025-10-05",
+                "--encoding",
+                "cp1252",
+                "--indicator",
+                "reports_by_due_date",
+            ]
+        )
+        printed = capsys.readouterr()
+        assert code == EXIT_OK, printed.err
+        assert (
+            "personal data" in printed.out + printed.err and "surname" in printed.out + printed.err
+        )
+
+    def test_compute_without_as_at_names_the_real_file_error(self, write_csv, tmp_path, capsys):
+        # The only table is not UTF-8 and there is no manifest: before the fix the message was
+        # "no dated records, give --as-at", hiding the encoding error.
+        path = write_csv(
+            "court_reports.csv",
+            REPORTS,
+            "R1,Fife,P\u00e9,CJSWR,2025-07-01,2025-07-20,",
+            encoding="cp1252",
+        )
+        code = main(["compute", "--data", str(path.parent), "--out", str(tmp_path / "r.csv")])
+        err = capsys.readouterr().err
+        assert code == EXIT_DATA
+        assert "court_reports.csv" in err and "UTF-8" in err and "Traceback" not in err
+
+    def test_out_pointing_at_a_file_is_one_line_and_exit_3(self, write_csv, tmp_path):
+        path = write_csv("court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,")
+        blocker = tmp_path / "out.txt"
+        blocker.write_text("a file")
+        done = subprocess.run(
+            [str(JSW), "validate", str(path.parent), "--out", str(blocker)],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == EXIT_OUTPUT, done.stderr
+        assert "out.txt" in done.stderr and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+
+    def test_a_folder_with_no_tables_fails_even_without_strict(self, tmp_path, capsys):
+        (tmp_path / "data").mkdir()
+        (tmp_path / "data" / "readme.txt").write_text("nothing")
+        args = ["validate", str(tmp_path / "data"), "--out", str(tmp_path / "o")]
+        assert main(args) == EXIT_DATA
+        assert main([*args, "--strict"]) == EXIT_DATA
+        assert "no table" in capsys.readouterr().err
+
+    def test_invalid_manifest_is_one_line_and_exit_1(self, write_csv, tmp_path):
+        path = write_csv("court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,")
+        (path.parent / "manifest.json").write_text('{"extract_date": "5 Oct 2025"}')
+        done = subprocess.run(
+            [str(JSW), "validate", str(path.parent), "--out", str(tmp_path / "o")],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == EXIT_DATA, done.stderr
+        assert "manifest.json" in done.stderr and "Traceback" not in done.stderr
+
+    @pytest.mark.parametrize("command", ["validate", "compute", "batch", "reconcile"])
+    def test_every_command_that_reads_an_extract_takes_encoding(self, command, capsys):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert "--encoding" in capsys.readouterr().out

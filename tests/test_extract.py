@@ -207,3 +207,120 @@ class TestReadExcelTables:
         (sheet,) = io.read_excel_tables(tmp_path / "x.xlsx")
         assert list(sheet.rows) == [2, 4] and sheet.blank_rows == 1
         assert sheet.source.endswith("[sheet womens_centre]")
+
+
+# --- Faults and bad input (issue 9) --------------------------------------------------------------
+
+
+class TestFaults:
+    def test_trailing_comma_on_every_row_rejects_nothing_and_leaks_no_identifier(
+        self, write_csv, councils
+    ):
+        # Every row ends with a comma: 8 fields under 7 headers. Before the fix pandas took
+        # report_id as the index, so council held the person identifier, every row was rejected
+        # and "PERSON-SECRET-1" reached the rejects list.
+        path = write_csv(
+            "court_reports.csv",
+            REPORTS,
+            "R1,Fife,PERSON-SECRET-1,CJSWR,2025-07-01,2025-07-20,2025-07-18,",
+            "R2,Angus,PERSON-SECRET-2,CJSWR,2025-07-01,2025-07-20,,",
+        )
+        extract = load_extract(path.parent, councils)
+        assert status(extract, "court_reports")[["rows_read", "rows_rejected"]].tolist() == [2, 0]
+        assert "PERSON-SECRET" not in extract.rejects.to_csv()
+
+    def test_a_person_identifier_in_another_column_is_withheld(self, write_csv, councils):
+        # Row 3 carries row 2's person identifier in its council column: the reject line must
+        # not show it (rows: header 1, R1 2, R2 3).
+        path = write_csv(
+            "court_reports.csv",
+            REPORTS,
+            "R1,Fife,PERSON-SECRET-1,CJSWR,2025-07-01,2025-07-20,2025-07-18",
+            "R2,PERSON-SECRET-1,PERSON-SECRET-2,CJSWR,2025-07-01,2025-07-20,",
+        )
+        extract = load_extract(path.parent, councils)
+        assert extract.rejects[["row", "column", "value"]].values.tolist() == [
+            [3, "council", "[withheld]"]
+        ]
+        assert "PERSON-SECRET" not in extract.rejects.to_csv()
+
+    def test_a_corrupt_workbook_is_a_file_level_error(self, tmp_path, councils):
+        folder = tmp_path / "data"
+        folder.mkdir()
+        (folder / "extract.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+        extract = load_extract(folder, councils)
+        assert len(extract.errors) == 1
+        assert "extract.xlsx" in extract.errors["message"].iloc[0]
+        assert extract.problems and "extract.xlsx" in extract.problems[0]
+
+    def test_an_unreadable_file_is_an_error_of_its_table_and_the_others_are_read(
+        self, write_csv, councils, monkeypatch
+    ):
+        from pathlib import Path
+
+        bad = write_csv("cpos.csv", "order_id,council,person_id,imposed_date", "C1,Fife,P1,")
+        write_csv("court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,")
+        real = Path.read_bytes
+
+        def denied(self):
+            if self == bad:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self)
+
+        monkeypatch.setattr(Path, "read_bytes", denied)
+        extract = load_extract(bad.parent, councils)
+        assert status(extract, "cpos")["status"] == STATUS_ERROR
+        assert "Permission denied" in status(extract, "cpos")["message"]
+        assert status(extract, "court_reports")["rows_accepted"] == 1
+
+    def test_a_folder_without_tables_is_a_problem(self, tmp_path, councils):
+        folder = tmp_path / "data"
+        folder.mkdir()
+        (folder / "notes.txt").write_text("nothing here")
+        extract = load_extract(folder, councils)
+        assert len(extract.problems) == 1 and "no table" in extract.problems[0]
+
+    def test_a_good_extract_has_no_problems(self, write_csv, councils):
+        path = write_csv("court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,")
+        assert load_extract(path.parent, councils).problems == []
+
+
+class TestRecordedExtractDateFaults:
+    def test_invalid_manifest_names_the_file(self, tmp_path):
+        from jswlib.core.errors import ExtractFileError
+        from jswlib.data.extract import recorded_extract_date
+
+        (tmp_path / "manifest.json").write_text('{"extract_date": ')
+        with pytest.raises(ExtractFileError, match="manifest.json"):
+            recorded_extract_date(tmp_path)
+
+    def test_a_date_in_the_wrong_form_names_the_file_and_the_key(self, tmp_path):
+        from jswlib.core.errors import ExtractFileError
+        from jswlib.data.extract import recorded_extract_date
+
+        (tmp_path / "manifest.json").write_text('{"extract_date": "05/10/2025"}')
+        with pytest.raises(ExtractFileError, match=r"manifest.json.*extract_date.*05/10/2025"):
+            recorded_extract_date(tmp_path)
+
+
+class TestValidationDate:
+    def test_without_any_extract_date_a_record_after_today_is_rejected(self, write_csv, councils):
+        from datetime import date, timedelta
+
+        from jswlib.data.extract import validation_date
+
+        # No manifest and no date given: today is the latest an event can be, so a request dated
+        # 30 days from now is a future date and rejected (before the fix it was "used" and fell
+        # in no period).
+        later = date.today() + timedelta(days=30)
+        path = write_csv(
+            "court_reports.csv",
+            REPORTS,
+            "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,",
+            f"R2,Fife,P2,CJSWR,{later},{later + timedelta(days=20)},",
+        )
+        assert validation_date(path.parent, None, today=date(2026, 1, 1)) == date(2026, 1, 1)
+        extract = load_extract(
+            path.parent, councils, extract_date=validation_date(path.parent, None)
+        )
+        assert extract.rejects[["row", "rule"]].values.tolist() == [[3, "future_date"]]

@@ -72,7 +72,7 @@ class TestDataQualityNotebook:
 
     def test_papermill_sees_every_parameter(self):
         found = pm.inspect_notebook(str(REPO / "notebooks" / "data_quality.ipynb"))
-        assert set(found) == {"data_dir", "extract_date"}
+        assert set(found) == {"data_dir", "extract_date", "encoding"}
 
 
 class TestNotebookRules:
@@ -134,7 +134,14 @@ def quarterly_reports(tmp_path_factory):
 class TestQuarterlyReportNotebook:
     def test_papermill_sees_every_parameter(self):
         found = pm.inspect_notebook(str(REPO / "notebooks" / "quarterly_report.ipynb"))
-        assert set(found) == {"council", "quarter", "data_dir", "audience", "commentary_file"}
+        assert set(found) == {
+            "council",
+            "quarter",
+            "data_dir",
+            "audience",
+            "commentary_file",
+            "encoding",
+        }
 
     @pytest.mark.parametrize(
         "council, audience", [("Glasgow City", "internal"), ("Fife", "public")]
@@ -173,3 +180,29 @@ class TestQuarterlyReportNotebook:
         # No count of 1 to 4 cases is shown to the public.
         for row in _table_rows(fife, "KPI"):
             assert row[6] not in {"1", "2", "3", "4"}
+
+
+# --- Faults and bad input (issue 9) --------------------------------------------------------------
+
+
+class TestMisspeltParameter:
+    def test_papermill_with_an_unknown_parameter_stops_with_its_name(self, tmp_path):
+        # "-p extract_dat ...": before the fix papermill only logged a warning and the notebook
+        # ran on its defaults, exit 0. Now the cell after the parameters stops on the name.
+        from papermill.exceptions import PapermillExecutionError
+
+        folder = tmp_path / "extract"
+        folder.mkdir()
+        (folder / "court_reports.csv").write_text(
+            REPORTS + "\nR1,Fife,PERSON-AAA,CJSWR,2025-07-01,2025-07-20,\n"
+        )
+        with pytest.raises(PapermillExecutionError) as err:
+            pm.execute_notebook(
+                str(REPO / "notebooks" / "data_quality.ipynb"),
+                str(tmp_path / "out.ipynb"),
+                parameters={"data_dir": str(folder), "extract_dat": "2025-10-05"},
+                progress_bar=False,
+                cwd=str(REPO / "notebooks"),
+            )
+        assert err.value.ename == "InputError"
+        assert "'extract_dat' (did you mean extract_date?)" in err.value.evalue

@@ -87,3 +87,55 @@ class TestLoadHolidayRules:
         (params_copy / "holidays.yaml").write_text("councils:\n  Gotham:\n    add: []\n")
         with pytest.raises(ParamsError, match=r"holidays.yaml: councils.Gotham"):
             load_holiday_rules(params_copy)
+
+
+# --- Faults and bad input (issue 9) --------------------------------------------------------------
+
+
+class TestDuplicates:
+    def test_a_repeated_target_key_is_refused(self, params_copy):
+        from jswlib.compute.indicators import load_definitions
+
+        path = params_copy / "targets.yaml"
+        text = path.read_text()
+        path.write_text(
+            text.replace(
+                "      upw_placement: 80\n", "      upw_placement: 80\n      upw_placement: 60\n"
+            )
+        )
+        with pytest.raises(ParamsError, match=r"targets.yaml.*'upw_placement'.*more than once"):
+            load_definitions(params_copy)
+
+    def test_a_council_under_two_spellings_in_targets_is_refused(self, params_copy):
+        from jswlib.compute.indicators import load_definitions
+
+        path = params_copy / "targets.yaml"
+        # A second block for Glasgow under its name: before the fix it replaced the first whole
+        # (five targets lost, scheme changed) and the run went on.
+        path.write_text(
+            path.read_text() + "\n  Glasgow City:\n    targets:\n      upw_placement: 50\n"
+        )
+        with pytest.raises(ParamsError) as err:
+            load_definitions(params_copy)
+        message = str(err.value)
+        assert "targets.yaml" in message and "glasgow-city" in message
+        assert "Glasgow City" in message
+
+    def test_a_council_under_two_spellings_in_holidays_is_refused(self, params_copy):
+        (params_copy / "holidays.yaml").write_text(
+            "councils:\n  fife:\n    add: [2025-08-04]\n  Fife:\n    add: [2025-08-05]\n"
+        )
+        with pytest.raises(ParamsError, match=r"holidays.yaml.*Fife.*more than once"):
+            load_holiday_rules(params_copy)
+
+
+class TestSlugs:
+    @pytest.mark.parametrize("slug", ["../../x", "Fife", "fife/x", "fife_", "-fife", ""])
+    def test_an_unsafe_slug_is_refused(self, params_copy, slug):
+        path = params_copy / "councils.yaml"
+        path.write_text(path.read_text().replace("slug: fife\n", f"slug: '{slug}'\n"))
+        with pytest.raises(ParamsError, match="slug"):
+            load_councils(params_copy)
+
+    def test_the_shipped_slugs_are_safe(self):
+        assert all(c.slug for c in load_councils(REPO / "params"))

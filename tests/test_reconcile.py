@@ -595,3 +595,70 @@ class TestCmdReconcile:
             file=str(source), out=str(tmp_path / "r.csv"), params=str(REPO / "params")
         )
         assert cmd_reconcile(args) == EXIT_OK
+
+
+# --- Faults and bad input (issue 9) --------------------------------------------------------------
+
+
+class TestReconcileFaults:
+    GOOD = HEADER + "\nGlasgow City,reports_by_due_date,Q2 2025/26,41,50,82,85\n"
+
+    def test_a_trailing_comma_on_every_row_keeps_the_columns_in_place(self, write_csv):
+        # 8 fields under 7 headers on every row: before the fix "council" held the indicator.
+        path = write_csv(
+            "pub.csv", HEADER, "Glasgow City,reports_by_due_date,Q2 2025/26,41,50,82,85,"
+        )
+        frame = read_published(path)
+        assert frame[["council", "indicator", "target"]].values.tolist() == [
+            ["Glasgow City", "reports_by_due_date", "85"]
+        ]
+
+    def test_a_fraction_as_a_percentage_target_is_a_problem(self, defs):
+        # 0.95 for a percentage indicator is almost surely 95% written as a fraction: before
+        # the fix it was read as 0.95% and every row was Green.
+        done, problems = reconcile(
+            published("Glasgow City,reports_by_due_date,Q2 2025/26,41,50,82,0.95"), defs
+        )
+        assert problems[["column", "value"]].values.tolist() == [["target", "0.95"]]
+        assert "95" in problems["reason"].iloc[0]
+
+    def test_a_stale_problems_file_is_removed(self, tmp_path):
+        stale = tmp_path / "out" / "reconciled.problems.csv"
+        stale.parent.mkdir()
+        stale.write_text("row,reason\n3,from an earlier run\n")
+        code, _ = run(tmp_path, self.GOOD)
+        assert code == EXIT_OK and not stale.exists()
+
+    def test_encoding_option(self, tmp_path):
+        source = tmp_path / "published.csv"
+        # "Comhairle nan Eilean Siar" needs no accent; an accented free-text indicator does.
+        source.write_bytes(
+            (HEADER + "\nFife,Rapports d\u00e9livr\u00e9s,Q2 2025/26,7,8,88,\n").encode("cp1252")
+        )
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--params")
+        add_reconcile_parser(parser.add_subparsers(dest="command"))
+        out = tmp_path / "r.csv"
+        args = parser.parse_args(
+            [
+                "--params",
+                str(REPO / "params"),
+                "reconcile",
+                str(source),
+                "--out",
+                str(out),
+                "--encoding",
+                "cp1252",
+            ]
+        )
+        assert args.func(args) == EXIT_OK
+        assert "d\u00e9livr\u00e9s" in out.read_text(encoding="utf-8")
+
+    def test_help_shows_single_percent_signs(self, capsys):
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--params")
+        add_reconcile_parser(parser.add_subparsers(dest="command"))
+        with pytest.raises(SystemExit):
+            parser.parse_args(["reconcile", "--help"])
+        out = capsys.readouterr().out
+        assert "88%" in out and "%%" not in out

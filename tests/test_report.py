@@ -1110,3 +1110,23 @@ class TestOutputs:
         )
         for styler in stylers:
             assert set(styler.data.columns) <= set(rp.LABELS.values())
+
+
+# --- Faults and bad input (issue 9) --------------------------------------------------------------
+
+
+class TestCommentaryFaults:
+    def test_non_utf8_commentary_names_the_file_and_line(self, tmp_path):
+        from jswlib.core.errors import InputError
+        from jswlib.present.report import read_commentary
+
+        path = tmp_path / "2025-26-Q2.md"
+        path.write_bytes("Line one\nCaf\u00e9 opened\n".encode("cp1252"))
+        with pytest.raises(InputError, match=r"2025-26-Q2.md: line 2: not UTF-8"):
+            read_commentary(path)
+
+    def test_a_remote_image_is_never_an_img(self):
+        from jswlib.present.report import render_commentary
+
+        page = render_commentary("![x](//cdn.example/a.png) ![y](https://cdn.example/b.png)")
+        assert "<img" not in page and page.count("[image not loaded:") == 2

@@ -5,9 +5,20 @@ library, prints what it found and returns an exit code. The library raises its o
 (:mod:`jswlib.core.errors`); :func:`main` turns them into one line on standard error, never a
 traceback.
 
-Exit codes: 0 success; 1 the data has problems that stop it being used (a file that cannot be read,
-or with ``--strict`` any rejected row); 2 the command was given something it cannot use (bad
-arguments, a missing folder, a broken params file).
+Exit codes (the same for every command):
+
+- 0 success;
+- 1 the data has problems that stop it being used: a file that cannot be read or is corrupt, a
+  table missing a required column, a folder with no table, an invalid ``manifest.json`` (with
+  ``--strict``, also any rejected row); a batch where any council failed;
+- 2 the command was given something it cannot use: bad arguments, a missing folder, a broken
+  params file (a key or a council given twice, an unsafe slug), an unknown notebook parameter,
+  another batch already writing to the output folder;
+- 3 an output cannot be written: a full disk, a read-only folder, ``--out`` naming a file where a
+  folder is wanted. Earlier outputs are left as they were.
+
+Every error is one line naming the file (and row and column where there is one), never a
+traceback.
 """
 
 from __future__ import annotations
@@ -18,10 +29,11 @@ import sys
 
 from jswlib import __version__
 from jswlib.cli import batch, compute, councils, demo_data, indicators, reconcile, schema, validate
-from jswlib.cli._shared import EXIT_DATA, EXIT_OK, EXIT_USAGE
-from jswlib.core.errors import JswError
+from jswlib.cli._shared import EXIT_DATA, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
+from jswlib.core import io
+from jswlib.core.errors import ContractError, ExtractFileError, InputError, JswError, OutputError
 
-__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_OUTPUT", "EXIT_USAGE", "build_parser", "main"]
 
 #: The subcommands, in the order ``jsw --help`` lists them.
 SUBCOMMANDS = (validate, demo_data, indicators, compute, reconcile, batch, councils, schema)
@@ -34,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="JSW Performance Workbook: Justice Social Work performance indicators for "
         "Scottish councils.",
         epilog="Run 'jsw COMMAND --help' for a command's options. Exit codes: 0 success, "
-        "1 data problems, 2 bad arguments or configuration.",
+        "1 data problems, 2 bad arguments or configuration, 3 an output cannot be written.",
     )
     parser.add_argument("--version", action="version", version=f"jsw {__version__}")
     parser.add_argument(
@@ -50,6 +62,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def exit_code(exc: JswError) -> int:
+    """The exit code of a library error: 3 for an output, 1 for the data, else 2.
+
+    Examples
+    --------
+    >>> from jswlib.core.errors import ParamsError
+    >>> exit_code(OutputError("x")), exit_code(ContractError("a.csv", "x")), exit_code(ParamsError("x"))
+    (3, 1, 2)
+    """
+    if isinstance(exc, OutputError):
+        return EXIT_OUTPUT
+    if isinstance(exc, InputError):
+        return EXIT_USAGE
+    if isinstance(exc, (ExtractFileError, ContractError)):
+        return EXIT_DATA
+    return EXIT_USAGE
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``jsw``; returns the exit code."""
     parser = build_parser()
@@ -57,8 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except JswError as exc:
-        print(f"jsw {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        print(f"jsw {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+        return exit_code(exc)
+    except OSError as exc:  # a write the library did not wrap: still one line
+        if not io.is_output_fault(exc):
+            raise
+        print(
+            f"jsw {args.command}: error: {_one_line(io.output_error(exc.filename or '?', exc))}",
+            file=sys.stderr,
+        )
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         print(f"jsw {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -11,7 +11,7 @@ import pandas as pd
 from jswlib.definitions.params import load_councils
 
 #: Exit codes of every ``jsw`` command: success, a data problem, a usage or configuration problem.
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
 
 
 def date_arg(text: str) -> date:

@@ -86,6 +86,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             params=getattr(args, "params", None),
             national=getattr(args, "national", False),
             report=getattr(args, "report", "quarterly"),
+            encoding=getattr(args, "encoding", None),
         )
     except JswError:
         raise
@@ -120,8 +121,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "data fingerprint, package versions, timings, outcome per council). Councils whose outputs are up to "
         "date with their inputs (data, params, notebook, commentary, audience) are skipped unless --force.",
         epilog="A council whose notebook fails keeps its executed notebook and an HTML page showing the error; "
-        "the others carry on. Exit codes: 0 every report produced or up to date, 1 some council failed, "
-        "2 bad arguments or configuration.",
+        "the others carry on. A data file that cannot be used fails every council (no report is "
+        "built on partial data). One batch at a time writes to a folder. Exit codes: 0 every report "
+        "produced or up to date, 1 some council failed, 2 bad arguments or configuration (or another "
+        "batch is writing to the folder), 3 the output folder cannot be written.",
     )
     p.add_argument(
         "--quarter",
@@ -173,5 +176,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "--quarter then also takes a financial year, e.g. 2025/26, for the annual report",
     )
     p.add_argument("--out", metavar="DIR", help="where to write (default: outputs/<yyyy-yy>-Q<n>)")
+    p.add_argument(
+        "--encoding", metavar="NAME", help="encoding of the CSV files (default UTF-8; e.g. cp1252)"
+    )
     p.set_defaults(func=cmd_batch)
     return p

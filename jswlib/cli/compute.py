@@ -11,7 +11,7 @@ from jswlib.cli._shared import EXIT_DATA, EXIT_OK, date_arg
 from jswlib.compute.indicators import compute_indicators, load_definitions
 from jswlib.core import io
 from jswlib.core.errors import InputError
-from jswlib.data.extract import extract_date_of, load_extract
+from jswlib.data.extract import extract_date_of, load_extract, validation_date
 
 
 def cmd_compute(args) -> int:
@@ -24,10 +24,25 @@ def cmd_compute(args) -> int:
     for ind in args.indicator or []:
         if ind not in defs.catalogue:
             raise InputError(f"--indicator {ind}: not in the catalogue (see 'jsw indicators')")
+    io.check_writable_folder(out.parent)  # before the work, not after it
     started = time.perf_counter()
     extract = load_extract(
-        args.data, defs.councils, extract_date=extract_date_of(args.data, args.as_at)
+        args.data,
+        defs.councils,
+        extract_date=validation_date(args.data, args.as_at),
+        encoding=args.encoding,
     )
+    for warning in extract.warnings:
+        print(f"  note: {warning}", file=sys.stderr)
+    if extract.problems:  # the real cause first: without a table, no figure is right
+        for line in extract.problems:
+            print(f"  not usable: {line}", file=sys.stderr)
+        print(
+            f"jsw compute: error: {args.data}: {len(extract.problems)} file problem(s) above; "
+            f"nothing computed ('jsw validate {args.data}' gives the details)",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
     as_at = extract_date_of(args.data, args.as_at, extract.tables)
     if as_at is None:
         raise InputError(f"{args.data}: no dated records, so no extract date; give --as-at")
@@ -46,9 +61,6 @@ def cmd_compute(args) -> int:
         f"({'every row accounted for' if extract.rows_balance else 'ROWS DO NOT BALANCE'}; "
         f"'jsw validate {args.data}' lists the reasons)"
     )
-    if len(extract.errors):
-        for _, row in extract.errors.iterrows():
-            print(f"  not used: {row['message']}", file=sys.stderr)
     computed_ids = results["indicator"].nunique() if len(results) else 0
     wanted = len(args.indicator) if args.indicator else len(defs.catalogue.computable())
     print(
@@ -62,7 +74,7 @@ def cmd_compute(args) -> int:
         )
         print(f"  no data for: {', '.join(missing)}")
     print(f"Results: {out}\nData quality: {quality}")
-    return EXIT_DATA if len(extract.errors) else EXIT_OK
+    return EXIT_OK
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -74,6 +86,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "family group and Scotland, for every period in the data, into one long table (council, indicator, "
         "period, numerator, denominator, value, unit, excluded...). Family-group and Scotland figures are "
         "pooled from counts. Also writes <out>.quality.csv: rows read, used and rejected per table.",
+        epilog="Nothing is computed when any file cannot be used (exit code 1): a figure computed without "
+        "one of its tables is wrong, not partial. Exit codes: 0 computed, 1 the data cannot be used, 2 bad "
+        "arguments or params, 3 the output cannot be written.",
     )
     p.add_argument(
         "--data", metavar="DIR", required=True, help="folder of the extract (e.g. data/demo)"
@@ -87,6 +102,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--indicator", metavar="ID", action="append", help="only this indicator (repeatable)"
+    )
+    p.add_argument(
+        "--encoding", metavar="NAME", help="encoding of the CSV files (default UTF-8; e.g. cp1252)"
     )
     p.add_argument(
         "--no-monthly",

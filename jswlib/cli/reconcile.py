@@ -54,7 +54,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     if out.resolve() == Path(args.file).resolve():
         raise InputError(f"--out {out} is the input file: choose another name")
     defs = load_definitions(getattr(args, "params", None))
-    published = read_published(args.file)
+    published = read_published(args.file, encoding=getattr(args, "encoding", None))
     reconciled, problems = reconcile(published, defs, source=str(args.file))
     out_path = io.write_frame(reconciled, out)
     for line in summary_lines(reconciled, problems, len(published), str(args.file)):
@@ -66,6 +66,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         problems_path = io.write_frame(problems, _problems_path(out))
         print(f"Problems (file, row, column, value, reason): {problems_path}")
         return EXIT_DATA
+    io.remove(_problems_path(out))  # an earlier run's problems no longer apply
     return EXIT_OK
 
 
@@ -87,16 +88,23 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="recompute published figures from their counts and flag those that do not match",
         description="Recompute figures published only as aggregates (past reports, other councils' reports, "
         "national returns) from their counts. FILE is a CSV with the columns council, indicator, period, "
-        "numerator, denominator and optionally reported_value (as published: 88, 87.5 or 88%%) and target. "
+        "numerator, denominator and optionally reported_value (as published: 88, 87.5 or 88%) and target. "
         "Each value is rounded half up to the precision it was published at and compared with it; every row "
         "gets its RAG status (the file's target, else the council's target in params), the low-numbers flag "
-        "and the Wilson 95%% interval. The indicator is a catalogue id or free text (then a percentage, "
+        "and the Wilson 95% interval. The indicator is a catalogue id or free text (then a percentage, "
         "higher is better, and the output says so); the council any name, alias or GSS code.",
         epilog="Rows that cannot be reconciled (unknown council, malformed period, bad counts...) are written "
-        "to <OUT stem>.problems.csv with their row numbers and reasons. Exit codes: 0 every row reconciled "
-        "(mismatches are findings, not failures), 1 some rows have problems, 2 the file or params cannot be used.",
+        "to <OUT stem>.problems.csv with their row numbers and reasons (an older problems file is "
+        "removed when there are none). Exit codes: 0 every row reconciled (mismatches are findings, "
+        "not failures), 1 some rows have problems or FILE cannot be used, 2 bad arguments or params, "
+        "3 the output cannot be written.",
     )
-    p.add_argument("file", metavar="FILE", help="CSV of published figures (UTF-8)")
+    p.add_argument(
+        "file", metavar="FILE", help="CSV of published figures (UTF-8 unless --encoding)"
+    )
+    p.add_argument(
+        "--encoding", metavar="NAME", help="encoding of FILE (default UTF-8; e.g. cp1252)"
+    )
     p.add_argument(
         "--out",
         metavar="FILE",

@@ -11,7 +11,7 @@ import pandas as pd
 
 from jswlib.cli._shared import EXIT_DATA, EXIT_OK, date_arg, fmt_int, load_roster, print_table
 from jswlib.core import io
-from jswlib.data.extract import STATUS_ERROR, extract_date_of, load_extract
+from jswlib.data.extract import extract_date_of, load_extract
 from jswlib.data.validation import RULES
 
 
@@ -26,16 +26,17 @@ def cmd_validate(args) -> int:
             print(
                 f"Extract date {extract_date:%d %B %Y} from {Path(args.data_dir) / 'manifest.json'}"
             )
-    started = time.perf_counter()
-    extract = load_extract(
-        args.data_dir, councils, extract_date=extract_date, encoding=args.encoding
-    )
-    seconds = time.perf_counter() - started
     out_dir = (
         Path(args.out)
         if args.out
         else Path("outputs") / "validation" / Path(args.data_dir).resolve().name
     )
+    io.check_writable_folder(out_dir)  # before the work, not after it
+    started = time.perf_counter()
+    extract = load_extract(
+        args.data_dir, councils, extract_date=extract_date, encoding=args.encoding
+    )
+    seconds = time.perf_counter() - started
     rejects_path = io.write_frame(extract.rejects, out_dir / "rejects.csv")
     summary_path = io.write_frame(extract.summary, out_dir / "summary.csv")
     io.write_frame(extract.reasons(), out_dir / "reasons.csv")
@@ -67,18 +68,18 @@ def cmd_validate(args) -> int:
         by_rule = reasons.groupby("rule")["rows"].sum().sort_values(ascending=False)
         for rule, n in by_rule.items():
             print(f"  {rule:<17} {fmt_int(n):>7}  {RULES.get(rule, '')}")
-    errors = s[s["status"] == STATUS_ERROR]
-    if len(errors):
+    problems = extract.problems
+    if problems:
         print("\nFiles that could not be used:", file=sys.stderr)
-        for _, row in errors.iterrows():
-            print(f"  {row['table']}: {row['message']}", file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
     if extract.warnings:
         print("\nNotes:")
         for w in extract.warnings:
             print(f"  {w}")
     print(f"\nRejects list (file, row, column, value, reason): {rejects_path}")
     print(f"Summary per table: {summary_path}")
-    if len(errors) or not balanced:
+    if problems or not balanced:
         return EXIT_DATA
     if args.strict and s["rows_rejected"].sum() > 0:
         return EXIT_DATA

@@ -20,13 +20,13 @@ import pandas as pd
 from jswlib import __version__
 from jswlib.compute.indicators import Definitions, compute_indicators, load_definitions
 from jswlib.core import io
-from jswlib.core.errors import InputError
-from jswlib.data.extract import extract_date_of, load_extract
+from jswlib.core.errors import ExtractFileError, InputError
+from jswlib.data.extract import extract_date_of, load_extract, validation_date
 from jswlib.definitions.params import COMMENTARY_FOLDER, load_settings, params_dir
 from jswlib.definitions.periods import Period, long_date, parse_quarter, span_label
 
 #: Bump when the layout of the cached files changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: The params subfolder of report commentary, left out of the fingerprint.
 
 
@@ -48,6 +48,9 @@ class Results:
         Fingerprint of the inputs (data, params, package version).
     data_dir : pathlib.Path
         The data folder.
+    problems : tuple of str
+        What makes the extract unusable (``jswlib.data.extract.Extract.problems``): a file that
+        could not be used, or no table at all. Empty for usable data.
     """
 
     table: pd.DataFrame
@@ -56,9 +59,30 @@ class Results:
     as_at: date
     fingerprint: str
     data_dir: Path
+    problems: tuple[str, ...] = ()
+
+    def check_usable(self) -> Results:
+        """These results, when the extract had no file-level problem.
+
+        Raises
+        ------
+        jswlib.core.errors.ExtractFileError
+            Naming the first file that could not be used (and how many others), so no report is
+            built on partial data.
+        """
+        if self.problems:
+            more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+            raise ExtractFileError(
+                str(self.data_dir), f"the data cannot be used: {self.problems[0]}{more}"
+            )
+        return self
 
 
-def fingerprint(data_dir: str | os.PathLike, params: str | os.PathLike | None = None) -> str:
+def fingerprint(
+    data_dir: str | os.PathLike,
+    params: str | os.PathLike | None = None,
+    encoding: str | None = None,
+) -> str:
     """A short hash of every data file, every params file and the package version.
 
     Parameters
@@ -67,6 +91,9 @@ def fingerprint(data_dir: str | os.PathLike, params: str | os.PathLike | None = 
         The data folder (files directly inside it).
     params : path-like, optional
         The params folder (default as :func:`jswlib.definitions.params.params_dir`).
+    encoding : str, optional
+        The encoding the CSV files are read with (part of the fingerprint: another encoding reads
+        other text).
 
     Returns
     -------
@@ -75,6 +102,8 @@ def fingerprint(data_dir: str | os.PathLike, params: str | os.PathLike | None = 
     """
     digest = hashlib.blake2b(digest_size=8)
     digest.update(f"jswlib {__version__} cache {CACHE_FORMAT}".encode())
+    if encoding:
+        digest.update(f"encoding {encoding}".encode())
     for folder in (Path(data_dir), params_dir(params)):
         files = io.list_files(folder, recursive=True)
         # Commentary does not change any figure: editing it must not force a recomputation.
@@ -92,6 +121,8 @@ def load_results(
     *,
     cache_dir: str | os.PathLike | None = None,
     defs: Definitions | None = None,
+    encoding: str | None = None,
+    allow_problems: bool = False,
 ) -> Results:
     """The results for a data folder: from the cache when the inputs are unchanged, else computed and cached.
 
@@ -105,10 +136,21 @@ def load_results(
         Where caches live; default ``<outputs_dir>/cache``.
     defs : Definitions, optional
         Already loaded definitions (loaded from ``params`` otherwise).
+    encoding : str, optional
+        Encoding of the CSV files (default UTF-8).
+    allow_problems : bool
+        Return results even when a file of the extract could not be used (``Results.problems``
+        says which); by default that raises, so no report is built on partial data.
 
     Returns
     -------
     Results
+
+    Raises
+    ------
+    jswlib.core.errors.ExtractFileError
+        When a file of the extract could not be used (unless ``allow_problems``), or the folder
+        has no dated record.
 
     Notes
     -----
@@ -126,12 +168,16 @@ def load_results(
         str(cache),
         _file_stats(folder),
         _file_stats(params_dir(params)),
+        encoding,
     )
     if stamp in _MEMO:
-        return _MEMO[stamp]
-    key = fingerprint(folder, params)
+        return _MEMO[stamp] if allow_problems else _MEMO[stamp].check_usable()
+    key = fingerprint(folder, params, encoding)
     where = cache / key
-    meta = io.read_json(where / "meta.json")
+    try:
+        meta = io.read_json(where / "meta.json")
+    except InputError:  # a damaged cache is as good as none
+        meta = None
     if isinstance(meta, dict) and meta.get("fingerprint") == key:
         _MEMO[stamp] = Results(
             table=io.read_frame(where / "results.parquet"),
@@ -140,23 +186,35 @@ def load_results(
             as_at=date.fromisoformat(meta["as_at"]),
             fingerprint=key,
             data_dir=folder,
+            problems=tuple(meta.get("problems") or ()),
         )
-        return _MEMO[stamp]
+        return _MEMO[stamp] if allow_problems else _MEMO[stamp].check_usable()
     defs = defs or load_definitions(params)
-    extract = load_extract(folder, defs.councils, extract_date=extract_date_of(folder))
+    extract = load_extract(
+        folder, defs.councils, extract_date=validation_date(folder, None), encoding=encoding
+    )
     as_at = extract_date_of(folder, tables=extract.tables)
     if as_at is None:
-        raise ValueError(f"{folder}: no dated records, so no extract date")
+        if extract.problems:
+            raise ExtractFileError(str(folder), f"the data cannot be used: {extract.problems[0]}")
+        raise ExtractFileError(str(folder), "no dated records, so no extract date")
     table = compute_indicators(extract.tables, defs, as_at)
     io.write_frame(table, where / "results.parquet")
     io.write_frame(extract.summary, where / "quality.csv")
     io.write_frame(extract.reasons(), where / "reasons.csv")
     io.write_json(
-        {"fingerprint": key, "as_at": as_at.isoformat(), "data_dir": str(folder)},
+        {
+            "fingerprint": key,
+            "as_at": as_at.isoformat(),
+            "data_dir": str(folder),
+            "problems": extract.problems,
+        },
         where / "meta.json",
     )
-    _MEMO[stamp] = Results(table, extract.summary, extract.reasons(), as_at, key, folder)
-    return _MEMO[stamp]
+    _MEMO[stamp] = Results(
+        table, extract.summary, extract.reasons(), as_at, key, folder, tuple(extract.problems)
+    )
+    return _MEMO[stamp] if allow_problems else _MEMO[stamp].check_usable()
 
 
 #: Results already loaded in this process, keyed by folders and the name, size and modification

@@ -11,6 +11,12 @@ what was expected and what was found. The classes say whose problem it is:
 - :class:`ExtractFileError`: a data file cannot be used at all (exit code 1 where the data are at
   fault, as the command documents).
 - :class:`ContractError`: a table cannot be validated against the data contract.
+- :class:`FolderNotFoundError`: the data folder given does not exist (an :class:`InputError` and
+  an :class:`ExtractFileError`; exit code 2, since the argument is wrong, not the data).
+- :class:`OutputError`: an output cannot be written (exit code 3).
+
+Exit codes of every ``jsw`` command (see ``jswlib.cli``): 0 success; 1 the data has problems that
+stop it being used; 2 bad arguments or configuration; 3 an output cannot be written.
 """
 
 from __future__ import annotations
@@ -54,3 +60,12 @@ class ExtractFileError(_SourceError):
 
 class ContractError(_SourceError):
     """A table cannot be validated at all (for example a required column is missing)."""
+
+
+class OutputError(JswError):
+    """An output cannot be written: a full disk, a read-only folder, a file where a folder should
+    be. The message names the path and the cause."""
+
+
+class FolderNotFoundError(ExtractFileError, InputError):
+    """The data folder given does not exist: a wrong argument rather than bad data."""

@@ -7,11 +7,13 @@ complete.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from jswlib.core.errors import ExtractFileError, InputError, ParamsFileError
+from jswlib.core.errors import (
+    ExtractFileError,
+    FolderNotFoundError,
+    InputError,
+    OutputError,
+    ParamsFileError,
+)
 
 
 def _umask() -> int:
@@ -28,6 +36,45 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+#: ``errno`` values that mean "this output cannot be written here", not a fault of the program.
+_OUTPUT_ERRNOS = frozenset(
+    getattr(errno, name)
+    for name in ("ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "ENOTDIR", "EEXIST", "EISDIR")
+    if hasattr(errno, name)
+)
+
+
+def is_output_fault(exc: BaseException) -> bool:
+    """Whether ``exc`` says a file cannot be written (full disk, read-only or forbidden folder,
+    a file where a folder should be).
+
+    Examples
+    --------
+    >>> is_output_fault(OSError(errno.ENOSPC, "No space left on device"))
+    True
+    >>> is_output_fault(ValueError("no"))
+    False
+    """
+    return isinstance(exc, OutputError) or (
+        isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS
+    )
+
+
+def output_error(path: str | os.PathLike, exc: OSError) -> OutputError:
+    """One line naming the path and the cause of an :class:`OSError` met while writing it."""
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST) and not Path(path).parent.is_dir():
+        blocker = next((p for p in Path(path).parents if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            return OutputError(f"{blocker}: is a file, not a folder: cannot write {path} there")
+    reason = exc.strerror or str(exc)
+    hint = {
+        errno.ENOSPC: "; free some space and run again (the earlier files are left as they were)",
+        errno.EROFS: "; choose another output folder (--out)",
+        errno.EACCES: "; choose another output folder (--out) or change its permissions",
+    }.get(exc.errno, "")
+    return OutputError(f"{path}: cannot be written: {reason}{hint}")
 
 
 def write_atomic(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
@@ -44,10 +91,19 @@ def write_atomic(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     -------
     pathlib.Path
         The final path.
+
+    Raises
+    ------
+    jswlib.core.errors.OutputError
+        When the file cannot be written (full disk, read-only folder, a file where a folder should
+        be); the target is left as it was and no temporary file remains.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise output_error(path, exc) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -55,10 +111,107 @@ def write_atomic(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
         # Mkstemp makes files private (0600); give the usual mode
         os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, path)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        if exc.errno in _OUTPUT_ERRNOS:
+            raise output_error(path, exc) from None
+        raise
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
     return path
+
+
+def check_writable_folder(folder: str | os.PathLike) -> Path:
+    """Make sure files can be written in ``folder`` (created when missing) before any work starts.
+
+    A small temporary file is written and removed, so a read-only folder, a forbidden one or a
+    file standing where the folder should be is found at once, not after an hour of work.
+
+    Raises
+    ------
+    jswlib.core.errors.OutputError
+        Naming the folder and the cause.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: is a file, not a folder: give a folder to write to")
+    write_atomic(folder / ".jsw-write-check", lambda p: p.write_bytes(b"ok\n"))
+    remove(folder / ".jsw-write-check")
+    return folder
+
+
+#: The name :func:`write_atomic` gives its temporary files: ``.<name>.<8 random characters>.tmp``.
+_TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def remove_stale_temporaries(folder: str | os.PathLike) -> list[Path]:
+    """Delete the temporary files an interrupted :func:`write_atomic` left in ``folder``.
+
+    Only call this while holding the folder's lock (:func:`folder_lock`): another writer's
+    temporary file is not stale.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files removed.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    stale = sorted(p for p in root.iterdir() if p.is_file() and _TEMPORARY.match(p.name))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | os.PathLike, holder: str) -> Iterator[Path]:
+    """Hold the lock of an output folder, so that two runs never write into it at once.
+
+    The lock is ``<folder>/.jsw.lock``, locked with ``flock``: the operating system releases it
+    when its holder ends, even by ``kill -9``, so a lock is never left behind.
+
+    Parameters
+    ----------
+    folder : path-like
+        The folder (created when missing).
+    holder : str
+        What holds it (``"jsw batch"``), for the message another run gets.
+
+    Raises
+    ------
+    jswlib.core.errors.InputError
+        When another run holds the lock (naming the folder, and the process when known).
+    jswlib.core.errors.OutputError
+        When the lock file cannot be written.
+    """
+    import fcntl
+
+    folder = Path(folder)
+    lock = folder / ".jsw.lock"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(lock, "a+")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise output_error(lock, exc) from None
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            who = handle.read().strip() or "another process"
+            raise InputError(
+                f"{folder}: another {holder} is writing to this folder ({who}); wait for it to "
+                "finish, or write elsewhere with --out"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{holder}, process {os.getpid()}\n")
+        handle.flush()
+        yield folder
+    finally:
+        handle.close()  # releases the lock
 
 
 def write_frame(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
@@ -101,6 +254,32 @@ def write_json(obj: Any, path: str | os.PathLike) -> Path:
 class _TextDateLoader(yaml.SafeLoader):
     """The safe loader, but dates stay text, so the params loaders can name the key of a bad date."""
 
+
+def _mapping_without_repeats(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False):
+    """Build a mapping, refusing a key written twice (YAML would keep the last one silently)."""
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # "<<: *base": its keys may be overridden
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            first = seen.get(key)
+        except TypeError:  # an unhashable key: the constructor below says so
+            continue
+        if first is not None:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"key {key!r} given more than once (first on line {first}); keep one",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node, deep=deep)
+
+
+_TextDateLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats
+)
 
 _TextDateLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -199,11 +378,12 @@ def read_csv_table(
         When the file is empty, is not in the expected encoding (naming the line of the first bad
         byte), or is not well-formed CSV.
     """
-    from io import StringIO
-
     path = Path(path)
-    data = path.read_bytes()
     source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExtractFileError(source, f"cannot be read ({exc.strerror or exc})") from None
     if not data.strip():
         raise ExtractFileError(
             source, "the file is empty: expected a header row naming the columns"
@@ -219,25 +399,87 @@ def read_csv_table(
         ) from None
     except LookupError:
         raise ExtractFileError(source, f"unknown encoding {encoding!r}") from None
+    frame = parse_csv_text(text, source, lambda column: normalise_name(column) in text_columns)
+    if not _BLANK_LINE.search(text):
+        return RawTable(name, source, frame, np.arange(2, 2 + len(frame)))
+    return _drop_blank_rows(frame, source, name)
+
+
+def parse_csv_text(
+    text: str, source: str, as_text: Callable[[str], bool] = lambda column: True
+) -> pd.DataFrame:
+    r"""Parse CSV text into a frame whose columns are exactly those the header names.
+
+    Parameters
+    ----------
+    text : str
+        The whole file, decoded.
+    source : str
+        The file, for messages.
+    as_text : callable
+        Whether a column (by its header) is always read as text; other columns get pandas' type
+        inference. Default: every column as text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per header cell, in order; blank cells stay blank (``""``).
+
+    Raises
+    ------
+    jswlib.core.errors.ExtractFileError
+        When the text is not well-formed CSV, has no header, or a row has a filled field beyond
+        the last column of the header (naming the row as a spreadsheet shows it, header = row 1).
+
+    Notes
+    -----
+    The header is read on its own and the records without it, so the records can never be
+    shifted against the header: given one field more per row than the header has (a trailing
+    comma on every row, as some exports write), pandas would otherwise take the first column as
+    the row index and move every value one column to the left, putting person identifiers
+    where the council should be. Empty fields beyond the header are dropped; a filled one is an
+    error, since the tool cannot know which column it belongs to.
+
+    Examples
+    --------
+    >>> parse_csv_text("a,b\n1,2,\n3,4,\n", "x.csv").values.tolist()
+    [['1', '2'], ['3', '4']]
+    """
+    import csv
+    import warnings
+    from io import StringIO
+
     try:
         header = pd.read_csv(StringIO(text), nrows=0).columns
-        dtype = {c: str for c in header if normalise_name(c) in text_columns}
-        frame = pd.read_csv(
-            StringIO(text),
-            dtype=dtype,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            na_filter=False,
-        )
+        dtype = {c: str for c in header if as_text(c)}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                StringIO(text),
+                dtype=dtype,
+                index_col=False,  # never take a column as the row index: see Notes
+                keep_default_na=False,
+                skip_blank_lines=False,
+                na_filter=False,
+            )
     except pd.errors.ParserError as exc:
         raise ExtractFileError(source, f"not well-formed CSV: {exc}".strip()) from None
     except pd.errors.EmptyDataError:
         raise ExtractFileError(
             source, "no header row: expected a first line naming the columns"
         ) from None
-    if not _BLANK_LINE.search(text):
-        return RawTable(name, source, frame, np.arange(2, 2 + len(frame)))
-    return _drop_blank_rows(frame, source, name)
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        # Some rows are longer than the header and pandas cut them: allowed only when what was
+        # cut is empty (a trailing separator).
+        width = len(header)
+        for number, record in enumerate(csv.reader(StringIO(text)), start=1):
+            if number > 1 and any(field.strip() for field in record[width:]):
+                raise ExtractFileError(
+                    source,
+                    f"row {number} has more fields than the header has columns ({width}): "
+                    "check for a missing header or an unquoted separator in a value",
+                )
+    return frame
 
 
 #: A line between two others holding nothing but separators and spaces (a blank record). The final
@@ -290,7 +532,7 @@ def list_table_files(data_dir: str | os.PathLike) -> list[Path]:
     """
     folder = Path(data_dir)
     if not folder.is_dir():
-        raise ExtractFileError(
+        raise FolderNotFoundError(
             str(folder), "data folder not found (the demo data is made by `make demo-data`)"
         )
     return sorted(
@@ -303,11 +545,23 @@ def list_table_files(data_dir: str | os.PathLike) -> list[Path]:
 
 
 def read_json(path: str | os.PathLike) -> Any:
-    """Read a JSON file (UTF-8); ``None`` when the file does not exist."""
-    path = Path(path)
-    if not path.is_file():
+    """Read a JSON file (UTF-8); ``None`` when the file does not exist.
+
+    Raises
+    ------
+    jswlib.core.errors.InputError
+        When the file cannot be read or is not valid JSON (naming the file, line and column).
+        ``InputError`` is a ``ValueError``, as ``json`` raises.
+    """
+    text = read_text(path, missing_ok=True)
+    if text is None:
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
+        ) from None
 
 
 def file_digest(path: str | os.PathLike) -> str:

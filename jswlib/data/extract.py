@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from jswlib.core import io
-from jswlib.core.errors import ContractError
+from jswlib.core.errors import ContractError, ExtractFileError, InputError
 from jswlib.data.validation import REJECT_COLUMNS, normalise_column_name, validate_table
 from jswlib.definitions.councils import Councils
 from jswlib.definitions.schema import TABLES
@@ -71,6 +71,23 @@ class Extract:
         return self.summary[self.summary["status"] == STATUS_ERROR]
 
     @property
+    def problems(self) -> list[str]:
+        """What stops the extract being used, one line each (empty when it can be used).
+
+        A file that could not be used at all (unreadable, corrupt, missing columns, a table
+        supplied twice), or a folder that supplies no table. Any of them makes a command fail
+        (exit code 1) and a batch mark every council failed: a figure computed without a table
+        is wrong, not partial.
+        """
+        found = [f"{row.table}: {row.message}" for row in self.errors.itertuples()]
+        if not found and (self.summary["status"] == STATUS_NOT_SUPPLIED).all():
+            found.append(
+                f"{self.data_dir}: no table found: expected files named after the tables of the "
+                "data contract (for example court_reports.csv; 'jsw schema' lists them)"
+            )
+        return found
+
+    @property
     def rows_balance(self) -> bool:
         """True when rows read equal rows accepted plus rows rejected for every table."""
         s = self.summary
@@ -103,7 +120,11 @@ def _text_columns(name: str) -> frozenset[str]:
 
 
 def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
-    """Read every table-like file; returns ({table: [RawTable]}, {table: [error messages]})."""
+    """Read every table-like file; returns ({table: [RawTable]}, {table: [error messages]}).
+
+    A workbook that cannot be opened is an error under its file name (which tables it holds
+    cannot be known), so it makes the extract unusable rather than quietly "not supplied".
+    """
     found: dict[str, list[io.RawTable]] = {}
     failed: dict[str, list[str]] = {}
     for path in io.list_files(data_dir):
@@ -117,7 +138,7 @@ def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
             try:
                 sheets = io.read_excel_tables(path)
             except io.ExtractFileError as exc:
-                warnings.append(f"{exc} (no table read from it)")
+                failed.setdefault(path.name, []).append(str(exc))
                 continue
             for sheet in sheets:
                 name = normalise_column_name(sheet.name)
@@ -234,6 +255,8 @@ def load_extract(
                 message,
             )
         )
+    for name in sorted(set(failed) - set(TABLES)):  # workbooks that could not be opened
+        summary.append((name, name, STATUS_ERROR, 0, 0, 0, "; ".join(failed[name])))
     found_rejects = [r for r in rejects if len(r)]
     all_rejects = (
         pd.concat(found_rejects, ignore_index=True)
@@ -252,15 +275,49 @@ def load_extract(
 def recorded_extract_date(data_dir: str | os.PathLike) -> date | None:
     """The extract date recorded in the folder's ``manifest.json`` (the demo data has one), or None.
 
+    Raises
+    ------
+    jswlib.core.errors.ExtractFileError
+        When ``manifest.json`` is not valid JSON or its ``extract_date`` is not a date
+        ``YYYY-MM-DD`` (naming the file and the value).
+
     Examples
     --------
     >>> recorded_extract_date("/nonexistent") is None
     True
     """
-    manifest = io.read_json(Path(data_dir) / "manifest.json")
+    path = Path(data_dir) / "manifest.json"
+    try:
+        manifest = io.read_json(path)
+    except InputError as exc:
+        raise ExtractFileError(str(path), str(exc).removeprefix(f"{path}: ")) from None
     if not isinstance(manifest, dict) or not manifest.get("extract_date"):
         return None
-    return date.fromisoformat(str(manifest["extract_date"]))
+    try:
+        return date.fromisoformat(str(manifest["extract_date"]))
+    except ValueError:
+        raise ExtractFileError(
+            str(path), f"extract_date {manifest['extract_date']!r} is not a date YYYY-MM-DD"
+        ) from None
+
+
+def validation_date(
+    data_dir: str | os.PathLike, given: date | None, today: date | None = None
+) -> date:
+    """The latest date an event may have when a folder is validated: the extract date when one is
+    given or recorded, else today.
+
+    Without it, a record dated after today would be accepted ("used") and then fall in no period
+    of the results; with it, such a record is rejected as a future date.
+
+    Examples
+    --------
+    >>> validation_date("/nonexistent", None, today=date(2026, 1, 1))
+    datetime.date(2026, 1, 1)
+    >>> validation_date("/nonexistent", date(2025, 10, 5))
+    datetime.date(2025, 10, 5)
+    """
+    return extract_date_of(data_dir, given) or today or date.today()
 
 
 def extract_date_of(

@@ -496,17 +496,32 @@ def validate_table(
     pos = lines["pos"].to_numpy(dtype=int)
     person_cols = {c.name for c in spec.columns if c.kind == "person"}
     values = lines["value"].astype("string").fillna("").str.slice(0, 60)
-    values = values.mask(lines["column"].isin(person_cols), WITHHELD)
+    # A person identifier is never shown, in whatever column it stands (a shifted or misfilled
+    # file can put one under council or record_id), nor quoted in a reason. Only the few values
+    # of the reject lines are looked up in the person columns, so this costs little.
+    record_ids = text_frame[spec.id_column].iloc[pos].fillna("").astype(str)
+    shown = {v for v in (*values.dropna().unique(), *record_ids.unique()) if str(v).strip()}
+    person_values: set[str] = set()
+    for c in person_cols if shown else ():
+        column = text_frame[c]
+        person_values.update(str(v) for v in column[column.isin(shown)].dropna().unique())
+    hidden = lines["column"].isin(person_cols).to_numpy() | values.isin(person_values).to_numpy()
+    reasons = [
+        reason.replace(str(value), WITHHELD) if hide and str(value).strip() else reason
+        for reason, value, hide in zip(lines["reason"].astype(str), lines["value"], hidden)
+    ]
+    values = values.mask(hidden, WITHHELD)
+    record_ids = record_ids.mask(record_ids.isin(person_values), WITHHELD)
     rejects = pd.DataFrame(
         {
             "table": spec.name,
             "file": source,
             "row": rows[pos].astype(int),
-            "record_id": text_frame[spec.id_column].iloc[pos].fillna("").to_numpy(),
+            "record_id": record_ids.to_numpy(),
             "column": lines["column"].to_numpy(),
             "value": values.to_numpy(),
             "rule": lines["rule"].to_numpy(),
-            "reason": lines["reason"].astype(str).to_numpy(),
+            "reason": reasons,
         },
         columns=list(REJECT_COLUMNS),
     )

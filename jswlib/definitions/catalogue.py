@@ -589,11 +589,19 @@ def load_targets(
         isinstance(national, dict), "national", "expected rag_scheme, targets and standards"
     )
     c_scheme, c_targets, c_standards = {}, {}, {}
+    written: dict[str, str] = {}  # GSS code -> the key it was first written under
     for name, entry in (doc.get("councils") or {}).items():
         try:
             code = councils.get(str(name)).code
         except KeyError:
             check.fail(f"councils.{name}", "not a council name, slug or GSS code")
+        check.need(
+            code not in written,
+            f"councils.{name}",
+            f"the same council as councils.{written.get(code)} (given more than once: keep one "
+            "block, or the second would silently replace the first)",
+        )
+        written[code] = str(name)
         entry = entry or {}
         check.need(
             isinstance(entry, dict),

@@ -24,6 +24,10 @@ from jswlib.definitions.periods import Period, quarter_slug
 #: Environment variable that points at another params folder.
 PARAMS_ENV = "JSW_PARAMS"
 _GSS = re.compile(r"^S12\d{6}$")
+#: What a council's slug may be: lower-case letters and digits in words joined by single hyphens.
+#: Slugs name files and folders (reports, commentary), so nothing else (no ``/``, ``..``, spaces)
+#: is allowed.
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def params_dir(path: str | os.PathLike | None = None) -> Path:
@@ -107,6 +111,13 @@ def load_councils(path: str | os.PathLike | None = None) -> Councils:
                 "missing",
             )
         key = f"councils[{i}] ({item['name']})"
+        _need(
+            bool(SLUG_PATTERN.match(item["slug"])),
+            file,
+            f"{key}.slug",
+            f"{item['slug']!r} is not a safe slug: lower-case letters and digits joined by "
+            "single hyphens, such as glasgow-city",
+        )
         _need(
             bool(_GSS.match(item["code"])),
             file,
@@ -201,6 +212,7 @@ def load_holiday_rules(
     _need(isinstance(national, dict), file, "national", "expected keys 'add' and 'remove'")
     add: dict[str, tuple[date, ...]] = {}
     remove: dict[str, tuple[date, ...]] = {}
+    written: dict[str, str] = {}  # GSS code -> the key it was first written under
     for name, entry in (doc.get("councils") or {}).items():
         try:
             code = councils.get(str(name)).code
@@ -208,6 +220,13 @@ def load_holiday_rules(
             raise ParamsError(
                 f"{file}: councils.{name}: not a council name, slug or GSS code"
             ) from None
+        _need(
+            code not in written,
+            file,
+            f"councils.{name}",
+            f"the same council as councils.{written.get(code)} (given more than once: keep one)",
+        )
+        written[code] = str(name)
         entry = entry or {}
         _need(
             isinstance(entry, dict), file, f"councils.{name}", "expected keys 'add' and 'remove'"

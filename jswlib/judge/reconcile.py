@@ -58,7 +58,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -164,13 +163,13 @@ def _column_key(name: Any) -> str:
     return re.sub(r"[\s-]+", "_", str(name).strip().lower())
 
 
-def read_published(path: str | Path) -> pd.DataFrame:
+def read_published(path: str | Path, encoding: str | None = None) -> pd.DataFrame:
     """Read a CSV of published figures as text cells, checking that it has the required columns.
 
     Parameters
     ----------
     path : path-like
-        A CSV file (UTF-8, with or without a byte-order mark) with the columns of
+        A CSV file (UTF-8 unless ``encoding`` says otherwise) with the columns of
         :data:`REQUIRED_COLUMNS` and optionally :data:`OPTIONAL_COLUMNS`. Headers are matched
         ignoring case and surrounding spaces, with spaces read as underscores (``Reported value``
         is ``reported_value``); other columns are kept and ignored.
@@ -210,23 +209,17 @@ def read_published(path: str | Path) -> pd.DataFrame:
             source, "the file is empty: expected a header row naming the columns"
         )
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise io.ExtractFileError(
             source,
-            f"line {line}: byte 0x{data[exc.start]:02x} is not valid UTF-8. Save the file as 'CSV UTF-8'",
+            f"line {line}: byte 0x{data[exc.start]:02x} is not valid {encoding or 'UTF-8'}. Save the "
+            "file as 'CSV UTF-8', or give its encoding (for example --encoding cp1252)",
         ) from None
-    try:
-        frame = pd.read_csv(
-            StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-        )
-    except pd.errors.ParserError as exc:
-        raise io.ExtractFileError(source, f"not well-formed CSV: {exc}".strip()) from None
+    except LookupError:
+        raise io.ExtractFileError(source, f"unknown encoding {encoding!r}") from None
+    frame = io.parse_csv_text(text, source)  # every cell as text; never shifted (see there)
     keys = [_column_key(c) for c in frame.columns]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
@@ -451,6 +444,18 @@ def _check_row(cells: dict[str, str], defs: Definitions) -> _Row:
     row.target = row.number("target", required=False, whole=False, percent_sign=row.is_percentage)
     if row.target is not None and row.is_percentage and row.target > 100:
         row.fail("target", f"{cells['target']!r} is not a percentage from 0 to 100")
+    elif (
+        row.target is not None
+        and row.is_percentage
+        and 0 < row.target < 1
+        and "%" not in cells["target"]
+    ):
+        # 0.95 is 95% written as a fraction far more often than a target of under 1%.
+        row.fail(
+            "target",
+            f"{cells['target']!r} looks like a fraction: write a percentage from 0 to 100 "
+            f"(for example {row.target * 100:g} for {row.target * 100:g}%)",
+        )
     return row
 
 

@@ -339,6 +339,11 @@ def render_index(
                 ],
             }
         )
+    warnings = [
+        {"council": str(e.get("council", "")), "text": str(w)}
+        for e in entries
+        for w in (e.get("warnings") or [])
+    ]
     summary = manifest.get("summary", {})
     counted = ", ".join(
         f"{summary.get(k, 0)} {text}"
@@ -366,5 +371,6 @@ def render_index(
             matrix_head=matrix_head,
             matrix_rows=matrix_rows,
             national=national,
+            warnings=warnings,
         )
     )

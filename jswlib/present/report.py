@@ -35,6 +35,7 @@ from __future__ import annotations
 import difflib
 import html
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -245,6 +246,47 @@ def read_commentary(path: str | os.PathLike) -> str | None:
     return io.read_text(path, missing_ok=True)
 
 
+#: An address on another host: ``http(s)://...`` or ``//host/...`` (a ``data:`` image is
+#: embedded, so it stays).
+_REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+
+class _OfflineRenderer(mistune.HTMLRenderer):
+    """Markdown to HTML, but an image on another host becomes a link to it, never an ``<img>``:
+    a report must load nothing from elsewhere when opened (a remote image can track who reads it,
+    and is missing offline)."""
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        if _REMOTE.match(url) or not url.strip().lower().startswith("data:"):
+            safe = html.escape(self.safe_url(url))
+            label = html.escape(text or "image")
+            return f'<a href="{safe}">[image not loaded: {label}]</a>'
+        return super().image(text, url, title)
+
+
+def render_commentary(text: str) -> str:
+    r"""Commentary Markdown as HTML: raw HTML escaped, and images on another host shown as links.
+
+    Parameters
+    ----------
+    text : str
+        The Markdown.
+
+    Returns
+    -------
+    str
+        HTML that loads nothing from another host. Only images embedded as ``data:`` stay images;
+        any other image (``https://...``, ``//host/...``, a file path) becomes a link saying it
+        was not loaded. The batch lists every link to another host as a warning in the index.
+
+    Examples
+    --------
+    >>> render_commentary("![chart](https://example.org/c.png)")
+    '<p><a href="https://example.org/c.png">[image not loaded: chart]</a></p>\n'
+    """
+    return mistune.create_markdown(escape=True, renderer=_OfflineRenderer(escape=True))(text)
+
+
 # --- Checking the parameters ---------------------------------------------------------------------
 
 
@@ -291,6 +333,7 @@ def prepare_report(
     audience: str = "internal",
     commentary_file: str = "",
     params: str | os.PathLike | None = None,
+    encoding: str = "",
 ) -> Report:
     """Check the report parameters and gather everything the report needs.
 
@@ -312,6 +355,8 @@ def prepare_report(
         A relative path is taken from the repository root.
     params : path-like, optional
         The params folder (see :func:`jswlib.definitions.params.params_dir`).
+    encoding : str, default ""
+        Encoding of the extract's CSV files; blank for UTF-8.
 
     Returns
     -------
@@ -351,7 +396,7 @@ def prepare_report(
     settings = load_settings(params)
     report_settings = load_report_settings(params, defs.catalogue)
     folder = data_dir.strip() if isinstance(data_dir, str) else data_dir
-    results = load_results(folder or None, params, defs=defs)
+    results = load_results(folder or None, params, defs=defs, encoding=encoding or None)
     period = choose_quarter(wanted, results)
     return Report(
         council=chosen_council,
@@ -1230,7 +1275,7 @@ class Report:
                 f'<p class="jsw-note"><strong>No commentary supplied</strong> for {html.escape(self.council.name)}, '
                 f"{html.escape(self.quarter.label)}: expected {html.escape(shown)}.</p>"
             )
-        return mistune.create_markdown(escape=True)(text)
+        return render_commentary(text)
 
     # -- 7. definitions and method
     # ---------------------------------------------------------------------------------

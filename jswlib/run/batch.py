@@ -67,12 +67,14 @@ from jswlib.definitions.periods import parse_period, parse_quarter, quarter_slug
 from jswlib.judge.disclosure import AUDIENCES
 from jswlib.judge.manual import manual_path
 from jswlib.present.pages import FAILED, OK, SKIPPED, kpi_matrix, render_index, template_digest
+from jswlib.run.notebook_parameters import check_parameters, parameters_of
 from jswlib.run.worker import (
     KERNEL_NAME,
     RETRY_DELAY,
     START_ATTEMPTS,
     CouncilTask,
     _write_text,
+    die_with_parent,
     error_summary,
     output_names,
     report_framework_tables,
@@ -409,6 +411,7 @@ def run_batch(
     retry_delay: float = RETRY_DELAY,
     national: bool = False,
     report: str = "quarterly",
+    encoding: str | None = None,
 ) -> BatchResult:
     """Produce the quarterly report of every council asked for, in parallel; write the index and the manifest.
 
@@ -456,6 +459,9 @@ def run_batch(
     report : {"quarterly", "framework"}
         The report to run (:data:`REPORTS`). ``framework`` runs the framework report of every
         council that has a framework (or of those named, which must have one).
+    encoding : str, optional
+        Encoding of the extract's CSV files (default UTF-8); passed to the notebooks as their
+        ``encoding`` parameter when they have one.
 
     Returns
     -------
@@ -466,9 +472,21 @@ def run_batch(
     ------
     jswlib.core.errors.InputError
         Before anything runs: a quarter that cannot be read, unknown councils (all listed), an
-        unknown audience, fewer than one worker, a missing notebook or data folder.
-    jswlib.definitions.params.ParamsError, jswlib.core.io.ExtractFileError, ValueError
+        unknown audience, fewer than one worker, a missing notebook or data folder, a parameter
+        the notebook does not have, another batch writing to the same folder.
+    jswlib.core.errors.OutputError
+        Before anything runs, when the output folder cannot be written (read-only, a file in its
+        place); later, when the index or manifest cannot be written (full disk).
+    jswlib.definitions.params.ParamsError, jswlib.core.io.ExtractFileError
         From loading the params or the results.
+
+    Notes
+    -----
+    A file of the extract that cannot be used (``Results.problems``) fails every council asked
+    for, with that reason in the summary, the index and the manifest; no notebook runs, since
+    every figure would be computed without that table. The folder is locked for the run
+    (:func:`jswlib.core.io.folder_lock`) and temporary files left by a crashed run are removed.
+    Worker processes end with the batch, even when it is killed (:func:`die_with_parent`).
     """
     started_at = _now()
     t0 = time.perf_counter()
@@ -486,13 +504,67 @@ def run_batch(
         notebook or kind.notebook,
         out_dir,
         report,
+        encoding,
     )
+    with io.folder_lock(request.out_dir, "jsw batch"):
+        io.remove_stale_temporaries(request.out_dir)
+        return _run_locked(
+            request,
+            kind,
+            councils,
+            kpi_table,
+            execute,
+            workers,
+            force,
+            progress,
+            start_attempts,
+            retry_delay,
+            started_at,
+            t0,
+            national,
+        )
+
+
+def _run_locked(
+    request,
+    kind,
+    councils,
+    kpi_table,
+    execute,
+    workers,
+    force,
+    progress,
+    start_attempts,
+    retry_delay,
+    started_at,
+    t0,
+    national,
+) -> BatchResult:
+    """The batch once its request is checked and its output folder locked."""
+    audience, report = request.audience, request.report
     kpi_table = kpi_table or kind.table
-    results = load_results(request.data_dir, request.params)  # once: notebooks read the cache
+    # Once: notebooks read the cache.
+    results = load_results(
+        request.data_dir, request.params, encoding=request.encoding, allow_problems=True
+    )
+    problems = tuple(getattr(results, "problems", ()) or ())
     prepared = time.perf_counter()
     previous_manifest = _read_manifest(request.out_dir, kind.manifest)
     plans = _plan(request, results.fingerprint, kpi_table, force, previous_manifest)
-    to_run = [p for p in plans if not p.up_to_date]
+    reason = ""
+    if problems:  # no report on partial data: every council fails, with the reason
+        reason = f"the data cannot be used: {problems[0]}" + (
+            f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        )
+        for plan in plans:
+            plan.up_to_date = False
+            plan.record = _record(
+                plan, {"status": FAILED, "error": reason, "attempts": 0}, audience, request.label
+            )
+            io.write_json(
+                plan.record, request.out_dir / kind.record.format(slug=plan.council.slug)
+            )
+    to_run = [p for p in plans if not p.up_to_date and not problems]
     n_workers = min(workers or _cpu_count(), len(to_run)) if to_run else 0
     if to_run:
         tasks = [
@@ -502,11 +574,22 @@ def run_batch(
         by_slug = {p.council.slug: p for p in plans}
         _run_tasks(tasks, n_workers, by_slug, request.out_dir, audience, request.label, progress)
     national_entry = None
-    if national:
+    if national and problems:
+        national_entry = {
+            "outcome": FAILED,
+            "error": reason,
+            "files": {},
+            "warnings": [],
+            "seconds": 0.0,
+        }
+    elif national:
+        overview_parameters = {"quarter": request.label, "data_dir": str(request.data_dir)}
+        if request.encoding and "encoding" in parameters_of(NATIONAL_NOTEBOOK):
+            overview_parameters["encoding"] = request.encoding
         ran = run_overview(
             str(NATIONAL_NOTEBOOK),
             str(request.out_dir),
-            {"quarter": request.label, "data_dir": str(request.data_dir)},
+            overview_parameters,
             str(request.params),
             execute=execute,
             start_attempts=start_attempts,
@@ -541,11 +624,13 @@ def run_batch(
             "kpi_table": _qualified_name(kpi_table),
             "kernel": KERNEL_NAME,
             "start_attempts": start_attempts,
+            "encoding": request.encoding,
         },
         "data": {
             "fingerprint": results.fingerprint,
             "as_at": results.as_at.isoformat(),
             "data_dir": str(request.data_dir),
+            "problems": list(problems),
         },
         "versions": package_versions(),
         "started": started_at,
@@ -593,6 +678,7 @@ class _Request:
     out_dir: Path
     audience: str
     report: str = "quarterly"
+    encoding: str | None = None
 
 
 def _financial_year(text: Any) -> Any:
@@ -637,10 +723,15 @@ def _check_request(
     notebook,
     out_dir,
     report="quarterly",
+    encoding=None,
 ) -> _Request:
     """Check what was asked before anything runs; every problem is an :class:`InputError`."""
     if quarter is None or not str(quarter).strip():
-        quarter = str(latest_complete_quarter(load_results(data_dir or None, params)))
+        quarter = str(
+            latest_complete_quarter(
+                load_results(data_dir or None, params, encoding=encoding, allow_problems=True)
+            )
+        )
     try:
         period = parse_quarter(quarter)
     except (ValueError, TypeError) as exc:
@@ -680,7 +771,9 @@ def _check_request(
     if not io.is_dir(folder):
         raise InputError(f"{folder}: data folder not found")
     folder_name = quarter_slug(period) if period.freq == "Q" else period.label.replace("/", "-")
+    check_parameters(notebook_path, _parameters(report, "", "", audience, "", encoding))
     out = Path(out_dir) if out_dir is not None else settings.outputs_dir / folder_name
+    io.check_writable_folder(out)  # a read-only folder is found now, not after the notebooks
     return _Request(
         str(period),
         period,
@@ -692,7 +785,32 @@ def _check_request(
         out,
         audience,
         report,
+        encoding or None,
     )
+
+
+def _parameters(report: str, council: str, label: str, audience: str, data_dir: str, encoding):
+    """The notebook parameters of one council's run (``encoding`` only when one is given, so a
+    notebook without that parameter still runs UTF-8 data)."""
+    if report == "framework":
+        parameters = {
+            "period": label,
+            "data_dir": data_dir,
+            "audience": audience,
+            "manual_file": "",
+            "council": council,
+        }
+    else:
+        parameters = {
+            "quarter": label,
+            "data_dir": data_dir,
+            "audience": audience,
+            "commentary_file": "",
+            "council": council,
+        }
+    if encoding:
+        parameters["encoding"] = encoding
+    return parameters
 
 
 def _read_manifest(out: Path, name: str = "manifest.json") -> dict[str, Any] | None:
@@ -752,21 +870,14 @@ def _task(
     start_attempts: int,
     retry_delay: float,
 ) -> CouncilTask:
-    parameters = {
-        "quarter": request.label,
-        "data_dir": str(request.data_dir),
-        "audience": request.audience,
-        "commentary_file": "",
-        "council": council.name,
-    }
-    if request.report == "framework":
-        parameters = {
-            "period": request.label,
-            "data_dir": str(request.data_dir),
-            "audience": request.audience,
-            "manual_file": "",
-            "council": council.name,
-        }
+    parameters = _parameters(
+        request.report,
+        council.name,
+        request.label,
+        request.audience,
+        str(request.data_dir),
+        request.encoding,
+    )
     return CouncilTask(
         name=council.name,
         code=council.code,
@@ -837,7 +948,9 @@ def _run_tasks(
         disable=not show,
         file=sys.stderr,
     )
-    pool = ProcessPoolExecutor(max_workers=n_workers)
+    pool = ProcessPoolExecutor(
+        max_workers=n_workers, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
     try:
         futures = {pool.submit(run_council, task): task for task in tasks}
         failed = 0

@@ -102,6 +102,7 @@ def report_kpi_table(
     audience: str,
     commentary_file: str,
     params: str | None,
+    encoding: str = "",
 ):
     """The headline KPI table of a council's report: ``jswlib.present.report.prepare_report(...).kpi_export()``.
 
@@ -120,6 +121,7 @@ def report_kpi_table(
         audience=audience,
         commentary_file=commentary_file,
         params=params,
+        encoding=encoding,
     )
     return report.kpi_export()
 
@@ -247,6 +249,8 @@ def _execute_notebook(
                 # A cell failed: keep the notebook, which shows the error.
                 outcome["cell_error"] = exc
             except start_errors as exc:
+                if io.is_output_fault(exc):  # a full disk or read-only folder: not worth a retry
+                    raise io.output_error(path, exc) from None
                 if _cells_started(tmp):
                     raise  # the kernel started and died later: not a start-up problem
                 raise _NoCellRan() from exc
@@ -262,6 +266,46 @@ def _execute_notebook(
         nb = nbformat.reads(json.dumps(io.read_json(path)), as_version=4)
         return nb, outcome.get("cell_error")
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this worker process end when its parent (``jsw batch``) ends, however it ends.
+
+    Run as the initializer of each worker process. On Linux the kernel itself sends the worker
+    ``SIGKILL`` when the parent dies (``prctl(PR_SET_PDEATHSIG)``), even after ``kill -9`` of the
+    parent, so no orphan starts new kernels or writes files for a run nobody records; its
+    kernels, started by ``jupyter_client``, end in turn when their parent is gone (ipykernel
+    watches its parent). Elsewhere a thread checks the parent every half second and ends the
+    worker at once (``os._exit``, so nothing more is written).
+
+    Parameters
+    ----------
+    parent_pid : int
+        The process id of the batch, as it was when the pool was created.
+    """
+    import signal
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread below
+            pass
+    if os.getppid() != parent_pid:  # the parent died before the line above ran
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(1)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="jsw-parent-watch", daemon=True).start()
 
 
 def _write_text(path: Path, text: str) -> Path:
@@ -329,6 +373,7 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
             audience=task.parameters["audience"],
             commentary_file=task.parameters.get("commentary_file", ""),
             params=task.params,
+            **({"encoding": task.parameters["encoding"]} if "encoding" in task.parameters else {}),
         )
         sheets = None
         if isinstance(table, dict):  # several tables (the framework report): figures as the CSV
@@ -349,9 +394,17 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
         result["status"] = OK
     except Exception as exc:
         result["error"] = error_summary(exc)
-        for kind in ("csv", "xlsx"):  # no KPI table of other inputs next to a failed report
-            io.remove(out / names[kind])
-            result["files"].pop(kind, None)
+        if isinstance(exc, io.OutputError):
+            result["error"] = str(exc)
+        if io.is_output_fault(exc) and not result["files"]:
+            # Nothing of this run could be written (a full disk): the earlier report and its KPI
+            # files stay together as they were; deleting the KPI files would leave its HTML page
+            # without them.
+            pass
+        else:
+            for kind in ("csv", "xlsx"):  # no KPI table of other inputs next to a failed report
+                io.remove(out / names[kind])
+                result["files"].pop(kind, None)
     finally:
         if previous_params is None:
             os.environ.pop(PARAMS_ENV, None)
