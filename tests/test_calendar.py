@@ -24,6 +24,7 @@ from jswlib.definitions.calendar import (
     within_calendar_days,
     within_calendar_months,
     within_working_days,
+    working_day_deadline,
     working_days_elapsed,
 )
 
@@ -457,6 +458,35 @@ class TestWithinWorkingDays:
             within_working_days(ser("2025-05-02"), ser("2025-05-06"), -1, cal)
         with pytest.raises(TypeError):
             within_working_days(ser("2025-05-02"), ser("2025-05-06"), 1.5, cal)  # type: ignore[arg-type]
+
+
+class TestWorkingDayDeadline:
+    def test_bank_holiday_weekend(self, cal):
+        # Fri 2 May 2025 is day 0; Mon 5 May is the May Day holiday; Tue 6 May is day 1, Wed 7 May
+        # day 2.
+        out = working_day_deadline(ser("2025-05-02", "2025-05-02", "2025-05-02"), 0, cal)
+        assert out.tolist() == list(pd.to_datetime(["2025-05-02"] * 3))
+        assert working_day_deadline(ser("2025-05-02"), 1, cal).iloc[0] == pd.Timestamp(
+            "2025-05-06"
+        )
+        assert working_day_deadline(ser("2025-05-02"), 2, cal).iloc[0] == pd.Timestamp(
+            "2025-05-07"
+        )
+
+    def test_weekend_start_rolls_forward(self, cal):
+        # Sat 27 Dec 2025 rolls to Mon 29 Dec (day 0); Tue 30 (1), Wed 31 (2), Mon 5 Jan (3).
+        out = working_day_deadline(ser("2025-12-27", None, index=["a", "b"]), 3, cal)
+        assert list(out.index) == ["a", "b"]
+        assert out.iloc[0] == pd.Timestamp("2026-01-05") and pd.isna(out.iloc[1])
+
+    def test_deadline_is_the_last_day_within(self, cal):
+        # Agrees with within_working_days on every start in 2025 for a 5-day standard: the deadline
+        # is within, the next calendar day is not.
+        starts = pd.Series(pd.date_range("2025-01-01", "2025-12-31"))
+        deadline = working_day_deadline(starts, 5, cal)
+        assert within_working_days(starts, deadline, 5, cal).all()
+        after = deadline + pd.Timedelta(days=1)
+        assert not within_working_days(starts, after, 5, cal).any()
 
 
 # -------------------------------------------------------------------------------------------------

@@ -372,9 +372,27 @@ CATALOGUE_BREAKS = [
     ('unit: "%"', "unit: number", "indicators[0] (upw_placement).unit", "percentage"),
     ("    type: timescale\n", "    type: ratio\n", "indicators[0] (upw_placement).type", "ratio"),
     (
-        "    period_date: imposed_date\n",
-        "    period_date: upw_hours_ordered\n",
+        "    period_basis: deadline\n",
+        "    period_basis: due\n",
+        "indicators[0] (upw_placement).period_basis",
+        "'due' is not one of deadline, start",
+    ),
+    (
+        "    period_basis: deadline\n",
+        "    period_basis: deadline\n    period_date: imposed_date\n",
         "indicators[0] (upw_placement).period_date",
+        "not period_date",
+    ),
+    (
+        "    period_date: imposed_date\n    type: count\n",
+        "    period_date: upw_hours_ordered\n    type: count\n",
+        "indicators[20] (cpos_imposed).period_date",
+        "date column",
+    ),
+    (
+        "    ended: end_date\n",
+        "    ended: upw_hours_ordered\n",
+        "indicators[2] (cpo_first_review).ended",
         "date column",
     ),
     (
@@ -388,6 +406,12 @@ CATALOGUE_BREAKS = [
         "    exclude: [non_compliance, imposed_date]\n",
         "indicators[0] (upw_placement).exclude[1]",
         "flag",
+    ),
+    (
+        "    exclude: [non_compliance, transfer_in]\n",
+        "    exclude: [non_compliance, domestic_abuse]\n",
+        "indicators[0] (upw_placement).exclude[1]",
+        "'domestic_abuse' is not one of non_compliance, transfer_in",
     ),
     (
         "    frequency: quarterly\n",

@@ -12,11 +12,18 @@ Conventions
   it was open in (``basis: active``: from ``active_from`` to ``active_to``, an open end meaning
   still running at the extract date), or to the periods on whose last day it was open (``basis:
   snapshot``).
-- Timescales follow :mod:`jswlib.definitions.calendar`: the start day is day 0. Records flagged in
-  ``exclude`` (the person did not comply, or the order was transferred in) are left out of the
-  denominator and counted in ``excluded``, as the national statistics do. A record with no end date
-  whose deadline has not passed at the extract date is left out too and counted in ``pending``: it
-  may still meet the standard. A record with no end date whose deadline has passed did not meet it.
+- Timescales follow :mod:`jswlib.definitions.calendar`: the start day is day 0, and the deadline is
+  the last day that meets the standard. A timescale record is placed by its ``period_basis``: in the
+  period its deadline falls in (``deadline``) or the period of its start (``start``). Records
+  flagged in ``exclude`` (the person did not comply, or the order was transferred in), and records
+  whose own end (``ended``) came before the deadline (the order ended before the review fell due),
+  are left out of the denominator and counted in ``excluded``, each under its reason
+  (:data:`EXCLUSION_REASONS`), as the national statistics do. A record with no event whose deadline
+  is on or after the extract date is left out too and counted in ``pending``: it may still meet the
+  standard. A record with no event whose deadline has passed did not meet it.
+- A figure is ``provisional`` while it can still change: some of its records are pending, or its
+  period has not ended. On the deadline basis every record of an ended period has had its
+  deadline, so a complete period is final (docs/method.md, "Period placement").
 - Councils use their own timescale standard where ``params/targets.yaml`` sets one (``basis``
   column ``local``); the family-group and Scotland figures always use the national standard, so a
   council that sets a local standard also gets a row on the national standard (``basis``
@@ -68,10 +75,28 @@ RESULT_COLUMNS = (
     "value",
     "unit",
     "excluded",
+    "excluded_non_compliance",
+    "excluded_transfer_in",
+    "excluded_ended",
+    "excluded_no_timescale",
     "pending",
+    "provisional",
     "standard",
     "basis",
 )
+#: Why a record left a timescale's denominator, in order of precedence (a record is counted under
+#: the first reason that applies): the two exclusion flags of the national statistics, the order
+#: ending before the deadline, no timescale known. Each has a column ``excluded_<reason>``.
+EXCLUSION_REASONS = ("non_compliance", "transfer_in", "ended", "no_timescale")
+#: The reasons in words, for reports.
+EXCLUSION_WORDS = {
+    "non_compliance": "the person did not comply",
+    "transfer_in": "the order was transferred in",
+    "ended": "the order ended before it was due",
+    "no_timescale": "no timescale known",
+}
+_REASON_COLUMNS = [f"excluded_{r}" for r in EXCLUSION_REASONS]
+_COUNT_COLUMNS = ["num", "den", "excluded", *_REASON_COLUMNS, "pending"]
 LEVEL_COUNCIL, LEVEL_FAMILY, LEVEL_SCOTLAND = "council", "family group", "Scotland"
 #: Months allowed to complete unpaid work when the court set none (national standard; see
 #: docs/method.md, Timescales):
@@ -191,13 +216,15 @@ def condition_mask(
 # --- Timescales ----------------------------------------------------------------------------------
 
 
-def _within(start: pd.Series, end, standard: Standard, calendar: wd.WorkingCalendar) -> pd.Series:
-    """Whether each end falls within the standard of its start (nullable boolean)."""
+def _deadline(start: pd.Series, standard: Standard, calendar: wd.WorkingCalendar) -> np.ndarray:
+    """The last day that meets the standard, per record (datetime64[D], NaT where start is missing)."""
     if standard.unit == "working_days":
-        return wd.within_working_days(start, end, standard.n, calendar)
-    if standard.unit == "calendar_days":
-        return wd.within_calendar_days(start, end, standard.n)
-    return wd.within_calendar_months(start, end, standard.n)
+        out = wd.working_day_deadline(start, standard.n, calendar)
+    elif standard.unit == "calendar_days":
+        out = start.dt.normalize() + pd.Timedelta(days=standard.n)
+    else:
+        out = wd.add_calendar_months(start, standard.n)
+    return out.to_numpy(dtype="datetime64[D]")
 
 
 def timescale_outcome(
@@ -227,24 +254,27 @@ def timescale_outcome(
     Returns
     -------
     pandas.DataFrame
-        Boolean columns ``den``, ``num``, ``excluded``, ``pending``; same index as ``frame``.
+        Boolean columns ``den``, ``num``, ``excluded``, ``pending``; ``deadline`` (datetime64, the
+        last day that meets the standard); ``reason`` (0 when not excluded, else 1 + the position
+        of the reason in :data:`EXCLUSION_REASONS`). Same index as ``frame``.
 
     Notes
     -----
+    An event meets the standard when it falls on or before the deadline. A record is excluded for
+    the first reason that applies: an ``exclude`` flag set; its ``ended`` date (when the indicator
+    has one) before the deadline and not after the extract date, whatever the event (no event was
+    due, so neither success nor failure counts); no per-record standard. A record not excluded, with
+    no event and a deadline on or after the extract date, is pending.
+
     Councils sharing a standard and a calendar are processed together, and a per-record standard (a
     column of months) by each distinct value: a handful of vectorised passes, never a loop over
-    records. A record whose per-record standard is missing is left out of the denominator and
-    counted as excluded.
+    records.
     """
     start, end = frame[indicator.start], frame[indicator.end]
     councils = (
         frame["council"].to_numpy(dtype=object) if "_c" not in frame else frame["_c"].to_numpy()
     )
-    excluded = np.zeros(len(frame), dtype=bool)
-    for flag in indicator.exclude:
-        excluded |= frame[flag].fillna(False).to_numpy(dtype=bool)
-    met = np.zeros(len(frame), dtype=bool)
-    pending = np.zeros(len(frame), dtype=bool)
+    deadline = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[D]")
     judged = np.zeros(len(frame), dtype=bool)
     groups: dict[tuple, list] = {}
     for code in pd.unique(councils):
@@ -266,24 +296,40 @@ def timescale_outcome(
         for rows, fixed in parts:
             if not rows.any():
                 continue
-            met[rows] = (
-                _within(start[rows], end[rows], fixed, cal).fillna(False).to_numpy(dtype=bool)
-            )
-            still_open = (
-                _within(start[rows], pd.Timestamp(as_at), fixed, cal)
-                .fillna(False)
-                .to_numpy(dtype=bool)
-            )
-            pending[rows] = end[rows].isna().to_numpy() & still_open
+            deadline[rows] = _deadline(start[rows], fixed, cal)
             judged[rows] = True
+    judged &= ~np.isnat(deadline)
+    event = end.to_numpy(dtype="datetime64[D]")
+    with np.errstate(invalid="ignore"):
+        met = ~np.isnat(event) & (event <= deadline)
+    # Reasons in the order of EXCLUSION_REASONS; a record keeps the first that applies.
+    none = np.zeros(len(frame), dtype=bool)
+    reasons = [
+        frame[flag].fillna(False).to_numpy(dtype=bool) if flag in indicator.exclude else none
+        for flag in EXCLUSION_REASONS[:2]
+    ]
+    ended = np.zeros(len(frame), dtype=bool)
+    if indicator.ended is not None:
+        stop = frame[indicator.ended].to_numpy(dtype="datetime64[D]")
+        ended = ~np.isnat(stop) & (stop < deadline) & (stop <= np.datetime64(as_at, "D"))
     # A record whose per-record standard is missing (unpaid work with neither hours nor a court
     # timescale) cannot be judged: it is left out of the denominator and counted as excluded, never
     # silently dropped.
-    excluded |= ~judged
-    pending &= ~excluded
+    reasons += [ended, ~judged]
+    reason = np.select(reasons, np.arange(1, len(reasons) + 1), default=0)
+    excluded = reason > 0
+    pending = ~excluded & ~met & (np.isnat(event) & (deadline >= np.datetime64(as_at, "D")))
     den = ~excluded & ~pending
     return pd.DataFrame(
-        {"den": den, "num": den & met, "excluded": excluded, "pending": pending}, index=frame.index
+        {
+            "den": den,
+            "num": den & met,
+            "excluded": excluded,
+            "pending": pending,
+            "deadline": deadline,
+            "reason": reason,
+        },
+        index=frame.index,
     )
 
 
@@ -296,6 +342,7 @@ def _contributions(
     """Per record: what it adds to the numerator and denominator, and whether it is excluded or pending."""
     n = len(frame)
     zeros = np.zeros(n, dtype=np.int64)
+    no_reasons = dict.fromkeys(_REASON_COLUMNS, zeros)
     if ind.type in ("count", "people"):
         num, den = np.ones(n), np.full(n, np.nan)
     elif ind.type == "sum":
@@ -314,11 +361,16 @@ def _contributions(
         better = (frame[ind.after] > frame[ind.before]).fillna(False).to_numpy(dtype=bool)
         num, den = (both & better).astype(float), both.astype(float)
     elif ind.type == "timescale":
+        reason = outcome["reason"].to_numpy()
         return pd.DataFrame(
             {
                 "num": outcome["num"].to_numpy(dtype=float),
                 "den": outcome["den"].to_numpy(dtype=float),
                 "excluded": outcome["excluded"].to_numpy(dtype=np.int64),
+                **{
+                    col: (reason == k + 1).astype(np.int64)
+                    for k, col in enumerate(_REASON_COLUMNS)
+                },
                 "pending": outcome["pending"].to_numpy(dtype=np.int64),
             },
             index=frame.index,
@@ -326,7 +378,8 @@ def _contributions(
     else:  # proportion (events basis; snapshot proportions are handled after expansion)
         num, den = condition_mask(frame, ind.numerator).astype(float), np.ones(n)
     return pd.DataFrame(
-        {"num": num, "den": den, "excluded": zeros, "pending": zeros}, index=frame.index
+        {"num": num, "den": den, "excluded": zeros, **no_reasons, "pending": zeros},
+        index=frame.index,
     )
 
 
@@ -399,10 +452,10 @@ def _aggregate(records: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     if ind.type == "people":
         out = records.groupby(keys, sort=False)["person_id"].nunique().rename("num").to_frame()
         out["den"] = np.nan
-        out["excluded"] = 0
-        out["pending"] = 0
+        for col in ("excluded", *_REASON_COLUMNS, "pending"):
+            out[col] = 0
         return out
-    out = records.groupby(keys, sort=False)[["num", "den", "excluded", "pending"]].sum(min_count=1)
+    out = records.groupby(keys, sort=False)[_COUNT_COLUMNS].sum(min_count=1)
     if ind.type in ("count",):
         out["den"] = np.nan
     return out
@@ -425,7 +478,7 @@ def _grid(
         [councils, range(first, last + 1)], names=["council", "ordinal"]
     )
     full = agg.reindex(index)
-    for col in ("num", "excluded", "pending"):
+    for col in ("num", "excluded", *_REASON_COLUMNS, "pending"):
         full[col] = full[col].fillna(0)
     if ind.type in ("count", "people"):
         full["den"] = np.nan
@@ -444,7 +497,12 @@ def _by_period(
 ) -> pd.DataFrame:
     """Contributions with the council, the period ordinal (and person) of each, for one frequency."""
     if ind.basis == "events":
-        ordinal = periods.period_ordinals(records[ind.period_date], freq)
+        placed = (
+            pd.Series(outcome["deadline"].to_numpy(), index=records.index)
+            if ind.period_basis == "deadline"
+            else records[ind.period_date]
+        )
+        ordinal = periods.period_ordinals(placed, freq)
         keep = ordinal.notna().to_numpy()
         contrib = _contributions(records, ind, outcome)
         out = contrib.loc[keep].copy()
@@ -453,7 +511,10 @@ def _by_period(
         expanded = _expand_open_periods(records, ind, freq, as_at)
         if ind.type == "proportion":
             num = condition_mask(expanded, ind.numerator, expanded["period_end"]).astype(float)
-            out = pd.DataFrame({"num": num, "den": 1.0, "excluded": 0, "pending": 0})
+            out = pd.DataFrame(
+                {"num": num, "den": 1.0, "excluded": 0, **dict.fromkeys(_REASON_COLUMNS, 0)}
+                | {"pending": 0}
+            )
         else:
             out = _contributions(expanded, ind, None).reset_index(drop=True)
         out["ordinal"] = expanded["ordinal"].to_numpy()
@@ -465,9 +526,14 @@ def _by_period(
     return out
 
 
-def _first_ordinal(records: pd.DataFrame, ind: Indicator, freq: str) -> int | None:
-    column = ind.period_date if ind.basis == "events" else ind.active_from
-    dates = records[column].dropna()
+def _first_ordinal(
+    records: pd.DataFrame, ind: Indicator, freq: str, outcome: pd.DataFrame | None
+) -> int | None:
+    if ind.period_basis == "deadline":
+        dates = outcome["deadline"].dropna()
+    else:
+        column = ind.period_date if ind.basis == "events" else ind.active_from
+        dates = records[column].dropna()
     if dates.empty:
         return None
     return int(periods.period_ordinals(pd.Series([dates.min()]), freq).iloc[0])
@@ -500,15 +566,14 @@ def _labelled(grid: pd.DataFrame, ind: Indicator, freq: str, as_at: date) -> pd.
     out["period_end"] = pd.to_datetime(last)
     out["complete"] = last <= np.datetime64(as_at, "D")
     out["value"] = _values(out["num"], out["den"], ind)
+    out["provisional"] = (out["pending"].to_numpy() > 0) | ~out["complete"].to_numpy()
     return out
 
 
 def _pool(grid: pd.DataFrame, group_of: dict[str, str] | None) -> pd.DataFrame:
     """Sum council rows into family groups (``group_of``: council -> group) or Scotland (``None``)."""
     keyed = grid.assign(council=grid["council"].map(group_of) if group_of else SCOTLAND_CODE)
-    sums = keyed.groupby(["council", "ordinal"], as_index=False)[
-        ["num", "den", "excluded", "pending"]
-    ].sum(min_count=1)
+    sums = keyed.groupby(["council", "ordinal"], as_index=False)[_COUNT_COLUMNS].sum(min_count=1)
     return sums
 
 
@@ -550,7 +615,7 @@ def _indicator_results(
     title_of = np.array([ind.title_for(local[i]) for i in ix], dtype=object)
     frames = []
     for freq in freqs:
-        first = _first_ordinal(records, ind, freq)
+        first = _first_ordinal(records, ind, freq, outcome_local)
         if first is None:
             continue
         last = max(_as_at_ordinal(as_at, freq), first)
@@ -662,7 +727,7 @@ def compute_indicators(
     out = pd.concat(frames, ignore_index=True).rename(
         columns={"num": "numerator", "den": "denominator"}
     )
-    for col in ("numerator", "denominator", "excluded", "pending"):
+    for col in ("numerator", "denominator", "excluded", *_REASON_COLUMNS, "pending"):
         out[col] = out[col].round().astype("Int64")
     return out[list(RESULT_COLUMNS)]
 

@@ -58,6 +58,7 @@ __all__ = [
     "within_calendar_days",
     "within_calendar_months",
     "within_working_days",
+    "working_day_deadline",
     "working_days_elapsed",
 ]
 
@@ -616,6 +617,61 @@ def within_working_days(start: Any, end: Any, n: int, calendar: WorkingCalendar)
     n = _check_n(n, "n")
     elapsed = working_days_elapsed(start, end, calendar)
     return elapsed <= n
+
+
+def working_day_deadline(start: Any, n: int, calendar: WorkingCalendar) -> pd.Series:
+    """The last date that meets an ``n``-working-day standard: the Nth working day after the start.
+
+    Parameters
+    ----------
+    start : Series of datetime64, or list of date-likes
+        Start dates; ``NaT``/``None`` for missing.
+    n : int
+        The standard, in working days (>= 0).
+    calendar : WorkingCalendar
+        The working days.
+
+    Returns
+    -------
+    pandas.Series of ``datetime64[ns]``
+        The deadlines, with the input's index; ``NaT`` where ``start`` is missing.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer or ``calendar`` is not a :class:`WorkingCalendar`.
+    ValueError
+        If ``n < 0``, a date cannot be parsed, or lies outside the years the calendar covers.
+
+    Notes
+    -----
+    The same convention as :func:`within_working_days`: the (rolled) start is day 0, so the
+    deadline is ``numpy.busday_offset(rolled_start, n)``, and an event meets the standard exactly
+    when it falls on or before the deadline.
+
+    Examples
+    --------
+    Imposed Wednesday 24 December 2025 (day 0); 25, 26 December and 1, 2 January are holidays, so
+    day 4 is Monday 5 January. Imposed Saturday 27 December: day 0 is Monday 29 December, day 4
+    is Tuesday 6 January:
+
+    >>> cal = WorkingCalendar.scottish()
+    >>> working_day_deadline(["2025-12-24", "2025-12-27", None], 4, cal).dt.strftime("%d %b").tolist()
+    ['05 Jan', '06 Jan', nan]
+    """
+    if not isinstance(calendar, WorkingCalendar):
+        raise TypeError(f"calendar must be a WorkingCalendar, got {type(calendar).__name__}")
+    n = _check_n(n, "n")
+    series = _as_datetime_series(start)
+    days = _day_array(series)
+    calendar._check_covered(days)
+    out = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[D]")
+    present = ~np.isnat(days)
+    if present.any():
+        cal = calendar.busdaycalendar
+        rolled = np.busday_offset(days[present], 0, roll="forward", busdaycal=cal)
+        out[present] = np.busday_offset(rolled, n, busdaycal=cal)
+    return pd.Series(out.astype("datetime64[ns]"), index=series.index)
 
 
 # -------------------------------------------------------------------------------------------------

@@ -22,6 +22,11 @@ from jswlib.definitions.schema import TABLES
 
 TYPES = ("count", "people", "sum", "average", "proportion", "timescale", "before_after", "manual")
 BASES = ("events", "active", "snapshot")
+#: Where a timescale indicator places a record: the period its deadline falls in, or the period of
+#: its start event (docs/method.md, "Period placement").
+PERIOD_BASES = ("deadline", "start")
+#: Flags that take a record out of a timescale's denominator, as the national statistics do.
+EXCLUSION_FLAGS = ("non_compliance", "transfer_in")
 POLARITIES = ("higher", "lower", "neutral")
 UNITS = ("%", "number", "hours", "days")
 FREQUENCIES = ("quarterly", "6-monthly", "annual")
@@ -111,6 +116,8 @@ class Indicator:
     end: str | None = None
     standard: Standard | None = None
     exclude: tuple[str, ...] = ()
+    period_basis: str | None = None
+    ended: str | None = None
     numerator: tuple[Condition, ...] = ()
     column: str | None = None
     before: str | None = None
@@ -179,8 +186,7 @@ class Catalogue:
                     "polarity": i.polarity,
                     "unit": i.unit,
                     "table": i.table or "",
-                    "period_date": i.period_date
-                    or ("(open during the period)" if i.basis != "events" else ""),
+                    "period_date": _period_text(i),
                     "standard": i.standard.describe() if i.standard else "",
                     **{k: i.framework.get(k, "") for k in FRAMEWORK_KEYS},
                     "sources": ", ".join(i.sources),
@@ -188,6 +194,15 @@ class Catalogue:
                 }
             )
         return pd.DataFrame(rows)
+
+
+def _period_text(ind: Indicator) -> str:
+    """How the indicator places a record in a period, in words."""
+    if ind.period_basis == "deadline":
+        return f"deadline ({ind.start} + standard)"
+    if ind.period_date:
+        return ind.period_date
+    return "(open during the period)" if ind.basis != "events" else ""
 
 
 # --- Loading the catalogue -----------------------------------------------------------------------
@@ -359,7 +374,17 @@ def _indicator(raw: dict, check: _Checker, key: str) -> Indicator:
         basis=basis,
         where=_conditions(raw.get("where"), columns, check, f"{key}.where"),
     )
-    if basis == "events":
+    if kind == "timescale":
+        check.one_of(raw.get("period_basis"), PERIOD_BASES, f"{key}.period_basis")
+        check.need(basis == "events", f"{key}.basis", "a timescale places records by period_basis")
+        check.need(
+            "period_date" not in raw,
+            f"{key}.period_date",
+            "a timescale is placed by period_basis (deadline or start), not period_date",
+        )
+        fields["period_basis"] = raw["period_basis"]
+        fields["period_date"] = raw.get("start") if raw["period_basis"] == "start" else None
+    elif basis == "events":
         fields["period_date"] = column("period_date", ("date",))
     else:
         check.need(
@@ -380,7 +405,9 @@ def _indicator(raw: dict, check: _Checker, key: str) -> Indicator:
                 f"{key}.exclude[{j}]",
                 f"{flag!r} is not a flag column",
             )
+            check.one_of(flag, EXCLUSION_FLAGS, f"{key}.exclude[{j}]")
         fields["exclude"] = tuple(exclude)
+        fields["ended"] = column("ended", ("date",), required=False)
     elif kind == "proportion":
         fields["numerator"] = _conditions(raw.get("numerator"), columns, check, f"{key}.numerator")
         check.need(
