@@ -386,7 +386,7 @@ CATALOGUE_BREAKS = [
     (
         "    period_date: imposed_date\n    type: count\n",
         "    period_date: upw_hours_ordered\n    type: count\n",
-        "indicators[20] (cpos_imposed).period_date",
+        "indicators[21] (cpos_imposed).period_date",
         "date column",
     ),
     (

@@ -1184,9 +1184,11 @@ EXPECTED = [
     ("current_orders_with_cmp", FIFE, Q2, 4, 7, 0, 0, None),
     # ... Q1 (open on Mon 30 Jun): F10 (plan 1 May) yes; F8 (imposed 30 Jun, plan 28 Jul) not yet.
     ("current_orders_with_cmp", FIFE, Q1, 1, 2, 0, 0, None),
-    # cpo_successful_completions, Fife Q2 (ended Jul-Sep): F5, F9 completed; F10 revoked; F11
-    # transferred out (left out).
-    ("cpo_successful_completions", FIFE, Q2, 2, 3, 0, 0, None),
+    # cpo_successful_completions, Fife Q2, on all terminations (national basis; ended Jul-Sep): F5,
+    # F9 completed; F10 revoked; F11 transferred out -> 2/4.
+    ("cpo_successful_completions", FIFE, Q2, 2, 4, 0, 0, None),
+    # cpo_successful_completions_local, the local variant: F11 (transferred out) left out -> 2/3.
+    ("cpo_successful_completions_local", FIFE, Q2, 2, 3, 0, 0, None),
     # cpo_breach_outcomes_continued, Fife 2025/26 (CPO outcomes Apr 2025-Mar 2026): B2 continued,
     # B6 varied, B3 revoked; B7 withdrawn left out; B4 is a DTTO; B9 decided in 2024/25.
     ("cpo_breach_outcomes_continued", FIFE, YEAR, 2, 3, 0, 0, None),
