@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import math
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from jswlib.compute.indicators import (
     condition_mask,
     load_definitions,
     period_bounds,
+    pooled_windows,
     timescale_outcome,
     with_derived_columns,
 )
@@ -1756,6 +1758,19 @@ class TestValues:
         assert row["value"] == 70.5  # (49 + 92) / 2
         assert row["unit"] == "days"
 
+    def test_average_has_its_standard_deviation(self, results):
+        # upw_average_days_to_complete, Fife Q2: 49 and 92 days, mean 70.5; sample variance
+        # (21.5² + 21.5²) / 1 = 924.5; sd = 30.406.
+        row = one_row(results, "upw_average_days_to_complete", FIFE, Q2)
+        assert row["std_dev"] == pytest.approx(math.sqrt(924.5))
+        # Pooled: family group FG3 has the same two values (South Lanarkshire has no CPOs here).
+        fg3 = one_row(results, "upw_average_days_to_complete", "FG3", Q2, level="family group")
+        assert fg3["std_dev"] == pytest.approx(math.sqrt(924.5))
+        assert (
+            one_row(results, "cpos_imposed", FIFE, Q2)["std_dev"]
+            != one_row(results, "cpos_imposed", FIFE, Q2)["std_dev"]
+        )  # NaN: no spread for a count
+
     def test_count_value_is_the_count(self, results):
         row = one_row(results, "cpos_imposed", FIFE, Q2)
         assert row["value"] == 7 and pd.isna(row["denominator"]) and row["unit"] == "number"
@@ -1778,6 +1793,7 @@ class TestValues:
             "numerator",
             "denominator",
             "value",
+            "std_dev",
             "unit",
             "excluded",
             "excluded_non_compliance",
@@ -2177,3 +2193,72 @@ class TestDemoLatestQuarter:
             lower, upper = wilson_interval(int(latest["numerator"]), int(latest["denominator"]))
             in_line = abs(latest["value"] - mean) <= 3 or 100 * lower <= mean <= 100 * upper
             assert in_line, (indicator, latest["period"], latest["value"], mean)
+
+
+class TestPooledWindows:
+    @staticmethod
+    def _series(indicator: str, nums, dens, sds=None, provisional=None) -> pd.DataFrame:
+        """Hand-made quarterly result rows of one Fife series, Q1 2024/25 onwards."""
+        labels = [f"Q{q} {y}" for y in ("2024/25", "2025/26", "2026/27") for q in (1, 2, 3, 4)]
+        k = len(nums)
+        return pd.DataFrame(
+            {
+                "level": "council",
+                "council": FIFE,
+                "indicator": indicator,
+                "basis": "national",
+                "frequency": "quarterly",
+                "period": labels[:k],
+                "period_start": pd.date_range("2024-04-01", periods=k, freq="QS-APR"),
+                "numerator": pd.array(nums, dtype="Int64"),
+                "denominator": pd.array(dens, dtype="Int64"),
+                "std_dev": sds if sds is not None else [np.nan] * k,
+                "provisional": provisional if provisional is not None else [False] * k,
+            }
+        )
+
+    def test_proportion_pooled_from_counts(self, defs):
+        rows = self._series(
+            "cpo_first_review",
+            [1, 2, 3, 4, 10, 20, 30, 40],
+            [10, 10, 10, 10, 20, 40, 60, 80],
+            provisional=[False] * 7 + [True],
+        )
+        out = pooled_windows(rows, defs.catalogue)
+        last = out.iloc[-1]
+        # Q1-Q4 2025/26: 100/200 = 50%; the four before: 10/40 = 25%.
+        assert (last["first_period"], last["period"]) == ("Q1 2025/26", "Q4 2025/26")
+        assert (int(last["numerator"]), int(last["denominator"])) == (100, 200)
+        assert last["value"] == pytest.approx(50.0)
+        assert (int(last["previous_numerator"]), int(last["previous_denominator"])) == (10, 40)
+        assert last["previous_value"] == pytest.approx(25.0)
+        assert bool(last["provisional"]) and not bool(last["previous_provisional"])
+        # Windows end at Q4 2024/25 at the earliest: 5 rows; only the last has a window before.
+        assert len(out) == 5 and out["previous_value"].notna().sum() == 1
+
+    def test_average_pooled_with_its_spread(self, defs):
+        # Four quarters of one value each (sd missing): 10, 20, 30, 40 -> mean 25; sample sd
+        # sqrt((225 + 25 + 25 + 225) / 3) = sqrt(166.67) = 12.91.
+        rows = self._series("upw_average_days_to_complete", [10, 20, 30, 40], [1, 1, 1, 1])
+        last = pooled_windows(rows, defs.catalogue).iloc[-1]
+        assert last["value"] == pytest.approx(25.0)
+        assert last["std_dev"] == pytest.approx(math.sqrt(500 / 3))
+
+    def test_two_quarters_with_spread(self, defs):
+        # Q1: 2 values 49 and 92 (sum 141, sd sqrt(924.5)); Q2: one value 70 -> pooled mean
+        # 211/3 = 70.33; squares 49² + 92² + 70² = 2401 + 8464 + 4900 = 15765; variance
+        # (15765 - 211²/3) / 2 = (15765 - 14840.33) / 2 = 462.33.
+        rows = self._series(
+            "upw_average_days_to_complete", [141, 70], [2, 1], sds=[math.sqrt(924.5), np.nan]
+        )
+        last = pooled_windows(rows, defs.catalogue, n=2).iloc[-1]
+        assert last["value"] == pytest.approx(211 / 3)
+        assert last["std_dev"] == pytest.approx(math.sqrt((15765 - 211**2 / 3) / 2))
+
+    def test_people_are_not_added_across_quarters(self, defs):
+        rows = self._series("people_on_cpos", [5, 5, 5, 5], [None] * 4)
+        assert pooled_windows(rows, defs.catalogue)["value"].isna().all()
+
+    def test_counts_are_summed(self, defs):
+        rows = self._series("cpos_imposed", [1, 2, 3, 4], [None] * 4)
+        assert pooled_windows(rows, defs.catalogue).iloc[-1]["value"] == 10

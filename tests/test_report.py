@@ -356,7 +356,9 @@ class TestHeadlineData:
 
     def test_glasgow_reports_green_and_improved(self, make):
         row = _row(make(GC).headline_data(), indicator="reports_by_due_date")
-        # 9 of 10 = 90% against 80: Green. Q2 2024/25 was 8 of 10 = 80%: up 10 points, more than 2.
+        # 9 of 10 = 90% against 80: Green. Q2 2024/25 was 8 of 10 = 80%: up 10 points, but on 10
+        # cases each that is chance (Newcombe: Wilson 9/10 = 0.596-0.982, 8/10 = 0.490-0.943; lower
+        # limit 0.1 - sqrt(0.304² + 0.143²) = -0.236 < 0): no significant change.
         assert (row["numerator"], row["denominator"], row["value"], row["display_value"]) == (
             9,
             10,
@@ -369,8 +371,8 @@ class TestHeadlineData:
             RAG_COLOURS["Green"],
         )
         assert (row["direction"], row["direction_arrow"], row["previous_value"]) == (
-            "Improved",
-            "↑",
+            "No significant change",
+            "→",
             80.0,
         )
         assert row["previous_period"] == "Q2 2024/25"
@@ -379,19 +381,19 @@ class TestHeadlineData:
     def test_glasgow_two_state_65_against_70_is_red(self, make):
         row = _row(make(GC).headline_data(), indicator="upw_completed_in_time")
         # 13 of 20 = 65% against 70: Red (two-state, no Amber). A year earlier 15 of 20 = 75%: down
-        # 10 points.
+        # 10 points, within chance on 20 cases each (Newcombe interval -36 to +18 points).
         assert (row["numerator"], row["denominator"], row["display_value"]) == (13, 20, "65%")
         assert (row["target"], row["rag"]) == (70.0, "Red")
         assert (row["direction"], row["direction_arrow"], row["previous_value"]) == (
-            "Declined",
-            "↓",
+            "No significant change",
+            "→",
             75.0,
         )
 
     def test_three_state_amber_elsewhere(self, make):
         row = _row(make(SL).headline_data(), indicator="reports_by_due_date")
         # 23 of 25 = 92% against 95: 3 points short, within the 5-point amber tolerance. A year
-        # earlier 24/25 = 96%.
+        # earlier 24/25 = 96%: down 4 points on 25 cases, within chance.
         assert (row["value"], row["display_value"], row["target"], row["rag"]) == (
             92.0,
             "92%",
@@ -399,8 +401,8 @@ class TestHeadlineData:
             "Amber",
         )
         assert (row["direction"], row["direction_arrow"], row["previous_value"]) == (
-            "Declined",
-            "↓",
+            "No significant change",
+            "→",
             96.0,
         )
 
@@ -436,7 +438,7 @@ class TestHeadlineData:
         assert (dundee["display_value"], dundee["rag"], dundee["direction"]) == (
             "75%",
             "No target",
-            "Declined",
+            "No significant change",
         )
 
 
@@ -464,7 +466,7 @@ class TestHeadlineTable:
             "90%",
             "Q2 2025/26",
             "Green",
-            "↑ Improved",
+            "→ No significant change",
             "10",
             "",
             "~ Common cause variation",
@@ -474,7 +476,7 @@ class TestHeadlineTable:
         assert (row["Actual"], row["RAG status"], row["Direction in last 12 months"]) == (
             "65%",
             "Red",
-            "↓ Declined",
+            "→ No significant change",
         )
 
     def test_rag_cells_are_coloured_and_carry_the_word(self, make):

@@ -30,6 +30,8 @@ from jswlib.judge.status import (
     RAG_TEXT_COLOURS,
     Z_95,
     Direction,
+    compare_periods,
+    count_change_p_value,
     describe_rag_scheme,
     direction_of_travel,
     direction_of_travel_series,
@@ -37,12 +39,15 @@ from jswlib.judge.status import (
     format_value,
     judge,
     low_numbers,
+    newcombe_interval,
     percentage,
     rag_status,
     rag_status_series,
     round_half_up,
+    t_quantile_975,
     validate_polarity,
     validate_rag_scheme,
+    welch_interval,
     wilson_interval,
 )
 
@@ -588,7 +593,7 @@ class TestRagColours:
 
     def test_every_status_has_a_word_a_fill_and_a_text_colour(self):
         assert set(RAG_COLOURS) == set(RAG_STATUSES) == set(RAG_TEXT_COLOURS)
-        assert RAG_STATUSES == ("Green", "Amber", "Red", "No target", "No data")
+        assert RAG_STATUSES == ("Green", "Amber", "Red", "Provisional", "No target", "No data")
         assert [RAG_COLOURS[s] for s in ("Green", "Amber", "Red")] == [
             "#00703C",
             "#FFBF47",
@@ -768,6 +773,184 @@ class TestDirectionOfTravelSeries:
         )
 
 
+# --- Direction of travel judged against chance ---------------------------------------------------
+
+
+class TestNewcombeInterval:
+    # Newcombe (1998), Statistics in Medicine 17:873-890, Table II, method 10 (hybrid score, no
+    # continuity correction): published limits to 4 decimal places.
+    TABLE_II = [
+        ((56, 70, 48, 80), (0.0524, 0.3339)),
+        ((9, 10, 3, 10), (0.1705, 0.8090)),
+        ((6, 7, 2, 7), (0.0582, 0.8062)),
+        ((5, 56, 0, 29), (-0.0381, 0.1926)),
+        ((0, 10, 0, 20), (-0.1611, 0.2775)),
+        ((0, 10, 0, 10), (-0.2775, 0.2775)),
+        ((10, 10, 0, 20), (0.6791, 1.0000)),
+        ((10, 10, 0, 10), (0.6075, 1.0000)),
+    ]
+
+    @pytest.mark.parametrize("counts, limits", TABLE_II, ids=[str(c) for c, _ in TABLE_II])
+    def test_newcombe_table_ii(self, counts, limits):
+        lower, upper = newcombe_interval(*counts)
+        assert (round(lower, 4), round(upper, 4)) == limits
+
+    def test_hybrid_from_two_wilson_intervals_by_hand(self):
+        # 0/1 against 1/1: Wilson 0/1 = (0, 0.7935), 1/1 = (0.2065, 1); d = -1;
+        # lower = -1 - sqrt(0² + 0²) = -1; upper = -1 + sqrt(0.7935² + 0.7935²) = 0.1221.
+        l0, u0 = wilson_by_hand(0, 1)
+        lower, upper = newcombe_interval(0, 1, 1, 1)
+        assert lower == pytest.approx(-1.0)
+        assert upper == pytest.approx(-1 + math.sqrt(2) * u0)
+        assert upper == pytest.approx(0.1221, abs=1e-4)
+
+    def test_columns(self):
+        out = newcombe_interval(pd.Series([56, 0]), pd.Series([70, 1]), [48, 1], [80, 1])
+        assert out.round(4).values.tolist() == [[0.0524, 0.3339], [-1.0, 0.1221]]
+
+    def test_zero_denominator_is_missing(self):
+        assert all(math.isnan(v) for v in newcombe_interval(0, 0, 1, 2))
+
+    def test_bad_counts(self):
+        with pytest.raises(ValueError, match="numerator <= denominator"):
+            newcombe_interval(3, 2, 1, 2)
+
+
+class TestCountChangePValue:
+    def test_by_hand(self):
+        # Given the total, the current count is Binomial(total, 1/2).
+        # 10 vs 2: 2 (C(12,0) + C(12,1) + C(12,2)) / 2^12 = 2 x 79 / 4096.
+        assert count_change_p_value(10, 2) == pytest.approx(2 * 79 / 4096)
+        # 2 vs 10: the same, two-sided.
+        assert count_change_p_value(2, 10) == pytest.approx(2 * 79 / 4096)
+        # 5 vs 1: 2 (1 + 6) / 64 = 0.21875.
+        assert count_change_p_value(5, 1) == pytest.approx(0.21875)
+        # 0 vs 1: 2 x 1/2 = 1; equal counts: 1.
+        assert count_change_p_value(0, 1) == pytest.approx(1.0)
+        assert count_change_p_value(7, 7) == pytest.approx(1.0)
+
+    def test_large_counts_agree_with_the_normal_approximation(self):
+        # 16,500 vs 16,000: z = 500 / sqrt(32,500) = 2.774 -> p about 0.0055 (continuity-corrected
+        # z = 499 / 180.28 = 2.768 -> 0.0056).
+        p = count_change_p_value(16_500, 16_000)
+        z = 499 / math.sqrt(32_500)
+        assert p == pytest.approx(2 * (1 - NormalDist().cdf(z)), rel=0.02)
+
+    def test_columns_and_missing(self):
+        out = count_change_p_value(pd.Series([10, None], index=["a", "b"]), [2, 3])
+        assert list(out.index) == ["a", "b"]
+        assert out["a"] == pytest.approx(2 * 79 / 4096) and math.isnan(out["b"])
+
+    def test_negative_or_fractional(self):
+        with pytest.raises(ValueError, match="whole numbers"):
+            count_change_p_value(-1, 3)
+        with pytest.raises(ValueError, match="whole numbers"):
+            count_change_p_value(1.5, 3)
+
+
+class TestWelchInterval:
+    def test_by_hand(self):
+        # SE = sqrt(100/100 + 144/100) = 1.5620; df = 2.44² / ((1² + 1.44²) / 99) = 191.77;
+        # t(0.975, 191.77) = 1.9726 (tables: 1.9727 at 190, 1.9720 at 200); 5 -/+ 3.0812.
+        out = welch_interval(50, 10, 100, 45, 12, 100)
+        assert out.loc[0, "lower"] == pytest.approx(5 - 1.9726 * math.sqrt(2.44), abs=2e-3)
+        assert out.loc[0, "upper"] == pytest.approx(5 + 1.9726 * math.sqrt(2.44), abs=2e-3)
+
+    def test_fewer_than_two_values_is_missing(self):
+        out = welch_interval(50, 10, 1, 45, 12, 100)
+        assert out.isna().all().all()
+
+    @pytest.mark.parametrize(
+        "df, quantile",
+        # Student's t, 97.5% (standard tables).
+        [(1, 12.706), (2, 4.303), (3, 3.182), (4, 2.776), (5, 2.571), (10, 2.228), (30, 2.042)],
+    )
+    def test_t_quantiles(self, df, quantile):
+        assert float(t_quantile_975(df)[0]) == pytest.approx(quantile, abs=2e-3)
+
+
+class TestComparePeriods:
+    def test_zero_of_one_against_one_of_one_is_not_a_decline(self):
+        out = compare_periods(
+            "proportion",
+            "higher",
+            0.0,
+            100.0,
+            numerator=0,
+            denominator=1,
+            previous_numerator=1,
+            previous_denominator=1,
+        )
+        assert out.loc[0, "direction"] == "No significant change"
+        assert out.loc[0, "direction_arrow"] == "→"
+        assert out.loc[0, "change"] == pytest.approx(-100.0)
+        # Newcombe: -1 to 0.1221, in percentage points.
+        assert out.loc[0, "change_lower"] == pytest.approx(-100.0)
+        assert out.loc[0, "change_upper"] == pytest.approx(12.21, abs=0.01)
+
+    def test_large_sample_small_real_change_is_significant(self):
+        # 80,000/100,000 vs 79,000/100,000: +1 point; SE = sqrt(.8 x .2 + .79 x .21) / sqrt(1e5)
+        # = 0.001805, so the 95% interval is about 1 -/+ 0.354 points: excludes 0.
+        out = compare_periods(
+            "proportion",
+            "higher",
+            80.0,
+            79.0,
+            numerator=80_000,
+            denominator=100_000,
+            previous_numerator=79_000,
+            previous_denominator=100_000,
+        )
+        assert out.loc[0, "direction"] == "Improved" and out.loc[0, "direction_arrow"] == "↑"
+        half = 100 * Z_95 * math.sqrt(0.8 * 0.2 / 1e5 + 0.79 * 0.21 / 1e5)
+        assert out.loc[0, "change_lower"] == pytest.approx(1 - half, abs=1e-3)
+        assert out.loc[0, "change_upper"] == pytest.approx(1 + half, abs=1e-3)
+
+    def test_same_change_on_small_sample_is_not_significant(self):
+        # 8/10 vs 7/10 (+10 points): far within chance.
+        out = compare_periods(
+            "proportion",
+            "higher",
+            80.0,
+            70.0,
+            numerator=8,
+            denominator=10,
+            previous_numerator=7,
+            previous_denominator=10,
+        )
+        assert out.loc[0, "direction"] == "No significant change"
+
+    def test_lower_is_better_and_neutral(self):
+        out = compare_periods(
+            ["count", "count", "count"], ["lower", "neutral", "higher"], [10, 10, 10], [2, 2, 2]
+        )
+        # p = 0.0386 < 0.05 for 10 vs 2: a rise; worse when lower is better.
+        assert out["direction"].tolist() == ["Declined", "Increased", "Improved"]
+        assert out["direction_arrow"].tolist() == ["↑", "↑", "↑"]
+
+    def test_provisional_missing_and_untested(self):
+        out = compare_periods(
+            ["count", "count", "other", "count"],
+            "higher",
+            [10, None, 500, 10],
+            [2, 2, 300, 2],
+            provisional=[True, False, False, False],
+            previous_provisional=[False, False, False, True],
+        )
+        assert out["direction"].tolist() == [
+            "Provisional",
+            "Not available",
+            "Not tested",
+            "Provisional",
+        ]
+        assert out["direction_arrow"].tolist() == ["", "", "→", ""]
+        assert out.loc[2, "direction_test"] == "no test"
+
+    def test_unknown_kind(self):
+        with pytest.raises(ValueError, match="kind must be one of"):
+            compare_periods("rate", "higher", 1, 2)
+
+
 # --- Judging a results table ---------------------------------------------------------------------
 
 
@@ -780,10 +963,14 @@ def results() -> pd.DataFrame:
             "value": [87.5, 65.0, 12.0, 1100.0],
             "target": [80, 70, 10, None],
             "polarity": ["higher", "higher", "lower", "neutral"],
-            "numerator": [7, 13, None, None],
-            "denominator": [8, 20, None, None],
-            "previous_value": [90.0, 60.0, 15.0, 1000.0],
-            "unit": ["%", "%", "days", "count"],
+            "numerator": [7, 130, None, None],
+            "denominator": [8, 200, 50, None],
+            "std_dev": [None, None, 3.0, None],
+            "previous_value": [90.0, 30.0, 15.0, 1000.0],
+            "previous_numerator": [9, 60, None, None],
+            "previous_denominator": [10, 200, 50, None],
+            "previous_std_dev": [None, None, 3.0, None],
+            "unit": ["%", "%", "days", "number"],
         }
     )
 
@@ -798,12 +985,21 @@ class TestJudge:
             "No target",
         ]  # 12 days vs 10: 2 over, within 5
         assert out["rag_colour"].tolist() == ["#00703C", "#FFBF47", "#FFBF47", "#B1B4B6"]
-        assert out["low_numbers"].tolist() == [True, False, pd.NA, pd.NA]
+        assert out["low_numbers"].tolist() == [True, False, False, pd.NA]
         assert out["display_value"].tolist() == ["88%", "65%", "12", "1,100"]
-        # 87.5 vs 90: -2.5 points, beyond 2; 65 vs 60: +5 points;
-        # 12 vs 15 days (lower is better): -20%, beyond 5%; 1100 vs 1000: +10%.
-        assert out["direction"].tolist() == ["Declined", "Improved", "Improved", "Increased"]
-        assert out["direction_arrow"].tolist() == ["↓", "↑", "↓", "↑"]
+        # 7/8 vs 9/10: far within chance. 130/200 vs 60/200: 65% vs 30%, about 7 standard errors.
+        # 12 vs 15 days, sd 3 on 50 each: SE sqrt(9/50 + 9/50) = 0.6, -3 is 5 SE (lower is better).
+        # 1100 vs 1000: (1100 - 1050) / sqrt(2100 / 4) = 2.18 SE, p about 0.03.
+        assert out["direction"].tolist() == [
+            "No significant change",
+            "Improved",
+            "Improved",
+            "Increased",
+        ]
+        assert out["direction_arrow"].tolist() == ["→", "↑", "↓", "↑"]
+        assert out["change"].tolist() == pytest.approx([-2.5, 35.0, -3.0, 100.0])
+        assert 0.02 < out.loc[3, "p_value"] < 0.04
+        assert out.loc[[0, 1, 2], "p_value"].isna().all()
 
     def test_intervals_in_percent_for_percentage_rows_only(self, results):
         out = judge(results, TWO)
@@ -820,7 +1016,7 @@ class TestJudge:
         before = results.copy()
         out = judge(results, TWO)
         pd.testing.assert_frame_equal(results, before)
-        assert out is not results and len(out.columns) == len(results.columns) + 8
+        assert out is not results and len(out.columns) == len(results.columns) + 13
 
     def test_scheme_per_council(self, results):
         schemes = {"glasgow-city": TWO, "fife": {"type": "three_state", "amber_tolerance": 1}}
@@ -852,6 +1048,19 @@ class TestJudge:
         assert judge(frame, TWO)["rag"].tolist() == ["Red"]
         assert judge(frame, TWO, compare_on="rounded")["rag"].tolist() == ["Green"]
         assert judge(frame, TWO)["display_value"].tolist() == ["70%"]
+
+    def test_provisional_rows_get_no_rag_and_no_direction(self, results):
+        frame = results.assign(
+            provisional=[True, False, False, False],
+            previous_provisional=[False, True, False, False],
+        )
+        out = judge(frame, THREE)
+        # Row 0 is provisional: neither RAG nor direction. Row 1 is judged (65 vs 70, 5 short:
+        # Amber) but its comparison period is provisional: no direction.
+        assert out["rag"].tolist() == ["Provisional", "Amber", "Amber", "No target"]
+        assert out["rag_colour"].tolist()[0] == "#FFFFFF"
+        assert out["direction"].tolist()[:2] == ["Provisional", "Provisional"]
+        assert out["direction_arrow"].tolist()[:2] == ["", ""]
 
     def test_minimal_columns(self):
         frame = pd.DataFrame({"value": [65.0], "target": [70.0], "polarity": ["higher"]})

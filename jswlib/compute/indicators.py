@@ -73,6 +73,7 @@ RESULT_COLUMNS = (
     "numerator",
     "denominator",
     "value",
+    "std_dev",
     "unit",
     "excluded",
     "excluded_non_compliance",
@@ -96,7 +97,7 @@ EXCLUSION_WORDS = {
     "no_timescale": "no timescale known",
 }
 _REASON_COLUMNS = [f"excluded_{r}" for r in EXCLUSION_REASONS]
-_COUNT_COLUMNS = ["num", "den", "excluded", *_REASON_COLUMNS, "pending"]
+_COUNT_COLUMNS = ["num", "den", "sq", "excluded", *_REASON_COLUMNS, "pending"]
 LEVEL_COUNCIL, LEVEL_FAMILY, LEVEL_SCOTLAND = "council", "family group", "Scotland"
 #: Months allowed to complete unpaid work when the court set none (national standard; see
 #: docs/method.md, Timescales):
@@ -343,6 +344,7 @@ def _contributions(
     n = len(frame)
     zeros = np.zeros(n, dtype=np.int64)
     no_reasons = dict.fromkeys(_REASON_COLUMNS, zeros)
+    sq = np.zeros(n)
     if ind.type in ("count", "people"):
         num, den = np.ones(n), np.full(n, np.nan)
     elif ind.type == "sum":
@@ -356,6 +358,7 @@ def _contributions(
                 (frame[ind.end] - frame[ind.start]).dt.days, index=frame.index
             ).astype("Float64")
         num, den = values.fillna(0).to_numpy(dtype=float), values.notna().to_numpy(dtype=float)
+        sq = num**2
     elif ind.type == "before_after":
         both = (frame[ind.before].notna() & frame[ind.after].notna()).to_numpy(dtype=bool)
         better = (frame[ind.after] > frame[ind.before]).fillna(False).to_numpy(dtype=bool)
@@ -366,6 +369,7 @@ def _contributions(
             {
                 "num": outcome["num"].to_numpy(dtype=float),
                 "den": outcome["den"].to_numpy(dtype=float),
+                "sq": sq,
                 "excluded": outcome["excluded"].to_numpy(dtype=np.int64),
                 **{
                     col: (reason == k + 1).astype(np.int64)
@@ -378,7 +382,7 @@ def _contributions(
     else:  # proportion (events basis; snapshot proportions are handled after expansion)
         num, den = condition_mask(frame, ind.numerator).astype(float), np.ones(n)
     return pd.DataFrame(
-        {"num": num, "den": den, "excluded": zeros, **no_reasons, "pending": zeros},
+        {"num": num, "den": den, "sq": sq, "excluded": zeros, **no_reasons, "pending": zeros},
         index=frame.index,
     )
 
@@ -452,7 +456,7 @@ def _aggregate(records: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     if ind.type == "people":
         out = records.groupby(keys, sort=False)["person_id"].nunique().rename("num").to_frame()
         out["den"] = np.nan
-        for col in ("excluded", *_REASON_COLUMNS, "pending"):
+        for col in ("sq", "excluded", *_REASON_COLUMNS, "pending"):
             out[col] = 0
         return out
     out = records.groupby(keys, sort=False)[_COUNT_COLUMNS].sum(min_count=1)
@@ -470,6 +474,13 @@ def _values(num: pd.Series, den: pd.Series, ind: Indicator) -> pd.Series:
     return num.astype(float)
 
 
+def _std_dev(total: pd.Series, n: pd.Series, squares: pd.Series) -> pd.Series:
+    """Sample standard deviation from the sum, count and sum of squares (missing below 2 values)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = (squares - total**2 / n) / (n - 1)
+    return np.sqrt(variance.clip(lower=0).where(n >= 2)).astype(float)
+
+
 def _grid(
     agg: pd.DataFrame, councils: list[str], first: int, last: int, ind: Indicator
 ) -> pd.DataFrame:
@@ -478,7 +489,7 @@ def _grid(
         [councils, range(first, last + 1)], names=["council", "ordinal"]
     )
     full = agg.reindex(index)
-    for col in ("num", "excluded", *_REASON_COLUMNS, "pending"):
+    for col in ("num", "sq", "excluded", *_REASON_COLUMNS, "pending"):
         full[col] = full[col].fillna(0)
     if ind.type in ("count", "people"):
         full["den"] = np.nan
@@ -512,7 +523,8 @@ def _by_period(
         if ind.type == "proportion":
             num = condition_mask(expanded, ind.numerator, expanded["period_end"]).astype(float)
             out = pd.DataFrame(
-                {"num": num, "den": 1.0, "excluded": 0, **dict.fromkeys(_REASON_COLUMNS, 0)}
+                {"num": num, "den": 1.0, "sq": 0.0, "excluded": 0}
+                | dict.fromkeys(_REASON_COLUMNS, 0)
                 | {"pending": 0}
             )
         else:
@@ -566,6 +578,9 @@ def _labelled(grid: pd.DataFrame, ind: Indicator, freq: str, as_at: date) -> pd.
     out["period_end"] = pd.to_datetime(last)
     out["complete"] = last <= np.datetime64(as_at, "D")
     out["value"] = _values(out["num"], out["den"], ind)
+    out["std_dev"] = (
+        _std_dev(out["num"], out["den"], out["sq"]) if ind.type == "average" else np.nan
+    )
     out["provisional"] = (out["pending"].to_numpy() > 0) | ~out["complete"].to_numpy()
     return out
 
@@ -730,6 +745,117 @@ def compute_indicators(
     for col in ("numerator", "denominator", "excluded", *_REASON_COLUMNS, "pending"):
         out[col] = out[col].round().astype("Int64")
     return out[list(RESULT_COLUMNS)]
+
+
+#: Columns of :func:`pooled_windows`, in order.
+WINDOW_COLUMNS = (
+    "level",
+    "council",
+    "indicator",
+    "basis",
+    "frequency",
+    "first_period",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "std_dev",
+    "provisional",
+    "previous_first_period",
+    "previous_period",
+    "previous_numerator",
+    "previous_denominator",
+    "previous_value",
+    "previous_std_dev",
+    "previous_provisional",
+)
+
+
+def pooled_windows(
+    results: pd.DataFrame, catalogue: Catalogue, n: int = 4, frequency: str = "quarterly"
+) -> pd.DataFrame:
+    """The last ``n`` periods pooled, ending at each period, with the ``n`` periods before them.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Rows of :func:`compute_indicators`.
+    catalogue : Catalogue
+        To know each indicator's type.
+    n : int, default 4
+        Periods per window: the last four quarters against the four before.
+    frequency : str, default "quarterly"
+        The frequency of the rows pooled.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`WINDOW_COLUMNS`, one row per series (level, area, indicator, basis)
+        and period that ends a full window: numerators and denominators summed over the window,
+        the value recomputed from the sums, ``provisional`` when any period in the window is, and
+        the same for the window before (missing when there are not ``2 n`` periods).
+
+    Raises
+    ------
+    ValueError
+        When ``n`` is less than 1.
+
+    Notes
+    -----
+    Pooled from counts, never averaged from values (docs/method.md, "Direction of travel"). An
+    average is pooled from its sums, counts and the sums of squares recovered from each period's
+    standard deviation. Counts of distinct people cannot be added across periods (a person on an
+    order all year would be counted four times): their pooled values are missing.
+    """
+    if n < 1:
+        raise ValueError(f"n must be 1 or more, got {n}")
+    keys = ["level", "council", "indicator", "basis", "frequency"]
+    rows = results[results["frequency"] == frequency].sort_values([*keys, "period_start"])
+    types = rows["indicator"].map({i.id: i.type for i in catalogue})
+    num = rows["numerator"].astype(float)
+    den = rows["denominator"].astype(float)
+    with np.errstate(invalid="ignore"):
+        squares = ((den - 1) * rows["std_dev"].astype(float) ** 2).fillna(0) + np.where(
+            den > 0, num**2 / den, 0.0
+        )
+    frame = pd.DataFrame(
+        {
+            "num": num.where(types != "people"),
+            "den": den,
+            "sq": squares.where(types == "average"),
+            "prov": rows["provisional"].astype(float),
+        },
+        index=rows.index,
+    )
+    grouped = frame.groupby([rows[k] for k in keys], sort=False)
+    summed = grouped.rolling(n, min_periods=n).sum().reset_index(level=keys, drop=True)
+    summed = summed.reindex(rows.index)
+    first = rows.groupby(keys, sort=False)["period"].shift(n - 1)
+    out = rows[keys].copy()
+    out["first_period"] = first
+    out["period"] = rows["period"]
+    out["numerator"] = summed["num"]
+    out["denominator"] = summed["den"].where(~types.isin(["count", "people"]))
+    out["value"] = np.nan
+    prop = types.isin(["proportion", "timescale", "before_after"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out.loc[prop, "value"] = 100.0 * summed["num"] / summed["den"].where(summed["den"] > 0)
+        avg = types == "average"
+        out.loc[avg, "value"] = summed["num"] / summed["den"].where(summed["den"] > 0)
+        counted = types.isin(["count", "sum"])
+        out.loc[counted, "value"] = summed["num"]
+    out["std_dev"] = np.where(avg, _std_dev(summed["num"], summed["den"], summed["sq"]), np.nan)
+    out["provisional"] = summed["prov"] > 0
+    out = out[first.notna()]
+    shifted = out.groupby(keys, sort=False)[
+        ["first_period", "period", "numerator", "denominator", "value", "std_dev", "provisional"]
+    ].shift(n)
+    for col in shifted.columns:
+        out[f"previous_{col}"] = shifted[col]
+    out["previous_provisional"] = out["previous_provisional"].astype("boolean")
+    for col in ("numerator", "denominator", "previous_numerator", "previous_denominator"):
+        out[col] = out[col].round().astype("Int64")
+    return out[list(WINDOW_COLUMNS)].reset_index(drop=True)
 
 
 def load_definitions(params: str | None = None) -> Definitions:

@@ -28,10 +28,16 @@ Conventions
   the only carrier of meaning (WCAG 2.2 AA). A value exactly at target is Green (Glasgow: 70%
   against 70% is Green, 65% against 70% is Red). Amber tolerances are inclusive. By default the
   *exact* (unrounded) value is judged; ``compare_on="rounded"`` judges the published value.
-- **Direction of travel** compares two values chosen by the caller, normally the latest quarter
-  against the same quarter a year earlier. A change within the tolerance (inclusive) is "No
-  change". The arrow shows which way the *value* moved (↑, ↓, →); the word says whether that is
-  better or worse, so for a lower-is-better indicator a fall is "↓ Improved".
+- **Direction of travel** (:func:`compare_periods`, used by :func:`judge`) compares two periods
+  chosen by the caller (the quarter against the same quarter a year earlier, or the last four
+  quarters against the four before) and says "Improved" or "Declined" only when the change is
+  significant at 95%: Newcombe's hybrid score interval for proportions, the exact conditional test
+  of two Poisson counts for counts, Welch's interval for averages; otherwise "No significant
+  change". A provisional figure gets "Provisional", no direction. The arrow shows which way the
+  *value* moved (↑, ↓, → for no significant change); the word says whether that is better or
+  worse, so for a lower-is-better indicator a fall is "↓ Improved" (docs/method.md, "Direction of
+  travel"). The older :func:`direction_of_travel` (a fixed tolerance, no sample size) remains for
+  values without counts.
 - Differences are compared after rounding to 9 decimal places, so that binary floating-point noise
   (4.4 - 2.4 = 2.0000000000000004) never turns an equality or a tolerance edge into a miss.
 - Missing values give missing results ("No data", "Not available", ``NaN``, ``<NA>``), never
@@ -96,6 +102,16 @@ __all__ = [
     "validate_polarity",
     "validate_rag_scheme",
     "wilson_interval",
+    "COMPARISON_KINDS",
+    "COMPARISON_TESTS",
+    "NO_SIGNIFICANT_CHANGE",
+    "NOT_TESTED",
+    "PROVISIONAL",
+    "compare_periods",
+    "count_change_p_value",
+    "newcombe_interval",
+    "t_quantile_975",
+    "welch_interval",
 ]
 
 # --- Publication rules (docs/method.md: Rounding, RAG schemes, Low numbers) ---------------------
@@ -131,24 +147,42 @@ from jswlib.definitions.rag_schemes import (  # noqa: E402 - part of this module
 
 GREEN, AMBER, RED = "Green", "Amber", "Red"
 NO_TARGET, NO_DATA = "No target", "No data"
+#: A figure that can still change (some of its cases are pending, or its period has not ended): no
+#: RAG status and no direction of travel (docs/method.md, "Period placement").
+PROVISIONAL = "Provisional"
 #: Every RAG status word, in display order.
-RAG_STATUSES: tuple[str, ...] = (GREEN, AMBER, RED, NO_TARGET, NO_DATA)
+RAG_STATUSES: tuple[str, ...] = (GREEN, AMBER, RED, PROVISIONAL, NO_TARGET, NO_DATA)
 
 IMPROVED, DECLINED, NO_CHANGE, NOT_AVAILABLE = "Improved", "Declined", "No change", "Not available"
 INCREASED, DECREASED = "Increased", "Decreased"
 ARROW_UP, ARROW_DOWN, ARROW_SAME, ARROW_NONE = "↑", "↓", "→", ""
 
 #: Fill colour of each RAG status: GOV.UK Design System green, red, mid-grey and light-grey, and
-#: the GOV.UK (legacy elements) yellow #FFBF47 for amber. For table cells and badges; charts use
+#: the GOV.UK (legacy elements) yellow #FFBF47 for amber; white for a provisional figure (no
+#: colour: it is not judged). For table cells and badges; charts use
 #: the Analysis Function palette. Amber and the greys contrast less than 3:1 with a white page:
 #: give cells a border, and always show the word.
 RAG_COLOURS = MappingProxyType(
-    {GREEN: "#00703C", AMBER: "#FFBF47", RED: "#D4351C", NO_TARGET: "#B1B4B6", NO_DATA: "#F3F2F1"}
+    {
+        GREEN: "#00703C",
+        AMBER: "#FFBF47",
+        RED: "#D4351C",
+        PROVISIONAL: "#FFFFFF",
+        NO_TARGET: "#B1B4B6",
+        NO_DATA: "#F3F2F1",
+    }
 )
 #: Text colour to write the status word on its fill: white on green and red, GOV.UK black on amber
 #: and the greys; every pair contrasts at least 4.5:1 (WCAG 2.2 AA for normal text).
 RAG_TEXT_COLOURS = MappingProxyType(
-    {GREEN: "#FFFFFF", AMBER: "#0B0C0C", RED: "#FFFFFF", NO_TARGET: "#0B0C0C", NO_DATA: "#0B0C0C"}
+    {
+        GREEN: "#FFFFFF",
+        AMBER: "#0B0C0C",
+        RED: "#FFFFFF",
+        PROVISIONAL: "#0B0C0C",
+        NO_TARGET: "#0B0C0C",
+        NO_DATA: "#0B0C0C",
+    }
 )
 
 # --- RAG schemes ---------------------------------------------------------------------------------
@@ -1087,6 +1121,411 @@ def direction_of_travel_series(
     return pd.DataFrame({"direction": words, "direction_arrow": arrows}, index=index, dtype="str")
 
 
+# --- Direction of travel judged against chance ---------------------------------------------------
+
+#: Words of a tested direction of travel, besides Improved / Declined (Increased / Decreased).
+NO_SIGNIFICANT_CHANGE = "No significant change"
+#: A comparison for which no test is defined (a sum of hours): the change is shown, not judged.
+NOT_TESTED = "Not tested"
+#: What kind of figure a row is, for the choice of test: a percentage of a denominator, a count of
+#: events or people, a mean of values, or something else (a sum).
+COMPARISON_KINDS: tuple[str, ...] = ("proportion", "count", "average", "other")
+#: The test used for each kind, in words (for captions and exports).
+COMPARISON_TESTS = MappingProxyType(
+    {
+        "proportion": "Newcombe hybrid score interval for a difference of proportions, 95%",
+        "count": "exact conditional (binomial) test of two Poisson counts, two-sided, 5%",
+        "average": "Welch interval for a difference of means, 95%",
+        "other": "no test",
+    }
+)
+#: Two-sided 97.5% quantiles of Student's t for 1-4 degrees of freedom (standard tables); from 5
+#: on the Cornish-Fisher expansion is used.
+_T_975_SMALL = (12.7062047, 4.3026527, 3.1824463, 2.7764451)
+
+
+def newcombe_interval(
+    numerator_1: Any, denominator_1: Any, numerator_2: Any, denominator_2: Any, z: float = Z_95
+) -> Any:
+    """Confidence interval for the difference of two proportions, ``p1 - p2`` (Newcombe's hybrid score).
+
+    Parameters
+    ----------
+    numerator_1, denominator_1 : number or column
+        Counts of the first proportion (normally the current period).
+    numerator_2, denominator_2 : number or column
+        Counts of the second (the period compared with).
+    z : float, default :data:`Z_95`
+        Standard normal quantile: 1.96 for 95%.
+
+    Returns
+    -------
+    tuple of float or pandas.DataFrame
+        ``(lower, upper)`` of ``p1 - p2`` as proportions (-1 to 1) for scalars, else a DataFrame with
+        columns ``lower`` and ``upper``. ``NaN`` where a denominator is 0 or a count missing.
+
+    Raises
+    ------
+    ValueError
+        When a count is negative or a numerator exceeds its denominator.
+
+    Notes
+    -----
+    Newcombe (1998), "Interval estimation for the difference between independent proportions:
+    comparison of eleven methods", Statistics in Medicine 17:873-890, method 10: with Wilson score
+    limits ``(l1, u1)`` and ``(l2, u2)`` of the two proportions (:func:`wilson_interval`), the
+    limits of ``d = p1 - p2`` are ``d - sqrt((p1 - l1)² + (u2 - p2)²)`` and ``d + sqrt((u1 - p1)²
+    + (p2 - l2)²)``. It stays within -1 to 1 and behaves at 0% and 100% and on small denominators;
+    the difference is significant at 95% when the interval excludes 0 (docs/method.md, "Direction
+    of travel").
+
+    Examples
+    --------
+    Newcombe's Table II example (56/70 against 48/80), method 10:
+
+    >>> lower, upper = newcombe_interval(56, 70, 48, 80)
+    >>> round(lower, 4), round(upper, 4)
+    (0.0524, 0.3339)
+    """
+    scalar = all(_is_scalar(v) for v in (numerator_1, denominator_1, numerator_2, denominator_2))
+    x1, n1, x2, n2 = _broadcast(
+        {
+            "numerator_1": _float_array(numerator_1, "numerator_1"),
+            "denominator_1": _float_array(denominator_1, "denominator_1"),
+            "numerator_2": _float_array(numerator_2, "numerator_2"),
+            "denominator_2": _float_array(denominator_2, "denominator_2"),
+        }
+    )
+    index = _index_of(numerator_1, denominator_1, numerator_2, denominator_2, length=len(x1))
+    _check_counts(x1, n1, index)
+    _check_counts(x2, n2, index)
+    l1, u1 = _wilson_arrays(x1, n1, float(z))
+    l2, u2 = _wilson_arrays(x2, n2, float(z))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p1 = np.where(n1 > 0, x1 / n1, np.nan)
+        p2 = np.where(n2 > 0, x2 / n2, np.nan)
+        d = p1 - p2
+        lower = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+        upper = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    if scalar:
+        return float(lower[0]), float(upper[0])
+    return pd.DataFrame({"lower": lower, "upper": upper}, index=index)
+
+
+def _log_binomial_pmf(k: np.ndarray, n: float) -> np.ndarray:
+    """log P(X = k) for X ~ Binomial(n, 1/2)."""
+    return (
+        math.lgamma(n + 1)
+        - np.array([math.lgamma(v + 1) + math.lgamma(n - v + 1) for v in k.tolist()])
+        - n * math.log(2.0)
+    )
+
+
+def count_change_p_value(current: Any, previous: Any) -> Any:
+    """Two-sided p-value for a change between two counts over periods of equal length.
+
+    Parameters
+    ----------
+    current, previous : number or column
+        Counts (whole numbers, 0 or more) of two periods of the same length.
+
+    Returns
+    -------
+    float or pandas.Series
+        The p-value (0-1); ``NaN`` where a count is missing.
+
+    Raises
+    ------
+    ValueError
+        When a count is negative or not a whole number.
+
+    Notes
+    -----
+    The exact conditional test of two Poisson counts: given their total ``k = c1 + c2``, the
+    current count is Binomial(``k``, 1/2) when the two periods share one rate, so the two-sided
+    p-value is ``min(1, 2 P(X <= min(c1, c2)))``, summed exactly in logs (no normal
+    approximation). A change is significant at 95% when ``p < 0.05``. Counts of people on orders
+    are stocks rather than independent events, so for them the test is approximate
+    (docs/method.md, "Direction of travel").
+
+    Examples
+    --------
+    10 against 2: ``2 (1 + 12 + 66) / 2**12 = 0.0386``; 5 against 1: ``2 (1 + 6) / 2**6 = 0.219``:
+
+    >>> round(count_change_p_value(10, 2), 4), round(count_change_p_value(5, 1), 4)
+    (0.0386, 0.2188)
+    """
+    scalar = _is_scalar(current) and _is_scalar(previous)
+    c1, c2 = _broadcast(
+        {
+            "current": _float_array(current, "current"),
+            "previous": _float_array(previous, "previous"),
+        }
+    )
+    present = ~(np.isnan(c1) | np.isnan(c2))
+    bad = present & ((np.minimum(c1, c2) < 0) | (c1 != np.round(c1)) | (c2 != np.round(c2)))
+    if bad.any():
+        index = _index_of(current, previous, length=len(c1))
+        raise ValueError("counts must be whole numbers >= 0; not so in rows " + _rows(bad, index))
+    out = np.full(len(c1), np.nan)
+    for i in np.flatnonzero(present):
+        low, total = min(c1[i], c2[i]), c1[i] + c2[i]
+        if c1[i] == c2[i]:
+            out[i] = 1.0
+            continue
+        logs = _log_binomial_pmf(np.arange(int(low) + 1, dtype=float), total)
+        top = logs.max()
+        tail = math.exp(top) * float(np.exp(logs - top).sum())
+        out[i] = min(1.0, 2.0 * tail)
+    if scalar:
+        return float(out[0])
+    return pd.Series(out, index=_index_of(current, previous, length=len(out)), dtype="float64")
+
+
+def t_quantile_975(df: Any) -> np.ndarray:
+    """The 97.5% quantile of Student's t (two-sided 95%) for degrees of freedom ``df`` (may be fractional).
+
+    Notes
+    -----
+    For ``df >= 5`` the Cornish-Fisher expansion of Abramowitz and Stegun (1964), 26.7.5, in
+    powers of 1/df (accurate to better than 0.001 from 5 on); below 5 the tabled quantile of
+    the whole number of degrees of freedom below ``df`` (conservative). ``NaN`` below 1.
+
+    Examples
+    --------
+    >>> [round(float(t), 3) for t in t_quantile_975([1, 4.5, 10, 30, 1e9])]
+    [12.706, 2.776, 2.228, 2.042, 1.96]
+    """
+    nu = np.atleast_1d(np.asarray(df, dtype=float))
+    z = Z_95
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g1 = (z**3 + z) / 4
+        g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
+        g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
+        g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
+        expansion = z + g1 / nu + g2 / nu**2 + g3 / nu**3 + g4 / nu**4
+    small = np.floor(np.clip(np.nan_to_num(nu, nan=1.0), 1, 4)).astype(int) - 1
+    table = np.array(_T_975_SMALL)[small]
+    return np.where(nu >= 5, expansion, np.where(nu >= 1, table, np.nan))
+
+
+def welch_interval(
+    mean_1: Any, sd_1: Any, n_1: Any, mean_2: Any, sd_2: Any, n_2: Any
+) -> pd.DataFrame:
+    """95% interval for the difference of two means, ``mean_1 - mean_2`` (Welch).
+
+    Parameters
+    ----------
+    mean_1, sd_1, n_1 : number or column
+        Mean, sample standard deviation and number of values of the first group (the current
+        period).
+    mean_2, sd_2, n_2 : number or column
+        The same for the second (the period compared with).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``lower`` and ``upper``; ``NaN`` where either group has fewer than 2 values or a
+        figure is missing.
+
+    Notes
+    -----
+    Welch (1947): standard error ``sqrt(s1²/n1 + s2²/n2)``, degrees of freedom by the
+    Welch-Satterthwaite formula, quantile from :func:`t_quantile_975`. The values need not be
+    normal when the groups hold a few tens of values or more (central limit theorem).
+
+    Examples
+    --------
+    50 (sd 10, 100 values) against 45 (sd 12, 100 values): SE = sqrt(1 + 1.44) = 1.562, df = 191.8,
+    t = 1.9726, so 5 -/+ 3.081:
+
+    >>> welch_interval(50, 10, 100, 45, 12, 100).round(3).iloc[0].tolist()
+    [1.919, 8.081]
+    """
+    m1, s1, k1, m2, s2, k2 = _broadcast(
+        {
+            "mean_1": _float_array(mean_1, "mean_1"),
+            "sd_1": _float_array(sd_1, "sd_1"),
+            "n_1": _float_array(n_1, "n_1"),
+            "mean_2": _float_array(mean_2, "mean_2"),
+            "sd_2": _float_array(sd_2, "sd_2"),
+            "n_2": _float_array(n_2, "n_2"),
+        }
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v1 = np.where(k1 >= 2, s1**2 / k1, np.nan)
+        v2 = np.where(k2 >= 2, s2**2 / k2, np.nan)
+        se = np.sqrt(v1 + v2)
+        df = (v1 + v2) ** 2 / (v1**2 / (k1 - 1) + v2**2 / (k2 - 1))
+        df = np.where(se > 0, df, np.inf)
+        half = t_quantile_975(df) * se
+    d = m1 - m2
+    index = _index_of(mean_1, sd_1, n_1, mean_2, sd_2, n_2, length=len(d))
+    return pd.DataFrame({"lower": d - half, "upper": d + half}, index=index)
+
+
+def _flags(values: Any, length: int) -> np.ndarray:
+    """A column of flags (missing = False) as a bool array of ``length``."""
+    if values is None:
+        return np.zeros(length, dtype=bool)
+    if _is_scalar(values):
+        return np.full(length, bool(values) if not _is_missing(values) else False)
+    return pd.array(pd.Series(values).to_numpy(), dtype="boolean").fillna(False).to_numpy(bool)
+
+
+def compare_periods(
+    kind: Any,
+    polarity: Any,
+    current: Any,
+    previous: Any,
+    *,
+    numerator: Any = None,
+    denominator: Any = None,
+    previous_numerator: Any = None,
+    previous_denominator: Any = None,
+    sd: Any = None,
+    previous_sd: Any = None,
+    provisional: Any = None,
+    previous_provisional: Any = None,
+) -> pd.DataFrame:
+    """Direction of travel between two periods, called a change only when it is beyond chance.
+
+    Parameters
+    ----------
+    kind : str or column of str
+        One of :data:`COMPARISON_KINDS`: ``"proportion"`` (needs the four counts), ``"count"``
+        (``current`` and ``previous`` are the counts), ``"average"`` (needs ``sd`` and
+        ``previous_sd``, and the numbers of values as ``denominator``/``previous_denominator``),
+        ``"other"`` (not tested).
+    polarity : str or column of str
+        ``"higher"``, ``"lower"`` or ``"neutral"``.
+    current, previous : number or column
+        The values compared (percent for proportions).
+    numerator, denominator, previous_numerator, previous_denominator : number or column, optional
+        Counts of each period.
+    sd, previous_sd : number or column, optional
+        Sample standard deviations of the values averaged (averages only).
+    provisional, previous_provisional : bool or column, optional
+        Whether either figure can still change.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``direction`` (word), ``direction_arrow``, ``change`` (current - previous, in the units of
+        the value: percentage points for proportions), ``change_lower`` and ``change_upper`` (its
+        95% interval, proportions and averages), ``p_value`` (counts), ``direction_test`` (the
+        test in words).
+
+    Raises
+    ------
+    ValueError
+        For an unknown kind or polarity, or bad counts.
+
+    Notes
+    -----
+    Convention (docs/method.md, "Direction of travel"): "Improved" / "Declined" ("Increased" /
+    "Decreased" for neutral polarity) only when the change is significant at 95%: proportions by
+    Newcombe's hybrid score interval (:func:`newcombe_interval`) excluding 0; counts by the exact
+    conditional test (:func:`count_change_p_value`) below 0.05; averages by Welch's interval
+    (:func:`welch_interval`) excluding 0. Otherwise "No significant change" (arrow "→"). A
+    provisional figure on either side gives "Provisional" and no arrow; a missing one "Not
+    available"; a sum "Not tested". 0/1 against 1/1 is not a decline.
+
+    Examples
+    --------
+    >>> compare_periods("proportion", "higher", 0.0, 100.0, numerator=0, denominator=1,
+    ...                 previous_numerator=1, previous_denominator=1)["direction"].iloc[0]
+    'No significant change'
+    """
+    kinds = np.atleast_1d(_text_array(kind))
+    n = max(
+        len(np.atleast_1d(_float_array(current, "current"))),
+        len(kinds),
+        len(np.atleast_1d(_text_array(polarity))),
+    )
+
+    def column(values: Any, name: str) -> np.ndarray:
+        if values is None:
+            return np.full(n, np.nan)
+        arr = np.atleast_1d(_float_array(values, name))
+        return np.broadcast_to(arr, (n,)).astype(float) if arr.size in (1, n) else arr
+
+    kinds = np.broadcast_to(kinds, (n,))
+    pol = np.broadcast_to(np.atleast_1d(_text_array(polarity)), (n,))
+    unknown = ~np.isin(kinds, COMPARISON_KINDS)
+    if unknown.any():
+        found = ", ".join(sorted({repr(k) for k in kinds[unknown]}))
+        raise ValueError(f"kind must be one of {', '.join(COMPARISON_KINDS)}; got {found}")
+    index = _index_of(current, previous, kind, polarity, numerator, length=n)
+    validate_polarity(pd.Series(pol, index=index, dtype=object))
+    now, before = column(current, "current"), column(previous, "previous")
+    x1, n1 = column(numerator, "numerator"), column(denominator, "denominator")
+    x2, n2 = (
+        column(previous_numerator, "previous_numerator"),
+        column(previous_denominator, "previous_denominator"),
+    )
+    change = _clean(now - before)
+    lower = np.full(n, np.nan)
+    upper = np.full(n, np.nan)
+    p_value = np.full(n, np.nan)
+    significant = np.zeros(n, dtype=bool)
+    is_prop, is_count, is_avg = kinds == "proportion", kinds == "count", kinds == "average"
+    if is_prop.any():
+        rows = is_prop & ~np.isnan(x1) & ~np.isnan(n1) & ~np.isnan(x2) & ~np.isnan(n2)
+        limits = newcombe_interval(x1[rows], n1[rows], x2[rows], n2[rows])
+        lower[rows], upper[rows] = 100.0 * limits["lower"], 100.0 * limits["upper"]
+    if is_avg.any():
+        s1, s2 = column(sd, "sd"), column(previous_sd, "previous_sd")
+        limits = welch_interval(
+            now[is_avg], s1[is_avg], n1[is_avg], before[is_avg], s2[is_avg], n2[is_avg]
+        )
+        lower[is_avg], upper[is_avg] = limits["lower"], limits["upper"]
+    with np.errstate(invalid="ignore"):
+        significant |= (is_prop | is_avg) & ((lower > 0) | (upper < 0))
+    if is_count.any():
+        p_value[is_count] = count_change_p_value(now[is_count], before[is_count])
+        with np.errstate(invalid="ignore"):
+            significant |= is_count & (p_value < 1 - CONFIDENCE_LEVEL)
+    missing = np.isnan(now) | np.isnan(before)
+    provisional_any = _flags(provisional, n) | _flags(previous_provisional, n)
+    rose = change > 0
+    better = np.where(pol == "higher", rose, ~rose)
+    neutral = pol == "neutral"
+    untested = kinds == "other"
+    words = np.select(
+        [provisional_any, missing, untested, ~significant, neutral & rose, neutral, better],
+        [
+            PROVISIONAL,
+            NOT_AVAILABLE,
+            NOT_TESTED,
+            NO_SIGNIFICANT_CHANGE,
+            INCREASED,
+            DECREASED,
+            IMPROVED,
+        ],
+        default=DECLINED,
+    )
+    arrows = np.select(
+        [provisional_any | missing, untested | ~significant, rose],
+        [ARROW_NONE, ARROW_SAME, ARROW_UP],
+        default=ARROW_DOWN,
+    )
+    return pd.DataFrame(
+        {
+            "direction": pd.Series(words, index=index, dtype="str"),
+            "direction_arrow": pd.Series(arrows, index=index, dtype="str"),
+            "change": change,
+            "change_lower": lower,
+            "change_upper": upper,
+            "p_value": p_value,
+            "direction_test": pd.Series(
+                [COMPARISON_TESTS[k] for k in kinds], index=index, dtype="str"
+            ),
+        },
+        index=index,
+    )
+
+
 # --- Judging a results table ---------------------------------------------------------------------
 
 _REQUIRED_COLUMNS = ("value", "target", "polarity")
@@ -1144,6 +1583,17 @@ def _judge_rag(
     return words
 
 
+#: Kind of comparison for each unit of ``params/indicators.yaml`` (see :data:`COMPARISON_KINDS`).
+KIND_OF_UNIT = MappingProxyType({"%": "proportion", "number": "count", "days": "average"})
+
+
+def _kinds(frame: pd.DataFrame, units: pd.Series) -> pd.Series:
+    """The comparison kind of each row: the ``kind`` column, else from the unit."""
+    if "kind" in frame.columns:
+        return frame["kind"].astype(object)
+    return units.map(lambda u: KIND_OF_UNIT.get(u, "other")).astype(object)
+
+
 def _judge_ci(frame: pd.DataFrame, is_percentage: np.ndarray, z: float) -> pd.DataFrame:
     """Wilson limits in percent (0-100) for percentage rows, ``NaN`` for others."""
     num = _column(frame, "numerator").where(is_percentage)
@@ -1159,8 +1609,6 @@ def judge(
     by: str | None = None,
     compare_on: str | None = None,
     digits: int = 0,
-    direction_tolerance: float = DEFAULT_DIRECTION_TOLERANCE,
-    count_direction_tolerance: float = DEFAULT_COUNT_DIRECTION_TOLERANCE,
     low_numbers_threshold: int = LOW_NUMBERS_THRESHOLD,
     z: float = Z_95,
     where: str = "RAG scheme",
@@ -1171,21 +1619,21 @@ def judge(
     ----------
     frame : pandas.DataFrame
         One row per council x indicator x period, with columns ``value``, ``target``, ``polarity``
-        and optionally ``numerator``, ``denominator``, ``previous_value`` (the value to compare
-        with, e.g. the same quarter a year earlier) and ``unit`` (``"%"`` for percentages).
+        and optionally ``numerator``, ``denominator``, ``unit`` (``"%"`` for percentages,
+        ``"number"``, ``"days"``, ``"hours"``), ``kind`` (overrides the kind the unit gives, see
+        :data:`COMPARISON_KINDS`), ``std_dev`` (averages), ``provisional``, and the figures of the
+        period compared with (e.g. the same quarter a year earlier): ``previous_value``,
+        ``previous_numerator``, ``previous_denominator``, ``previous_std_dev``,
+        ``previous_provisional``.
     scheme : mapping
         One RAG scheme for every row or, with ``by``, a mapping from each value of the ``by``
         column to its scheme (``{"glasgow-city": {"type": "two_state"}, ...}``).
     by : str, optional
         Column choosing the scheme of each row, e.g. ``"council"``.
     compare_on : {"exact", "rounded"}, optional
-        As in :func:`rag_status`; default each scheme's (``"exact"``).
+        As in :func:`rag_status`; default each scheme's (``"rounded"``).
     digits : int, default 0
         Decimal places of the displayed value (and of the rounded comparison).
-    direction_tolerance : float, default 2
-        "No change" tolerance for percentage rows, in percentage points.
-    count_direction_tolerance : float, default 5
-        "No change" tolerance for other rows, relative, in percent of the previous value.
     low_numbers_threshold : int, default 10
         Denominators below this are flagged.
     z : float, default :data:`Z_95`
@@ -1198,8 +1646,9 @@ def judge(
     pandas.DataFrame
         A new frame: the input columns plus ``rag``, ``rag_colour``, ``low_numbers`` (nullable
         boolean, ``<NA>`` without a denominator), ``ci_lower`` and ``ci_upper`` (percent 0-100,
-        percentage rows only), ``display_value`` (text, ``"88%"``), ``direction`` and
-        ``direction_arrow``.
+        percentage rows only), ``display_value`` (text, ``"88%"``), and the columns of
+        :func:`compare_periods`: ``direction``, ``direction_arrow``, ``change``, ``change_lower``,
+        ``change_upper``, ``p_value``, ``direction_test``.
 
     Raises
     ------
@@ -1209,20 +1658,25 @@ def judge(
 
     Notes
     -----
-    Convention: the conventions of this module (halves up, value at target Green, inclusive
-    tolerances, Wilson 95% intervals, denominators under 10 flagged, arrow = direction of the
-    value). Without a ``unit`` column a row with both numerator and denominator is taken to be a
-    percentage; supply ``unit`` when some such rows are averages or rates. The input frame is not
-    changed.
+    Convention: the conventions of this module (halves up, value at target Green, the published
+    (rounded) value judged unless the scheme says ``compare_on: exact``, inclusive tolerances,
+    Wilson 95% intervals, denominators under 10 flagged, a direction only when significant at
+    95%). A provisional row gets the word "Provisional" for its RAG status and its direction; so
+    does the direction of a row whose comparison period is provisional. Without a ``unit`` column
+    a row with both numerator and denominator is taken to be a percentage; supply ``unit`` when
+    some such rows are averages or rates. The input frame is not changed.
 
     Examples
     --------
-    >>> results = pd.DataFrame({"value": [87.5, 65.0], "target": [80, 70], "polarity": "higher",
-    ...                         "numerator": [7, 13], "denominator": [8, 20], "previous_value": [90, 60]})
+    7/8 against 9/10 is no significant change; 150/200 against 100/200 is an improvement:
+
+    >>> results = pd.DataFrame({"value": [87.5, 75.0], "target": [80, 70], "polarity": "higher",
+    ...                         "numerator": [7, 150], "denominator": [8, 200], "previous_value": [90, 50],
+    ...                         "previous_numerator": [9, 100], "previous_denominator": [10, 200]})
     >>> judge(results, {"type": "two_state"})[["rag", "display_value", "low_numbers", "direction"]]
-         rag display_value  low_numbers direction
-    0  Green           88%         True  Declined
-    1    Red           65%        False  Improved
+         rag display_value  low_numbers              direction
+    0  Green           88%         True  No significant change
+    1  Green           75%        False               Improved
     """
     missing = [c for c in _REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
@@ -1231,12 +1685,24 @@ def judge(
         )
     units = _units(frame)
     is_pct = (units == "%").to_numpy()
-    directions = direction_of_travel_series(
+    provisional = _flags(
+        _column(frame, "provisional").where(lambda c: c.notna(), False), len(frame)
+    )
+    directions = compare_periods(
+        _kinds(frame, units),
+        frame["polarity"],
         frame["value"],
         _column(frame, "previous_value"),
-        frame["polarity"],
-        tolerance=np.where(is_pct, direction_tolerance, count_direction_tolerance),
-        tolerance_unit=np.where(is_pct, "points", "relative"),
+        numerator=_column(frame, "numerator"),
+        denominator=_column(frame, "denominator"),
+        previous_numerator=_column(frame, "previous_numerator"),
+        previous_denominator=_column(frame, "previous_denominator"),
+        sd=_column(frame, "std_dev"),
+        previous_sd=_column(frame, "previous_std_dev"),
+        provisional=provisional,
+        previous_provisional=_column(frame, "previous_provisional").where(
+            lambda c: c.notna(), False
+        ),
     )
     rag = _judge_rag(
         frame,
@@ -1247,7 +1713,7 @@ def judge(
         digits=digits,
         where=where,
     )
-    rag = pd.Series(rag, index=frame.index, dtype="str")
+    rag = pd.Series(np.where(provisional, PROVISIONAL, rag), index=frame.index, dtype="str")
     return frame.assign(
         rag=rag,
         rag_colour=rag.map(dict(RAG_COLOURS)).astype("str"),
@@ -1256,6 +1722,5 @@ def judge(
         ),
         **_judge_ci(frame, is_pct, z),
         display_value=format_value(frame["value"], units, digits),
-        direction=directions["direction"],
-        direction_arrow=directions["direction_arrow"],
+        **{col: directions[col] for col in directions.columns},
     )
