@@ -353,11 +353,12 @@ class TestIndex:
     def test_counts_of_each_rag_word_from_the_kpi_table(self, real_run):
         index = (real_run.out / "index.html").read_text()
         header = re.findall(r'<th scope="col">(.*?)</th>', index)
-        assert header[2:7] == ["Green", "Amber", "Red", "No target", "No data"]
-        # FAKE_RAG counted by hand: Fife 3 Green, 1 Amber, 2 Red, 0 No target, 1 No data
-        assert index_counts(index, "Fife") == ["3", "1", "2", "0", "1"]
-        assert index_counts(index, "Angus") == ["1", "2", "0", "1", "0"]
-        assert index_counts(index, "Fail") == ["–"] * 5
+        assert header[2:8] == ["Green", "Amber", "Red", "Provisional", "No target", "No data"]
+        # FAKE_RAG counted by hand: Fife 3 Green, 1 Amber, 2 Red, 0 Provisional, 0 No target, 1 No
+        # data
+        assert index_counts(index, "Fife") == ["3", "1", "2", "0", "0", "1"]
+        assert index_counts(index, "Angus") == ["1", "2", "0", "0", "1", "0"]
+        assert index_counts(index, "Fail") == ["–"] * 6
 
     def test_links_to_each_report(self, real_run):
         index = (real_run.out / "index.html").read_text()
@@ -541,7 +542,7 @@ class TestSkipping:
         quick.run()
         quick.run()
         index = (quick.out / "index.html").read_text()
-        assert index_counts(index, "Fife") == ["3", "1", "2", "0", "1"]
+        assert index_counts(index, "Fife") == ["3", "1", "2", "0", "0", "1"]
         assert "Up to date (not re-run)" in index
         entries = manifest_entries(quick.out)
         assert entries["fife"]["outcome"] == "skipped" and entries["fife"]["counts"]["Red"] == 2
@@ -592,6 +593,7 @@ class TestSkipping:
             "3",
             "1",
             "2",
+            "0",
             "0",
             "1",
         ]

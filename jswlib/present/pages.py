@@ -42,7 +42,7 @@ def rag_counts(rag: Iterable[Any]) -> dict[str, int]:
     Examples
     --------
     >>> rag_counts(["Green", "Red", "Green", "No data", None])
-    {'Green': 2, 'Amber': 0, 'Red': 1, 'No target': 0, 'No data': 1}
+    {'Green': 2, 'Amber': 0, 'Red': 1, 'Provisional': 0, 'No target': 0, 'No data': 1}
     """
     values = [str(v) for v in rag if v is not None]
     return {word: values.count(word) for word in RAG_STATUSES}
