@@ -54,6 +54,9 @@ from jswlib.judge.status import (
 TWO = {"type": "two_state"}
 THREE = {"type": "three_state", "amber_tolerance": 5, "tolerance_unit": "points"}
 RELATIVE = {"type": "three_state", "amber_tolerance": 5, "tolerance_unit": "relative"}
+#: The unrounded rule, for the tests of the comparison itself at decimal boundaries.
+THREE_EXACT = {**THREE, "compare_on": "exact"}
+RELATIVE_EXACT = {**RELATIVE, "compare_on": "exact"}
 IMPROVING = {"type": "three_state_improving"}
 ROUNDED = {"type": "two_state", "compare_on": "rounded"}
 
@@ -385,16 +388,16 @@ class TestValidateRagScheme:
         assert checked == {
             "type": "three_state",
             "description": None,
-            "compare_on": "exact",
+            "compare_on": "rounded",
             "amber_tolerance": 5.0,
             "tolerance_unit": "points",
         }
         assert scheme == {"type": "three_state"}
 
     def test_two_state_and_improving(self):
-        assert validate_rag_scheme(TWO)["compare_on"] == "exact"
-        improving = {"type": "three_state_improving", "compare_on": "rounded"}
-        assert validate_rag_scheme(improving)["compare_on"] == "rounded"
+        assert validate_rag_scheme(TWO)["compare_on"] == "rounded"
+        improving = {"type": "three_state_improving", "compare_on": "exact"}
+        assert validate_rag_scheme(improving)["compare_on"] == "exact"
 
     def test_not_a_mapping(self):
         with pytest.raises(
@@ -491,7 +494,8 @@ class TestRagStatus:
     def test_equal_to_target_is_green(self):
         assert rag_status(70, 70, "higher", TWO) == "Green"
         assert rag_status(70, 70, "lower", TWO) == "Green"
-        assert rag_status(69.99, 70, "higher", TWO) == "Red"
+        assert rag_status(69.99, 70, "higher", TWO) == "Green"  # published as 70%
+        assert rag_status(69.99, 70, "higher", TWO, compare_on="exact") == "Red"
 
     def test_lower_is_better(self):
         assert rag_status(10, 12, "lower", TWO) == "Green"
@@ -499,28 +503,38 @@ class TestRagStatus:
         assert rag_status(13, 12, "lower", TWO) == "Red"
 
     def test_three_state_points_boundaries_inclusive(self):
-        assert rag_status(70, 70, "higher", THREE) == "Green"
-        assert rag_status(69.9, 70, "higher", THREE) == "Amber"
-        assert rag_status(65, 70, "higher", THREE) == "Amber"  # exactly at the tolerance edge
-        assert rag_status(64.9, 70, "higher", THREE) == "Red"
+        assert rag_status(70, 70, "higher", THREE_EXACT) == "Green"
+        assert rag_status(69.9, 70, "higher", THREE_EXACT) == "Amber"
+        assert rag_status(65, 70, "higher", THREE_EXACT) == "Amber"  # exactly at the edge
+        assert rag_status(64.9, 70, "higher", THREE_EXACT) == "Red"
+        # As published: 69.9 shows as 70 (Green), 64.9 as 65 (Amber), 64.4 as 64 (Red).
+        assert rag_status(69.9, 70, "higher", THREE) == "Green"
+        assert rag_status(64.9, 70, "higher", THREE) == "Amber"
+        assert rag_status(64.4, 70, "higher", THREE) == "Red"
 
     def test_three_state_lower_is_better(self):
         assert rag_status(20, 20, "lower", THREE) == "Green"
         assert rag_status(25, 20, "lower", THREE) == "Amber"
-        assert rag_status(25.1, 20, "lower", THREE) == "Red"
+        assert rag_status(25.1, 20, "lower", THREE_EXACT) == "Red"
+        assert rag_status(25.4, 20, "lower", THREE) == "Amber"  # published as 25
         assert rag_status(10, 20, "lower", THREE) == "Green"
 
     def test_three_state_edge_despite_float_noise(self):
         # 8.3 - 3.3 = 5.000000000000001 in binary floating point: still on the inclusive edge.
         assert 8.3 - 3.3 > 5
-        assert rag_status(3.3, 8.3, "higher", THREE) == "Amber"
+        assert rag_status(3.3, 8.3, "higher", THREE_EXACT) == "Amber"
 
     def test_relative_tolerance(self):
         # 5% of a target of 80 is 4 points: 76 is on the edge.
-        assert rag_status(76, 80, "higher", RELATIVE) == "Amber"
-        assert rag_status(75.9, 80, "higher", RELATIVE) == "Red"
+        assert rag_status(76, 80, "higher", RELATIVE_EXACT) == "Amber"
+        assert rag_status(75.9, 80, "higher", RELATIVE_EXACT) == "Red"
         # 10% of a target of 10 days (lower is better) is 1 day.
-        ten_percent = {"type": "three_state", "amber_tolerance": 10, "tolerance_unit": "relative"}
+        ten_percent = {
+            "type": "three_state",
+            "amber_tolerance": 10,
+            "tolerance_unit": "relative",
+            "compare_on": "exact",
+        }
         assert rag_status(11, 10, "lower", ten_percent) == "Amber"
         assert rag_status(11.1, 10, "lower", ten_percent) == "Red"
 
@@ -535,8 +549,15 @@ class TestRagStatus:
         assert rag_status(65, 70, "higher", IMPROVING) == "Red"
         assert rag_status(75, 70, "higher", IMPROVING, direction="Declined") == "Green"
 
+    def test_rounded_by_default_the_issue_case(self):
+        # 69.5% is shown as 70% (halves up): Green against a 70% two-state target, as published.
+        assert rag_status(69.5, 70, "higher", TWO) == "Green"
+        assert format_value(69.5, "%") == "70%"
+        # The named setting keeps the unrounded rule.
+        assert rag_status(69.5, 70, "higher", {**TWO, "compare_on": "exact"}) == "Red"
+
     def test_compare_on_exact_versus_rounded(self):
-        assert rag_status(69.6, 70, "higher", TWO) == "Red"
+        assert rag_status(69.6, 70, "higher", TWO) == "Green"
         assert rag_status(69.6, 70, "higher", TWO, compare_on="exact") == "Red"
         assert rag_status(69.6, 70, "higher", TWO, compare_on="rounded") == "Green"
         # 69.5 shows as 70
@@ -634,7 +655,10 @@ class TestRagStatusSeries:
         assert result.tolist() == ["Amber", "Red", "Red"]
 
     def test_compare_on(self):
-        assert rag_status_series([69.6], [70], "higher", TWO).tolist() == ["Red"]
+        assert rag_status_series([69.6], [70], "higher", TWO).tolist() == ["Green"]
+        assert rag_status_series([69.6], [70], "higher", TWO, compare_on="exact").tolist() == [
+            "Red"
+        ]
         assert rag_status_series([69.6], [70], "higher", TWO, compare_on="rounded").tolist() == [
             "Green"
         ]
@@ -1045,8 +1069,12 @@ class TestJudge:
         frame = pd.DataFrame(
             {"value": [69.6], "target": [70], "polarity": ["higher"], "unit": ["%"]}
         )
-        assert judge(frame, TWO)["rag"].tolist() == ["Red"]
-        assert judge(frame, TWO, compare_on="rounded")["rag"].tolist() == ["Green"]
+        assert judge(frame, TWO)["rag"].tolist() == ["Green"]
+        assert judge(frame, TWO, compare_on="exact")["rag"].tolist() == ["Red"]
+        exact = {"glasgow-city": {**TWO, "compare_on": "exact"}}
+        assert judge(frame.assign(council="glasgow-city"), exact, by="council")[
+            "rag"
+        ].tolist() == ["Red"]
         assert judge(frame, TWO)["display_value"].tolist() == ["70%"]
 
     def test_provisional_rows_get_no_rag_and_no_direction(self, results):

@@ -23,16 +23,16 @@ COMPARE_ON: tuple[str, ...] = ("exact", "rounded")
 #: Scheme types and the keys each allows (besides ``type``), with their defaults.
 RAG_SCHEME_TYPES = MappingProxyType(
     {
-        "two_state": MappingProxyType({"description": None, "compare_on": "exact"}),
+        "two_state": MappingProxyType({"description": None, "compare_on": "rounded"}),
         "three_state": MappingProxyType(
             {
                 "description": None,
-                "compare_on": "exact",
+                "compare_on": "rounded",
                 "amber_tolerance": DEFAULT_AMBER_TOLERANCE,
                 "tolerance_unit": "points",
             }
         ),
-        "three_state_improving": MappingProxyType({"description": None, "compare_on": "exact"}),
+        "three_state_improving": MappingProxyType({"description": None, "compare_on": "rounded"}),
     }
 )
 
@@ -78,7 +78,7 @@ def validate_rag_scheme(scheme: Any, where: str = "RAG scheme") -> dict[str, Any
     -------
     dict
         A new dict with every allowed key, defaults filled in (``amber_tolerance`` 5,
-        ``tolerance_unit`` ``"points"``, ``compare_on`` ``"exact"``, ``description`` ``None``).
+        ``tolerance_unit`` ``"points"``, ``compare_on`` ``"rounded"``, ``description`` ``None``).
 
     Raises
     ------
@@ -89,7 +89,8 @@ def validate_rag_scheme(scheme: Any, where: str = "RAG scheme") -> dict[str, Any
     Notes
     -----
     Convention: there is no national RAG definition (see docs/method.md, RAG schemes); each
-    council's scheme is configuration.
+    council's scheme is configuration. The value is judged as published (``compare_on: rounded``,
+    the default) unless the scheme says ``compare_on: exact``.
 
     - ``two_state``: Green at or better than target, else Red (Glasgow).
     - ``three_state``: Green at or better than target; Amber when worse by no more than

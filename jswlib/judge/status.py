@@ -27,7 +27,9 @@ Conventions
   ``"No target"``, ``"No data"``); :data:`RAG_COLOURS` gives a colour for each, but colour is never
   the only carrier of meaning (WCAG 2.2 AA). A value exactly at target is Green (Glasgow: 70%
   against 70% is Green, 65% against 70% is Red). Amber tolerances are inclusive. By default the
-  *exact* (unrounded) value is judged; ``compare_on="rounded"`` judges the published value.
+  value *as published* (rounded half up to the digits shown) is judged, so the word always agrees
+  with the number printed beside it: 69.5% shows as 70% and is Green against 70%. A scheme with
+  ``compare_on: exact`` keeps the unrounded rule (docs/method.md, "RAG status").
 - **Direction of travel** (:func:`compare_periods`, used by :func:`judge`) compares two periods
   chosen by the caller (the quarter against the same quarter a year earlier, or the last four
   quarters against the four before) and says "Improved" or "Declined" only when the change is
@@ -704,7 +706,7 @@ def describe_rag_scheme(scheme: Any, where: str = "RAG scheme") -> str:
     Examples
     --------
     >>> describe_rag_scheme({"type": "two_state"})
-    'Green when at or better than target, otherwise Red; judged on the unrounded value.'
+    'Green when at or better than target, otherwise Red; judged on the published (rounded) value.'
     >>> describe_rag_scheme({"type": "three_state", "amber_tolerance": 5})
     'Green when at or better than target; Amber when worse by 5 percentage points or less;
     otherwise Red; ...'
@@ -773,7 +775,7 @@ def rag_status(
         ``three_state_improving``.
     compare_on : {"exact", "rounded"}, optional
         Judge the unrounded value, or the value as published (rounded half up to ``digits``).
-        Default: the scheme's ``compare_on``, which defaults to ``"exact"``.
+        Default: the scheme's ``compare_on``, which defaults to ``"rounded"``.
     digits : int, default 0
         Decimal places of the published value, for ``compare_on="rounded"``.
     where : str, default "RAG scheme"
@@ -797,17 +799,18 @@ def rag_status(
     is Green. Amber tolerances are inclusive (target 70, tolerance 5 points: 65 is Amber, 64.9 is
     Red).
 
-    The exact value is judged by default, so that the status says whether the target was actually
-    met: 69.6% shows as "70%" yet is Red against 70%. A council that judges its published figure,
-    as Glasgow's whole-number table may, sets ``compare_on: rounded``; a report should then say so.
+    The published value is judged by default, as publications do, so that the word always agrees
+    with the figure shown: 69.5% shows as "70%" and is Green against 70%; 69.4% shows as "69%" and
+    is Red. A council that wants the unrounded rule sets ``compare_on: exact`` in its scheme (then
+    69.5% is Red although it shows as 70%); the report states which rule was used.
 
     Examples
     --------
     >>> glasgow = {"type": "two_state"}
     >>> rag_status(65, 70, "higher", glasgow), rag_status(70, 70, "higher", glasgow)
     ('Red', 'Green')
-    >>> rag_status(69.6, 70, "higher", glasgow), rag_status(69.6, 70, "higher", glasgow, compare_on="rounded")
-    ('Red', 'Green')
+    >>> rag_status(69.5, 70, "higher", glasgow), rag_status(69.5, 70, "higher", glasgow, compare_on="exact")
+    ('Green', 'Red')
     >>> three_state = {"type": "three_state", "amber_tolerance": 5}
     >>> rag_status(66, 70, "higher", three_state), rag_status(None, 70, "higher", glasgow)
     ('Amber', 'No data')
@@ -900,7 +903,7 @@ def rag_status_series(
     Notes
     -----
     Convention: as :func:`rag_status` (value at target is Green; Amber tolerance inclusive; "No
-    target" before "No data"; exact value judged by default). Gives the same word as
+    target" before "No data"; the published, rounded value judged by default). Gives the same word as
     :func:`rag_status` row by row.
 
     Examples

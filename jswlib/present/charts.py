@@ -34,9 +34,9 @@ Conventions
 - **Low numbers**: a point whose denominator is under
   :data:`~jswlib.judge.status.LOW_NUMBERS_THRESHOLD` (10) is drawn hollow, with a legend entry
   "..., fewer than 10 cases", and named in the text alternative.
-- **Target met** follows :func:`jswlib.judge.status.rag_status` on a two-state scheme: the exact
-  (unrounded) value is judged, a value at target meets it, and polarity decides the side ("lower"
-  is better: at or below). So 79.5% is shown as "80%" yet does not meet a target of 80%.
+- **Target met** follows :func:`jswlib.judge.status.rag_status` on a two-state scheme: the value
+  as published (rounded half up) is judged, a value at target meets it, and polarity decides the
+  side ("lower" is better: at or below). So 79.5%, shown as "80%", meets a target of 80%.
 - **Axes**: a trend chart of percentages has a y axis from 0 to 100 with "%" tick labels (further
   only if a value lies outside it); other units start at 0. An SPC chart zooms to its values,
   limits and target, as Making Data Count charts do, within 0-100 for percentages. The x axis is
@@ -564,7 +564,7 @@ def _trend_alt_text(
     recorded = frame["value"].notna()
     if target is not None and recorded.any():
         words = rag_status_series(
-            frame.loc[recorded, "value"], target, polarity, {"type": "two_state"}
+            frame.loc[recorded, "value"], target, polarity, {"type": "two_state"}, digits=digits
         )
         met, total = int((words == GREEN).sum()), int(recorded.sum())
         sentences.append(
@@ -639,8 +639,8 @@ def trend_chart(
     -----
     Convention: council dark blue, solid, round markers; comparison turquoise, dashed, square
     markers; target long-dashed dark grey. Hollow markers for denominators under 10. Target "met"
-    as :func:`jswlib.judge.status.rag_status` judges it (exact value, at target is met,
-    polarity-aware). Missing values leave a gap in the line and are named in the text alternative.
+    as :func:`jswlib.judge.status.rag_status` judges it (the published, rounded value; at target is
+    met; polarity-aware). Missing values leave a gap in the line and are named in the text alternative.
 
     Examples
     --------
