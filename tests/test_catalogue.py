@@ -300,9 +300,31 @@ class TestShippedTargets:
         assert targets.standard(dtto, None) == Standard("working_days", n=1)
         assert targets.standard(dtto, GLASGOW) == Standard("working_days", n=1)
 
-    def test_no_national_targets(self, targets):
-        assert targets.target("upw_placement", FIFE) is None
-        assert targets.target("upw_placement", None) is None
+    def test_national_defaults_from_published_targets(self, targets):
+        # Glasgow's six; South Lanarkshire's for the two only it sets; reports to court: the lower
+        # of Glasgow's 80 and South Lanarkshire's 95.
+        assert targets.national_targets == {
+            "upw_placement": 80,
+            "cpo_case_management_plan": 85,
+            "cpo_first_review": 75,
+            "upw_completed_in_time": 70,
+            "reports_by_due_date": 80,
+            "throughcare_interview": 80,
+            "cpo_upw_first_contact": 75,
+            "dtto_first_contact": 95,
+        }
+
+    def test_every_council_inherits_unless_it_sets_its_own(self, targets):
+        assert targets.target("upw_placement", FIFE) == 80
+        assert targets.target_source("upw_placement", FIFE) == "national default"
+        assert targets.target("reports_by_due_date", SOUTH_LANARKSHIRE) == 95
+        assert targets.target_source("reports_by_due_date", SOUTH_LANARKSHIRE) == "council"
+        # South Lanarkshire sets no upw_placement target: it inherits Glasgow's 80.
+        assert targets.target("upw_placement", SOUTH_LANARKSHIRE) == 80
+        assert targets.target_source("upw_placement", SOUTH_LANARKSHIRE) == "national default"
+        assert targets.target("cpos_imposed", FIFE) is None
+        assert targets.target_source("cpos_imposed", FIFE) is None
+        assert targets.own_targets(FIFE) == []
 
     def test_rag_schemes(self, targets):
         assert targets.rag_scheme_name(GLASGOW) == "two_state"
@@ -311,9 +333,12 @@ class TestShippedTargets:
 
     def test_targets_frame(self, catalogue, targets, councils):
         frame = targets.targets_frame(catalogue, councils)
-        assert list(frame.columns) == ["council", "indicator", "target"]
-        assert len(frame) == 6 + 3
-        assert set(frame["council"]) == {GLASGOW, SOUTH_LANARKSHIRE}
+        assert list(frame.columns) == ["council", "indicator", "target", "source"]
+        # 8 targeted indicators for each of the 32 councils.
+        assert len(frame) == 8 * 32
+        assert set(frame["source"]) == {"council", "national default"}
+        # Council targets: Glasgow's 6 and South Lanarkshire's 3.
+        assert (frame["source"] == "council").sum() == 6 + 3
 
 
 # -------------------------------------------------------------------------------------------------

@@ -157,15 +157,23 @@ class TestQuarterlyReportNotebook:
 
     def test_glasgow_shows_its_six_targets_and_two_state_words(self, quarterly_reports):
         rows = _table_rows(quarterly_reports["Glasgow City"], "KPI")
+        own = " (Glasgow City target)"
         assert [r[1] for r in rows] == [
-            "80%",
-            "85%",
-            "75%",
-            "70%",
-            "80%",
-            "80%",
-        ]  # Glasgow's targets (reference)
+            "80%" + own,
+            "85%" + own,
+            "75%" + own,
+            "70%" + own,
+            "80%" + own,
+            "80%" + own,
+        ]  # Glasgow's targets (reference), each with its source
         assert {r[4] for r in rows} <= {"Green", "Red"}
+
+    def test_every_headline_target_says_where_it_comes_from(self, quarterly_reports):
+        rows = _table_rows(quarterly_reports["Fife"], "KPI")
+        # Fife sets no targets: the national defaults, each labelled so.
+        assert rows and all(r[1].endswith("(national default)") for r in rows)
+        for page in quarterly_reports.values():
+            assert "None set" not in page
 
     def test_commentary_appears_and_is_missing_visibly(self, quarterly_reports):
         assert "Ongoing local performance scrutiny" in quarterly_reports["Glasgow City"]

@@ -333,8 +333,22 @@ class TestHeadlineIndicators:
             "dtto_first_contact",
         ]
 
-    def test_a_council_without_targets_gets_the_default_list(self, make):
+    def test_a_council_without_own_targets_gets_the_national_defaults(self, make):
+        # Dundee sets no targets: every indicator with a national default target, catalogue order.
         assert make(DC).headline_indicators() == [
+            "upw_placement",
+            "cpo_case_management_plan",
+            "cpo_first_review",
+            "upw_completed_in_time",
+            "reports_by_due_date",
+            "throughcare_interview",
+            "cpo_upw_first_contact",
+            "dtto_first_contact",
+        ]
+
+    def test_without_any_target_the_default_list(self, make):
+        report = _without_national_targets(make(DC))
+        assert report.headline_indicators() == [
             "upw_placement",
             "cpo_first_contact",
             "cpo_induction",
@@ -345,6 +359,12 @@ class TestHeadlineIndicators:
             "throughcare_interview",
             "dtto_first_contact",
         ]
+
+
+def _without_national_targets(report):
+    """The report with no national default targets (as if params/targets.yaml set none)."""
+    targets = dataclasses.replace(report.defs.targets, national_targets={})
+    return dataclasses.replace(report, defs=dataclasses.replace(report.defs, targets=targets))
 
 
 class TestHeadlineData:
@@ -435,11 +455,16 @@ class TestHeadlineData:
             and pd.isna(glasgow["denominator"])
         )
         dundee = _row(make(DC).headline_data(), indicator="reports_by_due_date")
+        # Dundee inherits the national default of 80% (three-state, 5 points): 75% is Amber.
         assert (dundee["display_value"], dundee["rag"], dundee["direction"]) == (
             "75%",
-            "No target",
+            "Amber",
             "No significant change",
         )
+        assert (dundee["target"], dundee["target_source"]) == (80.0, "national default")
+        report = _without_national_targets(make(DC))
+        no_target = _row(report.headline_data(), indicator="reports_by_due_date")
+        assert no_target["rag"] == "No target"
 
 
 class TestHeadlineTable:
@@ -462,7 +487,7 @@ class TestHeadlineTable:
         )
         assert row.tolist() == [
             "Criminal justice social work reports submitted to court by the due date",
-            "80%",
+            "80% (Glasgow City target)",
             "90%",
             "Q2 2025/26",
             "Green",
@@ -640,13 +665,14 @@ class TestQuarterlyTable:
             "Target",
             "Low numbers",
         ]
-        assert shown.iloc[-1].tolist() == ["Q2 2025/26", "10", "9", "90%", "80%", ""]
+        target = "80% (Glasgow City target)"
+        assert shown.iloc[-1].tolist() == ["Q2 2025/26", "10", "9", "90%", target, ""]
         assert shown.iloc[5].tolist() == [
             "Q4 2024/25",
             "8",
             "1",
             "13%",
-            "80%",
+            target,
             rp.LOW_NUMBERS_TEXT,
         ]
 
@@ -730,7 +756,7 @@ class TestComparisonData:
         settings = ReportSettings(
             headline_default=("cpos_imposed",), activity=("cpos_imposed",), suppression_threshold=5
         )
-        report = dataclasses.replace(make(DC), settings=settings)
+        report = dataclasses.replace(_without_national_targets(make(DC)), settings=settings)
         assert report.headline_indicators() == ["cpos_imposed"]
         assert report.comparison_data().empty
         assert list(_shown(report.comparison_table()).columns)[:2] == ["KPI", "Area"]

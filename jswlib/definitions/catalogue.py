@@ -37,6 +37,9 @@ SOURCES = ("glasgow", "south_lanarkshire", "aberdeen", "national")
 OPERATORS = ("is", "in", "not_in", "between", "present", "by_period_end")
 FRAMEWORK_KEYS = ("outcome", "objective", "theme", "opif")
 
+#: Where a council's target comes from: set by the council itself, or inherited from the national
+#: defaults of ``params/targets.yaml`` (docs/method.md, "Targets").
+COUNCIL_TARGET, NATIONAL_DEFAULT = "council", "national default"
 #: Columns the engine derives before filtering, by table, with their kind (see
 #: jswlib.compute.indicators.DERIVED).
 DERIVED_COLUMNS = {"cpos": {"upw_timescale_effective": "int", "upw_due_date": "date"}}
@@ -489,9 +492,28 @@ class Targets:
     council_standards: dict[str, dict[str, Standard]]
 
     def target(self, indicator_id: str, council_code: str | None) -> float | None:
-        """The council's target for the indicator, else the national one, else None."""
+        """The council's target for the indicator, else the national default, else None."""
         own = self.council_targets.get(council_code or "", {})
         return own.get(indicator_id, self.national_targets.get(indicator_id))
+
+    def target_source(self, indicator_id: str, council_code: str | None) -> str | None:
+        """Where the council's target comes from: :data:`COUNCIL_TARGET`, :data:`NATIONAL_DEFAULT`, or None.
+
+        Examples
+        --------
+        >>> t = Targets({}, "s", {"a": 80.0}, {}, {}, {"C1": {"a": 90.0}}, {})
+        >>> t.target_source("a", "C1"), t.target_source("a", "C2"), t.target_source("b", "C1")
+        ('council', 'national default', None)
+        """
+        if indicator_id in self.council_targets.get(council_code or "", {}):
+            return COUNCIL_TARGET
+        if indicator_id in self.national_targets:
+            return NATIONAL_DEFAULT
+        return None
+
+    def own_targets(self, council_code: str) -> list[str]:
+        """Indicator ids the council sets its own target for (not inherited)."""
+        return list(self.council_targets.get(council_code, {}))
 
     def standard(self, indicator: Indicator, council_code: str | None = None) -> Standard | None:
         """The timescale standard: the council's, else the national override, else the catalogue's."""
@@ -511,14 +533,18 @@ class Targets:
         return self.schemes[self.rag_scheme_name(council_code)]
 
     def targets_frame(self, catalogue: Catalogue, councils: Councils) -> pd.DataFrame:
-        """Every council's target for every indicator that has one: council, indicator, target."""
+        """Every council's target for every indicator that has one: council, indicator, target, source.
+
+        ``source`` is :data:`COUNCIL_TARGET` ("council") or :data:`NATIONAL_DEFAULT` ("national
+        default").
+        """
         rows = [
-            (c.code, i.id, self.target(i.id, c.code))
+            (c.code, i.id, self.target(i.id, c.code), self.target_source(i.id, c.code))
             for c in councils
             for i in catalogue
             if self.target(i.id, c.code) is not None
         ]
-        return pd.DataFrame(rows, columns=["council", "indicator", "target"])
+        return pd.DataFrame(rows, columns=["council", "indicator", "target", "source"])
 
 
 def load_targets(

@@ -50,7 +50,7 @@ from jswlib.compute.indicators import LEVEL_COUNCIL, Definitions, load_definitio
 from jswlib.compute.results import Results, choose_quarter, load_results
 from jswlib.core import io
 from jswlib.data.validation import RULES
-from jswlib.definitions.catalogue import FREQUENCY_CODES, Indicator
+from jswlib.definitions.catalogue import COUNCIL_TARGET, FREQUENCY_CODES, Indicator
 from jswlib.definitions.councils import SCOTLAND_CODE, Council, Councils
 from jswlib.definitions.params import commentary_path, load_settings
 from jswlib.definitions.periods import Period, long_date, parse_quarter, span_label
@@ -79,8 +79,9 @@ AVERAGE_DIGITS: int = 1
 #: Text of a low-numbers mark (denominator under
 #: :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD`).
 LOW_NUMBERS_TEXT: str = f"Yes: fewer than {status.LOW_NUMBERS_THRESHOLD} cases"
-#: Text shown in the Target column when the council sets none.
-NO_TARGET_TEXT: str = "None set"
+#: Text shown in the Target column when an indicator has no target (neither the council's own nor a
+#: national default).
+NO_TARGET_TEXT: str = "No target"
 
 #: Local standards not established as national rules (docs/method.md, Timescales), for the method
 #: notes.
@@ -93,6 +94,7 @@ HEADLINE_COLUMNS: tuple[str, ...] = (
     "indicator",
     "kpi",
     "target",
+    "target_source",
     "value",
     "numerator",
     "denominator",
@@ -175,8 +177,16 @@ def _low_numbers_text(flags: pd.Series) -> pd.Series:
     )
 
 
-def _target_text(targets: pd.Series, units: Any) -> pd.Series:
-    return status.format_value(targets, units, missing=NO_TARGET_TEXT)
+def _target_text(targets: pd.Series, units: Any, sources: Any = None) -> pd.Series:
+    """Targets as text, each followed by its source ("80% (national default)")."""
+    text = status.format_value(targets, units, missing=NO_TARGET_TEXT)
+    if sources is None:
+        return text
+    sources = (
+        pd.Series(sources, index=text.index) if not isinstance(sources, pd.Series) else sources
+    )
+    labelled = text + " (" + sources.astype(object).fillna("").astype(str) + ")"
+    return labelled.where(sources.notna() & (sources.astype(object) != ""), text)
 
 
 def _rag_css(word: Any) -> str:
@@ -546,19 +556,28 @@ class Report:
     # ------------------------------------------------------------------------------------------
 
     def headline_indicators(self) -> list[str]:
-        """The headline KPIs: those the council has a target for, else the default list.
+        """The headline KPIs: those the council sets its own targets for, else those with a target.
 
         Returns
         -------
         list of str
-            Indicator ids in catalogue order when the council has targets (Glasgow: its six KPIs);
-            else ``headline_default`` of ``params/report.yaml``, in that order.
+            Indicator ids in catalogue order: the council's own targeted KPIs when it sets any
+            (Glasgow: its six); else every indicator with a target, which for most councils are
+            the national defaults of ``params/targets.yaml`` (docs/method.md, "Targets"); else
+            ``headline_default`` of ``params/report.yaml``, in that order.
         """
-        code = self.council.code
-        targeted = [
-            i.id for i in self.defs.catalogue if self.defs.targets.target(i.id, code) is not None
-        ]
-        return targeted or list(self.settings.headline_default)
+        code, targets = self.council.code, self.defs.targets
+        own = set(targets.own_targets(code))
+        mine = [i.id for i in self.defs.catalogue if i.id in own]
+        targeted = [i.id for i in self.defs.catalogue if targets.target(i.id, code) is not None]
+        return mine or targeted or list(self.settings.headline_default)
+
+    def _target_source(self, indicator: str) -> str | None:
+        """Where this council's target for the indicator comes from, in words, or None."""
+        source = self.defs.targets.target_source(indicator, self.council.code)
+        if source == COUNCIL_TARGET:
+            return f"{self.council.name} target"
+        return source
 
     def headline_data(self) -> pd.DataFrame:
         """One row per headline KPI for the quarter, judged: value, target, RAG, direction, interval.
@@ -592,6 +611,7 @@ class Report:
                 "target": pd.array([targets.target(i, code) for i in ids], dtype="Float64").astype(
                     "float64"
                 ),
+                "target_source": [self._target_source(i) for i in ids],
                 "polarity": [i.polarity for i in inds],
                 "unit": [i.unit for i in inds],
                 "numerator": now["numerator"].astype("Int64").array,
@@ -632,7 +652,7 @@ class Report:
         shown = pd.DataFrame(
             {
                 "kpi": data["kpi"],
-                "target": _target_text(data["target"], data["unit"]),
+                "target": _target_text(data["target"], data["unit"], data["target_source"]),
                 "actual": data["display_value"],
                 "period": data["period"],
                 "rag": data["rag"],
@@ -724,6 +744,7 @@ class Report:
                     rows["numerator"], rows["denominator"]
                 ).to_numpy(),
                 "target": self.defs.targets.target(ind.id, self.council.code),
+                "target_source": self._target_source(ind.id),
                 "low_numbers": status.low_numbers(rows["denominator"]).to_numpy(),
                 "excluded": rows["excluded"].astype("Int64").array,
                 "pending": rows["pending"].astype("Int64").array,
@@ -856,7 +877,9 @@ class Report:
                 "total_cases": data["denominator"],
                 "within": data["numerator"],
                 "percent_within": data["display_value"],
-                "target": _target_text(data["target"].astype("float64"), unit),
+                "target": _target_text(
+                    data["target"].astype("float64"), unit, data["target_source"]
+                ),
                 "low_numbers": _low_numbers_text(data["low_numbers"]),
             }
         )
@@ -1306,6 +1329,7 @@ class Report:
                     "standard": standard,
                     "frequency": ind.frequency,
                     "target": self.defs.targets.target(ind.id, self.council.code),
+                    "target_source": self._target_source(ind.id),
                     "sources": "; ".join(SOURCE_NAMES.get(s, s) for s in ind.sources),
                 }
             )
@@ -1456,6 +1480,7 @@ class Report:
             "kpi",
             "period",
             "target",
+            "target_source",
             "numerator",
             "denominator",
             "value",
