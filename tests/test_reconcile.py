@@ -313,7 +313,7 @@ class TestReconcileTargetsAndRag:
         r = one(defs, "Glasgow City,reports_by_due_date,Q2 2025/26,41,50,82,")
         assert (r["target"], r["target_source"], r["rag"], r["rag_scheme"]) == (
             80.0,
-            "params",
+            "council",
             "Green",
             "two_state",
         )
@@ -340,10 +340,16 @@ class TestReconcileTargetsAndRag:
             one(defs, "Glasgow City,reports_by_due_date,Q2 2025/26,41,50,82,85%")["target"] == 85.0
         )
 
-    def test_no_target_for_fife(self, defs):
+    def test_national_default_target_for_fife(self, defs):
+        # Fife sets none: the national default of 80% for reports to court; 82 is Green.
         r = one(defs, "Fife,reports_by_due_date,Q2 2025/26,41,50,82,")
-        assert r["rag"] == "No target" and r["target_source"] == "" and pd.isna(r["target"])
+        assert (r["target"], r["target_source"], r["rag"]) == (80.0, "national default", "Green")
         assert r["rag_scheme"] == "three_state"
+
+    def test_no_target_without_one(self, defs):
+        # cpo_first_contact has no target, national or Fife's.
+        r = one(defs, "Fife,cpo_first_contact,Q2 2025/26,41,50,82,")
+        assert r["rag"] == "No target" and r["target_source"] == "" and pd.isna(r["target"])
 
     def test_three_state_amber_for_other_councils(self, defs):
         # Fife uses the national three-state scheme (Amber within 5 points): 87.5 against 90 is 2.5
@@ -358,12 +364,16 @@ class TestReconcileTargetsAndRag:
         r = one(defs, "Glasgow City,Reports on time,Q2 2025/26,41,50,82,80")
         assert (r["rag"], r["target_source"]) == ("Green", "file")
 
-    def test_exact_value_is_judged_not_the_rounded_one(self, defs):
-        # 139/200 = 69.5% shows as 70 (halves up) yet is short of 70: Red under Glasgow's scheme.
+    def test_the_published_value_is_judged(self, defs):
+        # 139/200 = 69.5% shows as 70 (halves up) and is judged as shown: Green against 70 under
+        # Glasgow's two-state scheme, so the word agrees with the figure.
         r = one(defs, "Glasgow City,upw_completed_in_time,Q2 2025/26,139,200,70,")
         assert (
-            r["recomputed_display"] == "70" and bool(r["matches_reported"]) and r["rag"] == "Red"
+            r["recomputed_display"] == "70" and bool(r["matches_reported"]) and r["rag"] == "Green"
         )
+        # 69.4% shows as 69: Red.
+        r = one(defs, "Glasgow City,upw_completed_in_time,Q2 2025/26,347,500,69,")
+        assert r["rag"] == "Red"
 
 
 class TestReconcileLowNumbersAndIntervals:

@@ -32,10 +32,10 @@ Conventions
 - **Periods** are read by :func:`jswlib.definitions.periods.parse_period` (``Q2 2025/26``,
   ``2025/26 Q2``, ``2025Q2``...) and written as canonical labels.
 - **Targets**: the row's own ``target`` wins; otherwise the council's target for the indicator in
-  ``params/targets.yaml``; otherwise none ("No target"). The RAG scheme is the council's
-  (:meth:`jswlib.definitions.catalogue.Targets.rag_scheme`), applied by
-  :func:`jswlib.judge.status.rag_status` to the exact recomputed value (unless the scheme says
-  ``compare_on: rounded``). A neutral indicator (neither higher nor lower is better) never has a
+  ``params/targets.yaml`` (its own, else the national default); otherwise none ("No target"). The
+  RAG scheme is the council's (:meth:`jswlib.definitions.catalogue.Targets.rag_scheme`), applied
+  by :func:`jswlib.judge.status.rag_status` to the recomputed value as published, rounded half up
+  to the decimals of the reported figure (unless the scheme says ``compare_on: exact``). A neutral indicator (neither higher nor lower is better) never has a
   RAG status.
 - **Low numbers**: a denominator under :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD` (10) is
   flagged.
@@ -500,7 +500,7 @@ def _judgement(row: _Row, value: float, defs: Definitions) -> dict[str, Any]:
     target, source = row.target, "file" if row.target is not None else ""
     if target is None and row.indicator is not None:
         target = defs.targets.target(row.indicator.id, code)
-        source = "params" if target is not None else ""
+        source = defs.targets.target_source(row.indicator.id, code) or ""
     scheme_name = defs.targets.rag_scheme_name(code)
     scheme = defs.targets.rag_scheme(code)
     if row.polarity == "neutral":
@@ -651,7 +651,7 @@ def reconcile(
         half up at the published precision), ``reported_value`` (as written), ``decimals``,
         ``matches_reported`` (nullable boolean, ``<NA>`` without a published value), ``difference``
         (reported minus recomputed as rounded), ``target``, ``target_source`` (``"file"``,
-        ``"params"`` or ``""``), ``rag`` (Green, Amber, Red, No target), ``rag_scheme`` (its name
+        ``"council"`` or ``"national default"`` from ``params/targets.yaml``, or ``""``), ``rag`` (Green, Amber, Red, No target), ``rag_scheme`` (its name
         in params), ``low_numbers`` (nullable boolean, ``<NA>`` for counts), ``ci_lower`` and
         ``ci_upper`` (percent, 1 decimal place, percentage rows only) and ``note`` (assumptions and
         remarks, ``"; "``-separated).
@@ -670,8 +670,8 @@ def reconcile(
     -----
     Conventions (module docstring): the recomputed value is rounded half up to the decimals of the
     published value as written (0 without one) and must equal it; free-text indicators are
-    percentages, higher is better; the file's target wins over the params target; the exact value
-    is judged against the target with the council's RAG scheme; denominators under 10 are low
+    percentages, higher is better; the file's target wins over the params target; the value as
+    published is judged against the target with the council's RAG scheme; denominators under 10 are low
     numbers; Wilson 95% intervals. A row with any problem is not reconciled at all, so that no
     figure is judged on a guess.
 
