@@ -134,6 +134,31 @@ class TestIndicators:
         } <= set(frame.columns)
         assert "upw_placement" in set(frame["id"])
 
+    def test_council_standards_and_targets_filled_in(self, capsys):
+        assert main(["indicators", "--council", "South Lanarkshire"]) == EXIT_OK
+        out = capsys.readouterr().out
+        dtto = next(line for line in out.splitlines() if line.startswith("dtto_first_contact "))
+        # South Lanarkshire's own DTTO standard (2 working days, not the national 1) and target.
+        assert "People on a DTTO seen within 2 working days" in dtto
+        assert "2 working days (council)" in dtto and "95% (council)" in dtto
+        upw = next(line for line in out.splitlines() if line.startswith("upw_placement "))
+        assert "80% (national default)" in upw
+        assert "None" not in out and "nan" not in out
+        assert "as South Lanarkshire applies them" in out
+
+    def test_council_csv(self, capsys):
+        assert main(["indicators", "--council", "S12000047", "--format", "csv"]) == EXIT_OK
+        frame = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out)).set_index("id")
+        assert set(frame["council"]) == {"Fife"}
+        assert frame.loc["reports_by_due_date", "target"] == 80
+        assert frame.loc["reports_by_due_date", "target_source"] == "national default"
+        assert frame.loc["dtto_first_contact", "standard"] == "1 working day"
+        assert frame.loc["dtto_first_contact", "standard_source"] == "national"
+
+    def test_unknown_council_is_a_usage_error(self, capsys):
+        assert main(["indicators", "--council", "Gotham City"]) == EXIT_USAGE
+        assert "unknown council 'Gotham City'" in capsys.readouterr().err
+
     def test_table_lists_every_indicator(self, capsys):
         from jswlib.definitions.catalogue import load_catalogue
 

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from jswlib.core import io
+from jswlib.core.errors import InputError
 from jswlib.definitions.councils import Councils
 from jswlib.definitions.params import ParamsError, params_dir
 from jswlib.definitions.schema import TABLES
@@ -545,6 +546,72 @@ class Targets:
             if self.target(i.id, c.code) is not None
         ]
         return pd.DataFrame(rows, columns=["council", "indicator", "target", "source"])
+
+
+def council_catalogue(
+    catalogue: Catalogue, targets: Targets, councils: Councils, council: str
+) -> pd.DataFrame:
+    """The catalogue as one council applies it: its own standards and targets filled in.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The indicators.
+    targets : Targets
+        Targets, standards and RAG schemes (``params/targets.yaml``).
+    councils : Councils
+        To find the council.
+    council : str
+        The council's name, alias, slug or GSS code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :meth:`Catalogue.to_frame`, with ``title`` and ``standard`` on the
+        council's standard (South Lanarkshire: "People on a DTTO seen within 2 working days"),
+        and besides them ``council``, ``standard_source`` ("council" where it sets its own,
+        "national" otherwise, blank without a timescale), ``national_standard``, ``target`` (a
+        number, missing without one) and ``target_source`` ("council", "national default", or
+        blank).
+
+    Raises
+    ------
+    jswlib.core.errors.InputError
+        For an unknown council, naming the valid ones.
+
+    Examples
+    --------
+    >>> from jswlib.definitions.params import load_councils
+    >>> councils = load_councils()
+    >>> frame = council_catalogue(load_catalogue(), load_targets(councils=councils,
+    ...     catalogue=load_catalogue()), councils, "South Lanarkshire")
+    >>> row = frame.set_index("id").loc["dtto_first_contact"]
+    >>> row["title"], float(row["target"]), row["target_source"]
+    ('People on a DTTO seen within 2 working days', 95.0, 'council')
+    """
+    try:
+        found = councils.get(str(council))
+    except KeyError as exc:
+        raise InputError(str(exc).strip("'\"")) from None
+    frame = catalogue.to_frame()
+    code = found.code
+    own, national, sources = [], [], []
+    for ind in catalogue:
+        standard = targets.standard(ind, code)
+        own.append(standard.describe() if standard else "")
+        national.append(targets.standard(ind, None).describe() if ind.standard else "")
+        if not standard:
+            sources.append("")
+        else:
+            sources.append("council" if standard != targets.standard(ind, None) else "national")
+    frame["title"] = [i.title_for(targets.standard(i, code)) for i in catalogue]
+    frame["standard"] = own
+    frame.insert(0, "council", found.name)
+    frame["standard_source"] = sources
+    frame["national_standard"] = national
+    frame["target"] = pd.array([targets.target(i.id, code) for i in catalogue], dtype="Float64")
+    frame["target_source"] = [targets.target_source(i.id, code) or "" for i in catalogue]
+    return frame
 
 
 def load_targets(
