@@ -35,8 +35,8 @@ Conventions
   ``params/targets.yaml`` (its own, else the national default); otherwise none ("No target"). The
   RAG scheme is the council's (:meth:`jswlib.definitions.catalogue.Targets.rag_scheme`), applied
   by :func:`jswlib.judge.status.rag_status` to the recomputed value as published, rounded half up
-  to the decimals of the reported figure (unless the scheme says ``compare_on: exact``). A neutral indicator (neither higher nor lower is better) never has a
-  RAG status.
+  to the decimals of the reported figure (unless the scheme says ``compare_on: exact``). A neutral
+  indicator (neither higher nor lower is better) never has a RAG status.
 - **Low numbers**: a denominator under :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD` (10) is
   flagged.
 - **Intervals**: Wilson score, 95% (:func:`jswlib.judge.status.wilson_interval`), in percent,
@@ -651,9 +651,9 @@ def reconcile(
         half up at the published precision), ``reported_value`` (as written), ``decimals``,
         ``matches_reported`` (nullable boolean, ``<NA>`` without a published value), ``difference``
         (reported minus recomputed as rounded), ``target``, ``target_source`` (``"file"``,
-        ``"council"`` or ``"national default"`` from ``params/targets.yaml``, or ``""``), ``rag`` (Green, Amber, Red, No target), ``rag_scheme`` (its name
-        in params), ``low_numbers`` (nullable boolean, ``<NA>`` for counts), ``ci_lower`` and
-        ``ci_upper`` (percent, 1 decimal place, percentage rows only) and ``note`` (assumptions and
+        ``"council"`` or ``"national default"`` from ``params/targets.yaml``, or ``""``), ``rag``
+        (Green, Amber, Red, No target), ``rag_scheme`` (its name in params), ``low_numbers``
+        (nullable boolean, ``<NA>`` for counts), ``ci_lower`` and ``ci_upper`` (percent, 1 decimal place, percentage rows only) and ``note`` (assumptions and
         remarks, ``"; "``-separated).
     problems : pandas.DataFrame
         Columns :data:`PROBLEM_COLUMNS` (file, row, column, value, reason), one line per problem,
