@@ -653,8 +653,8 @@ def reconcile(
         (reported minus recomputed as rounded), ``target``, ``target_source`` (``"file"``,
         ``"council"`` or ``"national default"`` from ``params/targets.yaml``, or ``""``), ``rag``
         (Green, Amber, Red, No target), ``rag_scheme`` (its name in params), ``low_numbers``
-        (nullable boolean, ``<NA>`` for counts), ``ci_lower`` and ``ci_upper`` (percent, 1 decimal place, percentage rows only) and ``note`` (assumptions and
-        remarks, ``"; "``-separated).
+        (nullable boolean, ``<NA>`` for counts), ``ci_lower`` and ``ci_upper`` (percent, 1 decimal
+        place, percentage rows only) and ``note`` (assumptions and remarks, ``"; "``-separated).
     problems : pandas.DataFrame
         Columns :data:`PROBLEM_COLUMNS` (file, row, column, value, reason), one line per problem,
         in row order; a row with two problems has two lines. Rows read = rows reconciled + distinct
