@@ -174,6 +174,7 @@ class TestQuarterlyReportNotebook:
         assert rows and all(r[1].endswith("(national default)") for r in rows)
         for page in quarterly_reports.values():
             assert "None set" not in page
+            assert not re.search(r">\s*(None|nan)\s*<", page)
 
     def test_commentary_appears_and_is_missing_visibly(self, quarterly_reports):
         assert "Ongoing local performance scrutiny" in quarterly_reports["Glasgow City"]

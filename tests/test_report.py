@@ -825,15 +825,18 @@ class TestActivityData:
     def test_quarter_year_earlier_and_year_to_date(self, make):
         row = _row(make(GC).activity_data(), indicator="cpos_imposed")
         assert (row["value"], row["previous_value"], row["ytd_value"]) == (3.0, 0.0, 23.0)
+        # 3 against 0: given the total of 3, P(all 3 in one quarter) = 2 x (1/2)^3 = 0.25, not
+        # significant.
         assert (row["ytd_period"], row["direction"], row["direction_arrow"]) == (
             "Q1 to Q2 2025/26",
-            "Increased",
-            "↑",
+            "No significant change",
+            "→",
         )
+        assert row["p_value"] == pytest.approx(0.25)
         row = _row(make(GC, quarter="Q1 2025/26").activity_data(), indicator="cpos_imposed")
         assert (row["value"], row["previous_value"], row["ytd_value"]) == (20.0, 20.0, 20.0)
         assert row["ytd_period"] == "Q1 2025/26"
-        assert row["direction"] == "No change"
+        assert row["direction"] == "No significant change"
 
     def test_people_are_not_added_up(self, make):
         row = _row(make(GC).activity_data(), indicator="people_on_cpos")
@@ -996,7 +999,13 @@ class TestMethodNotes:
             "Red",
             "two-state",
             "Q2 2024/25",
-            "2 percentage points",
+            "Newcombe",
+            "statistically significant at 95%",
+            "national default",
+            "deadline falls in",
+            "ended before the deadline",
+            "(provisional)",
+            "all orders that ended",
             "fewer than 10 cases",
             "Wilson",
             "rounded half up",
@@ -1158,3 +1167,79 @@ class TestCommentaryFaults:
 
         page = render_commentary("![x](//cdn.example/a.png) ![y](https://cdn.example/b.png)")
         assert "<img" not in page and page.count("[image not loaded:") == 2
+
+
+# --- provisional figures -------------------------------------------------------------------------
+
+
+def _with_provisional(report, indicator: str, period: str, pending: int):
+    """The report with one of its council's rows marked provisional, ``pending`` cases still open.
+
+    Complete quarters are final on the deadline basis, so the tiny extract has no provisional
+    report quarter; the flag is set by hand to check how every output labels one.
+    """
+    table = report.results.table.copy()
+    rows = (
+        (table["council"] == report.council.code)
+        & (table["indicator"] == indicator)
+        & (table["period"] == period)
+    )
+    table.loc[rows, "provisional"] = True
+    table.loc[rows, "pending"] = pending
+    results = dataclasses.replace(report.results, table=table)
+    return dataclasses.replace(report, results=results)
+
+
+class TestProvisionalFigures:
+    def test_headline_gets_no_rag_and_no_direction(self, make):
+        report = _with_provisional(make(GC), "reports_by_due_date", "Q2 2025/26", 5)
+        row = _row(report.headline_data(), indicator="reports_by_due_date")
+        assert (row["rag"], row["direction"], row["direction_arrow"]) == (
+            "Provisional",
+            "Provisional",
+            "",
+        )
+        assert bool(row["provisional"]) and row["pending"] == 5
+        # The other KPIs are judged as before.
+        other = _row(report.headline_data(), indicator="upw_completed_in_time")
+        assert other["rag"] == "Red" and not bool(other["provisional"])
+
+    def test_headline_table_labels_it_and_says_how_many_are_pending(self, make):
+        report = _with_provisional(make(GC), "reports_by_due_date", "Q2 2025/26", 5)
+        styler = report.headline_table()
+        row = _row(
+            _shown(styler),
+            KPI="Criminal justice social work reports submitted to court by the due date",
+        )
+        assert row["Actual"] == "90% (provisional)"
+        assert row["Cases"] == "10; 5 pending"
+        assert row["RAG status"] == "Provisional"
+        assert "5 cases are still pending" in styler.caption
+        assert "no RAG status and no direction" in styler.caption
+
+    def test_no_provisional_note_when_none_is(self, make):
+        assert "(provisional)" not in make(GC).headline_table().caption
+
+    def test_quarterly_table_chart_and_export(self, make):
+        report = _with_provisional(make(GC), "reports_by_due_date", "Q2 2025/26", 5)
+        shown = _shown(report.quarterly_table("reports_by_due_date"))
+        assert shown.iloc[-1]["% within timescale"] == "90% (provisional)"
+        assert shown.iloc[-1]["Total cases"] == "10; 5 pending"
+        assert shown.iloc[-2]["% within timescale"] == "88%"  # Q1 2025/26 is final
+        assert "Q2 2025/26 (provisional)" in report.trend_chart_html("reports_by_due_date")
+        export = report.kpi_export().set_index("indicator")
+        assert bool(export.loc["reports_by_due_date", "provisional"])
+        assert export.loc["reports_by_due_date", "pending"] == 5
+        assert export.loc["reports_by_due_date", "rag"] == "Provisional"
+        assert export.loc["upw_completed_in_time", "target_source"] == "Glasgow City target"
+
+    def test_comparison_marks_the_quarter_and_the_pooled_year(self, make):
+        report = _with_provisional(make(GC), "reports_by_due_date", "Q2 2025/26", 5)
+        shown = _shown(report.comparison_table())
+        council = _row(
+            shown,
+            Area="Glasgow City",
+            KPI="Criminal justice social work reports submitted to court by the due date",
+        )
+        assert council["Latest quarter"].endswith("(provisional)")
+        assert council["Last four quarters"].endswith("(provisional)")

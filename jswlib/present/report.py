@@ -39,6 +39,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import mistune
@@ -76,9 +77,15 @@ POOLED_QUARTERS: int = 4
 QUARTERLY_TABLE_QUARTERS: int = 8
 #: Decimal places shown for averages (counts, sums and percentages are shown as whole numbers).
 AVERAGE_DIGITS: int = 1
+#: The comparison (:data:`jswlib.judge.status.COMPARISON_KINDS`) for each activity indicator type:
+#: counts of events and of people by the exact Poisson test, averages by Welch; sums not tested.
+ACTIVITY_COMPARISON = MappingProxyType({"count": "count", "people": "count", "average": "average"})
 #: Text of a low-numbers mark (denominator under
 #: :data:`jswlib.judge.status.LOW_NUMBERS_THRESHOLD`).
 LOW_NUMBERS_TEXT: str = f"Yes: fewer than {status.LOW_NUMBERS_THRESHOLD} cases"
+#: Mark after a figure that can still change (some of its cases are pending, or its period has not
+#: ended): it gets no RAG status and no direction (docs/method.md, "Period placement").
+PROVISIONAL_TEXT: str = "(provisional)"
 #: Text shown in the Target column when an indicator has no target (neither the council's own nor a
 #: national default).
 NO_TARGET_TEXT: str = "No target"
@@ -119,6 +126,13 @@ HEADLINE_COLUMNS: tuple[str, ...] = (
     "variation_text",
     "assurance",
     "assurance_text",
+    "provisional",
+    "pending",
+    "previous_provisional",
+    "change",
+    "change_lower",
+    "change_upper",
+    "direction_test",
 )
 COMPARISON_COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -131,11 +145,13 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     "value",
     "display_value",
     "low_numbers",
+    "provisional",
     "pooled_period",
     "pooled_numerator",
     "pooled_denominator",
     "pooled_value",
     "pooled_display_value",
+    "pooled_provisional",
     "note",
 )
 
@@ -167,6 +183,35 @@ def _direction_text(words: pd.Series, arrows: pd.Series) -> pd.Series:
     return pd.Series(
         [str(status.Direction(w, a)) for w, a in zip(words, arrows, strict=True)],
         index=words.index,
+    )
+
+
+def _flag(values: Any) -> np.ndarray:
+    """A column of flags as bools, missing as False."""
+    return pd.array(pd.Series(values).to_numpy(), dtype="boolean").fillna(False).to_numpy(bool)
+
+
+def _marked(texts: pd.Series, provisional: Any) -> pd.Series:
+    """Texts with :data:`PROVISIONAL_TEXT` after each provisional one (suppressed cells left alone)."""
+    flags = _flag(provisional)
+    out = [
+        f"{t} {PROVISIONAL_TEXT}" if f and t not in (SUPPRESSED, status.NOT_AVAILABLE_TEXT) else t
+        for t, f in zip(texts, flags, strict=True)
+    ]
+    return pd.Series(out, index=texts.index, dtype=object)
+
+
+def _cases_text(cases: pd.Series, pending: Any) -> pd.Series:
+    """Case counts as text, with the cases still pending where there are any ("913; 2,869 pending")."""
+    shown = _text(cases)
+    waiting = pd.Series(pending, index=cases.index).astype("Float64").fillna(0)
+    return pd.Series(
+        [
+            f"{t}; {status.format_value(p)} pending" if p > 0 and t != SUPPRESSED else t
+            for t, p in zip(shown, waiting, strict=True)
+        ],
+        index=cases.index,
+        dtype=object,
     )
 
 
@@ -596,7 +641,11 @@ class Report:
         -----
         Council rows on the council's own standard (``basis`` ``local`` where it sets one), judged
         with its RAG scheme by :func:`jswlib.judge.status.judge` (value at target is Green; the
-        exact value is judged).
+        value as published is judged). ``target_source`` says whether the target is the council's
+        own or the national default. A provisional figure (``provisional``, with ``pending``
+        cases) gets "Provisional" for its RAG status and its direction; the direction is
+        "Improved" or "Declined" only when the change is significant at 95% (``change``,
+        ``change_lower``, ``change_upper``, ``direction_test``).
         """
         ids = self.headline_indicators()
         code, targets = self.council.code, self.defs.targets
@@ -622,6 +671,11 @@ class Report:
                 "previous_denominator": before["denominator"].astype("Int64").array,
                 "standard": [self._standard_text(i, code) for i in inds],
                 "basis": ["local" if self._has_local_standard(i) else "national" for i in inds],
+                "provisional": _flag(now["provisional"]),
+                "pending": now["pending"].astype("Int64").array,
+                "previous_provisional": _flag(before["provisional"]),
+                "std_dev": now["std_dev"].to_numpy(dtype="float64"),
+                "previous_std_dev": before["std_dev"].to_numpy(dtype="float64"),
             }
         )
         scheme_name = targets.rag_scheme_name(code)
@@ -664,6 +718,7 @@ class Report:
                 "_within": data["numerator"],
             }
         )
+        pending = data["pending"].astype("Float64").fillna(0)
         if self.public:
             shown = suppress_within_timescale(
                 shown,
@@ -672,16 +727,34 @@ class Report:
                 ["actual", "rag", "direction"],
                 self.settings.suppression_threshold,
             )
-        shown = shown.drop(columns="_within").assign(cases=lambda f: _text(f["cases"]))
+        shown = shown.drop(columns="_within").assign(
+            cases=lambda f: _cases_text(f["cases"], pending),
+            actual=lambda f: _marked(f["actual"], data["provisional"]),
+        )
         scheme = self.defs.targets.rag_scheme(self.council.code)
         caption = (
-            f"Key performance indicators, {self.council.name}, {self.quarter}. RAG status: "
-            f"{status.describe_rag_scheme(scheme)} Direction: {self.quarter} against {self.quarter.year_earlier()}. "
-            f"Cases: the denominator of each percentage. Variation and assurance: statistical process "
-            f"control of the monthly (else quarterly) series, explained in the method notes."
+            f"Key performance indicators, {self.council.name}, {self.quarter}. Targets: the "
+            f"council's own, or the national default where it sets none. RAG status: "
+            f"{status.describe_rag_scheme(scheme)} Direction: {self.quarter} against "
+            f"{self.quarter.year_earlier()}, called Improved or Declined only when the change is "
+            f"statistically significant at 95%. Cases: the denominator of each percentage. "
+            f"Variation and assurance: statistical process control of the monthly (else quarterly) "
+            f"series, explained in the method notes."
+            f"{self._provisional_note(int(pending.sum()), bool(_flag(data['provisional']).any()))}"
             f"{self._suppression_note()}"
         )
         return _styled(shown, caption, rag_column="rag")
+
+    def _provisional_note(self, pending: int, any_provisional: bool) -> str:
+        """The caption sentence about provisional figures: empty when there are none."""
+        if not any_provisional:
+            return ""
+        waiting = f" {status.format_value(pending)} cases are still pending." if pending else ""
+        return (
+            f" A figure marked {PROVISIONAL_TEXT} can still change: some of its cases had not "
+            f"reached their deadline by the extract date ({long_date(self.results.as_at)}), or its "
+            f"period had not ended; it gets no RAG status and no direction.{waiting}"
+        )
 
     # -- 2. quarter by quarter
     # -------------------------------------------------------------------------------------
@@ -719,10 +792,10 @@ class Report:
         pandas.DataFrame
             Columns indicator, period (the quarter), denominator (total cases), numerator (number
             within timescale), value (exact percent), display_value (from the counts, rounded half
-            up), target, low_numbers, excluded, pending. Newest LAST. A quarter before the data
-            starts has missing counts and ``"n/a"``. The columns period, value and denominator suit
-            :func:`jswlib.present.charts.trend_chart`; they are not suppressed, even for the public
-            audience.
+            up), target, target_source, low_numbers, excluded, pending, provisional. Newest LAST.
+            A quarter before the data starts has missing counts and ``"n/a"``. The columns period,
+            value and denominator suit :func:`jswlib.present.charts.trend_chart`; they are not
+            suppressed, even for the public audience.
 
         Raises
         ------
@@ -748,6 +821,7 @@ class Report:
                 "low_numbers": status.low_numbers(rows["denominator"]).to_numpy(),
                 "excluded": rows["excluded"].astype("Int64").array,
                 "pending": rows["pending"].astype("Int64").array,
+                "provisional": _flag(rows["provisional"]),
             }
         )
 
@@ -768,6 +842,11 @@ class Report:
         data = self.quarterly_data(indicator, n)
         ind = self.defs.catalogue.get(indicator)
         labels = list(data["period"])
+        # A provisional quarter is labelled so on the axis and in the text alternative.
+        shown_labels = [
+            f"{p} {PROVISIONAL_TEXT}" if f else p
+            for p, f in zip(labels, data["provisional"], strict=True)
+        ]
         table = self.results.table
         scotland = (
             table[
@@ -781,13 +860,13 @@ class Report:
         )
         comparison = pd.DataFrame(
             {
-                "period": labels,
+                "period": shown_labels,
                 "value": scotland["value"].to_numpy(dtype="float64"),
                 "denominator": scotland["denominator"].astype("Int64").array,
             }
         )
         fig = charts.trend_chart(
-            data,
+            data.assign(period=shown_labels),
             title=self.indicator_title(indicator),
             target=data["target"].iloc[0],
             unit=ind.unit,
@@ -892,11 +971,15 @@ class Report:
                 self.settings.suppression_threshold,
             )
         shown = shown.assign(
-            total_cases=lambda f: _text(f["total_cases"]), within=lambda f: _text(f["within"])
+            total_cases=lambda f: _cases_text(f["total_cases"], data["pending"]),
+            within=lambda f: _text(f["within"]),
+            percent_within=lambda f: _marked(f["percent_within"], data["provisional"]),
         )
+        pending = int(data["pending"].astype("Float64").fillna(0).sum())
         caption = (
             f"{self.indicator_title(indicator)}: {self.council.name}, the {len(data)} quarters to {self.quarter}, "
-            f"oldest first. Percentages are computed from the counts and rounded half up.{self._suppression_note()}"
+            f"oldest first. Percentages are computed from the counts and rounded half up."
+            f"{self._provisional_note(pending, bool(data['provisional'].any()))}{self._suppression_note()}"
         )
         return _styled(shown, caption)
 
@@ -944,6 +1027,7 @@ class Report:
         pooled = rows.groupby(["indicator", "council"])[["numerator", "denominator"]].sum(
             min_count=1
         )
+        pooled["provisional"] = rows.groupby(["indicator", "council"])["provisional"].any()
         latest = rows[rows["period"] == self.quarter.label].set_index(["indicator", "council"])
         span = span_label(quarters[0], quarters[-1])
         records = [
@@ -978,11 +1062,13 @@ class Report:
             "value": value,
             "display_value": _display_of(value, num, den, ind),
             "low_numbers": status.low_numbers(den),
+            "provisional": bool(latest["provisional"].get(key, False)),
             "pooled_period": pooled_period,
             "pooled_numerator": p_num,
             "pooled_denominator": p_den,
             "pooled_value": pooled_value,
             "pooled_display_value": _display_of(pooled_value, p_num, p_den, ind),
+            "pooled_provisional": bool(pooled["provisional"].get(key, False)),
             "note": note,
         }
 
@@ -1021,13 +1107,16 @@ class Report:
         shown = shown.drop(columns=["_within", "_pooled_within"]).assign(
             latest_cases=lambda f: _text(f["latest_cases"]),
             pooled_cases=lambda f: _text(f["pooled_cases"]),
+            latest=lambda f: _marked(f["latest"], data["provisional"]),
+            pooled=lambda f: _marked(f["pooled"], data["pooled_provisional"]),
         )
+        marked = bool(data["provisional"].any() or data["pooled_provisional"].any())
         first = self.quarter.last_n(POOLED_QUARTERS)[0]
         caption = (
             f"{self.council.name} beside {self.defs.councils.family_groups[self.council.family_group]} and "
             f"Scotland: the latest quarter ({self.quarter}) and the last four quarters ({span_label(first, self.quarter)}) "
             f"pooled from the counts. Every row uses the national standard, so like is compared with like; areas "
-            f"are not ranked.{self._suppression_note()}"
+            f"are not ranked.{self._provisional_note(0, marked)}{self._suppression_note()}"
         )
         return _styled(shown, caption)
 
@@ -1098,11 +1187,15 @@ class Report:
             "denominator": pick(now, "denominator"),
             "value": float(value) if pd.notna(value) else float("nan"),
             "display_value": status.format_value(value, ind.unit, digits),
+            "std_dev": pick(now, "std_dev"),
+            "provisional": bool(pick(now, "provisional")) if len(now) else False,
             "previous_period": earlier.label,
             "previous_numerator": pick(before, "numerator"),
             "previous_denominator": pick(before, "denominator"),
             "previous_value": float(previous) if pd.notna(previous) else float("nan"),
             "previous_display_value": status.format_value(previous, ind.unit, digits),
+            "previous_std_dev": pick(before, "std_dev"),
+            "previous_provisional": bool(pick(before, "provisional")) if len(before) else False,
             "ytd_period": ytd_period,
             "ytd_numerator": ytd_num,
             "ytd_denominator": ytd_den,
@@ -1126,8 +1219,10 @@ class Report:
         The year to date sums the periods of the financial year so far (averages pool their sums
         and counts); it is left blank (``"n/a"``) where adding up is not meaningful: distinct
         people or open cases counted in several periods, and annual indicators (the period is the
-        year). Direction compares with the same period a year earlier; a change of 5% or less
-        either way is "No change".
+        year). Direction compares with the same period a year earlier and is called a change only
+        when significant at 95% (:func:`jswlib.judge.status.compare_periods`: counts of events and
+        people by the exact conditional Poisson test, averages by Welch's interval; sums are not
+        tested). A provisional figure gets no direction.
         """
         cat = self.defs.catalogue
         records = [self._activity_row(cat.get(i)) for i in self.activity_indicators()]
@@ -1136,12 +1231,18 @@ class Report:
                 columns=["indicator", "title", "period", "value", "direction", "direction_arrow"]
             )
         frame = pd.DataFrame(records)
-        directions = status.direction_of_travel_series(
+        kinds = frame["type"].map(ACTIVITY_COMPARISON).fillna("other")
+        directions = status.compare_periods(
+            kinds,
+            frame["polarity"],
             frame["value"],
             frame["previous_value"],
-            frame["polarity"],
-            tolerance=status.DEFAULT_COUNT_DIRECTION_TOLERANCE,
-            tolerance_unit="relative",
+            denominator=frame["denominator"],
+            previous_denominator=frame["previous_denominator"],
+            sd=frame["std_dev"],
+            previous_sd=frame["previous_std_dev"],
+            provisional=frame["provisional"],
+            previous_provisional=frame["previous_provisional"],
         )
         return pd.concat([frame, directions], axis=1)
 
@@ -1178,8 +1279,8 @@ class Report:
                 "indicator": data["title"],
                 "unit": data["unit"],
                 "period": data["period"],
-                "value": data["display_value"],
-                "previous": data["previous_display_value"],
+                "value": _marked(data["display_value"], data["provisional"]),
+                "previous": _marked(data["previous_display_value"], data["previous_provisional"]),
                 "change": _direction_text(data["direction"], data["direction_arrow"]),
                 "year_to_date": data["ytd_display_value"].where(
                     data["ytd_period"] != "", status.NOT_AVAILABLE_TEXT
@@ -1196,11 +1297,14 @@ class Report:
             shown = suppress(shown, ["_before"], ["previous"], threshold)
             shown = suppress(shown, ["_ytd"], ["year_to_date"], threshold)
         shown = shown.drop(columns=["_now", "_before", "_ytd"])
+        provisional = bool(data["provisional"].any() or data["previous_provisional"].any())
         caption = (
             f"Counts and activity, {self.council.name}: the period closing with {self.quarter} (6-monthly figures at "
             f"Q2 and Q4, annual figures at Q4), the same period a year earlier and the financial year to date. "
-            "n/a: not available, or not meaningful to add up (people counted in several periods)."
-            f"{self._suppression_note()}"
+            "n/a: not available, or not meaningful to add up (people counted in several periods). "
+            "Change: Increased, Decreased, Improved or Declined only when statistically significant "
+            "at 95%; sums of hours are not tested."
+            f"{self._provisional_note(0, provisional)}{self._suppression_note()}"
         )
         return _styled(shown, caption)
 
@@ -1405,19 +1509,31 @@ class Report:
             f"{status.describe_rag_scheme(self.defs.targets.rag_scheme(code))} The status is always written as "
             f"a word ({', '.join(status.RAG_STATUSES)}), never shown by colour alone.",
             f"- **Direction in last 12 months.** The quarter ({q}) against the same quarter a year earlier "
-            f"({q.year_earlier()}). A change of {status.DEFAULT_DIRECTION_TOLERANCE:g} percentage points or less "
-            f'either way (for counts, {status.DEFAULT_COUNT_DIRECTION_TOLERANCE:g}% or less) is "No change". '
-            "The arrow shows which way the value moved; the word whether that is better (Improved) or worse "
-            "(Declined).",
+            f"({q.year_earlier()}). A change is called Improved or Declined only when it is "
+            "statistically significant at 95%: for percentages, when Newcombe's hybrid score interval "
+            "for the difference (built from the two Wilson intervals) excludes zero; for counts, by "
+            "the exact conditional test of two Poisson counts; for averages, when Welch's interval "
+            'excludes zero. Otherwise it is "No significant change": on small numbers even a large '
+            "swing can be chance (0 of 1 against 1 of 1 is not a decline). The arrow shows which way "
+            "the value moved; the word whether that is better or worse.",
+            "- **Targets.** Each target is the council's own where it sets one, otherwise the national "
+            "default, and the report says which beside it. There are no national targets: the "
+            "defaults are those Glasgow City and South Lanarkshire publish (the lower where both set "
+            "one), so that every council's figures can be judged.",
             f"- **Low numbers.** Percentages on fewer than {status.LOW_NUMBERS_THRESHOLD} cases are marked: one "
             f"case moves them by 10 points or more. The exported data give Wilson score "
             f"{status.CONFIDENCE_LEVEL:.0%} confidence intervals.",
             "- **Rounding.** Percentages are computed from the counts and rounded half up for display (87.5% "
             "shows as 88%), as UK statistical publications do.",
-            "- **Exclusions and pending cases.** Cases where the person did not comply, and orders transferred in "
-            "from another council, are left out of the denominator of timescale percentages and counted "
-            "separately, as in the national statistics. A case whose deadline had not passed at the extract date "
-            "and that has not yet met it is pending: left out until it can be judged.",
+            "- **Periods, exclusions and pending cases.** A timescale case is counted in the quarter "
+            "its deadline falls in (the three-month review in the quarter it fell due), so a quarter "
+            "that has ended is complete and final. Cases where the person did not comply, orders "
+            "transferred in from another council, and orders that ended before the deadline (no "
+            "review was due) are left out of the denominator of timescale percentages and counted "
+            "separately, as in the national statistics. A case whose deadline had not passed at the "
+            "extract date and that has not yet met it is pending: the figure it belongs to is marked "
+            f"{PROVISIONAL_TEXT}, and gets no RAG status and no direction until it can be judged. "
+            "Successful completions are out of all orders that ended (national definition).",
             f"- **Comparisons.** {group} and Scotland are pooled from the councils' counts, on the national "
             "standard; four quarters together are pooled the same way, never averaged from percentages. Councils "
             "are not ranked (Local Government Benchmarking Framework practice).",
@@ -1464,7 +1580,8 @@ class Report:
             Columns council, council_code, audience, indicator, kpi, period, target, numerator,
             denominator, value, display_value, rag, direction, direction_arrow, previous_period,
             previous_value, low_numbers, ci_lower, ci_upper, standard, basis, variation,
-            variation_text, assurance, assurance_text (statistical process control). Public audience:
+            variation_text, assurance, assurance_text (statistical process control), target_source,
+            provisional, pending, change, change_lower, change_upper, direction_test. Public audience:
             :func:`suppress_within_timescale` on the quarter's counts (value, display value, RAG,
             direction and interval go with them) and on the previous quarter's counts (its value).
         """
@@ -1499,6 +1616,12 @@ class Report:
             "variation_text",
             "assurance",
             "assurance_text",
+            "provisional",
+            "pending",
+            "change",
+            "change_lower",
+            "change_upper",
+            "direction_test",
         ]
         if self.public:
             threshold = self.settings.suppression_threshold
@@ -1510,6 +1633,9 @@ class Report:
                 "direction_arrow",
                 "ci_lower",
                 "ci_upper",
+                "change",
+                "change_lower",
+                "change_upper",
             ]
             out = suppress_within_timescale(out, "numerator", "denominator", judged, threshold)
             out = suppress_within_timescale(
