@@ -394,6 +394,62 @@ class TestExtractDate:
                     )
 
 
+# --- warm start ----------------------------------------------------------------------------------
+
+
+def _people_on_orders(frame: pd.DataFrame, spelling: dict, first: str, last: str) -> int:
+    """Distinct people (per council) with an order open at any time from ``first`` to ``last``."""
+    imposed = _dates(frame["imposed_date"])
+    ended = _dates(frame["end_date"])
+    open_in = (imposed <= np.datetime64(last)) & (
+        np.isnat(ended) | (ended >= np.datetime64(first))
+    )
+    council = frame["council"].map(lambda c: spelling.get(_norm(c)))
+    return len(set(zip(council[open_in], frame["person_id"][open_in])))
+
+
+QUARTER_DAYS = (
+    ("04-01", "06-30", 0),
+    ("07-01", "09-30", 0),
+    ("10-01", "12-31", 0),
+    ("01-01", "03-31", 1),
+)
+
+
+class TestWarmStart:
+    """Orders open before the first reported year: the series are steady from their first quarter."""
+
+    @staticmethod
+    def _quarters(frame, spelling, fy: int) -> list[int]:
+        return [
+            _people_on_orders(frame, spelling, f"{fy + k}-{a}", f"{fy + k}-{b}")
+            for a, b, k in QUARTER_DAYS
+        ]
+
+    def test_people_on_cpos_first_year_in_line_with_later_years(self, national, spelling):
+        # 2019/20 and 2024/25 impose about the same number of CPOs (15,000-16,500), so the number
+        # of people on orders should be about the same: each quarter of 2019/20 within 10% of the
+        # mean of 2024/25's quarters. Without a warm start the first quarter held only the orders
+        # imposed in it (about a quarter of the stock).
+        tables, manifest = national
+        cpos = _valid(tables, manifest, "cpos")
+        first = self._quarters(cpos, spelling, 2019)
+        later = self._quarters(cpos, spelling, 2024)
+        reference = sum(later) / len(later)
+        for value in first:
+            assert 0.9 * reference <= value <= 1.1 * reference, (first, reference)
+        # Steady within the first year: the first quarter within 5% of the year's mean.
+        assert abs(first[0] - sum(first) / 4) <= 0.05 * sum(first) / 4, first
+
+    def test_warm_records_are_before_the_reported_period(self, national):
+        tables, manifest = national
+        assert manifest["reported_from"] == "2019-04-01"
+        assert manifest["warm_start_from"] == "2016-04-01"
+        imposed = _dates(_valid(tables, manifest, "cpos")["imposed_date"])
+        assert imposed.min() < np.datetime64("2019-04-01")
+        assert imposed.min() >= np.datetime64("2016-04-01")
+
+
 # --- deliberately bad rows and legitimate variants -----------------------------------------------
 
 

@@ -2262,3 +2262,39 @@ class TestPooledWindows:
     def test_counts_are_summed(self, defs):
         rows = self._series("cpos_imposed", [1, 2, 3, 4], [None] * 4)
         assert pooled_windows(rows, defs.catalogue).iloc[-1]["value"] == 10
+
+
+class TestFirstDay:
+    def test_no_period_before_the_first_reported_day(self, defs, tmp_path):
+        # W1 imposed Mon 3 Mar 2025 (Q4 2024/25), still open; W2 imposed Tue 1 Apr 2025 (Q1). With
+        # the reported period starting Tue 1 Apr 2025: no Q4 2024/25 rows; W1 counts as a person on
+        # a CPO in Q1 (open in it) but not as a CPO imposed in Q1.
+        extract = {
+            "cpos": [
+                dict(
+                    order_id="W1",
+                    council="Fife",
+                    person_id="P1",
+                    imposed_date="2025-03-03",
+                    has_upw=N,
+                ),
+                dict(
+                    order_id="W2",
+                    council="Fife",
+                    person_id="P2",
+                    imposed_date="2025-04-01",
+                    has_upw=N,
+                ),
+            ]
+        }
+        tables = read_tables(tmp_path, extract, defs)
+        chosen = ["people_on_cpos", "cpos_imposed", "cpo_first_contact"]
+        out = compute_indicators(
+            tables, defs, AS_AT, indicators=chosen, first_day=date(2025, 4, 1), monthly=False
+        )
+        assert rows_for(out, "cpos_imposed", FIFE, Q4_PREVIOUS).empty
+        assert as_int(one_row(out, "people_on_cpos", FIFE, Q1)["numerator"]) == 2
+        assert as_int(one_row(out, "cpos_imposed", FIFE, Q1)["numerator"]) == 1
+        # Without it the first period is the first with data.
+        full = compute_indicators(tables, defs, AS_AT, indicators=chosen, monthly=False)
+        assert as_int(one_row(full, "cpos_imposed", FIFE, Q4_PREVIOUS)["numerator"]) == 1

@@ -11,7 +11,7 @@ from jswlib.cli._shared import EXIT_DATA, EXIT_OK, date_arg
 from jswlib.compute.indicators import compute_indicators, load_definitions
 from jswlib.core import io
 from jswlib.core.errors import InputError
-from jswlib.data.extract import extract_date_of, load_extract, validation_date
+from jswlib.data.extract import extract_date_of, load_extract, reported_from_of, validation_date
 
 
 def cmd_compute(args) -> int:
@@ -48,7 +48,12 @@ def cmd_compute(args) -> int:
         raise InputError(f"{args.data}: no dated records, so no extract date; give --as-at")
     validated = time.perf_counter()
     results = compute_indicators(
-        extract.tables, defs, as_at, monthly=not args.no_monthly, indicators=args.indicator
+        extract.tables,
+        defs,
+        as_at,
+        monthly=not args.no_monthly,
+        indicators=args.indicator,
+        first_day=reported_from_of(args.data),
     )
     computed = time.perf_counter()
     io.write_frame(results, out)

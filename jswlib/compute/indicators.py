@@ -599,6 +599,7 @@ def _indicator_results(
     calendars: dict,
     as_at: date,
     monthly: bool,
+    first_day: date | None = None,
 ) -> list[pd.DataFrame]:
     """All rows for one indicator: councils (local and national standards), family groups and Scotland."""
     codes = np.array([c.code for c in defs.councils], dtype=object)
@@ -633,6 +634,8 @@ def _indicator_results(
         first = _first_ordinal(records, ind, freq, outcome_local)
         if first is None:
             continue
+        if first_day is not None:
+            first = max(first, _as_at_ordinal(first_day, freq))
         last = max(_as_at_ordinal(as_at, freq), first)
         grid_local = _grid(
             _aggregate(_by_period(records, ind, freq, as_at, outcome_local), ind),
@@ -697,6 +700,7 @@ def compute_indicators(
     *,
     monthly: bool = True,
     indicators: list[str] | None = None,
+    first_day: date | None = None,
 ) -> pd.DataFrame:
     """Compute every indicator for every council, family group and Scotland, in one pass.
 
@@ -712,6 +716,10 @@ def compute_indicators(
         Also give monthly figures for the timescale indicators (for statistical process control).
     indicators : list of str, optional
         Only these indicator ids (default: every computable indicator).
+    first_day : datetime.date, optional
+        The first day of the reported period: no period ending before it is reported. Records
+        that started earlier still count where they belong to a reported period (an order open
+        in it, a deadline falling in it). Default: from the first period with data.
 
     Returns
     -------
@@ -736,7 +744,7 @@ def compute_indicators(
         table = tables.get(ind.table)
         if table is None or table.empty:
             continue
-        frames.extend(_indicator_results(ind, table, defs, calendars, as_at, monthly))
+        frames.extend(_indicator_results(ind, table, defs, calendars, as_at, monthly, first_day))
     if not frames:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
     out = pd.concat(frames, ignore_index=True).rename(

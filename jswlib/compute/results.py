@@ -21,7 +21,7 @@ from jswlib import __version__
 from jswlib.compute.indicators import Definitions, compute_indicators, load_definitions
 from jswlib.core import io
 from jswlib.core.errors import ExtractFileError, InputError
-from jswlib.data.extract import extract_date_of, load_extract, validation_date
+from jswlib.data.extract import extract_date_of, load_extract, reported_from_of, validation_date
 from jswlib.definitions.params import COMMENTARY_FOLDER, load_settings, params_dir
 from jswlib.definitions.periods import Period, long_date, parse_quarter, span_label
 
@@ -198,7 +198,7 @@ def load_results(
         if extract.problems:
             raise ExtractFileError(str(folder), f"the data cannot be used: {extract.problems[0]}")
         raise ExtractFileError(str(folder), "no dated records, so no extract date")
-    table = compute_indicators(extract.tables, defs, as_at)
+    table = compute_indicators(extract.tables, defs, as_at, first_day=reported_from_of(folder))
     io.write_frame(table, where / "results.parquet")
     io.write_frame(extract.summary, where / "quality.csv")
     io.write_frame(extract.reasons(), where / "reasons.csv")

@@ -59,7 +59,7 @@ __all__ = ["GENERATOR_VERSION", "generate_demo", "write_demo"]
 
 #: Version of the generator, written to the manifest. Bump it when the same seed gives different
 #: data.
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 
 # =================================================================================================
 # Constants. Source: the published figures in docs/method.md ("National figures behind the demo
@@ -375,6 +375,19 @@ COVID_MONTH_FACTOR: dict[tuple[int, int], float] = {
 COVID_START = np.datetime64("2020-03-23")
 
 # --- Deliberately bad rows -----------------------------------------------------------------------
+#: Warm start: financial years drawn BEFORE the first reported year, so that orders, licences and
+#: cases are already open (and deadlines already falling due) when the reported period starts, as
+#: in a live system. Community payback orders run up to three years; other cases up to about a
+#: year and a half. Records of those years are kept only if they are still open on the first
+#: reported day or started in the last month before it (their deadlines fall in the reported
+#: period); the manifest's ``reported_from`` says where the reported periods begin, and the engine
+#: reports no period before it.
+WARM_YEARS_ORDERS = 3
+WARM_YEARS_CASES = 2
+WARM_YEARS_EVENTS = 1
+#: A warm record that started this many days before the first reported day is kept even when it
+#: has ended: its deadlines may fall in the first reported month.
+WARM_KEEP_DAYS = 31
 #: Share of each table's rows that are deliberately bad (brief: about 0.2-0.5%).
 BAD_SHARE = 0.003
 #: A table with at least this many rows per kind of fault gets at least one bad row of every kind.
@@ -830,19 +843,29 @@ class _Ctx:
         totals: Mapping[int, float],
         kind: str,
         mult: np.ndarray | None = None,
+        warm_years: int = 0,
     ):
-        """Records per council and day for each financial year: (council index, date), nothing after the extract."""
+        """Records per council and day for each financial year: (council index, date), nothing after the extract.
+
+        With ``warm_years``, also that many financial years before the first, each the size of
+        the first (drawn after the reported years, so that these keep their random draws).
+        """
         w0 = self.base * (1.0 if mult is None else mult)
         councils, days = [], []
-        for j, fy in enumerate(self.fys):
+        years = [(j, fy, self.fy_days[j], self.day_p[kind][j]) for j, fy in enumerate(self.fys)]
+        for k in range(warm_years, 0, -1):
+            fy = self.fys[0] - k
+            warm_days = np.arange(np.datetime64(f"{fy}-04-01"), np.datetime64(f"{fy + 1}-04-01"))
+            years.append((0, self.fys[0], warm_days, _day_probs(warm_days, kind, self.holidays)))
+        for j, fy, fy_days, day_p in years:
             total = int(round(_per_year(totals, fy) * self.scale * self.frame_share))
             w = w0 * self.year_jitter[:, j]
             if total <= 0 or w.sum() <= 0:
                 continue
             counts = rng.multinomial(total, w / w.sum())
-            pick = rng.choice(len(self.fy_days[j]), size=total, p=self.day_p[kind][j])
+            pick = rng.choice(len(fy_days), size=total, p=day_p)
             councils.append(np.repeat(np.arange(self.n), counts))
-            days.append(self.fy_days[j][pick])
+            days.append(fy_days[pick])
         if not councils:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype="datetime64[D]")
         council, day = np.concatenate(councils), np.concatenate(days)
@@ -986,6 +1009,27 @@ def _make_context(
 # =================================================================================================
 
 
+def _warm_keep(ctx: _Ctx, start: np.ndarray, end_true: np.ndarray) -> np.ndarray:
+    """Which records to keep: all of the reported years, and warm-start ones still open on its first day.
+
+    A warm record (started before the first reported day) is kept when it ends on or after that
+    day, or started at most :data:`WARM_KEEP_DAYS` before it (its deadlines can fall after it).
+    """
+    recent = start >= ctx.first_day - _days(WARM_KEEP_DAYS)
+    return recent | (end_true >= ctx.first_day)
+
+
+def _subset(typed: dict, keep: np.ndarray) -> dict:
+    """The typed table with only the ``keep`` rows (record numbers ``_id`` renumbered)."""
+    n = len(keep)
+    out = {
+        k: (v[keep] if isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == n else v)
+        for k, v in typed.items()
+    }
+    out["_id"] = np.arange(int(keep.sum()), dtype=np.int64)
+    return out
+
+
 def _blank_after(ctx: _Ctx, d: np.ndarray, limit: np.ndarray | None = None) -> np.ndarray:
     """NaT where the date is after the extract date (or after ``limit``, e.g. the order's end)."""
     bad = d > ctx.extract
@@ -995,7 +1039,7 @@ def _blank_after(ctx: _Ctx, d: np.ndarray, limit: np.ndarray | None = None) -> n
 
 
 def _gen_cpos(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    council, imposed = ctx.draw(rng, NATIONAL_CPOS, "court")
+    council, imposed = ctx.draw(rng, NATIONAL_CPOS, "court", warm_years=WARM_YEARS_ORDERS)
     n = len(imposed)
     ctx.people.make_pool(np.bincount(council, minlength=ctx.n))
     person = ctx.people.pick(council, 1.0)
@@ -1147,7 +1191,7 @@ def _gen_cpos(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
     )
 
     running = end_true > ctx.extract
-    return {
+    typed = {
         "_id": np.arange(n, dtype=np.int64),
         "council": council,
         "person_id": person,
@@ -1182,11 +1226,13 @@ def _gen_cpos(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
         "_sex_code": sex,
         "_deadline": deadline,
     }
+    # A warm order that ended early still counts where its unpaid work (or review) fell due.
+    return _subset(typed, _warm_keep(ctx, imposed, np.maximum(end_true, deadline)))
 
 
 def _gen_dttos(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
     mult = ctx.mult(rng, 0.3, {"FG1": 0.7, "FG2": 0.8, "FG3": 1.0, "FG4": 1.4})
-    council, imposed = ctx.draw(rng, NATIONAL_DTTOS, "court", mult)
+    council, imposed = ctx.draw(rng, NATIONAL_DTTOS, "court", mult, WARM_YEARS_CASES)
     n = len(imposed)
     person = ctx.people.pick(council, 0.6, sex_p=(0.75, 0.25, 0.0))
     fy = ctx.fy_index(imposed)
@@ -1224,7 +1270,7 @@ def _gen_dttos(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
         outcome == 0, natural_end, ctx.roll(np.where(outcome == 1, revoked, early))
     )
     running = end_true > ctx.extract
-    return {
+    typed = {
         "_id": np.arange(n, dtype=np.int64),
         "council": council,
         "person_id": person,
@@ -1244,6 +1290,7 @@ def _gen_dttos(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
         "_fy": fy,
         "_natural_end": natural_end,
     }
+    return _subset(typed, _warm_keep(ctx, imposed, end_true))
 
 
 def _gen_breaches(
@@ -1364,18 +1411,20 @@ def _gen_reports(ctx: _Ctx, rng: np.random.Generator, cpos: dict) -> dict[str, n
         - _days(_pick((21, 28, 35, 42), _choice(rng, len(linked), (45, 35, 12, 8))).astype(int)),
         forward=False,
     )
-    ok = req_l >= ctx.first_day
+    # Reports of warm-start orders are kept when they fall due in the reported period.
+    ok = (req_l >= ctx.first_day) | (due_l >= ctx.first_day)
     linked, due_l, req_l = linked[ok], due_l[ok], req_l[ok]
     type_l = _pick(("CJSWR", "Supplementary", "Other"), _choice(rng, len(linked), (93, 5, 2)))
-    # The others, to make up the national totals.
-    linked_fy = np.bincount(ctx.fy_index(req_l), minlength=len(ctx.fys)) / max(
+    # The others, to make up the national totals of reports requested in each reported year.
+    requested_in = req_l[req_l >= ctx.first_day]
+    linked_fy = np.bincount(ctx.fy_index(requested_in), minlength=len(ctx.fys)) / max(
         ctx.scale * ctx.frame_share, 1e-9
     )
     totals = {
         fy: max(_per_year(NATIONAL_REPORTS, fy) - linked_fy[j], 0.0)
         for j, fy in enumerate(ctx.fys)
     }
-    council_u, req_u = ctx.draw(rng, totals, "court", ctx.mult(rng, 0.1))
+    council_u, req_u = ctx.draw(rng, totals, "court", ctx.mult(rng, 0.1), WARM_YEARS_EVENTS)
     m = len(req_u)
     type_code = _choice(rng, m, (72, 12, 11, 5))
     type_u = _pick(("CJSWR", "Short notice", "Supplementary", "Other"), type_code)
@@ -1389,6 +1438,14 @@ def _gen_reports(ctx: _Ctx, rng: np.random.Generator, cpos: dict) -> dict[str, n
         rng.integers(14, 36, m),
     )
     due_u = ctx.roll(req_u + _days(offset))
+    # Warm-start reports: only those falling due in the reported period.
+    due_in = (req_u >= ctx.first_day) | (due_u >= ctx.first_day)
+    council_u, req_u, type_u, due_u = (
+        council_u[due_in],
+        req_u[due_in],
+        type_u[due_in],
+        due_u[due_in],
+    )
     person_u = ctx.people.pick(council_u, 0.5)
 
     council = np.concatenate([cpos["council"][linked], council_u])
@@ -1431,6 +1488,7 @@ def _gen_lscmi(
     sup = np.flatnonzero(cpos["has_supervision"] & ~cpos["transfer_in"])
     start_c = ctx.after(cpos["imposed_date"][sup], rng.integers(0, 4, len(sup)))
     ok = (start_c <= ctx.extract) & (start_c < cpos["_end_true"][sup])
+    ok &= start_c >= ctx.first_day - _days(WARM_KEEP_DAYS)  # warm start: recent ones only
     sup, start_c = sup[ok], start_c[ok]
     cj = np.flatnonzero(reports["report_type"] == "CJSWR")
     council = np.concatenate([cpos["council"][sup], reports["council"][cj]])
@@ -1473,7 +1531,9 @@ _LICENCE_MONTHS = ((12, 60), (6, 24), (24, 84), (3, 12), (0, 0), (0, 0), (1, 5),
 
 
 def _gen_licences(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    council, release = ctx.draw(rng, NATIONAL_LICENCES, "release", ctx.mult(rng, 0.15))
+    council, release = ctx.draw(
+        rng, NATIONAL_LICENCES, "release", ctx.mult(rng, 0.15), WARM_YEARS_EVENTS
+    )
     n = len(release)
     person = ctx.people.pick(council, 0.35, sex_p=(0.93, 0.07, 0.0))
     ltype = _choice(rng, n, _LICENCE_P)
@@ -1496,7 +1556,7 @@ def _gen_licences(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
     end_true = np.where(life, np.where(life_ends, early, np.datetime64("2999-12-31")), end_true)
     outcome = np.where(life, life_outcome, outcome)
     running = end_true > ctx.extract
-    return {
+    typed = {
         "_id": np.arange(n, dtype=np.int64),
         "council": council,
         "person_id": person,
@@ -1513,6 +1573,7 @@ def _gen_licences(ctx: _Ctx, rng: np.random.Generator) -> dict[str, np.ndarray]:
         "_type_code": ltype,
         "_sex_code": ctx.people.sex[person],
     }
+    return _subset(typed, _warm_keep(ctx, release, end_true))
 
 
 def _gen_intervention(
@@ -1528,7 +1589,7 @@ def _gen_intervention(
     share_existing: float,
     young: bool = False,
 ) -> dict[str, np.ndarray]:
-    council, start = ctx.draw(rng, totals, kind, mult)
+    council, start = ctx.draw(rng, totals, kind, mult, WARM_YEARS_CASES)
     n = len(start)
     person = ctx.people.pick(council, share_existing, young=young)
     referral = ctx.roll(
@@ -1540,7 +1601,7 @@ def _gen_intervention(
     dur = np.where(outcome == 0, dur, np.maximum(7, np.floor(dur * rng.uniform(0.1, 0.9, n))))
     end_true = ctx.roll(start + _days(dur))
     running = end_true > ctx.extract
-    return {
+    typed = {
         "_id": np.arange(n, dtype=np.int64),
         "council": council,
         "person_id": person,
@@ -1549,6 +1610,7 @@ def _gen_intervention(
         "end_date": np.where(running, _NAT, end_true),
         "outcome": np.where(running, "", _pick(INTERVENTION_OUTCOMES, outcome)),
     }
+    return _subset(typed, _warm_keep(ctx, start, end_true))
 
 
 def _gen_exit(ctx: _Ctx, rng: np.random.Generator, cpos: dict) -> dict[str, np.ndarray]:
@@ -1593,7 +1655,9 @@ def _gen_womens_centre(
     women_l = np.flatnonzero(
         (licences["_sex_code"] == 1) & (rng.random(len(licences["_id"])) < 0.5)
     )
-    council_o, start_o = ctx.draw(rng, NATIONAL_WOMENS_CENTRE_OTHER, "office", ctx.mult(rng, 0.3))
+    council_o, start_o = ctx.draw(
+        rng, NATIONAL_WOMENS_CENTRE_OTHER, "office", ctx.mult(rng, 0.3), WARM_YEARS_CASES
+    )
     council = np.concatenate([cpos["council"][women_c], licences["council"][women_l], council_o])
     person = np.concatenate(
         [
@@ -1611,7 +1675,7 @@ def _gen_womens_centre(
     ).astype("datetime64[D]")
     n = len(start)
     end = ctx.roll(start + _days(rng.integers(60, 541, n)))
-    keep = start <= ctx.extract
+    keep = (start <= ctx.extract) & _warm_keep(ctx, start, end)
     return {
         "_id": np.arange(int(keep.sum()), dtype=np.int64),
         "council": council[keep],
@@ -2427,6 +2491,8 @@ def generate_demo(
         "first_fy": int(first_fy),
         "last_fy": int(last_fy),
         "period": f"{fys[0]}-04-01 to {fys[-1] + 1}-03-31",
+        "reported_from": f"{fys[0]}-04-01",
+        "warm_start_from": f"{fys[0] - WARM_YEARS_ORDERS}-04-01",
         "extract_date": extract_date.isoformat(),
         "row_counts": {k: int(len(v)) for k, v in tables.items()},
         "councils": [

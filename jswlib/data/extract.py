@@ -320,6 +320,24 @@ def validation_date(
     return extract_date_of(data_dir, given) or today or date.today()
 
 
+def reported_from_of(data_dir: str | os.PathLike) -> date | None:
+    """The first reported day recorded in the folder's ``manifest.json`` (``reported_from``), or None.
+
+    A live system's extract holds records that started before the period it reports (orders open
+    when it starts, deadlines falling due in it); the demo data record where their reported period
+    begins, and no period before it is reported.
+
+    Examples
+    --------
+    >>> reported_from_of("/nonexistent") is None
+    True
+    """
+    manifest = io.read_json(Path(data_dir) / "manifest.json")
+    if not isinstance(manifest, dict) or not manifest.get("reported_from"):
+        return None
+    return date.fromisoformat(str(manifest["reported_from"]))
+
+
 def extract_date_of(
     data_dir: str | os.PathLike,
     given: date | None = None,
