@@ -186,3 +186,55 @@ class TestNationalOverview:
     def test_bad_quarter(self):
         with pytest.raises(ValueError, match="parameter quarter"):
             prepare_national_overview("Q5 2025/26")
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    import papermill
+
+    from .conftest import REPO
+
+    out = tmp_path_factory.mktemp("national") / "national.ipynb"
+    papermill.execute_notebook(
+        str(REPO / "notebooks" / "national_overview.ipynb"),
+        str(out),
+        parameters={"indicators": "reports_by_due_date, cpo_induction"},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(REPO / "notebooks"),
+    )
+    import nbformat
+
+    return nbformat.read(str(out), as_version=4)
+
+
+class TestNotebook:
+    """The national overview notebook, run by papermill as ``jsw batch --national`` runs it, for two
+    indicators (the whole notebook draws every indicator and takes about a minute)."""
+
+    @staticmethod
+    def shown(nb) -> str:
+        parts = []
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                parts.append(str(data.get("text/html", "")) + str(data.get("text/markdown", "")))
+        return "\n".join(parts)
+
+    def test_shows_the_two_indicators_with_their_charts(self, executed, overview):
+        text = self.shown(executed)
+        sections = [h.split("</h3>")[0] for h in text.split("<h3>")[1:]]
+        assert sections == [
+            overview.indicator_title("reports_by_due_date"),
+            overview.indicator_title("cpo_induction"),
+        ]  # catalogue order (reports come before orders), only the two asked for
+        # Each section: the Scotland chart, the family-group panels and (a percentage) the funnel.
+        for section in text.split("<h3>")[1:]:
+            assert section.count("<img") + section.count("<svg") == 3
+        # Glasgow City lies below the 99.8% funnel limits for reports by the due date (see
+        # TestDemoSignals.test_glasgow_below_the_funnel), and the summary names it.
+        assert "Glasgow City" in text
+
+    def test_unknown_indicator_is_refused(self, overview):
+        with pytest.raises(Exception, match="'nope' not in the catalogue"):
+            overview.indicators("nope")

@@ -301,11 +301,31 @@ class NationalOverview:
             f"compared with the whole, never ranked."
         )
 
-    def indicators(self) -> list[str]:
-        """The indicators with a Scotland figure for the quarter, in catalogue order."""
+    def indicators(self, selection: str = "") -> list[str]:
+        """The indicators with a Scotland figure for the quarter, in catalogue order.
+
+        Parameters
+        ----------
+        selection : str, default ""
+            Indicator ids separated by commas, to show only those; blank for all.
+
+        Raises
+        ------
+        jswlib.core.errors.InputError
+            When ``selection`` names an id that is not in the catalogue.
+        """
+        wanted = [s.strip() for s in str(selection or "").split(",") if s.strip()]
+        unknown = [w for w in wanted if w not in self.defs.catalogue]
+        if unknown:
+            raise InputError(
+                f"indicators: {', '.join(map(repr, unknown))} not in the catalogue "
+                "(see 'jsw indicators')"
+            )
         label = str(self.quarter)
         found = []
         for ind in self.defs.catalogue:
+            if wanted and ind.id not in wanted:
+                continue
             rows = self._rows(ind.id, LEVEL_SCOTLAND)
             hit = rows[(rows["frequency"] == "quarterly") & (rows["period"] == label)]
             if not hit.empty and hit["value"].notna().any():
