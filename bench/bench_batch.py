@@ -1,4 +1,5 @@
-"""Benchmark: `jsw batch` for all 32 councils of one quarter, against two yardsticks measured in the same run.
+"""Benchmark: `jsw batch` for all 32 councils of one quarter, against two yardsticks measured in
+the same run.
 
 - floor: starting 32 bare Python kernels that import pandas and matplotlib, with the same number of
   workers (papermill running a one-cell notebook per council). No report can be produced faster
@@ -151,7 +152,8 @@ def main() -> None:
     print(f"{len(councils)} councils, {quarter}, {args.workers} workers")
     print(f"  floor (bare kernels importing pandas and matplotlib): {floor:7.1f} s")
     print(
-        f"  jsw batch (reports, HTML, KPI tables, index):       {batch:7.1f} s  ({len(result.failed)} failed)"
+        f"  jsw batch (reports, HTML, KPI tables, index):       {batch:7.1f} s  "
+        f"({len(result.failed)} failed)"
     )
     estimate = "" if n_plain == len(councils) else f" (estimated from {n_plain} councils)"
     print(f"  plain way (papermill + nbconvert commands, serial):  {plain:7.1f} s{estimate}")

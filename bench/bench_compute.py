@@ -27,7 +27,8 @@ GOAL_RATIO = 5.0
 
 
 def dataset(scale: float, defs) -> Path:
-    """The demo data at this scale, generated once (data/demo for scale 1, data/bench-x<scale> otherwise)."""
+    """The demo data at this scale, generated once (data/demo for scale 1, data/bench-x<scale>
+    otherwise)."""
     folder = ROOT / "data" / ("demo" if scale == 1 else f"bench-x{scale:g}")
     if not (folder / "manifest.json").is_file():
         print(f"  generating the demo data at scale {scale:g} in {folder} ...", flush=True)
@@ -47,7 +48,8 @@ def floor(folder: Path) -> tuple[float, int]:
 
 
 def workbook(folder: Path, defs) -> tuple[float, float, int]:
-    """The workbook: validate every table, then compute every indicator. Returns (validate s, compute s, rows)."""
+    """The workbook: validate every table, then compute every indicator. Returns (validate s,
+    compute s, rows)."""
     started = time.perf_counter()
     extract = load_extract(folder, defs.councils, extract_date=extract_date_of(folder))
     validated = time.perf_counter()
@@ -78,8 +80,9 @@ def main() -> None:
         total = validate_s + compute_s
         ratio = total / best_floor
         print(
-            f"{scale:>5g}  {rows:>11,}  {best_floor:>8.1f}  {validate_s:>10.1f}  {compute_s:>9.1f}  "
-            f"{total:>8.1f}  {ratio:>6.1f}  {'met' if ratio <= GOAL_RATIO else 'NOT MET'}"
+            f"{scale:>5g}  {rows:>11,}  {best_floor:>8.1f}  {validate_s:>10.1f}  "
+            f"{compute_s:>9.1f}  {total:>8.1f}  {ratio:>6.1f}  "
+            f"{'met' if ratio <= GOAL_RATIO else 'NOT MET'}"
         )
         report["runs"].append(
             {

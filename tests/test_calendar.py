@@ -49,7 +49,8 @@ def elapsed_one(start: str, end: str, calendar: WorkingCalendar) -> int:
 
 
 def reference_elapsed(start: date, end: date, holiday_set: set[date]) -> int:
-    """Walk day by day: roll the start to a working day, then count working days d with start <= d < end."""
+    """Walk day by day: roll the start to a working day, then count working days d with start <= d
+    < end."""
 
     def working(d: date) -> bool:
         return d.weekday() < 5 and d not in holiday_set

@@ -52,7 +52,8 @@ ABERDEEN_PIS = [
     ("Proportion of LSCMI assessments completed within 20 working days", "Quarterly"),
     ("Proportion of current Orders with a LSCMI-generated case management plan", "Quarterly"),
     (
-        "Number of Caledonian assessments, requirements and non-Caledonian CPOs imposed for domestic abuse offences",
+        "Number of Caledonian assessments, requirements and non-Caledonian CPOs imposed for "
+        "domestic abuse offences",
         "Quarterly",
     ),
     ("Number of new CPO individuals seen within one working day", "Quarterly"),
@@ -216,8 +217,8 @@ class TestAberdeenPis:
 
     def test_caledonian_pi_split_into_three_counts(self, catalogue):
         title = (
-            "Number of Caledonian assessments, requirements and non-Caledonian CPOs imposed for domestic abuse "
-            "offences"
+            "Number of Caledonian assessments, requirements and non-Caledonian CPOs imposed for "
+            "domestic abuse offences"
         )
         ids = {i.id for i in published(catalogue, "aberdeen")[title]}
         assert ids == {
@@ -524,7 +525,8 @@ TARGET_BREAKS = [
     ),
     (
         "      dtto_first_contact: {n: 2, unit: working_days}\n",
-        "      dtto_first_contact: {n: 2, unit: working_days}\n      cpos_imposed: {n: 2, unit: working_days}\n",
+        "      dtto_first_contact: {n: 2, unit: working_days}\n      cpos_imposed: {n: 2, unit: "
+        "working_days}\n",
         "councils.south-lanarkshire.standards.cpos_imposed",
         "only timescale",
     ),

@@ -1,4 +1,5 @@
-"""Tests for jswlib.present.charts: the house style, the trend, SPC and funnel charts, and PNG output.
+"""Tests for jswlib.present.charts: the house style, the trend, SPC and funnel charts, and PNG
+output.
 
 The SPC statistics themselves (limits, rules, variation, assurance, funnel limits) are tested in
 tests/test_spc.py; here, what is drawn and what the text alternative says. Drawing functions are
@@ -86,7 +87,8 @@ def glasgow() -> pd.DataFrame:
 
 
 def scotland() -> pd.DataFrame:
-    """The comparison: 75% rising to 78.5% (shown as 79%, halves up; Python's round would give 78)."""
+    """The comparison: 75% rising to 78.5% (shown as 79%, halves up; Python's round would give
+    78)."""
     return pd.DataFrame(
         {"period": QUARTERS, "value": [75, 76, 77, 77, 78, 78, 78, 78.5], "denominator": 2000}
     )
@@ -286,14 +288,12 @@ class TestTrendChart:
         # Met (at or above 80): 81, 84, 80, 87.5, 90 -> 5 of 8. Highest 90 (Q2 2025/26), lowest 72
         # (Q3 2023/24). Scotland 75 -> 78.5, shown as 79% (halves up).
         assert getattr(full_chart(), ALT_TEXT_ATTRIBUTE) == (
-            "Line chart of CPO induction within 5 working days for Glasgow City, with Scotland for comparison, "
-            "8 quarters from Q3 2023/24 to Q2 2025/26. "
-            "Glasgow City rose from 72% in Q3 2023/24 to 90% in Q2 2025/26; "
-            "the highest was 90% (Q2 2025/26) and the lowest 72% (Q3 2023/24). "
-            "Scotland rose from 75% in Q3 2023/24 to 79% in Q2 2025/26. "
-            "The target of 80% was met in 5 of 8 quarters. "
-            "The Glasgow City values for Q1 2024/25 and Q1 2025/26 are based on fewer than 10 cases and are "
-            "drawn as hollow points."
+            "Line chart of CPO induction within 5 working days for Glasgow City, with Scotland "
+            "for comparison, 8 quarters from Q3 2023/24 to Q2 2025/26. Glasgow City rose from 72% "
+            "in Q3 2023/24 to 90% in Q2 2025/26; the highest was 90% (Q2 2025/26) and the lowest "
+            "72% (Q3 2023/24). Scotland rose from 75% in Q3 2023/24 to 79% in Q2 2025/26. The "
+            "target of 80% was met in 5 of 8 quarters. The Glasgow City values for Q1 2024/25 and "
+            "Q1 2025/26 are based on fewer than 10 cases and are drawn as hollow points."
         )
 
     def test_alt_text_fall_and_lowest_in_the_middle(self):
@@ -301,7 +301,8 @@ class TestTrendChart:
         text = trend_chart(data, title="Reviews", target=75).jsw_alt_text
         # 72.5 shows as 73% (halves up); met: 90 only -> 1 of 4.
         assert (
-            "The value fell from 90% in Q3 2023/24 to 70% in Q2 2024/25; the highest was 90% (Q3 2023/24) "
+            "The value fell from 90% in Q3 2023/24 to 70% in Q2 2024/25; the highest was 90% (Q3 "
+            "2023/24) "
             "and the lowest 60% (Q4 2023/24)." in text
         )
         assert text.endswith("The target of 75% was met in 1 of 4 quarters.")
@@ -540,11 +541,12 @@ class TestSpcChart:
 
     def test_alt_text_is_one_sentence_worked_by_hand(self):
         assert self.chart().jsw_alt_text == (
-            "Statistical process control XmR chart of UPW placement within 7 working days, 15 months "
-            "from Apr 2024 to Jun 2025: mean 80.0%, process limits 74.7% to 85.3%, fixed on the first "
-            "12 points; special-cause variation at Apr 2025 (improvement) and May 2025 (concern); the "
-            "latest month (Jun 2025, 80%) shows common-cause variation; assurance against the target "
-            "of 80%: target hit and miss, subject to random variation."
+            "Statistical process control XmR chart of UPW placement within 7 working days, 15 "
+            "months from Apr 2024 to Jun 2025: mean 80.0%, process limits 74.7% to 85.3%, fixed "
+            "on the first 12 points; special-cause variation at Apr 2025 (improvement) and May "
+            "2025 (concern); the latest month (Jun 2025, 80%) shows common-cause variation; "
+            "assurance against the target of 80%: target hit and miss, subject to random "
+            "variation."
         )
         assert self.chart().jsw_alt_text.count(". ") == 0
 
@@ -664,9 +666,9 @@ class TestFunnelChart:
 
     def test_alt_text_names_the_councils_outside_and_never_ranks(self):
         assert funnel_chart(self.DATA, title="Reports on time").jsw_alt_text == (
-            "Funnel plot of Reports on time: 4 councils plotted by their number of cases around the "
-            "overall 50.0%, with 95% and 99.8% limits; below the 99.8% limits: C; 1 more council "
-            "outside the 95% limits only."
+            "Funnel plot of Reports on time: 4 councils plotted by their number of cases around "
+            "the overall 50.0%, with 95% and 99.8% limits; below the 99.8% limits: C; 1 more "
+            "council outside the 95% limits only."
         )
 
     def test_no_council_outside(self):

@@ -1,4 +1,5 @@
-"""Tests for jswlib/definitions/councils.py and params/councils.yaml, against the published list."""
+"""Tests for jswlib/definitions/councils.py and params/councils.yaml, against the published
+list."""
 
 from __future__ import annotations
 

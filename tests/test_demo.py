@@ -90,7 +90,8 @@ def calendar() -> np.busdaycalendar:
 
 
 def _within(start: np.ndarray, end: np.ndarray, n: int, calendar) -> np.ndarray:
-    """Working days elapsed from start (day 0, rolled forward to a working day) to end are at most n."""
+    """Working days elapsed from start (day 0, rolled forward to a working day) to end are at most
+    n."""
     rolled = np.busday_offset(start, 0, roll="forward", busdaycal=calendar)
     return np.busday_count(rolled, end, busdaycal=calendar) <= n
 
@@ -103,7 +104,8 @@ def national(councils):
 
 @pytest.fixture(scope="module")
 def small(councils, tmp_path_factory):
-    """A small dataset (scale 0.1, 2023/24 and 2024/25) written as CSV; returns (tables, manifest, folder)."""
+    """A small dataset (scale 0.1, 2023/24 and 2024/25) written as CSV; returns (tables, manifest,
+    folder)."""
     tables, manifest = generate_demo(councils, seed=7, scale=0.1, first_fy=2023, last_fy=2024)
     folder = tmp_path_factory.mktemp("demo_small")
     paths = write_demo(tables, manifest, folder)
@@ -417,7 +419,8 @@ QUARTER_DAYS = (
 
 
 class TestWarmStart:
-    """Orders open before the first reported year: the series are steady from their first quarter."""
+    """Orders open before the first reported year: the series are steady from their first
+    quarter."""
 
     @staticmethod
     def _quarters(frame, spelling, fy: int) -> list[int]:

@@ -22,7 +22,8 @@ FAKE = "jswlib_fake_layer_for_tests"
 
 @pytest.fixture
 def fake_module(monkeypatch):
-    """A module in sys.modules with a public function, a class, a private function and an import."""
+    """A module in sys.modules with a public function, a class, a private function and an
+    import."""
     module = types.ModuleType(FAKE, "A fake layer.\n\nMore text that is not the summary.")
 
     def visible():

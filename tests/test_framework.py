@@ -1,4 +1,5 @@
-"""The framework report: frequency rules worked by hand, a manual figure end to end, Glasgow's order,
+"""The framework report: frequency rules worked by hand, a manual figure end to end, Glasgow's
+order,
 the summary, disclosure control, and the notebook run by papermill for Aberdeen City Q4 2025/26."""
 
 from __future__ import annotations
@@ -71,8 +72,9 @@ class TestReportingPeriod:
 class TestSpcVariation:
     def test_a_point_above_the_limits(self):
         # 9, 11 six times then 20: mean 140 / 13 = 10.77; moving ranges eleven 2s and a 9, the 9
-        # screened out (9 >= 3.267 x 31/12 = 8.44), so the mean moving range is 2 and the upper limit
-        # 10.77 + 2.66 x 2 = 16.09: 20 is above it, and higher is better for successful completions.
+        # screened out (9 >= 3.267 x 31/12 = 8.44), so the mean moving range is 2 and the upper
+        # limit 10.77 + 2.66 x 2 = 16.09: 20 is above it, and higher is better for successful
+        # completions.
         ind = load_catalogue().get("diversion_successful")
         series = pd.DataFrame({"value": [9, 11] * 6 + [20]}).assign(
             numerator=np.nan, denominator=np.nan

@@ -51,7 +51,8 @@ class TestAberdeenFramework:
         # Table 1.1: the four objectives of the introduction, in its order.
         assert fw.headings_at("objective") == [
             "To contribute to the creation of safer and fairer communities",
-            "To fairly, effectively and proportionately implement court orders and release licences",
+            "To fairly, effectively and proportionately implement court orders and release "
+            "licences",
             "To reduce offending by promoting desistance",
             "To promote the social inclusion of people with convictions",
         ]
@@ -81,8 +82,9 @@ class TestAberdeenFramework:
         freq = {p.indicator: p.frequency for p in fw.pis}
         annual = [i for i, f in freq.items() if f == "annual"]
         half = [i for i, f in freq.items() if f == "6-monthly"]
-        # "Annually": UPW hours completed, MAPPA clients, CPO breach outcomes, UPW hours on individual
-        # placements, individual placement provider feedback. "6 monthly": the three EQ PIs.
+        # "Annually": UPW hours completed, MAPPA clients, CPO breach outcomes, UPW hours on
+        # individual placements, individual placement provider feedback. "6 monthly": the three EQ
+        # PIs.
         assert annual == [
             "upw_hours_completed",
             "mappa_clients",

@@ -1,4 +1,5 @@
-"""Tests for jswlib/compute/indicators.py: the engine that computes every indicator of the catalogue.
+"""Tests for jswlib/compute/indicators.py: the engine that computes every indicator of the
+catalogue.
 
 One tiny hand-written extract (``EXTRACT`` below) is read through the real path (CSV files ->
 ``jswlib.data.extract.load_extract``) and computed once per module. Every expected number is worked
@@ -258,9 +259,9 @@ CPOS = [
         end_date="2025-08-20",
         outcome="Transferred out",
     ),
-    # --- Glasgow City: unpaid work falling due in Q2 (the derived due date). Person ids P1-P7 repeat Fife's on
-    # purpose: ids are local to each council's system. All still running.
-    # ------------------------------------ G1: Tue 1 Apr, 100 hours = Level 1, 3 months: due Tue 1 Jul (Q2). Done Tue 1 Jul: met.
+    # --- Glasgow City: unpaid work falling due in Q2 (the derived due date). Person ids P1-P7
+    # repeat Fife's on purpose: ids are local to each council's system. All still running.
+    # ------------------------------------ G1: Tue 1 Apr, 100 hours = Level 1, 3 months: due Tue 1
     dict(
         order_id="G1",
         council="Glasgow City",
@@ -1048,7 +1049,8 @@ def write_extract(folder: Path, tables: dict[str, list[dict]]) -> Path:
 
 
 def read_tables(folder: Path, tables: dict[str, list[dict]], defs) -> dict[str, pd.DataFrame]:
-    """The typed tables of a hand-made extract, through the real reader; every row must be accepted."""
+    """The typed tables of a hand-made extract, through the real reader; every row must be
+    accepted."""
     extract = load_extract(write_extract(folder, tables), defs.councils)
     assert extract.rejects.empty, extract.rejects.to_string()
     assert extract.errors.empty, extract.errors.to_string()
@@ -1087,7 +1089,8 @@ def rows_for(
 
 
 def one_row(results, indicator, council, period, level="council", basis=None) -> pd.Series:
-    """The single row for this indicator, area and period (of the given basis, when a council has two)."""
+    """The single row for this indicator, area and period (of the given basis, when a council has
+    two)."""
     picked = rows_for(results, indicator, council, period, level)
     if basis is not None:
         picked = picked[picked["basis"] == basis]
@@ -1164,8 +1167,8 @@ EXPECTED = [
     # (deadline Mon 29 Sep), F8 (Mon 30 Jun, deadline Tue 1 Jul in Q2) day 1 met; F2 day 2 and F6
     # missing not; F4, F5 excluded.
     ("cpo_first_contact", FIFE, Q2, 4, 6, 2, 0, None),
-    # cpo_induction, Fife Q2 (5 WD): F1 day 5, F3 day 4, F8 (deadline Mon 7 Jul) day 4 met; F2 day 6,
-    # F6 missing not; F4, F5 excluded. F7's deadline (Fri 3 Oct) is in Q3.
+    # cpo_induction, Fife Q2 (5 WD): F1 day 5, F3 day 4, F8 (deadline Mon 7 Jul) day 4 met; F2 day
+    # 6, F6 missing not; F4, F5 excluded. F7's deadline (Fri 3 Oct) is in Q3.
     ("cpo_induction", FIFE, Q2, 3, 5, 2, 0, None),
     # ... Q3: F7, deadline Fri 3 Oct passed with no induction: not met.
     ("cpo_induction", FIFE, Q3, 0, 1, 0, 0, None),
@@ -1197,7 +1200,7 @@ EXPECTED = [
     # exit_questionnaire_improved, Fife H1 2025/26 (supervision, both scores): E1 better; E2 same,
     # E4 worse.
     ("exit_questionnaire_improved", FIFE, H1, 1, 3, 0, 0, None),
-    # --- Averages and sums (numerator = total, denominator = records with a value) ----------------------------
+    # --- Averages and sums (numerator = total, denominator = records with a value) ---------------
     # upw_average_days_to_complete, Fife Q2 (UPW completed Jul-Sep): F3 49 days + F9 92 days = 141
     # over 2.
     ("upw_average_days_to_complete", FIFE, Q2, 141, 2, 0, 0, None),
@@ -1404,9 +1407,9 @@ class TestMonthlyRows:
         assert set(monthly["indicator"]) == timescales
 
     def test_months_of_q2_hand_worked(self, results):
-        # cpo_first_contact, Fife, by the month of the deadline: Jul F1 met, F8 (deadline Tue 1 Jul)
-        # met, F2 and F6 not (F4, F5 excluded) -> 2/4; Aug F3 (deadline Tue 5 Aug) met -> 1/1; Sep
-        # F7 (deadline Mon 29 Sep) met -> 1/1.
+        # cpo_first_contact, Fife, by the month of the deadline: Jul F1 met, F8 (deadline Tue 1
+        # Jul) met, F2 and F6 not (F4, F5 excluded) -> 2/4; Aug F3 (deadline Tue 5 Aug) met -> 1/1;
+        # Sep F7 (deadline Mon 29 Sep) met -> 1/1.
         got = {
             month: (as_int(r["numerator"]), as_int(r["denominator"]))
             for month in ("Jul 2025", "Aug 2025", "Sep 2025")
@@ -1534,7 +1537,8 @@ def half_pending(defs, tmp_path_factory):
 
 
 class TestPeriodPlacement:
-    """Deadline and start bases, pending cases, the provisional flag (docs/method.md, "Period placement")."""
+    """Deadline and start bases, pending cases, the provisional flag (docs/method.md, "Period
+    placement")."""
 
     @staticmethod
     def _on_basis(defs, basis: str):
@@ -2150,7 +2154,8 @@ DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 
 @pytest.fixture(scope="module")
 def demo_timescales(defs):
-    """Scotland's quarterly timescale rows computed from the demo data at its recorded extract date."""
+    """Scotland's quarterly timescale rows computed from the demo data at its recorded extract
+    date."""
     import json
 
     manifest = DEMO / "manifest.json"

@@ -1,4 +1,5 @@
-"""Manual figures: read from a small CSV, checked as ``jsw reconcile`` checks, problems named by file,
+"""Manual figures: read from a small CSV, checked as ``jsw reconcile`` checks, problems named by
+file,
 row and column."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Tests for jswlib.present.national: the SPC series rule, and the national overview on the demo data.
+"""Tests for jswlib.present.national: the SPC series rule, and the national overview on the demo
+data.
 
 The series rule is tested on tiny hand-made results rows. The overview is tested on the demo data
 (whose three deliberate changes, listed under ``signals`` in its manifest, SPC must find): a step
@@ -209,7 +210,8 @@ def executed(tmp_path_factory):
 
 
 class TestNotebook:
-    """The national overview notebook, run by papermill as ``jsw batch --national`` runs it, for two
+    """The national overview notebook, run by papermill as ``jsw batch --national`` runs it, for
+    two
     indicators (the whole notebook draws every indicator and takes about a minute)."""
 
     @staticmethod

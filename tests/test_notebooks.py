@@ -1,4 +1,5 @@
-"""The notebooks run end to end with papermill on a tiny hand-made extract, and show what they should."""
+"""The notebooks run end to end with papermill on a tiny hand-made extract, and show what they
+should."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ def executed_data_quality(tmp_path_factory):
                 REPORTS,
                 "R1,Fife,PERSON-AAA,CJSWR,2025-07-01,2025-07-20,2025-07-18",
                 "R2,Gotham,PERSON-BBB,CJSWR,2025-07-01,2025-07-20,",
-                "R3,Fife,PERSON-CCC,CJSWR,2025-07-01,2025-07-20,2025-07-30",  # submitted after due: still valid
+                # Submitted after it was due: still valid.
+                "R3,Fife,PERSON-CCC,CJSWR,2025-07-01,2025-07-20,2025-07-30",
             ]
         )
         + "\n"
@@ -93,7 +95,8 @@ class TestNotebookRules:
 
 
 def _table_rows(page: str, first_header: str) -> list[list[str]]:
-    """Rows (cell texts) of the first HTML table in ``page`` whose first header cell is ``first_header``."""
+    """Rows (cell texts) of the first HTML table in ``page`` whose first header cell is
+    ``first_header``."""
     import html as html_lib
 
     for table in re.findall(r"<table.*?</table>", page, flags=re.S):
@@ -115,7 +118,8 @@ def _table_rows(page: str, first_header: str) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def quarterly_reports(tmp_path_factory):
-    """The quarterly report executed on the demo data: Glasgow City (internal) and Fife (public), Q2 2025/26."""
+    """The quarterly report executed on the demo data: Glasgow City (internal) and Fife (public),
+    Q2 2025/26."""
     folder = tmp_path_factory.mktemp("reports")
     shown = {}
     for council, audience in (("Glasgow City", "internal"), ("Fife", "public")):

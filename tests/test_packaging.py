@@ -1,4 +1,5 @@
-"""Tests of the project's set-up: dependency lists agree, the Makefile documents itself, CI runs the README's
+"""Tests of the project's set-up: dependency lists agree, the Makefile documents itself, CI runs
+the README's
 test command, the generated pages in docs/ are current, and notebooks are committed without outputs."""
 
 from __future__ import annotations

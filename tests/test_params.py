@@ -1,4 +1,5 @@
-"""Tests for jswlib/definitions/params.py: loading params files, and errors that name the file and the key."""
+"""Tests for jswlib/definitions/params.py: loading params files, and errors that name the file and
+the key."""
 
 from __future__ import annotations
 
@@ -63,8 +64,8 @@ class TestLoadHolidayRules:
 
     def test_council_dates_are_keyed_by_code_and_combined_with_national(self, params_copy):
         (params_copy / "holidays.yaml").write_text(
-            "national:\n  add: [2025-01-03]\n  remove: [2026-06-15]\n"
-            "councils:\n  Glasgow City:\n    add: [2025-07-21, 2025-07-22]\n  fife:\n    remove: [2025-12-26]\n"
+            "national:\n  add: [2025-01-03]\n  remove: [2026-06-15]\ncouncils:\n  Glasgow City:\n "
+            "   add: [2025-07-21, 2025-07-22]\n  fife:\n    remove: [2025-12-26]\n"
         )
         rules = load_holiday_rules(params_copy)
         add, remove = rules.for_council("S12000049")

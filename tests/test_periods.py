@@ -1,4 +1,5 @@
-"""Tests for jswlib.definitions.periods: financial years (1 April - 31 March), half-years, quarters and months.
+"""Tests for jswlib.definitions.periods: financial years (1 April - 31 March), half-years,
+quarters and months.
 
 Every expected value is worked out by hand from the convention: Q1 = Apr-Jun, Q2 = Jul-Sep, Q3 =
 Oct-Dec, Q4 = Jan-Mar; H1 = Apr-Sep, H2 = Oct-Mar; ``2025/26`` = 1 April 2025 - 31 March 2026.

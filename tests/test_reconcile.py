@@ -1,4 +1,5 @@
-"""Tests for jswlib/judge/reconcile.py: recomputing published figures from their counts and checking them.
+"""Tests for jswlib/judge/reconcile.py: recomputing published figures from their counts and
+checking them.
 
 Every expected value is worked out by hand in the comments (percentages, half-up rounding, Wilson
 limits), never copied from the code's output. Targets and RAG schemes are those of the real
@@ -57,7 +58,8 @@ def one(defs, row: str) -> pd.Series:
 
 
 def run(tmp_path, csv_text: str, *extra: str) -> tuple[int, Path]:
-    """Run the reconcile subcommand as the jsw parser would; return the exit code and the output path."""
+    """Run the reconcile subcommand as the jsw parser would; return the exit code and the output
+    path."""
     source = tmp_path / "published.csv"
     source.write_text(csv_text, encoding="utf-8")
     out = tmp_path / "out" / "reconciled.csv"

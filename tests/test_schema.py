@@ -1,4 +1,5 @@
-"""Tests for jswlib/definitions/schema.py: the data contract and the row rules, on tiny hand-made tables."""
+"""Tests for jswlib/definitions/schema.py: the data contract and the row rules, on tiny hand-made
+tables."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ CPO_HEADER = ["order_id", "council", "person_id", "imposed_date", "has_upw"]
 
 
 def cpo_rows(*rows, extra=None):
-    """A raw cpos table from tuples (order_id, council, person_id, imposed_date, has_upw, *extra values)."""
+    """A raw cpos table from tuples (order_id, council, person_id, imposed_date, has_upw, *extra
+    values)."""
     columns = CPO_HEADER + list(extra or [])
     return pd.DataFrame([list(r) for r in rows], columns=columns, dtype="string")
 

@@ -627,7 +627,8 @@ class TestAssuranceLabel:
 
 class TestSpcSummary:
     def test_row_worked_by_hand(self):
-        # BASE then 16 (above 15.32): improvement, high; target 20 above 15.32: consistently missed.
+        # BASE then 16 (above 15.32): improvement, high; target 20 above 15.32: consistently
+        # missed.
         row = spc_summary(fixed([16], target=20))
         assert row["variation"] == "special_cause_improvement"
         assert row["variation_text"] == "H Special cause: improvement"
@@ -669,11 +670,11 @@ class TestSuggestChart:
 
 class TestPChart:
     # Denominators 25 and 100 in turn; numerators 12, 20, 2, 8, 5, 30, 3, 20 (sum 100 of 500):
-    # pooled p = 0.2. n = 25: sigma = sqrt(0.2 x 0.8 / 25) = 0.08, limits 0.2 +/- 0.24 -> 0 (clamped
-    # from -0.04) to 0.44, two-thirds lines 0.2 +/- 0.16. n = 100: sigma = 0.04, limits 0.08 to
-    # 0.32, two-thirds lines 0.12 and 0.28. Proportions 0.48, 0.2, 0.08, 0.08, 0.2, 0.3, 0.12, 0.2:
-    # 0.48 > 0.44 is outside; 0.08 at n = 100 sits ON the lower limit (inside); 0.30 and the
-    # second 0.08 are close but no three consecutive points lie on one side.
+    # pooled p = 0.2. n = 25: sigma = sqrt(0.2 x 0.8 / 25) = 0.08, limits 0.2 +/- 0.24 -> 0
+    # (clamped from -0.04) to 0.44, two-thirds lines 0.2 +/- 0.16. n = 100: sigma = 0.04, limits
+    # 0.08 to 0.32, two-thirds lines 0.12 and 0.28. Proportions 0.48, 0.2, 0.08, 0.08, 0.2, 0.3,
+    # 0.12, 0.2: 0.48 > 0.44 is outside; 0.08 at n = 100 sits ON the lower limit (inside); 0.30 and
+    # the second 0.08 are close but no three consecutive points lie on one side.
     NUM = [12, 20, 2, 8, 5, 30, 3, 20]
     DEN = [25, 100] * 4
 
@@ -955,7 +956,8 @@ class TestDemoLikeSignals:
 
 
 class TestFalseAlarmRate:
-    """A long stable normal series raises new signals no more often than the rules' false-alarm rate.
+    """A long stable normal series raises new signals no more often than the rules' false-alarm
+    rate.
 
     For independent normal points, the chance that a point starts each kind of signal is:
     outside the 3-sigma limits 0.0027; a shift, 1 / 128 = 0.0078 (the previous point on the other

@@ -1,4 +1,5 @@
-"""Tests for jswlib.judge.status: rounding halves up, percentages, Wilson intervals, low numbers, RAG, direction.
+"""Tests for jswlib.judge.status: rounding halves up, percentages, Wilson intervals, low numbers,
+RAG, direction.
 
 Expected values are worked out by hand, from exact fractions (:class:`fractions.Fraction`), from
 the Wilson formula written out below with :func:`math.sqrt`, or taken from published sources:

@@ -1,4 +1,5 @@
-"""End to end: the validator finds exactly the deliberately bad rows the demo generator wrote, and no others.
+"""End to end: the validator finds exactly the deliberately bad rows the demo generator wrote, and
+no others.
 
 The generator records each bad row it injects (table, spreadsheet row, rule) in manifest.json,
 independently of the validator; the two lists must agree one to one, and every row must be

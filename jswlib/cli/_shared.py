@@ -26,7 +26,8 @@ def fmt_int(n: int) -> str:
 
 
 def print_table(frame: pd.DataFrame, out=None) -> None:
-    """Print a frame as an aligned plain-text table (whole numbers right-aligned with thousands separators)."""
+    """Print a frame as an aligned plain-text table (whole numbers right-aligned with thousands
+    separators)."""
     out = out or sys.stdout
     cols = list(frame.columns)
     numeric = [pd.api.types.is_integer_dtype(frame[c]) for c in cols]

@@ -15,7 +15,8 @@ from jswlib.data.extract import extract_date_of, load_extract, reported_from_of,
 
 
 def cmd_compute(args) -> int:
-    """Validate an extract and compute every indicator for every council, family group and Scotland."""
+    """Validate an extract and compute every indicator for every council, family group and
+    Scotland."""
 
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".parquet"):
@@ -61,10 +62,11 @@ def cmd_compute(args) -> int:
     io.write_frame(extract.summary, quality)
     s = extract.summary
     print(
-        f"Data {args.data}, extract date {as_at:%d %B %Y}: {int(s['rows_read'].sum()):,} rows read, "
-        f"{int(s['rows_accepted'].sum()):,} used, {int(s['rows_rejected'].sum()):,} rejected "
-        f"({'every row accounted for' if extract.rows_balance else 'ROWS DO NOT BALANCE'}; "
-        f"'jsw validate {args.data}' lists the reasons)"
+        f"Data {args.data}, extract date {as_at:%d %B %Y}: {int(s['rows_read'].sum()):,} rows "
+        f"read, {int(s['rows_accepted'].sum()):,} used, {int(s['rows_rejected'].sum()):,} "
+        "rejected "
+        f"({'every row accounted for' if extract.rows_balance else 'ROWS DO NOT BALANCE'}; 'jsw "
+        f"validate {args.data}' lists the reasons)"
     )
     computed_ids = results["indicator"].nunique() if len(results) else 0
     wanted = len(args.indicator) if args.indicator else len(defs.catalogue.computable())
@@ -87,13 +89,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "compute",
         help="compute every indicator for every council, family group and Scotland",
-        description="Validate a data folder and compute every indicator of the catalogue for every council, "
-        "family group and Scotland, for every period in the data, into one long table (council, indicator, "
-        "period, numerator, denominator, value, unit, excluded...). Family-group and Scotland figures are "
-        "pooled from counts. Also writes <out>.quality.csv: rows read, used and rejected per table.",
-        epilog="Nothing is computed when any file cannot be used (exit code 1): a figure computed without "
-        "one of its tables is wrong, not partial. Exit codes: 0 computed, 1 the data cannot be used, 2 bad "
-        "arguments or params, 3 the output cannot be written.",
+        description="Validate a data folder and compute every indicator of the catalogue for "
+        "every council, family group and Scotland, for every period in the data, into one long "
+        "table (council, indicator, period, numerator, denominator, value, unit, excluded...). "
+        "Family-group and Scotland figures are pooled from counts. Also writes "
+        "<out>.quality.csv: rows read, used and rejected per table.",
+        epilog="Nothing is computed when any file cannot be used (exit code 1): a figure computed "
+        "without one of its tables is wrong, not partial. Exit codes: 0 computed, 1 the data "
+        "cannot be used, 2 bad arguments or params, 3 the output cannot be written.",
     )
     p.add_argument(
         "--data", metavar="DIR", required=True, help="folder of the extract (e.g. data/demo)"
@@ -103,7 +106,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "--as-at",
         metavar="YYYY-MM-DD",
         type=date_arg,
-        help="the extract date (default: from DATA/manifest.json, else the latest event in the data)",
+        help="the extract date (default: from DATA/manifest.json, else the latest event in the "
+        "data)",
     )
     p.add_argument(
         "--indicator", metavar="ID", action="append", help="only this indicator (repeatable)"

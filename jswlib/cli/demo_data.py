@@ -33,9 +33,10 @@ def cmd_demo_data(args) -> int:
     rows = sum(len(t) for t in tables.values())
     bad = len(manifest.get("bad_rows", []))
     print(
-        f"Demo data for {len(councils)} councils, {args.first_year}/{(args.first_year + 1) % 100:02d} to "
-        f"{args.last_year}/{(args.last_year + 1) % 100:02d}: {len(tables)} tables, {fmt_int(rows)} rows "
-        f"({fmt_int(bad)} deliberately bad) in {seconds:.1f} s"
+        f"Demo data for {len(councils)} councils, "
+        f"{args.first_year}/{(args.first_year + 1) % 100:02d} to "
+        f"{args.last_year}/{(args.last_year + 1) % 100:02d}: {len(tables)} tables, "
+        f"{fmt_int(rows)} rows ({fmt_int(bad)} deliberately bad) in {seconds:.1f} s"
     )
     print(f"Written to {Path(args.out)} ({len(paths)} files). Synthetic: no real person is in it.")
     return EXIT_OK
@@ -46,9 +47,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "demo-data",
         help="generate the synthetic national demo dataset",
-        description="Generate deterministic synthetic case-level data for all 32 councils: volumes in proportion "
-        "to the national statistics, the 2020/21 Covid dip, seasonality, council differences, a few real "
-        "trends and step changes, and a small share of deliberately bad rows of every kind the validator rejects.",
+        description="Generate deterministic synthetic case-level data for all 32 councils: "
+        "volumes in proportion to the national statistics, the 2020/21 Covid dip, seasonality, "
+        "council differences, a few real trends and step changes, and a small share of "
+        "deliberately bad rows of every kind the validator rejects.",
     )
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write the tables to")
     p.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")

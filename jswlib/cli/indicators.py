@@ -53,10 +53,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "indicators",
         help="list the indicator catalogue",
-        description="List the indicators of params/indicators.yaml: id, type, frequency, polarity, "
-        "unit, title, and with --format csv also the table, period date, standard, Aberdeen framework "
-        "placing and sources. With --council, the titles, standards and targets that council uses "
-        "(its own, or the national defaults), each with its source.",
+        description="List the indicators of params/indicators.yaml: id, type, frequency, "
+        "polarity, unit, title, and with --format csv also the table, period date, standard, "
+        "Aberdeen framework placing and sources. With --council, the titles, standards and "
+        "targets that council uses (its own, or the national defaults), each with its source.",
     )
     p.add_argument("--format", choices=("table", "csv"), default="table")
     p.add_argument(

@@ -18,7 +18,8 @@ def _problems_path(out: Path) -> Path:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    """Run ``jsw reconcile``: read, reconcile, write the table (and the problems), print the summary.
+    """Run ``jsw reconcile``: read, reconcile, write the table (and the problems), print the
+    summary.
 
     Parameters
     ----------
@@ -86,18 +87,19 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "reconcile",
         help="recompute published figures from their counts and flag those that do not match",
-        description="Recompute figures published only as aggregates (past reports, other councils' reports, "
-        "national returns) from their counts. FILE is a CSV with the columns council, indicator, period, "
-        "numerator, denominator and optionally reported_value (as published: 88, 87.5 or 88%) and target. "
-        "Each value is rounded half up to the precision it was published at and compared with it; every row "
-        "gets its RAG status (the file's target, else the council's target in params), the low-numbers flag "
-        "and the Wilson 95% interval. The indicator is a catalogue id or free text (then a percentage, "
-        "higher is better, and the output says so); the council any name, alias or GSS code.",
-        epilog="Rows that cannot be reconciled (unknown council, malformed period, bad counts...) are written "
-        "to <OUT stem>.problems.csv with their row numbers and reasons (an older problems file is "
-        "removed when there are none). Exit codes: 0 every row reconciled (mismatches are findings, "
-        "not failures), 1 some rows have problems or FILE cannot be used, 2 bad arguments or params, "
-        "3 the output cannot be written.",
+        description="Recompute figures published only as aggregates (past reports, other "
+        "councils' reports, national returns) from their counts. FILE is a CSV with the columns "
+        "council, indicator, period, numerator, denominator and optionally reported_value (as "
+        "published: 88, 87.5 or 88%) and target. Each value is rounded half up to the precision "
+        "it was published at and compared with it; every row gets its RAG status (the file's "
+        "target, else the council's target in params), the low-numbers flag and the Wilson 95% "
+        "interval. The indicator is a catalogue id or free text (then a percentage, higher is "
+        "better, and the output says so); the council any name, alias or GSS code.",
+        epilog="Rows that cannot be reconciled (unknown council, malformed period, bad counts...) "
+        "are written to <OUT stem>.problems.csv with their row numbers and reasons (an older "
+        "problems file is removed when there are none). Exit codes: 0 every row reconciled "
+        "(mismatches are findings, not failures), 1 some rows have problems or FILE cannot be "
+        "used, 2 bad arguments or params, 3 the output cannot be written.",
     )
     p.add_argument(
         "file", metavar="FILE", help="CSV of published figures (UTF-8 unless --encoding)"

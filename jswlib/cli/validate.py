@@ -24,7 +24,8 @@ def cmd_validate(args) -> int:
         extract_date = extract_date_of(args.data_dir)
         if extract_date is not None:
             print(
-                f"Extract date {extract_date:%d %B %Y} from {Path(args.data_dir) / 'manifest.json'}"
+                f"Extract date {extract_date:%d %B %Y} from "
+                f"{Path(args.data_dir) / 'manifest.json'}"
             )
     out_dir = (
         Path(args.out)
@@ -44,7 +45,8 @@ def cmd_validate(args) -> int:
     s = extract.summary
     supplied = s[s["status"] != "not supplied"]
     print(
-        f"Validated {args.data_dir}: {len(supplied)} of {len(s)} tables supplied ({seconds:.1f} s)\n"
+        f"Validated {args.data_dir}: {len(supplied)} of {len(s)} tables supplied ({seconds:.1f} "
+        "s)\n"
     )
     shown = s[["table", "rows_read", "rows_accepted", "rows_rejected", "status"]].copy()
     total = pd.DataFrame(
@@ -91,9 +93,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "validate",
         help="check every table of a data folder against the data contract",
-        description="Check every table of a data folder against the data contract. Prints rows read, accepted "
-        "and rejected per table, and writes every rejected row with its reasons (file, row, column, value, "
-        "rule) to rejects.csv. Rows read always equal rows accepted plus rows rejected.",
+        description="Check every table of a data folder against the data contract. Prints rows "
+        "read, accepted and rejected per table, and writes every rejected row with its reasons "
+        "(file, row, column, value, rule) to rejects.csv. Rows read always equal rows accepted "
+        "plus rows rejected.",
     )
     p.add_argument(
         "data_dir", metavar="DATA_DIR", help="folder of CSV, Parquet or Excel files, one per table"

@@ -1,4 +1,5 @@
-"""Computed results, cached by a fingerprint of their inputs, so reports never recompute what is known.
+"""Computed results, cached by a fingerprint of their inputs, so reports never recompute what is
+known.
 
 Validating and computing a national extract takes seconds; a batch of 32 reports, or an analyst
 re-running a notebook, should pay that once. :func:`load_results` computes the results for a data
@@ -124,7 +125,8 @@ def load_results(
     encoding: str | None = None,
     allow_problems: bool = False,
 ) -> Results:
-    """The results for a data folder: from the cache when the inputs are unchanged, else computed and cached.
+    """The results for a data folder: from the cache when the inputs are unchanged, else computed
+    and cached.
 
     Parameters
     ----------
@@ -225,7 +227,8 @@ _MEMO: dict[tuple, Results] = {}
 
 
 def _file_stats(folder: Path) -> tuple:
-    """(relative path, size, modification time in ns) of every file below ``folder``, except commentary."""
+    """(relative path, size, modification time in ns) of every file below ``folder``, except
+    commentary."""
     files = [
         p
         for p in io.list_files(folder, recursive=True)
@@ -255,12 +258,14 @@ def latest_complete_quarter(results: Results) -> Period:
 
 
 def choose_quarter(wanted: Period | None, results: Results) -> Period:
-    """The report quarter: ``wanted`` when it is complete in the results, else the latest complete quarter."""
+    """The report quarter: ``wanted`` when it is complete in the results, else the latest complete
+    quarter."""
     complete = complete_quarters(results)
     folder = results.data_dir.name
     if not complete:
         raise InputError(
-            f"{results.data_dir}: the results hold no complete quarter (extract date {long_date(results.as_at)})"
+            f"{results.data_dir}: the results hold no complete quarter (extract date "
+            f"{long_date(results.as_at)})"
         )
     if wanted is None:
         return complete[-1]
@@ -269,7 +274,8 @@ def choose_quarter(wanted: Period | None, results: Results) -> Period:
     available = f"complete quarters in {folder}: {span_label(complete[0], complete[-1])}"
     if wanted.end > results.as_at:
         raise InputError(
-            f"parameter quarter: {wanted} is not complete at the extract date {long_date(results.as_at)} "
-            f"(it ends {long_date(wanted.end)}); {available}. Leave quarter blank for the latest, {complete[-1]}."
+            f"parameter quarter: {wanted} is not complete at the extract date "
+            f"{long_date(results.as_at)} (it ends {long_date(wanted.end)}); {available}. Leave "
+            f"quarter blank for the latest, {complete[-1]}."
         )
     raise InputError(f"parameter quarter: {wanted} is not in the data; {available}.")

@@ -583,7 +583,8 @@ def _per_year(table: Mapping[int, float], fy: int) -> float:
 
 
 def _add_months(d: np.ndarray, months: Any) -> np.ndarray:
-    """Calendar months later, the day clipped to the month's end (31 Jan + 1 month = 28/29 Feb); NaT stays."""
+    """Calendar months later, the day clipped to the month's end (31 Jan + 1 month = 28/29 Feb);
+    NaT stays."""
     d = np.asarray(d, dtype="datetime64[D]")
     out = np.full(d.shape, _NAT)
     ok = ~np.isnat(d)
@@ -610,7 +611,8 @@ def _lag(
     tail_mean: float,
     cap: int,
 ) -> np.ndarray:
-    """Working days to an event: within ``limit`` with probability ``p`` (values ``within`` with ``weights``),
+    """Working days to an event: within ``limit`` with probability ``p`` (values ``within`` with
+    ``weights``),
     otherwise ``limit + k`` with ``k`` geometric of mean ``tail_mean``, capped at ``cap``."""
     n = len(p)
     w = np.asarray(weights, dtype=float)
@@ -631,7 +633,8 @@ def _pick(values: tuple, index: np.ndarray) -> np.ndarray:
 
 
 def _centre(offsets: np.ndarray, weights: np.ndarray, target: float) -> float:
-    """Shift that makes the weighted mean of ``expit(logit(target) + offsets + shift)`` equal ``target``."""
+    """Shift that makes the weighted mean of ``expit(logit(target) + offsets + shift)`` equal
+    ``target``."""
     lo, hi = -5.0, 5.0
     w = weights / weights.sum()
     for _ in range(60):
@@ -645,7 +648,8 @@ def _centre(offsets: np.ndarray, weights: np.ndarray, target: float) -> float:
 
 @dataclass(frozen=True)
 class _IdFormat:
-    """Opaque identifiers: ``PREFIX-`` then ``width`` digits from a bijection of the record number."""
+    """Opaque identifiers: ``PREFIX-`` then ``width`` digits from a bijection of the record
+    number."""
 
     prefix: str
     width: int
@@ -740,7 +744,8 @@ class _People:
 
 
 class _Rates:
-    """Probability that an event meets its standard, per row: national rate by year, council offset, signals."""
+    """Probability that an event meets its standard, per row: national rate by year, council
+    offset, signals."""
 
     def __init__(
         self, rng: np.random.Generator, weights: np.ndarray, fys: list[int], signals: list[dict]
@@ -815,7 +820,8 @@ class _Ctx:
         return np.clip(fy - self.fys[0], 0, len(self.fys) - 1)
 
     def after(self, start: np.ndarray, lag: np.ndarray) -> np.ndarray:
-        """``lag`` working days after ``start`` (rolled forward to a working day first); lag < 0 gives NaT."""
+        """``lag`` working days after ``start`` (rolled forward to a working day first); lag < 0
+        gives NaT."""
         out = np.full(start.shape, _NAT)
         ok = ~np.isnat(start) & (lag >= 0)
         out[ok] = np.busday_offset(start[ok], lag[ok], roll="forward", busdaycal=self.cal)
@@ -845,7 +851,8 @@ class _Ctx:
         mult: np.ndarray | None = None,
         warm_years: int = 0,
     ):
-        """Records per council and day for each financial year: (council index, date), nothing after the extract.
+        """Records per council and day for each financial year: (council index, date), nothing
+        after the extract.
 
         With ``warm_years``, also that many financial years before the first, each the size of
         the first (drawn after the reported years, so that these keep their random draws).
@@ -875,7 +882,8 @@ class _Ctx:
     def mult(
         self, rng: np.random.Generator, sd: float, by_group: Mapping[str, float] | None = None
     ) -> np.ndarray:
-        """Table-specific council multipliers: lognormal noise, optionally scaled by family group."""
+        """Table-specific council multipliers: lognormal noise, optionally scaled by family
+        group."""
         m = np.exp(rng.normal(0.0, sd, self.n))
         if by_group:
             m = m * np.array([by_group.get(g, 1.0) for g in self.family_groups])
@@ -883,7 +891,8 @@ class _Ctx:
 
 
 def _day_probs(days: np.ndarray, kind: str, holidays: np.ndarray) -> np.ndarray:
-    """Probability of each day of a financial year for records of ``kind`` (weekday, holidays, seasons, Covid)."""
+    """Probability of each day of a financial year for records of ``kind`` (weekday, holidays,
+    seasons, Covid)."""
     dow = (days.view(np.int64) + 3) % 7  # 0 = Monday
     w = np.asarray(WEEKDAY_WEIGHTS[kind])[dow]
     w = np.where(np.isin(days, holidays), HOLIDAY_WEIGHT[kind], w)
@@ -902,7 +911,8 @@ def _day_probs(days: np.ndarray, kind: str, holidays: np.ndarray) -> np.ndarray:
 
 
 def _council_base(names: list[str], family_groups: list[str]) -> tuple[np.ndarray, float]:
-    """Expected CPOs per council in a year the size of 2019/20, and the total for all 32 councils."""
+    """Expected CPOs per council in a year the size of 2019/20, and the total for all 32
+    councils."""
     fixed = {**COUNCIL_CPOS_2019, **ISLAND_CPOS_2019}
     others = {k: v for k, v in COUNCIL_PROFILE.items() if k not in fixed}
     raw = {
@@ -1010,7 +1020,8 @@ def _make_context(
 
 
 def _warm_keep(ctx: _Ctx, start: np.ndarray, end_true: np.ndarray) -> np.ndarray:
-    """Which records to keep: all of the reported years, and warm-start ones still open on its first day.
+    """Which records to keep: all of the reported years, and warm-start ones still open on its
+    first day.
 
     A warm record (started before the first reported day) is kept when it ends on or after that
     day, or started at most :data:`WARM_KEEP_DAYS` before it (its deadlines can fall after it).
@@ -1813,7 +1824,8 @@ def _day_first_text(iso: str) -> str:
 
 
 class _DictCol:
-    """A text column held as codes into a list of distinct strings (dates, councils, categories, numbers).
+    """A text column held as codes into a list of distinct strings (dates, councils, categories,
+    numbers).
 
     Cheap to copy, gather and scatter (4 bytes a cell), and decoded to text by Arrow in one pass at
     the end. Columns made by :meth:`take` share the list of strings, so codes stay valid across
@@ -1875,7 +1887,8 @@ class _DictCol:
 
 
 class _FixedCol:
-    """A text column of identifiers: equal-length ASCII strings as a (rows, characters) byte array; blank rows."""
+    """A text column of identifiers: equal-length ASCII strings as a (rows, characters) byte
+    array; blank rows."""
 
     def __init__(self, chars: np.ndarray, blank: np.ndarray | None = None):
         self.chars = chars
@@ -1902,7 +1915,8 @@ class _FixedCol:
 
 
 def _scatter(valid: Any, bad: Any, valid_pos: np.ndarray, bad_pos: np.ndarray) -> Any:
-    """Interleave two columns of the same kind: ``valid`` rows go to ``valid_pos``, ``bad`` rows to ``bad_pos``."""
+    """Interleave two columns of the same kind: ``valid`` rows go to ``valid_pos``, ``bad`` rows
+    to ``bad_pos``."""
     n = len(valid_pos) + len(bad_pos)
     if isinstance(valid, _DictCol):
         codes = np.empty(n, dtype=np.int32)
@@ -2025,7 +2039,8 @@ def _plan_faults(rng: np.random.Generator, name: str, n: int) -> dict[str, int]:
 def _finalise(
     ctx: _Ctx, rng: np.random.Generator, name: str, typed: dict[str, np.ndarray], bad_rows: bool
 ) -> tuple[pd.DataFrame, list[dict], dict[str, int]]:
-    """Sort, write as text, add legitimate variants and deliberately bad rows; returns (frame, bad list, counts)."""
+    """Sort, write as text, add legitimate variants and deliberately bad rows; returns (frame, bad
+    list, counts)."""
     spec = TABLES[name]
     idc = spec.id_column
     main, required = _DATE_KEYS[name]
@@ -2244,7 +2259,8 @@ def _finalise(
 
 
 def _within(ctx: _Ctx, start: np.ndarray, event: np.ndarray, n_days: int) -> np.ndarray:
-    """Working days elapsed from ``start`` (day 0) to ``event`` are at most ``n_days`` (both present)."""
+    """Working days elapsed from ``start`` (day 0) to ``event`` are at most ``n_days`` (both
+    present)."""
     elapsed = np.busday_count(start, event, busdaycal=ctx.cal)
     return elapsed <= n_days
 
@@ -2296,8 +2312,8 @@ def _signal_report(ctx: _Ctx, cpos: dict, reports: dict) -> list[dict]:
                 "observed_before": rate(before),
                 "observed_after": rate(after),
                 "observed_by_year": by_year,
-                "note": "rates as designed (probabilities) and as generated (share meeting the standard among cases "
-                "with the event, non-compliance and transfers in left out)",
+                "note": "rates as designed (probabilities) and as generated (share meeting the "
+                "standard among cases with the event, non-compliance and transfers in left out)",
             }
         )
         out.append(entry)
@@ -2319,7 +2335,8 @@ def generate_demo(
     extract_date: date = date(2026, 4, 15),
     bad_rows: bool = True,
 ) -> tuple[dict[str, pd.DataFrame], dict]:
-    """Generate the synthetic national demo dataset: every table of the data contract, for every council.
+    """Generate the synthetic national demo dataset: every table of the data contract, for every
+    council.
 
     Parameters
     ----------
@@ -2505,12 +2522,15 @@ def generate_demo(
         "bad_row_counts": {k: sum(1 for e in listed if e["kind"] == k) for k in BAD_ROW_KINDS},
         "variants": variants,
         "notes": [
-            "Synthetic data: no real person is in it. Person identifiers are random; no names or dates of birth.",
-            "Rows listed in bad_rows break exactly one validation rule each ('kind' is the rule code). An exact "
-            "duplicate lists the later of its two rows; a conflicting duplicate lists both.",
-            "About 3% of valid rows spell the council another legitimate way and about 2% write dates "
-            "DD/MM/YYYY: these rows are valid.",
-            "Timescales are drawn in working days (Mon-Fri less Scottish bank holidays), the start day being day 0.",
+            "Synthetic data: no real person is in it. Person identifiers are random; no names or "
+            "dates of birth.",
+            "Rows listed in bad_rows break exactly one validation rule each ('kind' is the rule "
+            "code). An exact duplicate lists the later of its two rows; a conflicting duplicate "
+            "lists both.",
+            "About 3% of valid rows spell the council another legitimate way and about 2% write "
+            "dates DD/MM/YYYY: these rows are valid.",
+            "Timescales are drawn in working days (Mon-Fri less Scottish bank holidays), the "
+            "start day being day 0.",
         ],
     }
     return tables, manifest

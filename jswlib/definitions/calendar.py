@@ -81,7 +81,8 @@ def _is_scalar(value: Any) -> bool:
 
 
 def _as_datetime_series(values: Any, name: str = "dates") -> pd.Series:
-    """Convert a Series, list or array of dates/strings to a Series of tz-naive ``datetime64`` dates.
+    """Convert a Series, list or array of dates/strings to a Series of tz-naive ``datetime64``
+    dates.
 
     The index of an input Series is kept (as is any time of day: callers truncate to days);
     tz-aware values are converted to their local wall-clock time.
@@ -115,7 +116,8 @@ def _as_day(value: Any) -> np.datetime64:
 
 
 def _pair(start: Any, end: Any) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-    """Convert ``start`` and ``end`` to aligned ``datetime64[D]`` arrays and the index of the result.
+    """Convert ``start`` and ``end`` to aligned ``datetime64[D]`` arrays and the index of the
+    result.
 
     A scalar is broadcast against the other argument; two Series must share the same index.
     """
@@ -155,7 +157,8 @@ def _check_n(n: Any, what: str) -> int:
 
 
 def _to_date(value: Any) -> _dt.date:
-    """Convert a date-like value (date, datetime, Timestamp, ISO string) to :class:`datetime.date`."""
+    """Convert a date-like value (date, datetime, Timestamp, ISO string) to
+    :class:`datetime.date`."""
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
@@ -227,7 +230,8 @@ def scottish_bank_holidays(first_year: int, last_year: int) -> list[_dt.date]:
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """An immutable Monday-to-Friday working calendar of Scottish bank holidays with local adjustments.
+    """An immutable Monday-to-Friday working calendar of Scottish bank holidays with local
+    adjustments.
 
     Build one with :meth:`WorkingCalendar.scottish`; the constructor takes the same arguments
     (``add`` and ``remove`` are converted to sorted tuples of :class:`datetime.date`).
@@ -342,11 +346,12 @@ class WorkingCalendar:
             add=tuple(add), remove=tuple(remove), first_year=first_year, last_year=last_year
         )
 
-    # ---- lazily built, cached per instance -------------------------------------------------------------
+    # ---- lazily built, cached per instance ------------------------------------------------------
 
     @cached_property
     def _loaded_holidays(self) -> tuple[_dt.date, ...]:
-        """All holidays of ``first_year`` to ``last_year + 1`` (the extra year is for rolling forward)."""
+        """All holidays of ``first_year`` to ``last_year + 1`` (the extra year is for rolling
+        forward)."""
         last_loaded = self.last_year + 1
         days = (
             set(scottish_bank_holidays(self.first_year, last_loaded))
@@ -359,7 +364,8 @@ class WorkingCalendar:
 
     @cached_property
     def busdaycalendar(self) -> np.busdaycalendar:
-        """The ``numpy.busdaycalendar`` (weekmask Monday to Friday, the holidays) used by the functions."""
+        """The ``numpy.busdaycalendar`` (weekmask Monday to Friday, the holidays) used by the
+        functions."""
         return np.busdaycalendar(
             weekmask=_WEEKMASK, holidays=np.array(self._loaded_holidays, dtype="datetime64[D]")
         )
@@ -380,18 +386,20 @@ class WorkingCalendar:
         return _dt.date(self.last_year, 12, 31)
 
     def _check_covered(self, days: np.ndarray) -> None:
-        """Raise ``ValueError`` if a non-missing ``datetime64[D]`` value lies outside the covered years."""
+        """Raise ``ValueError`` if a non-missing ``datetime64[D]`` value lies outside the covered
+        years."""
         present = days[~np.isnat(days)]
         if present.size == 0:
             return
         low, high = present.min(), present.max()
         if low < np.datetime64(self.first_day, "D") or high > np.datetime64(self.last_day, "D"):
             raise ValueError(
-                f"dates from {low} to {high} are outside the years covered by this WorkingCalendar "
-                f"({self.first_year}-{self.last_year}); build one with a wider first_year/last_year"
+                f"dates from {low} to {high} are outside the years covered by this "
+                f"WorkingCalendar ({self.first_year}-{self.last_year}); build one with a wider "
+                "first_year/last_year"
             )
 
-    # ---- queries -----------------------------------------------------------------------------------------
+    # ---- queries --------------------------------------------------------------------------------
 
     def is_working_day(self, dates: Any) -> Any:
         """Whether each date is a working day (Monday to Friday and not a holiday).
@@ -722,7 +730,8 @@ def add_calendar_months(dates: Any, n: int) -> pd.Series:
 
 
 def within_calendar_days(start: Any, end: Any, n: int) -> pd.Series:
-    """Whether each event happened within ``n`` calendar days of its start (``end - start <= n`` days).
+    """Whether each event happened within ``n`` calendar days of its start (``end - start <= n``
+    days).
 
     Parameters
     ----------
@@ -767,7 +776,8 @@ def within_calendar_days(start: Any, end: Any, n: int) -> pd.Series:
 
 
 def within_calendar_months(start: Any, end: Any, n: int) -> pd.Series:
-    """Whether each event happened within ``n`` calendar months of its start (``end <= start + n months``).
+    """Whether each event happened within ``n`` calendar months of its start (``end <= start + n
+    months``).
 
     Parameters
     ----------
@@ -811,7 +821,8 @@ def within_calendar_months(start: Any, end: Any, n: int) -> pd.Series:
 
 
 def council_calendar(rules: Any, council_code: str | None = None) -> WorkingCalendar:
-    """The working calendar of one council: Scottish bank holidays adjusted by ``params/holidays.yaml``.
+    """The working calendar of one council: Scottish bank holidays adjusted by
+    ``params/holidays.yaml``.
 
     Parameters
     ----------

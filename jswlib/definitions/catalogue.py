@@ -1,8 +1,10 @@
-"""The indicator catalogue (``params/indicators.yaml``) and the per-council targets (``params/targets.yaml``).
+"""The indicator catalogue (``params/indicators.yaml``) and the per-council targets
+(``params/targets.yaml``).
 
 Both files are checked when loaded; every error names the file and the key, for example
 ``params/indicators.yaml: indicators[3] (cpo_first_contact).standard.unit: 'workdays' is not one of
-...``. The catalogue says what each indicator counts; :mod:`jswlib.compute.indicators` computes them all in one pass.
+...``. The catalogue says what each indicator counts; :mod:`jswlib.compute.indicators` computes
+them all in one pass.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ _UNIT_WORDS = {
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition on a record: ``column`` ``operator`` ``value`` (see the catalogue's header)."""
+    """One condition on a record: ``column`` ``operator`` ``value`` (see the catalogue's
+    header)."""
 
     column: str
     operator: str
@@ -85,7 +88,8 @@ class Standard:
     column: str | None = None
 
     def describe(self) -> str:
-        """The standard in words: '1 working day', '7 working days', 'the court's timescale (calendar months)'.
+        """The standard in words: '1 working day', '7 working days', 'the court's timescale
+        (calendar months)'.
 
         Examples
         --------
@@ -100,7 +104,8 @@ class Standard:
 
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator of the catalogue. Field meanings are documented in ``params/indicators.yaml``."""
+    """One indicator of the catalogue. Field meanings are documented in
+    ``params/indicators.yaml``."""
 
     id: str
     title: str
@@ -135,7 +140,8 @@ class Indicator:
         return self.type in ("proportion", "timescale", "before_after")
 
     def title_for(self, standard: Standard | None = None) -> str:
-        """The title with ``{standard}`` filled in (the council's standard when given, else the national one)."""
+        """The title with ``{standard}`` filled in (the council's standard when given, else the
+        national one)."""
         chosen = standard or self.standard
         return self.title.replace("{standard}", chosen.describe() if chosen else "")
 
@@ -482,7 +488,8 @@ def load_catalogue(path: str | os.PathLike | None = None) -> Catalogue:
 
 @dataclass(frozen=True)
 class Targets:
-    """Targets, timescale standards and RAG schemes per council (GSS code), with national defaults."""
+    """Targets, timescale standards and RAG schemes per council (GSS code), with national
+    defaults."""
 
     schemes: dict[str, dict]
     national_scheme: str
@@ -498,7 +505,8 @@ class Targets:
         return own.get(indicator_id, self.national_targets.get(indicator_id))
 
     def target_source(self, indicator_id: str, council_code: str | None) -> str | None:
-        """Where the council's target comes from: :data:`COUNCIL_TARGET`, :data:`NATIONAL_DEFAULT`, or None.
+        """Where the council's target comes from: :data:`COUNCIL_TARGET`,
+        :data:`NATIONAL_DEFAULT`, or None.
 
         Examples
         --------
@@ -517,7 +525,8 @@ class Targets:
         return list(self.council_targets.get(council_code, {}))
 
     def standard(self, indicator: Indicator, council_code: str | None = None) -> Standard | None:
-        """The timescale standard: the council's, else the national override, else the catalogue's."""
+        """The timescale standard: the council's, else the national override, else the
+        catalogue's."""
         own = self.council_standards.get(council_code or "", {})
         return (
             own.get(indicator.id)
@@ -534,7 +543,8 @@ class Targets:
         return self.schemes[self.rag_scheme_name(council_code)]
 
     def targets_frame(self, catalogue: Catalogue, councils: Councils) -> pd.DataFrame:
-        """Every council's target for every indicator that has one: council, indicator, target, source.
+        """Every council's target for every indicator that has one: council, indicator, target,
+        source.
 
         ``source`` is :data:`COUNCIL_TARGET` ("council") or :data:`NATIONAL_DEFAULT` ("national
         default").

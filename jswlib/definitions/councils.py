@@ -20,7 +20,8 @@ SCOTLAND_CODE = "S92000003"
 
 
 def normalise_council_name(text: str) -> str:
-    """Reduce a council name to a key that ignores case, punctuation, ``&`` versus ``and`` and spacing.
+    """Reduce a council name to a key that ignores case, punctuation, ``&`` versus ``and`` and
+    spacing.
 
     Parameters
     ----------

@@ -117,7 +117,8 @@ class Framework:
         return seen
 
     def shared_titles(self) -> set[str]:
-        """Published titles that several PIs share (one published PI reported as several figures)."""
+        """Published titles that several PIs share (one published PI reported as several
+        figures)."""
         titles = [p.title for p in self.pis]
         return {t for t in titles if titles.count(t) > 1}
 
@@ -200,7 +201,8 @@ def _pi(
             _text(title),
             file,
             f"{key}.title",
-            f"missing, and the catalogue has no {source} title (published_as.{source}) for {ind_id}",
+            f"missing, and the catalogue has no {source} title (published_as.{source}) for "
+            f"{ind_id}",
         )
     _need(_text(title), file, f"{key}.title", "expected the PI's title as published")
     return FrameworkPI(
@@ -225,7 +227,8 @@ def _check_grouped(pis: list[FrameworkPI], levels: tuple[str, ...], file: Path) 
                 path not in closed,
                 file,
                 f"pis[{n}] ({pi.indicator}).{level}",
-                f"{path[-1]!r} comes back after another {level}: list the PIs of a heading together",
+                f"{path[-1]!r} comes back after another {level}: list the PIs of a heading "
+                "together",
             )
             if current is not None:
                 closed.add(current)

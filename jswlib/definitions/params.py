@@ -159,7 +159,8 @@ class HolidayRules:
     council_remove: dict[str, tuple[date, ...]] = field(default_factory=dict)
 
     def for_council(self, code: str | None) -> tuple[tuple[date, ...], tuple[date, ...]]:
-        """The days to add to and remove from the national list for council ``code`` (None: national only)."""
+        """The days to add to and remove from the national list for council ``code`` (None:
+        national only)."""
         add = self.national_add + (self.council_add.get(code, ()) if code else ())
         remove = self.national_remove + (self.council_remove.get(code, ()) if code else ())
         return add, remove
@@ -250,7 +251,8 @@ class Settings:
     outputs_dir: Path
 
     def resolve_data_dir(self, data_dir: str | os.PathLike | None = None) -> Path:
-        """The data folder to use: ``data_dir`` when given (relative to the root), else the default."""
+        """The data folder to use: ``data_dir`` when given (relative to the root), else the
+        default."""
         if data_dir is None or str(data_dir).strip() == "":
             return self.data_dir
         path = Path(data_dir)
@@ -317,14 +319,16 @@ def parse_date_setting(text: str | date | None, name: str) -> date | None:
         raise ValueError(f"parameter {name}: {text!r} is not a date YYYY-MM-DD") from None
 
 
-#: Folder of the commentary files in the params folder: ``commentary/<council slug>/<yyyy-yy>-Q<n>.md``.
+#: Folder of the commentary files in the params folder: ``commentary/<council
+#: slug>/<yyyy-yy>-Q<n>.md``.
 COMMENTARY_FOLDER: str = "commentary"
 
 
 def commentary_path(
     params: str | os.PathLike | None, council: Council, quarter: str | Period
 ) -> Path:
-    """Where a council's commentary for a quarter is kept: ``<params>/commentary/<slug>/<yyyy-yy>-Q<n>.md``.
+    """Where a council's commentary for a quarter is kept:
+    ``<params>/commentary/<slug>/<yyyy-yy>-Q<n>.md``.
 
     Parameters
     ----------

@@ -530,7 +530,8 @@ class Period:
         size, target = MONTHS_PER_PERIOD[self.freq], MONTHS_PER_PERIOD[freq]
         if target < size:
             raise ValueError(
-                f"a {FREQUENCY_NAMES[self.freq]} ({self}) is not contained in a single {FREQUENCY_NAMES[freq]}"
+                f"a {FREQUENCY_NAMES[self.freq]} ({self}) is not contained in a single "
+                f"{FREQUENCY_NAMES[freq]}"
             )
         return Period(freq, self.fy, (self.number - 1) * size // target + 1)
 
@@ -754,7 +755,8 @@ def _check_freq(freq: str) -> str:
 
 
 def _as_date(d: Any) -> date:
-    """A ``datetime.date`` from a date, datetime, Timestamp, numpy datetime64 or ISO ``YYYY-MM-DD`` string."""
+    """A ``datetime.date`` from a date, datetime, Timestamp, numpy datetime64 or ISO
+    ``YYYY-MM-DD`` string."""
     if d is pd.NaT or (isinstance(d, np.datetime64) and np.isnat(d)):
         raise ValueError("missing date (NaT) has no period")
     if isinstance(d, datetime):
@@ -783,8 +785,8 @@ def _fin_year_from(text: str, first: str, second: str) -> int:
     if int(second) != expected:
         raise _bad(
             text,
-            f"the years {first} and {second} are not consecutive (a financial year runs 1 April - 31 March, "
-            f"e.g. {y1}/{(y1 + 1) % 100:02d})",
+            f"the years {first} and {second} are not consecutive (a financial year runs 1 April - "
+            f"31 March, e.g. {y1}/{(y1 + 1) % 100:02d})",
         )
     return y1
 
@@ -851,7 +853,8 @@ def _parse_text(text: str) -> Period:
     if _NO_FIN_YEAR.match(norm):
         raise _bad(
             text,
-            "it is ambiguous without the financial year: write e.g. 'Q2 2025/26' or '2025 Q2' (start year first)",
+            "it is ambiguous without the financial year: write e.g. 'Q2 2025/26' or '2025 Q2' "
+            "(start year first)",
         )
     raise _bad(text, "it does not match any accepted form")
 
@@ -947,7 +950,8 @@ def parse_quarter(text: str | Period) -> Period:
     period = parse_period(text)
     if period.freq != "Q":
         raise ValueError(
-            f"{text!r} is a {FREQUENCY_NAMES[period.freq]}, not a quarter: write a quarter as {ACCEPTED_FORMS[0]}"
+            f"{text!r} is a {FREQUENCY_NAMES[period.freq]}, not a quarter: write a quarter as "
+            f"{ACCEPTED_FORMS[0]}"
         )
     return period
 
@@ -1287,13 +1291,14 @@ def _datetime_series(dates: pd.Series | Sequence[Any]) -> pd.Series:
     if kind in ("date", "datetime", "datetime64", "empty"):
         return pd.to_datetime(series)
     raise TypeError(
-        f"expected a column of dates (datetime64, or datetime.date objects), got values inferred as {kind!r}; "
-        "parse strings into dates first (see jswlib.definitions.schema)"
+        "expected a column of dates (datetime64, or datetime.date objects), got values inferred "
+        f"as {kind!r}; parse strings into dates first (see jswlib.definitions.schema)"
     )
 
 
 def _period_numbers(series: pd.Series, freq: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For the non-missing dates: (mask of non-missing, financial-year start year, period number in year)."""
+    """For the non-missing dates: (mask of non-missing, financial-year start year, period number
+    in year)."""
     valid = series.notna().to_numpy()
     year = series.dt.year.to_numpy()[valid].astype(np.int64)
     month = series.dt.month.to_numpy()[valid].astype(np.int64)
@@ -1304,7 +1309,8 @@ def _period_numbers(series: pd.Series, freq: str) -> tuple[np.ndarray, np.ndarra
 
 
 def _labels(fy: np.ndarray, number: np.ndarray, freq: str) -> np.ndarray:
-    """Canonical labels for arrays of financial-year start years and period numbers (vectorised)."""
+    """Canonical labels for arrays of financial-year start years and period numbers
+    (vectorised)."""
     if freq == "M":
         months_since_jan = fy * 12 + (FIN_YEAR_START_MONTH - 1) + (number - 1)
         cal_year, cal_month0 = np.divmod(months_since_jan, 12)
@@ -1319,7 +1325,8 @@ def _labels(fy: np.ndarray, number: np.ndarray, freq: str) -> np.ndarray:
 
 
 def period_ordinals(dates: pd.Series, freq: str = "Q") -> pd.Series:
-    """A whole number per date's period, consecutive periods having consecutive numbers (vectorised).
+    """A whole number per date's period, consecutive periods having consecutive numbers
+    (vectorised).
 
     Parameters
     ----------
@@ -1425,7 +1432,8 @@ def period_labels(dates: pd.Series, freq: str = "Q") -> pd.Series:
 
 
 def period_start_dates(dates: pd.Series, freq: str = "Q") -> pd.Series:
-    """The first day of the period each date falls in, for a whole column at once (handy for sorting).
+    """The first day of the period each date falls in, for a whole column at once (handy for
+    sorting).
 
     Parameters
     ----------

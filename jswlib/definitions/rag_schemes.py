@@ -123,7 +123,8 @@ def validate_rag_scheme(scheme: Any, where: str = "RAG scheme") -> dict[str, Any
     for key in scheme:
         if key != "type" and key not in defaults:
             raise ValueError(
-                f"{where}: RAG scheme has unknown key {key!r}; type {kind!r} allows: {', '.join(sorted(defaults))}"
+                f"{where}: RAG scheme has unknown key {key!r}; type {kind!r} allows: "
+                f"{', '.join(sorted(defaults))}"
             )
     checked = {"type": kind, **defaults, **scheme}
     _check_choice(checked, "compare_on", COMPARE_ON, where)

@@ -51,8 +51,8 @@ def _indicator_list(
             )
         if types and catalogue.get(ind).type not in types:
             raise ParamsError(
-                f"{file}: {key}[{n}]: {ind!r} is a {catalogue.get(ind).type} indicator; expected one of "
-                f"{', '.join(types)}"
+                f"{file}: {key}[{n}]: {ind!r} is a {catalogue.get(ind).type} indicator; expected "
+                f"one of {', '.join(types)}"
             )
     return tuple(ids)
 
@@ -97,7 +97,8 @@ def load_report_settings(
     threshold = doc.get("suppression_threshold")
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
         raise ParamsError(
-            f"{file}: suppression_threshold: expected a whole number of at least 1, got {threshold!r}"
+            f"{file}: suppression_threshold: expected a whole number of at least 1, got "
+            f"{threshold!r}"
         )
     return ReportSettings(
         headline_default=_indicator_list(doc, "headline_default", file, catalogue, None),

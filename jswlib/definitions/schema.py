@@ -7,7 +7,8 @@ Each table is a CSV file, a Parquet file or a sheet of an Excel workbook named a
 
 Conventions
 -----------
-- Column names are matched after :func:`jswlib.data.validation.normalise_column_name` ("Order ID" reads as ``order_id``).
+- Column names are matched after :func:`jswlib.data.validation.normalise_column_name` ("Order ID"
+  reads as ``order_id``).
 - Blank cells and the tokens in :data:`MISSING_TOKENS` are missing values.
 - Dates are read as ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (the formats in :data:`DATE_FORMATS`);
   month-first US dates are never guessed.
@@ -239,7 +240,8 @@ TABLES: dict[str, Table] = {
         Table(
             "court_reports",
             "Reports to court",
-            "One row per report requested by a court (criminal justice social work reports and others).",
+            "One row per report requested by a court (criminal justice social work reports and "
+            "others).",
             _common("report_id", "Report identifier")
             + (
                 Column(
@@ -334,8 +336,8 @@ TABLES: dict[str, Table] = {
                     "upw_timescale_months",
                     "int",
                     False,
-                    "Months the court allowed to complete the unpaid work; blank for the default by level "
-                    "(3 months up to 100 hours, 6 months above)",
+                    "Months the court allowed to complete the unpaid work; blank for the default "
+                    "by level (3 months up to 100 hours, 6 months above)",
                     minimum=1,
                     maximum=36,
                 ),
@@ -381,7 +383,8 @@ TABLES: dict[str, Table] = {
         Table(
             "cpo_reviews",
             "CPO reviews",
-            "One row per review meeting held on a CPO (three-month, six-month, periodic, re-engagement).",
+            "One row per review meeting held on a CPO (three-month, six-month, periodic, "
+            "re-engagement).",
             _common("review_id", "Review identifier")
             + (
                 Column("order_id", "ref", True, "The CPO reviewed (order_id in cpos)"),
@@ -398,7 +401,8 @@ TABLES: dict[str, Table] = {
         Table(
             "breaches",
             "Breach applications",
-            "One row per breach of an order: the decision to breach, the application to court and its outcome.",
+            "One row per breach of an order: the decision to breach, the application to court and "
+            "its outcome.",
             _common("breach_id", "Breach identifier")
             + (
                 Column("order_id", "ref", True, "The order breached (order_id in cpos or dttos)"),
@@ -555,8 +559,8 @@ TABLES: dict[str, Table] = {
         Table(
             "exit_questionnaires",
             "Exit questionnaires",
-            "One row per exit questionnaire returned at the end of supervision or unpaid work, or by a "
-            "placement provider. Scores run 0 (worst) to 10 (best).",
+            "One row per exit questionnaire returned at the end of supervision or unpaid work, or "
+            "by a placement provider. Scores run 0 (worst) to 10 (best).",
             _common("questionnaire_id", "Questionnaire identifier")
             + (
                 Column(
@@ -615,7 +619,8 @@ TABLES: dict[str, Table] = {
         Table(
             "mappa",
             "MAPPA",
-            "One row per period a person is managed under Multi-Agency Public Protection Arrangements.",
+            "One row per period a person is managed under Multi-Agency Public Protection "
+            "Arrangements.",
             _common("mappa_id", "MAPPA record identifier")
             + (
                 Column("category", "category", True, "MAPPA category", ("1", "2", "3")),
@@ -628,7 +633,8 @@ TABLES: dict[str, Table] = {
         Table(
             "significant_case_reviews",
             "Significant incident and case reviews",
-            "One row per significant incident review (SIR), significant case review (SCR) or learning review.",
+            "One row per significant incident review (SIR), significant case review (SCR) or "
+            "learning review.",
             _common("review_id", "Review identifier")
             + (
                 Column(
@@ -688,14 +694,16 @@ def contract_frame() -> pd.DataFrame:
 
 
 def contract_markdown() -> str:
-    """The data contract as Markdown: a section per table, a row per column, then its ordering rules."""
+    """The data contract as Markdown: a section per table, a row per column, then its ordering
+    rules."""
     parts = []
     for t in TABLES.values():
         parts.append(f"#### `{t.name}`: {t.title}\n\n{t.description}\n")
         parts.append("| column | required | rule | description |\n| --- | --- | --- | --- |")
         for c in t.columns:
             parts.append(
-                f"| `{c.name}` | {'yes' if c.required else ''} | {_rule_text(c)} | {c.description} |"
+                f"| `{c.name}` | {'yes' if c.required else ''} | {_rule_text(c)} | "
+                f"{c.description} |"
             )
         if t.order:
             pairs = "; ".join(f"`{a}` <= `{b}`" for a, b in t.order)

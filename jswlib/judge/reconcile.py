@@ -1,4 +1,5 @@
-"""Reconciling published figures: recompute each value from its counts and check what was published.
+"""Reconciling published figures: recompute each value from its counts and check what was
+published.
 
 Analysts hold figures that were only ever published as aggregates: their own past reports, other
 councils' reports, the national returns. ``jsw reconcile FILE --out FILE`` reads such figures from
@@ -150,7 +151,10 @@ CI_DECIMALS: int = 1
 #: How many mismatches and problems the terminal summary lists.
 SHOWN_ON_TERMINAL: int = 10
 
-_NOTE_ASSUMED = "indicator not in the catalogue: polarity taken as higher is better and the value as a percentage"
+_NOTE_ASSUMED = (
+    "indicator not in the catalogue: polarity taken as higher is better and the value as a "
+    "percentage"
+)
 _NUMBER = re.compile(r"^(?P<whole>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<fraction>\d+))?$")
 _FIRST_ROW = 2  # spreadsheet row of the first record: the header is row 1
 
@@ -159,7 +163,8 @@ _FIRST_ROW = 2  # spreadsheet row of the first record: the header is row 1
 
 
 def _column_key(name: Any) -> str:
-    """A header as a column key: trimmed, lower case, spaces as underscores (``"Reported value"``)."""
+    """A header as a column key: trimmed, lower case, spaces as underscores (``"Reported
+    value"``)."""
     return re.sub(r"[\s-]+", "_", str(name).strip().lower())
 
 
@@ -214,8 +219,8 @@ def read_published(path: str | Path, encoding: str | None = None) -> pd.DataFram
         line = data[: exc.start].count(b"\n") + 1
         raise io.ExtractFileError(
             source,
-            f"line {line}: byte 0x{data[exc.start]:02x} is not valid {encoding or 'UTF-8'}. Save the "
-            "file as 'CSV UTF-8', or give its encoding (for example --encoding cp1252)",
+            f"line {line}: byte 0x{data[exc.start]:02x} is not valid {encoding or 'UTF-8'}. Save "
+            "the file as 'CSV UTF-8', or give its encoding (for example --encoding cp1252)",
         ) from None
     except LookupError:
         raise io.ExtractFileError(source, f"unknown encoding {encoding!r}") from None
@@ -245,7 +250,8 @@ def read_published(path: str | Path, encoding: str | None = None) -> pd.DataFram
 
 
 class PublishedNumber(NamedTuple):
-    """A number as published: its value, its decimal places as written, and whether it carried a ``%``."""
+    """A number as published: its value, its decimal places as written, and whether it carried a
+    ``%``."""
 
     value: float
     decimals: int
@@ -253,7 +259,8 @@ class PublishedNumber(NamedTuple):
 
 
 def parse_published_number(text: str) -> PublishedNumber:
-    """Read a number as published (``"88"``, ``"87.5"``, ``"88%"``, ``"1,234"``), keeping its precision.
+    """Read a number as published (``"88"``, ``"87.5"``, ``"88%"``, ``"1,234"``), keeping its
+    precision.
 
     Parameters
     ----------
@@ -371,7 +378,8 @@ class _Row:
 
 
 def _find_indicator(text: str, defs: Definitions) -> Indicator | None:
-    """The catalogue indicator whose id is ``text`` (ignoring case and surrounding spaces), else None."""
+    """The catalogue indicator whose id is ``text`` (ignoring case and surrounding spaces), else
+    None."""
     key = text.strip().lower()
     return defs.catalogue.get(key) if key in defs.catalogue else None
 
@@ -507,7 +515,8 @@ def _judgement(row: _Row, value: float, defs: Definitions) -> dict[str, Any]:
         rag = status.NO_TARGET
         if target is not None:
             row.notes.append(
-                "neutral indicator (neither higher nor lower is better): no RAG status against a target"
+                "neutral indicator (neither higher nor lower is better): no RAG status against a "
+                "target"
             )
     else:
         rag = status.rag_status(
@@ -532,7 +541,8 @@ def _judgement(row: _Row, value: float, defs: Definitions) -> dict[str, Any]:
 
 
 def _reconciled(row: _Row, number: int, defs: Definitions) -> dict[str, Any]:
-    """The output record of a row that passed every check (CI and low numbers are added afterwards)."""
+    """The output record of a row that passed every check (CI and low numbers are added
+    afterwards)."""
     value = _value(row)
     shown = status.round_half_up(value, row.decimals)
     if row.reported is None:
@@ -571,7 +581,8 @@ def _reconciled(row: _Row, number: int, defs: Definitions) -> dict[str, Any]:
 
 
 def _row_numbers(published: pd.DataFrame) -> list[int]:
-    """Spreadsheet row of each record: the index when it is named ``row`` (:func:`read_published`), else by
+    """Spreadsheet row of each record: the index when it is named ``row``
+    (:func:`read_published`), else by
     position (header = row 1)."""
     if published.index.name == "row":
         return [int(r) for r in published.index]
@@ -579,7 +590,8 @@ def _row_numbers(published: pd.DataFrame) -> list[int]:
 
 
 def _counts_column(values: pd.Series) -> pd.Series:
-    """Whole-number counts as nullable integers (so the CSV shows 41, not 41.0); fractional ones as floats."""
+    """Whole-number counts as nullable integers (so the CSV shows 41, not 41.0); fractional ones
+    as floats."""
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
     known = numbers.dropna()
     if (known == np.floor(known)).all():
@@ -588,7 +600,8 @@ def _counts_column(values: pd.Series) -> pd.Series:
 
 
 def _finish(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """The reconciled table from the row records: types, low numbers, Wilson limits, duplicates, notes."""
+    """The reconciled table from the row records: types, low numbers, Wilson limits, duplicates,
+    notes."""
     if not records:
         return pd.DataFrame(
             {c: pd.Series(dtype=_OUTPUT_TYPES.get(c, "str")) for c in OUTPUT_COLUMNS}
@@ -671,8 +684,8 @@ def reconcile(
     Conventions (module docstring): the recomputed value is rounded half up to the decimals of the
     published value as written (0 without one) and must equal it; free-text indicators are
     percentages, higher is better; the file's target wins over the params target; the value as
-    published is judged against the target with the council's RAG scheme; denominators under 10 are low
-    numbers; Wilson 95% intervals. A row with any problem is not reconciled at all, so that no
+    published is judged against the target with the council's RAG scheme; denominators under 10 are
+    low numbers; Wilson 95% intervals. A row with any problem is not reconciled at all, so that no
     figure is judged on a guess.
 
     Examples
@@ -694,7 +707,8 @@ def reconcile(
     missing = [c for c in REQUIRED_COLUMNS if c not in published.columns]
     if missing:
         raise ValueError(
-            f"{where}: missing column(s) {', '.join(missing)}; it has {', '.join(map(str, published.columns))}"
+            f"{where}: missing column(s) {', '.join(missing)}; it has "
+            f"{', '.join(map(str, published.columns))}"
         )
     columns = [c for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in published.columns]
     text = published[columns].astype(object).where(published[columns].notna(), "").astype(str)
@@ -758,14 +772,16 @@ def summary_lines(
     bad_rows = problems["row"].nunique() if len(problems) else 0
     adds_up = "yes" if rows_read == len(reconciled) + bad_rows else "NO"
     lines = [
-        f"Reconciled{' ' + source if source else ''}: {_plural(rows_read, 'row')} read, {len(reconciled):,} "
-        f"reconciled, {bad_rows:,} with problems (read = reconciled + with problems: {adds_up})"
+        f"Reconciled{' ' + source if source else ''}: {_plural(rows_read, 'row')} read, "
+        f"{len(reconciled):,} reconciled, {bad_rows:,} with problems (read = reconciled + with "
+        f"problems: {adds_up})"
     ]
     compared = reconciled["matches_reported"].notna()
     mismatched = reconciled[~reconciled["matches_reported"].fillna(True).astype(bool)]
     lines.append(
-        f"{_plural(len(mismatched), 'row')} did not match {'its' if len(mismatched) == 1 else 'their'} published value "
-        f"({int(compared.sum()):,} with a published value)."
+        f"{_plural(len(mismatched), 'row')} did not match "
+        f"{'its' if len(mismatched) == 1 else 'their'} published value ({int(compared.sum()):,} "
+        "with a published value)."
     )
     for _, r in mismatched.head(SHOWN_ON_TERMINAL).iterrows():
         lines.append(
@@ -779,8 +795,8 @@ def summary_lines(
         )
     assumed = int(reconciled["polarity_assumed"].astype(bool).sum())
     lines.append(
-        f"{_plural(assumed, 'row')} used an assumed polarity (indicator not in the catalogue: higher "
-        "taken as better, value as a percentage)."
+        f"{_plural(assumed, 'row')} used an assumed polarity (indicator not in the catalogue: "
+        "higher taken as better, value as a percentage)."
     )
     low = int(reconciled["low_numbers"].fillna(False).astype(bool).sum())
     if low:

@@ -1,4 +1,5 @@
-"""Statistical process control (SPC): XmR charts, p-charts, funnel limits and the words that explain them.
+"""Statistical process control (SPC): XmR charts, p-charts, funnel limits and the words that
+explain them.
 
 This is part of the *judge* layer of the workbook: it takes plain numbers (lists, numpy arrays,
 pandas Series) and returns pandas DataFrames with one row per point (or per denominator) and the
@@ -409,7 +410,8 @@ def _point_types(special: np.ndarray, side: np.ndarray, improvement: str) -> np.
 
 
 def _mean_moving_range(moving_ranges: np.ndarray, screen: bool) -> tuple[float, np.ndarray]:
-    """The mean moving range, screening once those at or above 3.267 x the first mean; and the mask kept."""
+    """The mean moving range, screening once those at or above 3.267 x the first mean; and the
+    mask kept."""
     first = float(moving_ranges.mean())
     keep = np.ones(moving_ranges.shape[0], dtype=bool)
     if screen and first > 0:
@@ -418,7 +420,8 @@ def _mean_moving_range(moving_ranges: np.ndarray, screen: bool) -> tuple[float, 
 
 
 def _adjacent_moving_ranges(values: np.ndarray, use: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Moving ranges between adjacent positions both in ``use``; and the positions (of the later point)."""
+    """Moving ranges between adjacent positions both in ``use``; and the positions (of the later
+    point)."""
     pairs = use[1:] & use[:-1]
     at = np.flatnonzero(pairs) + 1
     return np.abs(values[at] - values[at - 1]), at
@@ -454,7 +457,8 @@ def _apply_rules(
     bands: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     improvement: str,
 ) -> None:
-    """Run the rules on the recorded points at ``positions`` and write flags, rules and point types."""
+    """Run the rules on the recorded points at ``positions`` and write flags, rules and point
+    types."""
     found = _rules(x, centre, *bands)
     special = np.zeros(x.shape[0], dtype=bool)
     for name in RULES:
@@ -467,7 +471,8 @@ def _apply_rules(
 
 
 def _frame(columns: dict[str, Any], index: pd.Index) -> pd.DataFrame:
-    """The chart's DataFrame; ``point_type`` and ``rules`` stay Python objects (``None``, tuples)."""
+    """The chart's DataFrame; ``point_type`` and ``rules`` stay Python objects (``None``,
+    tuples)."""
     objects = {name: columns.pop(name) for name in ("rules", "point_type")}
     frame = pd.DataFrame(columns, index=index)
     for name, values in objects.items():
@@ -515,7 +520,8 @@ def xmr(
     Parameters
     ----------
     values : list, numpy.ndarray or pandas.Series
-        The series in time order (monthly or quarterly values). Missing values are ``NaN``/``None``.
+        The series in time order (monthly or quarterly values). Missing values are
+        ``NaN``/``None``.
     improvement : {"increase", "decrease", "neutral"}, default "increase"
         Which way is better (:func:`improvement_from_polarity` converts a polarity).
     target : float, optional
@@ -690,7 +696,8 @@ def p_chart(
     den = _numbers(denominators, "denominators")
     if num.shape[0] != den.shape[0]:
         raise InputError(
-            f"numerators and denominators must have the same length, got {num.shape[0]} and {den.shape[0]}"
+            f"numerators and denominators must have the same length, got {num.shape[0]} and "
+            f"{den.shape[0]}"
         )
     improvement = _check_improvement(improvement)
     target = _check_target(target)
@@ -834,7 +841,8 @@ class Label(NamedTuple):
 
     @property
     def text(self) -> str:
-        """Icon and words together, as a table cell shows them: ``"H Special cause: improvement"``."""
+        """Icon and words together, as a table cell shows them: ``"H Special cause:
+        improvement"``."""
         return f"{self.icon} {self.words}"
 
 
@@ -952,7 +960,8 @@ def assurance_label(
 
 
 def spc_summary(chart: pd.DataFrame) -> dict[str, Any]:
-    """The variation and assurance of a chart from :func:`xmr` or :func:`p_chart`, as a report row shows them.
+    """The variation and assurance of a chart from :func:`xmr` or :func:`p_chart`, as a report row
+    shows them.
 
     Parameters
     ----------
@@ -1002,7 +1011,8 @@ def spc_summary(chart: pd.DataFrame) -> dict[str, Any]:
 
 
 class Overdispersion(NamedTuple):
-    """Spiegelhalter's overdispersion estimate for proportions (see :func:`funnel_overdispersion`)."""
+    """Spiegelhalter's overdispersion estimate for proportions (see
+    :func:`funnel_overdispersion`)."""
 
     #: The overdispersion ratio: mean of the squared winsorised z-scores (1 = binomial).
     phi: float
@@ -1086,7 +1096,8 @@ def funnel_overdispersion(
     den = _numbers(denominators, "denominators").to_numpy()
     if num.shape[0] != den.shape[0]:
         raise InputError(
-            f"numerators and denominators must have the same length, got {num.shape[0]} and {den.shape[0]}"
+            f"numerators and denominators must have the same length, got {num.shape[0]} and "
+            f"{den.shape[0]}"
         )
     if (num < 0).any() or (den < 0).any() or (num > den).any():
         raise InputError("counts must satisfy 0 <= numerator <= denominator")
@@ -1128,8 +1139,8 @@ def funnel_limits(
     levels : sequence of float, default (0.95, 0.998)
         Coverage of each pair of limits.
     overdispersion : Overdispersion, optional
-        From :func:`funnel_overdispersion`: when its ``phi`` exceeds 1 the limits are widened by its
-        ``tau2`` (Spiegelhalter's additive random-effects adjustment, as FunnelPlotR draws it).
+        From :func:`funnel_overdispersion`: when its ``phi`` exceeds 1 the limits are widened by
+        its ``tau2`` (Spiegelhalter's additive random-effects adjustment, as FunnelPlotR draws it).
 
     Returns
     -------
@@ -1204,7 +1215,8 @@ def funnel_points(
     levels: Sequence[float] = (0.95, 0.998),
     overdispersion: bool = False,
 ) -> pd.DataFrame:
-    """Each unit's proportion with the funnel limits at its own denominator, and whether it lies outside.
+    """Each unit's proportion with the funnel limits at its own denominator, and whether it lies
+    outside.
 
     Parameters
     ----------
@@ -1241,7 +1253,8 @@ def funnel_points(
     den = _numbers(denominators, "denominators")
     if num.shape[0] != den.shape[0]:
         raise InputError(
-            f"numerators and denominators must have the same length, got {num.shape[0]} and {den.shape[0]}"
+            f"numerators and denominators must have the same length, got {num.shape[0]} and "
+            f"{den.shape[0]}"
         )
     a, n = num.to_numpy(), den.to_numpy()
     if (a < 0).any() or (n < 0).any() or (a > n).any():

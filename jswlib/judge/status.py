@@ -1,4 +1,5 @@
-"""Judgement: rounding, percentages, confidence intervals, low numbers, RAG status and direction of travel.
+"""Judgement: rounding, percentages, confidence intervals, low numbers, RAG status and direction
+of travel.
 
 This is the *judge* layer of the workbook: it takes plain values, pandas Series,
 numpy arrays and dicts (a RAG scheme as it comes from ``params/*.yaml``) and returns words, numbers
@@ -220,7 +221,8 @@ def _scalar_float(value: Any, name: str) -> float:
 
 
 def _float_array(values: Any, name: str) -> np.ndarray:
-    """A column (Series, array or list) or scalar as a float64 numpy array, missing values as ``NaN``."""
+    """A column (Series, array or list) or scalar as a float64 numpy array, missing values as
+    ``NaN``."""
     if _is_scalar(values):
         return np.array(_scalar_float(values, name))
     try:
@@ -247,7 +249,8 @@ def _index_of(*columns: Any, length: int) -> pd.Index:
 
 
 def _broadcast(arrays: dict[str, np.ndarray]) -> list[np.ndarray]:
-    """Broadcast 0-d and 1-d arrays to one length, naming the arguments when their lengths differ."""
+    """Broadcast 0-d and 1-d arrays to one length, naming the arguments when their lengths
+    differ."""
     lengths = {name: a.shape[0] for name, a in arrays.items() if a.ndim == 1}
     if len(set(lengths.values())) > 1:
         shown = ", ".join(f"{name} has {n}" for name, n in lengths.items())
@@ -256,7 +259,8 @@ def _broadcast(arrays: dict[str, np.ndarray]) -> list[np.ndarray]:
 
 
 def _clean(values: Any) -> Any:
-    """Round differences to 9 decimal places so that floating-point noise does not decide a comparison."""
+    """Round differences to 9 decimal places so that floating-point noise does not decide a
+    comparison."""
     return np.round(values, _COMPARISON_DECIMALS)
 
 
@@ -348,7 +352,8 @@ def _counts(numerator: Any, denominator: Any) -> dict[str, np.ndarray]:
 def _percentage_array(
     numerator: Any, denominator: Any
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Numerators, denominators and exact percentages as float arrays (``NaN`` for zero denominators)."""
+    """Numerators, denominators and exact percentages as float arrays (``NaN`` for zero
+    denominators)."""
     num, den = _broadcast(_counts(numerator, denominator))
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(den == 0, np.nan, num * 100.0 / den)
@@ -450,7 +455,8 @@ def format_percentage(
 def format_value(
     values: Any, unit: Any = "", digits: int = 0, missing: str = NOT_AVAILABLE_TEXT
 ) -> Any:
-    """Values as published text: rounded half up, thousands separated, ``%`` appended when the unit is ``%``.
+    """Values as published text: rounded half up, thousands separated, ``%`` appended when the
+    unit is ``%``.
 
     Parameters
     ----------
@@ -513,7 +519,8 @@ def _check_counts(num: np.ndarray, den: np.ndarray, index: pd.Index) -> None:
 
 
 def _wilson_arrays(num: np.ndarray, den: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score limits as proportions, ``NaN`` where the denominator is 0 or a count is missing."""
+    """Wilson score limits as proportions, ``NaN`` where the denominator is 0 or a count is
+    missing."""
     with np.errstate(divide="ignore", invalid="ignore"):
         n = np.where(den > 0, den, np.nan)
         p = num / n
@@ -674,7 +681,8 @@ def validate_polarity(polarity: Any, where: str = "polarity") -> Any:
         found = ", ".join(sorted({repr(v) for v in values[bad]}))
         index = _index_of(polarity, length=values.shape[0])
         raise ValueError(
-            f"{where}: polarity must be one of {allowed}; found {found} in rows {_rows(bad, index)}"
+            f"{where}: polarity must be one of {allowed}; found {found} in rows "
+            f"{_rows(bad, index)}"
         )
     return polarity
 
@@ -823,7 +831,8 @@ def rag_status(
         return NO_TARGET
     if polarity == "neutral":
         raise ValueError(
-            f"{where}: a neutral indicator (neither higher nor lower is better) cannot have a target"
+            f"{where}: a neutral indicator (neither higher nor lower is better) cannot have a "
+            "target"
         )
     if math.isnan(value_f):
         return NO_DATA
@@ -870,7 +879,8 @@ def rag_status_series(
     digits: int = 0,
     where: str = "RAG scheme",
 ) -> pd.Series:
-    """RAG status of a column of values against their targets, as words (vectorised :func:`rag_status`).
+    """RAG status of a column of values against their targets, as words (vectorised
+    :func:`rag_status`).
 
     Parameters
     ----------
@@ -903,8 +913,8 @@ def rag_status_series(
     Notes
     -----
     Convention: as :func:`rag_status` (value at target is Green; Amber tolerance inclusive; "No
-    target" before "No data"; the published, rounded value judged by default). Gives the same word as
-    :func:`rag_status` row by row.
+    target" before "No data"; the published, rounded value judged by default). Gives the same word
+    as :func:`rag_status` row by row.
 
     Examples
     --------
@@ -930,7 +940,8 @@ def rag_status_series(
     neutral_with_target = (pol == "neutral") & ~np.isnan(tgt)
     if neutral_with_target.any():
         raise ValueError(
-            f"{where}: a neutral indicator cannot have a target; rows {_rows(neutral_with_target, index)}"
+            f"{where}: a neutral indicator cannot have a target; rows "
+            f"{_rows(neutral_with_target, index)}"
         )
     if basis == "rounded":
         val = _round_half_up_array(val, _check_digits(digits))
@@ -960,7 +971,8 @@ class Direction(NamedTuple):
 
 
 def _check_tolerance(tolerance: Any, tolerance_unit: Any) -> None:
-    """Check a direction tolerance (non-negative) and its unit (points or relative), scalar or column."""
+    """Check a direction tolerance (non-negative) and its unit (points or relative), scalar or
+    column."""
     tol = np.atleast_1d(_float_array(tolerance, "tolerance"))
     if (tol < 0).any() or np.isnan(tol).any():
         raise ValueError(f"tolerance must be a non-negative number, got {tolerance!r}")
@@ -1150,7 +1162,8 @@ _T_975_SMALL = (12.7062047, 4.3026527, 3.1824463, 2.7764451)
 def newcombe_interval(
     numerator_1: Any, denominator_1: Any, numerator_2: Any, denominator_2: Any, z: float = Z_95
 ) -> Any:
-    """Confidence interval for the difference of two proportions, ``p1 - p2`` (Newcombe's hybrid score).
+    """Confidence interval for the difference of two proportions, ``p1 - p2`` (Newcombe's hybrid
+    score).
 
     Parameters
     ----------
@@ -1164,8 +1177,8 @@ def newcombe_interval(
     Returns
     -------
     tuple of float or pandas.DataFrame
-        ``(lower, upper)`` of ``p1 - p2`` as proportions (-1 to 1) for scalars, else a DataFrame with
-        columns ``lower`` and ``upper``. ``NaN`` where a denominator is 0 or a count missing.
+        ``(lower, upper)`` of ``p1 - p2`` as proportions (-1 to 1) for scalars, else a DataFrame
+        with columns ``lower`` and ``upper``. ``NaN`` where a denominator is 0 or a count missing.
 
     Raises
     ------
@@ -1286,7 +1299,8 @@ def count_change_p_value(current: Any, previous: Any) -> Any:
 
 
 def t_quantile_975(df: Any) -> np.ndarray:
-    """The 97.5% quantile of Student's t (two-sided 95%) for degrees of freedom ``df`` (may be fractional).
+    """The 97.5% quantile of Student's t (two-sided 95%) for degrees of freedom ``df`` (may be
+    fractional).
 
     Notes
     -----
@@ -1542,7 +1556,8 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _units(frame: pd.DataFrame) -> pd.Series:
-    """The unit of each row: the ``unit`` column, else ``"%"`` where numerator and denominator are given."""
+    """The unit of each row: the ``unit`` column, else ``"%"`` where numerator and denominator are
+    given."""
     if "unit" in frame.columns:
         return frame["unit"].astype(object).where(frame["unit"].notna(), "")
     counted = _column(frame, "numerator").notna() & _column(frame, "denominator").notna()
@@ -1616,7 +1631,8 @@ def judge(
     z: float = Z_95,
     where: str = "RAG scheme",
 ) -> pd.DataFrame:
-    """Add the judgement columns to a results table: RAG, colour, low numbers, interval, display, direction.
+    """Add the judgement columns to a results table: RAG, colour, low numbers, interval, display,
+    direction.
 
     Parameters
     ----------
