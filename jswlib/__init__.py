@@ -22,7 +22,7 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   Scotland), ``results`` (results cached by a fingerprint of their inputs).
 - ``judge``: what the figures mean.
   ``status`` (rounding, percentages, intervals, low numbers, RAG, direction of travel),
-  ``disclosure`` (audiences and suppression of small numbers), ``reconcile`` (published figures
+  ``disclosure`` (audiences; primary and secondary suppression of small numbers), ``reconcile`` (published figures
   recomputed from their counts), ``spc`` (statistical process control: XmR and p-charts, their
   rules, variation and assurance in words; funnel limits), ``manual`` (figures
   a council supplies as aggregates, checked).
@@ -31,7 +31,9 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   charts with text alternatives), ``report`` (the quarterly report, section by section), ``national`` (the
   national overview: Scotland, family groups and funnel plots), ``framework`` (a council's
   framework report: every PI under its headings), ``pages`` (HTML export of a report
-  and the index page of a batch; templates in ``present/templates``).
+  and the index page of a batch; templates in ``present/templates``), ``exports`` (the KPI
+  workbook and CSV in committee formats), ``figures`` (every figure a report shows, disclosure
+  control applied once for a whole batch).
 - ``run``: many reports at once.
   ``batch`` (every council's report for a quarter, in parallel, with a manifest),
   ``worker`` (one council's report: notebook, HTML, KPI table, in a worker process),

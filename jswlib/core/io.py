@@ -684,6 +684,22 @@ def write_excel_sheets(frames: dict[str, pd.DataFrame], path: str | os.PathLike)
     return write_atomic(path, write)
 
 
+def write_workbook(book: Any, path: str | os.PathLike) -> Path:
+    """Save an ``openpyxl`` workbook to ``path`` atomically; returns the path."""
+    return write_atomic(path, lambda p: book.save(p))
+
+
+def write_csv(
+    frame: pd.DataFrame, path: str | os.PathLike, *, byte_order_mark: bool = False
+) -> Path:
+    """Write a frame as CSV (no index) atomically, in UTF-8, with a byte-order mark when asked.
+
+    The mark (``utf-8-sig``) makes Excel read the file as UTF-8 rather than its legacy code page.
+    """
+    encoding = "utf-8-sig" if byte_order_mark else "utf-8"
+    return write_atomic(path, lambda p: frame.to_csv(p, index=False, encoding=encoding))
+
+
 def folder_digest(folder: str | os.PathLike) -> str:
     """A short hash of the names and contents of every file below ``folder``."""
     import hashlib
