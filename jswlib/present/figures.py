@@ -1,0 +1,304 @@
+"""The figures behind the reports: every figure any council's report shows, in one long table, with
+disclosure control applied once for the whole country.
+
+A public report must not let a reader work out a suppressed count by differencing: a family group
+minus the councils shown in other reports of the same batch, the last four quarters minus the
+quarters shown, a percentage times a shown number of cases, Scotland minus the family groups.
+Applying suppression report by report cannot prevent that; so :func:`national_figures` lists,
+for one quarter, every count any council's report shows (and the counts that complete a sum, such
+as a family group's earlier quarters, marked unpublished), and :func:`protected_figures` runs
+:func:`jswlib.judge.disclosure.protect_figures` over it once. Every report of the quarter then
+draws its tables, chart points, captions, CSV and Excel from that one table, so the suppression
+pattern is the same in every report and every batch (see docs/method.md, Disclosure control).
+
+Columns of the table: ``indicator`` (the figure's key: the indicator id, with `` (local)`` and the
+council's code for figures on a council's own standard), ``base_indicator``, ``area`` (a council's
+GSS code, a family group code such as ``FG1``, or Scotland's code), ``period``, ``measure``
+(``numerator``, ``denominator``, ``percentage``, ``count``, ``total``, ``average``), ``value``,
+``published``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from jswlib.compute.indicators import LEVEL_COUNCIL, Definitions
+from jswlib.compute.results import Results
+from jswlib.definitions.catalogue import FREQUENCY_CODES, Indicator
+from jswlib.definitions.councils import SCOTLAND_CODE
+from jswlib.definitions.periods import Period, span_label
+from jswlib.definitions.report_settings import ReportSettings
+from jswlib.judge.disclosure import (
+    COUNT,
+    DENOMINATOR,
+    NUMERATOR,
+    PERCENTAGE,
+    SUPPRESSED,
+    protect_figures,
+)
+
+#: Quarters in the quarter-by-quarter table, the trend chart and the Scotland comparison line.
+TABLE_QUARTERS: int = 8
+#: Quarters of a public report's SPC chart (public charts are quarterly: monthly counts are small).
+SPC_QUARTERS: int = 16
+#: Quarters pooled in the comparison ("the last four quarters").
+POOLED_QUARTERS: int = 4
+#: Measures of a sum (hours) and of an average (days): built on the number of records.
+TOTAL, AVERAGE = "total", "average"
+FIGURE_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "base_indicator",
+    "area",
+    "period",
+    "measure",
+    "value",
+    "published",
+)
+#: Bump when the rules or the columns change: part of the cache key.
+FIGURES_FORMAT: int = 1
+
+
+def local_key(indicator: str, council: str) -> str:
+    """The key of a council's figures on its own standard, kept apart from the national ones.
+
+    Examples
+    --------
+    >>> local_key("dtto_first_contact", "S12000029")
+    'dtto_first_contact (local S12000029)'
+    """
+    return f"{indicator} (local {council})"
+
+
+def headline_indicators(defs: Definitions, settings: ReportSettings, code: str) -> list[str]:
+    """A council's headline KPIs: those it has a target for (catalogue order), else the default list."""
+    targeted = [i.id for i in defs.catalogue if defs.targets.target(i.id, code) is not None]
+    return targeted or list(settings.headline_default)
+
+
+def _is_quarterly_percentage(ind: Indicator) -> bool:
+    return ind.frequency == "quarterly" and ind.is_proportion
+
+
+def activity_period(ind: Indicator, quarter: Period) -> Period | None:
+    """The completed period an activity indicator reports in ``quarter``'s report, or None (not due)."""
+    if ind.frequency == "quarterly":
+        return quarter
+    if ind.frequency == "6-monthly":
+        return quarter.half_year if quarter.number in (2, 4) else None
+    return quarter.financial_year if quarter.number == 4 else None
+
+
+def year_to_date_parts(ind: Indicator, period: Period) -> list[Period]:
+    """The periods the financial year to date adds up (empty where adding up is not meaningful)."""
+    if (
+        ind.frequency == "annual"
+        or ind.basis != "events"
+        or ind.type not in ("count", "sum", "average")
+    ):
+        return []
+    return [
+        p for p in period.financial_year.subperiods(FREQUENCY_CODES[ind.frequency]) if p <= period
+    ]
+
+
+def _rows(
+    table: pd.DataFrame, indicator: str, basis: str, frequency: str, periods: list[str]
+) -> pd.DataFrame:
+    chosen = table[
+        (table["indicator"] == indicator)
+        & (table["basis"] == basis)
+        & (table["frequency"] == frequency)
+        & table["period"].isin(periods)
+    ]
+    return chosen
+
+
+def _proportion_records(
+    key: str, base: str, rows: pd.DataFrame, published: Mapping[tuple[str, str], bool]
+) -> list[tuple]:
+    out = []
+    for area, period, num, den in zip(
+        rows["council"], rows["period"], rows["numerator"], rows["denominator"]
+    ):
+        if pd.isna(num) or pd.isna(den):
+            continue
+        shown = published.get((area, period), False)
+        pct = 100.0 * float(num) / float(den) if den else np.nan
+        out += [
+            (key, base, area, period, NUMERATOR, float(num), shown),
+            (key, base, area, period, DENOMINATOR, float(den), shown),
+            (key, base, area, period, PERCENTAGE, pct, shown),
+        ]
+    return out
+
+
+def national_figures(
+    results: Results, defs: Definitions, settings: ReportSettings, quarter: Period
+) -> pd.DataFrame:
+    """Every figure any council's report for ``quarter`` shows, and the figures that complete its sums.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`FIGURE_COLUMNS`, one row per figure (see the module docstring).
+
+    Notes
+    -----
+    For each quarterly percentage KPI that some council reports: numerator, denominator and
+    percentage on the national standard for every council, family group and Scotland over the
+    last :data:`SPC_QUARTERS` quarters and the pooled last four; published are a council's
+    quarters and pool (when the KPI is one of its headline KPIs), its family group's and
+    Scotland's report quarter and pool, and Scotland's last :data:`TABLE_QUARTERS` quarters (the
+    comparison line of the trend chart). A council with a standard of its own has its figures on
+    that standard as a separate key. Counts and activity: each council's count (or number of
+    records, for sums and averages) for the period, the same period a year earlier, the financial
+    year to date and its parts.
+    """
+    table = results.table
+    codes = [c.code for c in defs.councils]
+    heads = {code: headline_indicators(defs, settings, code) for code in codes}
+    quarters = [p.label for p in quarter.last_n(SPC_QUARTERS)]
+    pool = quarter.last_n(POOLED_QUARTERS)
+    pool_label = span_label(pool[0], pool[-1])
+    records: list[tuple] = []
+    proportion_ids = [
+        i.id
+        for i in defs.catalogue
+        if _is_quarterly_percentage(i) and any(i.id in h for h in heads.values())
+    ]
+    for ind_id in proportion_ids:
+        rows = _rows(table, ind_id, "national", "quarterly", quarters)
+        pooled = (
+            rows[rows["period"].isin([p.label for p in pool])]
+            .groupby("council", as_index=False)[["numerator", "denominator"]]
+            .sum(min_count=1)
+            .assign(period=pool_label)
+        )
+        published: dict[tuple[str, str], bool] = {}
+        for code in codes:
+            if ind_id in heads[code]:
+                for period in [*quarters, pool_label]:
+                    published[(code, period)] = True
+        for group in defs.councils.family_groups:
+            published[(group, quarter.label)] = published[(group, pool_label)] = True
+        for period in [*quarters[-TABLE_QUARTERS:], pool_label]:
+            published[(SCOTLAND_CODE, period)] = True
+        records += _proportion_records(ind_id, ind_id, pd.concat([rows, pooled]), published)
+        local = _rows(table, ind_id, "local", "quarterly", quarters)
+        local = local[local["level"] == LEVEL_COUNCIL]
+        for code, part in local.groupby("council"):
+            if ind_id in heads[code]:
+                shown = {(code, p): True for p in quarters}
+                records += _proportion_records(local_key(ind_id, code), ind_id, part, shown)
+    for ind_id in settings.activity:
+        ind = defs.catalogue.get(ind_id)
+        period = activity_period(ind, quarter)
+        if period is None:
+            continue
+        parts = year_to_date_parts(ind, period)
+        wanted = {period.label: True, period.year_earlier().label: True}
+        wanted.update({p.label: p == period for p in parts})
+        rows = table[
+            (table["indicator"] == ind_id)
+            & (table["level"] == LEVEL_COUNCIL)
+            & (table["frequency"] == ind.frequency)
+            & table["period"].isin(list(wanted))
+        ]
+        rows = rows.sort_values("basis", key=lambda b: b.ne("local")).drop_duplicates(
+            ["council", "period"]
+        )
+        counted = ind.type in ("count", "people")
+        for area, label, num, den, value in zip(
+            rows["council"], rows["period"], rows["numerator"], rows["denominator"], rows["value"]
+        ):
+            shown = wanted[label]
+            if counted:
+                records.append((ind_id, ind_id, area, label, COUNT, float(num), shown))
+                continue
+            if pd.isna(den):
+                continue
+            records.append((ind_id, ind_id, area, label, DENOMINATOR, float(den), shown))
+            measure = AVERAGE if ind.type == "average" else TOTAL
+            records.append((ind_id, ind_id, area, label, measure, float(value), shown))
+        if parts:
+            ytd = span_label(parts[0], period)
+            sums = rows[rows["period"].isin([p.label for p in parts])].groupby("council")
+            for area, part in sums:
+                if len(part) != len(parts):
+                    continue
+                if counted:
+                    records.append(
+                        (ind_id, ind_id, area, ytd, COUNT, float(part["numerator"].sum()), True)
+                    )
+                else:
+                    den = float(part["denominator"].sum())
+                    total = float(part["numerator"].sum())
+                    records.append((ind_id, ind_id, area, ytd, DENOMINATOR, den, True))
+                    value = total / den if (ind.type == "average" and den) else total
+                    measure = AVERAGE if ind.type == "average" else TOTAL
+                    records.append((ind_id, ind_id, area, ytd, measure, value, True))
+    return pd.DataFrame(records, columns=list(FIGURE_COLUMNS))
+
+
+def figure_relations(
+    defs: Definitions, settings: ReportSettings, quarter: Period
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The sums the figures obey: each area's parent, and each pooled period's parts."""
+    parents = {c.code: c.family_group for c in defs.councils}
+    parents.update({group: SCOTLAND_CODE for group in defs.councils.family_groups})
+    pool = quarter.last_n(POOLED_QUARTERS)
+    parts = {span_label(pool[0], pool[-1]): [p.label for p in pool]}
+    for ind_id in settings.activity:
+        ind = defs.catalogue.get(ind_id)
+        period = activity_period(ind, quarter)
+        ytd = year_to_date_parts(ind, period) if period is not None else []
+        if ytd:
+            parts[span_label(ytd[0], period)] = [p.label for p in ytd]
+    return parents, parts
+
+
+#: Protected figures already built in this process, by results fingerprint, quarter and settings.
+_MEMO: dict[tuple, pd.DataFrame] = {}
+
+
+def protected_figures(
+    results: Results,
+    defs: Definitions,
+    settings: ReportSettings,
+    quarter: Period,
+    *,
+    symbol: str = SUPPRESSED,
+) -> pd.DataFrame:
+    """:func:`national_figures` with disclosure control applied (computed once per process).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`FIGURE_COLUMNS` and ``suppressed``, ``reason``, ``shown`` of
+        :func:`jswlib.judge.disclosure.protect_figures`.
+    """
+    key = (
+        results.fingerprint,
+        quarter.label,
+        settings.suppression_threshold,
+        symbol,
+        FIGURES_FORMAT,
+    )
+    if key not in _MEMO:
+        figures = national_figures(results, defs, settings, quarter)
+        parents, parts = figure_relations(defs, settings, quarter)
+        _MEMO[key] = protect_figures(
+            figures,
+            area_parent=parents,
+            period_parts=parts,
+            threshold=settings.suppression_threshold,
+            symbol=symbol,
+            # One sum at a time, chains included (about 2 s for the demo's 20,000 figures). The
+            # linear-algebra check takes about a minute on a table this size: the tests run it on
+            # small tables, where it agrees (docs/method-publishing.md).
+            exact=False,
+        )
+    return _MEMO[key]
