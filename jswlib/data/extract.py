@@ -94,7 +94,7 @@ class Extract:
         return bool((s["rows_read"] == s["rows_accepted"] + s["rows_rejected"]).all())
 
     def reasons(self) -> pd.DataFrame:
-        """Rejected rows by table and rule: how many rows each rule rejected (a row may count under two rules)."""
+        """Rejected rows by table and rule: how many rows each rule rejected (a row may count twice)."""
         if self.rejects.empty:
             return pd.DataFrame(columns=["table", "rule", "rows"])
         return (
@@ -336,6 +336,18 @@ def reported_from_of(data_dir: str | os.PathLike) -> date | None:
     if not isinstance(manifest, dict) or not manifest.get("reported_from"):
         return None
     return date.fromisoformat(str(manifest["reported_from"]))
+
+
+def is_synthetic(data_dir: str | os.PathLike) -> bool:
+    """Whether the folder's ``manifest.json`` records that its data are synthetic (the demo data does).
+
+    Examples
+    --------
+    >>> is_synthetic("/nonexistent")
+    False
+    """
+    manifest = io.read_json(Path(data_dir) / "manifest.json")
+    return isinstance(manifest, dict) and manifest.get("synthetic") is True
 
 
 def extract_date_of(

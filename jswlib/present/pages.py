@@ -82,7 +82,9 @@ def template_digest() -> str:
 
 @lru_cache(maxsize=1)
 def _html_exporter():
-    """nbconvert's HTML exporter with the JSW template: no code, no prompts, images embedded (one per process)."""
+    """nbconvert's HTML exporter with the JSW template: no code, no prompts, images embedded.
+
+    One per process."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -104,7 +106,53 @@ def _html_exporter():
     return exporter
 
 
-def notebook_to_html(nb: Any, title: str, folder: str | os.PathLike) -> str:
+_THEAD = re.compile(r"<thead\b.*?</thead>", re.IGNORECASE | re.DOTALL)
+_TH_WITHOUT_SCOPE = re.compile(r"<th\b(?![^>]*\bscope=)", re.IGNORECASE)
+
+
+def add_header_scope(page: str) -> str:
+    """Every header cell of a table says what it heads: ``scope="col"`` in a table head, else ``scope="row"``.
+
+    Screen readers announce a cell with its headers when they know their scope (WCAG 2.2, 1.3.1
+    Info and Relationships). Pandas writes ``<th>`` without it. A cell that has a scope keeps it.
+
+    Examples
+    --------
+    >>> print(add_header_scope("<thead><tr><th>KPI</th></tr></thead><tbody><tr><th>A</th></tr></tbody>"))
+    <thead><tr><th scope="col">KPI</th></tr></thead><tbody><tr><th scope="row">A</th></tr></tbody>
+    """
+    heads = [(m.start(), m.end()) for m in _THEAD.finditer(page)]
+    out, at = [], 0
+    for start, end in heads:
+        out.append(_TH_WITHOUT_SCOPE.sub('<th scope="row"', page[at:start]))
+        out.append(_TH_WITHOUT_SCOPE.sub('<th scope="col"', page[start:end]))
+        at = end
+    out.append(_TH_WITHOUT_SCOPE.sub('<th scope="row"', page[at:]))
+    return "".join(out)
+
+
+def css_string(text: str) -> str:
+    r"""Text made safe inside a double-quoted CSS string in a ``<style>`` element.
+
+    Quotes, backslashes, angle brackets and control characters become CSS escapes (``\22 ``).
+
+    Examples
+    --------
+    >>> print(css_string('Orkney "Islands" </style>'))
+    Orkney \22 Islands\22  \3c /style\3e
+    """
+    escaped = []
+    for ch in str(text):
+        if ch in '"\\<>' or ord(ch) < 32:
+            escaped.append(f"\\{ord(ch):x} ")
+        else:
+            escaped.append(ch)
+    return "".join(escaped)
+
+
+def notebook_to_html(
+    nb: Any, title: str, folder: str | os.PathLike, *, footer: str = "", header: str = ""
+) -> str:
     """Export an executed notebook to a self-contained HTML report, in this process.
 
     Parameters
@@ -116,15 +164,25 @@ def notebook_to_html(nb: Any, title: str, folder: str | os.PathLike) -> str:
     folder : path-like
         Folder that relative image paths in Markdown cells are read from (the notebooks folder).
 
+    footer : str
+        Printed at the foot of every page, left (the council and quarter); the page number is
+        printed on the right.
+    header : str
+        Printed at the head of every page ("Internal: not for publication", "Synthetic data").
+
     Returns
     -------
     str
         The page: no code cells or prompts, images embedded as data, nothing fetched from another
-        host (template ``jswlib/present/templates/jsw``).
+        host, every header cell with its scope (template ``jswlib/present/templates/jsw``).
     """
+    nb = nb.copy() if hasattr(nb, "copy") else nb
+    nb.metadata = dict(
+        nb.get("metadata", {}), jsw={"footer": css_string(footer), "header": css_string(header)}
+    )
     resources = {"metadata": {"name": title, "path": str(folder)}}
     body, _ = _html_exporter().from_notebook_node(nb, resources=resources)
-    return body
+    return add_header_scope(body)
 
 
 #: Columns of a council's headline rows kept for the index matrix (from its KPI table).

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from jswlib.core import io
+from jswlib.data.extract import is_synthetic
 from jswlib.definitions.params import PARAMS_ENV
+from jswlib.judge.disclosure import INTERNAL
 from jswlib.present.pages import (
     FAILED,
     OK,
@@ -73,6 +75,28 @@ def output_names(slug: str, report: str = "quarterly") -> dict[str, str]:
     }
 
 
+#: Printed at the head of every page of an internal report.
+INTERNAL_HEADER = "Internal: not for publication"
+#: Printed at the head of every page of a report built from synthetic data.
+SYNTHETIC_HEADER = "Synthetic data: not real people or real performance"
+
+
+def running_header(audience: str, data_dir: str) -> str:
+    """The header printed on every page: internal audience, synthetic data, both or neither.
+
+    Examples
+    --------
+    >>> running_header("internal", "/nonexistent")
+    'Internal: not for publication'
+    >>> running_header("public", "/nonexistent")
+    ''
+    """
+    parts = [INTERNAL_HEADER] if audience == INTERNAL else []
+    if data_dir and is_synthetic(data_dir):
+        parts.append(SYNTHETIC_HEADER)
+    return " \u00b7 ".join(parts)
+
+
 def error_summary(exc: BaseException) -> str:
     """One line saying what went wrong: the exception's type and message (its first lines, shortened).
 
@@ -104,7 +128,7 @@ def report_kpi_table(
     params: str | None,
     encoding: str = "",
 ):
-    """The headline KPI table of a council's report: ``jswlib.present.report.prepare_report(...).kpi_export()``.
+    """The headline KPI table of a council's report: ``prepare_report(...).kpi_export()``.
 
     The default KPI-table function of :func:`run_batch`; another function with the same parameters,
     returning a DataFrame with a ``rag`` column of :data:`RAG_STATUSES`, can be given instead (tests
@@ -183,7 +207,7 @@ class _NoCellRan(Exception):
 
 
 def _kernel_start_errors() -> tuple[type[BaseException], ...]:
-    """Exception types raised when a kernel cannot be started or does not answer (jupyter_client, nbclient)."""
+    """Exception types raised when a kernel does not start or answer (jupyter_client, nbclient)."""
     errors: list[type[BaseException]] = [RuntimeError, TimeoutError, OSError]
     try:
         import zmq
@@ -358,7 +382,15 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
         period = task.parameters.get("quarter", task.parameters.get("period", ""))
         kind = "framework report" if task.report == "framework" else "performance"
         title = f"Justice Social Work {kind}: {task.name}, {period}"
-        page = notebook_to_html(nb, title, Path(task.notebook).parent)
+        page = notebook_to_html(
+            nb,
+            title,
+            Path(task.notebook).parent,
+            footer=f"{task.name}, {period}",
+            header=running_header(
+                task.parameters.get("audience", ""), task.parameters.get("data_dir", "")
+            ),
+        )
         result["warnings"] += [
             f"{names['html']} refers to another host: {ref}" for ref in external_references(page)
         ]
