@@ -9,7 +9,7 @@ DEMO   := data/demo
 DEMO_STAMP := $(DEMO)/manifest.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo-data validate compute report test lint bench lab docs clean
+.PHONY: help install demo-data validate compute report test browser-deps lint bench lab docs clean
 
 help: ## List the targets with one line each
 	@echo "JSW Performance Workbook - make targets:"
@@ -39,8 +39,17 @@ compute: $(DEMO_STAMP) ## Compute every indicator on the demo data into outputs/
 report: $(DEMO_STAMP) ## Produce the reports of all 32 councils for the latest complete quarter of the demo data
 	$(BIN)/jsw batch --data $(DEMO)
 
-test: $(DEMO_STAMP) ## Set up as for report, then run the whole test suite (the command CI runs)
+test: $(DEMO_STAMP) browser-deps ## Set up as for report, then run the whole test suite (the command CI runs)
 	$(BIN)/python -m pytest
+
+browser-deps: ## Install Chromium and pdftotext (Debian packages) for tests/test_browser.py when missing; needs root
+	@if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get install -y --no-install-recommends chromium poppler-utils; \
+	else \
+		echo "chromium or pdftotext is missing and this is not root: tests/test_browser.py will skip"; \
+		echo "(as root: apt-get install chromium poppler-utils)"; \
+	fi
 
 lint: $(STAMP) ## Check formatting and lint with ruff (settings in pyproject.toml); changes nothing
 	$(BIN)/ruff format --check .

@@ -928,7 +928,7 @@ class Report:
         """
         ind = self._indicator(indicator)
         series = self.spc_series(indicator)
-        if series.empty:
+        if series.empty or not series["value"].notna().any():
             return f"<p>No statistical process control chart: {html.escape(ind.title_for())} has no data.</p>"
         fig = spc_figure(
             series,
