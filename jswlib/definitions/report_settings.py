@@ -1,5 +1,6 @@
 """The report settings in ``params/report.yaml``: the default headline indicators, the indicators
-of the counts-and-activity section and the suppression threshold, checked when loaded."""
+of the counts-and-activity section, the suppression threshold and symbol, and the contact named on
+exports, checked when loaded."""
 
 from __future__ import annotations
 
@@ -30,11 +31,18 @@ class ReportSettings:
         Indicators of the counts-and-activity section, in order.
     suppression_threshold : int
         Public reports suppress counts from 1 to ``suppression_threshold - 1``.
+    suppression_symbol : str
+        What a suppressed figure shows (``[c]``, the Government Analysis Function's symbol for
+        "confidential").
+    contact : str
+        Whom readers of the KPI workbook may ask (its cover sheet).
     """
 
     headline_default: tuple[str, ...]
     activity: tuple[str, ...]
     suppression_threshold: int
+    suppression_symbol: str = "[c]"
+    contact: str = "The council's Justice Social Work performance team"
 
 
 def _indicator_list(
@@ -100,8 +108,16 @@ def load_report_settings(
             f"{file}: suppression_threshold: expected a whole number of at least 1, got "
             f"{threshold!r}"
         )
+    texts = {}
+    for key in ("suppression_symbol", "contact"):
+        if key in doc:
+            value = doc[key]
+            if not isinstance(value, str) or not value.strip():
+                raise ParamsError(f"{file}: {key}: expected some text, got {value!r}")
+            texts[key] = value.strip()
     return ReportSettings(
         headline_default=_indicator_list(doc, "headline_default", file, catalogue, None),
         activity=_indicator_list(doc, "activity", file, catalogue, ACTIVITY_TYPES),
         suppression_threshold=threshold,
+        **texts,
     )

@@ -59,6 +59,10 @@ from jswlib.definitions.report_settings import ReportSettings, load_report_setti
 from jswlib.definitions.schema import TABLES
 from jswlib.judge import spc, status
 from jswlib.judge.disclosure import (
+    COUNT,
+    DENOMINATOR,
+    NUMERATOR,
+    PERCENTAGE,
     PUBLIC,
     SUPPRESSED,
     check_audience,
@@ -66,6 +70,7 @@ from jswlib.judge.disclosure import (
     suppress_within_timescale,
 )
 from jswlib.present import charts
+from jswlib.present.figures import AVERAGE, TOTAL, local_key, national_figures, protected_figures
 from jswlib.present.national import spc_figure, spc_frame, spc_series
 from jswlib.present.style import LABELS, SOURCE_NAMES, TABLE_STYLES
 
@@ -1642,3 +1647,204 @@ class Report:
                 out, "previous_numerator", "previous_denominator", ["previous_value"], threshold
             )
         return out[columns].reset_index(drop=True)
+
+    # -- figures: one table behind every figure a reader sees
+    # ---------------------------------------------------------------------------------------------
+
+    @cached_property
+    def figures(self) -> pd.DataFrame:
+        """Every figure of every council's report for the quarter, as shown to this audience.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :func:`jswlib.present.figures.national_figures` with ``suppressed``, ``reason`` and
+            ``shown``: for the public audience after
+            :func:`jswlib.present.figures.protected_figures` (the same pattern in every report
+            of the quarter), for the internal audience every value as it is.
+        """
+        if self.public:
+            return protected_figures(
+                self.results,
+                self.defs,
+                self.settings,
+                self.quarter,
+                symbol=self.settings.suppression_symbol,
+            )
+        table = national_figures(self.results, self.defs, self.settings, self.quarter)
+        return table.assign(suppressed=False, reason="", shown=table["value"].astype(object))
+
+    @cached_property
+    def _figure_lookup(self) -> dict[tuple[str, str, str, str], Any]:
+        f = self.figures
+        return dict(zip(zip(f["indicator"], f["area"], f["period"], f["measure"]), f["shown"]))
+
+    def figure_key(self, indicator: str, own_standard: bool = True) -> str:
+        """The key of an indicator's figures: on the council's own standard where it sets one."""
+        ind = self._indicator(indicator)
+        if own_standard and self._has_local_standard(ind):
+            return local_key(indicator, self.council.code)
+        return indicator
+
+    def figure(self, key: str, area: str, period: str, measure: str, value: Any) -> Any:
+        """A figure as this report may show it: ``value`` itself, or the suppression symbol.
+
+        Parameters
+        ----------
+        key : str
+            :meth:`figure_key`.
+        area : str
+            The area's code (council, family group or Scotland).
+        period, measure : str
+            The period's label; ``numerator``, ``denominator``, ``percentage``, ``count``,
+            ``total`` or ``average``.
+        value : object
+            The value computed for the report.
+
+        Returns
+        -------
+        object
+            ``value`` for the internal audience and wherever it is missing (``NaN`` shows as
+            "n/a"); for the public audience the shown value of :attr:`figures`, and the
+            suppression symbol for a figure the table does not hold (public outputs fail closed).
+        """
+        if not self.public or value is None or (not isinstance(value, str) and pd.isna(value)):
+            return value
+        shown = self._figure_lookup.get(
+            (key, area, period, measure), self.settings.suppression_symbol
+        )
+        return value if not isinstance(shown, str) else shown
+
+    def _area_name(self, code: str) -> str:
+        if code == SCOTLAND_CODE:
+            return "Scotland"
+        if code in self.defs.councils.family_groups:
+            return self.defs.councils.family_groups[code]
+        return self.defs.councils.get(code).name
+
+    def figures_file(self) -> pd.DataFrame:
+        """Every figure the report shows, one per row: the ``<council-slug>-figures.csv`` next to the report.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns section, indicator, area, period, measure, value (a number, or the suppression
+            symbol for the public audience), in the order of the report. The same figure may
+            appear under two sections (the KPI table and the quarter-by-quarter table).
+
+        Notes
+        -----
+        Built from :meth:`figure`, as the tables, charts and exports are, so a reader can check
+        every figure of the report and anyone can audit the suppression. Percentages are rounded
+        half up to one decimal place, averages to one.
+        """
+        rows: list[tuple] = []
+        code, quarter = self.council.code, self.quarter
+        pool = quarter.last_n(POOLED_QUARTERS)
+        pool_label = span_label(pool[0], pool[-1])
+
+        def add(section, ind_id, key, area, period, measure, value):
+            shown = self.figure(key, area, period, measure, value)
+            if not isinstance(shown, str) and pd.notna(shown):
+                digits = 1 if measure in (PERCENTAGE, AVERAGE) else 0
+                shown = float(status.round_half_up(float(shown), digits))
+                shown = int(shown) if digits == 0 else shown
+            elif not isinstance(shown, str):
+                shown = ""
+            rows.append(
+                (
+                    section,
+                    self.indicator_title(ind_id),
+                    self._area_name(area),
+                    period,
+                    measure,
+                    shown,
+                )
+            )
+
+        def proportion(section, ind_id, key, area, period, frame_row):
+            num, den = frame_row
+            add(section, ind_id, key, area, period, NUMERATOR, num)
+            add(section, ind_id, key, area, period, DENOMINATOR, den)
+            pct = status.percentage(num, den) if pd.notna(num) and pd.notna(den) else np.nan
+            add(section, ind_id, key, area, period, PERCENTAGE, pct)
+
+        table = self.results.table
+        for ind_id in self.headline_indicators():
+            key = self.figure_key(ind_id)
+            own = _own_basis(self._council_results)
+            own = own[(own["indicator"] == ind_id) & (own["frequency"] == "quarterly")]
+            own = own.set_index("period")
+            for period in (quarter.label, quarter.year_earlier().label):
+                row = own.loc[period] if period in own.index else None
+                values = (
+                    (row["numerator"], row["denominator"]) if row is not None else (np.nan, np.nan)
+                )
+                proportion("Key performance indicators", ind_id, key, code, period, values)
+            target = self.defs.targets.target(ind_id, code)
+            if target is not None:
+                rows.append(
+                    ("Key performance indicators", self.indicator_title(ind_id), self.council.name,
+                     quarter.label, "target", target)
+                )  # fmt: skip
+        for ind_id in self.quarterly_indicators():
+            key = self.figure_key(ind_id)
+            data = self.quarterly_data(ind_id)
+            for period, num, den in zip(data["period"], data["numerator"], data["denominator"]):
+                proportion("Quarter by quarter", ind_id, key, code, period, (num, den))
+            scotland = table[
+                (table["council"] == SCOTLAND_CODE)
+                & (table["indicator"] == ind_id)
+                & (table["frequency"] == "quarterly")
+                & (table["basis"] == "national")
+                & table["period"].isin(list(data["period"]))
+            ]
+            for period, num, den in zip(
+                scotland["period"], scotland["numerator"], scotland["denominator"]
+            ):
+                proportion("Trend chart", ind_id, ind_id, SCOTLAND_CODE, period, (num, den))
+            if self.public:
+                spc = self.spc_series(ind_id)
+                for period, num, den in zip(spc["period"], spc["numerator"], spc["denominator"]):
+                    add("Statistical process control chart", ind_id, key, code, period, PERCENTAGE,
+                        status.percentage(num, den) if pd.notna(den) and den else np.nan)  # fmt: skip
+        comparison = self.comparison_data()
+        codes = {
+            "council": code,
+            "family group": self.council.family_group,
+            "Scotland": SCOTLAND_CODE,
+        }
+        for rec in comparison.itertuples(index=False):
+            area = codes[rec.level]
+            proportion("Comparison", rec.indicator, rec.indicator, area, quarter.label,
+                       (rec.numerator, rec.denominator))  # fmt: skip
+            proportion("Comparison", rec.indicator, rec.indicator, area, pool_label,
+                       (rec.pooled_numerator, rec.pooled_denominator))  # fmt: skip
+        activity = self.activity_data()
+        for rec in activity.to_dict("records") if not activity.empty else []:
+            ind = self.defs.catalogue.get(rec["indicator"])
+            counted = ind.type in ("count", "people")
+            periods = [
+                (rec["period"], rec["numerator"], rec["denominator"], rec["value"]),
+                (rec["previous_period"], rec["previous_numerator"], rec["previous_denominator"],
+                 rec["previous_value"]),
+            ]  # fmt: skip
+            if rec.get("ytd_period"):
+                periods.append(
+                    (
+                        rec["ytd_period"],
+                        rec["ytd_numerator"],
+                        rec["ytd_denominator"],
+                        rec["ytd_value"],
+                    )
+                )
+            for period, num, den, value in periods:
+                if counted:
+                    add("Counts and activity", ind.id, ind.id, code, period, COUNT, num)
+                else:
+                    add("Counts and activity", ind.id, ind.id, code, period, DENOMINATOR, den)
+                    measure = AVERAGE if ind.type == "average" else TOTAL
+                    add("Counts and activity", ind.id, ind.id, code, period, measure, value)
+        return pd.DataFrame(
+            rows, columns=["section", "indicator", "area", "period", "measure", "value"]
+        )
