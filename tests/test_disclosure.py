@@ -258,6 +258,19 @@ class TestProtectFigures:
         }
         assert _shown(out, "S", "Q4", "numerator") == 78
 
+    def test_an_earlier_release_is_not_taken_back(self):
+        # Year to date Q1 + Q2 = 20 + 3 = 23. Q1's 20 was shown by last quarter's report (fixed), so
+        # the 3 is protected by hiding the year to date, although 20 is the smaller shown count.
+        figures = pd.DataFrame(
+            [("x", "A", "Q1", "count", 20, True, True), ("x", "A", "Q2", "count", 3, True, False),
+             ("x", "A", "Q1 to Q2", "count", 23, True, False)],
+            columns=["indicator", "area", "period", "measure", "value", "published", "fixed"],
+        )  # fmt: skip
+        out = protect_figures(
+            figures, area_parent={}, period_parts={"Q1 to Q2": ["Q1", "Q2"]}, threshold=5
+        )
+        assert _hidden(out) == {("A", "Q2", "count"), ("A", "Q1 to Q2", "count")}
+
     def test_zeros_shown(self):
         out = protect_figures(
             _figures([("A", "Q4", 0, 10)]), area_parent={}, period_parts={}, threshold=5

@@ -197,6 +197,15 @@ def _row(frame: pd.DataFrame, **where) -> pd.Series:
     return frame[mask].iloc[0]
 
 
+def _comparison_headings(report) -> set[str]:
+    """The comparison table's column titles for a report's three areas (from style)."""
+    from jswlib.present.style import COMPARISON_HEADINGS
+
+    group = report.defs.councils.family_groups[report.council.family_group].split(" (")[0]
+    areas = (report.council.name, group, "Scotland")
+    return {h.format(area=a, quarter=report.quarter) for h in COMPARISON_HEADINGS for a in areas}
+
+
 def _shown(styler: Styler) -> pd.DataFrame:
     """What a Styler shows: its frame, column titles as displayed."""
     return styler.data
@@ -544,12 +553,14 @@ class TestHeadlineTable:
         row = _row(shown, KPI="Unpaid work requirements completed within timescale")
         # 13 within, 7 not within, 20 in all: nothing small.
         assert (row["Cases"], row["Actual"], row["RAG status"]) == ("20", "65%", "Red")
-        # 9 within, 1 not within: the 1 would be revealed, so the percentage goes; the total 10
-        # stays.
+        # 9 within, 1 not within. Dundee's 4 cases (hidden) would be Scotland's 39 minus South
+        # Lanarkshire's 25 minus Glasgow's 10 (Scotland's and South Lanarkshire's totals are shown
+        # in the comparison): Glasgow's 10, the smaller, is hidden, and with it the percentage,
+        # which also protects the 1 not within.
         row = _row(
             shown, KPI="Criminal justice social work reports submitted to court by the due date"
         )
-        assert (row["Cases"], row["Actual"], row["RAG status"]) == ("10", "[c]", "[c]")
+        assert (row["Cases"], row["Actual"], row["RAG status"]) == ("[c]", "[c]", "[c]")
 
 
 # --- Quarter by quarter --------------------------------------------------------------------------
@@ -679,27 +690,31 @@ class TestQuarterlyTable:
     def test_public_suppression_shows_zeros(self, make):
         shown = _shown(make(DC, audience="public").quarterly_table("reports_by_due_date"))
         columns = ["Total cases", "Number within timescale", "% within timescale"]
-        assert shown[columns].iloc[-4:].values.tolist() == [
-            ["6", "6", "100%"],  # Q3 2024/25: 6 of 6, none not within
-            ["7", "[c]", "[c]"],  # Q4 2024/25: 5 of 7, 2 not within would be revealed
-            ["6", "0", "0%"],  # Q1 2025/26: 0 of 6, zeros shown
-            ["[c]", "[c]", "[c]"],  # Q2 2025/26: 3 of 4, the total itself is small
-        ]
+        rows = shown[columns].values.tolist()
+        # Q1 and Q2 2024/25: 6 of 6, nothing small and no sum needs them.
+        assert rows[2:4] == [["6", "6", "100%"], ["6", "6", "100%"]]
+        # Q2 2025/26: 3 of 4, the total itself is small.
+        assert rows[7] == ["[c]", "[c]", "[c]"]
+        # Q4 2024/25: 5 of 7, the 2 not within is small, so the 5 goes.
+        assert rows[5][1:] == ["[c]", "[c]"]
+        # Q1 2025/26: 0 of 6. Zeros are never suppressed for themselves, but this one completes
+        # a sum: Scotland's 27 within (the trend chart) is South Lanarkshire's 20 + Glasgow's 7 +
+        # Dundee's 0, and Glasgow's 7 of 8 (1 not within) is hidden; the 0 is the least to hide.
+        assert rows[6] == ["6", "[c]", "[c]"]
 
     def test_public_suppression_at_glasgow(self, make):
         shown = _shown(make(GC, audience="public").quarterly_table("reports_by_due_date"))
-        columns = ["Total cases", "Number within timescale", "% within timescale"]
-        # 1 of 8 (within small), 7 of 8 (1 not within), 9 of 10 (1 not within).
-        assert shown[columns].iloc[-3:].values.tolist() == [
-            ["8", "[c]", "[c]"],
-            ["8", "[c]", "[c]"],
-            ["10", "[c]", "[c]"],
-        ]
+        columns = ["Number within timescale", "% within timescale"]
+        # 1 of 8 (within small), 7 of 8 (1 not within), 9 of 10 (1 not within): the number
+        # within or the total goes, and the percentage with either.
+        for i in (5, 6, 7):
+            assert "[c]" in shown[["Total cases", "Number within timescale"]].iloc[i].tolist()
+            assert shown["% within timescale"].iloc[i] == "[c]"
         # 7 of 10 and 8 of 10 go too (3 and 2 not within); 5 of 10 stays.
         assert shown[columns].iloc[:3].values.tolist() == [
-            ["10", "[c]", "[c]"],
-            ["10", "[c]", "[c]"],
-            ["10", "5", "50%"],
+            ["[c]", "[c]"],
+            ["[c]", "[c]"],
+            ["5", "50%"],
         ]
 
     def test_internal_is_not_suppressed(self, make):
@@ -759,36 +774,52 @@ class TestComparisonData:
         report = dataclasses.replace(_without_national_targets(make(DC)), settings=settings)
         assert report.headline_indicators() == ["cpos_imposed"]
         assert report.comparison_data().empty
-        assert list(_shown(report.comparison_table()).columns)[:2] == ["KPI", "Area"]
+        assert list(_shown(report.comparison_table()).columns) == ["KPI"]
 
 
 class TestComparisonTable:
     def test_columns_and_caption(self, make):
         styler = make(GC).comparison_table()
+        # One row per KPI, its name once; each area for the quarter and the last four quarters.
         assert list(_shown(styler).columns) == [
             "KPI",
-            "Area",
-            "Latest quarter",
-            "Cases (latest quarter)",
-            "Last four quarters",
-            "Cases (last four quarters)",
-            "Note",
+            "Glasgow City, Q2 2025/26",
+            "Glasgow City, last four quarters",
+            "Family group 4, Q2 2025/26",
+            "Family group 4, last four quarters",
+            "Scotland, Q2 2025/26",
+            "Scotland, last four quarters",
         ]
         assert "national standard" in styler.caption and "not ranked" in styler.caption
+        shown = _shown(styler)
+        assert shown["KPI"].is_unique
+        row = _row(
+            shown, KPI="Criminal justice social work reports submitted to court by the due date"
+        )
+        # Glasgow 9 of 10 = 90%; pooled 26 of 36 = 72.2%; family group 4 12 of 14 = 85.7%, 40 of
+        # 59 = 67.8%; Scotland 35 of 39 = 89.7%, 123 of 144 = 85.4%.
+        assert row.tolist()[1:] == [
+            "90% of 10",
+            "72% of 36",
+            "86% of 14",
+            "68% of 59",
+            "90% of 39",
+            "85% of 144",
+        ]
 
     def test_public(self, make):
         shown = _shown(make(DC, audience="public").comparison_table())
-        rows = shown[
-            shown["KPI"]
-            == "Criminal justice social work reports submitted to court by the due date"
-        ]
-        assert rows[["Latest quarter", "Cases (latest quarter)"]].values.tolist() == [
-            ["[c]", "[c]"],  # Dundee 3 of 4
-            ["[c]", "14"],  # family group 12 of 14: 2 not within
-            ["[c]", "39"],  # Scotland 35 of 39: 4 not within
-        ]
-        # Pooled: Dundee 14 of 23, family group 40 of 59, Scotland 123 of 144: nothing small.
-        assert rows["Last four quarters"].tolist() == ["61%", "68%", "85%"]
+        row = _row(
+            shown, KPI="Criminal justice social work reports submitted to court by the due date"
+        )
+        # Dundee 3 of 4: the total itself is small.
+        assert row["Dundee City, Q2 2025/26"] == "[c] of [c]"
+        # Family group 4's 12 within minus Glasgow's 9 within would give Dundee's 3.
+        assert row["Family group 4, Q2 2025/26"] == "[c] of 14"
+        # Scotland, 35 of 39 (4 not within) and 123 of 144: a count for the whole country pools
+        # every council and identifies no one, so it stays.
+        assert row["Scotland, Q2 2025/26"] == "90% of 39"
+        assert row["Scotland, last four quarters"] == "85% of 144"
 
 
 # --- Counts and activity -------------------------------------------------------------------------
@@ -932,7 +963,7 @@ class TestDataQuality:
 class TestCommentaryHtml:
     def test_markdown_rendered_and_raw_html_escaped(self, make):
         page = make(GC).commentary_html()
-        assert "<h2>Achievements</h2>" in page and "<strong>held</strong>" in page
+        assert "<h3>Achievements</h3>" in page and "<strong>held</strong>" in page
         assert "<script>" not in page
         assert "&lt;script&gt;" in page
 
@@ -941,6 +972,34 @@ class TestCommentaryHtml:
             '<p class="jsw-note"><strong>No commentary supplied</strong> for Dundee City, Q2 2025/26: expected '
             "params/commentary/dundee-city/2025-26-Q2.md.</p>"
         )
+
+    def test_public_note_names_no_file(self, make):
+        assert make(DC, audience="public").commentary_html() == (
+            '<p class="jsw-note"><strong>No commentary supplied</strong> for Dundee City, Q2 2025/26.</p>'
+        )
+
+
+class TestCommentarySections:
+    def test_standard_sections_first_then_the_others(self, make, tiny):
+        # The file holds, in this order: a comment, a preamble, "Future plans", "Strategic
+        # priorities" and "Achievements"; no areas for improvement.
+        (tiny / "notes").mkdir(exist_ok=True)
+        (tiny / "notes" / "sections.md").write_text(
+            "<!-- authoring note -->\nIntro.\n\n## Future plans\n\n- Plan.\n\n"
+            "## Strategic priorities\n\n- Priority.\n\n## Achievements\n\n- Done.\n",
+            encoding="utf-8",
+        )
+        report = make(GC, commentary_file="notes/sections.md")
+        assert report.commentary_sections() == [
+            ("", "Intro."),
+            ("Achievements", "- Done."),
+            ("Areas for improvement", ""),
+            ("Priorities", "- Priority."),
+            ("Future plans", "- Plan."),
+        ]
+        page = report.commentary_html()
+        assert "authoring note" not in page
+        assert "<h3>Areas for improvement</h3><p>None supplied for this quarter.</p>" in page
 
 
 class TestReadCommentary:
@@ -1014,10 +1073,13 @@ class TestMethodNotes:
             "pending",
             "not ranked",
             "15 October 2025",
-            "`data`",
         ):
             assert phrase in notes, phrase
         assert make(GC).results.fingerprint in notes
+        # Plain words for readers: no folder, file or fingerprint in a public report
+        public = make(GC, audience="public").method_notes()
+        assert make(GC).results.fingerprint not in public
+        assert "`" not in public and ".yaml" not in public
 
     def test_three_state_scheme_words(self, make):
         assert "Amber when worse by 5 percentage points or less" in make(SL).method_notes()
@@ -1146,7 +1208,9 @@ class TestOutputs:
             report.definitions_table(),
         )
         for styler in stylers:
-            assert set(styler.data.columns) <= set(rp.LABELS.values())
+            assert set(styler.data.columns) <= set(rp.LABELS.values()) | _comparison_headings(
+                report
+            )
 
 
 # --- Faults and bad input (issue 9) --------------------------------------------------------------

@@ -114,12 +114,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "batch",
         help="produce the quarterly report of every council (HTML, notebook, KPI tables, index)",
-        description="Run notebooks/quarterly_report.ipynb for every council (or those named), in parallel, and "
-        "write to outputs/<yyyy-yy>-Q<n>/: <slug>.html (the report, without code, self-contained), <slug>.ipynb "
-        "(the executed notebook), <slug>-kpis.csv and <slug>-kpis.xlsx (the headline KPI table), index.html "
-        "(every council with its counts of Green, Amber and Red, and the failures) and manifest.json (parameters, "
-        "data fingerprint, package versions, timings, outcome per council). Councils whose outputs are up to "
-        "date with their inputs (data, params, notebook, commentary, audience) are skipped unless --force.",
+        description="Run notebooks/quarterly_report.ipynb for every council (or those named), in "
+        "parallel, and write to outputs/<yyyy-yy>-Q<n>/<audience>/ (public and internal apart): "
+        "<slug>.html (the report, without code, self-contained), <slug>.ipynb (the executed notebook), "
+        "<slug>-kpis.csv and <slug>-kpis.xlsx (the headline KPI table), <slug>-figures.csv (every figure "
+        "the report shows), index.html (every council with its counts of Green, Amber and Red, and the "
+        "failures) and manifest.json (parameters, data fingerprint, package versions, timings, outcome "
+        "per council). Councils whose outputs are up to date with their inputs (data, params, notebook, "
+        "commentary, audience) are skipped unless --force.",
         epilog="A council whose notebook fails keeps its executed notebook and an HTML page showing the error; "
         "the others carry on. A data file that cannot be used fails every council (no report is "
         "built on partial data). One batch at a time writes to a folder. Exit codes: 0 every report "
@@ -175,7 +177,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "<slug>-framework.xlsx, with framework-index.html and framework-manifest.json); "
         "--quarter then also takes a financial year, e.g. 2025/26, for the annual report",
     )
-    p.add_argument("--out", metavar="DIR", help="where to write (default: outputs/<yyyy-yy>-Q<n>)")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="where to write: DIR/<audience>/ (default: outputs/<yyyy-yy>-Q<n>/<audience>/)",
+    )
     p.add_argument(
         "--encoding", metavar="NAME", help="encoding of the CSV files (default UTF-8; e.g. cp1252)"
     )

@@ -204,6 +204,7 @@ class _Cells:
     published: np.ndarray
     relations: list[tuple[int, ...]]  # (total, part, part, ...)
     aggregate: np.ndarray  # the cell is a family group's or Scotland's (a sum of areas)
+    fixed: np.ndarray  # shown in an earlier release: not to be chosen as a complementary cell
 
 
 def _cells_of(
@@ -213,17 +214,24 @@ def _cells_of(
     index: dict[tuple[str, str, str], int] = {}
     values: list[float] = []
     published: list[bool] = []
+    fixed: list[bool] = []
 
-    def add(key: tuple[str, str, str], value: float, shown: bool) -> None:
+    def add(key: tuple[str, str, str], value: float, shown: bool, old: bool = False) -> None:
+        if key in index:  # the same figure listed twice: one cell
+            published[index[key]] = published[index[key]] or bool(shown)
+            fixed[index[key]] = fixed[index[key]] or bool(old)
+            return
         index[key] = len(values)
         values.append(float(value))
         published.append(bool(shown))
+        fixed.append(bool(old))
 
-    for area, period, measure, value, shown in zip(
-        rows["area"], rows["period"], rows["measure"], rows["value"], rows["published"]
+    olds = rows["fixed"] if "fixed" in rows.columns else [False] * len(rows)
+    for area, period, measure, value, shown, old in zip(
+        rows["area"], rows["period"], rows["measure"], rows["value"], rows["published"], olds
     ):
         if measure in ADDITIVE_MEASURES and pd.notna(value):
-            add((area, period, measure), value, shown)
+            add((area, period, measure), value, shown, old)
     for area, period, measure in list(index):
         if measure == NUMERATOR and (area, period, DENOMINATOR) in index:
             total = values[index[(area, period, DENOMINATOR)]]
@@ -258,7 +266,12 @@ def _cells_of(
     parents = set(area_parent.values())
     aggregate = np.array([a in parents for a, _, _ in index], dtype=bool)
     return _Cells(
-        list(index), np.array(values), np.array(published, dtype=bool), relations, aggregate
+        list(index),
+        np.array(values),
+        np.array(published, dtype=bool),
+        relations,
+        aggregate,
+        np.array(fixed, dtype=bool),
     )
 
 
@@ -289,17 +302,27 @@ def _cheapest(candidates: Sequence[int], values: np.ndarray) -> int:
 
 
 def _block(
-    cell: int, cells: _Cells, shown: np.ndarray, source: dict[int, int], seen: set[int]
+    cell: int,
+    cells: _Cells,
+    shown: np.ndarray,
+    source: dict[int, int],
+    seen: set[int],
+    allow_fixed: bool = False,
 ) -> int:
-    """A published, shown cell whose suppression stops ``cell`` being worked out (through ``source``)."""
+    """A published, shown cell whose suppression stops ``cell`` being worked out (through ``source``).
+
+    Figures shown in an earlier release (``fixed``) are chosen only when nothing else will do.
+    """
     seen.add(cell)
     relation = cells.relations[source[cell]]
-    candidates = [c for c in relation if c != cell and shown[c]]
+    candidates = [
+        c for c in relation if c != cell and shown[c] and (allow_fixed or not cells.fixed[c])
+    ]
     if candidates:
         return _cheapest(candidates, cells.values)
     derived = [c for c in relation if c != cell and c in source and c not in seen]
     for other in sorted(derived, key=lambda c: (cells.values[c] == 0, cells.values[c], c)):
-        found = _block(other, cells, shown, source, seen)
+        found = _block(other, cells, shown, source, seen, allow_fixed)
         if found >= 0:
             return found
     return -1
@@ -375,9 +398,22 @@ def _protect_cells(
         # The one worked out first: blocking it often blocks those worked out from it
         first = min(exposed, key=lambda c: (order[c], c))
         choice = _block(int(first), cells, shown, source, set())
+        if choice < 0:
+            choice = _block(int(first), cells, shown, source, set(), allow_fixed=True)
         if choice < 0:  # pragma: no cover - every derivation starts from a shown cell
             raise RuntimeError("secondary suppression found no cell to hide")
         hidden[choice] = secondary[choice] = True
+    # The greedy choices above depend on the order they were made in, and protect every hidden
+    # figure; give back every secondary cell not needed to keep the *sensitive* counts from being
+    # worked out, the largest first.
+    for cell in sorted(np.flatnonzero(secondary), key=lambda c: (-cells.values[c], -c)):
+        hidden[cell] = False
+        shown = cells.published & ~hidden
+        known, _ = _peel(cells, shown)
+        if (sensitive & known & ~shown).any():
+            hidden[cell] = True
+        else:
+            secondary[cell] = False
     if exact:
         for _ in range(len(cells.values) + 1):
             shown = cells.published & ~hidden
@@ -411,7 +447,9 @@ def protect_figures(
         ``denominator`` or ``count``, which add up; ``percentage`` or any other measure, built on
         the counts of the same indicator, area and period), ``value`` (a number), and optionally
         ``published`` (False for a figure no output shows but which completes a sum; default
-        True).
+        True), and optionally ``fixed`` (True for a figure already shown in an earlier release, such
+        as an earlier quarter of the year to date: it counts as shown and is chosen as a
+        complementary cell only when nothing else will do).
     area_parent : mapping of str to str
         Each area's parent: a council's family group, a family group's Scotland. A parent's
         figure is the sum of its children's.

@@ -143,7 +143,9 @@ def national_figures(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`FIGURE_COLUMNS`, one row per figure (see the module docstring).
+        Columns :data:`FIGURE_COLUMNS` and ``fixed`` (an earlier period of a year to date, shown
+        by an earlier report: see :func:`jswlib.judge.disclosure.protect_figures`), one row per
+        figure (see the module docstring).
 
     Notes
     -----
@@ -164,6 +166,7 @@ def national_figures(
     pool = quarter.last_n(POOLED_QUARTERS)
     pool_label = span_label(pool[0], pool[-1])
     records: list[tuple] = []
+    earlier: set[tuple[str, str]] = set()
     proportion_ids = [
         i.id
         for i in defs.catalogue
@@ -200,7 +203,9 @@ def national_figures(
             continue
         parts = year_to_date_parts(ind, period)
         wanted = {period.label: True, period.year_earlier().label: True}
-        wanted.update({p.label: p == period for p in parts})
+        # The earlier periods of the year to date were shown by earlier reports: fixed
+        wanted.update({p.label: True for p in parts})
+        earlier.update((ind_id, p.label) for p in parts if p != period)
         rows = table[
             (table["indicator"] == ind_id)
             & (table["level"] == LEVEL_COUNCIL)
@@ -223,7 +228,7 @@ def national_figures(
             records.append((ind_id, ind_id, area, label, DENOMINATOR, float(den), shown))
             measure = AVERAGE if ind.type == "average" else TOTAL
             records.append((ind_id, ind_id, area, label, measure, float(value), shown))
-        if parts:
+        if len(parts) > 1:  # a year to date of one period is that period
             ytd = span_label(parts[0], period)
             sums = rows[rows["period"].isin([p.label for p in parts])].groupby("council")
             for area, part in sums:
@@ -240,7 +245,9 @@ def national_figures(
                     value = total / den if (ind.type == "average" and den) else total
                     measure = AVERAGE if ind.type == "average" else TOTAL
                     records.append((ind_id, ind_id, area, ytd, measure, value, True))
-    return pd.DataFrame(records, columns=list(FIGURE_COLUMNS))
+    frame = pd.DataFrame(records, columns=list(FIGURE_COLUMNS))
+    frame["fixed"] = [(i, p) in earlier for i, p in zip(frame["indicator"], frame["period"])]
+    return frame
 
 
 def figure_relations(
@@ -255,7 +262,7 @@ def figure_relations(
         ind = defs.catalogue.get(ind_id)
         period = activity_period(ind, quarter)
         ytd = year_to_date_parts(ind, period) if period is not None else []
-        if ytd:
+        if len(ytd) > 1:
             parts[span_label(ytd[0], period)] = [p.label for p in ytd]
     return parents, parts
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jswlib.core import io
+from jswlib.definitions.periods import long_date
+from jswlib.judge.disclosure import INTERNAL
 from jswlib.judge.status import RAG_STATUSES
 from jswlib.present.style import INDEX_CSS
 
@@ -34,6 +37,14 @@ _EXTERNAL = re.compile(
     r"""|(?:@import\s+["']?(?:https?:)?//[^;]*)""",
     re.IGNORECASE,
 )
+
+
+def _long_date_text(iso: str) -> str:
+    """``"2026-04-15"`` as ``"15 April 2026"`` (the text itself when it is not a date)."""
+    try:
+        return long_date(date.fromisoformat(iso))
+    except ValueError:
+        return iso
 
 
 def rag_counts(rag: Iterable[Any]) -> dict[str, int]:
@@ -419,6 +430,9 @@ def render_index(
             related=list(related),
             css=INDEX_CSS,
             audience_text=audiences[0] if len(audiences) == 1 else "mixed (see the table)",
+            internal=INTERNAL in audiences,
+            extract_date=_long_date_text(manifest.get("data", {}).get("as_at", "")),
+            finished=_long_date_text(str(manifest.get("finished", ""))[:10]),
             data=manifest.get("data", {}),
             manifest=manifest,
             counted=counted,

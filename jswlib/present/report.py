@@ -50,6 +50,7 @@ from pandas.io.formats.style import Styler
 from jswlib.compute.indicators import LEVEL_COUNCIL, Definitions, load_definitions
 from jswlib.compute.results import Results, choose_quarter, load_results
 from jswlib.core import io
+from jswlib.data.extract import is_synthetic
 from jswlib.data.validation import RULES
 from jswlib.definitions.catalogue import COUNCIL_TARGET, FREQUENCY_CODES, Indicator
 from jswlib.definitions.councils import SCOTLAND_CODE, Council, Councils
@@ -67,12 +68,12 @@ from jswlib.judge.disclosure import (
     SUPPRESSED,
     check_audience,
     suppress,
-    suppress_within_timescale,
 )
 from jswlib.present import charts
+from jswlib.present.exports import Cover, SheetTable, build_workbook
 from jswlib.present.figures import AVERAGE, TOTAL, local_key, national_figures, protected_figures
 from jswlib.present.national import spc_figure, spc_frame, spc_series
-from jswlib.present.style import LABELS, SOURCE_NAMES, TABLE_STYLES
+from jswlib.present.style import COMPARISON_HEADINGS, LABELS, SOURCE_NAMES, TABLE_STYLES
 
 # --- Publication rules and presentation (docs/method.md, Disclosure control) -------------------
 
@@ -94,6 +95,15 @@ PROVISIONAL_TEXT: str = "(provisional)"
 #: Text shown in the Target column when an indicator has no target (neither the council's own nor a
 #: national default).
 NO_TARGET_TEXT: str = "No target"
+
+#: The standard sections of the commentary, in order, with the word that finds each in a heading of
+#: the commentary file (Glasgow City HSCP's performance update: achievements, areas for improvement,
+#: priorities).
+COMMENTARY_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("Achievements", "achievement"),
+    ("Areas for improvement", "improvement"),
+    ("Priorities", "priorit"),
+)
 
 #: Local standards not established as national rules (docs/method.md, Timescales), for the method
 #: notes.
@@ -209,14 +219,17 @@ def _marked(texts: pd.Series, provisional: Any) -> pd.Series:
 def _cases_text(cases: pd.Series, pending: Any) -> pd.Series:
     """Case counts as text, with the cases still pending where there are any ("913; 2,869 pending")."""
     shown = _text(cases)
-    waiting = pd.Series(pending, index=cases.index).astype("Float64").fillna(0)
+    waiting = pd.Series(pending, index=cases.index).astype(object)
+
+    def one(t: str, p: Any) -> str:
+        if t == SUPPRESSED:
+            return t
+        if isinstance(p, str):  # a suppressed count of pending cases
+            return f"{t}; {p} pending"
+        return f"{t}; {status.format_value(p)} pending" if pd.notna(p) and p > 0 else t
+
     return pd.Series(
-        [
-            f"{t}; {status.format_value(p)} pending" if p > 0 and t != SUPPRESSED else t
-            for t, p in zip(shown, waiting, strict=True)
-        ],
-        index=cases.index,
-        dtype=object,
+        [one(t, p) for t, p in zip(shown, waiting, strict=True)], index=cases.index, dtype=object
     )
 
 
@@ -258,6 +271,23 @@ def _styled(shown: pd.DataFrame, caption: str, rag_column: str | None = None) ->
     if rag_column is not None:
         styler = styler.map(_rag_css, subset=[LABELS[rag_column]])
     return styler
+
+
+def _is_small_count(values: pd.Series, threshold: int) -> pd.Series:
+    """Whether each value is a count from 1 to ``threshold - 1`` (text and missing values are not)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    return ((numbers >= 1) & (numbers < threshold)).fillna(False).astype(bool)
+
+
+def _short_group(label: str) -> str:
+    """A family group's label without its description: ``"Family group 1"``.
+
+    Examples
+    --------
+    >>> _short_group("Family group 1 (people services, least deprived)")
+    'Family group 1'
+    """
+    return label.split(" (", 1)[0]
 
 
 def _value_of(numerator: Any, denominator: Any, ind: Indicator) -> float:
@@ -585,16 +615,47 @@ class Report:
         """
         return f"Justice Social Work performance: {self.council.name}, {self.quarter}"
 
+    def _audience_sentence(self) -> str:
+        if self.public:
+            return f"Public report: small numbers are suppressed ({self.settings.suppression_symbol})."
+        return "Internal report: not for publication."
+
     def heading_markdown(self) -> str:
-        """The report heading as Markdown: the title, the audience and the extract it rests on."""
-        who = (
-            "Public report: small numbers are suppressed."
-            if self.public
-            else "Internal report: not for publication."
-        )
+        """The report heading as Markdown: the title, the audience and the date of the figures."""
         return (
-            f"# {self.title()}\n\n{who} Data: the extract in `{self.results.data_dir.name}`, dated "
+            f"# {self.title()}\n\n{self._audience_sentence()} Figures from the extract dated "
             f"{long_date(self.results.as_at)}."
+        )
+
+    def banners_html(self) -> str:
+        """The banners above the title: synthetic data, and the internal audience (empty for neither).
+
+        Returns
+        -------
+        str
+            ``<p class="jsw-banner">`` paragraphs: one when the extract records that its data are
+            synthetic, one for an internal report. The printed pages repeat them in their running
+            header (:func:`jswlib.run.worker.running_header`).
+        """
+        parts = []
+        if self.synthetic:
+            parts.append(
+                '<p class="jsw-banner" role="note"><strong>Synthetic data.</strong> This report is built from '
+                "made-up demonstration data: its figures describe no real people and no real service.</p>"
+            )
+        if not self.public:
+            parts.append(
+                '<p class="jsw-banner" role="note"><strong>Internal: not for publication.</strong> This report '
+                "shows small numbers; the public version suppresses them.</p>"
+            )
+        return "".join(parts)
+
+    def heading_html(self) -> str:
+        """The top of the report: the banners, the title, who it is for and the date of the figures."""
+        return (
+            f"{self.banners_html()}<h1>{html.escape(self.title())}</h1>"
+            f"<p>{html.escape(self._audience_sentence())} Figures from the extract dated "
+            f"{html.escape(long_date(self.results.as_at))}.</p>"
         )
 
     def indicator_title(self, indicator: str) -> str:
@@ -725,13 +786,25 @@ class Report:
         )
         pending = data["pending"].astype("Float64").fillna(0)
         if self.public:
-            shown = suppress_within_timescale(
-                shown,
-                "_within",
-                "cases",
-                ["actual", "rag", "direction"],
-                self.settings.suppression_threshold,
+            shown = shown.astype(object)
+            symbol = self.settings.suppression_symbol
+            code, now, before = (
+                self.council.code,
+                self.quarter.label,
+                self.quarter.year_earlier().label,
             )
+            for i, ind_id in enumerate(data["indicator"]):
+                key = self.figure_key(ind_id)
+                row = data.iloc[i]
+                hide_now = self._hidden(key, code, now, PERCENTAGE, row["value"])
+                hide_before = self._hidden(key, code, before, PERCENTAGE, row["previous_value"])
+                if hide_now:
+                    shown.loc[i, ["actual", "rag", "variation", "assurance"]] = symbol
+                if hide_now or hide_before:
+                    shown.loc[i, "direction"] = symbol
+                if self._hidden(key, code, now, DENOMINATOR, row["denominator"]):
+                    shown.loc[i, "cases"] = symbol
+            pending = self._public_pending(pending)
         shown = shown.drop(columns="_within").assign(
             cases=lambda f: _cases_text(f["cases"], pending),
             actual=lambda f: _marked(f["actual"], data["provisional"]),
@@ -865,10 +938,18 @@ class Report:
         )
         comparison = pd.DataFrame(
             {
-                "period": shown_labels,
+                "period": labels,
+                "numerator": scotland["numerator"].to_numpy(dtype="float64"),
                 "value": scotland["value"].to_numpy(dtype="float64"),
-                "denominator": scotland["denominator"].astype("Int64").array,
+                "denominator": scotland["denominator"].to_numpy(dtype="float64"),
             }
+        )
+        raw = data
+        data = self._protected_series(self.figure_key(indicator), self.council.code, data)
+        comparison_shown = self._protected_series(indicator, SCOTLAND_CODE, comparison)
+        left_out = self._left_out(raw, data)
+        comparison = comparison_shown[["period", "value", "denominator"]].assign(
+            period=shown_labels
         )
         fig = charts.trend_chart(
             data.assign(period=shown_labels),
@@ -881,6 +962,11 @@ class Report:
             polarity=ind.polarity,
         )
         alt = getattr(fig, charts.ALT_TEXT_ATTRIBUTE, "")
+        if left_out:
+            alt += (
+                f" Not plotted, to protect privacy ({self.settings.suppression_symbol} in the table): "
+                f"{', '.join(left_out)}."
+            )
         png = base64.b64encode(charts.figure_to_png(fig)).decode("ascii")
         return (
             f'<figure class="jsw-chart"><img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
@@ -902,6 +988,16 @@ class Report:
             period, value, numerator, denominator.
         """
         self._indicator(indicator)
+        if self.public:
+            # Public charts are quarterly (monthly counts of a small council are mostly
+            # suppressed) and draw from the protected figures: a suppressed point is missing.
+            rows = self._own_rows("quarterly")
+            series = spc_series(rows[rows["indicator"] == indicator], self.quarter.end)
+            protected = self._protected_series(
+                self.figure_key(indicator), self.council.code, series
+            )
+            protected.attrs.update(series.attrs, left_out=self._left_out(series, protected))
+            return protected
         rows = pd.concat([self._own_rows("monthly"), self._own_rows("quarterly")])
         return spc_series(rows[rows["indicator"] == indicator], self.quarter.end)
 
@@ -933,6 +1029,11 @@ class Report:
         """
         ind = self._indicator(indicator)
         series = self.spc_series(indicator)
+        if not series.empty and series.attrs.get("left_out") and not series["value"].notna().any():
+            return (
+                f"<p>No statistical process control chart for {html.escape(self.indicator_title(indicator))}: "
+                "every quarter's figure is suppressed to protect privacy.</p>"
+            )
         if series.empty or not series["value"].notna().any():
             return f"<p>No statistical process control chart: {html.escape(ind.title_for())} has no data.</p>"
         fig = spc_figure(
@@ -942,7 +1043,16 @@ class Report:
             title=self.indicator_title(indicator),
             label=self.council.name,
         )
-        return charts.figure_html(fig)
+        page = charts.figure_html(fig)
+        left_out = series.attrs.get("left_out") or []
+        if left_out:
+            note = html.escape(
+                f" Not plotted, to protect privacy: {', '.join(left_out)}; the limits rest on the "
+                f"quarters shown."
+            )
+            page = page.replace("</figcaption>", f"{note}</figcaption>", 1)
+            page = re.sub(r'(alt="[^"]*)"', lambda m: m.group(1) + note + '"', page, count=1)
+        return page
 
     def quarterly_table(self, indicator: str, n: int = QUARTERLY_TABLE_QUARTERS) -> Styler:
         """The quarter-by-quarter table of one KPI in the South Lanarkshire form, for display.
@@ -968,13 +1078,21 @@ class Report:
             }
         )
         if self.public:
-            shown = suppress_within_timescale(
-                shown,
-                "within",
-                "total_cases",
-                ["percent_within"],
-                self.settings.suppression_threshold,
+            shown = shown.astype(object)
+            symbol, key, code = (
+                self.settings.suppression_symbol,
+                self.figure_key(indicator),
+                self.council.code,
             )
+            for i, (period, num, den, value) in enumerate(
+                zip(data["period"], data["numerator"], data["denominator"], data["value"])
+            ):
+                if self._hidden(key, code, period, PERCENTAGE, value):
+                    shown.loc[i, "percent_within"] = symbol
+                if self._hidden(key, code, period, NUMERATOR, num):
+                    shown.loc[i, "within"] = symbol
+                if self._hidden(key, code, period, DENOMINATOR, den):
+                    shown.loc[i, "total_cases"] = symbol
         shown = shown.assign(
             total_cases=lambda f: _cases_text(f["total_cases"], data["pending"]),
             within=lambda f: _text(f["within"]),
@@ -1083,47 +1201,62 @@ class Report:
         Returns
         -------
         pandas.io.formats.style.Styler
-            KPI | Area | Latest quarter | Cases (latest quarter) | Last four quarters | Cases (last
-            four quarters) | Note. Public audience: each period suppressed as
-            :func:`suppress_within_timescale`.
+            One row per KPI (its name once): the council, its family group and Scotland, each for
+            the latest quarter and the last four quarters pooled, as ``"71% of 15"`` (the
+            percentage and the number of cases), then a note. Public audience: figures as
+            :meth:`figure` shows them.
         """
         data = self.comparison_data()
-        shown = pd.DataFrame(
-            {
-                "kpi": data["kpi"],
-                "area": data["area"],
-                "latest": data["display_value"],
-                "latest_cases": data["denominator"],
-                "pooled": data["pooled_display_value"],
-                "pooled_cases": data["pooled_denominator"],
-                "note": data["note"],
-                "_within": data["numerator"],
-                "_pooled_within": data["pooled_numerator"],
-            }
-        )
-        if self.public:
-            threshold = self.settings.suppression_threshold
-            shown = suppress_within_timescale(
-                shown, "_within", "latest_cases", ["latest"], threshold
-            )
-            shown = suppress_within_timescale(
-                shown, "_pooled_within", "pooled_cases", ["pooled"], threshold
-            )
-        shown = shown.drop(columns=["_within", "_pooled_within"]).assign(
-            latest_cases=lambda f: _text(f["latest_cases"]),
-            pooled_cases=lambda f: _text(f["pooled_cases"]),
-            latest=lambda f: _marked(f["latest"], data["provisional"]),
-            pooled=lambda f: _marked(f["pooled"], data["pooled_provisional"]),
-        )
+        quarter = self.quarter
+        pool = quarter.last_n(POOLED_QUARTERS)
+        pool_label = span_label(pool[0], pool[-1])
+        codes = {"council": self.council.code, "family group": self.council.family_group,
+                 "Scotland": SCOTLAND_CODE}  # fmt: skip
+        short = {"council": self.council.name, "family group": _short_group(
+            self.defs.councils.family_groups[self.council.family_group]), "Scotland": "Scotland"}  # fmt: skip
+        records: dict[str, dict[str, str]] = {}
+        notes: dict[str, str] = {}
+        for rec in data.to_dict("records"):
+            row = records.setdefault(rec["indicator"], {LABELS["kpi"]: rec["kpi"]})
+            area = codes[rec["level"]]
+            for period, num, den, text, heading, provisional in (
+                (quarter.label, rec["numerator"], rec["denominator"], rec["display_value"],
+                 COMPARISON_HEADINGS[0].format(area=short[rec["level"]], quarter=quarter),
+                 rec["provisional"]),
+                (pool_label, rec["pooled_numerator"], rec["pooled_denominator"],
+                 rec["pooled_display_value"], COMPARISON_HEADINGS[1].format(area=short[rec["level"]]),
+                 rec["pooled_provisional"]),
+            ):  # fmt: skip
+                share = self._share_text(rec["indicator"], area, period, num, den, text)
+                if provisional and not share.startswith((self.settings.suppression_symbol, "n/a")):
+                    share = f"{share} {PROVISIONAL_TEXT}"
+                row[heading] = share
+            notes[rec["indicator"]] = notes.get(rec["indicator"]) or rec["note"]
+        shown = pd.DataFrame(list(records.values()))
+        if any(notes.values()):
+            shown[LABELS["note"]] = [notes.get(i, "") for i in records]
+        if shown.empty:
+            shown = pd.DataFrame(columns=[LABELS["kpi"]])
         marked = bool(data["provisional"].any() or data["pooled_provisional"].any())
-        first = self.quarter.last_n(POOLED_QUARTERS)[0]
         caption = (
             f"{self.council.name} beside {self.defs.councils.family_groups[self.council.family_group]} and "
-            f"Scotland: the latest quarter ({self.quarter}) and the last four quarters ({span_label(first, self.quarter)}) "
-            f"pooled from the counts. Every row uses the national standard, so like is compared with like; areas "
-            f"are not ranked.{self._provisional_note(0, marked)}{self._suppression_note()}"
+            f"Scotland: the latest quarter ({quarter}) and the last four quarters ({pool_label}) pooled "
+            f"from the counts, each as a percentage of the number of cases. Every row uses the national "
+            f"standard, so like is compared with like; areas are not ranked."
+            f"{self._provisional_note(0, marked)}{self._suppression_note()}"
         )
         return _styled(shown, caption)
+
+    def _share_text(self, key: str, area: str, period: str, num: Any, den: Any, text: str) -> str:
+        """``"71% of 15"``: a percentage and its cases as this report may show them."""
+        if pd.isna(den) or den == 0:
+            return status.NOT_AVAILABLE_TEXT
+        value = status.percentage(num, den) if pd.notna(num) else np.nan
+        pct = self.figure(key, area, period, PERCENTAGE, value)
+        cases = self.figure(key, area, period, DENOMINATOR, den)
+        pct_text = pct if isinstance(pct, str) else text
+        cases_text = cases if isinstance(cases, str) else f"{int(cases):,}"
+        return f"{pct_text} of {cases_text}"
 
     # -- 4. counts and activity
     # --------------------------------------------------------------------------------------
@@ -1297,10 +1430,27 @@ class Report:
             }
         )
         if self.public:
-            threshold = self.settings.suppression_threshold
-            shown = suppress(shown, ["_now"], ["value", "change", "year_to_date"], threshold)
-            shown = suppress(shown, ["_before"], ["previous"], threshold)
-            shown = suppress(shown, ["_ytd"], ["year_to_date"], threshold)
+            shown = shown.astype(object)
+            symbol, code = self.settings.suppression_symbol, self.council.code
+            for i, rec in enumerate(data.to_dict("records")):
+                measure = COUNT if counted.iloc[i] else DENOMINATOR
+                ind_id = rec["indicator"]
+                hide_now = self._hidden(
+                    ind_id, code, rec["period"], measure, shown["_now"].iloc[i]
+                )
+                hide_before = self._hidden(
+                    ind_id, code, rec["previous_period"], measure, shown["_before"].iloc[i]
+                )
+                if hide_now:
+                    shown.loc[i, "value"] = symbol
+                if hide_before:
+                    shown.loc[i, "previous"] = symbol
+                if hide_now or hide_before:
+                    shown.loc[i, "change"] = symbol
+                if rec["ytd_period"] and self._hidden(
+                    ind_id, code, rec["ytd_period"], measure, shown["_ytd"].iloc[i]
+                ):
+                    shown.loc[i, "year_to_date"] = symbol
         shown = shown.drop(columns=["_now", "_before", "_ytd"])
         provisional = bool(data["provisional"].any() or data["previous_provisional"].any())
         caption = (
@@ -1378,7 +1528,7 @@ class Report:
             )
         shown = shown.assign(**{c: _text(shown[c]) for c in counts})
         caption = (
-            f"Rows of the extract in {self.results.data_dir.name} (dated {long_date(self.results.as_at)}) read, used "
+            f"Rows of the extract dated {long_date(self.results.as_at)} read, used "
             f"and rejected by the checks of the data contract; rows read = rows used + rows rejected."
             f"{self._suppression_note()}"
         )
@@ -1387,27 +1537,81 @@ class Report:
     # -- 6. commentary
     # ---------------------------------------------------------------------------------------------
 
+    def commentary_sections(self) -> list[tuple[str, str]]:
+        """The commentary as (heading, Markdown) pairs: the three standard sections first.
+
+        Returns
+        -------
+        list of (str, str)
+            ``Achievements``, ``Areas for improvement`` and ``Priorities`` (the headings of
+            Glasgow's performance update) in that order, each with its text or ``""`` when the
+            file has none; then any other ``##`` section of the file, in its order. Text before the
+            first heading comes first, headed ``""``. Empty when there is no file.
+
+        Notes
+        -----
+        A section of the file belongs to a standard one when its heading contains the standard
+        word: "achievement", "improvement", "priorit" (so "Strategic priorities" is Priorities).
+        HTML comments (authoring notes) are dropped.
+        """
+        text = read_commentary(self.commentary_path)
+        if text is None:
+            return []
+        text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+        parts = re.split(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", text, flags=re.MULTILINE)
+        preamble, found = parts[0].strip(), []
+        for heading, body in zip(parts[1::2], parts[2::2]):
+            found.append((heading.strip(), body.strip()))
+        out: list[tuple[str, str]] = [("", preamble)] if preamble else []
+        used: set[int] = set()
+        for title, word in COMMENTARY_SECTIONS:
+            bodies = [
+                (n, body)
+                for n, (h, body) in enumerate(found)
+                if word in h.lower() and n not in used
+            ]
+            used.update(n for n, _ in bodies)
+            out.append((title, "\n\n".join(b for _, b in bodies)))
+        out += [pair for n, pair in enumerate(found) if n not in used]
+        return out
+
     def commentary_html(self) -> str:
-        """The commentary, Markdown rendered to HTML (raw HTML escaped), or a visible note when there is none.
+        """The commentary in its sections, Markdown rendered to HTML (raw HTML escaped), or a note.
 
         Returns
         -------
         str
-            HTML for ``IPython.display.HTML``. Raw HTML in the Markdown (``<script>``) is escaped,
-            never passed through. Without a file: ``<p class="jsw-note"><strong>No commentary
-            supplied</strong> for <council>, <quarter>: expected <path>.</p>``.
+            HTML for ``IPython.display.HTML``: each section of :meth:`commentary_sections` under an
+            ``<h3>``, "None supplied for this quarter." where a standard section is empty. Raw
+            HTML in the Markdown (``<script>``) is escaped, never passed through. Without a file, a
+            visible note (for the internal audience, with where the file is expected). Built from
+            synthetic data, a note says that the commentary does not describe these figures.
         """
-        text = read_commentary(self.commentary_path)
-        if text is None:
+        sections = self.commentary_sections()
+        if not sections:
+            note = (
+                f'<p class="jsw-note"><strong>No commentary supplied</strong> for '
+                f"{html.escape(self.council.name)}, {html.escape(self.quarter.label)}"
+            )
+            if self.public:
+                return note + ".</p>"
             try:
                 shown = self.commentary_path.resolve().relative_to(self.root.resolve()).as_posix()
             except ValueError:
-                shown = str(self.commentary_path)
-            return (
-                f'<p class="jsw-note"><strong>No commentary supplied</strong> for {html.escape(self.council.name)}, '
-                f"{html.escape(self.quarter.label)}: expected {html.escape(shown)}.</p>"
+                shown = self.commentary_path.name
+            return note + f": expected {html.escape(shown)}.</p>"
+        render = render_commentary
+        out = []
+        if self.synthetic:
+            out.append(
+                '<p class="jsw-note"><strong>Note:</strong> the figures of this report are synthetic; the '
+                "commentary was written about real figures and does not describe them.</p>"
             )
-        return render_commentary(text)
+        for heading, body in sections:
+            if heading:
+                out.append(f"<h3>{html.escape(heading)}</h3>")
+            out.append(render(body) if body else "<p>None supplied for this quarter.</p>")
+        return "".join(out)
 
     # -- 7. definitions and method
     # ---------------------------------------------------------------------------------
@@ -1457,13 +1661,13 @@ class Report:
     def _local_holidays_text(self) -> str:
         add, remove = self.defs.holidays.for_council(self.council.code)
         if not add and not remove:
-            return f"No local holidays are set for {self.council.name} in params/holidays.yaml."
+            return f"No local holidays are set for {self.council.name}."
         parts = []
         if add:
             parts.append("added: " + ", ".join(long_date(d) for d in add))
         if remove:
             parts.append("not observed: " + ", ".join(long_date(d) for d in remove))
-        return f"Local adjustments for {self.council.name} from params/holidays.yaml: {'; '.join(parts)}."
+        return f"Local holidays of {self.council.name}: {'; '.join(parts)}."
 
     def _local_standards_text(self) -> str:
         own = [
@@ -1494,9 +1698,13 @@ class Report:
         group = self.defs.councils.family_groups[self.council.family_group]
         small = self.settings.suppression_threshold - 1
         disclosure = (
-            f"- **Disclosure control.** Counts from 1 to {small} are shown as {SUPPRESSED}, and so are the "
-            f"percentages built on them; where the number not within timescale is 1 to {small}, the number within "
-            f"and the percentage are suppressed too, so a total cannot reveal it. Zeros are shown."
+            f"- **Disclosure control.** A council's counts from 1 to {small}, including the number of cases "
+            f"not within timescale, are shown as {self.settings.suppression_symbol}, with the percentages built "
+            "on them. Further figures are suppressed where a hidden count could otherwise be worked out by "
+            "subtraction, in this report or another report of the quarter: a family group minus its councils, "
+            "the last four quarters minus the quarters shown, a percentage times its cases. The smallest such "
+            "figures are chosen, the same in every report; zeros are shown. Charts leave suppressed points out "
+            "and say so."
             if self.public
             else "- **Disclosure control.** This internal report shows small numbers: do not publish it as it is "
             "(the public version suppresses them)."
@@ -1544,8 +1752,9 @@ class Report:
             "are not ranked (Local Government Benchmarking Framework practice).",
             self._spc_notes(),
             disclosure,
-            f"- **Data.** The extract in `{self.results.data_dir.name}`, dated {long_date(self.results.as_at)}; "
-            f"results fingerprint `{self.results.fingerprint}`.",
+            f"- **Data.** The council's case records as extracted on {long_date(self.results.as_at)}"
+            + (" (synthetic demonstration data)." if self.synthetic else ".")
+            + ("" if self.public else f" Results fingerprint {self.results.fingerprint}."),
             self._local_standards_text(),
         ]
         return "\n".join(lines) + "\n"
@@ -1629,23 +1838,27 @@ class Report:
             "direction_test",
         ]
         if self.public:
-            threshold = self.settings.suppression_threshold
-            judged = [
-                "value",
-                "display_value",
-                "rag",
-                "direction",
-                "direction_arrow",
-                "ci_lower",
-                "ci_upper",
-                "change",
-                "change_lower",
-                "change_upper",
-            ]
-            out = suppress_within_timescale(out, "numerator", "denominator", judged, threshold)
-            out = suppress_within_timescale(
-                out, "previous_numerator", "previous_denominator", ["previous_value"], threshold
-            )
+            out = out.astype(object)
+            symbol, code = self.settings.suppression_symbol, self.council.code
+            judged = ["value", "display_value", "rag", "ci_lower", "ci_upper", "variation",
+                      "variation_text", "assurance", "assurance_text"]  # fmt: skip
+            changed = ["direction", "direction_arrow", "change", "change_lower", "change_upper",
+                       "direction_test"]  # fmt: skip
+            for i, rec in enumerate(data.to_dict("records")):
+                key = self.figure_key(rec["indicator"])
+                now, before = rec["period"], rec["previous_period"]
+                hide = self._hidden(key, code, now, PERCENTAGE, rec["value"])
+                hide_before = self._hidden(key, code, before, PERCENTAGE, rec["previous_value"])
+                if hide:
+                    out.loc[i, judged] = symbol
+                if hide_before:
+                    out.loc[i, "previous_value"] = symbol
+                if hide or hide_before:
+                    out.loc[i, changed] = symbol
+                for measure, column, period in ((NUMERATOR, "numerator", now),
+                                                (DENOMINATOR, "denominator", now)):  # fmt: skip
+                    out.loc[i, column] = self.figure(key, code, period, measure, rec[column])
+            out["pending"] = self._public_pending(data["pending"]).astype(object)
         return out[columns].reset_index(drop=True)
 
     # -- figures: one table behind every figure a reader sees
@@ -1714,6 +1927,47 @@ class Report:
             (key, area, period, measure), self.settings.suppression_symbol
         )
         return value if not isinstance(shown, str) else shown
+
+    def _hidden(self, key: str, area: str, period: str, measure: str, value: Any) -> bool:
+        """Whether a figure is suppressed in this report (never for the internal audience or a missing value)."""
+        return isinstance(self.figure(key, area, period, measure, value), str) and not isinstance(
+            value, str
+        )
+
+    def _protected_series(self, key: str, area: str, data: pd.DataFrame) -> pd.DataFrame:
+        """A series (period, numerator, denominator, value) with suppressed figures made missing.
+
+        A chart draws from this, so a point the tables suppress is left out of the chart too.
+        """
+        out = data.copy()
+        if not self.public:
+            return out
+        for i, (period, num, den) in enumerate(
+            zip(out["period"], out["numerator"], out["denominator"])
+        ):
+            value = (
+                status.percentage(num, den) if pd.notna(num) and pd.notna(den) and den else np.nan
+            )
+            hide_value = self._hidden(key, area, period, PERCENTAGE, value)
+            hide_den = self._hidden(key, area, period, DENOMINATOR, den)
+            if hide_value:
+                out.loc[out.index[i], ["numerator", "value"]] = np.nan
+            if hide_den:
+                out.loc[out.index[i], ["denominator"]] = np.nan
+        return out
+
+    def _left_out(self, before: pd.DataFrame, after: pd.DataFrame) -> list[str]:
+        """The periods whose value a protected series left out."""
+        gone = before["value"].notna().to_numpy() & after["value"].isna().to_numpy()
+        return [str(p) for p, g in zip(before["period"], gone) if g]
+
+    def _public_pending(self, pending: Any) -> pd.Series:
+        """Counts of pending cases as a public report may show them: small ones suppressed."""
+        values = pd.Series(pending).astype(object)
+        if not self.public:
+            return values
+        small = _is_small_count(values, self.settings.suppression_threshold)
+        return values.where(~small, self.settings.suppression_symbol)
 
     def _area_name(self, code: str) -> str:
         if code == SCOTLAND_CODE:
@@ -1848,3 +2102,135 @@ class Report:
         return pd.DataFrame(
             rows, columns=["section", "indicator", "area", "period", "measure", "value"]
         )
+
+    # -- committee formats: the KPI table in words, the workbook
+    # ---------------------------------------------------------------------------------------------
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the extract records that its data are synthetic (the demo data)."""
+        return is_synthetic(self.results.data_dir)
+
+    def kpi_publication_table(self) -> pd.DataFrame:
+        """The KPI table as readers get it in CSV and Excel: readable headings, one row per KPI.
+
+        Returns
+        -------
+        pandas.DataFrame
+            KPI | Target (%) | Actual (%) | Period | RAG status | Direction in last 12 months |
+            Cases | Number within timescale | Variation | Assurance. Numbers as numbers (exact;
+            the workbook rounds them), missing as blank, suppressed figures as the suppression
+            symbol; the same figures as the report's KPI table (:meth:`figure`).
+        """
+        data = self.headline_data()
+        symbol, code = self.settings.suppression_symbol, self.council.code
+        now, before = self.quarter.label, self.quarter.year_earlier().label
+        rows = []
+        for rec in data.to_dict("records"):
+            key = self.figure_key(rec["indicator"])
+            hide = self._hidden(key, code, now, PERCENTAGE, rec["value"])
+            hide_before = self._hidden(key, code, before, PERCENTAGE, rec["previous_value"])
+            direction = str(status.Direction(rec["direction"], rec["direction_arrow"]))
+            rows.append(
+                {
+                    "KPI": rec["kpi"],
+                    "Target (%)": rec["target"],
+                    "Actual (%)": symbol if hide else rec["value"],
+                    "Period": rec["period"],
+                    "RAG status": symbol if hide else rec["rag"],
+                    "Direction in last 12 months": symbol if hide or hide_before else direction,
+                    "Cases": self.figure(key, code, now, DENOMINATOR, rec["denominator"]),
+                    "Number within timescale": self.figure(
+                        key, code, now, NUMERATOR, rec["numerator"]
+                    ),
+                    "Variation": symbol if hide else rec.get("variation_text", ""),
+                    "Assurance": symbol if hide else rec.get("assurance_text", ""),
+                }
+            )
+        frame = pd.DataFrame(rows)
+        return frame.astype(object).where(frame.notna(), None)
+
+    def kpi_workbook(self):
+        """The KPI workbook: a cover, notes, the KPI table, the comparison and every figure of the report.
+
+        Returns
+        -------
+        openpyxl.Workbook
+            Built by :func:`jswlib.present.exports.build_workbook`; write it with
+            :func:`jswlib.present.exports.write_workbook`.
+        """
+        symbol = self.settings.suppression_symbol
+        audience = (
+            f"Public: small numbers are suppressed ({symbol})"
+            if self.public
+            else "Internal: not for publication (small numbers are shown)"
+        )
+        lines = []
+        if self.synthetic:
+            lines.append(
+                (
+                    "Warning",
+                    "Synthetic data: these figures describe no real people and no real service.",
+                )
+            )
+        cover = Cover(
+            title=self.title(),
+            source=f"Case records of {self.council.name}'s justice social work service, as extracted",
+            extract_date=self.results.as_at,
+            audience=audience,
+            contact=self.settings.contact,
+            lines=tuple(lines),
+        )
+        scheme = status.describe_rag_scheme(self.defs.targets.rag_scheme(self.council.code))
+        small = self.settings.suppression_threshold - 1
+        notes = [
+            (symbol, f"Suppressed to protect privacy: a count from 1 to {small}, or a figure from which one "
+             "could be worked out (in this report or another of the same quarter). Zeros are shown."),
+            ("Percentages", "Computed from the counts and rounded half up to whole numbers (87.5 shows as 88)."),
+            ("Cases", "The number of cases behind a percentage (its denominator)."),
+            ("RAG status", scheme),
+            ("Direction", f"{self.quarter} against {self.quarter.year_earlier()}."),
+            ("Comparison", "Family group and Scotland figures are pooled from the councils' counts, on the "
+             "national standard; areas are not ranked."),
+        ]  # fmt: skip
+        pool = self.quarter.last_n(POOLED_QUARTERS)
+        pool_label = span_label(pool[0], pool[-1])
+        codes = {"council": self.council.code, "family group": self.council.family_group,
+                 "Scotland": SCOTLAND_CODE}  # fmt: skip
+        comp_rows = []
+        for rec in self.comparison_data().to_dict("records"):
+            area = codes[rec["level"]]
+            for period, num, den in (
+                (self.quarter.label, rec["numerator"], rec["denominator"]),
+                (pool_label, rec["pooled_numerator"], rec["pooled_denominator"]),
+            ):
+                known = pd.notna(num) and pd.notna(den) and den
+                value = status.percentage(num, den) if known else None
+                comp_rows.append(
+                    {
+                        "KPI": rec["kpi"],
+                        "Area": rec["area"],
+                        "Period": period,
+                        "Percentage (%)": self.figure(
+                            rec["indicator"], area, period, PERCENTAGE, value
+                        ),
+                        "Cases": self.figure(rec["indicator"], area, period, DENOMINATOR, den),
+                    }
+                )
+        comp = pd.DataFrame(comp_rows)
+        comp = comp.astype(object).where(comp.notna(), None)
+        figures = self.figures_file().rename(columns=str.capitalize)
+        tables = [
+            SheetTable("KPIs", f"Key performance indicators, {self.council.name}, {self.quarter}",
+                       self.kpi_publication_table(),
+                       kinds={"Target (%)": "percentage", "Actual (%)": "percentage", "Cases": "count",
+                              "Number within timescale": "count"},
+                       description=f"{symbol}: suppressed to protect privacy (see Notes)."),
+            SheetTable("Comparison", f"{self.council.name} beside its family group and Scotland", comp,
+                       kinds={"Percentage (%)": "percentage", "Cases": "count"},
+                       description="Latest quarter and the last four quarters pooled, on the national standard."),
+            SheetTable("Figures", f"Every figure in the report, {self.council.name}, {self.quarter}", figures,
+                       description="One figure per row, as the report shows it; percentages and averages to one "
+                       "decimal place."),
+        ]  # fmt: skip
+        return build_workbook(cover, notes, tables, symbol=symbol)

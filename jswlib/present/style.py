@@ -168,6 +168,10 @@ LABELS = MappingProxyType(
     }
 )
 
+#: Column titles of the comparison table, one pair per area (council, family group, Scotland):
+#: the latest quarter and the last four quarters pooled.
+COMPARISON_HEADINGS: tuple[str, str] = ("{area}, {quarter}", "{area}, last four quarters")
+
 #: The source documents named in ``sources`` of ``params/indicators.yaml``, in words.
 SOURCE_NAMES = MappingProxyType(
     {

@@ -1,13 +1,18 @@
 """Running the quarterly report for many councils at once: ``jsw batch``.
 
 For one quarter, :func:`run_batch` runs ``notebooks/quarterly_report.ipynb`` once per council with
-papermill, in parallel worker processes, and writes into ``outputs/<yyyy-yy>-Q<n>/`` (for ``Q2
-2025/26``: ``outputs/2025-26-Q2/``):
+papermill, in parallel worker processes, and writes into ``outputs/<yyyy-yy>-Q<n>/<audience>/``
+(for ``Q2 2025/26``, public: ``outputs/2025-26-Q2/public/``; with ``out_dir``, ``<out_dir>/<audience>/``),
+so that public and internal reports never share a folder:
 
 - ``<slug>.html``: the report, without code, images embedded, nothing fetched from another host
   when opened (template ``jswlib/present/templates/jsw``), readable on screen and on paper;
 - ``<slug>.ipynb``: the executed notebook (kept when the run fails, with the error in it);
-- ``<slug>-kpis.csv`` and ``<slug>-kpis.xlsx``: the headline KPI table (``Report.kpi_export()``);
+- ``<slug>-kpis.csv`` (UTF-8 with a byte-order mark) and ``<slug>-kpis.xlsx`` (cover, notes, KPI
+  table, comparison, figures): the headline KPI table in words (``Report.kpi_publication_table()``,
+  ``Report.kpi_workbook()``);
+- ``<slug>-figures.csv``: every figure the report shows, one per row (``Report.figures_file()``),
+  drawn, like the report, from the figures protected once for the whole quarter;
 - ``index.html``: every council, its counts of Green / Amber / Red in words and a link to its
   report; the failures with their error;
 - ``manifest.json``: the parameters, the data fingerprint, the package versions, start and end
@@ -60,6 +65,7 @@ from jswlib import __version__
 from jswlib.compute.results import latest_complete_quarter, load_results
 from jswlib.core import io
 from jswlib.core.errors import InputError
+from jswlib.data.extract import is_synthetic
 from jswlib.definitions.councils import Council, Councils
 from jswlib.definitions.frameworks import load_council_frameworks
 from jswlib.definitions.params import commentary_path, load_councils, load_settings, params_dir
@@ -631,6 +637,7 @@ def _run_locked(
             "as_at": results.as_at.isoformat(),
             "data_dir": str(request.data_dir),
             "problems": list(problems),
+            "synthetic": is_synthetic(request.data_dir),
         },
         "versions": package_versions(),
         "started": started_at,
@@ -772,7 +779,8 @@ def _check_request(
         raise InputError(f"{folder}: data folder not found")
     folder_name = quarter_slug(period) if period.freq == "Q" else period.label.replace("/", "-")
     check_parameters(notebook_path, _parameters(report, "", "", audience, "", encoding))
-    out = Path(out_dir) if out_dir is not None else settings.outputs_dir / folder_name
+    # Audiences apart: a public run never writes beside (or over) internal reports
+    out = (Path(out_dir) if out_dir is not None else settings.outputs_dir / folder_name) / audience
     io.check_writable_folder(out)  # a read-only folder is found now, not after the notebooks
     return _Request(
         str(period),

@@ -21,6 +21,7 @@ from jswlib.core import io
 from jswlib.data.extract import is_synthetic
 from jswlib.definitions.params import PARAMS_ENV
 from jswlib.judge.disclosure import INTERNAL
+from jswlib.present.exports import write_csv, write_workbook
 from jswlib.present.pages import (
     FAILED,
     OK,
@@ -97,6 +98,17 @@ def running_header(audience: str, data_dir: str) -> str:
     return " \u00b7 ".join(parts)
 
 
+def figures_name(slug: str) -> str:
+    """The file of every figure a council's report shows.
+
+    Examples
+    --------
+    >>> figures_name("orkney-islands")
+    'orkney-islands-figures.csv'
+    """
+    return f"{slug}-figures.csv"
+
+
 def error_summary(exc: BaseException) -> str:
     """One line saying what went wrong: the exception's type and message (its first lines, shortened).
 
@@ -128,11 +140,14 @@ def report_kpi_table(
     params: str | None,
     encoding: str = "",
 ):
-    """The headline KPI table of a council's report: ``prepare_report(...).kpi_export()``.
+    """The KPI outputs of a council's report: ``{"kpis", "publication", "workbook", "figures"}``.
 
-    The default KPI-table function of :func:`run_batch`; another function with the same parameters,
-    returning a DataFrame with a ``rag`` column of :data:`RAG_STATUSES`, can be given instead (tests
-    do).
+    ``kpis`` is ``prepare_report(...).kpi_export()`` (its ``rag`` column gives the index counts),
+    ``publication`` the KPI table in words (the CSV), ``workbook`` the KPI workbook
+    (:meth:`Report.kpi_workbook`) and ``figures`` every figure of the report
+    (:meth:`Report.figures_file`, written as ``<slug>-figures.csv``). The default KPI-table function
+    of :func:`run_batch`; another function with the same parameters, returning a DataFrame with a
+    ``rag`` column of :data:`RAG_STATUSES`, can be given instead (tests do).
     """
     from jswlib.present.report import (
         prepare_report,
@@ -147,7 +162,12 @@ def report_kpi_table(
         params=params,
         encoding=encoding,
     )
-    return report.kpi_export()
+    return {
+        "kpis": report.kpi_export(),
+        "publication": report.kpi_publication_table(),
+        "workbook": report.kpi_workbook(),
+        "figures": report.figures_file(),
+    }
 
 
 def report_framework_tables(
@@ -407,15 +427,23 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
             params=task.params,
             **({"encoding": task.parameters["encoding"]} if "encoding" in task.parameters else {}),
         )
-        sheets = None
-        if isinstance(table, dict):  # several tables (the framework report): figures as the CSV
+        sheets = publication = None
+        if isinstance(table, dict) and "kpis" in table:  # the quarterly report's outputs
+            publication, table = table, table["kpis"]
+        elif isinstance(table, dict):  # several tables (the framework report): figures as the CSV
             sheets, table = table, table["framework"]
         if "rag" not in table.columns:
             raise ValueError(
                 f"the KPI table has no 'rag' column (columns: {', '.join(map(str, table.columns))})"
             )
         result["counts"] = rag_counts(table["rag"].dropna())
-        if sheets is None:
+        if publication is not None:
+            result["headline"] = headline_rows(table)
+            write_csv(publication["publication"], out / names["csv"])
+            write_workbook(publication["workbook"], out / names["xlsx"])
+            write_csv(publication["figures"], out / figures_name(task.slug))
+            result["files"]["figures"] = figures_name(task.slug)
+        elif sheets is None:
             result["headline"] = headline_rows(table)
             io.write_frame(table, out / names["csv"])
             io.write_frame(table, out / names["xlsx"])
@@ -437,6 +465,8 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
             for kind in ("csv", "xlsx"):  # no KPI table of other inputs next to a failed report
                 io.remove(out / names[kind])
                 result["files"].pop(kind, None)
+            io.remove(out / figures_name(task.slug))
+            result["files"].pop("figures", None)
     finally:
         if previous_params is None:
             os.environ.pop(PARAMS_ENV, None)
