@@ -41,6 +41,8 @@ from .conftest import REPO
 FIXTURE = REPO / "tests" / "fixtures" / "batch_report.ipynb"
 QUARTER = "Q2 2025/26"
 FOLDER = "2025-26-Q2"
+#: Where an internal batch writes: the quarter's folder, then the audience's.
+OUT = f"{FOLDER}/internal"
 FAIL_COUNCIL = """
   - name: Fail
     code: S12999999
@@ -200,7 +202,7 @@ def real_run(tmp_path_factory):
 class TestOutputs:
     def test_every_council_has_its_files_in_the_quarter_folder(self, real_run):
         out = real_run.out
-        assert out == real_run.root / "outputs" / FOLDER
+        assert out == real_run.root / "outputs" / OUT
         for slug in ("fife", "angus"):
             for name in (f"{slug}.html", f"{slug}.ipynb", f"{slug}-kpis.csv", f"{slug}-kpis.xlsx"):
                 assert (out / name).is_file(), name
@@ -466,7 +468,7 @@ def quick(tmp_path, monkeypatch):
         result = run_batch(QUARTER, list(councils), **options)
         return {o.slug: o.status for o in result.outcomes}, result
 
-    return SimpleNamespace(run=run, params=params, calls=calls, out=tmp_path / "outputs" / FOLDER)
+    return SimpleNamespace(run=run, params=params, calls=calls, out=tmp_path / "outputs" / OUT)
 
 
 class TestKpiMatrix:

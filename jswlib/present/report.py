@@ -601,8 +601,8 @@ class Report:
             return ""
         small = self.settings.suppression_threshold - 1
         return (
-            f" {SUPPRESSED}: suppressed to protect privacy (a count from 1 to {small}, or a figure that would "
-            f"reveal one); zeros are shown."
+            f" {self.settings.suppression_symbol}: suppressed to protect privacy (a count from 1 to {small}, "
+            f"or a figure that would reveal one)."
         )
 
     def title(self) -> str:
@@ -810,15 +810,20 @@ class Report:
             actual=lambda f: _marked(f["actual"], data["provisional"]),
         )
         scheme = self.defs.targets.rag_scheme(self.council.code)
+        waiting = int(data["pending"].astype("Float64").fillna(0).sum())
+        if self.public and (
+            _is_small_count(pd.Series([waiting]), self.settings.suppression_threshold).iloc[0]
+            or any(isinstance(p, str) for p in pending)
+        ):
+            waiting = 0  # a small number of pending cases is not stated
         caption = (
             f"Key performance indicators, {self.council.name}, {self.quarter}. Targets: the "
             f"council's own, or the national default where it sets none. RAG status: "
-            f"{status.describe_rag_scheme(scheme)} Direction: {self.quarter} against "
-            f"{self.quarter.year_earlier()}, called Improved or Declined only when the change is "
-            f"statistically significant at 95%. Cases: the denominator of each percentage. "
-            f"Variation and assurance: statistical process control of the monthly (else quarterly) "
-            f"series, explained in the method notes."
-            f"{self._provisional_note(int(pending.sum()), bool(_flag(data['provisional']).any()))}"
+            f"{status.describe_rag_scheme(scheme)} Direction: against {self.quarter.year_earlier()}, "
+            "Improved or Declined only when the change is statistically significant at 95%. Cases: the "
+            "number behind each percentage. Variation and assurance (statistical process control): see "
+            "the method notes."
+            f"{self._provisional_note(waiting, bool(_flag(data['provisional']).any()))}"
             f"{self._suppression_note()}"
         )
         return _styled(shown, caption, rag_column="rag")
