@@ -65,7 +65,6 @@ from jswlib.judge.disclosure import (
     NUMERATOR,
     PERCENTAGE,
     PUBLIC,
-    SUPPRESSED,
     check_audience,
     suppress,
 )
