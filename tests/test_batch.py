@@ -559,10 +559,16 @@ class TestSkipping:
         commentary.write_text("## Achievements\n\n- Reports on time, and more.\n")
         assert quick.run()[0] == {"fife": "ok", "angus": "skipped"}
 
-    def test_another_audience_reruns_every_council(self, quick):
+    def test_another_audience_runs_in_its_own_folder(self, quick):
         quick.run()
         assert quick.run(audience="public")[0] == {"fife": "ok", "angus": "ok"}
-        assert set(pd.read_csv(quick.out / "fife-kpis.csv")["audience"]) == {"public"}
+        public = quick.out.parent / "public"
+        assert set(pd.read_csv(public / "fife-kpis.csv")["audience"]) == {"public"}
+        # The internal reports are still there, untouched, with an index of their own
+        assert set(pd.read_csv(quick.out / "fife-kpis.csv")["audience"]) == {"internal"}
+        assert (quick.out / "index.html").is_file() and (public / "index.html").is_file()
+        assert "Internal: not for publication" in (quick.out / "index.html").read_text()
+        assert "Internal: not for publication" not in (public / "index.html").read_text()
 
     def test_force_reruns_every_council(self, quick):
         quick.run()

@@ -70,7 +70,8 @@ class TestCouncilsChosen:
             None,
             "framework",
         )
-        assert request.label == "2025/26" and request.out_dir.name == "2025-26"
+        assert request.label == "2025/26" and request.out_dir.parent.name == "2025-26"
+        assert request.out_dir.name == "internal"  # audiences apart
 
     def test_a_named_council_without_one(self):
         with pytest.raises(InputError, match="no performance framework for Fife"):
@@ -137,7 +138,7 @@ class TestFrameworkBatch:
             "Q4 2025/26",
             ["Aberdeen City"],
             report="framework",
-            out_dir=framework_run.out_dir,
+            out_dir=framework_run.out_dir.parent,  # the run wrote to <out>/internal
             progress=False,
         )
         assert [o.status for o in again.outcomes] == ["skipped"]
