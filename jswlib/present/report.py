@@ -65,6 +65,7 @@ from jswlib.judge.disclosure import (
     NUMERATOR,
     PERCENTAGE,
     PUBLIC,
+    SUPPRESSED,
     check_audience,
     suppress,
 )
