@@ -1281,6 +1281,16 @@ class TestProvisionalFigures:
         assert "5 cases are still pending" in styler.caption
         assert "no RAG status and no direction" in styler.caption
 
+    def test_a_small_pending_count_is_suppressed_in_public(self, make):
+        # 13 of 20 in time, nothing small; 3 cases still pending is a count of 1 to 4.
+        report = _with_provisional(
+            make(GC, audience="public"), "upw_completed_in_time", "Q2 2025/26", 3
+        )
+        styler = report.headline_table()
+        row = _row(_shown(styler), KPI="Unpaid work requirements completed within timescale")
+        assert row["Cases"] == "20; [c] pending"
+        assert "3 cases" not in styler.caption
+
     def test_no_provisional_note_when_none_is(self, make):
         assert "(provisional)" not in make(GC).headline_table().caption
 
