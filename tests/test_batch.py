@@ -946,7 +946,7 @@ class TestLockAndTemporaries:
         from jswlib.core import io as core_io
 
         params = make_workspace(tmp_path)
-        out = tmp_path / "outputs" / FOLDER
+        out = tmp_path / "outputs" / OUT
         with (
             core_io.folder_lock(out, "jsw batch"),
             pytest.raises(InputError, match="another jsw batch"),
@@ -956,7 +956,7 @@ class TestLockAndTemporaries:
 
     def test_temporary_files_of_a_crashed_run_are_removed(self, tmp_path):
         params = make_workspace(tmp_path)
-        out = tmp_path / "outputs" / FOLDER
+        out = tmp_path / "outputs" / OUT
         out.mkdir(parents=True)
         (out / ".fife.html.x1y2z3_a.tmp").write_text("half a page")
         quick_run(params)
@@ -1091,7 +1091,7 @@ class TestKilledBatch:
             assert not [pid for pid in workers if _alive(pid)], "workers outlived the batch"
             time.sleep(3.5)  # past the moment the workers would have written
             assert list(marks.glob("*.late")) == []
-            out = tmp_path / "outputs" / FOLDER
+            out = tmp_path / "outputs" / OUT
             written = sorted(p.name for p in out.iterdir()) if out.exists() else []
             # Only empty temporary files of the notebooks that were running: nothing that looks
             # like a report, and the next run removes them (the lock file is .jsw.lock).
