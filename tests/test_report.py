@@ -916,6 +916,18 @@ class TestActivityTable:
 # --- Data quality --------------------------------------------------------------------------------
 
 
+class TestDataQualityHtml:
+    def test_public_names_no_national_count(self, make):
+        page = make(SL, audience="public").data_quality_html()
+        # The whole extract's counts (331 reports read...) are every council's, not South
+        # Lanarkshire's: the public report says where they are instead.
+        assert "<table" not in page and "national overview" in page and "331" not in page
+
+    def test_internal_shows_the_table(self, make):
+        page = make(GC).data_quality_html()
+        assert "<table" in page and "every council" in page
+
+
 class TestDataQuality:
     def test_rows_per_table_and_totals(self, make):
         data = make(GC).data_quality_data()

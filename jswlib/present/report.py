@@ -1533,11 +1533,29 @@ class Report:
             )
         shown = shown.assign(**{c: _text(shown[c]) for c in counts})
         caption = (
-            f"Rows of the extract dated {long_date(self.results.as_at)} read, used "
-            f"and rejected by the checks of the data contract; rows read = rows used + rows rejected."
+            f"Rows of the whole extract (every council's) dated {long_date(self.results.as_at)} read, "
+            "used and rejected by the checks of the data contract; rows read = rows used + rows rejected."
             f"{self._suppression_note()}"
         )
         return _styled(shown, caption)
+
+    def data_quality_html(self) -> str:
+        """The data-quality section as HTML: the table for the internal audience, a sentence for the public.
+
+        Returns
+        -------
+        str
+            Internal: :meth:`data_quality_table` (the rows of the whole extract, every council's,
+            by table). Public: a sentence: the extract's checks cover every council at once and are
+            reported in the national overview, not in one council's report.
+        """
+        if self.public:
+            return (
+                "<p>The figures rest on records that passed the checks of the data contract. The checks "
+                "cover the records of every council at once, so they are reported in the national "
+                "overview rather than here.</p>"
+            )
+        return self.data_quality_table().to_html()
 
     # -- 6. commentary
     # ---------------------------------------------------------------------------------------------
