@@ -98,7 +98,7 @@ class Standard:
         """
         word = _UNIT_WORDS[self.unit]
         if self.column is not None:
-            return f"the timescale in {self.column} ({word}s)"
+            return f"the timescale set for each order ({word}s)"
         return f"{self.n} {word}{'' if self.n == 1 else 's'}"
 
 

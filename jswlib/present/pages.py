@@ -371,7 +371,12 @@ def render_index(
             text = "Report showing the error" if e.get("outcome") == FAILED else "Report"
             links.append({"href": files["html"], "text": text})
         tables = ("Figures", "Framework") if report == "framework" else ("KPIs", "KPIs")
-        for kind, text in (("csv", f"{tables[0]} (CSV)"), ("xlsx", f"{tables[1]} (Excel)")):
+        kinds = (
+            ("csv", f"{tables[0]} (CSV)"),
+            ("xlsx", f"{tables[1]} (Excel)"),
+            ("figures", "Every figure (CSV)"),
+        )
+        for kind, text in kinds:
             if kind in files:
                 links.append({"href": files[kind], "text": text})
         counts = e.get("counts") or {}

@@ -2198,7 +2198,7 @@ class Report:
             )
         cover = Cover(
             title=self.title(),
-            source=f"Case records of {self.council.name}'s justice social work service, as extracted",
+            source=f"Case records of the justice social work service of {self.council.name}, as extracted",
             extract_date=self.results.as_at,
             audience=audience,
             contact=self.settings.contact,
