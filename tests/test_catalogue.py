@@ -258,11 +258,13 @@ class TestStandard:
     def test_describe(self):
         assert Standard("working_days", n=1).describe() == "1 working day"
         assert Standard("working_days", n=7).describe() == "7 working days"
-        assert Standard("calendar_days", n=0).describe() == "0 calendar days"
+        # Plain words for readers: no "0 calendar days", no column name
+        assert Standard("calendar_days", n=0).describe() == "on or before the due date"
+        assert Standard("calendar_days", n=2).describe() == "2 calendar days"
         assert Standard("calendar_months", n=3).describe() == "3 calendar months"
         assert (
-            "upw_timescale_effective"
-            in Standard("calendar_months", column="upw_timescale_effective").describe()
+            Standard("calendar_months", column="upw_timescale_effective").describe()
+            == "the timescale set for each order (calendar months)"
         )
 
     def test_title_for(self, catalogue):

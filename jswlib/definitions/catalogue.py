@@ -99,6 +99,8 @@ class Standard:
         word = _UNIT_WORDS[self.unit]
         if self.column is not None:
             return f"the timescale set for each order ({word}s)"
+        if self.n == 0 and self.unit == "calendar_days":
+            return "on or before the due date"
         return f"{self.n} {word}{'' if self.n == 1 else 's'}"
 
 
