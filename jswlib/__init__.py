@@ -22,10 +22,10 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   Scotland), ``results`` (results cached by a fingerprint of their inputs).
 - ``judge``: what the figures mean.
   ``status`` (rounding, percentages, intervals, low numbers, RAG, direction of travel),
-  ``disclosure`` (audiences; primary and secondary suppression of small numbers), ``reconcile`` (published figures
-  recomputed from their counts), ``spc`` (statistical process control: XmR and p-charts, their
-  rules, variation and assurance in words; funnel limits), ``manual`` (figures
-  a council supplies as aggregates, checked).
+  ``disclosure`` (audiences; primary and secondary suppression of small numbers),
+  ``reconcile`` (published figures recomputed from their counts), ``spc`` (statistical process
+  control: XmR and p-charts, their rules, variation and assurance in words; funnel limits),
+  ``manual`` (figures a council supplies as aggregates, checked).
 - ``present``: what a reader sees.
   ``style`` (colours, chart styles, column titles, page styles), ``charts`` (trend, SPC and funnel
   charts with text alternatives), ``report`` (the quarterly report, section by section), ``national`` (the

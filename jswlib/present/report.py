@@ -640,12 +640,14 @@ class Report:
         parts = []
         if self.synthetic:
             parts.append(
-                '<p class="jsw-banner" role="note"><strong>Synthetic data.</strong> This report is built from '
+                '<p class="jsw-banner" role="note"><strong>Synthetic data.</strong> This report is built '
+                "from "
                 "made-up demonstration data: its figures describe no real people and no real service.</p>"
             )
         if not self.public:
             parts.append(
-                '<p class="jsw-banner" role="note"><strong>Internal: not for publication.</strong> This report '
+                '<p class="jsw-banner" role="note"><strong>Internal: not for publication.</strong> '
+                "This report "
                 "shows small numbers; the public version suppresses them.</p>"
             )
         return "".join(parts)
@@ -1036,7 +1038,8 @@ class Report:
         series = self.spc_series(indicator)
         if not series.empty and series.attrs.get("left_out") and not series["value"].notna().any():
             return (
-                f"<p>No statistical process control chart for {html.escape(self.indicator_title(indicator))}: "
+                "<p>No statistical process control chart for "
+                f"{html.escape(self.indicator_title(indicator))}: "
                 "every quarter's figure is suppressed to protect privacy.</p>"
             )
         if series.empty or not series["value"].notna().any():
@@ -1952,7 +1955,7 @@ class Report:
         return value if not isinstance(shown, str) else shown
 
     def _hidden(self, key: str, area: str, period: str, measure: str, value: Any) -> bool:
-        """Whether a figure is suppressed in this report (never for the internal audience or a missing value)."""
+        """Whether a figure is suppressed in this report (never internal, never a missing value)."""
         return isinstance(self.figure(key, area, period, measure, value), str) and not isinstance(
             value, str
         )
@@ -2209,7 +2212,7 @@ class Report:
         notes = [
             (symbol, f"Suppressed to protect privacy: a count from 1 to {small}, or a figure from which one "
              "could be worked out (in this report or another of the same quarter). Zeros are shown."),
-            ("Percentages", "Computed from the counts and rounded half up to whole numbers (87.5 shows as 88)."),
+            ("Percentages", "Computed from the counts and rounded half up to whole numbers (87.5 is 88)."),
             ("Cases", "The number of cases behind a percentage (its denominator)."),
             ("RAG status", scheme),
             ("Direction", f"{self.quarter} against {self.quarter.year_earlier()}."),
@@ -2251,9 +2254,10 @@ class Report:
                        description=f"{symbol}: suppressed to protect privacy (see Notes)."),
             SheetTable("Comparison", f"{self.council.name} beside its family group and Scotland", comp,
                        kinds={"Percentage (%)": "percentage", "Cases": "count"},
-                       description="Latest quarter and the last four quarters pooled, on the national standard."),
+                       description="Latest quarter and last four quarters pooled, on the national standard."),
             SheetTable("Figures", f"Every figure in the report, {self.council.name}, {self.quarter}", figures,
-                       description="One figure per row, as the report shows it; percentages and averages to one "
+                       description="One figure per row, as the report shows it; percentages and averages to "
+                       "one "
                        "decimal place."),
         ]  # fmt: skip
         return build_workbook(cover, notes, tables, symbol=symbol)
