@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import warnings
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from typing import Any
 from jswlib.core import io
 from jswlib.data.extract import is_synthetic
 from jswlib.definitions.params import PARAMS_ENV
-from jswlib.judge.disclosure import INTERNAL
+from jswlib.judge.disclosure import INTERNAL, PUBLIC
 from jswlib.present.exports import write_csv, write_workbook
 from jswlib.present.pages import (
     FAILED,
@@ -96,6 +97,46 @@ def running_header(audience: str, data_dir: str) -> str:
     if data_dir and is_synthetic(data_dir):
         parts.append(SYNTHETIC_HEADER)
     return " \u00b7 ".join(parts)
+
+
+_ABSOLUTE_PATH = re.compile(r"""(?<![\w.])/(?:[^\s"'\\/]+/)*[^\s"'\\/]+""")
+
+
+def without_paths(nb: dict) -> dict:
+    r"""An executed notebook (as JSON) with the absolute paths papermill records as file names.
+
+    Papermill writes the paths of the input and output notebooks and every parameter (the data
+    folder) into the notebook's metadata and its injected parameters cell. A public notebook
+    keeps the last part of each path only, so it names no folder of the machine it ran on.
+
+    Examples
+    --------
+    >>> nb = {"metadata": {"papermill": {"input_path": "/srv/jsw/notebooks/q.ipynb"}},
+    ...       "cells": [{"cell_type": "code", "metadata": {"tags": ["injected-parameters"]},
+    ...                  "source": ['data_dir = "/srv/jsw/data/demo"\n']}]}
+    >>> out = without_paths(nb)
+    >>> out["metadata"]["papermill"]["input_path"], out["cells"][0]["source"]
+    ('q.ipynb', ['data_dir = "demo"\n'])
+    """
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, str):
+            return _ABSOLUTE_PATH.sub(lambda m: m.group(0).rstrip("/").rsplit("/", 1)[-1], value)
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items()}
+        return value
+
+    out = dict(nb)
+    out["metadata"] = strip(nb.get("metadata", {}))
+    cells = []
+    for cell in nb.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell = dict(cell, source=strip(cell.get("source", [])))
+        cells.append(cell)
+    out["cells"] = cells
+    return out
 
 
 def figures_name(slug: str) -> str:
@@ -398,6 +439,8 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
     os.environ[PARAMS_ENV] = task.params
     try:
         nb, cell_error = _execute_notebook(task, out / names["ipynb"], result)
+        if task.parameters.get("audience") == PUBLIC:  # no folder of this machine in a public file
+            io.write_json(without_paths(io.read_json(out / names["ipynb"])), out / names["ipynb"])
         result["files"]["ipynb"] = names["ipynb"]
         period = task.parameters.get("quarter", task.parameters.get("period", ""))
         kind = "framework report" if task.report == "framework" else "performance"
