@@ -39,13 +39,14 @@ compute: $(DEMO_STAMP) ## Compute every indicator on the demo data into outputs/
 report: $(DEMO_STAMP) ## Produce the reports of all 32 councils for the latest complete quarter of the demo data
 	$(BIN)/jsw batch --data $(DEMO)
 
-test: $(DEMO_STAMP) browser-deps ## Set up as for report, then run the whole test suite (the command CI runs)
+test: lint $(DEMO_STAMP) browser-deps ## Lint, set up as for report, then run the whole test suite (the command CI runs)
 	$(BIN)/python -m pytest
 
 browser-deps: ## Install Chromium and pdftotext (Debian packages) for tests/test_browser.py when missing; needs root
 	@if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-		apt-get install -y --no-install-recommends chromium poppler-utils; \
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium poppler-utils; } \
+			|| echo "could not install chromium and poppler-utils: tests/test_browser.py will skip"; \
 	else \
 		echo "chromium or pdftotext is missing and this is not root: tests/test_browser.py will skip"; \
 		echo "(as root: apt-get install chromium poppler-utils)"; \

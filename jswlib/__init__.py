@@ -28,9 +28,9 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   ``manual`` (figures a council supplies as aggregates, checked).
 - ``present``: what a reader sees.
   ``style`` (colours, chart styles, column titles, page styles), ``charts`` (trend, SPC and funnel
-  charts with text alternatives), ``report`` (the quarterly report, section by section), ``national`` (the
-  national overview: Scotland, family groups and funnel plots), ``framework`` (a council's
-  framework report: every PI under its headings), ``pages`` (HTML export of a report
+  charts with text alternatives), ``report`` (the quarterly report, section by section),
+  ``national`` (the national overview: Scotland, family groups and funnel plots), ``framework`` (a
+  council's framework report: every PI under its headings), ``pages`` (HTML export of a report
   and the index page of a batch; templates in ``present/templates``), ``exports`` (the KPI
   workbook and CSV in committee formats), ``figures`` (every figure a report shows, disclosure
   control applied once for a whole batch).

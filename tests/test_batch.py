@@ -1,4 +1,5 @@
-"""jsw batch: one report per council, in parallel, with atomic outputs, failure isolation, skipping and retries.
+"""jsw batch: one report per council, in parallel, with atomic outputs, failure isolation,
+skipping and retries.
 
 Most tests run ``tests/fixtures/batch_report.ipynb`` (the parameters of the quarterly report; it
 fails on purpose for the council "Fail") on a copy of the params with a council "Fail" added, and a
@@ -57,7 +58,7 @@ FAKE_RAG = {
 FLAKY_MARKER = "JSW_TEST_FLAKY_MARKER"
 
 
-# --- Stand-ins, module level so the worker processes can unpickle them -----------------------------------------
+# --- Stand-ins, module level so the worker processes can unpickle them ---------------------------
 
 
 def fake_kpis(council, quarter, data_dir, audience, commentary_file, params):
@@ -76,7 +77,8 @@ def fake_kpis(council, quarter, data_dir, audience, commentary_file, params):
 
 
 def copy_execute(input_path, output_path, parameters=None, **kwargs):
-    """Papermill without a kernel: the notebook with one output showing the parameters; fails for "Fail"."""
+    """Papermill without a kernel: the notebook with one output showing the parameters; fails for
+    "Fail"."""
     nb = nbformat.read(input_path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     for cell in code:
@@ -105,7 +107,8 @@ def copy_execute(input_path, output_path, parameters=None, **kwargs):
 
 
 def flaky_execute(input_path, output_path, **kwargs):
-    """The kernel fails to start the first time (marker file missing), then papermill runs for real."""
+    """The kernel fails to start the first time (marker file missing), then papermill runs for
+    real."""
     import papermill
 
     marker = Path(os.environ[FLAKY_MARKER])
@@ -116,7 +119,8 @@ def flaky_execute(input_path, output_path, **kwargs):
 
 
 def never_starts(input_path, output_path, **kwargs):
-    """Like papermill when the kernel never answers: the notebook is saved with every cell pending."""
+    """Like papermill when the kernel never answers: the notebook is saved with every cell
+    pending."""
     nb = nbformat.read(input_path, as_version=4)
     for cell in nb.cells:
         cell.metadata["papermill"] = {"status": "pending", "start_time": None}
@@ -146,7 +150,8 @@ def half_then_interrupted(input_path, output_path, **kwargs):
 
 
 def make_workspace(root: Path) -> Path:
-    """A params folder (the real one plus the council "Fail") and a one-row extract; returns the params folder."""
+    """A params folder (the real one plus the council "Fail") and a one-row extract; returns the
+    params folder."""
     params = root / "params"
     shutil.copytree(REPO / "params", params, ignore=shutil.ignore_patterns("commentary"))
     (params / "settings.yaml").write_text("data_dir: data\noutputs_dir: outputs\n")
@@ -442,7 +447,8 @@ class TestAtomicWrites:
 
 @pytest.fixture
 def quick(tmp_path, monkeypatch):
-    """run_batch on a fresh workspace without kernels; load_results replaced by a stub that counts its calls."""
+    """run_batch on a fresh workspace without kernels; load_results replaced by a stub that counts
+    its calls."""
     params = make_workspace(tmp_path)
     calls = []
 
@@ -835,8 +841,8 @@ class TestCommand:
         printed = capsys.readouterr().out
         assert code == EXIT_DATA
         assert (
-            "Q2 2025/26: 1 report produced, 1 up to date (skipped), 1 failed, in 1 min 15 s (2 workers)"
-            in printed
+            "Q2 2025/26: 1 report produced, 1 up to date (skipped), 1 failed, in 1 min 15 s (2 "
+            "workers)" in printed
         )
         assert "  Fail: RuntimeError: boom" in printed
         assert f"Index: {tmp_path / 'index.html'}" in printed

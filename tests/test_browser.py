@@ -30,8 +30,8 @@ KPI_CAPTION = "Key performance indicators"
 def _skip_reason() -> str | None:
     if chromium_path() is None:
         return (
-            "Chromium is not installed: `make test` installs Debian's chromium package when run as "
-            "root; otherwise run `apt-get install chromium` as root"
+            "Chromium is not installed: `make test` installs Debian's chromium package when run "
+            "as root; otherwise run `apt-get install chromium` as root"
         )
     try:
         import websocket  # noqa: F401

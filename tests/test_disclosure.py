@@ -259,8 +259,8 @@ class TestProtectFigures:
         assert _shown(out, "S", "Q4", "numerator") == 78
 
     def test_an_earlier_release_is_not_taken_back(self):
-        # Year to date Q1 + Q2 = 20 + 3 = 23. Q1's 20 was shown by last quarter's report (fixed), so
-        # the 3 is protected by hiding the year to date, although 20 is the smaller shown count.
+        # Year to date Q1 + Q2 = 20 + 3 = 23. Q1's 20 was shown by last quarter's report (fixed),
+        # so the 3 is protected by hiding the year to date, although 20 is the smaller shown count.
         figures = pd.DataFrame(
             [("x", "A", "Q1", "count", 20, True, True), ("x", "A", "Q2", "count", 3, True, False),
              ("x", "A", "Q1 to Q2", "count", 23, True, False)],

@@ -1,4 +1,5 @@
-"""Tests for jswlib/core/io.py reading and jswlib/data/extract.py: whole data folders, file-level problems, formats."""
+"""Tests for jswlib/core/io.py reading and jswlib/data/extract.py: whole data folders, file-level
+problems, formats."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Tests for jswlib/core/io.py: the faults of reading and writing (issue 9, "Faults and bad input").
+"""Tests for jswlib/core/io.py: the faults of reading and writing (issue 9, "Faults and bad
+input").
 
 Every case here once ended in a traceback, a silent success or a shifted table. Disk faults that
 root cannot cause by file modes (a full disk, a read-only folder) are simulated by replacing the

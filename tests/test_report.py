@@ -1,4 +1,5 @@
-"""Tests for jswlib.present.report: parameters, every section of the quarterly report, disclosure control.
+"""Tests for jswlib.present.report: parameters, every section of the quarterly report, disclosure
+control.
 
 The results come from a tiny hand-made extract written once per module (``tiny``): three councils,
 nine complete quarters (Q2 2023/24 to Q2 2025/26) and an extract date of 15 October 2025, so Q3
@@ -134,7 +135,8 @@ def _questionnaires() -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> Path:
-    """A repository-like folder: params/ (a copy of the real one), data/ (the tiny extract), outputs/."""
+    """A repository-like folder: params/ (a copy of the real one), data/ (the tiny extract),
+    outputs/."""
     root = tmp_path_factory.mktemp("report")
     data = root / "data"
     _write(
@@ -572,8 +574,8 @@ class TestSpc:
     # Pooled 60 / 86 = 0.6976744; p (1 - p) = 0.2109248. n = 10: sigma = sqrt(0.02109248) =
     # 0.1452325, limits 0.6976744 -/+ 0.4356975 = 0.2619769 to 1 (clamped from 1.133); n = 8: sigma
     # = sqrt(0.0263656) = 0.1623749, lower limit 0.6976744 - 0.4871247 = 0.2105497. Q4 2024/25,
-    # 1 of 8 = 0.125, is below it: special cause, concern. The latest point (9 of 10 = 0.9) is common
-    # cause; the target lies within its limits: hit and miss. Nine points: trial limits.
+    # 1 of 8 = 0.125, is below it: special cause, concern. The latest point (9 of 10 = 0.9) is
+    # common cause; the target lies within its limits: hit and miss. Nine points: trial limits.
     def test_series_falls_back_to_quarters(self, make):
         series = make(GC).spc_series("reports_by_due_date")
         assert series.attrs["frequency"] == "quarterly"
@@ -981,8 +983,8 @@ class TestCommentaryHtml:
 
     def test_missing_commentary_gives_a_visible_note(self, make):
         assert make(DC).commentary_html() == (
-            '<p class="jsw-note"><strong>No commentary supplied</strong> for Dundee City, Q2 2025/26: expected '
-            "params/commentary/dundee-city/2025-26-Q2.md.</p>"
+            '<p class="jsw-note"><strong>No commentary supplied</strong> for Dundee City, '
+            "Q2 2025/26: expected params/commentary/dundee-city/2025-26-Q2.md.</p>"
         )
 
     def test_public_note_names_no_file(self, make):
@@ -1155,11 +1157,13 @@ class TestLoadReportSettings:
                 r"headline_default\[0\]: 'nope' is not an indicator id",
             ),
             (
-                "headline_default: [upw_placement]\nactivity: [upw_placement]\nsuppression_threshold: 5\n",
+                "headline_default: [upw_placement]\nactivity: "
+                "[upw_placement]\nsuppression_threshold: 5\n",
                 r"activity\[0\]: 'upw_placement' is a timescale indicator",
             ),
             (
-                "headline_default: [upw_placement]\nactivity: [cpos_imposed]\nsuppression_threshold: 0\n",
+                "headline_default: [upw_placement]\nactivity: "
+                "[cpos_imposed]\nsuppression_threshold: 0\n",
                 "suppression_threshold: expected a whole number of at least 1",
             ),
             (

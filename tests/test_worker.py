@@ -1,4 +1,5 @@
-"""Tests for jswlib.run.worker helpers that need no kernel (the batch tests run the worker itself)."""
+"""Tests for jswlib.run.worker helpers that need no kernel (the batch tests run the worker
+itself)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ class TestRunningHeader:
     def test_internal_and_synthetic(self, tmp_path):
         (tmp_path / "manifest.json").write_text('{"synthetic": true}')
         assert running_header("internal", str(tmp_path)) == (
-            "Internal: not for publication \u00b7 Synthetic data: not real people or real performance"
+            "Internal: not for publication \u00b7 Synthetic data: not real people or real "
+            "performance"
         )
         assert running_header("public", str(tmp_path)) == (
             "Synthetic data: not real people or real performance"

@@ -26,10 +26,12 @@ def _duration(seconds: float) -> str:
 
 
 def summary_lines(result: BatchResult) -> list[str]:
-    """What ``jsw batch`` prints when it has finished: counts, time taken, failures, where the index is."""
+    """What ``jsw batch`` prints when it has finished: counts, time taken, failures, where the
+    index is."""
     lines = [
         f"{result.quarter}: {len(result.ok)} report{'s' * (len(result.ok) != 1)} produced, "
-        f"{len(result.skipped)} up to date (skipped), {len(result.failed)} failed, in {_duration(result.seconds)}"
+        f"{len(result.skipped)} up to date (skipped), {len(result.failed)} failed, "
+        f"in {_duration(result.seconds)}"
         + (f" ({result.workers} worker{'s' * (result.workers != 1)})" if result.workers else "")
     ]
     if result.failed:
@@ -116,17 +118,19 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="produce the quarterly report of every council (HTML, notebook, KPI tables, index)",
         description="Run notebooks/quarterly_report.ipynb for every council (or those named), in "
         "parallel, and write to outputs/<yyyy-yy>-Q<n>/<audience>/ (public and internal apart): "
-        "<slug>.html (the report, without code, self-contained), <slug>.ipynb (the executed notebook), "
-        "<slug>-kpis.csv and <slug>-kpis.xlsx (the headline KPI table), <slug>-figures.csv (every figure "
-        "the report shows), index.html (every council with its counts of Green, Amber and Red, and the "
-        "failures) and manifest.json (parameters, data fingerprint, package versions, timings, outcome "
-        "per council). Councils whose outputs are up to date with their inputs (data, params, notebook, "
-        "commentary, audience) are skipped unless --force.",
-        epilog="A council whose notebook fails keeps its executed notebook and an HTML page showing the error; "
-        "the others carry on. A data file that cannot be used fails every council (no report is "
-        "built on partial data). One batch at a time writes to a folder. Exit codes: 0 every report "
-        "produced or up to date, 1 some council failed, 2 bad arguments or configuration (or another "
-        "batch is writing to the folder), 3 the output folder cannot be written.",
+        "<slug>.html (the report, without code, self-contained), <slug>.ipynb (the executed "
+        "notebook), <slug>-kpis.csv and <slug>-kpis.xlsx (the headline KPI table), "
+        "<slug>-figures.csv (every figure the report shows), index.html (every council with its "
+        "counts of Green, Amber and Red, and the failures) and manifest.json (parameters, data "
+        "fingerprint, package versions, timings, outcome per council). Councils whose outputs "
+        "are up to date with their inputs (data, params, notebook, commentary, audience) are "
+        "skipped unless --force.",
+        epilog="A council whose notebook fails keeps its executed notebook and an HTML page "
+        "showing the error; the others carry on. A data file that cannot be used fails every "
+        "council (no report is built on partial data). One batch at a time writes to a folder. "
+        "Exit codes: 0 every report produced or up to date, 1 some council failed, 2 bad "
+        "arguments or configuration (or another batch is writing to the folder), 3 the output "
+        "folder cannot be written.",
     )
     p.add_argument(
         "--quarter",
@@ -163,19 +167,20 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument(
         "--national",
         action="store_true",
-        help="also produce the national overview (notebooks/national_overview.ipynb): Scotland's series "
-        "with SPC, the family groups, and funnel plots of the councils naming those outside the 99.8%% "
-        "limits, as national-overview.html next to the index",
+        help="also produce the national overview (notebooks/national_overview.ipynb): Scotland's "
+        "series with SPC, the family groups, and funnel plots of the councils naming those "
+        "outside the 99.8%% limits, as national-overview.html next to the index",
     )
     p.add_argument(
         "--report",
         choices=tuple(REPORTS),
         default="quarterly",
-        help="which report: quarterly (every council's quarterly report, the default) or framework "
-        "(the performance framework report of every council that names a framework in params/report.yaml, "
-        "written beside the quarterly reports as <slug>-framework.html, <slug>-framework-figures.csv, "
-        "<slug>-framework.xlsx, with framework-index.html and framework-manifest.json); "
-        "--quarter then also takes a financial year, e.g. 2025/26, for the annual report",
+        help="which report: quarterly (every council's quarterly report, the default) or "
+        "framework (the performance framework report of every council that names a framework in "
+        "params/report.yaml, written beside the quarterly reports as <slug>-framework.html, "
+        "<slug>-framework-figures.csv, <slug>-framework.xlsx, with framework-index.html and "
+        "framework-manifest.json); --quarter then also takes a financial year, e.g. 2025/26, for "
+        "the annual report",
     )
     p.add_argument(
         "--out",

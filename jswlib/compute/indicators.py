@@ -1,4 +1,5 @@
-"""The engine: every indicator of the catalogue, for every council, period, family group and Scotland.
+"""The engine: every indicator of the catalogue, for every council, period, family group and
+Scotland.
 
 :func:`compute_indicators` takes the validated tables of an extract and returns one tidy long
 table: a row per area (council, family group or Scotland), indicator, frequency and period, with
@@ -13,8 +14,8 @@ Conventions
   still running at the extract date), or to the periods on whose last day it was open (``basis:
   snapshot``).
 - Timescales follow :mod:`jswlib.definitions.calendar`: the start day is day 0, and the deadline is
-  the last day that meets the standard. A timescale record is placed by its ``period_basis``: in the
-  period its deadline falls in (``deadline``) or the period of its start (``start``). Records
+  the last day that meets the standard. A timescale record is placed by its ``period_basis``: in
+  the period its deadline falls in (``deadline``) or the period of its start (``start``). Records
   flagged in ``exclude`` (the person did not comply, or the order was transferred in), and records
   whose own end (``ended``) came before the deadline (the order ended before the review fell due),
   are left out of the denominator and counted in ``excluded``, each under its reason
@@ -107,7 +108,8 @@ UPW_LEVEL_1_MAX_HOURS, UPW_LEVEL_1_MONTHS, UPW_LEVEL_2_MONTHS = 100, 3, 6
 
 @dataclass(frozen=True)
 class Definitions:
-    """Everything the engine needs besides the data: the catalogue, councils, targets and holidays."""
+    """Everything the engine needs besides the data: the catalogue, councils, targets and
+    holidays."""
 
     catalogue: Catalogue
     councils: Councils
@@ -146,7 +148,8 @@ DERIVED = {"cpos": _derive_cpos}
 def with_council_index(
     tables: dict[str, pd.DataFrame], codes: list[str]
 ) -> dict[str, pd.DataFrame]:
-    """Add integer columns ``_c`` (position of the council in ``codes``) and ``_p`` (person number).
+    """Add integer columns ``_c`` (position of the council in ``codes``) and ``_p`` (person
+    number).
 
     Grouping and matching on small integers instead of text keeps the engine fast; codes are put
     back on the (small) aggregated results only.
@@ -165,7 +168,8 @@ def with_council_index(
 
 
 def with_derived_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The tables with the derived columns of :data:`DERIVED` added (new frames; the input is not changed)."""
+    """The tables with the derived columns of :data:`DERIVED` added (new frames; the input is not
+    changed)."""
     return {
         name: DERIVED[name](frame) if name in DERIVED else frame for name, frame in tables.items()
     }
@@ -218,7 +222,8 @@ def condition_mask(
 
 
 def _deadline(start: pd.Series, standard: Standard, calendar: wd.WorkingCalendar) -> np.ndarray:
-    """The last day that meets the standard, per record (datetime64[D], NaT where start is missing)."""
+    """The last day that meets the standard, per record (datetime64[D], NaT where start is
+    missing)."""
     if standard.unit == "working_days":
         out = wd.working_day_deadline(start, standard.n, calendar)
     elif standard.unit == "calendar_days":
@@ -264,8 +269,8 @@ def timescale_outcome(
     An event meets the standard when it falls on or before the deadline. A record is excluded for
     the first reason that applies: an ``exclude`` flag set; its ``ended`` date (when the indicator
     has one) before the deadline and not after the extract date, whatever the event (no event was
-    due, so neither success nor failure counts); no per-record standard. A record not excluded, with
-    no event and a deadline on or after the extract date, is pending.
+    due, so neither success nor failure counts); no per-record standard. A record not excluded,
+    with no event and a deadline on or after the extract date, is pending.
 
     Councils sharing a standard and a calendar are processed together, and a per-record standard (a
     column of months) by each distinct value: a handful of vectorised passes, never a loop over
@@ -334,13 +339,14 @@ def timescale_outcome(
     )
 
 
-# --- Per-record contributions ----------------------------------------------------------------------------------
+# --- Per-record contributions --------------------------------------------------------------------
 
 
 def _contributions(
     frame: pd.DataFrame, ind: Indicator, outcome: pd.DataFrame | None
 ) -> pd.DataFrame:
-    """Per record: what it adds to the numerator and denominator, and whether it is excluded or pending."""
+    """Per record: what it adds to the numerator and denominator, and whether it is excluded or
+    pending."""
     n = len(frame)
     zeros = np.zeros(n, dtype=np.int64)
     no_reasons = dict.fromkeys(_REASON_COLUMNS, zeros)
@@ -451,7 +457,8 @@ def _expand_open_periods(
 
 
 def _aggregate(records: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """Sum contributions per council and period ordinal (distinct people for ``people`` indicators)."""
+    """Sum contributions per council and period ordinal (distinct people for ``people``
+    indicators)."""
     keys = ["council", "ordinal"]
     if ind.type == "people":
         out = records.groupby(keys, sort=False)["person_id"].nunique().rename("num").to_frame()
@@ -466,7 +473,8 @@ def _aggregate(records: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
 
 
 def _values(num: pd.Series, den: pd.Series, ind: Indicator) -> pd.Series:
-    """The indicator's value from numerator and denominator: a percentage, a mean, or the count itself."""
+    """The indicator's value from numerator and denominator: a percentage, a mean, or the count
+    itself."""
     if ind.is_proportion:
         return (100.0 * num / den.where(den > 0)).astype(float)
     if ind.type == "average":
@@ -475,7 +483,8 @@ def _values(num: pd.Series, den: pd.Series, ind: Indicator) -> pd.Series:
 
 
 def _std_dev(total: pd.Series, n: pd.Series, squares: pd.Series) -> pd.Series:
-    """Sample standard deviation from the sum, count and sum of squares (missing below 2 values)."""
+    """Sample standard deviation from the sum, count and sum of squares (missing below 2
+    values)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         variance = (squares - total**2 / n) / (n - 1)
     return np.sqrt(variance.clip(lower=0).where(n >= 2)).astype(float)
@@ -484,7 +493,8 @@ def _std_dev(total: pd.Series, n: pd.Series, squares: pd.Series) -> pd.Series:
 def _grid(
     agg: pd.DataFrame, councils: list[str], first: int, last: int, ind: Indicator
 ) -> pd.DataFrame:
-    """Every council x every period ordinal from ``first`` to ``last``, zero where there were no records."""
+    """Every council x every period ordinal from ``first`` to ``last``, zero where there were no
+    records."""
     index = pd.MultiIndex.from_product(
         [councils, range(first, last + 1)], names=["council", "ordinal"]
     )
@@ -506,7 +516,8 @@ def _indicator_records(table: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
 def _by_period(
     records: pd.DataFrame, ind: Indicator, freq: str, as_at: date, outcome: pd.DataFrame | None
 ) -> pd.DataFrame:
-    """Contributions with the council, the period ordinal (and person) of each, for one frequency."""
+    """Contributions with the council, the period ordinal (and person) of each, for one
+    frequency."""
     if ind.basis == "events":
         placed = (
             pd.Series(outcome["deadline"].to_numpy(), index=records.index)
@@ -557,7 +568,8 @@ _FREQUENCY_WORDS = {code: word for word, code in FREQUENCY_CODES.items()}
 
 
 def _calendars(defs: Definitions, codes: list[str]) -> dict[str, wd.WorkingCalendar]:
-    """Each council's working calendar; councils with the same holidays share one calendar object."""
+    """Each council's working calendar; councils with the same holidays share one calendar
+    object."""
     shared: dict[tuple, wd.WorkingCalendar] = {}
     out = {}
     for code in codes:
@@ -586,7 +598,8 @@ def _labelled(grid: pd.DataFrame, ind: Indicator, freq: str, as_at: date) -> pd.
 
 
 def _pool(grid: pd.DataFrame, group_of: dict[str, str] | None) -> pd.DataFrame:
-    """Sum council rows into family groups (``group_of``: council -> group) or Scotland (``None``)."""
+    """Sum council rows into family groups (``group_of``: council -> group) or Scotland
+    (``None``)."""
     keyed = grid.assign(council=grid["council"].map(group_of) if group_of else SCOTLAND_CODE)
     sums = keyed.groupby(["council", "ordinal"], as_index=False)[_COUNT_COLUMNS].sum(min_count=1)
     return sums
@@ -601,7 +614,8 @@ def _indicator_results(
     monthly: bool,
     first_day: date | None = None,
 ) -> list[pd.DataFrame]:
-    """All rows for one indicator: councils (local and national standards), family groups and Scotland."""
+    """All rows for one indicator: councils (local and national standards), family groups and
+    Scotland."""
     codes = np.array([c.code for c in defs.councils], dtype=object)
     ix = list(range(len(codes)))
     records = _indicator_records(table, ind)
@@ -867,7 +881,8 @@ def pooled_windows(
 
 
 def load_definitions(params: str | None = None) -> Definitions:
-    """Load the catalogue, councils, targets and holiday rules from a params folder (checked on load).
+    """Load the catalogue, councils, targets and holiday rules from a params folder (checked on
+    load).
 
     Raises
     ------

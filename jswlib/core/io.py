@@ -78,7 +78,8 @@ def output_error(path: str | os.PathLike, exc: OSError) -> OutputError:
 
 
 def write_atomic(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
-    """Write a file atomically: ``write(tmp_path)`` fills a temporary file that is then renamed to ``path``.
+    """Write a file atomically: ``write(tmp_path)`` fills a temporary file that is then renamed to
+    ``path``.
 
     Parameters
     ----------
@@ -215,7 +216,8 @@ def folder_lock(folder: str | os.PathLike, holder: str) -> Iterator[Path]:
 
 
 def write_frame(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write a frame atomically as CSV (UTF-8, no index), Parquet or Excel, chosen by the file extension.
+    """Write a frame atomically as CSV (UTF-8, no index), Parquet or Excel, chosen by the file
+    extension.
 
     Parameters
     ----------
@@ -252,7 +254,8 @@ def write_json(obj: Any, path: str | os.PathLike) -> Path:
 
 
 class _TextDateLoader(yaml.SafeLoader):
-    """The safe loader, but dates stay text, so the params loaders can name the key of a bad date."""
+    """The safe loader, but dates stay text, so the params loaders can name the key of a bad
+    date."""
 
 
 def _mapping_without_repeats(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False):
@@ -394,8 +397,8 @@ def read_csv_table(
         line = data[: exc.start].count(b"\n") + 1
         raise ExtractFileError(
             source,
-            f"line {line}: byte 0x{data[exc.start]:02x} is not valid {encoding or 'UTF-8'}. Save the file as "
-            "'CSV UTF-8', or give its encoding (for example --encoding cp1252)",
+            f"line {line}: byte 0x{data[exc.start]:02x} is not valid {encoding or 'UTF-8'}. Save "
+            "the file as 'CSV UTF-8', or give its encoding (for example --encoding cp1252)",
         ) from None
     except LookupError:
         raise ExtractFileError(source, f"unknown encoding {encoding!r}") from None
@@ -489,12 +492,14 @@ _BLANK_LINE = re.compile(r"\n[,;\t ]*\r?\n")
 
 
 def normalise_name(name: object) -> str:
-    """Column, sheet or file name as the data contract spells it: trimmed, lower case, other runs as ``_``."""
+    """Column, sheet or file name as the data contract spells it: trimmed, lower case, other runs
+    as ``_``."""
     return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
 
 
 def read_parquet_table(path: str | os.PathLike, name: str) -> RawTable:
-    """Read one Parquet file (row numbers count from 2, as if it were a sheet with a header row)."""
+    """Read one Parquet file (row numbers count from 2, as if it were a sheet with a header
+    row)."""
     path = Path(path)
     try:
         frame = pd.read_parquet(path)
@@ -504,7 +509,8 @@ def read_parquet_table(path: str | os.PathLike, name: str) -> RawTable:
 
 
 def read_excel_tables(path: str | os.PathLike) -> list[RawTable]:
-    """Read every sheet of an Excel workbook as text cells, one RawTable per sheet named after its sheet.
+    """Read every sheet of an Excel workbook as text cells, one RawTable per sheet named after its
+    sheet.
 
     Raises
     ------

@@ -94,7 +94,8 @@ class Extract:
         return bool((s["rows_read"] == s["rows_accepted"] + s["rows_rejected"]).all())
 
     def reasons(self) -> pd.DataFrame:
-        """Rejected rows by table and rule: how many rows each rule rejected (a row may count twice)."""
+        """Rejected rows by table and rule: how many rows each rule rejected (a row may count
+        twice)."""
         if self.rejects.empty:
             return pd.DataFrame(columns=["table", "rule", "rows"])
         return (
@@ -111,7 +112,8 @@ def _empty_table(name: str) -> pd.DataFrame:
 
 
 def _text_columns(name: str) -> frozenset[str]:
-    """Columns of a table read as text whatever they look like: identifiers, councils, categories, text."""
+    """Columns of a table read as text whatever they look like: identifiers, councils, categories,
+    text."""
     return frozenset(
         c.name
         for c in TABLES[name].columns
@@ -273,7 +275,8 @@ def load_extract(
 
 
 def recorded_extract_date(data_dir: str | os.PathLike) -> date | None:
-    """The extract date recorded in the folder's ``manifest.json`` (the demo data has one), or None.
+    """The extract date recorded in the folder's ``manifest.json`` (the demo data has one), or
+    None.
 
     Raises
     ------
@@ -321,7 +324,8 @@ def validation_date(
 
 
 def reported_from_of(data_dir: str | os.PathLike) -> date | None:
-    """The first reported day recorded in the folder's ``manifest.json`` (``reported_from``), or None.
+    """The first reported day recorded in the folder's ``manifest.json`` (``reported_from``), or
+    None.
 
     A live system's extract holds records that started before the period it reports (orders open
     when it starts, deadlines falling due in it); the demo data record where their reported period
@@ -339,7 +343,8 @@ def reported_from_of(data_dir: str | os.PathLike) -> date | None:
 
 
 def is_synthetic(data_dir: str | os.PathLike) -> bool:
-    """Whether the folder's ``manifest.json`` records that its data are synthetic (the demo data does).
+    """Whether the folder's ``manifest.json`` records that its data are synthetic (the demo data
+    does).
 
     Examples
     --------

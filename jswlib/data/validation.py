@@ -1,8 +1,9 @@
 """Checking raw tables against the data contract (:mod:`jswlib.definitions.schema`).
 
-:func:`validate_table` is pure: it takes a frame of raw values and returns the accepted rows, typed,
-and one line per problem found in the rejected rows. Every row read is either accepted or rejected.
-A rejects list never holds a person identifier: such values are written as ``[withheld]``.
+:func:`validate_table` is pure: it takes a frame of raw values and returns the accepted rows,
+typed, and one line per problem found in the rejected rows. Every row read is either accepted or
+rejected. A rejects list never holds a person identifier: such values are written as
+``[withheld]``.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from jswlib.definitions.schema import (
 #: Columns of a rejects list: one line per problem found; a row with two problems has two lines.
 REJECT_COLUMNS = ("table", "file", "row", "record_id", "column", "value", "rule", "reason")
 
-#: Rule codes used in a rejects list, with what they mean (for docs/data-contract.md and the terminal
-#: summary).
+#: Rule codes used in a rejects list, with what they mean (for docs/data-contract.md and the
+#: terminal summary).
 RULES: dict[str, str] = {
     "missing": "a required value is blank",
     "bad_date": "not a date in a recognised format",
@@ -52,7 +53,8 @@ RULES: dict[str, str] = {
 
 
 def normalise_column_name(name: object) -> str:
-    """Column name as the contract spells it: trimmed, lower case, runs of other characters as ``_``.
+    """Column name as the contract spells it: trimmed, lower case, runs of other characters as
+    ``_``.
 
     Examples
     --------
@@ -115,7 +117,8 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
-    """Parse a column of dates written in any of :data:`DATE_FORMATS`; what does not parse is missing.
+    """Parse a column of dates written in any of :data:`DATE_FORMATS`; what does not parse is
+    missing.
 
     Parameters
     ----------
@@ -133,7 +136,8 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> parse_dates(pd.Series(["2025-07-01", "03/04/2025", "31/02/2024", ""])).dt.strftime("%d %b %Y").tolist()
+    >>> dates = pd.Series(["2025-07-01", "03/04/2025", "31/02/2024", ""])
+    >>> parse_dates(dates).dt.strftime("%d %b %Y").tolist()
     ['01 Jul 2025', '03 Apr 2025', nan, nan]
     """
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -316,7 +320,8 @@ def _parse_column(
 
 
 def _order_problems(spec: Table, typed: pd.DataFrame, text: pd.DataFrame) -> list[pd.DataFrame]:
-    """Problems for each ``(earlier, later)`` pair of the table where both are filled in and out of order."""
+    """Problems for each ``(earlier, later)`` pair of the table where both are filled in and out
+    of order."""
     out = []
     for earlier, later in spec.order:
         a, b = typed[earlier], typed[later]
@@ -361,7 +366,8 @@ def _order_problems(spec: Table, typed: pd.DataFrame, text: pd.DataFrame) -> lis
 
 
 def _duplicate_problems(spec: Table, text: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    """Later exact copies of a row are rejected; an identifier shared by rows that differ rejects them all."""
+    """Later exact copies of a row are rejected; an identifier shared by rows that differ rejects
+    them all."""
     id_col = spec.id_column
     ids = text[id_col]
     dup = (ids.notna() & ids.duplicated(keep=False)).to_numpy()
@@ -392,7 +398,8 @@ def _duplicate_problems(spec: Table, text: pd.DataFrame, rows: np.ndarray) -> pd
         (
             p,
             i,
-            f"{id_col} {i} is used on rows {', '.join(str(int(r)) for r in rows_of[i])} with different values",
+            f"{id_col} {i} is used on rows {', '.join(str(int(r)) for r in rows_of[i])} with "
+            "different values",
         )
         for p, i in zip(frame["pos"][conflicting], frame["id"][conflicting])
     ]
@@ -411,7 +418,8 @@ def validate_table(
     rows: np.ndarray | None = None,
     extract_date: date | None = None,
 ) -> TableResult:
-    """Check one raw table against its contract: type every column and reject the rows that break a rule.
+    """Check one raw table against its contract: type every column and reject the rows that break
+    a rule.
 
     Parameters
     ----------
@@ -463,8 +471,8 @@ def validate_table(
     personal = [c for c in extra if c in PERSONAL_DATA_COLUMNS]
     if personal:
         warnings.append(
-            f"{source}: columns that look like personal data were not read: {', '.join(personal)}. "
-            "Leave them out of extracts."
+            f"{source}: columns that look like personal data were not read: "
+            f"{', '.join(personal)}. Leave them out of extracts."
         )
     other = [c for c in extra if c not in PERSONAL_DATA_COLUMNS]
     if other:

@@ -27,8 +27,8 @@ def check_audience(audience: Any) -> str:
     chosen = str(audience).strip().lower() if isinstance(audience, str) else None
     if chosen not in AUDIENCES:
         raise ValueError(
-            f"parameter audience: {audience!r} is not an audience; use 'internal' (all detail) or 'public' "
-            f"(small numbers suppressed)"
+            f"parameter audience: {audience!r} is not an audience; use 'internal' (all detail) or "
+            "'public' (small numbers suppressed)"
         )
     return chosen
 
@@ -44,7 +44,8 @@ def _check_threshold(threshold: Any) -> int:
 
 
 def _is_small(values: Any, threshold: int) -> np.ndarray:
-    """Whether each value is a count from 1 to ``threshold - 1`` (text and missing values are not)."""
+    """Whether each value is a count from 1 to ``threshold - 1`` (text and missing values are
+    not)."""
     numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("float64")
     return ((numbers >= 1) & (numbers < threshold)).to_numpy(dtype=bool)
 
@@ -197,7 +198,8 @@ _RANK_TOLERANCE = 1e-9
 
 @dataclass(frozen=True)
 class _Cells:
-    """The additive cells of one indicator: values, flags and the relations ``total = sum(parts)``."""
+    """The additive cells of one indicator: values, flags and the relations ``total =
+    sum(parts)``."""
 
     keys: list[tuple[str, str, str]]  # (area, period, measure)
     values: np.ndarray
@@ -297,7 +299,8 @@ def _peel(cells: _Cells, known: np.ndarray) -> tuple[np.ndarray, dict[int, int]]
 
 
 def _cheapest(candidates: Sequence[int], values: np.ndarray) -> int:
-    """The complementary cell to hide: the smallest non-zero count, then the smallest, then the first."""
+    """The complementary cell to hide: the smallest non-zero count, then the smallest, then the
+    first."""
     return min(candidates, key=lambda c: (values[c] == 0, values[c], c))
 
 
@@ -309,7 +312,8 @@ def _block(
     seen: set[int],
     allow_fixed: bool = False,
 ) -> int:
-    """A published, shown cell whose suppression stops ``cell`` being worked out (through ``source``).
+    """A published, shown cell whose suppression stops ``cell`` being worked out (through
+    ``source``).
 
     Figures shown in an earlier release (``fixed``) are chosen only when nothing else will do.
     """
@@ -447,8 +451,8 @@ def protect_figures(
         ``denominator`` or ``count``, which add up; ``percentage`` or any other measure, built on
         the counts of the same indicator, area and period), ``value`` (a number), and optionally
         ``published`` (False for a figure no output shows but which completes a sum; default
-        True), and optionally ``fixed`` (True for a figure already shown in an earlier release, such
-        as an earlier quarter of the year to date: it counts as shown and is chosen as a
+        True), and optionally ``fixed`` (True for a figure already shown in an earlier release,
+        such as an earlier quarter of the year to date: it counts as shown and is chosen as a
         complementary cell only when nothing else will do).
     area_parent : mapping of str to str
         Each area's parent: a council's family group, a family group's Scotland. A parent's

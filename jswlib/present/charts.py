@@ -1,4 +1,5 @@
-"""Charts of the quarterly report: trend lines and statistical process control (SPC) charts, in one style.
+"""Charts of the quarterly report: trend lines and statistical process control (SPC) charts, in
+one style.
 
 This is part of the *present* layer of the workbook: it takes small
 tables of period labels and values (as :mod:`jswlib.compute.indicators` and
@@ -237,7 +238,8 @@ def _plural(noun: str, count: int) -> str:
 
 
 def _period_noun(labels: Sequence[str]) -> str:
-    """ "quarter", "month", "half-year" or "financial year" when every label is one, else "period"."""
+    """ "quarter", "month", "half-year" or "financial year" when every label is one, else
+    "period"."""
     try:
         freqs = {parse_period(label).freq for label in labels}
     except (TypeError, ValueError):
@@ -273,7 +275,8 @@ def _numbers(values: Any, where: str) -> pd.Series:
 
 
 def _chart_frame(data: Any, where: str) -> pd.DataFrame:
-    """Check a chart's table and return period labels, values, denominators' low-number flags (RangeIndex)."""
+    """Check a chart's table and return period labels, values, denominators' low-number flags
+    (RangeIndex)."""
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
             f"{where} must be a pandas DataFrame with columns 'period' and 'value', "
@@ -328,7 +331,8 @@ def _check_target(target: Any, polarity: str) -> float | None:
 
 
 def _new_figure(title: str) -> tuple[Figure, Axes]:
-    """A blank figure in the house style: one axes, title on the left, light y grid, no top or right spines."""
+    """A blank figure in the house style: one axes, title on the left, light y grid, no top or
+    right spines."""
     fig = Figure(figsize=STYLE["figsize"], dpi=STYLE["dpi"], layout="constrained", facecolor=WHITE)
     ax = fig.add_subplot()
     _style_axes(ax, title, STYLE["title_size"])
@@ -360,7 +364,8 @@ def _low_label(label: str) -> str:
 
 
 def _draw_series(ax: Axes, frame: pd.DataFrame, style: Mapping, label: str) -> list[Line2D]:
-    """Draw a series (line, filled markers, hollow markers where numbers are low); return legend handles."""
+    """Draw a series (line, filled markers, hollow markers where numbers are low); return legend
+    handles."""
     x, values, low = (
         np.arange(len(frame)),
         frame["value"].to_numpy(),
@@ -402,7 +407,8 @@ def _draw_target(ax: Axes, target: float, unit: str) -> Line2D:
 
 
 def _set_period_ticks(ax: Axes, labels: Sequence[str], max_ticks: int | None = None) -> None:
-    """One x tick per period label (every k-th when there are very many), rotated when they would not fit."""
+    """One x tick per period label (every k-th when there are very many), rotated when they would
+    not fit."""
     n = len(labels)
     step = max(1, math.ceil(n / (max_ticks or STYLE["max_ticks"])))
     positions = list(range(0, n, step))
@@ -441,7 +447,8 @@ def _trend_value_axis(ax: Axes, numbers: np.ndarray, unit: str) -> None:
 
 
 def _zoomed_value_axis(ax: Axes, numbers: np.ndarray, unit: str) -> None:
-    """y axis of an SPC chart: values, limits and target with a margin (within 0-100 for percentages)."""
+    """y axis of an SPC chart: values, limits and target with a margin (within 0-100 for
+    percentages)."""
     finite = numbers[np.isfinite(numbers)]
     low, high = float(finite.min()), float(finite.max())
     margin = (high - low) * 0.08 if high > low else max(abs(high) * 0.05, 1.0)
@@ -475,7 +482,8 @@ def _add_legend(fig: Figure, handles: list[Line2D]) -> None:
 
 
 def _movement(subject: str, frame: pd.DataFrame, unit: str, digits: int, *, extremes: bool) -> str:
-    """One sentence: first and last recorded values (and the highest and lowest), rounded half up."""
+    """One sentence: first and last recorded values (and the highest and lowest), rounded half
+    up."""
     recorded = frame[frame["value"].notna()]
     if recorded.empty:
         return ""  # the missing-values sentence names the periods
@@ -505,7 +513,8 @@ def _movement(subject: str, frame: pd.DataFrame, unit: str, digits: int, *, extr
 
 
 def _low_numbers_sentence(frame: pd.DataFrame, noun: str, owner: str = "") -> str:
-    """A sentence naming the periods drawn hollow (recorded values on fewer than 10 cases), or ""."""
+    """A sentence naming the periods drawn hollow (recorded values on fewer than 10 cases), or
+    ""."""
     periods_low = frame.loc[frame["low"] & frame["value"].notna(), "period"].tolist()
     if not periods_low:
         return ""
@@ -513,12 +522,12 @@ def _low_numbers_sentence(frame: pd.DataFrame, noun: str, owner: str = "") -> st
     listed = _periods_phrase(periods_low, noun, limit=6)
     if len(periods_low) == 1:
         return (
-            f"The {whose}value for {listed} is based on fewer than {LOW_NUMBERS_THRESHOLD} cases and is drawn "
-            f"as a hollow point."
+            f"The {whose}value for {listed} is based on fewer than {LOW_NUMBERS_THRESHOLD} cases "
+            "and is drawn as a hollow point."
         )
     return (
-        f"The {whose}values for {listed} are based on fewer than {LOW_NUMBERS_THRESHOLD} cases and are drawn "
-        f"as hollow points."
+        f"The {whose}values for {listed} are based on fewer than {LOW_NUMBERS_THRESHOLD} cases "
+        "and are drawn as hollow points."
     )
 
 
@@ -640,7 +649,8 @@ def trend_chart(
     Convention: council dark blue, solid, round markers; comparison turquoise, dashed, square
     markers; target long-dashed dark grey. Hollow markers for denominators under 10. Target "met"
     as :func:`jswlib.judge.status.rag_status` judges it (the published, rounded value; at target is
-    met; polarity-aware). Missing values leave a gap in the line and are named in the text alternative.
+    met; polarity-aware). Missing values leave a gap in the line and are named in the text
+    alternative.
 
     Examples
     --------
@@ -715,7 +725,8 @@ def _spc_of(
     rebase_at: Sequence[int],
     fix_after_n_points: int | None,
 ) -> tuple[pd.DataFrame, str, float]:
-    """Run the SPC of the chart's data; return the SPC frame, the chart type and the value scale."""
+    """Run the SPC of the chart's data; return the SPC frame, the chart type and the value
+    scale."""
     has_counts = {"numerator", "denominator"} <= set(data.columns)
     if chart == "auto":
         chart = spc.suggest_chart(data["denominator"]) if has_counts else "xmr"
@@ -888,7 +899,8 @@ def _draw_limits(ax: Axes, result: pd.DataFrame, scale: float, limits_label: str
 def _draw_changes(
     ax: Axes, result: pd.DataFrame, labels: Sequence[str], rebase_at: Sequence[int]
 ) -> list[Line2D]:
-    """Vertical lines at each recorded change and at the end of fixed limits; return legend handles."""
+    """Vertical lines at each recorded change and at the end of fixed limits; return legend
+    handles."""
     handles = []
     for position in sorted(rebase_at):
         ax.axvline(position - 0.5, label="Change: limits recalculated", **REBASE_STYLE)
@@ -1195,7 +1207,8 @@ def spc_panels(
 
 
 def _funnel_frame(data: Any, label_column: str) -> pd.DataFrame:
-    """Check a funnel plot's table: one row per council with its label, numerator and denominator."""
+    """Check a funnel plot's table: one row per council with its label, numerator and
+    denominator."""
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
             f"data must be a pandas DataFrame with columns {label_column!r}, 'numerator' and "
@@ -1259,7 +1272,8 @@ def funnel_chart(
     digits: int = 0,
     noun: str = "council",
 ) -> Figure:
-    """A funnel plot: each council's proportion against its number of cases, with 95% and 99.8% limits.
+    """A funnel plot: each council's proportion against its number of cases, with 95% and 99.8%
+    limits.
 
     Parameters
     ----------
@@ -1273,7 +1287,8 @@ def funnel_chart(
     label_column : str, default "council"
         The column naming each unit.
     overdispersion : bool, default False
-        Widen the limits for overdispersion (Spiegelhalter; :func:`jswlib.judge.spc.funnel_points`).
+        Widen the limits for overdispersion (Spiegelhalter;
+        :func:`jswlib.judge.spc.funnel_points`).
     digits : int, default 0
         Decimal places of the overall proportion in the text alternative (it gets one more).
     noun : str, default "council"
@@ -1438,7 +1453,8 @@ def figure_to_png(fig: Figure) -> bytes:
 
 
 def figure_html(fig: Figure) -> str:
-    """A chart as an HTML ``<figure>``: the PNG embedded, its text alternative as ``alt`` and caption.
+    """A chart as an HTML ``<figure>``: the PNG embedded, its text alternative as ``alt`` and
+    caption.
 
     Parameters
     ----------
@@ -1448,9 +1464,9 @@ def figure_html(fig: Figure) -> str:
     Returns
     -------
     str
-        ``<figure class="jsw-chart"><img src="data:image/png;base64,..." alt="..."><figcaption>...``:
-        the text alternative is both the image's ``alt`` text and a visible caption, so that the
-        chart reads without the picture and prints.
+        ``<figure class="jsw-chart"><img src="data:image/png;base64,..."
+        alt="..."><figcaption>...``: the text alternative is both the image's ``alt`` text and a
+        visible caption, so that the chart reads without the picture and prints.
 
     Examples
     --------

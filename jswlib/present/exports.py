@@ -106,7 +106,8 @@ def _check_sheet_name(name: str) -> str:
 
 
 def _cell_value(value: Any, kind: str | None, symbol: str) -> Any:
-    """What to write in a cell: the value rounded half up for its kind, text as it is, blank when missing."""
+    """What to write in a cell: the value rounded half up for its kind, text as it is, blank when
+    missing."""
     if isinstance(value, str):
         return value
     if value is None or pd.isna(value):

@@ -73,7 +73,8 @@ def local_key(indicator: str, council: str) -> str:
 
 
 def headline_indicators(defs: Definitions, settings: ReportSettings, code: str) -> list[str]:
-    """A council's headline KPIs: those it has a target for (catalogue order), else the default list."""
+    """A council's headline KPIs: those it has a target for (catalogue order), else the default
+    list."""
     targeted = [i.id for i in defs.catalogue if defs.targets.target(i.id, code) is not None]
     return targeted or list(settings.headline_default)
 
@@ -83,7 +84,8 @@ def _is_quarterly_percentage(ind: Indicator) -> bool:
 
 
 def activity_period(ind: Indicator, quarter: Period) -> Period | None:
-    """The completed period an activity indicator reports in ``quarter``'s report, or None (not due)."""
+    """The completed period an activity indicator reports in ``quarter``'s report, or None (not
+    due)."""
     if ind.frequency == "quarterly":
         return quarter
     if ind.frequency == "6-monthly":
@@ -138,7 +140,8 @@ def _proportion_records(
 def national_figures(
     results: Results, defs: Definitions, settings: ReportSettings, quarter: Period
 ) -> pd.DataFrame:
-    """Every figure any council's report for ``quarter`` shows, and the figures that complete its sums.
+    """Every figure any council's report for ``quarter`` shows, and the figures that complete its
+    sums.
 
     Returns
     -------

@@ -16,8 +16,8 @@ Conventions (docs/method.md, "The framework report")
   previous year). With a financial year as the report period (the annual report to committee),
   every PI is reported for that year. It is compared with the same period a year earlier.
 - **Figures of another frequency** (a quarterly PI for a whole year) are computed by the engine at
-  that frequency from the same extract (:func:`jswlib.compute.indicators.compute_indicators`), never
-  added up from quarters, so people counted in several quarters are counted once in the year.
+  that frequency from the same extract (:func:`jswlib.compute.indicators.compute_indicators`),
+  never added up from quarters, so people counted in several quarters are counted once in the year.
 - **Judgement** comes from :func:`jswlib.judge.status.judge`: the RAG status against the target
   (where one is set) and the direction of travel against the same period a year earlier, as that
   function defines them. The summary counts, per objective, the PIs that improved, declined or
@@ -31,7 +31,8 @@ Conventions (docs/method.md, "The framework report")
 - **Public audience**: counts from 1 to threshold - 1 are shown as ``[c]`` with every figure built
   on them (:mod:`jswlib.judge.disclosure`), in the tables, the trend lines and the figures file.
 - **SPC**: the variation of each PI's latest point (:func:`spc_variation`, through
-  :mod:`jswlib.judge.spc` as the quarterly report uses it), on its last :data:`SPC_PERIODS` periods.
+  :mod:`jswlib.judge.spc` as the quarterly report uses it), on its last :data:`SPC_PERIODS`
+  periods.
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ REASON_NOT_DUE = "Not yet due"
 REASON_NO_DATA = "No data"
 #: What :func:`spc_variation` says for a series without values.
 SPC_NOT_AVAILABLE: str = "No series"
-#: Periods of each PI's own frequency its SPC variation is judged on (the last ones, ending with its
-#: period).
+#: Periods of each PI's own frequency its SPC variation is judged on (the last ones, ending with
+#: its period).
 SPC_PERIODS: int = 24
 #: The marks of a figure.
 SUPPLIED_TEXT, PROVISIONAL_TEXT = "Supplied figure", "Provisional"
@@ -187,7 +188,8 @@ def spc_variation(series: pd.DataFrame, ind: Indicator, target: float | None) ->
 
 
 def sparkline_svg(labels: list[str], values: list[Any], unit: str, *, hidden: list[bool]) -> str:
-    """A small line chart of a series as inline SVG, with its values in words as the accessible name.
+    """A small line chart of a series as inline SVG, with its values in words as the accessible
+    name.
 
     Parameters
     ----------
@@ -267,7 +269,8 @@ def sparkline_svg(labels: list[str], values: list[Any], unit: str, *, hidden: li
 
 
 def _own_rows(table: pd.DataFrame, code: str) -> pd.DataFrame:
-    """A council's rows, one per indicator, frequency and period: its own (``local``) standard first."""
+    """A council's rows, one per indicator, frequency and period: its own (``local``) standard
+    first."""
     rows = table[(table["level"] == LEVEL_COUNCIL) & (table["council"] == code)]
     order = rows["basis"].ne("local").to_numpy()
     return rows.iloc[np.argsort(order, kind="stable")].drop_duplicates(
@@ -278,7 +281,8 @@ def _own_rows(table: pd.DataFrame, code: str) -> pd.DataFrame:
 def _engine_rows(
     results: Results, defs: Definitions, ids: list[str], frequency: str, cache: Path
 ) -> pd.DataFrame:
-    """Results of ``ids`` computed at ``frequency`` (not their catalogue one), cached beside the results."""
+    """Results of ``ids`` computed at ``frequency`` (not their catalogue one), cached beside the
+    results."""
     from jswlib.compute.indicators import compute_indicators
     from jswlib.data.extract import extract_date_of, load_extract
 
@@ -322,8 +326,8 @@ def _report_period(period: Any, results: Results) -> Period:
         )
     if chosen.end > results.as_at:
         raise InputError(
-            f"parameter period: {chosen} is not complete at the extract date {long_date(results.as_at)} "
-            f"(it ends {long_date(chosen.end)})"
+            f"parameter period: {chosen} is not complete at the extract date "
+            f"{long_date(results.as_at)} (it ends {long_date(chosen.end)})"
         )
     return chosen
 
@@ -378,8 +382,8 @@ def prepare_framework_report(
     if chosen.code not in names:
         having = ", ".join(defs.councils.get(code).name for code in names) or "none"
         raise InputError(
-            f"parameter council: {chosen.name} has no performance framework; councils with one: {having} "
-            "(frameworks: in params/report.yaml)"
+            f"parameter council: {chosen.name} has no performance framework; councils with one: "
+            f"{having} (frameworks: in params/report.yaml)"
         )
     framework = _load_framework(names[chosen.code], params, defs.catalogue)
     settings = load_settings(params)
@@ -484,12 +488,13 @@ class FrameworkReport:
             "against the same period a year earlier."
         )
         return (
-            f"# {self.title()}\n\n{who} {scope} Data: the extract dated {long_date(self.results.as_at)}; "
-            f"{supplied}."
+            f"# {self.title()}\n\n{who} {scope} Data: the extract dated "
+            f"{long_date(self.results.as_at)}; {supplied}."
         )
 
     def summary_level(self) -> str:
-        """The heading level the summary counts by: ``objective`` when the framework has one, else its
+        """The heading level the summary counts by: ``objective`` when the framework has one, else
+        its
         first."""
         levels = self.framework.levels
         return "objective" if "objective" in levels else (levels[0] if levels else "")
@@ -607,7 +612,8 @@ class FrameworkReport:
         return f"{REASON_NO_DATA}: the extract holds no {ind.table.replace('_', ' ')} records for {period}"
 
     def _trend_periods(self, pi: FrameworkPI, n: int = TREND_PERIODS) -> list[Period]:
-        """The periods of a PI's trend: the last ``n`` of its own frequency, ending with its period."""
+        """The periods of a PI's trend: the last ``n`` of its own frequency, ending with its
+        period."""
         own = reporting_period(pi.frequency, self.period)
         if self.annual and pi.frequency != "annual":
             subs = self.period.subperiods(FREQUENCY_CODES[pi.frequency])
@@ -615,7 +621,8 @@ class FrameworkReport:
         return own.last_n(n)
 
     def trend_data(self, pi: FrameworkPI, n: int = TREND_PERIODS) -> pd.DataFrame:
-        """The last ``n`` periods of one PI: period, numerator, denominator, value (oldest first)."""
+        """The last ``n`` periods of one PI: period, numerator, denominator, value (oldest
+        first)."""
         records = []
         for p in self._trend_periods(pi, n):
             f = self._figure(pi, p, pi.frequency)
@@ -630,7 +637,8 @@ class FrameworkReport:
         return pd.DataFrame(records)
 
     def _hidden(self, ind: Indicator, numerator: Any, denominator: Any) -> bool:
-        """Whether a figure is withheld from a public report (a small count, or one it would reveal)."""
+        """Whether a figure is withheld from a public report (a small count, or one it would
+        reveal)."""
         if not self.public:
             return False
 
@@ -842,11 +850,10 @@ class FrameworkReport:
             else "each PI's latest period against the same period a year earlier"
         )
         caption = (
-            f"Summary, {self.council.name}, {self.period}: how many PIs improved, "
-            "declined or show no significant "
-            f"change ({what}), by {self.summary_level()}. Volumes (counts where "
-            "neither more nor fewer is better) "
-            "are counted apart; PIs without a figure are listed with the reason in the tables below."
+            f"Summary, {self.council.name}, {self.period}: how many PIs improved, declined or "
+            f"show no significant change ({what}), by {self.summary_level()}. Volumes (counts "
+            "where neither more nor fewer is better) are counted apart; PIs without a figure are "
+            "listed with the reason in the tables below."
         )
         return _styled(shown, caption)
 
@@ -1079,8 +1086,8 @@ class FrameworkReport:
         """:meth:`series_data` for display."""
         data = self.series_data(frequency).drop(columns="position", errors="ignore")
         caption = (
-            f"The {frequency} series behind the {'annual' if self.annual else 'quarterly'} figures, "
-            f"{self.council.name}: the last {TREND_PERIODS} periods, oldest first."
+            f"The {frequency} series behind the {'annual' if self.annual else 'quarterly'} "
+            f"figures, {self.council.name}: the last {TREND_PERIODS} periods, oldest first."
         )
         return _styled(data, caption)
 
@@ -1210,7 +1217,8 @@ class FrameworkReport:
         return out
 
     def method_notes(self) -> str:
-        """The method notes, as Markdown: periods, judgement, reasons, manual figures, disclosure."""
+        """The method notes, as Markdown: periods, judgement, reasons, manual figures,
+        disclosure."""
         supplied = (
             f"Manual figures were read from `{self._manual_shown()}`."
             if self.manual is not None
@@ -1219,10 +1227,9 @@ class FrameworkReport:
         lines = [
             "### Method notes",
             "",
-            f"- **Framework.** {self.framework.title}, as published by the council: the PIs in the published "
-            "order under their headings "
-            f"({', '.join(self.framework.levels) or 'none'}), each with its reporting "
-            "frequency.",
+            f"- **Framework.** {self.framework.title}, as published by the council: the PIs in "
+            "the published order under their headings "
+            f"({', '.join(self.framework.levels) or 'none'}), each with its reporting frequency.",
             "- **Periods.** A quarterly PI is reported for the quarter, a 6-monthly "
             "PI for the latest complete "
             "half-year, an annual PI for the latest complete financial year; in the "
@@ -1235,22 +1242,22 @@ class FrameworkReport:
             "judges direction of travel. Volumes (counts where neither more nor fewer "
             "is better) rise or fall; "
             "they neither improve nor decline.",
-            f"- **Manual figures** are supplied by the service as counts, recomputed from them and marked "
+            "- **Manual figures** are supplied by the service as counts, recomputed from them "
+            "and marked "
             f'"{SUPPLIED_TEXT}". {supplied}',
             f"- **Marks.** {PROVISIONAL_TEXT}: cases still open at the extract date "
             "may change the figure. Low "
             f"numbers: a percentage on fewer than {status.LOW_NUMBERS_THRESHOLD} cases.",
-            "- **SPC.** The variation of each PI's latest point on its last "
-            f"{SPC_PERIODS} periods (of its own "
-            "frequency), as the quarterly report judges it: an XmR chart, or a "
-            "p-chart for a percentage whose "
-            "denominators are small or vary; with fewer than 12 points the limits are trial limits.",
+            f"- **SPC.** The variation of each PI's latest point on its last {SPC_PERIODS} "
+            "periods (of its own frequency), as the quarterly report judges it: an XmR chart, "
+            "or a p-chart for a percentage whose denominators are small or vary; with fewer "
+            "than 12 points the limits are trial limits.",
         ]
         if self.public:
             lines.append(
-                f"- **Disclosure control.** Counts from 1 to {self.threshold - 1} are "
-                f"shown as {SUPPRESSED}, with "
-                "every figure built on them, in tables, trend lines and the figures file; zeros are shown."
+                f"- **Disclosure control.** Counts from 1 to {self.threshold - 1} are shown as "
+                f"{SUPPRESSED}, with every figure built on them, in tables, trend lines and the "
+                "figures file; zeros are shown."
             )
         else:
             lines.append(

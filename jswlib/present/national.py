@@ -1,4 +1,5 @@
-"""The national overview of a quarter: each indicator's Scotland series with SPC, its family groups, and a
+"""The national overview of a quarter: each indicator's Scotland series with SPC, its family
+groups, and a
 funnel plot of the 32 councils.
 
 This is part of the *present* layer. :func:`prepare_national_overview` loads the results and picks
@@ -99,7 +100,8 @@ def spc_series(
     months: int = SPC_MONTHS,
     quarters: int = SPC_QUARTERS,
 ) -> pd.DataFrame:
-    """The series an SPC chart of one indicator and area shows: monthly where the data allow, else quarterly.
+    """The series an SPC chart of one indicator and area shows: monthly where the data allow, else
+    quarterly.
 
     Parameters
     ----------
@@ -349,7 +351,8 @@ class NationalOverview:
         }
 
     def scotland_spc(self, indicator: str) -> pd.DataFrame:
-        """The SPC frame (:func:`jswlib.judge.spc.xmr` or :func:`~jswlib.judge.spc.p_chart`) of Scotland."""
+        """The SPC frame (:func:`jswlib.judge.spc.xmr` or :func:`~jswlib.judge.spc.p_chart`) of
+        Scotland."""
         ind = self._indicator(indicator)
         return spc_frame(self.scotland_series(indicator), ind, self._target(ind))
 
@@ -403,7 +406,8 @@ class NationalOverview:
         return spc.funnel_points(numerators, denominators, labels=[c.name for c in councils])
 
     def funnel_chart(self, indicator: str) -> Figure | None:
-        """The funnel plot of the councils for the quarter; ``None`` for a non-percentage indicator."""
+        """The funnel plot of the councils for the quarter; ``None`` for a non-percentage
+        indicator."""
         table = self.funnel_data(indicator)
         if table.empty:
             return None
@@ -415,7 +419,8 @@ class NationalOverview:
     # -- summary ---------------------------------------------------------------------------------
 
     def summary_data(self) -> pd.DataFrame:
-        """One row per indicator: Scotland's latest value, variation and assurance, and the councils
+        """One row per indicator: Scotland's latest value, variation and assurance, and the
+        councils
         outside the 99.8% funnel limits (named alphabetically, never ranked)."""
         rows = []
         for indicator in self.indicators():
@@ -455,7 +460,8 @@ class NationalOverview:
         return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
     def summary_table(self) -> Styler:
-        """:meth:`summary_data` for display: icons with their words, councils outside 99.8% named."""
+        """:meth:`summary_data` for display: icons with their words, councils outside 99.8%
+        named."""
         shown = self.summary_data()[list(_SUMMARY_TITLES)].rename(columns=_SUMMARY_TITLES)
         return (
             shown.style.hide(axis="index")
@@ -464,7 +470,8 @@ class NationalOverview:
         )
 
     def section_html(self, indicator: str) -> str:
-        """One indicator's section: heading, Scotland chart, family-group panels and funnel plot, as HTML."""
+        """One indicator's section: heading, Scotland chart, family-group panels and funnel plot,
+        as HTML."""
         parts = [f"<h3>{html.escape(self.indicator_title(indicator))}</h3>"]
         figures = [self.scotland_chart(indicator), self.family_chart(indicator)]
         funnel = self.funnel_chart(indicator)

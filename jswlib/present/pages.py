@@ -48,7 +48,8 @@ def _long_date_text(iso: str) -> str:
 
 
 def rag_counts(rag: Iterable[Any]) -> dict[str, int]:
-    """How many indicators have each RAG status, by word (:data:`RAG_STATUSES`; other values are not counted).
+    """How many indicators have each RAG status, by word (:data:`RAG_STATUSES`; other values are
+    not counted).
 
     Examples
     --------
@@ -122,7 +123,8 @@ _TH_WITHOUT_SCOPE = re.compile(r"<th\b(?![^>]*\bscope=)", re.IGNORECASE)
 
 
 def add_header_scope(page: str) -> str:
-    """Every header cell of a table says what it heads: ``scope="col"`` in a table head, else ``scope="row"``.
+    """Every header cell of a table says what it heads: ``scope="col"`` in a table head, else
+    ``scope="row"``.
 
     Screen readers announce a cell with its headers when they know their scope (WCAG 2.2, 1.3.1
     Info and Relationships). Pandas writes ``<th>`` without it. A cell that has a scope keeps it.
@@ -289,7 +291,8 @@ def kpi_matrix(entries: Sequence[Mapping[str, Any]]):
 
 
 def _matrix_view(entries: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
-    """Column titles (the KPIs, first-seen order) and one row per council of cells (lines of text)."""
+    """Column titles (the KPIs, first-seen order) and one row per council of cells (lines of
+    text)."""
     matrix = kpi_matrix(entries)
     if matrix.empty:
         return [], []

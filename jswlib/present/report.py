@@ -97,8 +97,8 @@ PROVISIONAL_TEXT: str = "(provisional)"
 NO_TARGET_TEXT: str = "No target"
 
 #: The standard sections of the commentary, in order, with the word that finds each in a heading of
-#: the commentary file (Glasgow City HSCP's performance update: achievements, areas for improvement,
-#: priorities).
+#: the commentary file (Glasgow City HSCP's performance update: achievements, areas for
+#: improvement, priorities).
 COMMENTARY_SECTIONS: tuple[tuple[str, str], ...] = (
     ("Achievements", "achievement"),
     ("Areas for improvement", "improvement"),
@@ -108,8 +108,8 @@ COMMENTARY_SECTIONS: tuple[tuple[str, str], ...] = (
 #: Local standards not established as national rules (docs/method.md, Timescales), for the method
 #: notes.
 UNVERIFIED_LOCAL_STANDARDS: str = (
-    "a case management plan within 20 working days, a DTTO first contact (seen) within 2 working days and a "
-    "post-release interview within 1 working day"
+    "a case management plan within 20 working days, a DTTO first contact (seen) within 2 working "
+    "days and a post-release interview within 1 working day"
 )
 
 HEADLINE_COLUMNS: tuple[str, ...] = (
@@ -181,7 +181,8 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
 
 
 def _text(values: pd.Series, unit: str = "", digits: int = 0) -> pd.Series:
-    """Numbers as published text (halves up, thousands separated); text (such as ``[c]``) left as it is."""
+    """Numbers as published text (halves up, thousands separated); text (such as ``[c]``) left as
+    it is."""
 
     def one(v: Any) -> str:
         if isinstance(v, str):
@@ -194,7 +195,8 @@ def _text(values: pd.Series, unit: str = "", digits: int = 0) -> pd.Series:
 
 
 def _direction_text(words: pd.Series, arrows: pd.Series) -> pd.Series:
-    """``"↑ Improved"``: the arrow and the word together (:class:`jswlib.judge.status.Direction`)."""
+    """``"↑ Improved"``: the arrow and the word together
+    (:class:`jswlib.judge.status.Direction`)."""
     return pd.Series(
         [str(status.Direction(w, a)) for w, a in zip(words, arrows, strict=True)],
         index=words.index,
@@ -207,7 +209,8 @@ def _flag(values: Any) -> np.ndarray:
 
 
 def _marked(texts: pd.Series, provisional: Any) -> pd.Series:
-    """Texts with :data:`PROVISIONAL_TEXT` after each provisional one (suppressed cells left alone)."""
+    """Texts with :data:`PROVISIONAL_TEXT` after each provisional one (suppressed cells left
+    alone)."""
     flags = _flag(provisional)
     out = [
         f"{t} {PROVISIONAL_TEXT}" if f and t not in (SUPPRESSED, status.NOT_AVAILABLE_TEXT) else t
@@ -217,7 +220,8 @@ def _marked(texts: pd.Series, provisional: Any) -> pd.Series:
 
 
 def _cases_text(cases: pd.Series, pending: Any) -> pd.Series:
-    """Case counts as text, with the cases still pending where there are any ("913; 2,869 pending")."""
+    """Case counts as text, with the cases still pending where there are any ("913; 2,869
+    pending")."""
     shown = _text(cases)
     waiting = pd.Series(pending, index=cases.index).astype(object)
 
@@ -234,7 +238,8 @@ def _cases_text(cases: pd.Series, pending: Any) -> pd.Series:
 
 
 def _low_numbers_text(flags: pd.Series) -> pd.Series:
-    """:data:`LOW_NUMBERS_TEXT` where flagged, blank otherwise (and where there is no denominator)."""
+    """:data:`LOW_NUMBERS_TEXT` where flagged, blank otherwise (and where there is no
+    denominator)."""
     return pd.Series(
         np.where(flags.fillna(False).astype(bool), LOW_NUMBERS_TEXT, ""), index=flags.index
     )
@@ -253,14 +258,17 @@ def _target_text(targets: pd.Series, units: Any, sources: Any = None) -> pd.Seri
 
 
 def _rag_css(word: Any) -> str:
-    """CSS of a RAG cell: its fill and a text colour contrasting at least 4.5:1; nothing for other text."""
+    """CSS of a RAG cell: its fill and a text colour contrasting at least 4.5:1; nothing for other
+    text."""
     if word not in status.RAG_COLOURS:
         return ""
-    return f"background-color: {status.RAG_COLOURS[word]}; color: {status.RAG_TEXT_COLOURS[word]}; font-weight: bold"
+    fill, text = status.RAG_COLOURS[word], status.RAG_TEXT_COLOURS[word]
+    return f"background-color: {fill}; color: {text}; font-weight: bold"
 
 
 def _styled(shown: pd.DataFrame, caption: str, rag_column: str | None = None) -> Styler:
-    """A display frame as a Styler: titles from :data:`LABELS`, no index, HTML escaped, RAG cells coloured."""
+    """A display frame as a Styler: titles from :data:`LABELS`, no index, HTML escaped, RAG cells
+    coloured."""
     table = shown.rename(columns=dict(LABELS)).reset_index(drop=True)
     styler = (
         table.style.hide(axis="index")
@@ -274,7 +282,8 @@ def _styled(shown: pd.DataFrame, caption: str, rag_column: str | None = None) ->
 
 
 def _is_small_count(values: pd.Series, threshold: int) -> pd.Series:
-    """Whether each value is a count from 1 to ``threshold - 1`` (text and missing values are not)."""
+    """Whether each value is a count from 1 to ``threshold - 1`` (text and missing values are
+    not)."""
     numbers = pd.to_numeric(values, errors="coerce")
     return ((numbers >= 1) & (numbers < threshold)).fillna(False).astype(bool)
 
@@ -382,7 +391,8 @@ def render_commentary(text: str) -> str:
 
 def _find_council(name: Any, councils: Councils) -> Council:
     names = [c.name for c in councils]
-    example = f"for example {', '.join(names[:3])}, {names[-1]} or a GSS code such as {next(iter(councils)).code}"
+    code = next(iter(councils)).code
+    example = f"for example {', '.join(names[:3])}, {names[-1]} or a GSS code such as {code}"
     if not isinstance(name, str) or not name.strip():
         raise ValueError(
             f"parameter council is blank: give a council name, alias or GSS code, {example}"
@@ -393,8 +403,9 @@ def _find_council(name: Any, councils: Councils) -> Council:
         close = difflib.get_close_matches(name.strip().title(), names, n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise ValueError(
-            f"parameter council: {name!r} is not a council name, alias or GSS code{hint} Give one of the "
-            f"{len(names)} councils in params/councils.yaml ({example}); `jsw councils` lists them all."
+            f"parameter council: {name!r} is not a council name, alias or GSS code{hint} Give one "
+            f"of the {len(names)} councils in params/councils.yaml ({example}); `jsw councils` "
+            "lists them all."
         ) from None
 
 
@@ -583,7 +594,8 @@ class Report:
     def _indicator(self, indicator: str) -> Indicator:
         if indicator not in self.defs.catalogue:
             raise ValueError(
-                f"{indicator!r} is not an indicator id of the catalogue ({self.defs.catalogue.source})"
+                f"{indicator!r} is not an indicator id of the catalogue "
+                f"({self.defs.catalogue.source})"
             )
         return self.defs.catalogue.get(indicator)
 
@@ -601,8 +613,8 @@ class Report:
             return ""
         small = self.settings.suppression_threshold - 1
         return (
-            f" {self.settings.suppression_symbol}: suppressed to protect privacy (a count from 1 to {small}, "
-            f"or a figure that would reveal one)."
+            f" {self.settings.suppression_symbol}: suppressed to protect privacy (a count from 1 "
+            f"to {small}, or a figure that would reveal one)."
         )
 
     def title(self) -> str:
@@ -628,7 +640,8 @@ class Report:
         )
 
     def banners_html(self) -> str:
-        """The banners above the title: synthetic data, and the internal audience (empty for neither).
+        """The banners above the title: synthetic data, and the internal audience (empty for
+        neither).
 
         Returns
         -------
@@ -641,8 +654,8 @@ class Report:
         if self.synthetic:
             parts.append(
                 '<p class="jsw-banner" role="note"><strong>Synthetic data.</strong> This report is built '
-                "from "
-                "made-up demonstration data: its figures describe no real people and no real service.</p>"
+                "from made-up demonstration data: its figures describe no real people and no real "
+                "service.</p>"
             )
         if not self.public:
             parts.append(
@@ -653,7 +666,8 @@ class Report:
         return "".join(parts)
 
     def heading_html(self) -> str:
-        """The top of the report: the banners, the title, who it is for and the date of the figures."""
+        """The top of the report: the banners, the title, who it is for and the date of the
+        figures."""
         return (
             f"{self.banners_html()}<h1>{html.escape(self.title())}</h1>"
             f"<p>{html.escape(self._audience_sentence())} Figures from the extract dated "
@@ -693,7 +707,8 @@ class Report:
         return source
 
     def headline_data(self) -> pd.DataFrame:
-        """One row per headline KPI for the quarter, judged: value, target, RAG, direction, interval.
+        """One row per headline KPI for the quarter, judged: value, target, RAG, direction,
+        interval.
 
         Returns
         -------
@@ -837,15 +852,16 @@ class Report:
         waiting = f" {status.format_value(pending)} cases are still pending." if pending else ""
         return (
             f" A figure marked {PROVISIONAL_TEXT} can still change: some of its cases had not "
-            f"reached their deadline by the extract date ({long_date(self.results.as_at)}), or its "
-            f"period had not ended; it gets no RAG status and no direction.{waiting}"
+            f"reached their deadline by the extract date ({long_date(self.results.as_at)}), or "
+            f"its period had not ended; it gets no RAG status and no direction.{waiting}"
         )
 
     # -- 2. quarter by quarter
     # -------------------------------------------------------------------------------------
 
     def quarterly_indicators(self) -> list[str]:
-        """The headline KPIs reported quarterly as a percentage (timescales and proportions), in order."""
+        """The headline KPIs reported quarterly as a percentage (timescales and proportions), in
+        order."""
         cat = self.defs.catalogue
         return [
             i
@@ -857,13 +873,15 @@ class Report:
         ind = self._indicator(indicator)
         if ind.frequency != "quarterly" or not ind.is_proportion:
             raise ValueError(
-                f"{indicator!r} is not a quarterly percentage ({ind.frequency} {ind.type}); the quarterly table "
-                f"shows timescales and proportions such as {', '.join(self.quarterly_indicators()[:3])}"
+                f"{indicator!r} is not a quarterly percentage ({ind.frequency} {ind.type}); the "
+                "quarterly table shows timescales and proportions such as "
+                f"{', '.join(self.quarterly_indicators()[:3])}"
             )
         return ind
 
     def quarterly_data(self, indicator: str, n: int = QUARTERLY_TABLE_QUARTERS) -> pd.DataFrame:
-        """The last ``n`` quarters of one percentage KPI, ending with the report quarter, oldest first.
+        """The last ``n`` quarters of one percentage KPI, ending with the report quarter, oldest
+        first.
 
         Parameters
         ----------
@@ -911,7 +929,8 @@ class Report:
         )
 
     def trend_chart_html(self, indicator: str, n: int = QUARTERLY_TABLE_QUARTERS) -> str:
-        """The trend chart of one quarterly KPI (with its target line, and Scotland for comparison) as HTML.
+        """The trend chart of one quarterly KPI (with its target line, and Scotland for
+        comparison) as HTML.
 
         Returns
         -------
@@ -971,8 +990,8 @@ class Report:
         alt = getattr(fig, charts.ALT_TEXT_ATTRIBUTE, "")
         if left_out:
             alt += (
-                f" Not plotted, to protect privacy ({self.settings.suppression_symbol} in the table): "
-                f"{', '.join(left_out)}."
+                f" Not plotted, to protect privacy ({self.settings.suppression_symbol} in the "
+                f"table): {', '.join(left_out)}."
             )
         png = base64.b64encode(charts.figure_to_png(fig)).decode("ascii")
         return (
@@ -1030,9 +1049,9 @@ class Report:
         Returns
         -------
         str
-            A ``<figure>`` with the chart as an embedded PNG and its one-sentence text alternative as
-            ``alt`` text and caption (:func:`jswlib.present.charts.figure_html`); a short paragraph
-            when there are no complete periods.
+            A ``<figure>`` with the chart as an embedded PNG and its one-sentence text alternative
+            as ``alt`` text and caption (:func:`jswlib.present.charts.figure_html`); a short
+            paragraph when there are no complete periods.
         """
         ind = self._indicator(indicator)
         series = self.spc_series(indicator)
@@ -1108,7 +1127,8 @@ class Report:
         )
         pending = int(data["pending"].astype("Float64").fillna(0).sum())
         caption = (
-            f"{self.indicator_title(indicator)}: {self.council.name}, the {len(data)} quarters to {self.quarter}, "
+            f"{self.indicator_title(indicator)}: {self.council.name}, the {len(data)} quarters to "
+            f"{self.quarter}, "
             f"oldest first. Percentages are computed from the counts and rounded half up."
             f"{self._provisional_note(pending, bool(data['provisional'].any()))}{self._suppression_note()}"
         )
@@ -1118,16 +1138,17 @@ class Report:
     # ---------------------------------------------------------------------------------------------
 
     def comparison_data(self) -> pd.DataFrame:
-        """The council beside its family group and Scotland, for the quarter and the last four quarters pooled.
+        """The council beside its family group and Scotland, for the quarter and the last four
+        quarters pooled.
 
         Returns
         -------
         pandas.DataFrame
             Three rows per headline percentage KPI, in the order council, family group, Scotland
             (never ranked): indicator, kpi (on the national standard), level, area ("Family group 4
-            ..."), quarter, numerator, denominator, value, display_value, low_numbers, pooled_period ("Q3 2024/25 to Q2
-            2025/26"), pooled_numerator, pooled_denominator, pooled_value, pooled_display_value,
-            note.
+            ..."), quarter, numerator, denominator, value, display_value, low_numbers,
+            pooled_period ("Q3 2024/25 to Q2 2025/26"), pooled_numerator, pooled_denominator,
+            pooled_value, pooled_display_value, note.
 
         Notes
         -----
@@ -1177,8 +1198,9 @@ class Report:
         note = ""
         if level == "council" and self._has_local_standard(ind):
             note = (
-                f"On the national standard ({self._standard_text(ind, None)}) to compare like with like; "
-                f"{self.council.name}'s own standard is {self._standard_text(ind, self.council.code)}."
+                f"On the national standard ({self._standard_text(ind, None)}) to compare like "
+                f"with like; {self.council.name}'s own standard is "
+                f"{self._standard_text(ind, self.council.code)}."
             )
         value = _value_of(num, den, ind)
         pooled_value = _value_of(p_num, p_den, ind)
@@ -1247,11 +1269,12 @@ class Report:
             shown = pd.DataFrame(columns=[LABELS["kpi"]])
         marked = bool(data["provisional"].any() or data["pooled_provisional"].any())
         caption = (
-            f"{self.council.name} beside {self.defs.councils.family_groups[self.council.family_group]} and "
-            f"Scotland: the latest quarter ({quarter}) and the last four quarters ({pool_label}) pooled "
-            f"from the counts, each as a percentage of the number of cases. Every row uses the national "
-            f"standard, so like is compared with like; areas are not ranked."
-            f"{self._provisional_note(0, marked)}{self._suppression_note()}"
+            f"{self.council.name} beside "
+            f"{self.defs.councils.family_groups[self.council.family_group]} and Scotland: the "
+            f"latest quarter ({quarter}) and the last four quarters ({pool_label}) pooled from "
+            "the counts, each as a percentage of the number of cases. Every row uses the "
+            "national standard, so like is compared with like; areas are not "
+            f"ranked.{self._provisional_note(0, marked)}{self._suppression_note()}"
         )
         return _styled(shown, caption)
 
@@ -1270,7 +1293,8 @@ class Report:
     # --------------------------------------------------------------------------------------
 
     def _activity_period(self, ind: Indicator) -> Period | None:
-        """The completed period an activity indicator reports in this quarter, or None (not due)."""
+        """The completed period an activity indicator reports in this quarter, or None (not
+        due)."""
         if ind.frequency == "quarterly":
             return self.quarter
         if ind.frequency == "6-monthly":
@@ -1290,7 +1314,8 @@ class Report:
         return [i for i in self.settings.activity if self._activity_period(cat.get(i)) is not None]
 
     def _year_to_date(self, ind: Indicator, period: Period, rows: pd.DataFrame) -> tuple:
-        """(period label, numerator, denominator, value) of the financial year to date, where meaningful."""
+        """(period label, numerator, denominator, value) of the financial year to date, where
+        meaningful."""
         if (
             ind.frequency == "annual"
             or ind.basis != "events"
@@ -1350,7 +1375,8 @@ class Report:
         }
 
     def activity_data(self) -> pd.DataFrame:
-        """Counts and activity: this period, the same period a year earlier, and the financial year to date.
+        """Counts and activity: this period, the same period a year earlier, and the financial
+        year to date.
 
         Returns
         -------
@@ -1462,12 +1488,12 @@ class Report:
         shown = shown.drop(columns=["_now", "_before", "_ytd"])
         provisional = bool(data["provisional"].any() or data["previous_provisional"].any())
         caption = (
-            f"Counts and activity, {self.council.name}: the period closing with {self.quarter} (6-monthly figures at "
-            f"Q2 and Q4, annual figures at Q4), the same period a year earlier and the financial year to date. "
-            "n/a: not available, or not meaningful to add up (people counted in several periods). "
-            "Change: Increased, Decreased, Improved or Declined only when statistically significant "
-            "at 95%; sums of hours are not tested."
-            f"{self._provisional_note(0, provisional)}{self._suppression_note()}"
+            f"Counts and activity, {self.council.name}: the period closing with {self.quarter} "
+            "(6-monthly figures at Q2 and Q4, annual figures at Q4), the same period a year "
+            "earlier and the financial year to date. n/a: not available, or not meaningful to "
+            "add up (people counted in several periods). Change: Increased, Decreased, Improved "
+            "or Declined only when statistically significant at 95%; sums of hours are not "
+            f"tested.{self._provisional_note(0, provisional)}{self._suppression_note()}"
         )
         return _styled(shown, caption)
 
@@ -1487,7 +1513,8 @@ class Report:
         return "; ".join(f"{RULES.get(r, r)} ({n:,} row{'' if n == 1 else 's'})" for r, n in pairs)
 
     def data_quality_data(self) -> pd.DataFrame:
-        """Rows read, used and rejected per table of the extract, with the main reasons, and a totals line.
+        """Rows read, used and rejected per table of the extract, with the main reasons, and a
+        totals line.
 
         Returns
         -------
@@ -1536,14 +1563,15 @@ class Report:
             )
         shown = shown.assign(**{c: _text(shown[c]) for c in counts})
         caption = (
-            f"Rows of the whole extract (every council's) dated {long_date(self.results.as_at)} read, "
-            "used and rejected by the checks of the data contract; rows read = rows used + rows rejected."
-            f"{self._suppression_note()}"
+            f"Rows of the whole extract (every council's) dated {long_date(self.results.as_at)} "
+            "read, used and rejected by the checks of the data contract; rows read = rows used + "
+            f"rows rejected.{self._suppression_note()}"
         )
         return _styled(shown, caption)
 
     def data_quality_html(self) -> str:
-        """The data-quality section as HTML: the table for the internal audience, a sentence for the public.
+        """The data-quality section as HTML: the table for the internal audience, a sentence for
+        the public.
 
         Returns
         -------
@@ -1554,9 +1582,9 @@ class Report:
         """
         if self.public:
             return (
-                "<p>The figures rest on records that passed the checks of the data contract. The checks "
-                "cover the records of every council at once, so they are reported in the national "
-                "overview rather than here.</p>"
+                "<p>The figures rest on records that passed the checks of the data contract. The "
+                "checks cover the records of every council at once, so they are reported in the "
+                "national overview rather than here.</p>"
             )
         return self.data_quality_table().to_html()
 
@@ -1675,7 +1703,8 @@ class Report:
         return pd.DataFrame(records)
 
     def definitions_table(self) -> Styler:
-        """The definitions, for display: Indicator | Definition | Standard | Frequency | Source documents."""
+        """The definitions, for display: Indicator | Definition | Standard | Frequency | Source
+        documents."""
         data = self.definitions_data()
         shown = data[["title", "definition", "standard", "frequency", "sources"]].rename(
             columns={"title": "indicator"}
@@ -1703,12 +1732,14 @@ class Report:
         ]
         mine = f" {self.council.name} sets its own standard for: {'; '.join(own)}." if own else ""
         return (
-            f"- **Local standards.** {UNVERIFIED_LOCAL_STANDARDS[0].upper()}{UNVERIFIED_LOCAL_STANDARDS[1:]} are "
-            f"local standards (Glasgow, South Lanarkshire), unverified as national rules.{mine}"
+            "- **Local standards.** "
+            f"{UNVERIFIED_LOCAL_STANDARDS[0].upper()}{UNVERIFIED_LOCAL_STANDARDS[1:]} are local "
+            f"standards (Glasgow, South Lanarkshire), unverified as national rules.{mine}"
         )
 
     def method_notes(self) -> str:
-        """The method notes, as Markdown: conventions, judgement rules, disclosure control, data source.
+        """The method notes, as Markdown: conventions, judgement rules, disclosure control, data
+        source.
 
         Returns
         -------
@@ -1724,58 +1755,64 @@ class Report:
         group = self.defs.councils.family_groups[self.council.family_group]
         small = self.settings.suppression_threshold - 1
         disclosure = (
-            f"- **Disclosure control.** A council's counts from 1 to {small}, including the number of cases "
-            f"not within timescale, are shown as {self.settings.suppression_symbol}, with the percentages built "
-            "on them. Further figures are suppressed where a hidden count could otherwise be worked out by "
-            "subtraction, in this report or another report of the quarter: a family group minus its councils, "
-            "the last four quarters minus the quarters shown, a percentage times its cases. The smallest such "
-            "figures are chosen, the same in every report; zeros are shown. Charts leave suppressed points out "
-            "and say so."
+            f"- **Disclosure control.** A council's counts from 1 to {small}, including the "
+            "number of cases not within timescale, are shown as "
+            f"{self.settings.suppression_symbol}, with the percentages built on them. Further "
+            "figures are suppressed where a hidden count could otherwise be worked out by "
+            "subtraction, in this report or another report of the quarter: a family group minus "
+            "its councils, the last four quarters minus the quarters shown, a percentage times "
+            "its cases. The smallest such figures are chosen, the same in every report; zeros "
+            "are shown. Charts leave suppressed points out and say so."
             if self.public
-            else "- **Disclosure control.** This internal report shows small numbers: do not publish it as it is "
-            "(the public version suppresses them)."
+            else "- **Disclosure control.** This internal report shows small numbers: do not "
+            "publish it as it is (the public version suppresses them)."
         )
         lines = [
             "### Method notes",
             "",
-            "- **Working days.** Timescales in working days are counted from the start date (the order imposed, "
-            "the release, the decision), which is day 0: a contact on the same working day or the next meets a "
-            "1-working-day standard. Weekends and Scottish bank holidays are not working days: 1 and 2 January, "
-            "Good Friday, the first and last Mondays in May, the first Monday in August, St Andrew's Day, "
-            "Christmas Day and Boxing Day, with substitute days when one falls at a weekend. Easter Monday is not "
+            "- **Working days.** Timescales in working days are counted from the start date (the "
+            "order imposed, the release, the decision), which is day 0: a contact on the same "
+            "working day or the next meets a 1-working-day standard. Weekends and Scottish bank "
+            "holidays are not working days: 1 and 2 January, Good Friday, the first and last "
+            "Mondays in May, the first Monday in August, St Andrew's Day, Christmas Day and "
+            "Boxing Day, with substitute days when one falls at a weekend. Easter Monday is not "
             f"a Scottish bank holiday. {self._local_holidays_text()}",
-            f"- **RAG status.** {self.council.name} uses the {scheme_name.replace('_', '-')} scheme: "
-            f"{status.describe_rag_scheme(self.defs.targets.rag_scheme(code))} The status is always written as "
-            f"a word ({', '.join(status.RAG_STATUSES)}), never shown by colour alone.",
-            f"- **Direction in last 12 months.** The quarter ({q}) against the same quarter a year earlier "
-            f"({q.year_earlier()}). A change is called Improved or Declined only when it is "
-            "statistically significant at 95%: for percentages, when Newcombe's hybrid score interval "
-            "for the difference (built from the two Wilson intervals) excludes zero; for counts, by "
-            "the exact conditional test of two Poisson counts; for averages, when Welch's interval "
+            f"- **RAG status.** {self.council.name} uses the {scheme_name.replace('_', '-')} "
+            f"scheme: {status.describe_rag_scheme(self.defs.targets.rag_scheme(code))} The "
+            f"status is always written as a word ({', '.join(status.RAG_STATUSES)}), never shown "
+            "by colour alone.",
+            f"- **Direction in last 12 months.** The quarter ({q}) against the same quarter a "
+            f"year earlier ({q.year_earlier()}). A change is called Improved or Declined only "
+            "when it is statistically significant at 95%: for percentages, when Newcombe's "
+            "hybrid score interval for the difference (built from the two Wilson intervals) "
+            "excludes zero; for counts, by the exact conditional test of two Poisson counts; for "
+            "averages, when Welch's interval "
             'excludes zero. Otherwise it is "No significant change": on small numbers even a large '
-            "swing can be chance (0 of 1 against 1 of 1 is not a decline). The arrow shows which way "
-            "the value moved; the word whether that is better or worse.",
-            "- **Targets.** Each target is the council's own where it sets one, otherwise the national "
-            "default, and the report says which beside it. There are no national targets: the "
-            "defaults are those Glasgow City and South Lanarkshire publish (the lower where both set "
-            "one), so that every council's figures can be judged.",
-            f"- **Low numbers.** Percentages on fewer than {status.LOW_NUMBERS_THRESHOLD} cases are marked: one "
-            f"case moves them by 10 points or more. The exported data give Wilson score "
-            f"{status.CONFIDENCE_LEVEL:.0%} confidence intervals.",
-            "- **Rounding.** Percentages are computed from the counts and rounded half up for display (87.5% "
-            "shows as 88%), as UK statistical publications do.",
-            "- **Periods, exclusions and pending cases.** A timescale case is counted in the quarter "
-            "its deadline falls in (the three-month review in the quarter it fell due), so a quarter "
-            "that has ended is complete and final. Cases where the person did not comply, orders "
-            "transferred in from another council, and orders that ended before the deadline (no "
-            "review was due) are left out of the denominator of timescale percentages and counted "
-            "separately, as in the national statistics. A case whose deadline had not passed at the "
-            "extract date and that has not yet met it is pending: the figure it belongs to is marked "
-            f"{PROVISIONAL_TEXT}, and gets no RAG status and no direction until it can be judged. "
-            "Successful completions are out of all orders that ended (national definition).",
-            f"- **Comparisons.** {group} and Scotland are pooled from the councils' counts, on the national "
-            "standard; four quarters together are pooled the same way, never averaged from percentages. Councils "
-            "are not ranked (Local Government Benchmarking Framework practice).",
+            "swing can be chance (0 of 1 against 1 of 1 is not a decline). The arrow shows which "
+            "way the value moved; the word whether that is better or worse.",
+            "- **Targets.** Each target is the council's own where it sets one, otherwise the "
+            "national default, and the report says which beside it. There are no national "
+            "targets: the defaults are those Glasgow City and South Lanarkshire publish (the "
+            "lower where both set one), so that every council's figures can be judged.",
+            f"- **Low numbers.** Percentages on fewer than {status.LOW_NUMBERS_THRESHOLD} cases "
+            "are marked: one case moves them by 10 points or more. The exported data give "
+            f"Wilson score {status.CONFIDENCE_LEVEL:.0%} confidence intervals.",
+            "- **Rounding.** Percentages are computed from the counts and rounded half up for "
+            "display (87.5% shows as 88%), as UK statistical publications do.",
+            "- **Periods, exclusions and pending cases.** A timescale case is counted in the "
+            "quarter its deadline falls in (the three-month review in the quarter it fell due), "
+            "so a quarter that has ended is complete and final. Cases where the person did not "
+            "comply, orders transferred in from another council, and orders that ended before "
+            "the deadline (no review was due) are left out of the denominator of timescale "
+            "percentages and counted separately, as in the national statistics. A case whose "
+            "deadline had not passed at the extract date and that has not yet met it is "
+            f"pending: the figure it belongs to is marked {PROVISIONAL_TEXT}, and gets no RAG "
+            "status and no direction until it can be judged. Successful completions are out of "
+            "all orders that ended (national definition).",
+            f"- **Comparisons.** {group} and Scotland are pooled from the councils' counts, on "
+            "the national standard; four quarters together are pooled the same way, never "
+            "averaged from percentages. Councils are not ranked (Local Government Benchmarking "
+            "Framework practice).",
             self._spc_notes(),
             disclosure,
             f"- **Data.** The council's case records as extracted on {long_date(self.results.as_at)}"
@@ -1797,13 +1834,14 @@ class Report:
             for kind in spc.ASSURANCE_TYPES
         )
         return (
-            "- **Variation and assurance (statistical process control).** Each KPI's monthly series "
-            "(quarterly where there are too few months) is drawn with its mean and process limits, as "
-            "NHS England's Making Data Count does; a p-chart is used where the number of cases is small or "
-            "varies. Points outside the limits, runs of 7 on one side of the mean, trends of 7 rising or "
-            "falling points, and 2 of 3 points near a limit are special causes, marked by shape as well as "
-            f"colour. Variation describes the latest point: {variation}. Assurance compares the target with "
-            f"the limits: {assurance} H and L say whether a special cause is high or low; with fewer than "
+            "- **Variation and assurance (statistical process control).** Each KPI's monthly "
+            "series (quarterly where there are too few months) is drawn with its mean and "
+            "process limits, as NHS England's Making Data Count does; a p-chart is used where "
+            "the number of cases is small or varies. Points outside the limits, runs of 7 on one "
+            "side of the mean, trends of 7 rising or falling points, and 2 of 3 points near a "
+            "limit are special causes, marked by shape as well as colour. Variation describes "
+            f"the latest point: {variation}. Assurance compares the target with the limits: "
+            f"{assurance} H and L say whether a special cause is high or low; with fewer than "
             f"{spc.TRIAL_LIMIT_POINTS} points the limits are trial limits, and with fewer than "
             f"{spc.MINIMUM_POINTS} there are none."
         )
@@ -1812,7 +1850,8 @@ class Report:
     # ---------------------------------------------------------------------------------------------
 
     def kpi_export(self) -> pd.DataFrame:
-        """The headline KPIs as a plain table for CSV or Excel (no person data; public audience suppressed).
+        """The headline KPIs as a plain table for CSV or Excel (no person data; public audience
+        suppressed).
 
         Returns
         -------
@@ -1821,9 +1860,10 @@ class Report:
             denominator, value, display_value, rag, direction, direction_arrow, previous_period,
             previous_value, low_numbers, ci_lower, ci_upper, standard, basis, variation,
             variation_text, assurance, assurance_text (statistical process control), target_source,
-            provisional, pending, change, change_lower, change_upper, direction_test. Public audience:
-            :func:`suppress_within_timescale` on the quarter's counts (value, display value, RAG,
-            direction and interval go with them) and on the previous quarter's counts (its value).
+            provisional, pending, change, change_lower, change_upper, direction_test. Public
+            audience: :func:`suppress_within_timescale` on the quarter's counts (value, display
+            value, RAG, direction and interval go with them) and on the previous quarter's counts
+            (its value).
         """
         data = self.headline_data()
         out = data.assign(
@@ -1955,7 +1995,8 @@ class Report:
         return value if not isinstance(shown, str) else shown
 
     def _hidden(self, key: str, area: str, period: str, measure: str, value: Any) -> bool:
-        """Whether a figure is suppressed in this report (never internal, never a missing value)."""
+        """Whether a figure is suppressed in this report (never internal, never a missing
+        value)."""
         return isinstance(self.figure(key, area, period, measure, value), str) and not isinstance(
             value, str
         )
@@ -2003,7 +2044,8 @@ class Report:
         return self.defs.councils.get(code).name
 
     def figures_file(self) -> pd.DataFrame:
-        """Every figure the report shows, one per row: the ``<council-slug>-figures.csv`` next to the report.
+        """Every figure the report shows, one per row: the ``<council-slug>-figures.csv`` next to
+        the report.
 
         Returns
         -------
@@ -2177,7 +2219,8 @@ class Report:
         return frame.astype(object).where(frame.notna(), None)
 
     def kpi_workbook(self):
-        """The KPI workbook: a cover, notes, the KPI table, the comparison and every figure of the report.
+        """The KPI workbook: a cover, notes, the KPI table, the comparison and every figure of the
+        report.
 
         Returns
         -------
@@ -2201,7 +2244,8 @@ class Report:
             )
         cover = Cover(
             title=self.title(),
-            source=f"Case records of the justice social work service of {self.council.name}, as extracted",
+            source=f"Case records of the justice social work service of {self.council.name}, as "
+            "extracted",
             extract_date=self.results.as_at,
             audience=audience,
             contact=self.settings.contact,
@@ -2211,7 +2255,8 @@ class Report:
         small = self.settings.suppression_threshold - 1
         notes = [
             (symbol, f"Suppressed to protect privacy: a count from 1 to {small}, or a figure from which one "
-             "could be worked out (in this report or another of the same quarter). Zeros are shown."),
+             "could be worked out (in this report or another of the same quarter). Zeros are "
+             "shown."),
             ("Percentages", "Computed from the counts and rounded half up to whole numbers (87.5 is 88)."),
             ("Cases", "The number of cases behind a percentage (its denominator)."),
             ("RAG status", scheme),
@@ -2254,10 +2299,10 @@ class Report:
                        description=f"{symbol}: suppressed to protect privacy (see Notes)."),
             SheetTable("Comparison", f"{self.council.name} beside its family group and Scotland", comp,
                        kinds={"Percentage (%)": "percentage", "Cases": "count"},
-                       description="Latest quarter and last four quarters pooled, on the national standard."),
+                       description="Latest quarter and last four quarters pooled, on the national "
+                       "standard."),
             SheetTable("Figures", f"Every figure in the report, {self.council.name}, {self.quarter}", figures,
-                       description="One figure per row, as the report shows it; percentages and averages to "
-                       "one "
-                       "decimal place."),
+                       description="One figure per row, as the report shows it; percentages and "
+                       "averages to one decimal place."),
         ]  # fmt: skip
         return build_workbook(cover, notes, tables, symbol=symbol)

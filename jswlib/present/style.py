@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-# --- Charts ---------------------------------------------------------------------------------------
+# --- Charts --------------------------------------------------------------------------------------
 
 #: The Government Analysis Function categorical palette, by name. Use the names, never the codes,
 #: elsewhere.
@@ -116,7 +116,7 @@ FUNNEL_OUTSIDE_STYLES = MappingProxyType(
 )
 
 
-# --- Tables ---------------------------------------------------------------------------------------
+# --- Tables --------------------------------------------------------------------------------------
 
 #: Every column title the report shows, keyed by the column names of the display frames. Notebooks
 #: never spell a column title: change it here.
@@ -197,11 +197,12 @@ TABLE_STYLES: tuple[dict, ...] = (
 )
 
 
-# --- Pages ----------------------------------------------------------------------------------------
+# --- Pages ---------------------------------------------------------------------------------------
 
 #: The stylesheet of a batch's index page (screen and print).
 INDEX_CSS: str = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; font-size: 1rem;
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+  font-size: 1rem;
   line-height: 1.5; color: #0b0c0c; background: #ffffff; margin: 0; }
 main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 a { color: #1d70b8; text-decoration: underline; }
@@ -224,7 +225,7 @@ table.matrix { font-size: 0.8125rem; }
 """
 
 
-# --- The framework report -------------------------------------------------------------------------
+# --- The framework report ------------------------------------------------------------------------
 
 #: Column titles and heading-level names of the framework report (jswlib.present.framework).
 FRAMEWORK_LABELS = MappingProxyType(

@@ -2,8 +2,8 @@
 
 For one quarter, :func:`run_batch` runs ``notebooks/quarterly_report.ipynb`` once per council with
 papermill, in parallel worker processes, and writes into ``outputs/<yyyy-yy>-Q<n>/<audience>/``
-(for ``Q2 2025/26``, public: ``outputs/2025-26-Q2/public/``; with ``out_dir``, ``<out_dir>/<audience>/``),
-so that public and internal reports never share a folder:
+(for ``Q2 2025/26``, public: ``outputs/2025-26-Q2/public/``; with ``out_dir``,
+``<out_dir>/<audience>/``), so that public and internal reports never share a folder:
 
 - ``<slug>.html``: the report, without code, images embedded, nothing fetched from another host
   when opened (template ``jswlib/present/templates/jsw``), readable on screen and on paper;
@@ -23,9 +23,10 @@ so that public and internal reports never share a folder:
 
 Conventions
 -----------
-- Before any worker starts the quarter and councils are checked (a :class:`jswlib.core.errors.InputError`
-  names what is wrong) and :func:`jswlib.compute.results.load_results` is called once, so that
-  every notebook only reads the cache.
+- Before any worker starts the quarter and councils are checked (a
+  :class:`jswlib.core.errors.InputError` names what is wrong) and
+  :func:`jswlib.compute.results.load_results` is called once, so that every notebook only reads the
+  cache.
 - A council's *inputs fingerprint* covers the notebook file, the report template, the results
   fingerprint (data, params and package version), the audience, the quarter, the council, its
   commentary file (when there is one) and the KPI-table function. A council whose four outputs
@@ -134,7 +135,8 @@ REPORTS = {
 
 
 def inputs_fingerprint(inputs: Mapping[str, Any]) -> str:
-    """A short hash of a council's inputs (any JSON-serialisable mapping; the order of keys does not matter).
+    """A short hash of a council's inputs (any JSON-serialisable mapping; the order of keys does
+    not matter).
 
     Parameters
     ----------
@@ -329,8 +331,8 @@ def _resolve_councils(roster: Councils, names: Sequence[str] | None) -> list[Cou
     if unknown:
         listed = ", ".join(repr(n) for n in unknown)
         raise InputError(
-            f"unknown council{'s' if len(unknown) > 1 else ''} {listed}: give a name, alias, slug or GSS code "
-            "(see 'jsw councils')"
+            f"unknown council{'s' if len(unknown) > 1 else ''} {listed}: give a name, alias, slug "
+            "or GSS code (see 'jsw councils')"
         )
     return [c for c in roster if c.code in found]
 
@@ -338,7 +340,8 @@ def _resolve_councils(roster: Councils, names: Sequence[str] | None) -> list[Cou
 def _previous_entry(
     out_dir: Path, slug: str, manifest: Mapping[str, Any] | None, record_name: str = RECORD_NAME
 ) -> dict[str, Any] | None:
-    """The record of a council's last run: its ``.<slug>.inputs.json``, else its entry in ``manifest.json``."""
+    """The record of a council's last run: its ``.<slug>.inputs.json``, else its entry in
+    ``manifest.json``."""
     try:
         record = io.read_json(out_dir / record_name.format(slug=slug))
     except ValueError:  # a damaged record is as good as none
@@ -419,7 +422,8 @@ def run_batch(
     report: str = "quarterly",
     encoding: str | None = None,
 ) -> BatchResult:
-    """Produce the quarterly report of every council asked for, in parallel; write the index and the manifest.
+    """Produce the quarterly report of every council asked for, in parallel; write the index and
+    the manifest.
 
     Parameters
     ----------
@@ -698,7 +702,8 @@ def _financial_year(text: Any) -> Any:
 
 
 def _write_indexes(out: Path, label: str, report: str) -> Path:
-    """Write the index of ``report`` and, beside it, re-write the other kind's index so each links to
+    """Write the index of ``report`` and, beside it, re-write the other kind's index so each links
+    to
     the other (the quarterly ``index.html`` lists the framework reports' own index); returns the
     index of ``report``."""
     written = {}
@@ -835,7 +840,8 @@ def _plan(
     force: bool,
     previous_manifest: Mapping[str, Any] | None,
 ) -> list[_Plan]:
-    """One plan per council asked for: its inputs, their fingerprint, and whether it is up to date."""
+    """One plan per council asked for: its inputs, their fingerprint, and whether it is up to
+    date."""
     shared = {
         "format": BATCH_FORMAT,
         "notebook": io.file_digest(request.notebook),
@@ -996,7 +1002,8 @@ def _all_entries(
     previous_manifest: Mapping[str, Any] | None,
     record_name: str = RECORD_NAME,
 ) -> list[dict[str, Any]]:
-    """Manifest entries for every council of the quarter folder: those of this run and those run before."""
+    """Manifest entries for every council of the quarter folder: those of this run and those run
+    before."""
     planned = {p.council.slug: p for p in plans}
     entries = []
     for council in roster:

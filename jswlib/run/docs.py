@@ -2,15 +2,16 @@
 
 ``make docs`` runs ``python -m jswlib.run.docs docs``, which writes two pages:
 
-- ``docs/data-contract.md``: the reading rules, the reasons a row is rejected and every table of the
-  data contract, from :mod:`jswlib.definitions.schema` and :mod:`jswlib.data.validation`
+- ``docs/data-contract.md``: the reading rules, the reasons a row is rejected and every table of
+  the data contract, from :mod:`jswlib.definitions.schema` and :mod:`jswlib.data.validation`
   (:func:`contract_page`);
 - ``docs/api.md``: every module of the package, layer by layer, with the summary line of each
   public function and class (:func:`api_page`).
 
-Both pages are committed. ``tests/test_packaging.py`` compares them with what this module generates,
-so a change to the contract or to a docstring that is not followed by ``make docs`` fails the tests.
-The pages are written through :mod:`jswlib.core.io`; nothing else here touches disk.
+Both pages are committed. ``tests/test_packaging.py`` compares them with what this module
+generates, so a change to the contract or to a docstring that is not followed by ``make docs``
+fails the tests. The pages are written through :mod:`jswlib.core.io`; nothing else here touches
+disk.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ LAYERS: tuple[str, ...] = (
 CONTRACT_PAGE, API_PAGE = "data-contract.md", "api.md"
 #: First line of every generated page, under its title.
 GENERATED_NOTE = (
-    "*Generated from the code by `make docs` (`python -m jswlib.run.docs docs`): do not edit by hand. "
-    "A test fails when this page is out of date.*"
+    "*Generated from the code by `make docs` (`python -m jswlib.run.docs docs`): do not edit by "
+    "hand. A test fails when this page is out of date.*"
 )
 #: strftime codes as the contract page writes them.
 _FORMAT_WORDS = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%H": "hh", "%M": "mm", "%S": "ss"}
@@ -69,13 +70,15 @@ def api_modules() -> list[str]:
 
 
 def _summary(obj: object) -> str:
-    """The summary of an object's docstring (its first paragraph, on one line), or an empty string."""
+    """The summary of an object's docstring (its first paragraph, on one line), or an empty
+    string."""
     doc = (inspect.getdoc(obj) or "").strip()
     return " ".join(doc.split("\n\n", 1)[0].split())
 
 
 def public_members(module_name: str) -> list[tuple[str, str]]:
-    """The public functions and classes defined in a module, as (name, summary line), sorted by name.
+    """The public functions and classes defined in a module, as (name, summary line), sorted by
+    name.
 
     Parameters
     ----------
@@ -105,23 +108,24 @@ def public_members(module_name: str) -> list[tuple[str, str]]:
 
 
 def api_page() -> str:
-    """The text of ``docs/api.md``: every module, layer by layer, and its public functions and classes.
+    """The text of ``docs/api.md``: every module, layer by layer, and its public functions and
+    classes.
 
     Returns
     -------
     str
-        Markdown: a ``##`` heading per layer package and a ``###`` heading per module, each with the
-        summary line of its docstring, then one bullet per public function or class.
+        Markdown: a ``##`` heading per layer package and a ``###`` heading per module, each with
+        the summary line of its docstring, then one bullet per public function or class.
     """
     lines = [
         "# Function index",
         "",
         GENERATED_NOTE,
         "",
-        "Every module of `jswlib`, layer by layer from the lowest (a module imports only from its own "
-        "layer or lower ones), with the summary line of each public function and class. The full "
-        "documentation is in the docstrings (`help(jswlib.definitions.periods.parse_period)` in Python, "
-        "or Shift-Tab in JupyterLab).",
+        "Every module of `jswlib`, layer by layer from the lowest (a module imports only from its "
+        "own layer or lower ones), with the summary line of each public function and class. The "
+        "full documentation is in the docstrings "
+        "(`help(jswlib.definitions.periods.parse_period)` in Python, or Shift-Tab in JupyterLab).",
         "",
     ]
     for name in api_modules():
@@ -144,7 +148,8 @@ def _date_format_words(fmt: str) -> str:
 
 
 def _code_list(values) -> str:
-    """Values as a sorted, comma-separated list of Markdown code spans (the empty string as blank)."""
+    """Values as a sorted, comma-separated list of Markdown code spans (the empty string as
+    blank)."""
     return ", ".join(f"`{v}`" for v in sorted(values) if v) or ""
 
 
@@ -154,9 +159,9 @@ def contract_page() -> str:
     Returns
     -------
     str
-        Markdown built from the constants of :mod:`jswlib.definitions.schema` (missing-value tokens,
-        date formats, flag spellings), of :mod:`jswlib.data.validation` (rejection rules, columns of
-        the rejects list) and :func:`jswlib.definitions.schema.contract_markdown`.
+        Markdown built from the constants of :mod:`jswlib.definitions.schema` (missing-value
+        tokens, date formats, flag spellings), of :mod:`jswlib.data.validation` (rejection rules,
+        columns of the rejects list) and :func:`jswlib.definitions.schema.contract_markdown`.
     """
     earliest = f"{schema.EARLIEST_PLAUSIBLE_DATE.day} {schema.EARLIEST_PLAUSIBLE_DATE:%B %Y}"
     formats = ", ".join(f"`{_date_format_words(f)}`" for f in schema.DATE_FORMATS)

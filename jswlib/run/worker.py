@@ -151,7 +151,8 @@ def figures_name(slug: str) -> str:
 
 
 def error_summary(exc: BaseException) -> str:
-    """One line saying what went wrong: the exception's type and message (its first lines, shortened).
+    """One line saying what went wrong: the exception's type and message (its first lines,
+    shortened).
 
     For a notebook error (``PapermillExecutionError``) it is the error raised in the cell, and the
     cell.
@@ -186,9 +187,9 @@ def report_kpi_table(
     ``kpis`` is ``prepare_report(...).kpi_export()`` (its ``rag`` column gives the index counts),
     ``publication`` the KPI table in words (the CSV), ``workbook`` the KPI workbook
     (:meth:`Report.kpi_workbook`) and ``figures`` every figure of the report
-    (:meth:`Report.figures_file`, written as ``<slug>-figures.csv``). The default KPI-table function
-    of :func:`run_batch`; another function with the same parameters, returning a DataFrame with a
-    ``rag`` column of :data:`RAG_STATUSES`, can be given instead (tests do).
+    (:meth:`Report.figures_file`, written as ``<slug>-figures.csv``). The default KPI-table
+    function of :func:`run_batch`; another function with the same parameters, returning a DataFrame
+    with a ``rag`` column of :data:`RAG_STATUSES`, can be given instead (tests do).
     """
     from jswlib.present.report import (
         prepare_report,
@@ -280,7 +281,8 @@ def _kernel_start_errors() -> tuple[type[BaseException], ...]:
 
 
 def _cells_started(path: Path) -> bool:
-    """Whether papermill marked any cell of the notebook at ``path`` as started (False when unreadable)."""
+    """Whether papermill marked any cell of the notebook at ``path`` as started (False when
+    unreadable)."""
     try:
         nb = io.read_json(path)
     except (ValueError, OSError):
@@ -398,7 +400,8 @@ def _write_text(path: Path, text: str) -> Path:
 
 
 def run_council(task: CouncilTask) -> dict[str, Any]:
-    """Produce one council's report: run the notebook, export HTML, write the KPI table (in a worker process).
+    """Produce one council's report: run the notebook, export HTML, write the KPI table (in a
+    worker process).
 
     Parameters
     ----------
@@ -409,8 +412,8 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
     -------
     dict
         ``status`` (``"ok"`` or ``"failed"``), ``error`` (one line, or None), ``attempts`` (kernel
-        starts tried), ``counts`` (RAG words of the KPI table), ``headline`` (its rows for the index
-        matrix, :func:`jswlib.present.pages.headline_rows`), ``files`` written, ``warnings``,
+        starts tried), ``counts`` (RAG words of the KPI table), ``headline`` (its rows for the
+        index matrix, :func:`jswlib.present.pages.headline_rows`), ``files`` written, ``warnings``,
         ``seconds``.
 
     Notes
@@ -477,7 +480,8 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
             sheets, table = table, table["framework"]
         if "rag" not in table.columns:
             raise ValueError(
-                f"the KPI table has no 'rag' column (columns: {', '.join(map(str, table.columns))})"
+                "the KPI table has no 'rag' column (columns: "
+                f"{', '.join(map(str, table.columns))})"
             )
         result["counts"] = rag_counts(table["rag"].dropna())
         if publication is not None:
