@@ -47,8 +47,9 @@ from pandas.io.formats.style import Styler
 from jswlib.definitions.params import ParamsError
 from jswlib.definitions.periods import Period, quarter_slug
 from jswlib.definitions.report_settings import ReportSettings, load_report_settings
-from jswlib.judge.status import RAG_COLOURS, RAG_TEXT_COLOURS, Z_95
+from jswlib.judge.status import Z_95
 from jswlib.present import report as rp
+from jswlib.present.style import RAG_COLOURS, RAG_TEXT_COLOURS
 
 REPO = Path(__file__).resolve().parent.parent
 GC, DC, SL = "Glasgow City", "Dundee City", "South Lanarkshire"

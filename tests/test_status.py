@@ -26,9 +26,6 @@ from jswlib.judge.status import (
     DEFAULT_COUNT_DIRECTION_TOLERANCE,
     DEFAULT_DIRECTION_TOLERANCE,
     LOW_NUMBERS_THRESHOLD,
-    RAG_COLOURS,
-    RAG_STATUSES,
-    RAG_TEXT_COLOURS,
     Z_95,
     Direction,
     compare_periods,
@@ -598,39 +595,6 @@ class TestRagStatus:
             )
 
 
-class TestRagColours:
-    @staticmethod
-    def contrast(a: str, b: str) -> float:
-        """WCAG 2.2 contrast ratio of two hex colours."""
-
-        def luminance(colour: str) -> float:
-            channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-            linear = [
-                c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
-            ]
-            return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-        high, low = sorted([luminance(a), luminance(b)], reverse=True)
-        return (high + 0.05) / (low + 0.05)
-
-    def test_every_status_has_a_word_a_fill_and_a_text_colour(self):
-        assert set(RAG_COLOURS) == set(RAG_STATUSES) == set(RAG_TEXT_COLOURS)
-        assert RAG_STATUSES == ("Green", "Amber", "Red", "Provisional", "No target", "No data")
-        assert [RAG_COLOURS[s] for s in ("Green", "Amber", "Red")] == [
-            "#00703C",
-            "#FFBF47",
-            "#D4351C",
-        ]
-
-    def test_words_readable_on_their_fill(self):
-        for status in RAG_STATUSES:
-            assert self.contrast(RAG_COLOURS[status], RAG_TEXT_COLOURS[status]) >= 4.5, status
-
-    def test_immutable(self):
-        with pytest.raises(TypeError):
-            RAG_COLOURS["Green"] = "#00FF00"  # type: ignore[index]
-
-
 class TestRagStatusSeries:
     def test_glasgow_table(self):
         targets, actuals, expected = zip(*GLASGOW_TABLE, strict=True)
@@ -1009,7 +973,6 @@ class TestJudge:
             "Amber",
             "No target",
         ]  # 12 days vs 10: 2 over, within 5
-        assert out["rag_colour"].tolist() == ["#00703C", "#FFBF47", "#FFBF47", "#B1B4B6"]
         assert out["low_numbers"].tolist() == [True, False, False, pd.NA]
         assert out["display_value"].tolist() == ["88%", "65%", "12", "1,100"]
         # 7/8 vs 9/10: far within chance. 130/200 vs 60/200: 65% vs 30%, about 7 standard errors.
@@ -1041,7 +1004,9 @@ class TestJudge:
         before = results.copy()
         out = judge(results, TWO)
         pd.testing.assert_frame_equal(results, before)
-        assert out is not results and len(out.columns) == len(results.columns) + 13
+        assert (
+            out is not results and len(out.columns) == len(results.columns) + 12
+        )  # rag_colour is presentation: added by the report
 
     def test_scheme_per_council(self, results):
         schemes = {"glasgow-city": TWO, "fife": {"type": "three_state", "amber_tolerance": 1}}
@@ -1087,7 +1052,6 @@ class TestJudge:
         # Row 0 is provisional: neither RAG nor direction. Row 1 is judged (65 vs 70, 5 short:
         # Amber) but its comparison period is provisional: no direction.
         assert out["rag"].tolist() == ["Provisional", "Amber", "Amber", "No target"]
-        assert out["rag_colour"].tolist()[0] == "#FFFFFF"
         assert out["direction"].tolist()[:2] == ["Provisional", "Provisional"]
         assert out["direction_arrow"].tolist()[:2] == ["", ""]
 

@@ -25,8 +25,8 @@ Conventions
 - **RAG** has no national definition: each council sets its scheme (a dict, see
   :func:`validate_rag_scheme`) and every report states the one it used
   (:func:`describe_rag_scheme`). The status is always a word (``"Green"``, ``"Amber"``, ``"Red"``,
-  ``"No target"``, ``"No data"``); :data:`RAG_COLOURS` gives a colour for each, but colour is never
-  the only carrier of meaning (WCAG 2.2 AA). A value exactly at target is Green (Glasgow: 70%
+  ``"No target"``, ``"No data"``); the report colours it (:mod:`jswlib.present.style`), but
+  colour is never the only carrier of meaning (WCAG 2.2 AA). A value exactly at target is Green (Glasgow: 70%
   against 70% is Green, 65% against 70% is Red). Amber tolerances are inclusive. By default the
   value *as published* (rounded half up to the digits shown) is judged, so the word always agrees
   with the number printed beside it: 69.5% shows as 70% and is Green against 70%. A scheme with
@@ -84,10 +84,8 @@ __all__ = [
     "NOT_AVAILABLE",
     "NOT_AVAILABLE_TEXT",
     "POLARITIES",
-    "RAG_COLOURS",
     "RAG_SCHEME_TYPES",
     "RAG_STATUSES",
-    "RAG_TEXT_COLOURS",
     "RED",
     "TOLERANCE_UNITS",
     "Z_95",
@@ -160,33 +158,6 @@ IMPROVED, DECLINED, NO_CHANGE, NOT_AVAILABLE = "Improved", "Declined", "No chang
 INCREASED, DECREASED = "Increased", "Decreased"
 ARROW_UP, ARROW_DOWN, ARROW_SAME, ARROW_NONE = "↑", "↓", "→", ""
 
-#: Fill colour of each RAG status: GOV.UK Design System green, red, mid-grey and light-grey, and
-#: the GOV.UK (legacy elements) yellow #FFBF47 for amber; white for a provisional figure (no
-#: colour: it is not judged). For table cells and badges; charts use
-#: the Analysis Function palette. Amber and the greys contrast less than 3:1 with a white page:
-#: give cells a border, and always show the word.
-RAG_COLOURS = MappingProxyType(
-    {
-        GREEN: "#00703C",
-        AMBER: "#FFBF47",
-        RED: "#D4351C",
-        PROVISIONAL: "#FFFFFF",
-        NO_TARGET: "#B1B4B6",
-        NO_DATA: "#F3F2F1",
-    }
-)
-#: Text colour to write the status word on its fill: white on green and red, GOV.UK black on amber
-#: and the greys; every pair contrasts at least 4.5:1 (WCAG 2.2 AA for normal text).
-RAG_TEXT_COLOURS = MappingProxyType(
-    {
-        GREEN: "#FFFFFF",
-        AMBER: "#0B0C0C",
-        RED: "#FFFFFF",
-        PROVISIONAL: "#0B0C0C",
-        NO_TARGET: "#0B0C0C",
-        NO_DATA: "#0B0C0C",
-    }
-)
 
 # --- RAG schemes ---------------------------------------------------------------------------------
 
@@ -1663,7 +1634,7 @@ def judge(
     Returns
     -------
     pandas.DataFrame
-        A new frame: the input columns plus ``rag``, ``rag_colour``, ``low_numbers`` (nullable
+        A new frame: the input columns plus ``rag``, ``low_numbers`` (nullable
         boolean, ``<NA>`` without a denominator), ``ci_lower`` and ``ci_upper`` (percent 0-100,
         percentage rows only), ``display_value`` (text, ``"88%"``), and the columns of
         :func:`compare_periods`: ``direction``, ``direction_arrow``, ``change``, ``change_lower``,
@@ -1735,7 +1706,6 @@ def judge(
     rag = pd.Series(np.where(provisional, PROVISIONAL, rag), index=frame.index, dtype="str")
     return frame.assign(
         rag=rag,
-        rag_colour=rag.map(dict(RAG_COLOURS)).astype("str"),
         low_numbers=low_numbers(_column(frame, "denominator"), low_numbers_threshold).astype(
             "boolean"
         ),

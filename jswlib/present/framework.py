@@ -64,7 +64,7 @@ from jswlib.definitions.report_settings import load_report_settings
 from jswlib.judge import status
 from jswlib.judge.disclosure import PUBLIC, SUPPRESSED, check_audience
 from jswlib.judge.manual import manual_path, read_manual
-from jswlib.present.style import FRAMEWORK_LABELS, PALETTE, TABLE_STYLES
+from jswlib.present.style import FRAMEWORK_LABELS, PALETTE, TABLE_STYLES, rag_css
 
 #: Periods in each PI's trend.
 TREND_PERIODS: int = 8
@@ -965,7 +965,7 @@ class FrameworkReport:
                 "cases": cases,
                 "previous": previous,
                 "direction": direction,
-                "target": status.format_value(data["target"], data["unit"], missing="None set"),
+                "target": status.format_value(data["target"], data["unit"], missing="No target"),
                 "rag": [
                     "" if h or r else w
                     for h, r, w in zip(hidden, data["reason"], data["rag"], strict=True)
@@ -1288,17 +1288,8 @@ def _styled(shown: pd.DataFrame, caption: str, html_columns: list[str] | None = 
     )
     rag = labels.get("rag", "rag")
     if rag in table.columns:
-        styler = styler.map(_rag_css, subset=[rag])
+        styler = styler.map(rag_css, subset=[rag])
     return styler
-
-
-def _rag_css(word: Any) -> str:
-    if word not in status.RAG_COLOURS:
-        return ""
-    return (
-        f"background-color: {status.RAG_COLOURS[word]}; color: {status.RAG_TEXT_COLOURS[word]}; "
-        "font-weight: bold"
-    )
 
 
 def load_framework_for(council: str, params: str | os.PathLike | None = None) -> Framework | None:

@@ -18,7 +18,7 @@ Conventions
 - Pooled figures (family group, Scotland, four quarters together) are sums of numerators and
   denominators, never averages of percentages.
 - Column titles come from :data:`LABELS` only, RAG colours from
-  :data:`jswlib.judge.status.RAG_COLOURS`; a RAG cell always carries its word as well as its colour
+  :data:`jswlib.present.style.RAG_COLOURS`; a RAG cell always carries its word as well as its colour
   (WCAG 2.2 AA). Tables are shown without an index.
 - Public reports apply disclosure control (:func:`suppress`, :func:`suppress_within_timescale`):
   counts from 1 to ``threshold - 1`` (1-4; ``suppression_threshold`` in ``params/report.yaml``)
@@ -73,7 +73,14 @@ from jswlib.present import charts
 from jswlib.present.exports import Cover, SheetTable, build_workbook
 from jswlib.present.figures import AVERAGE, TOTAL, local_key, national_figures, protected_figures
 from jswlib.present.national import spc_figure, spc_frame, spc_series
-from jswlib.present.style import COMPARISON_HEADINGS, LABELS, SOURCE_NAMES, TABLE_STYLES
+from jswlib.present.style import (
+    COMPARISON_HEADINGS,
+    LABELS,
+    RAG_COLOURS,
+    SOURCE_NAMES,
+    TABLE_STYLES,
+    rag_css,
+)
 
 # --- Publication rules and presentation (docs/method.md, Disclosure control) -------------------
 
@@ -257,15 +264,6 @@ def _target_text(targets: pd.Series, units: Any, sources: Any = None) -> pd.Seri
     return labelled.where(sources.notna() & (sources.astype(object) != ""), text)
 
 
-def _rag_css(word: Any) -> str:
-    """CSS of a RAG cell: its fill and a text colour contrasting at least 4.5:1; nothing for other
-    text."""
-    if word not in status.RAG_COLOURS:
-        return ""
-    fill, text = status.RAG_COLOURS[word], status.RAG_TEXT_COLOURS[word]
-    return f"background-color: {fill}; color: {text}; font-weight: bold"
-
-
 def _styled(shown: pd.DataFrame, caption: str, rag_column: str | None = None) -> Styler:
     """A display frame as a Styler: titles from :data:`LABELS`, no index, HTML escaped, RAG cells
     coloured."""
@@ -277,7 +275,7 @@ def _styled(shown: pd.DataFrame, caption: str, rag_column: str | None = None) ->
         .set_table_styles(list(TABLE_STYLES))
     )
     if rag_column is not None:
-        styler = styler.map(_rag_css, subset=[LABELS[rag_column]])
+        styler = styler.map(rag_css, subset=[LABELS[rag_column]])
     return styler
 
 
@@ -767,6 +765,7 @@ class Report:
             targets.rag_scheme(code),
             where=f"params/targets.yaml: rag_schemes.{scheme_name}",
         )
+        judged["rag_colour"] = judged["rag"].map(dict(RAG_COLOURS)).astype("str")
         judged["period"] = self.quarter.label
         judged["previous_period"] = self.quarter.year_earlier().label
         summaries = [spc.spc_summary(self.spc_data(i)) for i in ids]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from jswlib.judge.status import AMBER, GREEN, NO_DATA, NO_TARGET, PROVISIONAL, RED
+
 # --- Charts --------------------------------------------------------------------------------------
 
 #: The Government Analysis Function categorical palette, by name. Use the names, never the codes,
@@ -114,6 +116,55 @@ FUNNEL_OUTSIDE_STYLES = MappingProxyType(
         "low": MappingProxyType({"color": PALETTE["orange"], "marker": "v"}),
     }
 )
+
+
+# --- RAG status cells ---
+
+#: Fill colour of each RAG status: GOV.UK Design System green, red, mid-grey and light-grey, and
+#: the GOV.UK (legacy elements) yellow #FFBF47 for amber; white for a provisional figure (no
+#: colour: it is not judged). For table cells and badges; charts use
+#: the Analysis Function palette. Amber and the greys contrast less than 3:1 with a white page:
+#: give cells a border, and always show the word.
+RAG_COLOURS = MappingProxyType(
+    {
+        GREEN: "#00703C",
+        AMBER: "#FFBF47",
+        RED: "#D4351C",
+        PROVISIONAL: "#FFFFFF",
+        NO_TARGET: "#B1B4B6",
+        NO_DATA: "#F3F2F1",
+    }
+)
+#: Text colour to write the status word on its fill: white on green and red, GOV.UK black on amber
+#: and the greys; every pair contrasts at least 4.5:1 (WCAG 2.2 AA for normal text).
+RAG_TEXT_COLOURS = MappingProxyType(
+    {
+        GREEN: "#FFFFFF",
+        AMBER: "#0B0C0C",
+        RED: "#FFFFFF",
+        PROVISIONAL: "#0B0C0C",
+        NO_TARGET: "#0B0C0C",
+        NO_DATA: "#0B0C0C",
+    }
+)
+
+
+def rag_css(word: object) -> str:
+    """The CSS of a table cell holding a RAG word: its fill, a text colour readable on it, bold.
+
+    Examples
+    --------
+    >>> rag_css("Red")
+    'background-color: #D4351C; color: #FFFFFF; font-weight: bold'
+    >>> rag_css("n/a")
+    ''
+    """
+    if word not in RAG_COLOURS:
+        return ""
+    return (
+        f"background-color: {RAG_COLOURS[word]}; color: {RAG_TEXT_COLOURS[word]}; "
+        "font-weight: bold"
+    )
 
 
 # --- Tables --------------------------------------------------------------------------------------
