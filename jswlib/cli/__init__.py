@@ -32,6 +32,7 @@ from jswlib.cli import batch, compute, councils, demo_data, indicators, reconcil
 from jswlib.cli._shared import EXIT_DATA, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
 from jswlib.core import io
 from jswlib.core.errors import ContractError, ExtractFileError, InputError, JswError, OutputError
+from jswlib.run.startup import skip_optional_grammars
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_OUTPUT", "EXIT_USAGE", "build_parser", "main"]
 
@@ -86,6 +87,7 @@ def _one_line(exc: BaseException) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``jsw``; returns the exit code."""
+    skip_optional_grammars()  # before anything imports jsonschema (papermill, nbconvert)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

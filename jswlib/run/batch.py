@@ -75,6 +75,7 @@ from jswlib.judge.disclosure import AUDIENCES
 from jswlib.judge.manual import manual_path
 from jswlib.present.pages import FAILED, OK, SKIPPED, kpi_matrix, render_index, template_digest
 from jswlib.run.notebook_parameters import check_parameters, parameters_of
+from jswlib.run.startup import skip_optional_grammars
 from jswlib.run.worker import (
     KERNEL_NAME,
     RETRY_DELAY,
@@ -500,6 +501,7 @@ def run_batch(
     """
     started_at = _now()
     t0 = time.perf_counter()
+    skip_optional_grammars()  # the worker processes forked from this one inherit it
     if report not in REPORTS:
         raise InputError(f"report {report!r}: expected one of {', '.join(REPORTS)}")
     kind = REPORTS[report]

@@ -31,6 +31,7 @@ from jswlib.present.pages import (
     notebook_to_html,
     rag_counts,
 )
+from jswlib.run.startup import skip_optional_grammars
 
 #: The Jupyter kernel the notebooks run on.
 KERNEL_NAME = "python3"
@@ -304,6 +305,7 @@ def _execute_notebook(
     Returns the executed notebook and the cell error when a cell failed (the notebook is kept,
     showing it). ``tally["attempts"]`` counts the attempts, whatever the outcome.
     """
+    skip_optional_grammars()  # a no-op when the parent process did it already
     import nbformat
     from papermill.exceptions import PapermillExecutionError
 
