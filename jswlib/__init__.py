@@ -37,8 +37,9 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
 - ``run``: many reports at once.
   ``batch`` (every council's report for a quarter, in parallel, with a manifest),
   ``worker`` (one council's report: notebook, HTML, KPI table, in a worker process),
-  ``notebook_parameters`` (notebook parameters checked against the ``parameters`` cell), ``docs``
-  (generated reference documentation).
+  ``notebook_parameters`` (notebook parameters checked against the ``parameters`` cell),
+  ``startup`` (what ``jsw`` and its workers skip at start-up), ``docs`` (generated reference
+  documentation).
 - ``cli``: the ``jsw`` command, a thin shell over the library, one module per subcommand:
   ``validate``, ``demo_data``, ``indicators``, ``compute``, ``reconcile``, ``batch``,
   ``councils``, ``schema`` (and ``_shared``: exit codes and plain-text tables).
