@@ -36,7 +36,8 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   control applied once for a whole batch).
 - ``run``: many reports at once.
   ``batch`` (every council's report for a quarter, in parallel, with a manifest),
-  ``worker`` (one council's report: notebook, HTML, KPI table, in a worker process),
+  ``worker`` (one council's report: notebook, HTML, KPI table, in a worker process), ``warm``
+  (the warm engine: a kernel per worker, kept alive and reset between councils),
   ``notebook_parameters`` (notebook parameters checked against the ``parameters`` cell),
   ``startup`` (what ``jsw`` and its workers skip at start-up), ``docs`` (generated reference
   documentation).

@@ -8,7 +8,7 @@ import sys
 from jswlib.cli._shared import EXIT_DATA, EXIT_OK
 from jswlib.core.errors import JswError
 from jswlib.judge.disclosure import AUDIENCES
-from jswlib.run.batch import REPORTS, BatchResult, _cpu_count, run_batch
+from jswlib.run.batch import ENGINES, REPORTS, BatchResult, _cpu_count, run_batch
 
 
 def _duration(seconds: float) -> str:
@@ -62,7 +62,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     ----------
     args : argparse.Namespace
         ``quarter``, ``council`` (list or None), ``data``, ``audience``, ``workers``, ``force``,
-        ``national``, ``out`` and ``params`` (the params folder, or None).
+        ``national``, ``engine``, ``out`` and ``params`` (the params folder, or None).
 
     Returns
     -------
@@ -89,6 +89,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             national=getattr(args, "national", False),
             report=getattr(args, "report", "quarterly"),
             encoding=getattr(args, "encoding", None),
+            engine=getattr(args, "engine", "warm"),
         )
     except JswError:
         raise
@@ -181,6 +182,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "<slug>-framework-figures.csv, <slug>-framework.xlsx, with framework-index.html and "
         "framework-manifest.json); --quarter then also takes a financial year, e.g. 2025/26, for "
         "the annual report",
+    )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="warm",
+        help="warm (default): one kernel per worker, kept alive and reset to a clean state "
+        "before each council, a council whose warm run fails being run again in a fresh kernel; "
+        "fresh: a new kernel for every council",
     )
     p.add_argument(
         "--out",

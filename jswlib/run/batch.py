@@ -100,6 +100,8 @@ DEFAULT_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "quarterl
 NATIONAL_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "national_overview.ipynb"
 #: The councils x headline KPIs matrix of the index page, as CSV.
 MATRIX_FILE = "index-kpis.csv"
+#: Engines of ``jsw batch``: a kernel kept warm per worker, or a new kernel per council.
+ENGINES = ("warm", "fresh")
 #: Name of the per-council record of its last run, in the quarter folder.
 RECORD_NAME = ".{slug}.inputs.json"
 
@@ -388,6 +390,8 @@ def _record(plan: _Plan, result: Mapping[str, Any], audience: str, quarter: str)
         "files": result.get("files", {}),
         "warnings": result.get("warnings", []),
         "attempts": result.get("attempts", 0),
+        "engine": result.get("engine"),
+        "warm_error": result.get("warm_error"),
         "seconds": result.get("seconds"),
         "produced_at": _now(),
     }
@@ -422,6 +426,7 @@ def run_batch(
     national: bool = False,
     report: str = "quarterly",
     encoding: str | None = None,
+    engine: str = "warm",
 ) -> BatchResult:
     """Produce the quarterly report of every council asked for, in parallel; write the index and
     the manifest.
@@ -473,6 +478,11 @@ def run_batch(
     encoding : str, optional
         Encoding of the extract's CSV files (default UTF-8); passed to the notebooks as their
         ``encoding`` parameter when they have one.
+    engine : {"warm", "fresh"}
+        ``warm``: one kernel per worker process, kept alive between councils and reset to a clean
+        state before each (:mod:`jswlib.run.warm`); a council whose warm run fails in any way is
+        run again in a fresh kernel. ``fresh``: a new kernel per council. Ignored (fresh) when
+        ``execute`` is given. The national overview always runs in a fresh kernel.
 
     Returns
     -------
@@ -484,7 +494,7 @@ def run_batch(
     jswlib.core.errors.InputError
         Before anything runs: a quarter that cannot be read, unknown councils (all listed), an
         unknown audience, fewer than one worker, a missing notebook or data folder, a parameter
-        the notebook does not have, another batch writing to the same folder.
+        the notebook does not have, another batch writing to the same folder, an unknown engine.
     jswlib.core.errors.OutputError
         Before anything runs, when the output folder cannot be written (read-only, a file in its
         place); later, when the index or manifest cannot be written (full disk).
@@ -505,6 +515,8 @@ def run_batch(
     if report not in REPORTS:
         raise InputError(f"report {report!r}: expected one of {', '.join(REPORTS)}")
     kind = REPORTS[report]
+    if engine not in ENGINES:
+        raise InputError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
     request = _check_request(
         quarter,
         councils,
@@ -534,6 +546,7 @@ def run_batch(
             started_at,
             t0,
             national,
+            engine,
         )
 
 
@@ -551,6 +564,7 @@ def _run_locked(
     started_at,
     t0,
     national,
+    engine="fresh",
 ) -> BatchResult:
     """The batch once its request is checked and its output folder locked."""
     audience, report = request.audience, request.report
@@ -580,7 +594,7 @@ def _run_locked(
     n_workers = min(workers or _cpu_count(), len(to_run)) if to_run else 0
     if to_run:
         tasks = [
-            _task(request, p.council, kpi_table, execute, start_attempts, retry_delay)
+            _task(request, p.council, kpi_table, execute, start_attempts, retry_delay, engine)
             for p in to_run
         ]
         by_slug = {p.council.slug: p for p in plans}
@@ -635,6 +649,7 @@ def _run_locked(
             "params": str(request.params),
             "kpi_table": _qualified_name(kpi_table),
             "kernel": KERNEL_NAME,
+            "engine": engine if execute is None else "fresh",
             "start_attempts": start_attempts,
             "encoding": request.encoding,
         },
@@ -885,6 +900,7 @@ def _task(
     execute: Callable | None,
     start_attempts: int,
     retry_delay: float,
+    engine: str = "fresh",
 ) -> CouncilTask:
     parameters = _parameters(
         request.report,
@@ -907,6 +923,7 @@ def _task(
         start_attempts=start_attempts,
         retry_delay=retry_delay,
         report=request.report,
+        engine=engine,
     )
 
 

@@ -252,6 +252,7 @@ class CouncilTask:
     start_attempts: int = START_ATTEMPTS
     retry_delay: float = RETRY_DELAY
     report: str = "quarterly"
+    engine: str = "fresh"
 
 
 class KernelStartError(RuntimeError):
@@ -397,6 +398,68 @@ def die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="jsw-parent-watch", daemon=True).start()
 
 
+def _execute_warm(task: CouncilTask, path: Path) -> tuple[Any, BaseException | None]:
+    """Run the notebook into ``path`` (atomically) in this worker's warm kernel (:mod:`jswlib.run.warm`).
+
+    Returns the executed notebook and the cell error, as :func:`_execute_notebook`; any other
+    failure (the kernel did not start, reset or answer) is raised.
+    """
+    skip_optional_grammars()
+    import nbformat
+    from papermill import execute_notebook
+    from papermill.exceptions import PapermillExecutionError
+
+    from jswlib.run.warm import execute_warm
+
+    outcome: dict[str, BaseException] = {}
+
+    def write(tmp: Path) -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=r"The specified file .* does not end in")
+                execute_warm(
+                    execute_notebook,
+                    task.notebook,
+                    str(tmp),
+                    parameters=dict(task.parameters),
+                    kernel_name=KERNEL_NAME,
+                    cwd=str(Path(task.notebook).parent),
+                    extra_arguments=list(KERNEL_ARGUMENTS),
+                    env={PARAMS_ENV: task.params},
+                    progress_bar=False,
+                )
+        except PapermillExecutionError as exc:
+            outcome["cell_error"] = exc
+
+    io.write_atomic(path, write)
+    nb = nbformat.reads(json.dumps(io.read_json(path)), as_version=4)
+    return nb, outcome.get("cell_error")
+
+
+def _run_notebook(task: CouncilTask, path: Path, result: dict[str, Any]):
+    """Run the council's notebook with the task's engine; a warm run that fails in any way is run
+    again once in a fresh kernel, whose outcome stands (the warm kernel is replaced)."""
+    if task.engine != "warm" or task.execute is not None:
+        result["engine"] = "fresh"
+        return _execute_notebook(task, path, result)
+    from jswlib.run.warm import discard_kernel
+
+    try:
+        nb, cell_error = _execute_warm(task, path)
+    except Exception as exc:  # the kernel did not start, reset or answer, or died
+        if io.is_output_fault(exc):  # a full disk or read-only folder: not worth a retry
+            raise io.output_error(path, exc) from None
+        nb, cell_error = None, exc
+    if cell_error is None:
+        result["engine"] = "warm"
+        result["attempts"] = 1
+        return nb, None
+    discard_kernel()
+    result["engine"] = "fresh"
+    result["warm_error"] = error_summary(cell_error)
+    return _execute_notebook(task, path, result)
+
+
 def _write_text(path: Path, text: str) -> Path:
     return io.write_text(path, text)
 
@@ -443,7 +506,7 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
     # The kernel inherits it, so the notebook reads the same params
     os.environ[PARAMS_ENV] = task.params
     try:
-        nb, cell_error = _execute_notebook(task, out / names["ipynb"], result)
+        nb, cell_error = _run_notebook(task, out / names["ipynb"], result)
         if task.parameters.get("audience") == PUBLIC:  # no folder of this machine in a public file
             io.write_json(without_paths(io.read_json(out / names["ipynb"])), out / names["ipynb"])
         result["files"]["ipynb"] = names["ipynb"]

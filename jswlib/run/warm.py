@@ -1,0 +1,311 @@
+"""The warm engine of ``jsw batch``: one kernel per worker process, kept alive between councils.
+
+Starting a kernel and importing pandas, matplotlib and jswlib takes longer than most of a report.
+With ``engine="warm"`` each worker process starts one kernel, imports the heavy packages in it once
+(:data:`WARM_IMPORTS`), and runs every council it is given in that kernel, each in a clean state.
+Papermill stays the execution layer: the notebook is parameterised, executed and saved by
+``papermill.execute_notebook`` with the papermill engine :data:`ENGINE_NAME` (:class:`WarmEngine`),
+which hands the kept-alive kernel to papermill's own notebook client instead of starting a new one.
+Parameter injection, the executed notebook and its error reporting are papermill's.
+
+Conventions
+-----------
+Before each council the kernel is reset (:data:`RESET_CODE`, run silently, so it leaves no trace in
+the notebook or the execution counts), to the state a new kernel has once the warm imports are done:
+
+- the user namespace is emptied and the execution count set back to 1 (IPython's ``reset``);
+- every matplotlib figure is closed and ``matplotlib.rcParams`` restored;
+- every ``jswlib`` module is removed from ``sys.modules``, so the notebook imports jswlib afresh:
+  no cache (such as the in-process results memo), changed constant or replaced function of one
+  council reaches the next; third-party packages stay imported, which is the point of the engine;
+- pandas options, numpy print and error settings and the warnings filters are restored;
+- the working directory, ``sys.path`` and the environment (``os.environ``) are restored, with the
+  council's own variables (the params folder, ``$JSW_PARAMS``) set.
+
+A council whose run in the warm kernel fails in any way (a cell error, a timeout, a kernel that
+died or did not reset) is run once more in a fresh kernel, and the warm kernel is replaced: what the
+fresh kernel gives is the council's outcome. See docs/method-performance.md, "Warm engine".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from typing import Any
+
+#: Name under which :class:`WarmEngine` is registered with papermill.
+ENGINE_NAME = "jsw-warm"
+#: Modules imported once in each warm kernel (with what they import in turn).
+WARM_IMPORTS: tuple[str, ...] = (
+    "IPython.display",
+    "matplotlib.pyplot",
+    "pyarrow.parquet",
+    "jswlib.present.report",
+    "jswlib.present.national",
+)
+#: Seconds allowed for the warm-up or a reset before the kernel is given up.
+RESET_TIMEOUT = 120.0
+
+#: Run once in a new warm kernel: the imports, then the baseline that every reset goes back to.
+#: Kept in a module of its own (``_jsw_warm_baseline`` in ``sys.modules``), out of the user's sight.
+WARM_CODE = r"""
+def _jsw_warm(modules):
+    import copy, importlib, os, sys, types, warnings
+    for name in modules:
+        importlib.import_module(name)
+    import matplotlib, numpy, pandas
+    base = types.ModuleType("_jsw_warm_baseline")
+    base.rc = {k: v for k, v in matplotlib.rcParams.copy().items() if k != "backend"}
+    base.environ = dict(os.environ)
+    base.path = list(sys.path)
+    base.filters = list(warnings.filters)
+    base.printoptions = numpy.get_printoptions()
+    base.seterr = numpy.geterr()
+    sys.modules["_jsw_warm_baseline"] = base
+_jsw_warm(%(modules)s)
+del _jsw_warm
+"""
+
+#: Run silently before each council: back to the baseline (see the module's conventions).
+RESET_CODE = r"""
+def _jsw_reset(cwd, env):
+    import gc, os, sys, warnings
+    import matplotlib, numpy, pandas
+    import matplotlib.pyplot as plt
+    base = sys.modules["_jsw_warm_baseline"]
+    plt.close("all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        matplotlib.rcParams.update(base.rc)
+        pandas.reset_option("all")
+    numpy.set_printoptions(**base.printoptions)
+    numpy.seterr(**base.seterr)
+    warnings.filters[:] = base.filters
+    warnings._filters_mutated()
+    for name in [m for m in sys.modules if m == "jswlib" or m.startswith("jswlib.")]:
+        del sys.modules[name]
+    sys.path[:] = base.path
+    os.environ.clear()
+    os.environ.update(base.environ)
+    os.environ.update(env)
+    os.chdir(cwd)
+    get_ipython().reset(new_session=True)
+    gc.collect()
+_jsw_reset(%(cwd)s, %(env)s)
+"""
+
+
+class WarmKernelError(RuntimeError):
+    """The warm kernel could not be warmed up or reset (it is then replaced)."""
+
+
+def _run_sync(function):
+    from jupyter_core.utils import run_sync
+
+    return run_sync(function)
+
+
+class WarmKernel:
+    """A kernel kept alive in this process, with :data:`WARM_IMPORTS` done.
+
+    Parameters
+    ----------
+    kernel_name : str
+        The Jupyter kernel.
+    cwd : str
+        Working directory the kernel starts in.
+    extra_arguments : sequence of str
+        Command-line arguments of the kernel.
+    env : dict, optional
+        Environment of the kernel (default this process's).
+    modules : sequence of str
+        Modules imported once (default :data:`WARM_IMPORTS`).
+    """
+
+    def __init__(
+        self,
+        kernel_name: str,
+        cwd: str,
+        extra_arguments=(),
+        env: dict[str, str] | None = None,
+        modules=WARM_IMPORTS,
+    ):
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        args = list(extra_arguments) + ["--HistoryManager.hist_file=:memory:"]
+        _run_sync(self.km.start_kernel)(
+            extra_arguments=args, cwd=cwd, env=dict(env if env is not None else os.environ)
+        )
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.councils = 0
+        try:
+            _run_sync(self.kc.wait_for_ready)(timeout=60)
+            self.kc.allow_stdin = False
+            self.run_silently(WARM_CODE % {"modules": repr(tuple(modules))})
+        except BaseException:
+            self.shutdown()
+            raise
+
+    def run_silently(self, code: str) -> None:
+        """Run ``code`` in the kernel without output or history; raise :class:`WarmKernelError` on error."""
+        try:
+            reply = _run_sync(self.kc.execute_interactive)(
+                code,
+                silent=True,
+                store_history=False,
+                allow_stdin=False,
+                timeout=RESET_TIMEOUT,
+                output_hook=lambda msg: None,
+            )
+        except TimeoutError as exc:
+            raise WarmKernelError(f"the kernel did not answer within {RESET_TIMEOUT:g} s") from exc
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            raise WarmKernelError(
+                f"{content.get('ename', 'error')}: {content.get('evalue', '')}".strip()
+            )
+
+    def reset(self, cwd: str, env: dict[str, str]) -> None:
+        """Back to the clean state before a council (see the module's conventions)."""
+        self.run_silently(RESET_CODE % {"cwd": json.dumps(cwd), "env": json.dumps(env)})
+        self.councils += 1
+
+    def is_alive(self) -> bool:
+        """Whether the kernel process is running."""
+        try:
+            return bool(_run_sync(self.km.is_alive)())
+        except Exception:
+            return False
+
+    def shutdown(self) -> None:
+        """Stop the kernel (immediately) and close the channels; never raises."""
+        with contextlib.suppress(Exception):
+            self.kc.stop_channels()
+        with contextlib.suppress(Exception):
+            _run_sync(self.km.shutdown_kernel)(now=True)
+
+
+def _register_engine() -> None:
+    """Register :class:`WarmEngine` with papermill under :data:`ENGINE_NAME` (once per process)."""
+    from papermill.engines import papermill_engines
+
+    if ENGINE_NAME not in papermill_engines._engines:
+        papermill_engines.register(ENGINE_NAME, _engine_class())
+
+
+def _engine_class():
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmEngine(NBClientEngine):
+        """Papermill's nbclient engine, executing in the kept-alive kernel given as ``warm_kernel``."""
+
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            kernel: WarmKernel = kwargs.pop("warm_kernel")
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+            final = merge_kwargs(
+                kwargs,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            client = PapermillNotebookClient(nb_man, km=kernel.km, **final)
+            client.kc = kernel.kc
+            return client.execute(cleanup_kc=False)
+
+    return WarmEngine
+
+
+#: This worker process's warm kernel, started on first use.
+_KERNEL: dict[str, Any] = {}
+
+
+def warm_kernel(kernel_name: str, cwd: str, extra_arguments, env: dict[str, str]) -> WarmKernel:
+    """This process's warm kernel: the one running, or a new one (stopped when the process ends)."""
+    kernel = _KERNEL.get("kernel")
+    if kernel is not None and kernel.is_alive():
+        return kernel
+    discard_kernel()
+    _register_engine()
+    kernel = WarmKernel(kernel_name, cwd, extra_arguments, env)
+    _KERNEL["kernel"] = kernel
+    if "finalizer" not in _KERNEL:
+        from multiprocessing import util
+
+        # Worker processes end through multiprocessing, which runs these (and not atexit's).
+        _KERNEL["finalizer"] = util.Finalize(None, discard_kernel, exitpriority=10)
+        import atexit
+
+        atexit.register(discard_kernel)
+    return kernel
+
+
+def discard_kernel() -> None:
+    """Stop this process's warm kernel, if any (a new one is started on next use)."""
+    kernel = _KERNEL.pop("kernel", None)
+    if kernel is not None:
+        kernel.shutdown()
+
+
+def execute_warm(
+    execute,
+    input_path: str,
+    output_path: str,
+    *,
+    parameters: dict[str, Any],
+    kernel_name: str,
+    cwd: str,
+    extra_arguments,
+    env: dict[str, str],
+    **kwargs,
+):
+    """Run a notebook with papermill in this process's warm kernel, reset first.
+
+    Parameters
+    ----------
+    execute : callable
+        ``papermill.execute_notebook``.
+    input_path, output_path, parameters, kernel_name, cwd
+        As for papermill.
+    extra_arguments : sequence of str
+        The kernel's command-line arguments (used when a kernel is started).
+    env : dict
+        Variables set in the kernel's environment for this notebook (on top of the baseline).
+
+    Raises
+    ------
+    WarmKernelError
+        When the kernel cannot be started, warmed up or reset.
+    """
+    kernel = warm_kernel(kernel_name, cwd, extra_arguments, dict(os.environ, **env))
+    kernel.reset(cwd, env)
+    return execute(
+        input_path,
+        output_path,
+        parameters=parameters,
+        kernel_name=kernel_name,
+        cwd=cwd,
+        engine_name=ENGINE_NAME,
+        warm_kernel=kernel,
+        **kwargs,
+    )

@@ -1,0 +1,216 @@
+"""The warm engine of jsw batch: the same reports as a fresh kernel per council, and no state carried over.
+
+Two real batches of the quarterly report (Angus and Fife, one worker) on the one-row extract of
+``test_batch``, warm and fresh, give the same HTML apart from the identifiers drawn at random in
+every run (papermill's id of the injected-parameters cell, pandas' id of a styled table). A state
+notebook plants state in the first council's run (a global, an rcParam, an open figure, a replaced
+jswlib function, a results-cache entry, an environment variable, sys.path, a pandas option, a
+warnings filter, the working directory) and shows the next council, in the same warm kernel, sees
+none of it: it sees what a fresh kernel sees. The third council kills its warm kernel, and is run
+again in a fresh one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from jswlib.core.errors import InputError
+from jswlib.run.batch import run_batch
+
+from .conftest import REPO
+from .test_batch import QUARTER, fake_kpis, make_workspace, parse
+
+NOTEBOOK = REPO / "notebooks" / "quarterly_report.ipynb"
+
+PARAMETERS = """council = ""
+quarter = ""
+data_dir = ""
+audience = "internal"
+commentary_file = \"\""""
+
+PROBE = """import json, os, sys, warnings
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import jswlib.compute.results as results_module
+import jswlib.present.report as report_module
+seen = {
+    "globals": sorted(k for k in globals() if k.startswith("planted")),
+    "linewidth": matplotlib.rcParams["lines.linewidth"],
+    "figures": len(plt.get_fignums()),
+    "patched": report_module.prepare_report.__name__ != "prepare_report",
+    "memo": sorted(map(str, results_module._MEMO)),
+    "cwd": os.path.isfile("state.ipynb"),
+    "env": os.environ.get("JSW_TEST_PLANTED"),
+    "path": "/planted" in sys.path,
+    "max_rows": pd.get_option("display.max_rows"),
+    "filter": any("jsw planted" in str(getattr(f[1], "pattern", "")) for f in warnings.filters),
+    "filters": len(warnings.filters),
+    "params": os.environ.get("JSW_PARAMS", "").endswith("params"),
+    "count": get_ipython().execution_count,
+}
+print("STATE " + json.dumps(seen))"""
+
+PLANT = """if council == "Angus":
+    planted_global = 1
+    matplotlib.rcParams["lines.linewidth"] = 9.0
+    plt.figure()
+    report_module.prepare_report = lambda *args, **kwargs: None
+    results_module._MEMO["planted"] = 1
+    os.environ["JSW_TEST_PLANTED"] = "1"
+    sys.path.append("/planted")
+    pd.set_option("display.max_rows", 3)
+    warnings.filterwarnings("ignore", message="jsw planted")
+    os.chdir("/")
+if council == "Fife" and "_jsw_warm_baseline" in sys.modules:
+    os._exit(1)  # the warm kernel dies: the council is run again in a fresh kernel"""
+
+
+def _state_notebook(folder):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_code_cell(PARAMETERS), nbformat.v4.new_code_cell(PROBE)]
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.cells.append(nbformat.v4.new_code_cell(PLANT))
+    path = folder / "state.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _seen(out, slug) -> dict:
+    nb = json.loads((out / f"{slug}.ipynb").read_text())
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("text", ""))
+            if text.startswith("STATE "):
+                return json.loads(text[len("STATE ") :])
+    raise AssertionError(f"no state printed by {slug}")
+
+
+@pytest.fixture(scope="module")
+def state_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("warm-state")
+    params = make_workspace(root)
+    notebook = _state_notebook(root)
+    result = run_batch(
+        QUARTER,
+        ["Angus", "Dundee City", "Fife"],
+        params=params,
+        notebook=notebook,
+        kpi_table=fake_kpis,
+        workers=1,  # one worker: one warm kernel runs Angus, then Dundee City, then Fife
+        progress=False,
+        engine="warm",
+    )
+    entries = {e["slug"]: e for e in json.loads(result.manifest.read_text())["councils"]}
+    return result, entries
+
+
+class TestCleanState:
+    def test_every_council_succeeds(self, state_run):
+        result, _ = state_run
+        assert [(o.name, o.status) for o in result.outcomes] == [
+            ("Angus", "ok"),
+            ("Dundee City", "ok"),
+            ("Fife", "ok"),
+        ]
+
+    def test_the_first_council_ran_in_a_clean_kernel(self, state_run):
+        result, _ = state_run
+        seen = _seen(result.out_dir, "angus")
+        assert seen["globals"] == [] and seen["figures"] == 0 and seen["patched"] is False
+
+    def test_nothing_planted_reaches_the_next_council(self, state_run):
+        result, entries = state_run
+        assert entries["dundee-city"]["engine"] == "warm"  # the same kernel as Angus
+        seen = _seen(result.out_dir, "dundee-city")
+        assert seen["globals"] == []
+        assert seen["linewidth"] != 9.0
+        assert seen["figures"] == 0
+        assert seen["patched"] is False
+        assert seen["memo"] == []
+        assert seen["cwd"] is True and seen["path"] is False and seen["env"] is None
+        assert seen["max_rows"] != 3 and seen["filter"] is False
+        assert seen["params"] is True
+
+    def test_the_warm_state_is_the_fresh_state(self, state_run):
+        result, entries = state_run
+        # Fife killed its warm kernel, so what it saw comes from a fresh kernel.
+        assert entries["fife"]["engine"] == "fresh"
+        assert _seen(result.out_dir, "dundee-city") == _seen(result.out_dir, "fife")
+
+    def test_a_dead_warm_kernel_is_replaced_and_the_council_retried_fresh(self, state_run):
+        _, entries = state_run
+        assert entries["fife"]["outcome"] == "ok"
+        assert entries["fife"]["warm_error"]  # why the warm run was given up, in one line
+        assert entries["angus"]["warm_error"] is None
+
+
+def _normalised(page: str) -> str:
+    """The page without the identifiers every run draws at random."""
+    page = re.sub(r"cell-id=[0-9a-f-]+", "cell-id=?", page)  # papermill's injected cell
+    return re.sub(r"T_[0-9a-f]{5}", "T_?", page)  # pandas Styler's table id
+
+
+@pytest.fixture(scope="module")
+def both_engines(tmp_path_factory):
+    root = tmp_path_factory.mktemp("warm-fresh")
+    params = make_workspace(root)
+    with open(root / "data" / "court_reports.csv", "a", encoding="utf-8") as handle:
+        handle.write(
+            "R2,Angus,PERSON-BBB,CJSWR,2025-08-01,2025-08-20,2025-08-25\n"
+            "R3,Angus,PERSON-CCC,CJSWR,2025-04-07,2025-04-28,2025-04-20\n"
+            "R4,Fife,PERSON-DDD,CJSWR,2025-05-01,2025-05-20,2025-05-19\n"
+        )
+    pages = {}
+    for engine in ("warm", "fresh"):
+        result = run_batch(
+            QUARTER,
+            ["Angus", "Fife"],
+            params=params,
+            notebook=NOTEBOOK,
+            kpi_table=fake_kpis,
+            workers=1 if engine == "warm" else 2,  # warm: one kernel runs both councils
+            progress=False,
+            engine=engine,
+            out_dir=root / engine,
+        )
+        assert not result.failed, [o.error for o in result.failed]
+        entries = json.loads(result.manifest.read_text())["councils"]
+        assert {e["engine"] for e in entries} == {engine}
+        pages[engine] = {
+            slug: (root / engine / f"{slug}.html").read_text() for slug in ("angus", "fife")
+        }
+    return pages
+
+
+class TestSameReports:
+    def test_warm_and_fresh_html_are_identical(self, both_engines):
+        for slug in ("angus", "fife"):
+            warm, fresh = both_engines["warm"][slug], both_engines["fresh"][slug]
+            assert _normalised(warm) == _normalised(fresh), slug
+
+    def test_the_reports_differ_between_councils(self, both_engines):
+        # The comparison could not fail if the two councils gave the same page
+        warm = both_engines["warm"]
+        assert _normalised(warm["angus"]) != _normalised(warm["fife"])
+
+
+class TestEngineOption:
+    def test_warm_is_the_default_and_fresh_can_be_chosen(self):
+        assert parse(["batch"]).engine == "warm"
+        assert parse(["batch", "--engine", "fresh"]).engine == "fresh"
+
+    def test_an_unknown_engine_is_refused(self, tmp_path, capsys):
+        with pytest.raises(SystemExit):
+            parse(["batch", "--engine", "tepid"])
+        with pytest.raises(InputError, match="engine 'tepid'"):
+            run_batch(QUARTER, ["Fife"], params=make_workspace(tmp_path), engine="tepid")
