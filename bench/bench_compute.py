@@ -74,11 +74,7 @@ def run_process(code: str, *args: str) -> tuple[float, dict]:
     """Run ``python -c code args`` and return (wall seconds, the JSON it printed last)."""
     started = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, "-c", code, *args], env=_env(), capture_output=True, text=True, check=True
     )
     seconds = time.perf_counter() - started
     return seconds, json.loads(out.stdout.strip().splitlines()[-1])
