@@ -122,6 +122,36 @@ class TestParseDates:
     def test_leap_day(self):
         assert parse_dates(pd.Series(["29/02/2024"])).iloc[0] == pd.Timestamp(2024, 2, 29)
 
+    def test_iso_leap_days_and_month_lengths(self):
+        # 2024 is a leap year (divisible by 4), 2023 is not, 1900 is not (divisible by 100 but not
+        # 400), 2000 is (divisible by 400); April has 30 days, December 31.
+        out = parse_dates(
+            pd.Series(
+                [
+                    "2024-02-29",
+                    "2023-02-29",
+                    "1900-02-29",
+                    "2000-02-29",
+                    "2025-04-31",
+                    "2025-12-31",
+                ]
+            )
+        )
+        assert out.tolist() == [
+            pd.Timestamp(2024, 2, 29),
+            pd.NaT,
+            pd.NaT,
+            pd.Timestamp(2000, 2, 29),
+            pd.NaT,
+            pd.Timestamp(2025, 12, 31),
+        ]
+
+    def test_other_shapes_and_centuries_go_the_general_way(self):
+        # Not the shape the fast path reads (YYYY-MM-DD), or outside its years: read by pandas.
+        out = parse_dates(pd.Series(["2025-7-1", "1650-03-04", "2025-00-10", "not known"]))
+        assert out.iloc[0] == pd.Timestamp(2025, 7, 1)
+        assert out.iloc[2:].isna().all()
+
     def test_typed_dates_pass_through_at_midnight(self):
         out = parse_dates(pd.Series(pd.to_datetime(["2025-07-01 14:30"])))
         assert out.iloc[0] == pd.Timestamp(2025, 7, 1)

@@ -121,8 +121,46 @@ def _text_columns(name: str) -> frozenset[str]:
     )
 
 
+@dataclass(frozen=True)
+class _Unread:
+    """A CSV or Parquet file found for a table, read only when its table's turn comes."""
+
+    path: Path
+    name: str
+    encoding: str | None
+
+    @property
+    def source(self) -> str:
+        return str(self.path)
+
+    def read(self) -> io.RawTable:
+        if self.path.suffix.lower() == ".csv":
+            return io.read_csv_table(
+                self.path, self.name, self.encoding, text_columns=_text_columns(self.name)
+            )
+        return io.read_parquet_table(self.path, self.name)
+
+
+def _read_sources(sources: list, errors: list[str]) -> list[io.RawTable]:
+    """The tables of ``sources`` read (in order); a file that cannot be read adds to ``errors``."""
+    read = []
+    for source in sources:
+        if isinstance(source, _Unread):
+            try:
+                source = source.read()
+            except io.ExtractFileError as exc:
+                errors.append(str(exc))
+                continue
+        read.append(source)
+    return read
+
+
 def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
-    """Read every table-like file; returns ({table: [RawTable]}, {table: [error messages]}).
+    """Find every table-like file; returns ({table: [RawTable or _Unread]}, {name: [error messages]}).
+
+    Workbooks are read here (their sheets name their tables); CSV and Parquet files are read by
+    :func:`load_extract` when their table's turn comes, so that only one table's raw cells are in
+    memory at a time.
 
     A workbook that cannot be opened is an error under its file name (which tables it holds
     cannot be known), so it makes the extract unusable rather than quietly "not supplied".
@@ -155,15 +193,7 @@ def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
         if name not in TABLES:
             warnings.append(f"{path}: not read (the file name is not a table of the contract)")
             continue
-        try:
-            raw = (
-                io.read_csv_table(path, name, encoding, text_columns=_text_columns(name))
-                if suffix == ".csv"
-                else io.read_parquet_table(path, name)
-            )
-            found.setdefault(name, []).append(raw)
-        except io.ExtractFileError as exc:
-            failed.setdefault(name, []).append(str(exc))
+        found.setdefault(name, []).append(_Unread(path, name, encoding))
     return found, failed
 
 
@@ -209,8 +239,9 @@ def load_extract(
     found, failed = _discover(data_dir, encoding, warnings)
     tables, summary, rejects = {}, [], []
     for name, spec in TABLES.items():
-        sources = found.get(name, [])
-        errors = failed.get(name, [])
+        errors = list(failed.get(name, []))
+        # Read now, and let go once validated: one table's raw cells in memory at a time
+        sources = _read_sources(found.pop(name, []), errors)
         tables[name] = _empty_table(name)
         if errors or len(sources) > 1:
             if len(sources) + len(errors) > 1:
@@ -227,7 +258,7 @@ def load_extract(
         if not sources:
             summary.append((name, "", STATUS_NOT_SUPPLIED, 0, 0, 0, "no file supplies this table"))
             continue
-        raw = sources[0]
+        raw = sources.pop()
         if raw.blank_rows:
             warnings.append(f"{raw.source}: {raw.blank_rows} blank line(s) skipped (not records)")
         try:
@@ -242,6 +273,8 @@ def load_extract(
         except ContractError as exc:
             summary.append((name, raw.source, STATUS_ERROR, 0, 0, 0, str(exc)))
             continue
+        source = raw.source
+        del raw  # its raw cells are no longer needed
         warnings.extend(result.warnings)
         message = "no records (header only)" if result.rows_read == 0 else ""
         tables[name] = result.accepted
@@ -249,7 +282,7 @@ def load_extract(
         summary.append(
             (
                 name,
-                raw.source,
+                source,
                 STATUS_OK,
                 result.rows_read,
                 result.rows_accepted,

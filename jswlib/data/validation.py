@@ -149,16 +149,65 @@ def parse_dates(values: pd.Series) -> pd.Series:
     return _parse_date_text(_text(values))
 
 
+#: Years read by the fast path of :func:`_iso_dates`; dates outside go the general way.
+_FAST_YEARS = (1700, 2200)
+
+
+def _iso_dates(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The valid ``YYYY-MM-DD`` dates of a text column, parsed at once with pyarrow and numpy.
+
+    Returns ``(dates, done)``: ``datetime64[ns]`` values (NaT where not done) and a mask of the
+    rows parsed. Only text of exactly that shape, with a month of 1 to 12, a day that exists in
+    that month and a year within :data:`_FAST_YEARS`, is done here; anything else (impossible
+    dates included) is left to the general path, so the result is the same as ``pd.to_datetime``
+    with the first of :data:`DATE_FORMATS`.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(text)
+    dates = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    arr = pa.array(text.array, type=pa.large_string(), from_pandas=True)
+    shape = pc.fill_null(pc.match_substring_regex(arr, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), False)
+    rows = np.flatnonzero(shape.to_numpy(zero_copy_only=False))
+    if len(rows) == 0:
+        return dates, np.zeros(n, dtype=bool)
+    picked = arr.take(pa.array(rows))
+
+    def part(start: int, stop: int) -> np.ndarray:
+        piece = pc.utf8_slice_codeunits(picked, start, stop)
+        return pc.cast(piece, pa.int32()).to_numpy(zero_copy_only=False)
+
+    year, month, day = part(0, 4), part(5, 7), part(8, 10)
+    ok = (year >= _FAST_YEARS[0]) & (year <= _FAST_YEARS[1]) & (month >= 1) & (month <= 12)
+    year, month, day, rows = year[ok], month[ok], day[ok], rows[ok]
+    first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1).astype(
+        "timedelta64[M]"
+    )
+    length = (
+        (first + np.timedelta64(1, "M")).astype("datetime64[D]") - first.astype("datetime64[D]")
+    ).astype(int)
+    ok = (day >= 1) & (day <= length)
+    parsed = first[ok].astype("datetime64[D]") + (day[ok] - 1).astype("timedelta64[D]")
+    dates[rows[ok]] = parsed.astype("datetime64[ns]")
+    done = np.zeros(n, dtype=bool)
+    done[rows[ok]] = True
+    return dates, done
+
+
 def _parse_date_text(text: pd.Series) -> pd.Series:
     """Parse trimmed text (missing where blank) with each of :data:`DATE_FORMATS` in turn.
 
-    The first format runs over the whole column at once; later formats only over what is still
+    Valid ``YYYY-MM-DD`` text, nearly every row, is parsed at once by :func:`_iso_dates`; what is
+    left (and holds a digit) goes through pandas with each format in turn, only over what is still
     unparsed (a few rows at most), assigned by position.
     """
-    parsed = pd.to_datetime(text, format=DATE_FORMATS[0], errors="coerce")
-    out = parsed.to_numpy(dtype="datetime64[ns]").copy()
-    todo = np.flatnonzero(text.notna().to_numpy() & np.isnat(out))
-    for fmt in DATE_FORMATS[1:]:
+    out, done = _iso_dates(text)
+    # Text without a digit ("not known") is no date in any format: not worth a try
+    todo = np.flatnonzero(
+        text.str.contains(r"[0-9]", regex=True).to_numpy(dtype=bool, na_value=False) & ~done
+    )
+    for fmt in DATE_FORMATS:
         if len(todo) == 0:
             break
         attempt = pd.to_datetime(text.iloc[todo], format=fmt, errors="coerce").to_numpy(
@@ -177,7 +226,7 @@ def _problems(mask: pd.Series, column: str, rule: str, reason, values: pd.Series
     ``reason`` is a fixed text, or a function from the failing values (text) to their reasons, so
     that reasons are only built for the rows that fail.
     """
-    hit = mask.fillna(False).to_numpy(dtype=bool)
+    hit = mask.to_numpy(dtype=bool, na_value=False)
     if not hit.any():
         return pd.DataFrame(columns=["pos", "column", "value", "rule", "reason"])
     idx = np.flatnonzero(hit)
@@ -303,8 +352,12 @@ def _parse_column(
         )
         return flags, problems
     if kind == "category":
-        canonical = {v.lower(): v for v in col.allowed}
-        mapped = text.str.lower().map(canonical).astype("string")
+        lower = pd.Index([v.lower() for v in col.allowed])
+        allowed = np.array(list(col.allowed) + [None], dtype=object)
+        # Each row looked up among the allowed spellings (missing or not allowed: -1)
+        mapped = pd.Series(
+            allowed[lower.get_indexer(text.str.lower())], index=text.index, dtype="string"
+        )
         listed = ", ".join(col.allowed)
         problems.append(
             _problems(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 #: Code used for the national total in results tables.
@@ -137,9 +138,11 @@ class Councils:
         not the number of rows.
         """
         text = values.astype("string")
-        uniques = text.dropna().unique()
-        mapping = {u: self._lookup.get(normalise_council_name(u)) for u in uniques}
-        return text.map(mapping).astype("string")
+        uniques = pd.Index(text.dropna().unique())
+        codes = [self._lookup.get(normalise_council_name(u)) for u in uniques]
+        # A hash lookup of every row against the distinct spellings (missing: -1, no council)
+        found = np.array(codes + [None], dtype=object)[uniques.get_indexer(text)]
+        return pd.Series(found, index=text.index, dtype="string")
 
     def in_family_group(self, group: str) -> list[Council]:
         """The councils of family group ``group`` (``FG1`` to ``FG4``)."""
