@@ -450,21 +450,35 @@ def parse_csv_text(
     """
     import csv
     import warnings
-    from io import StringIO
+    from io import BytesIO, StringIO
 
+    options = dict(
+        index_col=False,  # never take a column as the row index: see Notes
+        keep_default_na=False,
+        skip_blank_lines=False,
+        na_filter=False,
+    )
+    # pandas' C parser reads UTF-8 bytes about twice as fast as text
+    data = text.encode("utf-8")
     try:
         header = pd.read_csv(StringIO(text), nrows=0).columns
-        dtype = {c: str for c in header if as_text(c)}
+        wanted = [c for c in header if as_text(c)]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                StringIO(text),
-                dtype=dtype,
-                index_col=False,  # never take a column as the row index: see Notes
-                keep_default_na=False,
-                skip_blank_lines=False,
-                na_filter=False,
-            )
+            if header.has_duplicates:
+                frame = pd.read_csv(BytesIO(data), dtype=dict.fromkeys(wanted, str), **options)
+            else:
+                # Inferring types is several times faster than asking for text, and a column
+                # inferred as text holds exactly the cells as written; only the text columns
+                # inferred otherwise (identifiers such as 007 read as numbers) are read again.
+                frame = pd.read_csv(BytesIO(data), **options)
+                again = [c for c in wanted if not pd.api.types.is_string_dtype(frame[c])]
+                if again:
+                    text_cells = pd.read_csv(
+                        BytesIO(data), usecols=again, dtype=dict.fromkeys(again, str), **options
+                    )
+                    for column in again:
+                        frame[column] = text_cells[column]
     except pd.errors.ParserError as exc:
         raise ExtractFileError(source, f"not well-formed CSV: {exc}".strip()) from None
     except pd.errors.EmptyDataError:
