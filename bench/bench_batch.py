@@ -145,7 +145,10 @@ def batch_seconds(quarter, councils, workers, out, engine) -> tuple[float, int]:
         return float("nan"), 0  # this checkout has no warm engine
     started = time.perf_counter()
     result = run_batch(quarter, councils, **kwargs)
-    return time.perf_counter() - started, len(result.failed)
+    seconds = time.perf_counter() - started
+    for failed in result.failed:
+        print(f"    {quarter} {engine}: {failed.name} failed: {failed.error}", flush=True)
+    return seconds, len(result.failed)
 
 
 def sample_quarters(results, k: int) -> list[str]:
