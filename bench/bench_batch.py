@@ -175,6 +175,10 @@ def main() -> None:
     CODE = args.code.resolve()
     NOTEBOOK = CODE / "notebooks" / "quarterly_report.ipynb"
     sys.path.insert(0, str(CODE))
+    # Workers and kernels inherit it: every process measured runs this checkout's jswlib
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(CODE)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    )
     os.chdir(CODE)  # the default params and data folders are the checkout's
 
     from jswlib.compute.results import latest_complete_quarter, load_results

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -47,6 +48,10 @@ def main() -> None:
     parser.add_argument("--council", default="Fife")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    # The kernel that runs the notebook once inherits it: this checkout's jswlib
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    )
 
     import nbformat
     import papermill
@@ -66,7 +71,7 @@ def main() -> None:
         shown += [report.data_quality_table(), report.definitions_table()]
         shown += [report.quarterly_table(i) for i in indicators]
         for table in shown:
-            getattr(table, "_repr_html_", lambda: str(table))()
+            table._repr_html_() if hasattr(table, "_repr_html_") else str(table)
 
     def trend_charts():
         for i in indicators:
