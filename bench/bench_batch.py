@@ -72,13 +72,19 @@ def _bare_kernel(path: str) -> None:
     import papermill
 
     out = Path(path).with_suffix(".out.ipynb")
-    papermill.execute_notebook(
-        path,
-        str(out),
-        kernel_name="python3",
-        progress_bar=False,
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-    )
+    for attempt in range(3):  # as the worker does: a kernel that does not start is tried again
+        try:
+            papermill.execute_notebook(
+                path,
+                str(out),
+                kernel_name="python3",
+                progress_bar=False,
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            )
+            return
+        except RuntimeError:
+            if attempt == 2:
+                raise
 
 
 def floor_seconds(n: int, workers: int, folder: Path) -> float:
