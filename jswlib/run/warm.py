@@ -191,8 +191,11 @@ class WarmKernel:
 def _register_engine() -> None:
     """Register :class:`WarmEngine` with papermill under :data:`ENGINE_NAME` (once per process)."""
     from papermill.engines import papermill_engines
+    from papermill.exceptions import PapermillException
 
-    if ENGINE_NAME not in papermill_engines._engines:
+    try:
+        papermill_engines.get_engine(ENGINE_NAME)
+    except PapermillException:  # not registered yet
         papermill_engines.register(ENGINE_NAME, _engine_class())
 
 
