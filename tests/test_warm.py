@@ -187,7 +187,7 @@ def both_engines(tmp_path_factory):
         entries = json.loads(result.manifest.read_text())["councils"]
         assert {e["engine"] for e in entries} == {engine}
         pages[engine] = {
-            slug: (root / engine / f"{slug}.html").read_text() for slug in ("angus", "fife")
+            slug: (result.out_dir / f"{slug}.html").read_text() for slug in ("angus", "fife")
         }
     return pages
 
