@@ -56,9 +56,10 @@ lint: $(STAMP) ## Check formatting and lint with ruff (settings in pyproject.tom
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
-bench: $(DEMO_STAMP) ## Benchmarks: jsw compute (demo and 10x data) and jsw batch, against their floors
+bench: $(DEMO_STAMP) ## Benchmarks: jsw compute (demo, 10x), jsw batch (warm, fresh, back-run, plain way), one report's parts
 	$(BIN)/python bench/bench_compute.py --scales 1 10
 	$(BIN)/python bench/bench_batch.py
+	$(BIN)/python bench/bench_report.py
 
 lab: $(DEMO_STAMP) ## Open JupyterLab on notebooks/ with jswlib importable
 	$(BIN)/jupyter lab --notebook-dir=notebooks
