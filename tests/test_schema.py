@@ -122,6 +122,17 @@ class TestParseDates:
     def test_leap_day(self):
         assert parse_dates(pd.Series(["29/02/2024"])).iloc[0] == pd.Timestamp(2024, 2, 29)
 
+    def test_years_beyond_nanoseconds_are_pinned_not_wrapped(self):
+        # 1650 cannot be held at nanosecond resolution (which starts 21 September 1677); it used to
+        # wrap round to 22 September 2234 and be rejected as a future date. Pinned to the first
+        # representable day it stays before the earliest plausible date; 3000 stays in the future.
+        out = parse_dates(pd.Series(["1650-03-04", "04/03/1650", "3000-01-01"]))
+        assert out.tolist() == [
+            pd.Timestamp(1677, 9, 22),
+            pd.Timestamp(1677, 9, 22),
+            pd.Timestamp(2262, 4, 11),
+        ]
+
     def test_iso_leap_days_and_month_lengths(self):
         # 2024 is a leap year (divisible by 4), 2023 is not, 1900 is not (divisible by 100 but not
         # 400), 2000 is (divisible by 400); April has 30 days, December 31.

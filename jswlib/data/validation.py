@@ -195,6 +195,32 @@ def _iso_dates(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return dates, done
 
 
+#: The first and last days a ``datetime64[ns]`` value can hold (21 September 1677 to 11 April 2262).
+_NS_FIRST = np.datetime64(pd.Timestamp.min.ceil("D").date(), "ns")
+_NS_LAST = np.datetime64(pd.Timestamp.max.floor("D").date(), "ns")
+
+
+def _within_ns_range(dates: np.ndarray) -> np.ndarray:
+    """Dates as ``datetime64[ns]``, those outside its range pinned to its first or last day.
+
+    pandas parses a year such as 1650 at a coarser unit; cast to nanoseconds it would wrap round to
+    2234 and read as a future date. Pinned, it stays before the earliest plausible date (or after
+    the extract date), and the row is rejected for the right reason.
+
+    Examples
+    --------
+    >>> _within_ns_range(np.array(["1650-03-04", "2025-07-01"], dtype="datetime64[s]"))
+    array(['1677-09-22T00:00:00.000000000', '2025-07-01T00:00:00.000000000'],
+          dtype='datetime64[ns]')
+    """
+    if dates.dtype == np.dtype("datetime64[ns]"):
+        return dates
+    coarse = dates.astype("datetime64[s]")
+    first, last = _NS_FIRST.astype("datetime64[s]"), _NS_LAST.astype("datetime64[s]")
+    pinned = np.where(coarse < first, first, np.where(coarse > last, last, coarse))
+    return pinned.astype("datetime64[ns]")
+
+
 def _parse_date_text(text: pd.Series) -> pd.Series:
     """Parse trimmed text (missing where blank) with each of :data:`DATE_FORMATS` in turn.
 
@@ -210,8 +236,8 @@ def _parse_date_text(text: pd.Series) -> pd.Series:
     for fmt in DATE_FORMATS:
         if len(todo) == 0:
             break
-        attempt = pd.to_datetime(text.iloc[todo], format=fmt, errors="coerce").to_numpy(
-            dtype="datetime64[ns]"
+        attempt = _within_ns_range(
+            pd.to_datetime(text.iloc[todo], format=fmt, errors="coerce").to_numpy()
         )
         ok = ~np.isnat(attempt)
         out[todo[ok]] = attempt[ok]
