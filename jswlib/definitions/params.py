@@ -1,4 +1,5 @@
-"""Loading and checking the definitions in ``params/``: councils and holidays (more to come).
+"""Loading and checking the definitions in ``params/``: councils, holidays, run settings, and where
+commentary is kept.
 
 Every loader checks the file's structure and raises :class:`ParamsError` naming the file and the
 key that is wrong, so an analyst editing a YAML file can put it right without reading Python.
