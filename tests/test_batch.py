@@ -575,6 +575,13 @@ class TestSkipping:
         assert (quick.out / "index.html").is_file() and (public / "index.html").is_file()
         assert "Internal: not for publication" in (quick.out / "index.html").read_text()
         assert "Internal: not for publication" not in (public / "index.html").read_text()
+        # A public folder names no machine's paths: its manifest gives the data, params and
+        # output folders by name (the workspace is outside the checkout), the internal one whole.
+        shown = json.loads((public / "manifest.json").read_text())["parameters"]
+        assert (shown["params"], shown["out_dir"]) == ("params", "public")
+        assert "/" not in shown["data_dir"] and not shown["notebook"].startswith("/")
+        internal = json.loads((quick.out / "manifest.json").read_text())["parameters"]
+        assert internal["params"] == str(quick.params.resolve())
 
     def test_force_reruns_every_council(self, quick):
         quick.run()

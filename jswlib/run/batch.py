@@ -91,6 +91,8 @@ from jswlib.run.worker import (
     run_overview,
 )
 
+#: The checkout this package runs from (paths inside it are shown relative to it).
+REPOSITORY = Path(__file__).resolve().parents[2]
 #: Bump when the layout of the batch outputs or of the inputs fingerprint changes (forces a
 #: re-run).
 BATCH_FORMAT = 2
@@ -633,6 +635,7 @@ def _run_locked(
     outcomes = [_outcome(plan) for plan in plans]
     entries = _all_entries(plans, request.roster, request.out_dir, previous_manifest, kind.record)
     total = round(time.perf_counter() - t0, 3)
+    shown = _manifest_path if audience == "public" else str
     manifest = {
         "format": BATCH_FORMAT,
         "command": "jsw batch" + (f" --report {report}" if report != "quarterly" else ""),
@@ -640,13 +643,13 @@ def _run_locked(
             "quarter": request.label,
             "report": report,
             "councils": [c.name for c in request.councils] if councils else "all",
-            "data_dir": str(request.data_dir),
+            "data_dir": shown(request.data_dir),
             "audience": audience,
             "workers": n_workers,
             "force": force,
-            "out_dir": str(request.out_dir),
-            "notebook": str(request.notebook),
-            "params": str(request.params),
+            "out_dir": shown(request.out_dir),
+            "notebook": shown(request.notebook),
+            "params": shown(request.params),
             "kpi_table": _qualified_name(kpi_table),
             "kernel": KERNEL_NAME,
             "engine": engine if execute is None else "fresh",
@@ -656,7 +659,7 @@ def _run_locked(
         "data": {
             "fingerprint": results.fingerprint,
             "as_at": results.as_at.isoformat(),
-            "data_dir": str(request.data_dir),
+            "data_dir": shown(request.data_dir),
             "problems": list(problems),
             "synthetic": is_synthetic(request.data_dir),
         },
@@ -690,6 +693,24 @@ def _run_locked(
         n_workers,
         national_entry,
     )
+
+
+def _manifest_path(path: Path) -> str:
+    """A path as a public manifest records it: relative to the repository when inside it, else the
+    folder or file's own name, so that a published folder names no machine's paths.
+
+    Examples
+    --------
+    >>> _manifest_path(REPOSITORY / "params")
+    'params'
+    >>> _manifest_path(Path("/srv/extracts/2026-04-15"))
+    '2026-04-15'
+    """
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(REPOSITORY).as_posix()
+    except ValueError:
+        return path.name
 
 
 @dataclass(frozen=True)
