@@ -605,7 +605,10 @@ class TestSpc:
 
     def test_chart_html(self, make):
         page = make(GC).spc_chart_html("reports_by_due_date")
-        assert page.startswith('<figure class="jsw-chart"><img src="data:image/png;base64,')
+        # drawn straight to SVG, its text alternative the accessible name and the caption
+        assert page.startswith('<figure class="jsw-chart"><svg xmlns="http://www.w3.org/2000/svg"')
+        assert 'role="img" aria-label="Statistical process control p-chart of Criminal' in page
+        assert "<img" not in page and "base64" not in page
         assert "p-chart of Criminal justice social work reports" in page
         assert "for Glasgow City, 9 quarters" in page and "Q4 2024/25 (concern)" in page
 

@@ -82,6 +82,7 @@ from jswlib.judge.status import (
     round_half_up,
     validate_polarity,
 )
+from jswlib.present.svg import LegendHandle, SvgAxes, SvgFigure
 
 __all__ = [
     "ALT_TEXT_ATTRIBUTE",
@@ -132,6 +133,10 @@ from jswlib.present.style import (  # noqa: E402 - re-exported for callers of ch
 
 #: Name of the Figure attribute holding the chart's text alternative.
 ALT_TEXT_ATTRIBUTE = "jsw_alt_text"
+
+#: What a chart function can return: a matplotlib Figure (``"figure"``, for a notebook or a PNG)
+#: or a :class:`jswlib.present.svg.SvgFigure` (``"svg"``, what the reports embed).
+OUTPUTS = ("figure", "svg")
 
 _REQUIRED_COLUMNS = ("period", "value")
 _COMPARISON_DECIMALS = (
@@ -330,10 +335,30 @@ def _check_target(target: Any, polarity: str) -> float | None:
 # --- Drawing helpers -----------------------------------------------------------------------------
 
 
-def _new_figure(title: str) -> tuple[Figure, Axes]:
+def _check_output(output: str) -> str:
+    if output not in OUTPUTS:
+        raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, got {output!r}")
+    return output
+
+
+def _blank_figure(output: str, **kw: Any) -> Figure | SvgFigure:
+    """An empty figure: matplotlib's, or one drawn straight to SVG (:mod:`jswlib.present.svg`)."""
+    if _check_output(output) == "svg":
+        return SvgFigure(**kw)
+    return Figure(layout="constrained", **kw)
+
+
+def _handle(ax: Axes | SvgAxes, **style: Any) -> Line2D | LegendHandle:
+    """A legend entry in a series' style, for the figure ``ax`` belongs to."""
+    if isinstance(ax, SvgAxes):
+        return LegendHandle(**style)
+    return Line2D([], [], **style)
+
+
+def _new_figure(title: str, output: str = "figure") -> tuple[Figure, Axes]:
     """A blank figure in the house style: one axes, title on the left, light y grid, no top or
     right spines."""
-    fig = Figure(figsize=STYLE["figsize"], dpi=STYLE["dpi"], layout="constrained", facecolor=WHITE)
+    fig = _blank_figure(output, figsize=STYLE["figsize"], dpi=STYLE["dpi"], facecolor=WHITE)
     ax = fig.add_subplot()
     _style_axes(ax, title, STYLE["title_size"])
     return fig, ax
@@ -385,7 +410,7 @@ def _draw_series(ax: Axes, frame: pd.DataFrame, style: Mapping, label: str) -> l
         **line_kw,
         **marker_kw,
     )
-    handles = [Line2D([], [], label=label, **line_kw, **marker_kw)]
+    handles = [_handle(ax, label=label, **line_kw, **marker_kw)]
     if (low & ~np.isnan(values)).any():
         hollow_kw = {
             "linestyle": "none",
@@ -395,7 +420,7 @@ def _draw_series(ax: Axes, frame: pd.DataFrame, style: Mapping, label: str) -> l
             **marker_kw,
         }
         ax.plot(x[low], values[low], label=_low_label(label), zorder=3, **hollow_kw)
-        handles.append(Line2D([], [], label=_low_label(label), **hollow_kw))
+        handles.append(_handle(ax, label=_low_label(label), **hollow_kw))
     return handles
 
 
@@ -403,7 +428,7 @@ def _draw_target(ax: Axes, target: float, unit: str) -> Line2D:
     """Draw the horizontal target line; return its legend handle."""
     label = target_label(target, unit)
     ax.axhline(target, label=label, **TARGET_STYLE)
-    return Line2D([], [], label=label, **TARGET_STYLE)
+    return _handle(ax, label=label, **TARGET_STYLE)
 
 
 def _set_period_ticks(ax: Axes, labels: Sequence[str], max_ticks: int | None = None) -> None:
@@ -602,7 +627,8 @@ def trend_chart(
     comparison_label: str = "",
     polarity: str = "higher",
     digits: int = 0,
-) -> Figure:
+    output: str = "figure",
+) -> Figure | SvgFigure:
     """A line chart of one indicator over time, with an optional comparison series and target.
 
     Parameters
@@ -630,9 +656,14 @@ def trend_chart(
     digits : int, default 0
         Decimal places of the values in the text alternative.
 
+    output : {"figure", "svg"}, default "figure"
+        ``"figure"``: a matplotlib Figure; ``"svg"``: the same chart as a
+        :class:`jswlib.present.svg.SvgFigure`, drawn straight to SVG (what the reports embed: many
+        times faster, and sharp in print).
+
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or jswlib.present.svg.SvgFigure
         The chart, with the text alternative in ``fig.jsw_alt_text``. No pyplot: nothing needs
         closing.
 
@@ -667,7 +698,7 @@ def trend_chart(
     frame = _chart_frame(data, "data")
     labels = frame["period"].tolist()
     council = council_label or "Council"
-    fig, ax = _new_figure(title)
+    fig, ax = _new_figure(title, output)
     handles = _draw_series(ax, frame, COUNCIL_STYLE, council)
     aligned = None
     if comparison is not None:
@@ -891,8 +922,8 @@ def _draw_limits(ax: Axes, result: pd.DataFrame, scale: float, limits_label: str
         xs, ys = _with_breaks(x, result[name].to_numpy(dtype=float) * scale, periods)
         ax.plot(xs, ys, label=label, drawstyle="steps-mid", **style)
     return [
-        Line2D([], [], label="Mean", **MEAN_STYLE),
-        Line2D([], [], label=limits_label, **LIMIT_STYLE),
+        _handle(ax, label="Mean", **MEAN_STYLE),
+        _handle(ax, label=limits_label, **LIMIT_STYLE),
     ]
 
 
@@ -916,7 +947,7 @@ def _draw_changes(
             color=STYLE["text_colour"],
         )
     if rebase_at:
-        handles.append(Line2D([], [], label="Change: limits recalculated", **REBASE_STYLE))
+        handles.append(_handle(ax, label="Change: limits recalculated", **REBASE_STYLE))
     fixed_ends = []
     for _, rows in result.groupby("period", sort=True):
         positions = np.flatnonzero(result.index.isin(rows.index))
@@ -928,7 +959,7 @@ def _draw_changes(
     for end in fixed_ends:
         ax.axvline(end + 0.5, label="End of fixed limits", **BASELINE_STYLE)
     if fixed_ends:
-        handles.append(Line2D([], [], label="End of fixed limits", **BASELINE_STYLE))
+        handles.append(_handle(ax, label="End of fixed limits", **BASELINE_STYLE))
     return handles
 
 
@@ -949,7 +980,7 @@ def _draw_special_causes(ax: Axes, result: pd.DataFrame, values: np.ndarray) -> 
             }
             label = POINT_TYPE_WORDS[kind]
             ax.plot(x[chosen], values[chosen], label=label, zorder=4, **marker_kw)
-            handles.append(Line2D([], [], label=label, **marker_kw))
+            handles.append(_handle(ax, label=label, **marker_kw))
     return handles
 
 
@@ -965,7 +996,8 @@ def spc_chart(
     chart: str = "auto",
     rebase_at: Sequence[int] = (),
     fix_after_n_points: int | None = None,
-) -> Figure:
+    output: str = "figure",
+) -> Figure | SvgFigure:
     """A statistical process control chart in the NHS "Making Data Count" style (XmR, p or p').
 
     Parameters
@@ -998,9 +1030,14 @@ def spc_chart(
         XmR only: limits fixed on the first n (at least 12) points of each period (a dotted line
         marks where they end).
 
+    output : {"figure", "svg"}, default "figure"
+        ``"figure"``: a matplotlib Figure; ``"svg"``: the same chart as a
+        :class:`jswlib.present.svg.SvgFigure`, drawn straight to SVG (what the reports embed: many
+        times faster, and sharp in print).
+
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or jswlib.present.svg.SvgFigure
         The chart, with a one-sentence text alternative in ``fig.jsw_alt_text``. No pyplot:
         nothing needs closing.
 
@@ -1033,7 +1070,7 @@ def spc_chart(
     validate_polarity(polarity)
     unit = _check_unit(unit)
     target = _check_target(target, polarity)
-    fig, ax = _new_figure(title)
+    fig, ax = _new_figure(title, output)
     handles, alt_text = _spc_on_axes(
         ax,
         data,
@@ -1127,7 +1164,8 @@ def spc_panels(
     polarity: str = "higher",
     digits: int = 0,
     chart: str = "auto",
-) -> Figure:
+    output: str = "figure",
+) -> Figure | SvgFigure:
     """Several SPC charts side by side in one figure (the family groups of an indicator, say).
 
     Parameters
@@ -1139,9 +1177,14 @@ def spc_panels(
     target, unit, polarity, digits, chart
         As :func:`spc_chart`, the same for every panel.
 
+    output : {"figure", "svg"}, default "figure"
+        ``"figure"``: a matplotlib Figure; ``"svg"``: the same chart as a
+        :class:`jswlib.present.svg.SvgFigure`, drawn straight to SVG (what the reports embed: many
+        times faster, and sharp in print).
+
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or jswlib.present.svg.SvgFigure
         Two panels a row, one legend below them, and a text alternative made of each panel's
         sentence in ``fig.jsw_alt_text``.
 
@@ -1163,10 +1206,10 @@ def spc_panels(
         raise ValueError("panels is empty: there is nothing to draw")
     rows = math.ceil(len(panels) / 2)
     width, height = STYLE["figsize"]
-    fig = Figure(
+    fig = _blank_figure(
+        output,
         figsize=(width, 0.6 + rows * (height - 0.6) * 0.85),
         dpi=STYLE["dpi"],
-        layout="constrained",
         facecolor=WHITE,
     )
     fig.suptitle(
@@ -1271,7 +1314,8 @@ def funnel_chart(
     overdispersion: bool = False,
     digits: int = 0,
     noun: str = "council",
-) -> Figure:
+    output: str = "figure",
+) -> Figure | SvgFigure:
     """A funnel plot: each council's proportion against its number of cases, with 95% and 99.8%
     limits.
 
@@ -1294,9 +1338,14 @@ def funnel_chart(
     noun : str, default "council"
         What a unit is called in the text alternative.
 
+    output : {"figure", "svg"}, default "figure"
+        ``"figure"``: a matplotlib Figure; ``"svg"``: the same chart as a
+        :class:`jswlib.present.svg.SvgFigure`, drawn straight to SVG (what the reports embed: many
+        times faster, and sharp in print).
+
     Returns
     -------
-    matplotlib.figure.Figure
+    matplotlib.figure.Figure or jswlib.present.svg.SvgFigure
         The chart, with a one-sentence text alternative naming the councils outside the 99.8%
         limits in ``fig.jsw_alt_text``.
 
@@ -1342,7 +1391,7 @@ def funnel_chart(
         np.r_[np.linspace(max(1.0, usable.min() * 0.9), usable.max() * 1.05, 200), usable]
     )
     limits = spc.funnel_limits(grid, table.attrs["proportion"], overdispersion=estimate)
-    fig, ax = _new_figure(title)
+    fig, ax = _new_figure(title, output)
     ax.plot(
         table["denominator"],
         table["proportion"] * scale,
@@ -1357,14 +1406,14 @@ def funnel_chart(
     ]
     overall_label = f"Overall {_show(table.attrs['proportion'] * scale, unit, digits + 1)}"
     ax.axhline(table.attrs["proportion"] * scale, label=overall_label, **MEAN_STYLE)
-    handles.append(Line2D([], [], label=overall_label, **MEAN_STYLE))
+    handles.append(_handle(ax, label=overall_label, **MEAN_STYLE))
     for name, label, style in (
         ("95", "95% limits", FUNNEL_95_STYLE),
         ("99_8", "99.8% limits", FUNNEL_998_STYLE),
     ):
         ax.plot(grid, limits[f"upper_{name}"] * scale, label=f"Upper {label}", **style)
         ax.plot(grid, limits[f"lower_{name}"] * scale, label=f"Lower {label}", **style)
-        handles.append(Line2D([], [], label=label, **style))
+        handles.append(_handle(ax, label=label, **style))
     for side, style in FUNNEL_OUTSIDE_STYLES.items():
         chosen = table[table["outside_99_8"] == side]
         if chosen.empty:
@@ -1382,7 +1431,7 @@ def funnel_chart(
         ax.plot(
             chosen["denominator"], chosen["proportion"] * scale, label=label, zorder=4, **marker_kw
         )
-        handles.append(Line2D([], [], label=label, **marker_kw))
+        handles.append(_handle(ax, label=label, **marker_kw))
         for _, row in chosen.iterrows():
             ax.annotate(
                 row["label"],
@@ -1452,31 +1501,40 @@ def figure_to_png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def figure_html(fig: Figure) -> str:
-    """A chart as an HTML ``<figure>``: the PNG embedded, its text alternative as ``alt`` and
-    caption.
+def figure_html(fig: Figure | SvgFigure, alt: str | None = None) -> str:
+    """A chart as an HTML ``<figure>``: the picture, its text alternative as ``alt`` and caption.
 
     Parameters
     ----------
-    fig : matplotlib.figure.Figure
+    fig : matplotlib.figure.Figure or jswlib.present.svg.SvgFigure
         A chart from this module.
+    alt : str, optional
+        The text alternative; the figure's own (``fig.jsw_alt_text``) when not given.
 
     Returns
     -------
     str
-        ``<figure class="jsw-chart"><img src="data:image/png;base64,..."
-        alt="..."><figcaption>...``: the text alternative is both the image's ``alt`` text and a
-        visible caption, so that the chart reads without the picture and prints.
+        ``<figure class="jsw-chart">`` holding an ``<svg role="img" aria-label="...">`` (an
+        :class:`~jswlib.present.svg.SvgFigure`) or an ``<img src="data:image/png;base64,..."
+        alt="...">`` (a matplotlib Figure), then ``<figcaption>...``: the text alternative is both
+        the picture's accessible name and a visible caption, so that the chart reads without the
+        picture and prints.
 
     Examples
     --------
-    >>> fig = trend_chart(pd.DataFrame({"period": ["Q1 2025/26"], "value": [80.0]}), title="Example")
-    >>> figure_html(fig).startswith('<figure class="jsw-chart"><img src="data:image/png;base64,')
+    >>> data = pd.DataFrame({"period": ["Q1 2025/26"], "value": [80.0]})
+    >>> figure_html(trend_chart(data, title="Example")).startswith(
+    ...     '<figure class="jsw-chart"><img src="data:image/png;base64,')
+    True
+    >>> figure_html(trend_chart(data, title="Example", output="svg")).startswith(
+    ...     '<figure class="jsw-chart"><svg xmlns="http://www.w3.org/2000/svg"')
     True
     """
-    alt = html.escape(getattr(fig, ALT_TEXT_ATTRIBUTE, "") or "")
-    png = base64.b64encode(figure_to_png(fig)).decode("ascii")
-    return (
-        f'<figure class="jsw-chart"><img src="data:image/png;base64,{png}" alt="{alt}">'
-        f"<figcaption>{alt}</figcaption></figure>"
-    )
+    text = getattr(fig, ALT_TEXT_ATTRIBUTE, "") or "" if alt is None else alt
+    caption = html.escape(text)
+    if isinstance(fig, SvgFigure):
+        picture = fig.to_svg(text)
+    else:
+        png = base64.b64encode(figure_to_png(fig)).decode("ascii")
+        picture = f'<img src="data:image/png;base64,{png}" alt="{caption}">'
+    return f'<figure class="jsw-chart">{picture}<figcaption>{caption}</figcaption></figure>'

@@ -50,6 +50,7 @@ from jswlib.definitions.periods import Period, parse_quarter
 from jswlib.judge import spc, status
 from jswlib.present import charts
 from jswlib.present.style import TABLE_STYLES
+from jswlib.present.svg import SvgFigure
 
 __all__ = [
     "NATIONAL_BASIS",
@@ -185,9 +186,16 @@ def spc_frame(series: pd.DataFrame, ind: Indicator, target: float | None) -> pd.
 
 
 def spc_figure(
-    series: pd.DataFrame, ind: Indicator, target: float | None, *, title: str, label: str
-) -> Figure:
-    """The SPC chart of a series from :func:`spc_series` (the chart :func:`spc_frame` computes)."""
+    series: pd.DataFrame,
+    ind: Indicator,
+    target: float | None,
+    *,
+    title: str,
+    label: str,
+    output: str = "figure",
+) -> Figure | SvgFigure:
+    """The SPC chart of a series from :func:`spc_series` (the chart :func:`spc_frame` computes),
+    as a matplotlib Figure or, with ``output="svg"``, drawn straight to SVG."""
     return charts.spc_chart(
         _chart_input(series, ind),
         title=title,
@@ -196,6 +204,7 @@ def spc_figure(
         polarity=ind.polarity,
         council_label=label,
         chart=_chart_kind(series, ind),
+        output=output,
     )
 
 

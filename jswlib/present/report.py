@@ -934,12 +934,10 @@ class Report:
         Returns
         -------
         str
-            A ``<figure>`` holding the chart as an embedded PNG, with the chart's text alternative
-            as the image's ``alt`` text and as a visible caption, so that it reads without the
-            picture and prints.
+            A ``<figure>`` holding the chart as inline SVG (:mod:`jswlib.present.svg`), with the
+            chart's text alternative as its accessible name and as a visible caption, so that it
+            reads without the picture and prints.
         """
-        import base64
-
         from jswlib.present import charts
 
         data = self.quarterly_data(indicator, n)
@@ -985,6 +983,7 @@ class Report:
             comparison=comparison,
             comparison_label="Scotland",
             polarity=ind.polarity,
+            output="svg",
         )
         alt = getattr(fig, charts.ALT_TEXT_ATTRIBUTE, "")
         if left_out:
@@ -992,11 +991,7 @@ class Report:
                 f" Not plotted, to protect privacy ({self.settings.suppression_symbol} in the "
                 f"table): {', '.join(left_out)}."
             )
-        png = base64.b64encode(charts.figure_to_png(fig)).decode("ascii")
-        return (
-            f'<figure class="jsw-chart"><img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
-            f"<figcaption>{html.escape(alt)}</figcaption></figure>"
-        )
+        return charts.figure_html(fig, alt)
 
     @cached_property
     def _spc_cache(self) -> dict[str, pd.DataFrame]:
@@ -1048,8 +1043,8 @@ class Report:
         Returns
         -------
         str
-            A ``<figure>`` with the chart as an embedded PNG and its one-sentence text alternative
-            as ``alt`` text and caption (:func:`jswlib.present.charts.figure_html`); a short
+            A ``<figure>`` with the chart as inline SVG and its one-sentence text alternative as
+            accessible name and caption (:func:`jswlib.present.charts.figure_html`); a short
             paragraph when there are no complete periods.
         """
         ind = self._indicator(indicator)
@@ -1068,6 +1063,7 @@ class Report:
             self.defs.targets.target(indicator, self.council.code),
             title=self.indicator_title(indicator),
             label=self.council.name,
+            output="svg",
         )
         page = charts.figure_html(fig)
         left_out = series.attrs.get("left_out") or []
