@@ -33,9 +33,11 @@ Conventions
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -514,6 +516,23 @@ def prepare_report(
 # --- The report ----------------------------------------------------------------------------------
 
 
+def _memoised(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Compute a report's method once per argument list (a report's data never change); a frame
+    is handed out as a copy, so that a caller changing it changes no other section."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def once(self: Report, *args: Any, **kwargs: Any) -> Any:
+        key = (name, args, tuple(sorted(kwargs.items())))
+        memo = self._memo
+        if key not in memo:
+            memo[key] = method(self, *args, **kwargs)
+        result = memo[key]
+        return result.copy() if isinstance(result, pd.DataFrame) else result
+
+    return once
+
+
 def _own_basis(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator, frequency and period: the ``local`` basis row where there is one."""
     order = rows["basis"].ne("local").to_numpy()
@@ -572,6 +591,11 @@ class Report:
     def public(self) -> bool:
         """Whether disclosure control applies (the public audience)."""
         return self.audience == PUBLIC
+
+    @cached_property
+    def _memo(self) -> dict[tuple, Any]:
+        """Results of :func:`_memoised` methods, by method and arguments."""
+        return {}
 
     @cached_property
     def _council_results(self) -> pd.DataFrame:
@@ -704,6 +728,7 @@ class Report:
             return f"{self.council.name} target"
         return source
 
+    @_memoised
     def headline_data(self) -> pd.DataFrame:
         """One row per headline KPI for the quarter, judged: value, target, RAG, direction,
         interval.
@@ -878,6 +903,7 @@ class Report:
             )
         return ind
 
+    @_memoised
     def quarterly_data(self, indicator: str, n: int = QUARTERLY_TABLE_QUARTERS) -> pd.DataFrame:
         """The last ``n`` quarters of one percentage KPI, ending with the report quarter, oldest
         first.
@@ -997,6 +1023,7 @@ class Report:
     def _spc_cache(self) -> dict[str, pd.DataFrame]:
         return {}
 
+    @_memoised
     def spc_series(self, indicator: str) -> pd.DataFrame:
         """The series of one KPI that SPC judges, on the council's own standard.
 
@@ -1132,6 +1159,7 @@ class Report:
     # -- 3. comparison
     # ---------------------------------------------------------------------------------------------
 
+    @_memoised
     def comparison_data(self) -> pd.DataFrame:
         """The council beside its family group and Scotland, for the quarter and the last four
         quarters pooled.
@@ -1369,6 +1397,7 @@ class Report:
             "ytd_display_value": status.format_value(ytd_value, ind.unit, digits),
         }
 
+    @_memoised
     def activity_data(self) -> pd.DataFrame:
         """Counts and activity: this period, the same period a year earlier, and the financial
         year to date.
@@ -1844,6 +1873,7 @@ class Report:
     # -- export
     # ---------------------------------------------------------------------------------------------
 
+    @_memoised
     def kpi_export(self) -> pd.DataFrame:
         """The headline KPIs as a plain table for CSV or Excel (no person data; public audience
         suppressed).
@@ -2038,6 +2068,7 @@ class Report:
             return self.defs.councils.family_groups[code]
         return self.defs.councils.get(code).name
 
+    @_memoised
     def figures_file(self) -> pd.DataFrame:
         """Every figure the report shows, one per row: the ``<council-slug>-figures.csv`` next to
         the report.
@@ -2174,6 +2205,7 @@ class Report:
         """Whether the extract records that its data are synthetic (the demo data)."""
         return is_synthetic(self.results.data_dir)
 
+    @_memoised
     def kpi_publication_table(self) -> pd.DataFrame:
         """The KPI table as readers get it in CSV and Excel: readable headings, one row per KPI.
 
