@@ -613,6 +613,38 @@ class Report:
         empty = self._council_results.iloc[0:0]
         return self._own_results.get(frequency, empty)
 
+    @cached_property
+    def _own_by_indicator(self) -> dict[tuple[str, str], pd.DataFrame]:
+        """The council's rows on its own standard, by frequency word and indicator (split once)."""
+        return {
+            (str(freq), str(ind)): part
+            for (freq, ind), part in _own_basis(self._council_results).groupby(
+                ["frequency", "indicator"], sort=False, observed=True
+            )
+        }
+
+    @cached_property
+    def _scotland_by_indicator(self) -> dict[str, pd.DataFrame]:
+        table = self.results.table
+        rows = table[
+            (table["council"] == SCOTLAND_CODE)
+            & (table["frequency"] == "quarterly")
+            & (table["basis"] == "national")
+        ]
+        return {
+            str(ind): part for ind, part in rows.groupby("indicator", sort=False, observed=True)
+        }
+
+    def _scotland_quarterly(self, indicator: str) -> pd.DataFrame:
+        """Scotland's quarterly rows of one indicator (on the national standard, as pooled)."""
+        found = self._scotland_by_indicator.get(indicator)
+        return self.results.table.iloc[0:0] if found is None else found
+
+    def _own_indicator_rows(self, frequency: str, indicator: str) -> pd.DataFrame:
+        """The council's rows of one frequency and indicator on its own standard."""
+        found = self._own_by_indicator.get((frequency, indicator))
+        return self._council_results.iloc[0:0] if found is None else found
+
     def _indicator(self, indicator: str) -> Indicator:
         if indicator not in self.defs.catalogue:
             raise ValueError(
@@ -932,8 +964,7 @@ class Report:
         """
         ind = self._quarterly_indicator(indicator)
         labels = [p.label for p in self.quarter.last_n(n)]
-        rows = self._own_rows("quarterly")
-        rows = rows[rows["indicator"] == ind.id].set_index("period").reindex(labels)
+        rows = self._own_indicator_rows("quarterly", ind.id).set_index("period").reindex(labels)
         return pd.DataFrame(
             {
                 "indicator": ind.id,
@@ -974,17 +1005,7 @@ class Report:
             f"{p} {PROVISIONAL_TEXT}" if f else p
             for p, f in zip(labels, data["provisional"], strict=True)
         ]
-        table = self.results.table
-        scotland = (
-            table[
-                (table["council"] == SCOTLAND_CODE)
-                & (table["indicator"] == indicator)
-                & (table["frequency"] == "quarterly")
-                & table["period"].isin(labels)
-            ]
-            .set_index("period")
-            .reindex(labels)
-        )
+        scotland = self._scotland_quarterly(indicator).set_index("period").reindex(labels)
         comparison = pd.DataFrame(
             {
                 "period": labels,
@@ -1038,15 +1059,20 @@ class Report:
         if self.public:
             # Public charts are quarterly (monthly counts of a small council are mostly
             # suppressed) and draw from the protected figures: a suppressed point is missing.
-            rows = self._own_rows("quarterly")
-            series = spc_series(rows[rows["indicator"] == indicator], self.quarter.end)
+            rows = self._own_indicator_rows("quarterly", indicator)
+            series = spc_series(rows, self.quarter.end)
             protected = self._protected_series(
                 self.figure_key(indicator), self.council.code, series
             )
             protected.attrs.update(series.attrs, left_out=self._left_out(series, protected))
             return protected
-        rows = pd.concat([self._own_rows("monthly"), self._own_rows("quarterly")])
-        return spc_series(rows[rows["indicator"] == indicator], self.quarter.end)
+        rows = pd.concat(
+            [
+                self._own_indicator_rows("monthly", indicator),
+                self._own_indicator_rows("quarterly", indicator),
+            ]
+        )
+        return spc_series(rows, self.quarter.end)
 
     def spc_data(self, indicator: str) -> pd.DataFrame:
         """The SPC frame of one KPI: :func:`jswlib.judge.spc.xmr`, or a p-chart where its
@@ -1358,8 +1384,7 @@ class Report:
     def _activity_row(self, ind: Indicator) -> dict:
         period = self._activity_period(ind)
         earlier = period.year_earlier()
-        own = self._own_rows(ind.frequency)
-        own = own[own["indicator"] == ind.id]
+        own = self._own_indicator_rows(ind.frequency, ind.id)
         now = own[own["period"] == period.label]
         before = own[own["period"] == earlier.label]
 
@@ -2117,12 +2142,9 @@ class Report:
             pct = status.percentage(num, den) if pd.notna(num) and pd.notna(den) else np.nan
             add(section, ind_id, key, area, period, PERCENTAGE, pct)
 
-        table = self.results.table
         for ind_id in self.headline_indicators():
             key = self.figure_key(ind_id)
-            own = _own_basis(self._council_results)
-            own = own[(own["indicator"] == ind_id) & (own["frequency"] == "quarterly")]
-            own = own.set_index("period")
+            own = self._own_indicator_rows("quarterly", ind_id).set_index("period")
             for period in (quarter.label, quarter.year_earlier().label):
                 row = own.loc[period] if period in own.index else None
                 values = (
@@ -2140,13 +2162,8 @@ class Report:
             data = self.quarterly_data(ind_id)
             for period, num, den in zip(data["period"], data["numerator"], data["denominator"]):
                 proportion("Quarter by quarter", ind_id, key, code, period, (num, den))
-            scotland = table[
-                (table["council"] == SCOTLAND_CODE)
-                & (table["indicator"] == ind_id)
-                & (table["frequency"] == "quarterly")
-                & (table["basis"] == "national")
-                & table["period"].isin(list(data["period"]))
-            ]
+            scotland = self._scotland_quarterly(ind_id)
+            scotland = scotland[scotland["period"].isin(list(data["period"]))]
             for period, num, den in zip(
                 scotland["period"], scotland["numerator"], scotland["denominator"]
             ):
