@@ -43,9 +43,14 @@ def figure_texts(fig) -> dict[str, list[str]]:
     """What the matplotlib Figure shows, in the same terms."""
     ax = fig.axes[0]
     bottom, top = ax.get_ylim()
+    left, right = ax.get_xlim()
     return {
         "jsw-title": ax.get_title(loc="left").split("\n"),
-        "jsw-xtick": [t.get_text() for t in ax.get_xticklabels()],
+        "jsw-xtick": [
+            t.get_text()
+            for t, v in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
+            if left - 1e-9 <= v <= right + 1e-9
+        ],
         # matplotlib shows the ticks within the axis' limits only
         "jsw-ytick": [
             t.get_text()
@@ -133,6 +138,17 @@ CASES = {
         polarity="neutral",
         output=output,
     ),
+    "funnel plot": lambda output: charts.funnel_chart(
+        pd.DataFrame(
+            {
+                "council": [f"Council {i}" for i in range(12)],
+                "numerator": [8, 30, 45, 70, 90, 150, 12, 60, 95, 5, 140, 300],
+                "denominator": [10, 40, 60, 100, 120, 200, 40, 80, 110, 9, 160, 380],
+            }
+        ),
+        title="Reports on time",
+        output=output,
+    ),
 }
 
 
@@ -170,6 +186,27 @@ class TestSameAsTheFigure:
         label = "Special cause: improvement"
         drawn = [ln for ln in figure.axes[0].lines if ln.get_label() == label][0]
         assert len(marker_centres(svg, label)) == len(drawn.get_xdata()) >= 3
+
+    def test_funnel_names_the_councils_outside_and_has_a_numeric_x_axis(self):
+        figure = CASES["funnel plot"]("figure")
+        svg = CASES["funnel plot"]("svg")
+        notes = texts(parse(svg), "jsw-note")
+        assert notes == [t.get_text() for t in figure.axes[0].texts] and notes
+        assert svg.axes[0].xlabel == "Number of cases"
+        ticks = [float(t.replace(",", "")) for t in texts(parse(svg), "jsw-xtick")]
+        left, right = svg.axes[0].get_xlim()
+        assert len(ticks) >= 3 and left <= ticks[0] < ticks[-1] <= right
+
+    def test_panels_share_one_legend(self):
+        panels = {"Group 1": spc_data(), "Group 2": spc_data().assign(value=lambda d: d.value - 5)}
+        figure = charts.spc_panels(panels, title="Placement", target=80)
+        svg = charts.spc_panels(panels, title="Placement", target=80, output="svg")
+        root = parse(svg)
+        assert texts(root, "jsw-title") == ["Placement", "Group 1", "Group 2"]
+        assert sorted(texts(root, "jsw-legend")) == sorted(
+            t.get_text() for t in figure.legends[0].get_texts()
+        )
+        assert svg.jsw_alt_text == figure.jsw_alt_text
 
     def test_change_is_labelled_with_its_period(self):
         svg = parse(CASES["SPC XmR with fixed limits and a change"]("svg"))

@@ -1400,9 +1400,7 @@ def funnel_chart(
         **FUNNEL_POINT_STYLE,
     )
     handles = [
-        Line2D(
-            [], [], label=noun.capitalize(), markersize=STYLE["marker_size"], **FUNNEL_POINT_STYLE
-        )
+        _handle(ax, label=noun.capitalize(), markersize=STYLE["marker_size"], **FUNNEL_POINT_STYLE)
     ]
     overall_label = f"Overall {_show(table.attrs['proportion'] * scale, unit, digits + 1)}"
     ax.axhline(table.attrs["proportion"] * scale, label=overall_label, **MEAN_STYLE)

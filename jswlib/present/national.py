@@ -365,8 +365,9 @@ class NationalOverview:
         ind = self._indicator(indicator)
         return spc_frame(self.scotland_series(indicator), ind, self._target(ind))
 
-    def scotland_chart(self, indicator: str) -> Figure:
-        """Scotland's SPC chart of one indicator."""
+    def scotland_chart(self, indicator: str, output: str = "figure") -> Figure | SvgFigure:
+        """Scotland's SPC chart of one indicator (``output`` as :func:`jswlib.present.charts.spc_chart`
+        takes it)."""
         ind = self._indicator(indicator)
         return spc_figure(
             self.scotland_series(indicator),
@@ -374,9 +375,10 @@ class NationalOverview:
             self._target(ind),
             title=f"{self.indicator_title(indicator)}: Scotland",
             label="Scotland",
+            output=output,
         )
 
-    def family_chart(self, indicator: str) -> Figure:
+    def family_chart(self, indicator: str, output: str = "figure") -> Figure | SvgFigure:
         """The family groups' SPC charts of one indicator, as one figure of panels."""
         ind = self._indicator(indicator)
         panels = {
@@ -390,6 +392,7 @@ class NationalOverview:
             target=self._target(ind),
             unit=ind.unit if ind.unit == "%" else "",
             polarity=ind.polarity,
+            output=output,
         )
 
     def funnel_data(self, indicator: str) -> pd.DataFrame:
@@ -414,7 +417,7 @@ class NationalOverview:
             return pd.DataFrame()
         return spc.funnel_points(numerators, denominators, labels=[c.name for c in councils])
 
-    def funnel_chart(self, indicator: str) -> Figure | None:
+    def funnel_chart(self, indicator: str, output: str = "figure") -> Figure | SvgFigure | None:
         """The funnel plot of the councils for the quarter; ``None`` for a non-percentage
         indicator."""
         table = self.funnel_data(indicator)
@@ -422,7 +425,9 @@ class NationalOverview:
             return None
         data = table.rename(columns={"label": "council"})[["council", "numerator", "denominator"]]
         return charts.funnel_chart(
-            data, title=f"{self.indicator_title(indicator)}, {self.quarter}: councils"
+            data,
+            title=f"{self.indicator_title(indicator)}, {self.quarter}: councils",
+            output=output,
         )
 
     # -- summary ---------------------------------------------------------------------------------
@@ -482,8 +487,11 @@ class NationalOverview:
         """One indicator's section: heading, Scotland chart, family-group panels and funnel plot,
         as HTML."""
         parts = [f"<h3>{html.escape(self.indicator_title(indicator))}</h3>"]
-        figures = [self.scotland_chart(indicator), self.family_chart(indicator)]
-        funnel = self.funnel_chart(indicator)
+        figures = [
+            self.scotland_chart(indicator, output="svg"),
+            self.family_chart(indicator, output="svg"),
+        ]
+        funnel = self.funnel_chart(indicator, output="svg")
         if funnel is not None:
             figures.append(funnel)
         parts += [charts.figure_html(fig) for fig in figures]

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["LegendHandle", "SvgAxes", "SvgFigure", "text_width"]
 
@@ -112,7 +113,7 @@ class _Spine:
         self.colour = colour
 
 
-class _YAxis:
+class _Axis:
     def __init__(self) -> None:
         self.locator: Any = None
         self.formatter: Callable[[float, Any], str] | None = None
@@ -125,6 +126,7 @@ class _YAxis:
 
 
 _AXIS_FRACTION = "x data, y axes fraction"
+_MARGIN = 0.05  # matplotlib's default margin of data limits (axes.xmargin)
 
 
 class SvgAxes:
@@ -135,7 +137,8 @@ class SvgAxes:
         self.items: list[tuple[str, dict[str, Any]]] = []
         self.title, self.title_style = "", {}
         self.spines = {name: _Spine() for name in ("left", "right", "top", "bottom")}
-        self.yaxis = _YAxis()
+        self.yaxis = _Axis()
+        self.xaxis = _Axis()
         self.grid_style: dict[str, Any] | None = None
         self.tick_size, self.tick_colour = 10.0, "#000000"
         self.xlim: tuple[float, float] | None = None
@@ -199,7 +202,12 @@ class SvgAxes:
         return self.ylim if self.ylim is not None else self._data_limits("y")
 
     def get_xlim(self) -> tuple[float, float]:
-        return self.xlim if self.xlim is not None else self._data_limits("x")
+        """The x limits set, or the data's with matplotlib's default margins (5% each side)."""
+        if self.xlim is not None:
+            return self.xlim
+        low, high = self._data_limits("x")
+        margin = (high - low) * _MARGIN
+        return (low - margin, high + margin)
 
     def set_yticks(self, ticks: Sequence[float], labels: Sequence[str] = ()) -> None:
         values = [float(t) for t in ticks]
@@ -212,6 +220,21 @@ class SvgAxes:
         self.xlabel, self.label_style = str(text), style
 
     # --- what is shown --------------------------------------------------------------------------
+    def x_ticks(self) -> tuple[list[float], list[str], float]:
+        """The x ticks shown: those set, or nicely spaced ones within the limits (a numeric axis)."""
+        if self.xticks[0]:
+            return self.xticks
+        left, right = self.get_xlim()
+        span = (right - left) * 1e-9
+        locator = self.xaxis.locator or MaxNLocator(
+            nbins=9, steps=[1, 2, 2.5, 5, 10]
+        )  # as AutoLocator
+        values = [
+            float(v) for v in locator.tick_values(left, right) if left - span <= v <= right + span
+        ]
+        formatter = self.xaxis.formatter or (lambda v, _: f"{v:g}")
+        return values, [formatter(v, i) for i, v in enumerate(values)], 0.0
+
     def _data_limits(self, axis: str) -> tuple[float, float]:
         values = [item[axis] for kind, item in self.items if kind == "line"]
         finite = np.concatenate(values) if values else np.array([0.0, 1.0])
@@ -366,7 +389,7 @@ class _Writer:
         left = x + label_width + self.pt(_TICK_LENGTH + _TICK_PAD) + 2
         if ax.ylabel:
             left += self.font(ax.label_style, 10.0) * 1.4
-        positions, xlabels, rotation = ax.xticks
+        positions, xlabels, rotation = ax.x_ticks()
         widest = max((text_width(s, tick) for s in xlabels), default=0.0)
         if rotation:
             angle = math.radians(rotation)
@@ -492,7 +515,7 @@ class _Writer:
             marks.append(f"M{_num(left - length)} {_num(y)}h{_num(length)}")
             self.text(left - length - pad, y + tick * 0.35, label, tick,
                       fill=colour, text_anchor="end", class_="jsw-ytick")  # fmt: skip
-        positions, xlabels, rotation = ax.xticks
+        positions, xlabels, rotation = ax.x_ticks()
         bottom = top + height
         for position, label in zip(positions, xlabels, strict=True):
             x = float(to_x(position))
