@@ -541,6 +541,16 @@ def _own_basis(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _positions(rows: pd.DataFrame, columns: list[str]) -> dict[tuple, np.ndarray]:
+    """The positions of the rows of each combination of the columns' values, by that combination
+    (as text): a table split once, each part cut from it only when it is asked for."""
+    keys = [rows[column].astype(str).to_numpy(dtype=object) for column in columns]
+    found: dict[tuple, list[int]] = {}
+    for position, key in enumerate(zip(*keys, strict=True)):
+        found.setdefault(key, []).append(position)
+    return {key: np.asarray(where, dtype=np.intp) for key, where in found.items()}
+
+
 def _at(rows: pd.DataFrame, period: str, ids: list[str]) -> pd.DataFrame:
     """The rows of ``period``, one per indicator of ``ids`` (all missing where there is none)."""
     return rows[rows["period"] == period].set_index("indicator").reindex(ids)
@@ -614,36 +624,33 @@ class Report:
         return self._own_results.get(frequency, empty)
 
     @cached_property
-    def _own_by_indicator(self) -> dict[tuple[str, str], pd.DataFrame]:
-        """The council's rows on its own standard, by frequency word and indicator (split once)."""
-        return {
-            (str(freq), str(ind)): part
-            for (freq, ind), part in _own_basis(self._council_results).groupby(
-                ["frequency", "indicator"], sort=False, observed=True
-            )
-        }
+    def _own_by_indicator(self) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
+        """The council's rows on its own standard, and the positions of each frequency word and
+        indicator among them (found once; a frame is cut only when asked for)."""
+        own = _own_basis(self._council_results)
+        return own, _positions(own, ["frequency", "indicator"])
 
     @cached_property
-    def _scotland_by_indicator(self) -> dict[str, pd.DataFrame]:
+    def _scotland_by_indicator(self) -> tuple[pd.DataFrame, dict[tuple[str], np.ndarray]]:
         table = self.results.table
         rows = table[
             (table["council"] == SCOTLAND_CODE)
             & (table["frequency"] == "quarterly")
             & (table["basis"] == "national")
         ]
-        return {
-            str(ind): part for ind, part in rows.groupby("indicator", sort=False, observed=True)
-        }
+        return rows, _positions(rows, ["indicator"])
 
     def _scotland_quarterly(self, indicator: str) -> pd.DataFrame:
         """Scotland's quarterly rows of one indicator (on the national standard, as pooled)."""
-        found = self._scotland_by_indicator.get(indicator)
-        return self.results.table.iloc[0:0] if found is None else found
+        rows, positions = self._scotland_by_indicator
+        found = positions.get((indicator,))
+        return rows.iloc[0:0] if found is None else rows.iloc[found]
 
     def _own_indicator_rows(self, frequency: str, indicator: str) -> pd.DataFrame:
         """The council's rows of one frequency and indicator on its own standard."""
-        found = self._own_by_indicator.get((frequency, indicator))
-        return self._council_results.iloc[0:0] if found is None else found
+        rows, positions = self._own_by_indicator
+        found = positions.get((frequency, indicator))
+        return rows.iloc[0:0] if found is None else rows.iloc[found]
 
     def _indicator(self, indicator: str) -> Indicator:
         if indicator not in self.defs.catalogue:
