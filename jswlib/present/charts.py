@@ -298,7 +298,8 @@ def _chart_frame(data: Any, where: str) -> pd.DataFrame:
             f"{where}: column 'period' is missing in rows {_rows(no_period, data.index)}"
         )
     labels = [str(label) for label in data["period"]]
-    repeated = sorted(set(pd.Series(labels)[pd.Series(labels).duplicated()]))
+    seen: set[str] = set()
+    repeated = sorted({label for label in labels if label in seen or seen.add(label)})
     if repeated:
         raise ValueError(f"{where}: each period must appear once; repeated: {', '.join(repeated)}")
     values = _numbers(data["value"], f"{where}: column 'value'").to_numpy()

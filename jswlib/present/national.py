@@ -126,26 +126,34 @@ def spc_series(
     Convention: only complete periods ending on or before ``until``; monthly when at least
     :data:`jswlib.judge.spc.TRIAL_LIMIT_POINTS` (12) of the last ``months`` months have a value.
     """
-    end = pd.Timestamp(until)
-    usable = rows[rows["complete"].astype(bool) & (rows["period_end"] <= end)]
-    chosen = pd.DataFrame(columns=["period", "value", "numerator", "denominator"])
-    frequency = "quarterly"
+    end = np.datetime64(pd.Timestamp(until))
+    usable = rows["complete"].astype(bool).to_numpy() & (rows["period_end"].to_numpy() <= end)
+    frequencies = rows["frequency"].to_numpy(dtype=object)
+    starts = rows["period_start"].to_numpy()
+    values = pd.to_numeric(rows["value"]).to_numpy(dtype="float64", na_value=np.nan)
+    chosen, frequency = np.array([], dtype=np.intp), "quarterly"
     for freq, n in (("monthly", months), ("quarterly", quarters)):
-        part = usable[usable["frequency"] == freq].sort_values("period_start").tail(n)
-        if freq == "monthly" and part["value"].notna().sum() < spc.TRIAL_LIMIT_POINTS:
+        part = np.flatnonzero(usable & (frequencies == freq))
+        part = part[np.argsort(starts[part], kind="stable")][
+            len(part) - n if len(part) > n else 0 :
+        ]
+        if (
+            freq == "monthly"
+            and np.count_nonzero(~np.isnan(values[part])) < spc.TRIAL_LIMIT_POINTS
+        ):
             continue
         chosen, frequency = part, freq
         break
+
+    def numbers(column: str) -> np.ndarray:
+        return pd.to_numeric(rows[column]).to_numpy(dtype="float64", na_value=np.nan)[chosen]
+
     series = pd.DataFrame(
         {
-            "period": chosen["period"].astype(str).to_numpy(),
-            "value": pd.to_numeric(chosen["value"]).to_numpy(dtype="float64", na_value=np.nan),
-            "numerator": pd.to_numeric(chosen["numerator"]).to_numpy(
-                dtype="float64", na_value=np.nan
-            ),
-            "denominator": pd.to_numeric(chosen["denominator"]).to_numpy(
-                dtype="float64", na_value=np.nan
-            ),
+            "period": rows["period"].astype(str).to_numpy()[chosen],
+            "value": values[chosen],
+            "numerator": numbers("numerator"),
+            "denominator": numbers("denominator"),
         }
     )
     series.attrs["frequency"] = frequency
