@@ -9,7 +9,9 @@ part, in wall-clock and CPU seconds:
 - tables: every table the notebook shows, rendered to HTML as Jupyter would;
 - trend charts and SPC charts: every chart of section 2, as the HTML the notebook displays;
 - HTML export: nbconvert of the executed notebook (executed once with papermill beforehand);
-- KPI table and its CSV and Excel files, as the worker writes them.
+- the KPI table; the outputs the worker computes besides the notebook (the KPI table, its CSV
+  and workbook forms and the figures file), from a new report object as the worker makes them;
+  and the CSV and Excel files written.
 
 Writes the figures to outputs/bench/report.json.
 
@@ -84,6 +86,15 @@ def main() -> None:
     def kpi_table():
         return prepare_report(args.council).kpi_export()
 
+    def kpi_outputs():
+        report = prepare_report(args.council)
+        return (
+            report.kpi_export(),
+            report.kpi_publication_table(),
+            report.kpi_workbook(),
+            report.figures_file(),
+        )
+
     parts: dict[str, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -106,15 +117,18 @@ def main() -> None:
         parts["HTML export (nbconvert)"] = best(
             lambda: notebook_to_html(nb, title, NOTEBOOK.parent), args.repeat
         )
-        parts["KPI table (worker)"] = best(kpi_table, args.repeat)
+        parts["KPI table"] = best(kpi_table, args.repeat)
+        parts["KPI outputs (worker: table, CSV, workbook, figures)"] = best(
+            kpi_outputs, args.repeat
+        )
         parts["KPI CSV"] = best(lambda: io.write_frame(table, tmp / "k.csv"), args.repeat)
         parts["KPI Excel"] = best(lambda: io.write_frame(table, tmp / "k.xlsx"), args.repeat)
     total = sum(wall for wall, _ in parts.values())
     print(f"One report, {args.council}, {quarter}: best of {args.repeat}, warm process")
-    print(f"  {'part':<28} {'wall s':>7} {'cpu s':>7} {'share':>6}")
+    print(f"  {'part':<52} {'wall s':>7} {'cpu s':>7} {'share':>6}")
     for name, (wall, cpu) in parts.items():
-        print(f"  {name:<28} {wall:>7.3f} {cpu:>7.3f} {wall / total:>6.0%}")
-    print(f"  {'total':<28} {total:>7.3f}")
+        print(f"  {name:<52} {wall:>7.3f} {cpu:>7.3f} {wall / total:>6.0%}")
+    print(f"  {'total (parts overlap: the KPI outputs include the KPI table)':<52} {total:>7.3f}")
     path = ROOT / "outputs" / "bench" / "report.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({k: list(v) for k, v in parts.items()}, indent=2) + "\n")
