@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from jswlib.core import io
@@ -105,17 +106,24 @@ def _check_sheet_name(name: str) -> str:
     return name
 
 
-def _cell_value(value: Any, kind: str | None, symbol: str) -> Any:
-    """What to write in a cell: the value rounded half up for its kind, text as it is, blank when
-    missing."""
-    if isinstance(value, str):
-        return value
-    if value is None or pd.isna(value):
-        return None
-    if kind in DIGITS:
-        rounded = float(round_half_up(float(value), DIGITS[kind]))
-        return int(rounded) if DIGITS[kind] == 0 else rounded
-    return value
+def _column_values(column: pd.Series, kind: str | None) -> list[Any]:
+    """What to write in each cell of a column: text as it is, blank when missing, and a number of
+    a rounded kind rounded half up (in one pass over the column)."""
+    values = column.tolist()
+    if kind not in DIGITS:
+        return [
+            None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in values
+        ]
+    numbers = [
+        i
+        for i, v in enumerate(values)
+        if not isinstance(v, str) and v is not None and not pd.isna(v)
+    ]
+    rounded = round_half_up(np.array([float(values[i]) for i in numbers]), DIGITS[kind])
+    out = [v if isinstance(v, str) else None for v in values]
+    for i, number in zip(numbers, rounded.tolist(), strict=True):
+        out[i] = int(number) if DIGITS[kind] == 0 else number
+    return out
 
 
 def _width(values: Sequence[Any], heading: str) -> float:
@@ -140,14 +148,16 @@ def _write_table(sheet, table: SheetTable, symbol: str) -> None:
         cell = sheet.cell(row=header_row, column=j, value=name)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-    for i, row in enumerate(table.frame.itertuples(index=False), start=header_row + 1):
-        for j, (name, value) in enumerate(zip(columns, row), start=1):
-            kind = table.kinds.get(name)
-            cell = sheet.cell(row=i, column=j, value=_cell_value(value, kind, symbol))
-            if isinstance(cell.value, str):
+    right = Alignment(horizontal="right")
+    kinds = [table.kinds.get(name) for name in columns]
+    cells = [_column_values(table.frame.iloc[:, j], kind) for j, kind in enumerate(kinds)]
+    for i, row in enumerate(zip(*cells), start=header_row + 1):
+        for j, (kind, value) in enumerate(zip(kinds, row), start=1):
+            cell = sheet.cell(row=i, column=j, value=value)
+            if isinstance(value, str):
                 cell.number_format = NUMBER_FORMATS["text"]
                 if kind in DIGITS:  # a suppressed or missing number sits where numbers do
-                    cell.alignment = Alignment(horizontal="right")
+                    cell.alignment = right
             elif kind in NUMBER_FORMATS:
                 cell.number_format = NUMBER_FORMATS[kind]
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)

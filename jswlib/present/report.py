@@ -622,16 +622,14 @@ class Report:
             table[(table["level"] == LEVEL_COUNCIL) & (table["council"] == self.council.code)]
         )
 
-    @cached_property
-    def _own_results(self) -> dict[str, pd.DataFrame]:
-        """The council's rows on its own standard, by frequency word (computed once)."""
-        rows = _own_basis(self._council_results)
-        return {str(freq): part for freq, part in rows.groupby("frequency", sort=False)}
-
     def _own_rows(self, frequency: str) -> pd.DataFrame:
         """The council's rows of one frequency on its own standard."""
-        empty = self._council_results.iloc[0:0]
-        return self._own_results.get(frequency, empty)
+        cut = self._memo.get(("_own_rows", frequency))
+        if cut is None:
+            rows, _ = self._own_by_indicator
+            found = np.flatnonzero(rows["frequency"].to_numpy(dtype=object) == frequency)
+            cut = self._memo[("_own_rows", frequency)] = rows.iloc[found]
+        return cut
 
     @cached_property
     def _own_by_indicator(self) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
