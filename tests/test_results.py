@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from jswlib.compute import results
 from jswlib.compute.results import fingerprint, load_results
 
 from .conftest import REPO
@@ -84,3 +85,53 @@ class TestLoadResults:
             & (second.table["period"] == "Q2 2025/26")
         ].iloc[0]
         assert (row["numerator"], row["denominator"]) == (3, 3)
+
+
+def _age(*folders, seconds: int = 10) -> None:
+    """Set back the modification time of every file below the folders by ``seconds``."""
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.is_file():
+                stat = path.stat()
+                os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
+
+
+class TestRecordedFingerprint:
+    """A new process (a report's kernel) need not hash every data file again."""
+
+    def test_settled_files_are_not_hashed_again(self, workspace, monkeypatch):
+        params, data, cache = workspace
+        _age(params, data)
+        first = load_results(data, params, cache_dir=cache)
+        assert len(list((cache / "stamps").glob("*.json"))) == 1
+        monkeypatch.setattr(results, "_MEMO", {})  # as a new process starts
+
+        def hashed(*args, **kwargs):
+            raise AssertionError("every file hashed again")
+
+        monkeypatch.setattr(results, "fingerprint", hashed)
+        again = load_results(data, params, cache_dir=cache)
+        assert again.fingerprint == first.fingerprint and again is not first
+        assert len(again.table) == len(first.table) and str(again.as_at) == "2025-10-05"
+        row = again.table[
+            (again.table["council"] == "S12000047")
+            & (again.table["indicator"] == "reports_by_due_date")
+            & (again.table["period"] == "Q2 2025/26")
+        ].iloc[0]
+        assert (row["numerator"], row["denominator"]) == (2, 3)  # from the cache, as computed
+
+    def test_a_changed_file_is_hashed(self, workspace, monkeypatch):
+        params, data, cache = workspace
+        _age(params, data)
+        first = load_results(data, params, cache_dir=cache)
+        path = data / "court_reports.csv"
+        path.write_text(path.read_text().replace("2025-07-25", "2025-07-20"))  # R2 now on time
+        _age(data, seconds=5)  # settled again, but with another size and time
+        monkeypatch.setattr(results, "_MEMO", {})
+        second = load_results(data, params, cache_dir=cache)
+        assert second.fingerprint == fingerprint(data, params) != first.fingerprint
+
+    def test_files_just_written_are_not_trusted(self, workspace):
+        params, data, cache = workspace  # written a moment ago: within the settling time
+        load_results(data, params, cache_dir=cache)
+        assert not (cache / "stamps").exists()

@@ -10,8 +10,10 @@ them gives a new fingerprint and a fresh computation. Deleting ``outputs/`` is a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +23,7 @@ import pandas as pd
 from jswlib import __version__
 from jswlib.compute.indicators import Definitions, compute_indicators, load_definitions
 from jswlib.core import io
-from jswlib.core.errors import ExtractFileError, InputError
+from jswlib.core.errors import ExtractFileError, InputError, OutputError
 from jswlib.data.extract import extract_date_of, load_extract, reported_from_of, validation_date
 from jswlib.definitions.params import COMMENTARY_FOLDER, load_settings, params_dir
 from jswlib.definitions.periods import Period, long_date, parse_quarter, span_label
@@ -174,13 +176,14 @@ def load_results(
     )
     if stamp in _MEMO:
         return _MEMO[stamp] if allow_problems else _MEMO[stamp].check_usable()
-    key = fingerprint(folder, params, encoding)
+    key = _recorded_fingerprint(cache, stamp) or fingerprint(folder, params, encoding)
     where = cache / key
     try:
         meta = io.read_json(where / "meta.json")
     except InputError:  # a damaged cache is as good as none
         meta = None
     if isinstance(meta, dict) and meta.get("fingerprint") == key:
+        _record_fingerprint(cache, stamp, key)
         _MEMO[stamp] = Results(
             table=io.read_frame(where / "results.parquet"),
             quality=io.read_frame(where / "quality.csv"),
@@ -213,6 +216,7 @@ def load_results(
         },
         where / "meta.json",
     )
+    _record_fingerprint(cache, stamp, key)
     _MEMO[stamp] = Results(
         table, extract.summary, extract.reasons(), as_at, key, folder, tuple(extract.problems)
     )
@@ -224,6 +228,40 @@ def load_results(
 #: re-hashes nor re-reads. Any change to a file's size or time gives a new key, so the content
 #: fingerprint is checked again.
 _MEMO: dict[tuple, Results] = {}
+
+
+#: Nanoseconds a file must have been left alone before its size and modification time are
+#: trusted to stand for its content (a file rewritten within the file system's clock tick keeps
+#: its modification time).
+_SETTLED_NS = 2_000_000_000
+
+
+def _stamp_path(cache: Path, stamp: tuple) -> Path:
+    key = hashlib.blake2b(repr(stamp).encode("utf-8"), digest_size=8).hexdigest()
+    return cache / "stamps" / f"{key}.json"
+
+
+def _recorded_fingerprint(cache: Path, stamp: tuple) -> str | None:
+    """The fingerprint recorded for these exact files (paths, sizes, modification times), if any:
+    so that a new process (a report's kernel) need not hash every data file again."""
+    try:
+        recorded = io.read_json(_stamp_path(cache, stamp))
+    except InputError:
+        return None
+    return recorded.get("fingerprint") if isinstance(recorded, dict) else None
+
+
+def _record_fingerprint(cache: Path, stamp: tuple, key: str) -> None:
+    """Record the fingerprint of these files, once every file has settled (the rule git uses for
+    its index: a file changed within the clock tick of its stamp is hashed again next time)."""
+    newest = max((entry[2] for stats in stamp[3:5] for entry in stats), default=0)
+    if time.time_ns() - newest < _SETTLED_NS:
+        return
+    path = _stamp_path(cache, stamp)
+    if not io.is_file(path):
+        # a cache that cannot be written: the fingerprint is computed each time
+        with contextlib.suppress(OSError, OutputError):
+            io.write_json({"fingerprint": key}, path)
 
 
 def _file_stats(folder: Path) -> tuple:

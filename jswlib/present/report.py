@@ -2283,6 +2283,29 @@ class Report:
         frame = pd.DataFrame(rows)
         return frame.astype(object).where(frame.notna(), None)
 
+    def kpi_outputs(self) -> dict[str, Any]:
+        """What ``jsw batch`` writes next to the report besides its HTML: ``{"kpis",
+        "publication", "workbook", "figures"}``.
+
+        Returns
+        -------
+        dict
+            ``kpis``: :meth:`kpi_export` (its ``rag`` column gives the index page's counts);
+            ``publication``: :meth:`kpi_publication_table` (the KPI CSV); ``workbook``:
+            :meth:`kpi_workbook`; ``figures``: :meth:`figures_file` (``<slug>-figures.csv``).
+
+        Notes
+        -----
+        Computed from this report's own sections (each computed once), so a report whose notebook
+        has run gives its outputs for little more than the writing of the workbook.
+        """
+        return {
+            "kpis": self.kpi_export(),
+            "publication": self.kpi_publication_table(),
+            "workbook": self.kpi_workbook(),
+            "figures": self.figures_file(),
+        }
+
     def kpi_workbook(self):
         """The KPI workbook: a cover, notes, the KPI table, the comparison and every figure of the
         report.
