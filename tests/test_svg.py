@@ -263,6 +263,35 @@ class TestPositions:
         assert len(marker_centres(svg, "Council")) == 2
 
 
+class TestLegend:
+    def test_long_names_take_fewer_columns_and_stay_inside(self):
+        fig = charts.trend_chart(
+            trend_data([50.0, 60.0, 70.0], [20, 5, 30]),
+            title="T",
+            target=60,
+            council_label="Na h-Eileanan Siar (Western Isles), a long name",
+            comparison=trend_data([55.0, 65.0, 60.0], [900] * 3),
+            comparison_label="Scotland and the family group together",
+            output="svg",
+        )
+        root = parse(fig)
+        legend = [t for t in root.iter("{http://www.w3.org/2000/svg}text")
+                  if t.get("class") == "jsw-legend"]  # fmt: skip
+        rows = sorted({float(t.get("y")) for t in legend})
+        # four entries, the two longest about 300 pixels each: not three to a row in 750 pixels
+        assert len(legend) == 4 and len(rows) >= 2
+        assert all(float(t.get("x")) >= 0 for t in legend)
+        for t in legend:
+            assert float(t.get("x")) + text_width(t.text, float(t.get("font-size"))) <= 750
+
+    def test_short_names_share_a_row(self):
+        fig = charts.trend_chart(trend_data([50.0, 60.0]), title="T", target=60, output="svg")
+        legend = texts(parse(fig), "jsw-legend")
+        rows = {t.get("y") for t in parse(fig).iter("{http://www.w3.org/2000/svg}text")
+                if t.get("class") == "jsw-legend"}  # fmt: skip
+        assert legend == ["Council", "Target 60%"] and len(rows) == 1
+
+
 class TestDocument:
     def test_is_deterministic_and_ids_are_unique_per_chart(self):
         one = charts.trend_chart(trend_data([50.0, 60.0]), title="One", output="svg").to_svg()

@@ -362,9 +362,12 @@ class _Writer:
         if not handles:
             return 0.0, []
         size = self.font(fig.legend_style, 10.0)
-        columns = max(1, int(fig.legend_style.get("ncols", 1)))
         entries = [(h, 2.8 * size + text_width(h.label, size)) for h in handles]
-        rows = [entries[i : i + columns] for i in range(0, len(entries), columns)]
+        # as many columns as asked for, fewer when the entries would not fit side by side
+        for columns in range(max(1, int(fig.legend_style.get("ncols", 1))), 0, -1):
+            rows = [entries[i : i + columns] for i in range(0, len(entries), columns)]
+            if _legend_width(rows, size) <= fig.width - 2 * _PAD:
+                break
         return len(rows) * size * 1.5 + size * 0.5, rows
 
     def axes_boxes(self, top: float, bottom: float) -> list[tuple[float, float, float, float]]:
@@ -637,10 +640,8 @@ class _Writer:
         style = self.fig.legend_style
         size = self.font(style, 10.0)
         colour = style.get("labelcolor", "#000000")
-        columns = max(len(row) for row in rows)
-        widths = [max(row[c][1] for row in rows if c < len(row)) for c in range(columns)]
-        total = sum(widths) + size * 1.5 * (columns - 1)
-        start = max(_PAD, (self.fig.width - total) / 2)
+        widths = _column_widths(rows)
+        start = max(_PAD, (self.fig.width - _legend_width(rows, size)) / 2)
         for number, row in enumerate(rows):
             y = top + size * (number * 1.5 + 0.9)
             x = start
@@ -657,6 +658,18 @@ class _Writer:
                 self.text(x + sample + size * 0.6, y + size * 0.35, handle.label, size,
                           fill=colour, class_="jsw-legend")  # fmt: skip
                 x += widths[column] + size * 1.5
+
+
+def _column_widths(rows: list[list[tuple[LegendHandle, float]]]) -> list[float]:
+    """The width of each column of a legend laid out in rows: its widest entry."""
+    columns = max(len(row) for row in rows)
+    return [max(row[c][1] for row in rows if c < len(row)) for c in range(columns)]
+
+
+def _legend_width(rows: list[list[tuple[LegendHandle, float]]], size: float) -> float:
+    """The width of a legend laid out in rows, with a gap of 1.5 font sizes between columns."""
+    widths = _column_widths(rows)
+    return sum(widths) + size * 1.5 * (len(widths) - 1)
 
 
 def _label_of(style: dict[str, Any]) -> str:
