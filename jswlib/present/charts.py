@@ -704,8 +704,15 @@ def trend_chart(
     aligned = None
     if comparison is not None:
         other = _chart_frame(comparison, "comparison")
-        aligned = frame[["period"]].merge(other, on="period", how="left")
-        aligned["low"] = aligned["low"].fillna(False).astype(bool)
+        # the comparison's value of each of the council's periods (missing where it has none)
+        where = pd.Index(other["period"]).get_indexer(frame["period"])  # -1: none
+        aligned = pd.DataFrame(
+            {
+                "period": frame["period"],
+                "value": np.append(other["value"].to_numpy(dtype=float), np.nan)[where],
+                "low": np.append(other["low"].to_numpy(dtype=bool), False)[where],
+            }
+        )
         comparison_label = comparison_label or "Comparison"
         handles += _draw_series(ax, aligned, COMPARISON_STYLE, comparison_label)
     if target is not None:

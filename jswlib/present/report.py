@@ -1026,13 +1026,20 @@ class Report:
             f"{p} {PROVISIONAL_TEXT}" if f else p
             for p, f in zip(labels, data["provisional"], strict=True)
         ]
-        scotland = self._scotland_quarterly(indicator).set_index("period").reindex(labels)
+        scotland = self._scotland_quarterly(indicator)
+        where = pd.Index(scotland["period"]).get_indexer(labels)
+
+        def scotland_numbers(column: str) -> np.ndarray:  # position -1 (none) picks the NaN
+            return np.append(scotland[column].to_numpy(dtype="float64", na_value=np.nan), np.nan)[
+                where
+            ]
+
         comparison = pd.DataFrame(
             {
                 "period": labels,
-                "numerator": scotland["numerator"].to_numpy(dtype="float64"),
-                "value": scotland["value"].to_numpy(dtype="float64"),
-                "denominator": scotland["denominator"].to_numpy(dtype="float64"),
+                "numerator": scotland_numbers("numerator"),
+                "value": scotland_numbers("value"),
+                "denominator": scotland_numbers("denominator"),
             }
         )
         raw = data
