@@ -22,6 +22,15 @@ the notebook or the execution counts), to the state a new kernel has once the wa
 - the working directory, ``sys.path`` and the environment (``os.environ``) are restored, with the
   council's own variables (the params folder, ``$JSW_PARAMS``) set.
 
+Once the warm imports are done, every object they made is moved out of the garbage collector's
+reach (``gc.freeze``): they live as long as the kernel anyway, and without it each collection (the
+one of each reset, and those Python runs by itself while a notebook runs) walks all of pandas and
+matplotlib again. Objects made by a council's notebook are collected as usual.
+
+The executed notebook is written once, when it ends or fails (papermill's
+``request_save_on_cell_execute=False``), not after every cell as a fresh run writes it: a warm run
+that stops half-way is run again in a fresh kernel, which writes as it goes.
+
 A council whose run in the warm kernel fails in any way (a cell error, a timeout, a kernel that
 died or did not reset) is run once more in a fresh kernel, and the warm kernel is replaced: what the
 fresh kernel gives is the council's outcome. See docs/method-performance.md, "Warm engine".
@@ -63,6 +72,9 @@ def _jsw_warm(modules):
     base.printoptions = numpy.get_printoptions()
     base.seterr = numpy.geterr()
     sys.modules["_jsw_warm_baseline"] = base
+    import gc
+    gc.collect()
+    gc.freeze()
 _jsw_warm(%(modules)s)
 del _jsw_warm
 """
@@ -188,7 +200,7 @@ class WarmKernel:
             _run_sync(self.km.shutdown_kernel)(now=True)
 
 
-def _register_engine() -> None:
+def register_engine() -> None:
     """Register :class:`WarmEngine` with papermill under :data:`ENGINE_NAME` (once per process)."""
     from papermill.engines import papermill_engines
     from papermill.exceptions import PapermillException
@@ -249,7 +261,7 @@ def warm_kernel(kernel_name: str, cwd: str, extra_arguments, env: dict[str, str]
     if kernel is not None and kernel.is_alive():
         return kernel
     discard_kernel()
-    _register_engine()
+    register_engine()
     kernel = WarmKernel(kernel_name, cwd, extra_arguments, env)
     _KERNEL["kernel"] = kernel
     if "finalizer" not in _KERNEL:

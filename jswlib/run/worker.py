@@ -411,13 +411,13 @@ def _execute_warm(task: CouncilTask, path: Path) -> tuple[Any, BaseException | N
 
     from jswlib.run.warm import execute_warm
 
-    outcome: dict[str, BaseException] = {}
+    outcome: dict[str, Any] = {}
 
     def write(tmp: Path) -> None:
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message=r"The specified file .* does not end in")
-                execute_warm(
+                outcome["nb"] = execute_warm(
                     execute_notebook,
                     task.notebook,
                     str(tmp),
@@ -427,12 +427,17 @@ def _execute_warm(task: CouncilTask, path: Path) -> tuple[Any, BaseException | N
                     extra_arguments=list(KERNEL_ARGUMENTS),
                     env={PARAMS_ENV: task.params},
                     progress_bar=False,
+                    # Written once, when the notebook ends (or fails), not at every cell: a warm
+                    # run that fails in any way is run again in a fresh kernel anyway.
+                    request_save_on_cell_execute=False,
                 )
         except PapermillExecutionError as exc:
             outcome["cell_error"] = exc
 
     io.write_atomic(path, write)
-    nb = nbformat.reads(json.dumps(io.read_json(path)), as_version=4)
+    nb = outcome.get("nb")
+    if nb is None:  # a cell failed: the notebook written shows the error
+        nb = nbformat.reads(json.dumps(io.read_json(path)), as_version=4)
     return nb, outcome.get("cell_error")
 
 
