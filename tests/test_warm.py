@@ -214,3 +214,46 @@ class TestEngineOption:
             parse(["batch", "--engine", "tepid"])
         with pytest.raises(InputError, match="engine 'tepid'"):
             run_batch(QUARTER, ["Fife"], params=make_workspace(tmp_path), engine="tepid")
+
+
+SIZES = """import glob, json, os
+pending = glob.glob(os.path.join(%r, ".*.ipynb.*.tmp"))
+print("PENDING " + json.dumps([os.path.getsize(p) for p in pending]))"""
+
+
+class TestWrittenOnce:
+    def test_the_warm_notebook_is_written_when_it_ends_not_after_every_cell(self, tmp_path):
+        params = make_workspace(tmp_path)
+        out = tmp_path / "out"
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nb.cells = [nbformat.v4.new_code_cell(PARAMETERS), nbformat.v4.new_code_cell("x = 1")]
+        nb.cells[0].metadata["tags"] = ["parameters"]
+        # The third cell looks at the temporary file the executed notebook goes to
+        nb.cells.append(nbformat.v4.new_code_cell(SIZES % str(out / "internal")))
+        nbformat.write(nb, tmp_path / "sizes.ipynb")
+        sizes = {}
+        for engine in ("warm", "fresh"):
+            result = run_batch(
+                QUARTER,
+                ["Fife"],
+                params=params,
+                notebook=tmp_path / "sizes.ipynb",
+                kpi_table=fake_kpis,
+                workers=1,
+                progress=False,
+                engine=engine,
+                out_dir=out,
+                force=True,
+            )
+            text = json.loads((result.out_dir / "fife.ipynb").read_text())["cells"][-1]
+            line = "".join(text["outputs"][0]["text"])
+            sizes[engine] = json.loads(line[len("PENDING ") :])
+        # Fresh: papermill has written the first two cells already; warm: nothing yet (the file
+        # that mkstemp made is empty), and the notebook was still written in full at the end.
+        assert len(sizes["fresh"]) == 1 and sizes["fresh"][0] > 0
+        assert sizes["warm"] == [0]
