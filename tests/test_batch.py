@@ -1119,3 +1119,70 @@ class TestKilledBatch:
             for pid in [int(p.name.split(".")[0]) for p in marks.glob("*.started")]:
                 if _alive(pid):
                     os.kill(pid, signal.SIGKILL)
+
+
+# --- Back-runs: several quarters in one pool of workers and warm kernels -------------------------
+
+KERNEL_PID = 'import os\nprint("KERNEL", os.getpid())'
+
+
+def _pid_notebook(folder: Path) -> Path:
+    """The report's parameters, then a cell printing the process id of the kernel running it."""
+    nb = nbformat.read(FIXTURE, as_version=4)
+    nb.cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    nb.cells.append(nbformat.v4.new_code_cell(KERNEL_PID))
+    path = folder / "pid.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _kernel_pids(results: list[BatchResult]) -> set[int]:
+    pids = set()
+    for result in results:
+        for outcome in result.outcomes:
+            nb = json.loads((result.out_dir / outcome.files["ipynb"]).read_text())
+            text = "".join(nb["cells"][-1]["outputs"][0]["text"])
+            pids.add(int(text.split()[1]))
+    return pids
+
+
+class TestBackRun:
+    QUARTERS = ["Q1 2025/26", "Q2 2025/26"]
+
+    def test_the_quarters_share_one_warm_kernel(self, tmp_path):
+        params = make_workspace(tmp_path)
+        options = dict(
+            params=params,
+            notebook=_pid_notebook(tmp_path),
+            kpi_table=fake_kpis,
+            workers=1,
+            progress=False,
+            engine="warm",
+        )
+        shared = batch.run_batches(
+            self.QUARTERS, ["Fife", "Angus"], out_dir=tmp_path / "shared", **options
+        )
+        assert [r.quarter for r in shared] == self.QUARTERS
+        assert all(r.succeeded for r in shared)
+        assert shared[0].out_dir == tmp_path / "shared" / "2025-26-Q1" / "internal"
+        assert (shared[1].out_dir / "fife.html").is_file()
+        # One worker: one warm kernel ran the four reports of the two quarters...
+        assert len(_kernel_pids(shared)) == 1
+        # ...where a batch per quarter starts a kernel per quarter
+        apart = [
+            run_batch(q, ["Fife", "Angus"], out_dir=tmp_path / "apart" / q[:2], **options)
+            for q in self.QUARTERS
+        ]
+        assert len(_kernel_pids(apart)) == 2
+
+    def test_quarters_are_checked_before_anything_runs(self, tmp_path):
+        with pytest.raises(InputError, match="at least one quarter"):
+            batch.run_batches([], ["Fife"])
+        with pytest.raises(InputError, match="2025-26-Q2 given more than once"):
+            batch.run_batches(["Q2 2025/26", "2025/26 Q2"], ["Fife"])
+        with pytest.raises(InputError, match="quarter 'Q5 2025/26'"):
+            batch.run_batches(["Q1 2025/26", "Q5 2025/26"], ["Fife"])
+
+    def test_a_pool_needs_a_worker(self):
+        with pytest.raises(InputError, match="workers 0"), batch.worker_pool(0):
+            pass

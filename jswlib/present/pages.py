@@ -118,6 +118,20 @@ def _html_exporter():
     return exporter
 
 
+def prepare_exporter() -> None:
+    """Build this process's HTML exporter and compile its templates, by exporting an empty
+    notebook.
+
+    ``jsw batch`` calls it before its worker processes are forked, so that each of them starts
+    with the exporter ready instead of building it for its first report.
+    """
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("x")]
+    notebook_to_html(nb, "", TEMPLATES_DIR)
+
+
 _THEAD = re.compile(r"<thead\b.*?</thead>", re.IGNORECASE | re.DOTALL)
 _TH_WITHOUT_SCOPE = re.compile(r"<th\b(?![^>]*\bscope=)", re.IGNORECASE)
 

@@ -43,6 +43,11 @@ Conventions
   figures file) and ``<slug>-framework.xlsx``, with its own ``framework-manifest.json`` and
   ``framework-index.html``; ``index.html`` links to it. A council's manual figures
   (``params/manual/<slug>.csv``) are among its inputs.
+- Worker processes are forked from the batch once it has imported what every worker needs
+  (papermill, nbconvert and the HTML exporter with its template, the report modules:
+  :func:`prepare_workers`), so no worker imports them again. A back-run of several quarters
+  (:func:`run_batches`, or :func:`run_batch` given a :func:`worker_pool`) keeps the same workers,
+  and so the same warm kernels, from one quarter to the next.
 - The commentary file of a council is ``<params>/commentary/<slug>/<yyyy-yy>-Q<n>.md``
   (see ``params/councils.yaml``); the notebook is given ``commentary_file=""`` and finds it itself.
 """
@@ -55,8 +60,9 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -429,6 +435,7 @@ def run_batch(
     report: str = "quarterly",
     encoding: str | None = None,
     engine: str = "warm",
+    pool: WorkerPool | None = None,
 ) -> BatchResult:
     """Produce the quarterly report of every council asked for, in parallel; write the index and
     the manifest.
@@ -485,6 +492,10 @@ def run_batch(
         state before each (:mod:`jswlib.run.warm`); a council whose warm run fails in any way is
         run again in a fresh kernel. ``fresh``: a new kernel per council. Ignored (fresh) when
         ``execute`` is given. The national overview always runs in a fresh kernel.
+    pool : WorkerPool, optional
+        Worker processes shared by several batches (:func:`worker_pool`), so that a back-run of
+        several quarters starts its workers and warm kernels once; ``workers`` is then the
+        pool's. Default: worker processes started for this batch and stopped at its end.
 
     Returns
     -------
@@ -514,6 +525,8 @@ def run_batch(
     started_at = _now()
     t0 = time.perf_counter()
     skip_optional_grammars()  # the worker processes forked from this one inherit it
+    if pool is not None:
+        workers = pool.workers
     if report not in REPORTS:
         raise InputError(f"report {report!r}: expected one of {', '.join(REPORTS)}")
     kind = REPORTS[report]
@@ -549,6 +562,7 @@ def run_batch(
             t0,
             national,
             engine,
+            pool,
         )
 
 
@@ -567,6 +581,7 @@ def _run_locked(
     t0,
     national,
     engine="fresh",
+    pool=None,
 ) -> BatchResult:
     """The batch once its request is checked and its output folder locked."""
     audience, report = request.audience, request.report
@@ -600,7 +615,11 @@ def _run_locked(
             for p in to_run
         ]
         by_slug = {p.council.slug: p for p in plans}
-        _run_tasks(tasks, n_workers, by_slug, request.out_dir, audience, request.label, progress)
+        if pool is not None:
+            n_workers = pool.workers
+        _run_tasks(
+            tasks, n_workers, by_slug, request.out_dir, audience, request.label, progress, pool
+        )
     national_entry = None
     if national and problems:
         national_entry = {
@@ -982,6 +1001,149 @@ def _outcome(plan: _Plan) -> CouncilOutcome:
     )
 
 
+def prepare_workers() -> None:
+    """Import in this process, once, what every worker needs, before the workers are forked.
+
+    Worker processes are forked from the batch (on Linux), so what the parent has imported they
+    have without importing it again: papermill and nbconvert (about a second per process), the
+    HTML exporter with its template (:func:`jswlib.present.pages.notebook_to_html`), the report
+    modules that write the KPI tables, and the warm engine registered with papermill. Harmless
+    where processes are started afresh instead (they import what they need, as before).
+    """
+    skip_optional_grammars()
+    import papermill  # noqa: F401
+
+    from jswlib.present.pages import prepare_exporter
+    from jswlib.present.report import prepare_report  # noqa: F401
+    from jswlib.run.warm import register_engine
+
+    prepare_exporter()
+    register_engine()
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    prepare_workers()
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
+
+
+@dataclass
+class WorkerPool:
+    """Worker processes shared by several batches (from :func:`worker_pool`).
+
+    Attributes
+    ----------
+    workers : int
+        How many worker processes (each with its own warm kernel, once it has run a council).
+    executor : concurrent.futures.ProcessPoolExecutor
+        The processes.
+    """
+
+    workers: int
+    executor: ProcessPoolExecutor
+
+
+@contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[WorkerPool]:
+    """Worker processes for several batches in a row (a back-run of several quarters).
+
+    Each worker keeps its warm kernel from one batch to the next, so the kernels are started and
+    warmed up once for the whole back-run, not once per quarter. Give it to :func:`run_batch` as
+    ``pool``; the processes (and their kernels) stop when the ``with`` block ends.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Worker processes; default the number of CPUs.
+
+    Raises
+    ------
+    jswlib.core.errors.InputError
+        For fewer than one worker.
+    """
+    if workers is not None and workers < 1:
+        raise InputError(f"workers {workers}: give 1 or more")
+    n = workers or _cpu_count()
+    executor = _new_pool(n)
+    try:
+        yield WorkerPool(n, executor)
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        executor.shutdown(wait=True)
+
+
+def run_batches(
+    quarters: Sequence[str], councils: Sequence[str] | None = None, **options: Any
+) -> list[BatchResult]:
+    """:func:`run_batch` for several quarters in a row, in one pool of workers and warm kernels.
+
+    Parameters
+    ----------
+    quarters : sequence of str
+        The quarters, run in this order, each into its own quarter folder with its own index and
+        manifest, exactly as ``run_batch`` for that quarter alone.
+    councils : sequence of str, optional
+        As for :func:`run_batch`.
+    out_dir : path-like, optional
+        The folder of the quarter folders: each quarter is written to
+        ``<out_dir>/<yyyy-yy>-Q<n>/<audience>/``; default ``<outputs_dir>``, as ``run_batch``.
+    **options
+        Any other option of :func:`run_batch` (``workers`` sizes the pool).
+
+    Returns
+    -------
+    list of BatchResult
+        One per quarter, in order.
+
+    Raises
+    ------
+    jswlib.core.errors.InputError
+        No quarter, a quarter that cannot be read, or one given twice (before anything runs);
+        then as :func:`run_batch`, quarter by quarter.
+    """
+    report = options.get("report", "quarterly")
+    folders = [_folder_name(q, report) for q in quarters]
+    if not folders:
+        raise InputError("quarters: give at least one quarter")
+    twice = sorted({f for f in folders if folders.count(f) > 1})
+    if twice:
+        raise InputError(f"quarters: {', '.join(twice)} given more than once")
+    out_dir = options.pop("out_dir", None)
+    workers = options.pop("workers", None)
+    with worker_pool(workers) as pool:
+        return [
+            run_batch(
+                q,
+                councils,
+                pool=pool,
+                out_dir=None if out_dir is None else Path(out_dir) / folder,
+                **options,
+            )
+            for q, folder in zip(quarters, folders)
+        ]
+
+
+def _folder_name(quarter: str, report: str = "quarterly") -> str:
+    """The quarter folder's name (``2025-26-Q2``; ``2025-26`` for a framework report's year).
+
+    Examples
+    --------
+    >>> _folder_name("Q2 2025/26"), _folder_name("2025/26", "framework")
+    ('2025-26-Q2', '2025-26')
+    """
+    try:
+        period = parse_quarter(quarter)
+    except (ValueError, TypeError) as exc:
+        year = _financial_year(quarter) if report == "framework" else None
+        if year is None:
+            raise InputError(f"quarter {quarter!r}: {exc}") from None
+        period = year
+    return quarter_slug(period) if period.freq == "Q" else period.label.replace("/", "-")
+
+
 def _run_tasks(
     tasks: list[CouncilTask],
     n_workers: int,
@@ -990,8 +1152,10 @@ def _run_tasks(
     audience: str,
     label: str,
     progress: bool | None,
+    shared: WorkerPool | None = None,
 ) -> None:
-    """Run the tasks in a process pool; record each council as soon as it finishes."""
+    """Run the tasks in a process pool (``shared``, else one of ``n_workers`` processes for these
+    tasks only); record each council as soon as it finishes."""
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
@@ -1002,9 +1166,9 @@ def _run_tasks(
         disable=not show,
         file=sys.stderr,
     )
-    pool = ProcessPoolExecutor(
-        max_workers=n_workers, initializer=die_with_parent, initargs=(os.getpid(),)
-    )
+    own = shared is None
+    pool = _new_pool(n_workers) if own else shared.executor
+    futures = {}
     try:
         futures = {pool.submit(run_council, task): task for task in tasks}
         failed = 0
@@ -1027,10 +1191,15 @@ def _run_tasks(
                 bar.set_postfix(failed=failed)
     except BaseException:
         # Interrupted: stop starting councils; those finished are recorded already.
-        pool.shutdown(wait=False, cancel_futures=True)
+        if own:
+            pool.shutdown(wait=False, cancel_futures=True)
+        else:
+            for future in futures:
+                future.cancel()
         raise
     else:
-        pool.shutdown(wait=True)
+        if own:
+            pool.shutdown(wait=True)
     finally:
         bar.close()
 
