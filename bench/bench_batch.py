@@ -9,11 +9,15 @@ Figures, all wall-clock seconds measured in this run on this machine:
 - batch warm / batch fresh: `run_batch` of the latest complete quarter for the 32 councils with
   `engine="warm"` (a kernel per worker, reset between councils) and `engine="fresh"` (a kernel
   per council), `--workers` workers, `force=True`, into a temporary folder.
+- overhead: the warm batch of a notebook with the report's parameters and as many cells, each
+  doing nearly nothing, and a KPI table of two rows: what the batch costs around the reports'
+  content (kernels, reset, papermill, HTML export, files, index, manifest).
 - back-run: 32 councils x 8 quarters (256 reports) would take too long for a benchmark, so a
   sample of `--backrun-quarters` quarters (default 2: the oldest and the middle one of the last
-  eight complete quarters) is run with the warm engine, one `run_batch` per quarter as `jsw batch`
-  would do it, and the time per report is extrapolated to the 256 reports. The script says so
-  when it prints.
+  eight complete quarters) is run with the warm engine, in one pool of workers and warm kernels as
+  `jsw batch --quarters` does it (`run_batches`; a `run_batch` per quarter in a checkout without
+  it), and the time per report is extrapolated to the 256 reports. The script says so when it
+  prints.
 - plain way: what an analyst would do without the workbook: for each council, one after another,
   the `papermill` command, then `jupyter nbconvert --to html --no-input`. Measured on
   `--plain-councils` councils (default 3) and extrapolated to 32 (each council costs the same two
@@ -25,11 +29,12 @@ Goals (issue 13): the warm batch at most 0.5 times the floor; the back-run at mo
 floor per report; the warm batch at least 10 times faster than the plain way.
 
 The machine's 1-minute load average is printed with the figures: other processes share the CPUs,
-so compare ratios measured in the same run, not seconds between runs. Writes the figures to
-outputs/bench/batch.json.
+so compare ratios measured in the same run, not seconds between runs. Beside each wall-clock time
+the CPU time of every process involved (the batch, its workers and their kernels) is printed, which
+the load of other work changes less. Writes the figures to outputs/bench/batch.json.
 
 Usage: python bench/bench_batch.py [--workers 2] [--backrun-quarters 2] [--plain-councils 3]
-       [--skip-plain] [--skip-backrun]
+       [--skip-plain] [--skip-backrun] [--skip-fresh] [--skip-overhead]
 """
 
 from __future__ import annotations
@@ -68,6 +73,50 @@ def _load() -> float:
     return round(os.getloadavg()[0], 1)
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of every process it has waited for (workers, kernels)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+class Timer:
+    """Wall-clock and CPU seconds of a block (CPU: this process and its finished children)."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), _cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.wall, _cpu() - self.cpu
+        return False
+
+
+def trivial_kpis(council, quarter, data_dir, audience, commentary_file, params, encoding=""):
+    """A KPI table of two rows, computed from nothing (the overhead batch)."""
+    import pandas as pd
+
+    return pd.DataFrame({"indicator": ["a", "b"], "kpi": ["A", "B"], "rag": ["Green", "Red"]})
+
+
+def trivial_notebook(folder: Path) -> Path:
+    """The report notebook with its parameters and Markdown, every other code cell trivial."""
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    first = True
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        if first:
+            cell.source = "from IPython.display import HTML, display\ndisplay(HTML('<p>x</p>'))"
+            first = False
+        else:
+            cell.source = "HTML('<p>x</p>')"
+    path = folder / "trivial.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
 def _bare_kernel(path: str) -> None:
     import papermill
 
@@ -87,7 +136,7 @@ def _bare_kernel(path: str) -> None:
                 raise
 
 
-def floor_seconds(n: int, workers: int, folder: Path) -> float:
+def floor_seconds(n: int, workers: int, folder: Path) -> Timer:
     """Start ``n`` kernels that import pandas and matplotlib, ``workers`` at a time."""
     import nbformat
 
@@ -103,10 +152,9 @@ def floor_seconds(n: int, workers: int, folder: Path) -> float:
         path = folder / f"bare-{i}.ipynb"
         nbformat.write(nb, path)
         paths.append(str(path))
-    started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with Timer() as timer, ProcessPoolExecutor(max_workers=workers) as pool:
         list(pool.map(_bare_kernel, paths))
-    return time.perf_counter() - started
+    return timer
 
 
 def plain_seconds(councils: list[str], quarter: str, folder: Path) -> float:
@@ -141,20 +189,60 @@ def has_warm_engine() -> bool:
     return "engine" in inspect.signature(run_batch).parameters
 
 
-def batch_seconds(quarter, councils, workers, out, engine) -> tuple[float, int]:
+def batch_seconds(quarter, councils, workers, out, engine, **extra) -> tuple[Timer, int]:
     from jswlib.run.batch import run_batch
 
-    kwargs = dict(workers=workers, force=True, out_dir=out, progress=False)
+    kwargs = dict(workers=workers, force=True, out_dir=out, progress=False, **extra)
+    timer = Timer()
     if has_warm_engine():
         kwargs["engine"] = engine
     elif engine == "warm":
-        return float("nan"), 0  # this checkout has no warm engine
-    started = time.perf_counter()
-    result = run_batch(quarter, councils, **kwargs)
-    seconds = time.perf_counter() - started
+        timer.wall = timer.cpu = float("nan")  # this checkout has no warm engine
+        return timer, 0
+    with timer:
+        result = run_batch(quarter, councils, **kwargs)
     for failed in result.failed:
         print(f"    {quarter} {engine}: {failed.name} failed: {failed.error}", flush=True)
-    return seconds, len(result.failed)
+    return timer, len(result.failed)
+
+
+def backrun_seconds(quarters, councils, workers, out) -> tuple[Timer, int]:
+    """The warm back-run of ``quarters``: one pool across them (``run_batches``) when the checkout
+    has it, else a ``run_batch`` per quarter."""
+    from jswlib.run import batch
+
+    engine = {"engine": "warm"} if has_warm_engine() else {}
+    timer = Timer()
+    with timer:
+        if hasattr(batch, "run_batches"):
+            results = batch.run_batches(
+                quarters,
+                councils,
+                workers=workers,
+                force=True,
+                out_dir=out,
+                progress=False,
+                **engine,
+            )
+        else:
+            results = [
+                batch.run_batch(
+                    q,
+                    councils,
+                    workers=workers,
+                    force=True,
+                    out_dir=out / q[:2] / q[3:7],
+                    progress=False,
+                    **engine,
+                )
+                for q in quarters
+            ]
+    failed = 0
+    for result in results:
+        for o in result.failed:
+            print(f"    {result.quarter}: {o.name} failed: {o.error}", flush=True)
+        failed += len(result.failed)
+    return timer, failed
 
 
 def sample_quarters(results, k: int) -> list[str]:
@@ -173,6 +261,10 @@ def main() -> None:
     parser.add_argument("--plain-councils", type=int, default=3)
     parser.add_argument("--skip-plain", action="store_true")
     parser.add_argument("--skip-backrun", action="store_true")
+    parser.add_argument("--skip-fresh", action="store_true", help="no batch with the fresh engine")
+    parser.add_argument(
+        "--skip-overhead", action="store_true", help="no batch of the trivial-content notebook"
+    )
     parser.add_argument(
         "--code", type=Path, default=ROOT, help="checkout whose jswlib and notebooks are measured"
     )
@@ -201,25 +293,39 @@ def main() -> None:
         "quarter": quarter,
         "councils": n,
     }
+    nan = Timer()
+    nan.wall = nan.cpu = float("nan")
     loads = [_load()]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         floor_before = floor_seconds(n, args.workers, tmp)
         loads.append(_load())
-        fresh, fresh_failed = batch_seconds(
-            quarter, councils, args.workers, tmp / "fresh", "fresh"
-        )
-        loads.append(_load())
+        fresh, fresh_failed = nan, 0
+        if not args.skip_fresh:
+            fresh, fresh_failed = batch_seconds(
+                quarter, councils, args.workers, tmp / "fresh", "fresh"
+            )
+            loads.append(_load())
         warm, warm_failed = batch_seconds(quarter, councils, args.workers, tmp / "warm", "warm")
         loads.append(_load())
-        backrun_quarters, backrun = [], float("nan")
+        overhead, overhead_failed = nan, 0
+        if not args.skip_overhead:
+            overhead, overhead_failed = batch_seconds(
+                quarter,
+                councils,
+                args.workers,
+                tmp / "overhead",
+                "warm",
+                notebook=trivial_notebook(tmp),
+                kpi_table=trivial_kpis,
+            )
+            loads.append(_load())
+        backrun_quarters, backrun, backrun_failed = [], nan, 0
         if not args.skip_backrun:
             backrun_quarters = sample_quarters(results, args.backrun_quarters)
-            started = time.perf_counter()
-            engine = "warm" if has_warm_engine() else "fresh"
-            for q in backrun_quarters:
-                batch_seconds(q, councils, args.workers, tmp / f"back-{q[:2]}-{q[3:7]}", engine)
-            backrun = time.perf_counter() - started
+            backrun, backrun_failed = backrun_seconds(
+                backrun_quarters, councils, args.workers, tmp / "back"
+            )
             loads.append(_load())
         floor_after = floor_seconds(n, args.workers, tmp)
         loads.append(_load())
@@ -233,23 +339,35 @@ def main() -> None:
     start_skipped = import_seconds(IMPORT_SKIPPED) if has_startup else float("nan")
     loads.append(_load())
 
-    floor = min(floor_before, floor_after)
+    floor_timer = min(floor_before, floor_after, key=lambda t: t.wall)
+    floor = floor_timer.wall
     per_floor = floor / n
     reports = n * len(backrun_quarters)
-    per_report = backrun / reports if reports else float("nan")
-    best = warm if warm == warm else fresh  # NaN when this checkout has no warm engine
+    per_report = backrun.wall / reports if reports else float("nan")
+    per_report_cpu = backrun.cpu / reports if reports else float("nan")
+    best = warm.wall if warm.wall == warm.wall else fresh.wall  # NaN: no warm engine
     figures.update(
         floor_seconds=floor,
-        floor_before_after=[round(floor_before, 1), round(floor_after, 1)],
-        batch_fresh_seconds=fresh,
+        floor_cpu_seconds=floor_timer.cpu,
+        floor_before_after=[round(floor_before.wall, 1), round(floor_after.wall, 1)],
+        batch_fresh_seconds=fresh.wall,
+        batch_fresh_cpu_seconds=fresh.cpu,
         batch_fresh_failed=fresh_failed,
-        batch_warm_seconds=warm,
+        batch_warm_seconds=warm.wall,
+        batch_warm_cpu_seconds=warm.cpu,
         batch_warm_failed=warm_failed,
-        warm_over_floor=warm / floor,
-        fresh_over_floor=fresh / floor,
+        warm_over_floor=warm.wall / floor,
+        fresh_over_floor=fresh.wall / floor,
+        overhead_batch_seconds=overhead.wall,
+        overhead_batch_cpu_seconds=overhead.cpu,
+        overhead_batch_failed=overhead_failed,
+        overhead_over_floor=overhead.wall / floor,
         backrun_quarters_sampled=backrun_quarters,
-        backrun_sample_seconds=backrun,
+        backrun_sample_seconds=backrun.wall,
+        backrun_sample_cpu_seconds=backrun.cpu,
+        backrun_failed=backrun_failed,
         backrun_seconds_per_report=per_report,
+        backrun_cpu_seconds_per_report=per_report_cpu,
         backrun_extrapolated_256=per_report * 8 * n,
         backrun_per_report_over_floor_per_kernel=per_report / per_floor,
         plain_seconds_extrapolated=plain,
@@ -268,24 +386,40 @@ def main() -> None:
     def verdict(ok: bool) -> str:
         return "met" if ok else "NOT MET"
 
+    def line(label: str, t: Timer, failed: int) -> str:
+        return (
+            f"  {label:<46}{t.wall:7.1f} s  {t.wall / floor:5.2f} x floor"
+            f"  (CPU {t.cpu:.1f} s, {t.cpu / floor_timer.cpu:.2f} x; {failed} failed)"
+        )
+
     rows = [
         f"{n} councils, {quarter}, {args.workers} workers; 1-minute load average {loads}",
         f"  floor: {n} bare kernels (pandas, matplotlib)  {floor:7.1f} s"
-        f"  (before {floor_before:.1f}, after {floor_after:.1f}; the lower used)",
-        f"  jsw batch, fresh engine                       {fresh:7.1f} s"
-        f"  {fresh / floor:5.2f} x floor  ({fresh_failed} failed)",
-        f"  jsw batch, warm engine                        {warm:7.1f} s"
-        f"  {warm / floor:5.2f} x floor  ({warm_failed} failed)"
-        f"  goal <= {GOAL_WARM}: {verdict(warm / floor <= GOAL_WARM)}",
+        f"  (before {floor_before.wall:.1f}, after {floor_after.wall:.1f}; the lower used;"
+        f" CPU {floor_timer.cpu:.1f} s)",
     ]
+    if not args.skip_fresh:
+        rows.append(line("jsw batch, fresh engine", fresh, fresh_failed))
+    rows += [
+        line("jsw batch, warm engine", warm, warm_failed)
+        + f"  goal <= {GOAL_WARM}: {verdict(warm.wall / floor <= GOAL_WARM)}"
+    ]
+    if not args.skip_overhead:
+        rows += [
+            line("overhead: warm batch, trivial content", overhead, overhead_failed),
+            f"    per report {overhead.wall / n:.3f} s wall, {overhead.cpu / n:.3f} s CPU"
+            " (fixed costs of the batch included)",
+        ]
     if backrun_quarters:
         rows += [
             f"  back-run ({'warm' if has_warm_engine() else 'fresh'} engine), SAMPLE of "
             f"{len(backrun_quarters)} of 8 quarters ({', '.join(backrun_quarters)}): "
-            f"{backrun:.1f} s for {reports} reports",
+            f"{backrun.wall:.1f} s for {reports} reports (CPU {backrun.cpu:.1f} s;"
+            f" {backrun_failed} failed)",
             f"    per report {per_report:.2f} s against {per_floor:.2f} s per bare kernel"
             f" = {per_report / per_floor:.2f} x floor"
-            f"  goal <= {GOAL_BACKRUN}: {verdict(per_report / per_floor <= GOAL_BACKRUN)}",
+            f"  goal <= {GOAL_BACKRUN}: {verdict(per_report / per_floor <= GOAL_BACKRUN)}"
+            f"  (CPU {per_report_cpu:.2f} s a report)",
             f"    32 councils x 8 quarters, EXTRAPOLATED from the sample: "
             f"{per_report * 8 * n / 60:.1f} min",
         ]

@@ -1183,6 +1183,33 @@ class TestBackRun:
         with pytest.raises(InputError, match="quarter 'Q5 2025/26'"):
             batch.run_batches(["Q1 2025/26", "Q5 2025/26"], ["Fife"])
 
+    def test_the_command_runs_a_back_run_and_exits_1_when_a_quarter_failed(
+        self, monkeypatch, capsys, tmp_path
+    ):
+        seen = {}
+
+        def fake_run_batches(quarters, councils, **kwargs):
+            seen.update(kwargs, quarters=quarters, councils=councils)
+            ok = CouncilOutcome("Fife", "S12", "fife", "ok", None, "0" * 16, 1.0, 1, None, {})
+            failed = CouncilOutcome(
+                "Fife", "S12", "fife", "failed", "RuntimeError: boom", "0" * 16, 1.0, 1, None, {}
+            )
+            return [
+                BatchResult(q, tmp_path, tmp_path / "i.html", tmp_path / "m.json", (o,), 1.0, "f")
+                for q, o in zip(quarters, (ok, failed))
+            ]
+
+        monkeypatch.setattr(cli_batch, "run_batches", fake_run_batches)
+        args = parse(["batch", "--quarters", *self.QUARTERS, "--council", "Fife", "--out", "o"])
+        assert args.quarters == self.QUARTERS
+        assert cmd_batch(args) == EXIT_DATA
+        printed = capsys.readouterr().out
+        assert "Q1 2025/26: 1 report produced" in printed
+        assert "Q2 2025/26: 0 reports produced, 0 up to date (skipped), 1 failed" in printed
+        assert seen["quarters"] == self.QUARTERS and seen["out_dir"] == "o"
+        with pytest.raises(InputError, match="--quarter or --quarters"):
+            cmd_batch(parse(["batch", "--quarter", QUARTER, "--quarters", QUARTER]))
+
     def test_a_pool_needs_a_worker(self):
         with pytest.raises(InputError, match="workers 0"), batch.worker_pool(0):
             pass

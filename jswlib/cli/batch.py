@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from jswlib.cli._shared import EXIT_DATA, EXIT_OK
-from jswlib.core.errors import JswError
+from jswlib.core.errors import InputError, JswError
 from jswlib.judge.disclosure import AUDIENCES
-from jswlib.run.batch import ENGINES, REPORTS, BatchResult, _cpu_count, run_batch
+from jswlib.run.batch import ENGINES, REPORTS, BatchResult, _cpu_count, run_batch, run_batches
 
 
 def _duration(seconds: float) -> str:
@@ -61,14 +61,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``quarter``, ``council`` (list or None), ``data``, ``audience``, ``workers``, ``force``,
-        ``national``, ``engine``, ``out`` and ``params`` (the params folder, or None).
+        ``quarter``, ``quarters`` (a back-run: list or None), ``council`` (list or None),
+        ``data``, ``audience``, ``workers``, ``force``, ``national``, ``engine``, ``out`` and
+        ``params`` (the params folder, or None).
 
     Returns
     -------
     int
-        0 (``EXIT_OK``) when every council is produced or up to date; 1 (``EXIT_DATA``) when any
-        failed, or the results cannot be computed from the data.
+        0 (``EXIT_OK``) when every council (of every quarter) is produced or up to date; 1
+        (``EXIT_DATA``) when any failed, or the results cannot be computed from the data.
 
     Raises
     ------
@@ -76,29 +77,35 @@ def cmd_batch(args: argparse.Namespace) -> int:
         For a bad quarter, unknown councils, a missing notebook or data folder (see
         :func:`run_batch`).
     """
+    quarters = getattr(args, "quarters", None)
+    if quarters and args.quarter:
+        raise InputError("give --quarter or --quarters, not both")
+    options = dict(
+        data_dir=args.data,
+        audience=args.audience,
+        workers=args.workers,
+        force=args.force,
+        out_dir=args.out,
+        params=getattr(args, "params", None),
+        national=getattr(args, "national", False),
+        report=getattr(args, "report", "quarterly"),
+        encoding=getattr(args, "encoding", None),
+        engine=getattr(args, "engine", "warm"),
+    )
     try:
-        result = run_batch(
-            args.quarter,
-            args.council,
-            data_dir=args.data,
-            audience=args.audience,
-            workers=args.workers,
-            force=args.force,
-            out_dir=args.out,
-            params=getattr(args, "params", None),
-            national=getattr(args, "national", False),
-            report=getattr(args, "report", "quarterly"),
-            encoding=getattr(args, "encoding", None),
-            engine=getattr(args, "engine", "warm"),
-        )
+        if quarters:
+            results = run_batches(quarters, args.council, **options)
+        else:
+            results = [run_batch(args.quarter, args.council, **options)]
     except JswError:
         raise
     except ValueError as exc:  # e.g. an extract with no dated records: a data problem
         print(f"jsw batch: error: {exc}", file=sys.stderr)
         return EXIT_DATA
-    for line in summary_lines(result):
-        print(line)
-    return EXIT_OK if result.succeeded else EXIT_DATA
+    for result in results:
+        for line in summary_lines(result):
+            print(line)
+    return EXIT_OK if all(result.succeeded for result in results) else EXIT_DATA
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -139,6 +146,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         metavar="QUARTER",
         help="the quarter, e.g. 'Q2 2025/26' (also '2025/26 Q2', '2025Q2'); "
         "default: the latest complete quarter in the data",
+    )
+    p.add_argument(
+        "--quarters",
+        nargs="+",
+        metavar="QUARTER",
+        help="a back-run: several quarters, one after another, each into its own folder as "
+        "--quarter would, in one pool of workers whose warm kernels serve every quarter "
+        "(--out DIR then holds the quarter folders: DIR/<yyyy-yy>-Q<n>/<audience>/)",
     )
     p.add_argument(
         "--council",
