@@ -16,9 +16,11 @@ import json
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 
 from jswlib.core.errors import InputError
+from jswlib.run import worker
 from jswlib.run.batch import run_batch
 
 from .conftest import REPO
@@ -257,3 +259,66 @@ class TestWrittenOnce:
         # that mkstemp made is empty), and the notebook was still written in full at the end.
         assert len(sizes["fresh"]) == 1 and sizes["fresh"][0] > 0
         assert sizes["warm"] == [0]
+
+
+@pytest.fixture(scope="module")
+def kpi_outputs(tmp_path_factory):
+    """The real report and KPI outputs of Angus and Fife, warm (written by the kernel from the
+    notebook's report) and fresh (written by the worker from a report prepared again)."""
+    root = tmp_path_factory.mktemp("warm-kpis")
+    params = make_workspace(root)
+    results = {}
+    for engine in ("warm", "fresh"):
+        with pytest.MonkeyPatch.context() as patch:
+            if engine == "warm":
+                # The workers are forked from this process: in the warm batch the worker may not
+                # compute the KPI outputs itself, so they must come from the kernel
+                patch.setattr(worker, "_kpis_in_worker", _must_not_run)
+            results[engine] = run_batch(
+                QUARTER,
+                ["Angus", "Fife"],
+                params=params,
+                notebook=NOTEBOOK,
+                workers=1,
+                progress=False,
+                engine=engine,
+                out_dir=root / engine,
+            )
+    return results
+
+
+def _must_not_run(*args, **kwargs):
+    raise AssertionError("the worker computed the KPI outputs")
+
+
+class TestKpiOutputsFromTheKernel:
+    def test_every_council_succeeds_in_its_engine(self, kpi_outputs):
+        for engine, result in kpi_outputs.items():
+            assert [o.status for o in result.outcomes] == ["ok", "ok"], [
+                o.error for o in result.outcomes
+            ]
+            entries = json.loads(result.manifest.read_text())["councils"]
+            assert {e["engine"] for e in entries} == {engine}
+
+    def test_the_files_are_the_same(self, kpi_outputs):
+        warm, fresh = kpi_outputs["warm"].out_dir, kpi_outputs["fresh"].out_dir
+        for slug in ("angus", "fife"):
+            for name in (f"{slug}-kpis.csv", f"{slug}-figures.csv"):
+                assert (warm / name).read_bytes() == (fresh / name).read_bytes(), name
+            sheets = [
+                pd.read_excel(folder / f"{slug}-kpis.xlsx", sheet_name=None, dtype=str)
+                for folder in (warm, fresh)
+            ]
+            assert sheets[0].keys() == sheets[1].keys()
+            for name in sheets[0]:
+                pd.testing.assert_frame_equal(sheets[0][name], sheets[1][name])
+
+    def test_the_manifest_and_index_are_the_same(self, kpi_outputs):
+        def entries(result):
+            return {
+                e["slug"]: (e["counts"], e["headline"], e["files"])
+                for e in json.loads(result.manifest.read_text())["councils"]
+            }
+
+        assert entries(kpi_outputs["warm"]) == entries(kpi_outputs["fresh"])
+        assert entries(kpi_outputs["warm"])["fife"][1]  # a headline to compare

@@ -3,7 +3,7 @@ itself)."""
 
 from __future__ import annotations
 
-from jswlib.run.worker import figures_name, running_header, without_paths
+from jswlib.run.worker import figures_name, kernel_kpi_outputs, running_header, without_paths
 
 
 class TestWithoutPaths:
@@ -48,3 +48,28 @@ class TestRunningHeader:
 class TestFiguresName:
     def test_next_to_the_report(self):
         assert figures_name("orkney-islands") == "orkney-islands-figures.csv"
+
+
+class TestKernelKpiOutputs:
+    def test_only_the_report_of_this_council_quarter_and_audience_is_used(self, tmp_path):
+        from jswlib.present.report import prepare_report
+
+        from .test_batch import QUARTER, make_workspace
+
+        params = make_workspace(tmp_path)
+        report = prepare_report("Fife", QUARTER, str(tmp_path / "data"), params=params)
+        out = tmp_path / "out"
+        args = (str(out), "fife")
+        assert kernel_kpi_outputs(None, *args, "Fife", QUARTER, "internal") is None
+        assert kernel_kpi_outputs(report, *args, "Angus", QUARTER, "internal") is None
+        assert kernel_kpi_outputs(report, *args, "Fife", "Q1 2025/26", "internal") is None
+        assert kernel_kpi_outputs(report, *args, "Fife", QUARTER, "public") is None
+        assert not out.exists()  # nothing written for another report
+        written = kernel_kpi_outputs(report, *args, "Fife", QUARTER, "internal")
+        assert written["files"] == {
+            "figures": "fife-figures.csv",
+            "csv": "fife-kpis.csv",
+            "xlsx": "fife-kpis.xlsx",
+        }
+        assert sorted(p.name for p in out.iterdir()) == sorted(written["files"].values())
+        assert sum(written["counts"].values()) == len(written["headline"]) > 0

@@ -31,6 +31,12 @@ The executed notebook is written once, when it ends or fails (papermill's
 ``request_save_on_cell_execute=False``), not after every cell as a fresh run writes it: a warm run
 that stops half-way is run again in a fresh kernel, which writes as it goes.
 
+After a notebook that ran without error, the warm kernel also writes the council's KPI outputs
+(CSV, workbook, figures file) from the notebook's own ``report``, whose sections are computed
+already (:func:`jswlib.run.worker.kernel_kpi_outputs`), where a worker beside a fresh kernel
+prepares the report a second time; the files are the same (``tests/test_warm.py``). With another
+KPI-table function, or when the notebook has no report of this council, the worker makes them.
+
 A council whose run in the warm kernel fails in any way (a cell error, a timeout, a kernel that
 died or did not reset) is run once more in a fresh kernel, and the warm kernel is replaced: what the
 fresh kernel gives is the council's outcome. See docs/method-performance.md, "Warm engine".
@@ -38,6 +44,7 @@ fresh kernel gives is the council's outcome. See docs/method-performance.md, "Wa
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
@@ -180,6 +187,31 @@ class WarmKernel:
                 f"{content.get('ename', 'error')}: {content.get('evalue', '')}".strip()
             )
 
+    def run_for_result(self, code: str) -> Any:
+        """Run ``code`` silently (as :meth:`run_silently`); it sets ``_jsw_result``, which is
+        returned (any value JSON can carry)."""
+        try:
+            reply = _run_sync(self.kc.execute_interactive)(
+                code,
+                silent=True,
+                store_history=False,
+                allow_stdin=False,
+                timeout=RESET_TIMEOUT,
+                output_hook=lambda msg: None,
+                user_expressions={"result": "__import__('json').dumps(_jsw_result)"},
+            )
+        except TimeoutError as exc:
+            raise WarmKernelError(f"the kernel did not answer within {RESET_TIMEOUT:g} s") from exc
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            raise WarmKernelError(
+                f"{content.get('ename', 'error')}: {content.get('evalue', '')}".strip()
+            )
+        value = content.get("user_expressions", {}).get("result", {})
+        if value.get("status") != "ok":
+            raise WarmKernelError(f"{value.get('ename', 'error')}: {value.get('evalue', '')}")
+        return json.loads(ast.literal_eval(value["data"]["text/plain"]))
+
     def reset(self, cwd: str, env: dict[str, str]) -> None:
         """Back to the clean state before a council (see the module's conventions)."""
         self.run_silently(RESET_CODE % {"cwd": json.dumps(cwd), "env": json.dumps(env)})
@@ -273,6 +305,12 @@ def warm_kernel(kernel_name: str, cwd: str, extra_arguments, env: dict[str, str]
 
         atexit.register(discard_kernel)
     return kernel
+
+
+def current_kernel() -> WarmKernel | None:
+    """This process's warm kernel when it is running, else None (none is started)."""
+    kernel = _KERNEL.get("kernel")
+    return kernel if kernel is not None and kernel.is_alive() else None
 
 
 def discard_kernel() -> None:

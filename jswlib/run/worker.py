@@ -205,12 +205,85 @@ def report_kpi_table(
         params=params,
         encoding=encoding,
     )
+    return report.kpi_outputs()
+
+
+def write_kpi_outputs(outputs: dict, out_dir: str | os.PathLike, slug: str) -> dict[str, Any]:
+    """Write a council's KPI outputs (from :func:`report_kpi_table`) beside its report.
+
+    Parameters
+    ----------
+    outputs : dict
+        ``{"kpis", "publication", "workbook", "figures"}`` (``Report.kpi_outputs()``).
+    out_dir : path-like
+        The quarter folder.
+    slug : str
+        The council's slug.
+
+    Returns
+    -------
+    dict
+        ``counts`` (RAG words of the KPI table), ``headline`` (its rows for the index matrix) and
+        ``files`` written (``figures``, ``csv``, ``xlsx``): plain values (JSON), so that a warm
+        kernel can hand them back to its worker.
+
+    Raises
+    ------
+    ValueError
+        When the KPI table has no ``rag`` column.
+    """
+    table, out, names = outputs["kpis"], Path(out_dir), output_names(slug)
+    if "rag" not in table.columns:
+        raise ValueError(
+            f"the KPI table has no 'rag' column (columns: {', '.join(map(str, table.columns))})"
+        )
+    write_csv(outputs["publication"], out / names["csv"])
+    write_workbook(outputs["workbook"], out / names["xlsx"])
+    write_csv(outputs["figures"], out / figures_name(slug))
     return {
-        "kpis": report.kpi_export(),
-        "publication": report.kpi_publication_table(),
-        "workbook": report.kpi_workbook(),
-        "figures": report.figures_file(),
+        "counts": rag_counts(table["rag"].dropna()),
+        "headline": headline_rows(table),
+        "files": {"figures": figures_name(slug), "csv": names["csv"], "xlsx": names["xlsx"]},
     }
+
+
+def kernel_kpi_outputs(
+    report: Any, out_dir: str, slug: str, council: str, quarter: str, audience: str
+) -> dict[str, Any] | None:
+    """In a warm kernel, once the notebook has run: write the KPI outputs of its ``report``.
+
+    The notebook's report object has every section computed already, so its outputs
+    (``Report.kpi_outputs()``) cost little more than writing the workbook, where the worker would
+    prepare the whole report again. Used only when ``report`` is the report of this council,
+    quarter and audience (else None is returned and the worker computes them, as for a fresh
+    kernel).
+
+    Returns
+    -------
+    dict or None
+        As :func:`write_kpi_outputs`.
+    """
+    from jswlib.present.report import Report
+
+    if not (
+        isinstance(report, Report)
+        and report.council.name == council
+        and str(report.quarter) == quarter
+        and report.audience == audience
+    ):
+        return None
+    return write_kpi_outputs(report.kpi_outputs(), out_dir, slug)
+
+
+#: Run silently in the warm kernel after a notebook that ran without error (see
+#: :func:`kernel_kpi_outputs`); the worker reads ``_jsw_result`` back as JSON.
+KERNEL_KPI_CODE = r"""
+def _jsw_kpis(*args):
+    from jswlib.run.worker import kernel_kpi_outputs
+    return kernel_kpi_outputs(globals().get("report"), *args)
+_jsw_result = _jsw_kpis(*%(args)s)
+del _jsw_kpis
+"""
 
 
 def report_framework_tables(
@@ -441,6 +514,30 @@ def _execute_warm(task: CouncilTask, path: Path) -> tuple[Any, BaseException | N
     return nb, outcome.get("cell_error")
 
 
+def _kpis_in_kernel(task: CouncilTask) -> dict[str, Any] | None:
+    """The KPI outputs written by the warm kernel from the notebook's report (see
+    :func:`kernel_kpi_outputs`), or None when the worker must compute them: another KPI-table
+    function or report, no such report in the notebook, or any failure in the kernel."""
+    if task.kpi_table is not report_kpi_table or task.report != "quarterly":
+        return None
+    from jswlib.run.warm import current_kernel
+
+    kernel = current_kernel()
+    if kernel is None:
+        return None
+    args = [
+        task.out_dir,
+        task.slug,
+        task.name,
+        task.parameters.get("quarter", ""),
+        task.parameters.get("audience", ""),
+    ]
+    try:
+        return kernel.run_for_result(KERNEL_KPI_CODE % {"args": repr(args)})
+    except Exception:  # noqa: BLE001 - the worker computes them instead, as for a fresh kernel
+        return None
+
+
 def _run_notebook(task: CouncilTask, path: Path, result: dict[str, Any]):
     """Run the council's notebook with the task's engine; a warm run that fails in any way is run
     again once in a fresh kernel, whose outcome stands (the warm kernel is replaced)."""
@@ -458,6 +555,7 @@ def _run_notebook(task: CouncilTask, path: Path, result: dict[str, Any]):
     if cell_error is None:
         result["engine"] = "warm"
         result["attempts"] = 1
+        result["kernel_kpis"] = _kpis_in_kernel(task)
         return nb, None
     discard_kernel()
     result["engine"] = "fresh"
@@ -467,6 +565,42 @@ def _run_notebook(task: CouncilTask, path: Path, result: dict[str, Any]):
 
 def _write_text(path: Path, text: str) -> Path:
     return io.write_text(path, text)
+
+
+def _kpis_in_worker(task: CouncilTask, period: str) -> dict[str, Any]:
+    """The council's KPI outputs computed and written in this worker process, with the task's
+    KPI-table function; returns ``counts``, ``headline`` (when there is one) and ``files``."""
+    out = Path(task.out_dir)
+    names = output_names(task.slug, task.report)
+    result: dict[str, Any] = {"files": {}}
+    table = task.kpi_table(
+        council=task.name,
+        quarter=period,
+        data_dir=task.parameters["data_dir"],
+        audience=task.parameters["audience"],
+        commentary_file=task.parameters.get("commentary_file", ""),
+        params=task.params,
+        **({"encoding": task.parameters["encoding"]} if "encoding" in task.parameters else {}),
+    )
+    if isinstance(table, dict) and "kpis" in table:  # the quarterly report's outputs
+        return write_kpi_outputs(table, out, task.slug)
+    sheets = None
+    if isinstance(table, dict):  # several tables (the framework report): figures as the CSV
+        sheets, table = table, table["framework"]
+    if "rag" not in table.columns:
+        raise ValueError(
+            f"the KPI table has no 'rag' column (columns: {', '.join(map(str, table.columns))})"
+        )
+    result["counts"] = rag_counts(table["rag"].dropna())
+    if sheets is None:
+        result["headline"] = headline_rows(table)
+        io.write_frame(table, out / names["csv"])
+        io.write_frame(table, out / names["xlsx"])
+    else:
+        io.write_frame(sheets["figures"], out / names["csv"])
+        io.write_excel_sheets(sheets, out / names["xlsx"])
+    result["files"]["csv"], result["files"]["xlsx"] = names["csv"], names["xlsx"]
+    return result
 
 
 def run_council(task: CouncilTask) -> dict[str, Any]:
@@ -534,40 +668,11 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
         result["files"]["html"] = names["html"]
         if cell_error is not None:
             raise cell_error
-        table = task.kpi_table(
-            council=task.name,
-            quarter=period,
-            data_dir=task.parameters["data_dir"],
-            audience=task.parameters["audience"],
-            commentary_file=task.parameters.get("commentary_file", ""),
-            params=task.params,
-            **({"encoding": task.parameters["encoding"]} if "encoding" in task.parameters else {}),
-        )
-        sheets = publication = None
-        if isinstance(table, dict) and "kpis" in table:  # the quarterly report's outputs
-            publication, table = table, table["kpis"]
-        elif isinstance(table, dict):  # several tables (the framework report): figures as the CSV
-            sheets, table = table, table["framework"]
-        if "rag" not in table.columns:
-            raise ValueError(
-                "the KPI table has no 'rag' column (columns: "
-                f"{', '.join(map(str, table.columns))})"
-            )
-        result["counts"] = rag_counts(table["rag"].dropna())
-        if publication is not None:
-            result["headline"] = headline_rows(table)
-            write_csv(publication["publication"], out / names["csv"])
-            write_workbook(publication["workbook"], out / names["xlsx"])
-            write_csv(publication["figures"], out / figures_name(task.slug))
-            result["files"]["figures"] = figures_name(task.slug)
-        elif sheets is None:
-            result["headline"] = headline_rows(table)
-            io.write_frame(table, out / names["csv"])
-            io.write_frame(table, out / names["xlsx"])
-        else:
-            io.write_frame(sheets["figures"], out / names["csv"])
-            io.write_excel_sheets(sheets, out / names["xlsx"])
-        result["files"]["csv"], result["files"]["xlsx"] = names["csv"], names["xlsx"]
+        written = result.pop("kernel_kpis", None)
+        if written is None:
+            written = _kpis_in_worker(task, period)
+        result["counts"], result["headline"] = written["counts"], written.get("headline")
+        result["files"].update(written["files"])
         result["status"] = OK
     except Exception as exc:
         result["error"] = error_summary(exc)
