@@ -92,15 +92,105 @@ def template_digest() -> str:
     return io.folder_digest(TEMPLATES_DIR / TEMPLATE_NAME)
 
 
-@lru_cache(maxsize=1)
-def _html_exporter():
-    """nbconvert's HTML exporter with the JSW template: no code, no prompts, images embedded.
+#: The alternative text nbconvert gives an image that has none.
+MISSING_ALT = "No description has been provided for this image"
+#: Elements nbconvert makes focusable (``tabindex="0"``): each cell's input and each output.
+FOCUSABLE_CLASSES = frozenset({"jp-Cell-inputWrapper", "jp-OutputArea-output"})
+
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_DIV_TAG = re.compile(r"<div\b[^>]*>", re.IGNORECASE)
+_CLASS_ATTR = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_TABINDEX_ATTR = re.compile(r"""(\stabindex\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
+_ALT_ATTR = re.compile(r"\salt\s*=", re.IGNORECASE)
+
+
+def _set_before_end(tag: str, attribute: str) -> str:
+    """``tag`` (``<name ...>`` or ``<name .../>``) with ``attribute`` added as its last one."""
+    end = len(tag) - (2 if tag.endswith("/>") else 1)
+    return f"{tag[:end].rstrip()} {attribute}{tag[end:]}"
+
+
+def accessible_outputs(page: str) -> str:
+    """What nbconvert's HTML exporter does to a page after rendering it, done on the text.
+
+    Every image without alternative text gets :data:`MISSING_ALT`, and every cell input and
+    output (``div`` of a class in :data:`FOCUSABLE_CLASSES`) can take the keyboard focus
+    (``tabindex="0"``, replacing any other value). nbconvert does this by parsing the whole page
+    with BeautifulSoup and writing it out again, which costs four fifths of an export once a
+    report's charts are inline SVG; the page made here has the same elements and attributes (a
+    test parses both).
+
+    Examples
+    --------
+    >>> print(accessible_outputs('<div class="jp-OutputArea-output x"><b>1</b></div>'))
+    <div class="jp-OutputArea-output x" tabindex="0"><b>1</b></div>
+    >>> print(accessible_outputs('<img src="a.png">'))
+    <img src="a.png" alt="No description has been provided for this image">
+    >>> print(accessible_outputs('<div class="other"><img alt="" src="a.png"/></div>'))
+    <div class="other"><img alt="" src="a.png"/></div>
+    """
+
+    def alt(match: re.Match) -> str:
+        tag = match.group(0)
+        return tag if _ALT_ATTR.search(tag) else _set_before_end(tag, f'alt="{MISSING_ALT}"')
+
+    def focusable(match: re.Match) -> str:
+        tag = match.group(0)
+        found = _CLASS_ATTR.search(tag)
+        classes = next((g for g in found.groups() if g is not None), "") if found else ""
+        if FOCUSABLE_CLASSES.isdisjoint(classes.split()):
+            return tag
+        if _TABINDEX_ATTR.search(tag):
+            return _TABINDEX_ATTR.sub(lambda m: f'{m.group(1)}"0"', tag, count=1)
+        return _set_before_end(tag, 'tabindex="0"')
+
+    return _DIV_TAG.sub(focusable, _IMG_TAG.sub(alt, page))
+
+
+def _exporter_class():
+    """nbconvert's HTML exporter, with its last step (BeautifulSoup) done by
+    :func:`accessible_outputs`."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        """The HTML exporter of the reports (see :func:`accessible_outputs`)."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # The two filters the HTML templates use, as the HTML exporter sets them up
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name"))
+            resources = self._init_resources(resources)
+            self.register_filter(
+                "highlight_code",
+                self.filters.get(
+                    "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+                ),
+            )
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources
+                ),
+            )
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return accessible_outputs(page), resources
+
+    return ReportExporter
+
+
+@lru_cache(maxsize=2)
+def _html_exporter(fast: bool = True):
+    """nbconvert's HTML exporter with the JSW template: no code, no prompts, images embedded
+    (``fast``: its last step done on the text, :func:`accessible_outputs`; else nbconvert's own).
 
     One per process."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(
+    exporter = (_exporter_class() if fast else HTMLExporter)(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True,

@@ -95,6 +95,7 @@ from jswlib.run.worker import (
     report_kpi_table,
     run_council,
     run_overview,
+    running_header,
 )
 
 #: The checkout this package runs from (paths inside it are shown relative to it).
@@ -610,8 +611,12 @@ def _run_locked(
     to_run = [p for p in plans if not p.up_to_date and not problems]
     n_workers = min(workers or _cpu_count(), len(to_run)) if to_run else 0
     if to_run:
+        # The same for every council: read the data folder's manifest once
+        header = running_header(audience, str(request.data_dir))
         tasks = [
-            _task(request, p.council, kpi_table, execute, start_attempts, retry_delay, engine)
+            _task(
+                request, p.council, kpi_table, execute, start_attempts, retry_delay, engine, header
+            )
             for p in to_run
         ]
         by_slug = {p.council.slug: p for p in plans}
@@ -941,6 +946,7 @@ def _task(
     start_attempts: int,
     retry_delay: float,
     engine: str = "fresh",
+    header: str | None = None,
 ) -> CouncilTask:
     parameters = _parameters(
         request.report,
@@ -964,6 +970,7 @@ def _task(
         retry_delay=retry_delay,
         report=request.report,
         engine=engine,
+        header=header,
     )
 
 

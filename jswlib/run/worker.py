@@ -326,6 +326,9 @@ class CouncilTask:
     retry_delay: float = RETRY_DELAY
     report: str = "quarterly"
     engine: str = "fresh"
+    #: The running header of the pages (:func:`running_header`), worked out once per batch;
+    #: None: worked out by the worker.
+    header: str | None = None
 
 
 class KernelStartError(RuntimeError):
@@ -657,7 +660,9 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
             title,
             Path(task.notebook).parent,
             footer=f"{task.name}, {period}",
-            header=running_header(
+            header=task.header
+            if task.header is not None
+            else running_header(
                 task.parameters.get("audience", ""), task.parameters.get("data_dir", "")
             ),
         )

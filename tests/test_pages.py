@@ -1,0 +1,94 @@
+"""The report's HTML export: nbconvert's exporter with its last step (a BeautifulSoup pass that
+adds alternative text and keyboard focus) done on the text instead, giving the same page."""
+
+from __future__ import annotations
+
+import nbformat
+from bs4 import BeautifulSoup
+
+from jswlib.present import pages
+from jswlib.present.pages import MISSING_ALT, accessible_outputs, notebook_to_html
+
+from .conftest import REPO
+
+SVG = (
+    '<svg viewBox="0 0 10 10" role="img" aria-label="A chart"><title>A chart</title>'
+    '<path d="M0 0L10 10"/><text x="1" y="2">5 &amp; 6 &lt; 7</text></svg>'
+)
+
+
+def _notebook():
+    """Outputs of every kind a report has, and an image without alternative text."""
+    v4 = nbformat.v4
+    nb = v4.new_notebook()
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.cells = [
+        v4.new_markdown_cell('## Heading\n\nText <img src="pixel.png"> and ![a pixel](pixel.png)'),
+        v4.new_code_cell(
+            "x",
+            outputs=[
+                v4.new_output(
+                    "display_data",
+                    data={"text/html": SVG + '<img src="data:image/png;base64,AAAA">'},
+                ),
+                v4.new_output("stream", name="stdout", text="printed <text>\n"),
+                v4.new_output(
+                    "execute_result",
+                    data={
+                        "text/html": "<table><thead><tr><th>KPI</th></tr></thead>"
+                        "<tbody><tr><th>A</th><td>1<br>2</td></tr></tbody></table>",
+                        "text/plain": "table",
+                    },
+                    execution_count=1,
+                ),
+            ],
+        ),
+        v4.new_code_cell(
+            "y",
+            outputs=[
+                v4.new_output(
+                    "error",
+                    ename="ValueError",
+                    evalue="bad",
+                    traceback=["\x1b[31mValueError\x1b[0m"],
+                )
+            ],
+        ),
+    ]
+    nb.cells[2].metadata["tags"] = []
+    return nb
+
+
+class TestSamePageAsNbconvert:
+    def test_the_page_parses_to_nbconvert_own_page(self):
+        nb = _notebook()
+        resources = {"metadata": {"name": "t", "path": str(REPO / "tests" / "fixtures")}}
+        fast, _ = pages._html_exporter(True).from_notebook_node(nb, resources=dict(resources))
+        stock, _ = pages._html_exporter(False).from_notebook_node(nb, resources=dict(resources))
+        # nbconvert's page is its BeautifulSoup tree written out: the same tree from ours
+        assert str(BeautifulSoup(fast, features="html.parser")) == stock
+        # and the comparison sees the two changes: images described, outputs focusable
+        assert fast.count(MISSING_ALT) == 2 and 'alt="a pixel"' in fast
+        # focusable: the Markdown cell's rendering, three outputs, the error = 5
+        assert fast.count('tabindex="0"') == stock.count('tabindex="0"') == 5
+        assert "viewBox" in fast  # left as written (nbconvert's parser lower-cases it)
+
+    def test_the_report_page_comes_from_the_fast_exporter(self):
+        page = notebook_to_html(_notebook(), "Title", REPO / "tests" / "fixtures")
+        assert "viewBox" in page and 'tabindex="0"' in page and '<th scope="col">KPI' in page
+
+
+class TestAccessibleOutputs:
+    def test_a_tabindex_is_replaced_and_other_elements_are_left(self):
+        page = (
+            "<div class='jp-Cell-inputWrapper' tabindex=-1><p>x</p></div>"
+            '<div class="jp-OutputArea-output-x">'
+            '<img src="a.png" alt="A">'
+            '<img src="b.png"/>'
+        )
+        assert accessible_outputs(page) == (
+            "<div class='jp-Cell-inputWrapper' tabindex=\"0\"><p>x</p></div>"
+            '<div class="jp-OutputArea-output-x">'  # another class
+            '<img src="a.png" alt="A">'
+            f'<img src="b.png" alt="{MISSING_ALT}"/>'
+        )
