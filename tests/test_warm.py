@@ -54,6 +54,12 @@ seen = {
     "filters": len(warnings.filters),
     "params": os.environ.get("JSW_PARAMS", "").endswith("params"),
     "count": get_ipython().execution_count,
+    "class_patched": report_module.Report.kpi_outputs.__name__ != "kpi_outputs",
+    "class_added": hasattr(report_module.Report, "planted"),
+    "constant": report_module.QUARTERLY_TABLE_QUARTERS,
+    "module_added": hasattr(report_module, "planted_name"),
+    "dict_entry": "planted" in results_module.__dict__.get("_MEMO", {}),
+    "later_module": getattr(sys.modules.get("jswlib.run.docs"), "planted", None) is not None,
 }
 print("STATE " + json.dumps(seen))"""
 
@@ -63,6 +69,12 @@ PLANT = """if council == "Angus":
     plt.figure()
     report_module.prepare_report = lambda *args, **kwargs: None
     results_module._MEMO["planted"] = 1
+    report_module.Report.kpi_outputs = lambda self: None
+    report_module.Report.planted = 1
+    report_module.QUARTERLY_TABLE_QUARTERS = 99
+    report_module.planted_name = 1
+    import jswlib.run.docs as later_module  # not among the warm imports
+    later_module.planted = 1
     os.environ["JSW_TEST_PLANTED"] = "1"
     sys.path.append("/planted")
     pd.set_option("display.max_rows", 3)
@@ -139,6 +151,9 @@ class TestCleanState:
         assert seen["figures"] == 0
         assert seen["patched"] is False
         assert seen["memo"] == []
+        assert seen["class_patched"] is False and seen["class_added"] is False
+        assert seen["constant"] == 8 and seen["module_added"] is False
+        assert seen["dict_entry"] is False and seen["later_module"] is False
         assert seen["cwd"] is True and seen["path"] is False and seen["env"] is None
         assert seen["max_rows"] != 3 and seen["filter"] is False
         assert seen["params"] is True
