@@ -456,32 +456,6 @@ def _expand_open_periods(
 # --- Aggregation ---------------------------------------------------------------------------------
 
 
-def _aggregate(records: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """Sum contributions per council and period ordinal (distinct people for ``people``
-    indicators)."""
-    keys = ["council", "ordinal"]
-    if ind.type == "people":
-        out = records.groupby(keys, sort=False)["person_id"].nunique().rename("num").to_frame()
-        out["den"] = np.nan
-        for col in ("sq", "excluded", *_REASON_COLUMNS, "pending"):
-            out[col] = 0
-        return out
-    out = records.groupby(keys, sort=False)[_COUNT_COLUMNS].sum(min_count=1)
-    if ind.type in ("count",):
-        out["den"] = np.nan
-    return out
-
-
-def _values(num: pd.Series, den: pd.Series, ind: Indicator) -> pd.Series:
-    """The indicator's value from numerator and denominator: a percentage, a mean, or the count
-    itself."""
-    if ind.is_proportion:
-        return (100.0 * num / den.where(den > 0)).astype(float)
-    if ind.type == "average":
-        return (num / den.where(den > 0)).astype(float)
-    return num.astype(float)
-
-
 def _std_dev(total: pd.Series, n: pd.Series, squares: pd.Series) -> pd.Series:
     """Sample standard deviation from the sum, count and sum of squares (missing below 2
     values)."""
@@ -490,27 +464,73 @@ def _std_dev(total: pd.Series, n: pd.Series, squares: pd.Series) -> pd.Series:
     return np.sqrt(variance.clip(lower=0).where(n >= 2)).astype(float)
 
 
-def _grid(
-    agg: pd.DataFrame, councils: list[str], first: int, last: int, ind: Indicator
+def _grid_sums(
+    contrib: pd.DataFrame, n_councils: int, first: int, last: int, ind: Indicator
 ) -> pd.DataFrame:
-    """Every council x every period ordinal from ``first`` to ``last``, zero where there were no
-    records."""
-    index = pd.MultiIndex.from_product(
-        [councils, range(first, last + 1)], names=["council", "ordinal"]
-    )
-    full = agg.reindex(index)
-    for col in ("num", "sq", "excluded", *_REASON_COLUMNS, "pending"):
-        full[col] = full[col].fillna(0)
-    if ind.type in ("count", "people"):
-        full["den"] = np.nan
+    """The contributions summed per council and period ordinal, with numpy: every council (0 to
+    ``n_councils - 1``) x every ordinal from ``first`` to ``last``, zero where there were no
+    records (distinct people for ``people`` indicators).
+
+    Every contribution is a whole number (counts, hours, days and their squares, far below
+    2**53), so sums are exact in any order and equal those of a pandas group-by.
+    """
+    span = last - first + 1
+    council = contrib["council"].to_numpy(dtype=np.int64)
+    ordinal = contrib["ordinal"].to_numpy(dtype=np.int64)
+    inside = (ordinal >= first) & (ordinal <= last) & (council >= 0) & (council < n_councils)
+    key = council[inside] * span + (ordinal[inside] - first)
+    cells = n_councils * span
+    sums = {}
+    if ind.type == "people":
+        person = contrib["person_id"].to_numpy(dtype=np.int64)[inside]
+        persons = int(person.max()) + 2 if len(person) else 1
+        pairs = np.unique(key * persons + (person + 1))
+        sums["num"] = np.bincount(pairs // persons, minlength=cells).astype(float)
+        for col in _COUNT_COLUMNS[1:]:
+            sums[col] = np.zeros(cells)
     else:
-        full["den"] = full["den"].fillna(0)
-    return full.reset_index()
+        for col in _COUNT_COLUMNS:
+            values = contrib[col].to_numpy(dtype=float)[inside]
+            sums[col] = np.bincount(key, weights=values, minlength=cells)
+    if ind.type in ("count", "people"):
+        sums["den"] = np.full(cells, np.nan)
+    return pd.DataFrame(
+        {
+            "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
+            "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
+            **sums,
+        }
+    )
 
 
-def _indicator_records(table: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """The records the indicator counts: the table filtered by its ``where`` conditions."""
-    return table.loc[condition_mask(table, ind.where)]
+def _indicator_columns(ind: Indicator, standards=()) -> list[str]:
+    """The columns of its table an indicator reads (with the engine's ``_c`` and ``_p``)."""
+    named = [
+        ind.period_date,
+        ind.active_from,
+        ind.active_to,
+        ind.start,
+        ind.end,
+        ind.ended,
+        ind.column,
+        ind.before,
+        ind.after,
+        *ind.exclude,
+        *(c.column for c in (*ind.where, *ind.numerator)),
+        *(s.column for s in (ind.standard, *standards) if s is not None),
+        "council",
+        "_c",
+        "_p",
+    ]
+    return list(dict.fromkeys(c for c in named if c is not None))
+
+
+def _indicator_records(table: pd.DataFrame, ind: Indicator, standards=()) -> pd.DataFrame:
+    """The records the indicator counts: the table filtered by its ``where`` conditions, with
+    only the columns it reads (:func:`_indicator_columns`), so that no other column is copied."""
+    columns = [c for c in _indicator_columns(ind, standards) if c in table]
+    mask = condition_mask(table, ind.where)
+    return table[columns] if mask.all() else table.loc[mask, columns]
 
 
 def _by_period(
@@ -580,29 +600,84 @@ def _calendars(defs: Definitions, codes: list[str]) -> dict[str, wd.WorkingCalen
     return out
 
 
-def _labelled(grid: pd.DataFrame, ind: Indicator, freq: str, as_at: date) -> pd.DataFrame:
-    """Add period label, start, end, completeness and value to an aggregated grid."""
-    ordinals = grid["ordinal"].to_numpy(dtype=np.int64)
+def _block(grid: pd.DataFrame, council: np.ndarray, level: str) -> dict[str, np.ndarray]:
+    """The columns of a grid as arrays, with the area codes and the level."""
+    return {
+        "level": np.full(len(grid), level, dtype=object),
+        "council": np.asarray(council, dtype=object),
+        "ordinal": grid["ordinal"].to_numpy(dtype=np.int64),
+        **{col: grid[col].to_numpy(dtype=float) for col in _COUNT_COLUMNS},
+    }
+
+
+def _labelled_block(
+    block: dict[str, np.ndarray], ind: Indicator, freq: str, as_at: date, names: dict
+) -> dict[str, np.ndarray]:
+    """Add period label, start, end, completeness, value and standard deviation to a block of
+    rows: every column of :data:`RESULT_COLUMNS` (counts as floats)."""
+    ordinals = block.pop("ordinal")
+    n = len(ordinals)
     first, last = period_bounds(ordinals, freq)
-    out = grid.drop(columns="ordinal")
-    out["period"] = periods.ordinal_labels(ordinals, freq)
-    out["period_start"] = pd.to_datetime(first)
-    out["period_end"] = pd.to_datetime(last)
-    out["complete"] = last <= np.datetime64(as_at, "D")
-    out["value"] = _values(out["num"], out["den"], ind)
-    out["std_dev"] = (
-        _std_dev(out["num"], out["den"], out["sq"]) if ind.type == "average" else np.nan
+    num, den, sq = block.pop("num"), block.pop("den"), block.pop("sq")
+    complete = last <= np.datetime64(as_at, "D")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if ind.is_proportion:
+            value = 100.0 * num / np.where(den > 0, den, np.nan)
+        elif ind.type == "average":
+            value = num / np.where(den > 0, den, np.nan)
+        else:
+            value = num.astype(float)
+        if ind.type == "average":
+            variance = (sq - num**2 / den) / (den - 1)
+            std_dev = np.where(den >= 2, np.sqrt(np.clip(variance, 0, None)), np.nan)
+        else:
+            std_dev = np.full(n, np.nan)
+    return block | {
+        "indicator": np.full(n, ind.id, dtype=object),
+        "council_name": np.array([names.get(c) for c in block["council"]], dtype=object),
+        "frequency": np.full(n, _FREQUENCY_WORDS[freq], dtype=object),
+        "period": np.asarray(periods.ordinal_labels(ordinals, freq), dtype=object),
+        "period_start": first.astype("datetime64[s]"),
+        "period_end": last.astype("datetime64[s]"),
+        "complete": complete,
+        "numerator": num,
+        "denominator": den,
+        "value": value,
+        "std_dev": std_dev,
+        "unit": np.full(n, ind.unit, dtype=object),
+        "provisional": (block["pending"] > 0) | ~complete,
+    }
+
+
+def _pool_grid(grid: pd.DataFrame, area_of: np.ndarray) -> pd.DataFrame:
+    """Sum council rows into areas (family groups, or Scotland), with numpy.
+
+    ``grid`` holds every council (by position) x the same ordinals, council-major, as
+    :func:`_grid_sums` gives; ``area_of`` the area code of each council position (None where it
+    is in no area). Rows come by area code, then ordinal, as a sorted group-by gives them. A sum in
+    which every value is missing is missing (``min_count=1``); whole numbers sum exactly in any
+    order.
+    """
+    n_councils = len(area_of)
+    span = len(grid) // n_councils if n_councils else 0
+    names = sorted({a for a in area_of if a is not None})
+    sums: dict[str, list] = {col: [] for col in _COUNT_COLUMNS}
+    for name in names:
+        rows = np.array([a == name for a in area_of], dtype=bool)
+        for col in _COUNT_COLUMNS:
+            values = grid[col].to_numpy(dtype=float).reshape(n_councils, span)[rows]
+            total = values.sum(axis=0, where=~np.isnan(values))
+            sums[col].append(np.where(np.isnan(values).all(axis=0), np.nan, total))
+    ordinals = grid["ordinal"].to_numpy(dtype=np.int64)[:span]
+    return pd.DataFrame(
+        {
+            "council": np.repeat(np.array(names, dtype=object), span),
+            "ordinal": np.tile(ordinals, len(names)),
+            **{
+                col: np.concatenate(parts) if parts else np.zeros(0) for col, parts in sums.items()
+            },
+        }
     )
-    out["provisional"] = (out["pending"].to_numpy() > 0) | ~out["complete"].to_numpy()
-    return out
-
-
-def _pool(grid: pd.DataFrame, group_of: dict[str, str] | None) -> pd.DataFrame:
-    """Sum council rows into family groups (``group_of``: council -> group) or Scotland
-    (``None``)."""
-    keyed = grid.assign(council=grid["council"].map(group_of) if group_of else SCOTLAND_CODE)
-    sums = keyed.groupby(["council", "ordinal"], as_index=False)[_COUNT_COLUMNS].sum(min_count=1)
-    return sums
 
 
 def _indicator_results(
@@ -618,9 +693,9 @@ def _indicator_results(
     Scotland."""
     codes = np.array([c.code for c in defs.councils], dtype=object)
     ix = list(range(len(codes)))
-    records = _indicator_records(table, ind)
     local = {i: defs.targets.standard(ind, codes[i]) for i in ix}
     national = {i: defs.targets.standard(ind, None) for i in ix}
+    records = _indicator_records(table, ind, (*local.values(), *national.values()))
     differs = [i for i in ix if local[i] != national[i]]
     calendars_ix = {i: calendars[codes[i]] for i in ix}
     outcome_local = outcome_national = None
@@ -634,7 +709,8 @@ def _indicator_results(
     freqs = [FREQUENCY_CODES[ind.frequency]] + (
         ["M"] if ind.type == "timescale" and monthly else []
     )
-    family = {c.code: c.family_group for c in defs.councils}
+    family_of = np.array([c.family_group for c in defs.councils], dtype=object)
+    scotland_of = np.full(len(codes), SCOTLAND_CODE, dtype=object)
     names = {c.code: c.name for c in defs.councils} | {
         g: d for g, d in defs.councils.family_groups.items()
     }
@@ -651,59 +727,39 @@ def _indicator_results(
         if first_day is not None:
             first = max(first, _as_at_ordinal(first_day, freq))
         last = max(_as_at_ordinal(as_at, freq), first)
-        grid_local = _grid(
-            _aggregate(_by_period(records, ind, freq, as_at, outcome_local), ind),
-            ix,
-            first,
-            last,
-            ind,
+        grid_local = _grid_sums(
+            _by_period(records, ind, freq, as_at, outcome_local), len(ix), first, last, ind
         )
         grid_national = grid_local
         if differs:
-            grid_national = _grid(
-                _aggregate(_by_period(records, ind, freq, as_at, outcome_national), ind),
-                ix,
-                first,
-                last,
-                ind,
+            grid_national = _grid_sums(
+                _by_period(records, ind, freq, as_at, outcome_national), len(ix), first, last, ind
             )
+        pooled_parts = [_pool_grid(grid_national, area) for area in (family_of, scotland_of)]
+        n = len(grid_local)
         where = grid_local["council"].to_numpy(dtype=np.int64)
-        council_rows = grid_local.assign(
-            council=codes[where],
-            level=LEVEL_COUNCIL,
-            basis=basis_of[where],
-            standard=standard_of[where],
-            title=title_of[where],
-        )
-        grid_national = grid_national.assign(
-            council=codes[grid_national["council"].to_numpy(dtype=np.int64)]
-        )
-        parts = [council_rows]
+        blocks = [
+            _block(grid_local, codes[where], LEVEL_COUNCIL)
+            | {"basis": basis_of[where], "standard": standard_of[where], "title": title_of[where]}
+        ]
         if differs:
-            extra = grid_national[grid_national["council"].isin(list(codes[differs]))]
-            parts.append(
-                extra.assign(
-                    level=LEVEL_COUNCIL,
-                    basis="national",
-                    standard=national_text,
-                    title=ind.title_for(),
-                )
-            )
-        for level, grouping in ((LEVEL_FAMILY, family), (LEVEL_SCOTLAND, None)):
-            pooled = _pool(grid_national, grouping)
+            kept = np.isin(grid_national["council"].to_numpy(dtype=np.int64), differs)
+            extra = grid_national.loc[kept]
+            where = extra["council"].to_numpy(dtype=np.int64)
+            blocks.append(_block(extra, codes[where], LEVEL_COUNCIL))
+        for level, pooled in zip((LEVEL_FAMILY, LEVEL_SCOTLAND), pooled_parts):
             if ind.type in ("count", "people"):
                 pooled["den"] = np.nan
-            parts.append(
-                pooled.assign(
-                    level=level, basis="national", standard=national_text, title=ind.title_for()
-                )
-            )
-        labelled = _labelled(pd.concat(parts, ignore_index=True), ind, freq, as_at)
-        labelled["frequency"] = _FREQUENCY_WORDS[freq]
-        labelled["council_name"] = labelled["council"].map(names)
-        labelled["indicator"] = ind.id
-        labelled["unit"] = ind.unit
-        frames.append(labelled)
+            blocks.append(_block(pooled, pooled["council"].to_numpy(dtype=object), level))
+        for block in blocks[1:]:
+            n = len(block["ordinal"])
+            block |= {
+                "basis": np.full(n, "national", dtype=object),
+                "standard": np.full(n, national_text, dtype=object),
+                "title": np.full(n, ind.title_for(), dtype=object),
+            }
+        block = {col: np.concatenate([b[col] for b in blocks]) for col in blocks[0]}
+        frames.append(_labelled_block(block, ind, freq, as_at, names))
     return frames
 
 
@@ -761,12 +817,14 @@ def compute_indicators(
         frames.extend(_indicator_results(ind, table, defs, calendars, as_at, monthly, first_day))
     if not frames:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
-    out = pd.concat(frames, ignore_index=True).rename(
-        columns={"num": "numerator", "den": "denominator"}
-    )
+    columns = {col: np.concatenate([f[col] for f in frames]) for col in RESULT_COLUMNS}
     for col in ("numerator", "denominator", "excluded", *_REASON_COLUMNS, "pending"):
-        out[col] = out[col].round().astype("Int64")
-    return out[list(RESULT_COLUMNS)]
+        values = np.round(columns[col])
+        missing = np.isnan(values)
+        columns[col] = pd.arrays.IntegerArray(
+            np.where(missing, 0, values).astype(np.int64), missing
+        )
+    return pd.DataFrame(columns)
 
 
 #: Columns of :func:`pooled_windows`, in order.
