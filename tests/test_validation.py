@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from jswlib.core import io
-from jswlib.data.validation import validate_table
+from jswlib.data.validation import _repeated, validate_table
 from jswlib.definitions.schema import TABLES
 
 #: Cells drawn at random, by kind of column: good values and every sort of bad one.
@@ -118,6 +118,25 @@ def test_typed_columns_from_parquet_check_the_same_by_value(councils):
     # B: imposed_date blank (required); C: before 1990; D: unknown council, age 200 out of range
     # (16-100 say the rules, see the contract); C's 80.5 hours not whole. A alone is accepted.
     assert fast.accepted["order_id"].tolist() == ["A"]
+
+
+@pytest.mark.parametrize(
+    "pool",
+    [
+        ["R1", "R2", "R3 ", "R3", None, "r1", "R10000000000"],  # padding must not make twins
+        ["Ré1", "Ré1", "R1"],  # characters of two bytes: compared exactly
+        ["x" * 70, "x" * 70 + "y", "x"],  # too long for a fingerprint: compared exactly
+    ],
+)
+def test_repeated_values_are_those_pandas_finds(pool):
+    rng = np.random.default_rng(5)
+    values = pd.Series(
+        list(rng.choice(np.array(pool, dtype=object), 500)) + [f"U{i}" for i in range(2000)],
+        dtype="string",
+    )
+    expected = (values.notna() & values.duplicated(keep=False)).to_numpy()
+    assert expected.sum() > 0 and (~expected).sum() >= 2000
+    assert (_repeated(values) == expected).all()
 
 
 def _both_ways(path, name):

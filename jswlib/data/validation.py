@@ -104,6 +104,9 @@ class TableResult:
         return int(self.rejects["row"].nunique()) if len(self.rejects) else 0
 
 
+_LONGEST_TOKEN = max(len(t) for t in MISSING_TOKENS)
+
+
 def _text(values: pd.Series) -> pd.Series:
     """Cells as trimmed text, with blanks and :data:`MISSING_TOKENS` as missing."""
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -113,7 +116,11 @@ def _text(values: pd.Series) -> pd.Series:
         return values.astype("string")
     else:
         text = values.astype("string").str.strip()
-    return text.mask(text.str.lower().isin(MISSING_TOKENS))
+    # Only short text can be a missing token: the rest (identifiers) need not be lowered
+    short = (text.str.len() <= _LONGEST_TOKEN).fillna(False)
+    if not short.any():
+        return text
+    return text.mask(short & text.str.lower().isin(MISSING_TOKENS))
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
@@ -493,11 +500,64 @@ def _order_problems(
 
 
 def _repeated(values: pd.Series) -> np.ndarray:
-    """Rows whose value (not missing) appears more than once: ``duplicated(keep=False)``, by
-    counting codes."""
-    codes, _ = pd.factorize(values, use_na_sentinel=True)
-    counts = np.bincount(codes[codes >= 0], minlength=1)
-    return (codes >= 0) & (counts[np.maximum(codes, 0)] > 1)
+    """Rows whose value (not missing) appears more than once: ``duplicated(keep=False)``.
+
+    Identifiers are nearly all distinct, and hashing millions of strings is slow: the rows whose
+    64-bit fingerprint (:func:`_fingerprints`) repeats are found first, and only they are
+    compared exactly. Two equal values always have equal fingerprints, so no repeat is missed.
+    """
+    present = values.notna().to_numpy(dtype=bool)
+    prints = _fingerprints(values)
+    if prints is None:
+        rows = np.flatnonzero(present)
+    else:
+        order = np.argsort(prints)
+        ordered = prints[order]
+        same = ordered[1:] == ordered[:-1]
+        twin = np.zeros(len(prints), dtype=bool)
+        twin[order[1:][same]] = True
+        twin[order[:-1][same]] = True
+        rows = np.flatnonzero(twin & present)
+    codes, _ = pd.factorize(values.iloc[rows], use_na_sentinel=True)
+    counts = np.bincount(codes, minlength=1)
+    out = np.zeros(len(values), dtype=bool)
+    out[rows[counts[codes] > 1]] = True
+    return out
+
+
+def _fingerprints(values: pd.Series) -> np.ndarray | None:
+    """A 64-bit fingerprint of each text value (missing as blank), or None when the text is not
+    all one-byte characters of at most 64 bytes (then every value is compared exactly).
+
+    The values, padded to one width, are read as whole 8-byte words and mixed: equal values give
+    equal fingerprints; different values may too (rarely), which only costs an exact comparison.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(values):
+        return None
+    text = pa.array(values.array, type=pa.large_string(), from_pandas=True)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    text = pc.fill_null(text, "")
+    longest = pc.max(pc.binary_length(text)).as_py() or 1
+    width = -(-longest // 8) * 8
+    if width > 64:
+        return None
+    padded = pc.utf8_rpad(text, width, " ")
+    offsets = np.frombuffer(padded.buffers()[1], dtype=np.int64)[
+        padded.offset : padded.offset + len(padded) + 1
+    ]
+    if not (np.diff(offsets) == width).all():  # characters of more than one byte
+        return None
+    data = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    words = data.view(np.uint64).reshape(len(padded), width // 8)
+    prints = np.zeros(len(padded), dtype=np.uint64)
+    for j in range(words.shape[1]):
+        prints = (prints ^ words[:, j]) * np.uint64(0x9E3779B97F4A7C15)
+        prints ^= prints >> np.uint64(29)
+    return prints
 
 
 def _duplicate_problems(
