@@ -38,6 +38,13 @@ from jswlib.definitions.catalogue import FREQUENCY_CODES, Indicator
 from jswlib.definitions.councils import SCOTLAND_CODE
 
 
+def _placed(records, ind, freq, as_at, outcome) -> pd.DataFrame:
+    """The engine's contributions (one row per record, or per record and period) placed in a
+    period: those placed in none (ordinal -1) left out, as a frame."""
+    placed = pd.DataFrame(_by_period(records, ind, freq, as_at, outcome))
+    return placed[placed["ordinal"] >= 0]
+
+
 def _aggregate(records: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     """Sum contributions per council and period ordinal (distinct people for ``people``
     indicators)."""
@@ -162,7 +169,7 @@ def _indicator_results(
             first = max(first, _as_at_ordinal(first_day, freq))
         last = max(_as_at_ordinal(as_at, freq), first)
         grid_local = _grid(
-            _aggregate(_by_period(records, ind, freq, as_at, outcome_local), ind),
+            _aggregate(_placed(records, ind, freq, as_at, outcome_local), ind),
             ix,
             first,
             last,
@@ -171,7 +178,7 @@ def _indicator_results(
         grid_national = grid_local
         if differs:
             grid_national = _grid(
-                _aggregate(_by_period(records, ind, freq, as_at, outcome_national), ind),
+                _aggregate(_placed(records, ind, freq, as_at, outcome_national), ind),
                 ix,
                 first,
                 last,

@@ -60,3 +60,20 @@ def test_random_extracts_give_the_same_results(defs, tmp_path, seed):
         first_day=date(2024, 4, 1),
         indicators=["upw_placement", "cpo_first_review"],
     )
+
+
+@pytest.mark.parametrize("freq", ["M", "Q", "H", "Y"])
+def test_period_ordinals_with_numpy_are_those_of_the_periods_module(freq):
+    import numpy as np
+
+    from jswlib.compute.indicators import _ordinals
+    from jswlib.definitions.periods import period_ordinals
+
+    rng = np.random.default_rng(1)
+    days = np.datetime64("1995-01-01") + rng.integers(0, 15000, 3000).astype("timedelta64[D]")
+    dates = pd.Series(days.astype("datetime64[ns]"))
+    dates[::7] = pd.NaT
+    expected = period_ordinals(dates, freq).fillna(-1).to_numpy(dtype=np.int64)
+    got = _ordinals(dates.to_numpy(), freq)
+    assert (got == expected).all()
+    assert (got == -1).sum() == len(dates[::7])

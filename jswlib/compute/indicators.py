@@ -146,24 +146,28 @@ DERIVED = {"cpos": _derive_cpos}
 
 
 def with_council_index(
-    tables: dict[str, pd.DataFrame], codes: list[str]
+    tables: dict[str, pd.DataFrame], codes: list[str], people: set[str] | None = None
 ) -> dict[str, pd.DataFrame]:
     """Add integer columns ``_c`` (position of the council in ``codes``) and ``_p`` (person
     number).
 
     Grouping and matching on small integers instead of text keeps the engine fast; codes are put
-    back on the (small) aggregated results only.
+    back on the (small) aggregated results only. ``people`` names the tables that need ``_p``
+    (default: every table); numbering the people of a large table takes a while.
     """
     out = {}
+    position = pd.Index(codes)
     for name, frame in tables.items():
         if frame.empty or "council" not in frame:
             out[name] = frame
             continue
-        council = pd.Categorical(frame["council"].astype(object), categories=codes).codes.astype(
-            np.int64
-        )
-        person = pd.factorize(frame["person_id"])[0].astype(np.int64)
-        out[name] = frame.assign(_c=council, _p=person)
+        # Each distinct council looked up once (-1: not one of ``codes``)
+        found, distinct = pd.factorize(frame["council"], use_na_sentinel=True)
+        where = np.append(position.get_indexer(pd.Index(distinct, dtype=object)), -1)
+        columns = {"_c": where[found].astype(np.int64)}
+        if people is None or name in people:
+            columns["_p"] = pd.factorize(frame["person_id"])[0].astype(np.int64)
+        out[name] = frame.assign(**columns)
     return out
 
 
@@ -418,7 +422,19 @@ def period_bounds(ordinals: np.ndarray, freq: str) -> tuple[np.ndarray, np.ndarr
 
 
 def _as_at_ordinal(as_at: date, freq: str) -> int:
-    return int(periods.period_ordinals(pd.Series([pd.Timestamp(as_at)]), freq).iloc[0])
+    return int(_ordinals(np.array([as_at], dtype="datetime64[D]"), freq)[0])
+
+
+def _ordinals(dates, freq: str) -> np.ndarray:
+    """:func:`jswlib.definitions.periods.period_ordinals` on a date array, with numpy: int64, -1
+    where the date is missing (no period ordinal is negative for dates after year 0)."""
+    days = np.asarray(dates).astype("datetime64[D]")
+    months = days.astype("datetime64[M]").astype(np.int64)  # months since January 1970
+    # Months since April of year 0, as in periods: year * 12 + month - FIN_YEAR_START_MONTH
+    since_start = months + 1970 * 12 + 1 - periods.FIN_YEAR_START_MONTH
+    fy, month_in_year = np.divmod(since_start, 12)
+    out = fy * periods.PERIODS_PER_YEAR[freq] + month_in_year // periods.MONTHS_PER_PERIOD[freq]
+    return np.where(np.isnat(days), -1, out)
 
 
 def _expand_open_periods(
@@ -428,29 +444,103 @@ def _expand_open_periods(
 
     Returns the rows of ``frame`` repeated, with ``ordinal`` and ``period_end`` columns.
     """
-    last = _as_at_ordinal(as_at, freq)
-    start = frame[ind.active_from]
-    stop = frame[ind.active_to]
-    first = periods.period_ordinals(start, freq)
-    ended = stop.notna() & (stop <= pd.Timestamp(as_at))
-    final = periods.period_ordinals(stop.where(ended), freq).fillna(last).astype("int64")
-    if ind.basis == "snapshot":
-        # Open on the last day of a period: a record that ends before its own period's last day
-        # does not count in that period.
-        _, stop_period_end = period_bounds(final.to_numpy(), freq)
-        ends_early = ended.to_numpy() & (stop.to_numpy(dtype="datetime64[D]") < stop_period_end)
-        final = final - ends_early.astype(np.int64)
-    valid = first.notna().to_numpy()
-    first_v = first.fillna(0).astype("int64").to_numpy()
-    final_v = np.minimum(final.to_numpy(), last)
-    spans = np.where(valid, np.maximum(final_v - first_v + 1, 0), 0)
+    first_v, spans = _open_spans(frame, ind, freq, as_at)
     rows = np.repeat(np.arange(len(frame)), spans)
     offsets = np.arange(len(rows)) - np.repeat(np.cumsum(spans) - spans, spans)
     expanded = frame.iloc[rows].reset_index(drop=True)
     ordinals = first_v[rows] + offsets
     expanded["ordinal"] = ordinals
-    expanded["period_end"] = pd.to_datetime(period_bounds(ordinals, freq)[1])
+    if len(ordinals):  # the last day of each period, looked up once per period
+        low = int(ordinals.min())
+        ends = period_bounds(np.arange(low, int(ordinals.max()) + 1), freq)[1]
+        expanded["period_end"] = ends[ordinals - low].astype("datetime64[s]")
+    else:
+        expanded["period_end"] = pd.to_datetime(period_bounds(ordinals, freq)[1])
     return expanded
+
+
+def _open_spans(
+    frame: pd.DataFrame, ind: Indicator, freq: str, as_at: date
+) -> tuple[np.ndarray, np.ndarray]:
+    """For ``active`` and ``snapshot`` bases: each record's first period ordinal and the number
+    of periods it counts in (0 when none)."""
+    last = _as_at_ordinal(as_at, freq)
+    start = frame[ind.active_from].to_numpy(dtype="datetime64[D]")
+    stop = frame[ind.active_to].to_numpy(dtype="datetime64[D]")
+    first = _ordinals(start, freq)
+    with np.errstate(invalid="ignore"):
+        ended = ~np.isnat(stop) & (stop <= np.datetime64(as_at, "D"))
+    final = np.where(ended, _ordinals(stop, freq), last)
+    if ind.basis == "snapshot":
+        # Open on the last day of a period: a record that ends before its own period's last day
+        # does not count in that period.
+        _, stop_period_end = period_bounds(final, freq)
+        with np.errstate(invalid="ignore"):
+            ends_early = ended & (stop < stop_period_end)
+        final = final - ends_early.astype(np.int64)
+    valid = ~np.isnat(start)
+    first_v = np.where(valid, first, 0)
+    final_v = np.minimum(final, last)
+    spans = np.where(valid, np.maximum(final_v - first_v + 1, 0), 0)
+    return first_v, spans
+
+
+def _people_grid(
+    records: pd.DataFrame,
+    ind: Indicator,
+    freq: str,
+    as_at: date,
+    n_councils: int,
+    first: int,
+    last: int,
+) -> pd.DataFrame:
+    """:func:`_grid_sums` of a ``people`` indicator on the ``active`` basis, without one row per
+    record and period: distinct people per council and period, from each person's periods.
+
+    A person's records, in order of their first period, add only the periods no earlier record
+    of theirs reached (the earlier records reach every period from their first to the furthest
+    last one, and no later record starts before the current one); the periods added are counted
+    with a running sum over a difference array.
+    """
+    first_v, spans = _open_spans(records, ind, freq, as_at)
+    council = records["_c"].to_numpy(dtype=np.int64)
+    person = records["_p"].to_numpy(dtype=np.int64)
+    keep = (spans > 0) & (council >= 0) & (council < n_councils)
+    council, person, start = council[keep], person[keep], first_v[keep]
+    stop = start + spans[keep] - 1
+    order = np.lexsort((start, person, council))
+    council, person, start, stop = council[order], person[order], start[order], stop[order]
+    new_group = np.ones(len(order), dtype=bool)
+    new_group[1:] = (council[1:] != council[:-1]) | (person[1:] != person[:-1])
+    group = np.cumsum(new_group) - 1
+    # Furthest period reached by the earlier records of the same person (a running maximum,
+    # kept within each person by lifting each person's values above the previous person's)
+    base = int(stop.min()) - 1 if len(stop) else 0
+    lift = int(stop.max()) - base + 1 if len(stop) else 1
+    reach = np.maximum.accumulate(group * lift + (stop - base)) - group * lift + base
+    before = np.empty(len(order), dtype=np.int64)
+    before[1:] = reach[:-1]
+    before[new_group] = np.iinfo(np.int64).min // 2
+    added_from = np.maximum(start, before + 1)
+    lo, hi = np.maximum(added_from, first), np.minimum(stop, last)
+    counted = lo <= hi
+    span = last - first + 1
+    size = n_councils * (span + 1)
+    row = council[counted] * (span + 1) - first
+    diff = np.bincount(row + lo[counted], minlength=size) - np.bincount(
+        row + hi[counted] + 1, minlength=size
+    )
+    num = np.cumsum(diff.reshape(n_councils, span + 1), axis=1)[:, :span].ravel()
+    cells = n_councils * span
+    return pd.DataFrame(
+        {
+            "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
+            "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
+            "num": num.astype(float),
+            "den": np.full(cells, np.nan),
+            **{col: np.zeros(cells) for col in _COUNT_COLUMNS[2:]},
+        }
+    )[["council", "ordinal", *_COUNT_COLUMNS]]
 
 
 # --- Aggregation ---------------------------------------------------------------------------------
@@ -484,14 +574,19 @@ def _grid_sums(
     if ind.type == "people":
         person = contrib["person_id"].to_numpy(dtype=np.int64)[inside]
         persons = int(person.max()) + 2 if len(person) else 1
-        pairs = np.unique(key * persons + (person + 1))
+        pairs = pd.unique(key * persons + (person + 1))
         sums["num"] = np.bincount(pairs // persons, minlength=cells).astype(float)
         for col in _COUNT_COLUMNS[1:]:
             sums[col] = np.zeros(cells)
     else:
         for col in _COUNT_COLUMNS:
-            values = contrib[col].to_numpy(dtype=float)[inside]
-            sums[col] = np.bincount(key, weights=values, minlength=cells)
+            values = contrib[col].to_numpy(dtype=float)
+            if ind.type == "count" and col == "den":
+                continue  # missing for counts, filled in below
+            if not values.any():  # most columns of most indicators: nothing to add up
+                sums[col] = np.zeros(cells)
+                continue
+            sums[col] = np.bincount(key, weights=values[inside], minlength=cells)
     if ind.type in ("count", "people"):
         sums["den"] = np.full(cells, np.nan)
     return pd.DataFrame(
@@ -537,18 +632,15 @@ def _by_period(
     records: pd.DataFrame, ind: Indicator, freq: str, as_at: date, outcome: pd.DataFrame | None
 ) -> pd.DataFrame:
     """Contributions with the council, the period ordinal (and person) of each, for one
-    frequency."""
+    frequency; the ordinal is -1 for a record placed in no period (its date missing)."""
     if ind.basis == "events":
         placed = (
-            pd.Series(outcome["deadline"].to_numpy(), index=records.index)
+            outcome["deadline"].to_numpy()
             if ind.period_basis == "deadline"
-            else records[ind.period_date]
+            else records[ind.period_date].to_numpy()
         )
-        ordinal = periods.period_ordinals(placed, freq)
-        keep = ordinal.notna().to_numpy()
-        contrib = _contributions(records, ind, outcome)
-        out = contrib.loc[keep].copy()
-        out["ordinal"] = ordinal[keep].astype("int64").to_numpy()
+        out = _contributions(records, ind, outcome)
+        out["ordinal"] = _ordinals(placed, freq)
     else:
         expanded = _expand_open_periods(records, ind, freq, as_at)
         if ind.type == "proportion":
@@ -562,10 +654,9 @@ def _by_period(
             out = _contributions(expanded, ind, None).reset_index(drop=True)
         out["ordinal"] = expanded["ordinal"].to_numpy()
         records = expanded
-        keep = np.ones(len(expanded), dtype=bool)
-    out["council"] = records["_c"].to_numpy()[keep]
+    out["council"] = records["_c"].to_numpy()
     if ind.type == "people":
-        out["person_id"] = records["_p"].to_numpy()[keep]
+        out["person_id"] = records["_p"].to_numpy()
     return out
 
 
@@ -579,7 +670,7 @@ def _first_ordinal(
         dates = records[column].dropna()
     if dates.empty:
         return None
-    return int(periods.period_ordinals(pd.Series([dates.min()]), freq).iloc[0])
+    return int(_ordinals(np.array([dates.min()]), freq)[0])
 
 
 # --- The engine ----------------------------------------------------------------------------------
@@ -727,9 +818,12 @@ def _indicator_results(
         if first_day is not None:
             first = max(first, _as_at_ordinal(first_day, freq))
         last = max(_as_at_ordinal(as_at, freq), first)
-        grid_local = _grid_sums(
-            _by_period(records, ind, freq, as_at, outcome_local), len(ix), first, last, ind
-        )
+        if ind.type == "people" and ind.basis != "events":
+            grid_local = _people_grid(records, ind, freq, as_at, len(ix), first, last)
+        else:
+            grid_local = _grid_sums(
+                _by_period(records, ind, freq, as_at, outcome_local), len(ix), first, last, ind
+            )
         grid_national = grid_local
         if differs:
             grid_national = _grid_sums(
@@ -807,7 +901,8 @@ def compute_indicators(
         [defs.catalogue.get(i) for i in indicators] if indicators else defs.catalogue.computable()
     )
     codes = [c.code for c in defs.councils]
-    tables = with_council_index(with_derived_columns(tables), codes)
+    people = {ind.table for ind in chosen if ind.type == "people"}
+    tables = with_council_index(with_derived_columns(tables), codes, people)
     calendars = _calendars(defs, codes)
     frames = []
     for ind in chosen:
