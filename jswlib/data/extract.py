@@ -34,6 +34,8 @@ SUMMARY_COLUMNS = (
 )
 #: Table statuses: read and checked; no file supplies the table; the file could not be used at all.
 STATUS_OK, STATUS_NOT_SUPPLIED, STATUS_ERROR = "ok", "not supplied", "error"
+#: The fields of a data folder's ``manifest.json`` read here (the rest lists the demo's bad rows).
+MANIFEST_FIELDS = ("extract_date", "reported_from", "synthetic")
 #: File names in a data folder that are not tables and are passed over in silence.
 NOT_TABLES = frozenset({"manifest.json", "readme.md"})
 
@@ -324,7 +326,7 @@ def recorded_extract_date(data_dir: str | os.PathLike) -> date | None:
     """
     path = Path(data_dir) / "manifest.json"
     try:
-        manifest = io.read_json(path)
+        manifest = io.read_json_fields(path, MANIFEST_FIELDS)
     except InputError as exc:
         raise ExtractFileError(str(path), str(exc).removeprefix(f"{path}: ")) from None
     if not isinstance(manifest, dict) or not manifest.get("extract_date"):
@@ -369,7 +371,7 @@ def reported_from_of(data_dir: str | os.PathLike) -> date | None:
     >>> reported_from_of("/nonexistent") is None
     True
     """
-    manifest = io.read_json(Path(data_dir) / "manifest.json")
+    manifest = io.read_json_fields(Path(data_dir) / "manifest.json", MANIFEST_FIELDS)
     if not isinstance(manifest, dict) or not manifest.get("reported_from"):
         return None
     return date.fromisoformat(str(manifest["reported_from"]))
@@ -384,7 +386,7 @@ def is_synthetic(data_dir: str | os.PathLike) -> bool:
     >>> is_synthetic("/nonexistent")
     False
     """
-    manifest = io.read_json(Path(data_dir) / "manifest.json")
+    manifest = io.read_json_fields(Path(data_dir) / "manifest.json", MANIFEST_FIELDS)
     return isinstance(manifest, dict) and manifest.get("synthetic") is True
 
 

@@ -511,12 +511,10 @@ def _repeated(values: pd.Series) -> np.ndarray:
     if prints is None:
         rows = np.flatnonzero(present)
     else:
-        order = np.argsort(prints)
-        ordered = prints[order]
-        same = ordered[1:] == ordered[:-1]
-        twin = np.zeros(len(prints), dtype=bool)
-        twin[order[1:][same]] = True
-        twin[order[:-1][same]] = True
+        ordered = np.sort(prints)
+        twins = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+        at = np.minimum(np.searchsorted(twins, prints), max(len(twins) - 1, 0))
+        twin = twins[at] == prints if len(twins) else np.zeros(len(prints), dtype=bool)
         rows = np.flatnonzero(twin & present)
     codes, _ = pd.factorize(values.iloc[rows], use_na_sentinel=True)
     counts = np.bincount(codes, minlength=1)
