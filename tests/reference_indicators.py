@@ -1,10 +1,12 @@
 """The engine's plain way, kept as a reference for tests/test_engine.py.
 
-What jswlib/compute/indicators.py did before its aggregation was rewritten with numpy: a pandas
-group-by per indicator and frequency, a reindex onto the full grid of councils and periods, a
-group-by for each pooled level, and the labels added frame by frame. The records, their placing in
-periods and the timescale outcomes come from the engine itself; only what follows them is done here
-the plain way, so that a test can show both give the same table.
+What jswlib/compute/indicators.py did before it was rewritten with numpy: periods placed with
+jswlib.definitions.periods, one row per record and period for the active and snapshot bases (the
+records copied), a pandas group-by per indicator and frequency (distinct people with ``nunique``), a
+reindex onto the full grid of councils and periods, a group-by for each pooled level, and the labels
+added frame by frame. The per-record contributions and the timescale outcomes come from the engine
+itself; everything after them is done here the plain way, so that a test can show both give the
+same table.
 """
 
 from __future__ import annotations
@@ -23,10 +25,8 @@ from jswlib.compute.indicators import (
     LEVEL_SCOTLAND,
     RESULT_COLUMNS,
     Definitions,
-    _as_at_ordinal,
-    _by_period,
     _calendars,
-    _first_ordinal,
+    _contributions,
     condition_mask,
     period_bounds,
     timescale_outcome,
@@ -38,11 +38,89 @@ from jswlib.definitions.catalogue import FREQUENCY_CODES, Indicator
 from jswlib.definitions.councils import SCOTLAND_CODE
 
 
-def _placed(records, ind, freq, as_at, outcome) -> pd.DataFrame:
-    """The engine's contributions (one row per record, or per record and period) placed in a
-    period: those placed in none (ordinal -1) left out, as a frame."""
-    placed = pd.DataFrame(_by_period(records, ind, freq, as_at, outcome))
-    return placed[placed["ordinal"] >= 0]
+def _as_at_ordinal(as_at: date, freq: str) -> int:
+    return int(periods.period_ordinals(pd.Series([pd.Timestamp(as_at)]), freq).iloc[0])
+
+
+def _expand_open_periods(
+    frame: pd.DataFrame, ind: Indicator, freq: str, as_at: date
+) -> pd.DataFrame:
+    """One row per record and period it counts in, for ``active`` and ``snapshot`` bases.
+
+    Returns the rows of ``frame`` repeated, with ``ordinal`` and ``period_end`` columns.
+    """
+    last = _as_at_ordinal(as_at, freq)
+    start = frame[ind.active_from]
+    stop = frame[ind.active_to]
+    first = periods.period_ordinals(start, freq)
+    ended = stop.notna() & (stop <= pd.Timestamp(as_at))
+    final = periods.period_ordinals(stop.where(ended), freq).fillna(last).astype("int64")
+    if ind.basis == "snapshot":
+        # Open on the last day of a period: a record that ends before its own period's last day
+        # does not count in that period.
+        _, stop_period_end = period_bounds(final.to_numpy(), freq)
+        ends_early = ended.to_numpy() & (stop.to_numpy(dtype="datetime64[D]") < stop_period_end)
+        final = final - ends_early.astype(np.int64)
+    valid = first.notna().to_numpy()
+    first_v = first.fillna(0).astype("int64").to_numpy()
+    final_v = np.minimum(final.to_numpy(), last)
+    spans = np.where(valid, np.maximum(final_v - first_v + 1, 0), 0)
+    rows = np.repeat(np.arange(len(frame)), spans)
+    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(spans) - spans, spans)
+    expanded = frame.iloc[rows].reset_index(drop=True)
+    ordinals = first_v[rows] + offsets
+    expanded["ordinal"] = ordinals
+    expanded["period_end"] = pd.to_datetime(period_bounds(ordinals, freq)[1])
+    return expanded
+
+
+def _by_period(
+    records: pd.DataFrame, ind: Indicator, freq: str, as_at: date, outcome: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Contributions with the council, the period ordinal (and person) of each, for one
+    frequency."""
+    if ind.basis == "events":
+        placed = (
+            pd.Series(outcome["deadline"].to_numpy(), index=records.index)
+            if ind.period_basis == "deadline"
+            else records[ind.period_date]
+        )
+        ordinal = periods.period_ordinals(placed, freq)
+        keep = ordinal.notna().to_numpy()
+        contrib = _contributions(records, ind, outcome)
+        out = contrib.loc[keep].copy()
+        out["ordinal"] = ordinal[keep].astype("int64").to_numpy()
+    else:
+        expanded = _expand_open_periods(records, ind, freq, as_at)
+        if ind.type == "proportion":
+            num = condition_mask(expanded, ind.numerator, expanded["period_end"]).astype(float)
+            out = pd.DataFrame(
+                {"num": num, "den": 1.0, "sq": 0.0, "excluded": 0}
+                | dict.fromkeys(_REASON_COLUMNS, 0)
+                | {"pending": 0}
+            )
+        else:
+            out = _contributions(expanded, ind, None).reset_index(drop=True)
+        out["ordinal"] = expanded["ordinal"].to_numpy()
+        records = expanded
+        keep = np.ones(len(expanded), dtype=bool)
+    out["council"] = records["_c"].to_numpy()[keep]
+    if ind.type == "people":
+        out["person_id"] = records["_p"].to_numpy()[keep]
+    return out
+
+
+def _first_ordinal(
+    records: pd.DataFrame, ind: Indicator, freq: str, outcome: pd.DataFrame | None
+) -> int | None:
+    if ind.period_basis == "deadline":
+        dates = outcome["deadline"].dropna()
+    else:
+        column = ind.period_date if ind.basis == "events" else ind.active_from
+        dates = records[column].dropna()
+    if dates.empty:
+        return None
+    return int(periods.period_ordinals(pd.Series([dates.min()]), freq).iloc[0])
 
 
 def _aggregate(records: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
@@ -169,7 +247,7 @@ def _indicator_results(
             first = max(first, _as_at_ordinal(first_day, freq))
         last = max(_as_at_ordinal(as_at, freq), first)
         grid_local = _grid(
-            _aggregate(_placed(records, ind, freq, as_at, outcome_local), ind),
+            _aggregate(_by_period(records, ind, freq, as_at, outcome_local), ind),
             ix,
             first,
             last,
@@ -178,7 +256,7 @@ def _indicator_results(
         grid_national = grid_local
         if differs:
             grid_national = _grid(
-                _aggregate(_placed(records, ind, freq, as_at, outcome_national), ind),
+                _aggregate(_by_period(records, ind, freq, as_at, outcome_national), ind),
                 ix,
                 first,
                 last,

@@ -437,28 +437,6 @@ def _ordinals(dates, freq: str) -> np.ndarray:
     return np.where(np.isnat(days), -1, out)
 
 
-def _expand_open_periods(
-    frame: pd.DataFrame, ind: Indicator, freq: str, as_at: date
-) -> pd.DataFrame:
-    """One row per record and period it counts in, for ``active`` and ``snapshot`` bases.
-
-    Returns the rows of ``frame`` repeated, with ``ordinal`` and ``period_end`` columns.
-    """
-    first_v, spans = _open_spans(frame, ind, freq, as_at)
-    rows = np.repeat(np.arange(len(frame)), spans)
-    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(spans) - spans, spans)
-    expanded = frame.iloc[rows].reset_index(drop=True)
-    ordinals = first_v[rows] + offsets
-    expanded["ordinal"] = ordinals
-    if len(ordinals):  # the last day of each period, looked up once per period
-        low = int(ordinals.min())
-        ends = period_bounds(np.arange(low, int(ordinals.max()) + 1), freq)[1]
-        expanded["period_end"] = ends[ordinals - low].astype("datetime64[s]")
-    else:
-        expanded["period_end"] = pd.to_datetime(period_bounds(ordinals, freq)[1])
-    return expanded
-
-
 def _open_spans(
     frame: pd.DataFrame, ind: Indicator, freq: str, as_at: date
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -554,9 +532,7 @@ def _std_dev(total: pd.Series, n: pd.Series, squares: pd.Series) -> pd.Series:
     return np.sqrt(variance.clip(lower=0).where(n >= 2)).astype(float)
 
 
-def _grid_sums(
-    contrib: pd.DataFrame, n_councils: int, first: int, last: int, ind: Indicator
-) -> pd.DataFrame:
+def _grid_sums(contrib, n_councils: int, first: int, last: int, ind: Indicator) -> pd.DataFrame:
     """The contributions summed per council and period ordinal, with numpy: every council (0 to
     ``n_councils - 1``) x every ordinal from ``first`` to ``last``, zero where there were no
     records (distinct people for ``people`` indicators).
@@ -565,14 +541,14 @@ def _grid_sums(
     2**53), so sums are exact in any order and equal those of a pandas group-by.
     """
     span = last - first + 1
-    council = contrib["council"].to_numpy(dtype=np.int64)
-    ordinal = contrib["ordinal"].to_numpy(dtype=np.int64)
+    council = np.asarray(contrib["council"], dtype=np.int64)
+    ordinal = np.asarray(contrib["ordinal"], dtype=np.int64)
     inside = (ordinal >= first) & (ordinal <= last) & (council >= 0) & (council < n_councils)
     key = council[inside] * span + (ordinal[inside] - first)
     cells = n_councils * span
     sums = {}
     if ind.type == "people":
-        person = contrib["person_id"].to_numpy(dtype=np.int64)[inside]
+        person = np.asarray(contrib["person_id"], dtype=np.int64)[inside]
         persons = int(person.max()) + 2 if len(person) else 1
         pairs = pd.unique(key * persons + (person + 1))
         sums["num"] = np.bincount(pairs // persons, minlength=cells).astype(float)
@@ -580,7 +556,7 @@ def _grid_sums(
             sums[col] = np.zeros(cells)
     else:
         for col in _COUNT_COLUMNS:
-            values = contrib[col].to_numpy(dtype=float)
+            values = np.asarray(contrib[col], dtype=float)
             if ind.type == "count" and col == "den":
                 continue  # missing for counts, filled in below
             if not values.any():  # most columns of most indicators: nothing to add up
@@ -613,8 +589,7 @@ def _indicator_columns(ind: Indicator, standards=()) -> list[str]:
         *ind.exclude,
         *(c.column for c in (*ind.where, *ind.numerator)),
         *(s.column for s in (ind.standard, *standards) if s is not None),
-        "council",
-        "_c",
+        "_c",  # the council, as a number (see with_council_index)
         "_p",
     ]
     return list(dict.fromkeys(c for c in named if c is not None))
@@ -630,7 +605,7 @@ def _indicator_records(table: pd.DataFrame, ind: Indicator, standards=()) -> pd.
 
 def _by_period(
     records: pd.DataFrame, ind: Indicator, freq: str, as_at: date, outcome: pd.DataFrame | None
-) -> pd.DataFrame:
+):
     """Contributions with the council, the period ordinal (and person) of each, for one
     frequency; the ordinal is -1 for a record placed in no period (its date missing)."""
     if ind.basis == "events":
@@ -642,22 +617,58 @@ def _by_period(
         out = _contributions(records, ind, outcome)
         out["ordinal"] = _ordinals(placed, freq)
     else:
-        expanded = _expand_open_periods(records, ind, freq, as_at)
+        # One row per record and period it counts in, never copying the records themselves:
+        # only their contributions, council and person are repeated
+        first_v, spans = _open_spans(records, ind, freq, as_at)
+        rows = np.repeat(np.arange(len(records)), spans)
+        ordinals = first_v[rows] + (
+            np.arange(len(rows)) - np.repeat(np.cumsum(spans) - spans, spans)
+        )
         if ind.type == "proportion":
-            num = condition_mask(expanded, ind.numerator, expanded["period_end"]).astype(float)
-            out = pd.DataFrame(
-                {"num": num, "den": 1.0, "sq": 0.0, "excluded": 0}
-                | dict.fromkeys(_REASON_COLUMNS, 0)
-                | {"pending": 0}
-            )
+            num = _mask_in_periods(records, ind.numerator, rows, ordinals, freq)
+            out = {"num": num.astype(float), "den": np.ones(len(rows))} | {
+                col: np.zeros(len(rows)) for col in _COUNT_COLUMNS[2:]
+            }
         else:
-            out = _contributions(expanded, ind, None).reset_index(drop=True)
-        out["ordinal"] = expanded["ordinal"].to_numpy()
-        records = expanded
+            contrib = _contributions(records, ind, None)
+            out = {col: contrib[col].to_numpy()[rows] for col in contrib}
+        out["ordinal"] = ordinals
+        out["council"] = records["_c"].to_numpy()[rows]
+        if ind.type == "people":
+            out["person_id"] = records["_p"].to_numpy()[rows]
+        return out
     out["council"] = records["_c"].to_numpy()
     if ind.type == "people":
         out["person_id"] = records["_p"].to_numpy()
     return out
+
+
+def _mask_in_periods(
+    records: pd.DataFrame,
+    conditions: tuple[Condition, ...],
+    rows: np.ndarray,
+    ordinals: np.ndarray,
+    freq: str,
+) -> np.ndarray:
+    """:func:`condition_mask` of the records repeated at ``rows``, each in the period
+    ``ordinals``: conditions on the record alone are checked once per record, ``by_period_end``
+    ones against the last day of each row's period."""
+    fixed = tuple(c for c in conditions if c.operator != "by_period_end")
+    mask = condition_mask(records, fixed)[rows]
+    moving = [c for c in conditions if c.operator == "by_period_end"]
+    if moving and len(rows):
+        low = int(ordinals.min())
+        ends = period_bounds(np.arange(low, int(ordinals.max()) + 1), freq)[1]
+        period_end = ends[ordinals - low]
+        for c in moving:
+            values = records[c.column].to_numpy(dtype="datetime64[D]")[rows]
+            missing = np.isnat(values)
+            with np.errstate(invalid="ignore"):
+                if c.value:
+                    mask &= ~missing & (values <= period_end)
+                else:
+                    mask &= missing | (values > period_end)
+    return mask
 
 
 def _first_ordinal(

@@ -261,22 +261,19 @@ def load_extract(
             summary.append((name, "", STATUS_NOT_SUPPLIED, 0, 0, 0, "no file supplies this table"))
             continue
         raw = sources.pop()
+        source, rows = raw.source, raw.rows
         if raw.blank_rows:
-            warnings.append(f"{raw.source}: {raw.blank_rows} blank line(s) skipped (not records)")
+            warnings.append(f"{source}: {raw.blank_rows} blank line(s) skipped (not records)")
+        # Only validate_table holds the raw cells, so it can let each column go once checked
+        cells = [raw.frame]
+        del raw
         try:
             result = validate_table(
-                raw.frame,
-                spec,
-                councils,
-                source=raw.source,
-                rows=raw.rows,
-                extract_date=extract_date,
+                cells.pop(), spec, councils, source=source, rows=rows, extract_date=extract_date
             )
         except ContractError as exc:
-            summary.append((name, raw.source, STATUS_ERROR, 0, 0, 0, str(exc)))
+            summary.append((name, source, STATUS_ERROR, 0, 0, 0, str(exc)))
             continue
-        source = raw.source
-        del raw  # its raw cells are no longer needed
         warnings.extend(result.warnings)
         message = "no records (header only)" if result.rows_read == 0 else ""
         tables[name] = result.accepted

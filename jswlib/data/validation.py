@@ -453,7 +453,7 @@ def _parse_column(
 
 
 def _order_problems(
-    spec: Table, typed: pd.DataFrame, text: dict[str, _ColumnText]
+    spec: Table, typed: dict[str, pd.Series], text: dict[str, _ColumnText]
 ) -> list[pd.DataFrame]:
     """Problems for each ``(earlier, later)`` pair of the table where both are filled in and out
     of order."""
@@ -682,17 +682,18 @@ def validate_table(
         if c not in raw.columns:
             raw[c] = pd.Series(pd.NA, index=raw.index, dtype="string")
     raw = raw[known]
+    n = len(raw)
 
     typed, text, problems = {}, {}, []
     for col in spec.columns:
+        # Each raw column let go once checked: only one column's raw cells and its typed values
+        # are in memory at once, beside the typed columns so far
         typed[col.name], text[col.name], found = _parse_column(
-            col, raw[col.name], councils, extract_date, by_value
+            col, raw.pop(col.name), councils, extract_date, by_value
         )
         problems.extend(found)
     del raw
-    typed_frame = pd.DataFrame(typed, copy=False)
-    del typed
-    problems.extend(_order_problems(spec, typed_frame, text))
+    problems.extend(_order_problems(spec, typed, text))
     problems.append(_duplicate_problems(spec, text, rows))
 
     found = [p for p in problems if p is not None and len(p)]
@@ -732,9 +733,13 @@ def validate_table(
         },
         columns=list(REJECT_COLUMNS),
     )
-    n = len(typed_frame)
+    del text, lines
     bad = np.zeros(n, dtype=bool)
     bad[pos] = True
-    accepted = typed_frame.loc[~bad].reset_index(drop=True) if bad.any() else typed_frame
+    if bad.any():  # column by column, each full column let go once filtered
+        keep = np.flatnonzero(~bad)
+        for name in list(typed):
+            typed[name] = pd.Series(typed.pop(name).array.take(keep), name=name)
+    accepted = pd.DataFrame(typed, copy=False)
     accepted["source_row"] = rows[~bad]
     return TableResult(spec.name, source, n, accepted, rejects.reset_index(drop=True), warnings)
