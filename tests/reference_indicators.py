@@ -87,7 +87,7 @@ def _by_period(
         )
         ordinal = periods.period_ordinals(placed, freq)
         keep = ordinal.notna().to_numpy()
-        contrib = _contributions(records, ind, outcome)
+        contrib = pd.DataFrame(_contributions(records, ind, outcome), index=records.index)
         out = contrib.loc[keep].copy()
         out["ordinal"] = ordinal[keep].astype("int64").to_numpy()
     else:
@@ -100,7 +100,7 @@ def _by_period(
                 | {"pending": 0}
             )
         else:
-            out = _contributions(expanded, ind, None).reset_index(drop=True)
+            out = pd.DataFrame(_contributions(expanded, ind, None))
         out["ordinal"] = expanded["ordinal"].to_numpy()
         records = expanded
         keep = np.ones(len(expanded), dtype=bool)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from jswlib.core import io
-from jswlib.data.validation import _repeated, validate_table
+from jswlib.data.validation import _repeated, _text, validate_table
 from jswlib.definitions.schema import TABLES
 
 #: Cells drawn at random, by kind of column: good values and every sort of bad one.
@@ -137,6 +137,16 @@ def test_repeated_values_are_those_pandas_finds(pool):
     expected = (values.notna() & values.duplicated(keep=False)).to_numpy()
     assert expected.sum() > 0 and (~expected).sum() >= 2000
     assert (_repeated(values) == expected).all()
+
+
+@pytest.mark.parametrize("odd", [None, " R7", "R7\t", "\u00a0R7", "R7\u3000", "R\u00e97 ", "na"])
+def test_long_text_columns_are_trimmed_as_short_ones(odd):
+    """Over 1,000 values the trim is skipped when no value starts or ends with white space."""
+    values = [f"R{i}" for i in range(3000)] + ([odd] if odd else [])
+    column = pd.Series(values, dtype="string")
+    plain = column.str.strip()
+    expected = plain.mask(plain.str.lower().isin(["na"]))
+    pd.testing.assert_series_equal(_text(column), expected)
 
 
 def _both_ways(path, name):

@@ -348,11 +348,11 @@ def timescale_outcome(
 
 def _contributions(
     frame: pd.DataFrame, ind: Indicator, outcome: pd.DataFrame | None
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """Per record: what it adds to the numerator and denominator, and whether it is excluded or
-    pending."""
+    pending (the columns of ``_COUNT_COLUMNS``, as arrays in the order of ``frame``'s rows)."""
     n = len(frame)
-    zeros = np.zeros(n, dtype=np.int64)
+    zeros = np.zeros(n, dtype=np.int64)  # one array shared by every column with nothing in it
     no_reasons = dict.fromkeys(_REASON_COLUMNS, zeros)
     sq = np.zeros(n)
     if ind.type in ("count", "people"):
@@ -375,26 +375,17 @@ def _contributions(
         num, den = (both & better).astype(float), both.astype(float)
     elif ind.type == "timescale":
         reason = outcome["reason"].to_numpy()
-        return pd.DataFrame(
-            {
-                "num": outcome["num"].to_numpy(dtype=float),
-                "den": outcome["den"].to_numpy(dtype=float),
-                "sq": sq,
-                "excluded": outcome["excluded"].to_numpy(dtype=np.int64),
-                **{
-                    col: (reason == k + 1).astype(np.int64)
-                    for k, col in enumerate(_REASON_COLUMNS)
-                },
-                "pending": outcome["pending"].to_numpy(dtype=np.int64),
-            },
-            index=frame.index,
-        )
+        return {
+            "num": outcome["num"].to_numpy(dtype=float),
+            "den": outcome["den"].to_numpy(dtype=float),
+            "sq": sq,
+            "excluded": outcome["excluded"].to_numpy(dtype=np.int64),
+            **{col: (reason == k + 1).astype(np.int64) for k, col in enumerate(_REASON_COLUMNS)},
+            "pending": outcome["pending"].to_numpy(dtype=np.int64),
+        }
     else:  # proportion (events basis; snapshot proportions are handled after expansion)
         num, den = condition_mask(frame, ind.numerator).astype(float), np.ones(n)
-    return pd.DataFrame(
-        {"num": num, "den": den, "sq": sq, "excluded": zeros, **no_reasons, "pending": zeros},
-        index=frame.index,
-    )
+    return {"num": num, "den": den, "sq": sq, "excluded": zeros, **no_reasons, "pending": zeros}
 
 
 # --- Placing records in periods ------------------------------------------------------------------
@@ -631,7 +622,7 @@ def _by_period(
             }
         else:
             contrib = _contributions(records, ind, None)
-            out = {col: contrib[col].to_numpy()[rows] for col in contrib}
+            out = {col: values[rows] for col, values in contrib.items()}
         out["ordinal"] = ordinals
         out["council"] = records["_c"].to_numpy()[rows]
         if ind.type == "people":
@@ -763,21 +754,22 @@ def _pool_grid(grid: pd.DataFrame, area_of: np.ndarray) -> pd.DataFrame:
     n_councils = len(area_of)
     span = len(grid) // n_councils if n_councils else 0
     names = sorted({a for a in area_of if a is not None})
-    sums: dict[str, list] = {col: [] for col in _COUNT_COLUMNS}
-    for name in names:
-        rows = np.array([a == name for a in area_of], dtype=bool)
-        for col in _COUNT_COLUMNS:
-            values = grid[col].to_numpy(dtype=float).reshape(n_councils, span)[rows]
-            total = values.sum(axis=0, where=~np.isnan(values))
-            sums[col].append(np.where(np.isnan(values).all(axis=0), np.nan, total))
+    # Which councils make up each area, as a 0/1 matrix: one product sums every column at once
+    member = np.array([[a == name for a in area_of] for name in names], dtype=float)
+    values = np.stack([grid[col].to_numpy(dtype=float) for col in _COUNT_COLUMNS], axis=1)
+    values = values.reshape(n_councils, span * len(_COUNT_COLUMNS))
+    missing = np.isnan(values)
+    sums = member @ np.where(missing, 0.0, values)
+    # A sum in which every value is missing is missing (as a group-by sum with min_count=1)
+    all_missing = (member @ (~missing).astype(float)) == 0
+    sums[all_missing] = np.nan
+    sums = sums.reshape(len(names) * span, len(_COUNT_COLUMNS))
     ordinals = grid["ordinal"].to_numpy(dtype=np.int64)[:span]
     return pd.DataFrame(
         {
             "council": np.repeat(np.array(names, dtype=object), span),
             "ordinal": np.tile(ordinals, len(names)),
-            **{
-                col: np.concatenate(parts) if parts else np.zeros(0) for col, parts in sums.items()
-            },
+            **{col: sums[:, k] for k, col in enumerate(_COUNT_COLUMNS)},
         }
     )
 

@@ -107,6 +107,37 @@ class TableResult:
 _LONGEST_TOKEN = max(len(t) for t in MISSING_TOKENS)
 
 
+#: Bytes that may begin or end a value that trimming changes: ASCII white space and control
+#: separators, and any byte of a character beyond ASCII (some are white space).
+_TRIMMED_BYTES = np.zeros(256, dtype=bool)
+_TRIMMED_BYTES[[*range(0x09, 0x0E), *range(0x1C, 0x21), *range(0x80, 0x100)]] = True
+
+
+def _may_need_trim(text: pd.Series) -> bool:
+    """Whether trimming white space could change any value of a text column: False only when no
+    value begins or ends with a byte of :data:`_TRIMMED_BYTES` (checked on pyarrow's buffers,
+    without copying the text, which trimming a column of identifiers would)."""
+    import pyarrow as pa
+
+    if len(text) < 1000:
+        return True  # not worth it
+    arrow = pa.array(text.array, type=pa.large_string(), from_pandas=True)
+    for chunk in arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]:
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        if chunk.buffers()[2] is None:
+            continue
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
+        filled = offsets[1:] > offsets[:-1]
+        if (
+            _TRIMMED_BYTES[data[offsets[:-1][filled]]].any()
+            or _TRIMMED_BYTES[data[offsets[1:][filled] - 1]].any()
+        ):
+            return True
+    return False
+
+
 def _text(values: pd.Series) -> pd.Series:
     """Cells as trimmed text, with blanks and :data:`MISSING_TOKENS` as missing."""
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -115,7 +146,9 @@ def _text(values: pd.Series) -> pd.Series:
         # Whole numbers read as numbers: nothing to trim, nothing blank
         return values.astype("string")
     else:
-        text = values.astype("string").str.strip()
+        text = values.astype("string")
+        if _may_need_trim(text):
+            text = text.str.strip()
     # Only short text can be a missing token: the rest (identifiers) need not be lowered
     short = (text.str.len() <= _LONGEST_TOKEN).fillna(False)
     if not short.any():
