@@ -51,10 +51,12 @@ class TestReadCsvTableShape:
     def test_an_unreadable_file_is_an_extract_file_error(self, write_csv, monkeypatch):
         path = write_csv("court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,")
 
-        def denied(self):
+        def denied(self, *args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
 
+        # The file is opened (to be read in blocks) or read whole: both are refused
         monkeypatch.setattr(type(path), "read_bytes", denied)
+        monkeypatch.setattr(type(path), "open", denied)
         with pytest.raises(ExtractFileError, match="cannot be read.*Permission denied"):
             io.read_csv_table(path, "court_reports")
 

@@ -200,3 +200,27 @@ def test_a_byte_order_mark_is_not_part_of_the_first_column(tmp_path):
     raw = io.read_csv_table(path, "court_reports")
     assert list(raw.frame.columns) == ["report_id", "council"]
     assert raw.frame.values.tolist() == [["R1", "Fife"]]
+
+
+def test_council_and_category_columns_are_categoricals_of_every_allowed_value(councils):
+    raw = pd.DataFrame(
+        {
+            "report_id": ["R1", "R2", "R3"],
+            "council": ["Fife", "glasgow city", "Atlantis"],
+            "person_id": ["P1", "P2", "P3"],
+            "report_type": ["CJSWR", "cjswr", "CJSWR"],
+            "court": ["sheriff SUMMARY"] * 3,
+            "requested_date": ["2025-07-01"] * 3,
+            "due_date": ["2025-07-20"] * 3,
+        },
+        dtype="string",
+    )
+    result = validate_table(raw, TABLES["court_reports"], councils, source="x.csv")
+    council = result.accepted["council"]
+    # R3: Atlantis is no council, so rejected; Glasgow City written in lower case is found
+    assert council.tolist() == ["S12000047", "S12000049"]
+    assert list(council.cat.categories) == [c.code for c in councils]  # all 32, in order
+    kind = result.accepted["report_type"]
+    assert kind.tolist() == ["CJSWR", "CJSWR"]  # the canonical spelling
+    assert list(kind.cat.categories) == list(TABLES["court_reports"].column("report_type").allowed)
+    assert result.accepted["court"].tolist() == ["Sheriff summary"] * 2

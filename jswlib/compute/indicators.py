@@ -164,9 +164,9 @@ def with_council_index(
         # Each distinct council looked up once (-1: not one of ``codes``)
         found, distinct = pd.factorize(frame["council"], use_na_sentinel=True)
         where = np.append(position.get_indexer(pd.Index(distinct, dtype=object)), -1)
-        columns = {"_c": where[found].astype(np.int64)}
+        columns = {"_c": where[found].astype(np.int16)}  # narrow: a council is one of few
         if people is None or name in people:
-            columns["_p"] = pd.factorize(frame["person_id"])[0].astype(np.int64)
+            columns["_p"] = pd.factorize(frame["person_id"])[0].astype(np.int32)
         out[name] = frame.assign(**columns)
     return out
 
@@ -915,14 +915,19 @@ def compute_indicators(
         frames.extend(_indicator_results(ind, table, defs, calendars, as_at, monthly, first_day))
     if not frames:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
-    columns = {col: np.concatenate([f[col] for f in frames]) for col in RESULT_COLUMNS}
-    for col in ("numerator", "denominator", "excluded", *_REASON_COLUMNS, "pending"):
-        values = np.round(columns[col])
-        missing = np.isnan(values)
-        columns[col] = pd.arrays.IntegerArray(
-            np.where(missing, 0, values).astype(np.int64), missing
-        )
-    return pd.DataFrame(columns)
+    counts = ("numerator", "denominator", "excluded", *_REASON_COLUMNS, "pending")
+    columns = {}
+    for col in RESULT_COLUMNS:  # column by column, each block's part let go once joined
+        values = np.concatenate([f.pop(col) for f in frames])
+        if col in counts:
+            values = np.round(values)
+            missing = np.isnan(values)
+            columns[col] = pd.arrays.IntegerArray(
+                np.where(missing, 0, values).astype(np.int64), missing
+            )
+        else:
+            columns[col] = pd.Series(values, copy=False)  # text as pandas' string dtype
+    return pd.DataFrame(columns, copy=False)
 
 
 #: Columns of :func:`pooled_windows`, in order.

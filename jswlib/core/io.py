@@ -383,6 +383,10 @@ def read_csv_table(
     """
     path = Path(path)
     source = str(path)
+    if (encoding or "utf-8").lower().replace("_", "-") in _UTF8_NAMES:
+        frame = _read_plain_csv(path)
+        if frame is not None:
+            return RawTable(name, source, frame, np.arange(2, 2 + len(frame)))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -391,10 +395,6 @@ def read_csv_table(
         raise ExtractFileError(
             source, "the file is empty: expected a header row naming the columns"
         )
-    if (encoding or "utf-8").lower().replace("_", "-") in _UTF8_NAMES:
-        frame = _read_plain_csv(data)
-        if frame is not None:
-            return RawTable(name, source, frame, np.arange(2, 2 + len(frame)))
     try:
         text = data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -417,30 +417,44 @@ def read_csv_table(
 _UTF8_NAMES = frozenset({"utf-8", "utf8", "utf-8-sig"})
 
 
-def _read_plain_csv(data: bytes) -> pd.DataFrame | None:
-    """A well-formed UTF-8 CSV file read at once by pyarrow's CSV reader, every cell as text.
+def _read_plain_csv(path: Path) -> pd.DataFrame | None:
+    """A well-formed UTF-8 CSV file read by pyarrow's CSV reader, every cell as text.
 
     Returns None (the caller then takes the general path, :func:`parse_csv_text`) unless the file
-    is plain: valid UTF-8, no blank line between records, a header of distinct, non-blank names,
-    and every record with exactly as many fields as the header. On such a file the general path
+    is plain: valid UTF-8, not blank, no line starting with a separator, a space or a line end
+    (so no blank line between records), a header of distinct, non-blank, unquoted names, and
+    every record with exactly as many fields as the header. On such a file the general path
     gives the same cells, so both paths give the same records, row numbers and messages; the
-    general path alone deals with what needs care (trailing separators, blank lines, bad bytes).
+    general path alone deals with what needs care (trailing separators, blank lines, bad bytes,
+    empty files).
 
-    Cells are ``string`` (pyarrow-backed) exactly as written; blank cells are ``""``.
+    The file is looked through in blocks, then read by pyarrow from disk: its bytes are never
+    all in memory beside the table. Cells are ``string`` (pyarrow-backed) exactly as written;
+    blank cells are ``""``.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    # A blank line needs a newline followed by a separator, a space or a newline: seldom there,
-    # and far quicker to rule out with numpy than with the pattern.
-    cells = np.frombuffer(data, dtype=np.uint8)
-    after = cells[np.flatnonzero(cells[:-1] == ord("\n")) + 1]
-    if np.isin(after, _BLANK_LINE_NEXT).any() and _BLANK_LINE_BYTES.search(data):
-        return None
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    end = data.find(b"\n", start)
-    first = data[start : end if end >= 0 else len(data)]
-    if b'"' in first:  # a quoted header is left to the general path
+    first, filled, previous = None, False, b""
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 24):
+                if first is None:
+                    start = 3 if block.startswith(b"\xef\xbb\xbf") else 0
+                    end = block.find(b"\n", start)
+                    first = block[start : end if end >= 0 else len(block)]
+                    if end < 0 and len(block) == 1 << 24:
+                        return None  # a header longer than a block: not plain
+                filled = filled or not block.isspace()
+                # A blank line needs a line end followed by a separator, a space or a line end
+                cells = np.frombuffer(previous + block, dtype=np.uint8)
+                after = cells[np.flatnonzero(cells[:-1] == ord("\n")) + 1]
+                if np.isin(after, _BLANK_LINE_NEXT).any():
+                    return None
+                previous = block[-1:]
+    except OSError:
+        return None  # the general path says what is wrong
+    if not filled or first is None or b'"' in first:
         return None
     try:
         header = first.decode("utf-8").rstrip("\r").split(",")
@@ -450,7 +464,7 @@ def _read_plain_csv(data: bytes) -> pd.DataFrame | None:
         return None
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(memoryview(data)[start:]),
+            str(path),
             # One thread: as quick on a busy machine, and cheaper in time and memory
             read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
@@ -564,7 +578,6 @@ def parse_csv_text(
 #: newline of a file is not a blank line; anchoring on a literal newline also keeps the search
 #: fast.
 _BLANK_LINE = re.compile(r"\n[,;\t ]*\r?\n")
-_BLANK_LINE_BYTES = re.compile(rb"\n[,;\t ]*\r?\n")
 _BLANK_LINE_NEXT = np.frombuffer(b"\n\r,;\t ", dtype=np.uint8)
 
 

@@ -78,8 +78,9 @@ class TableResult:
         Records read (wholly blank lines are not records).
     accepted : pandas.DataFrame
         The rows that passed every rule, typed: dates as datetime64, numbers as nullable integers,
-        flags as nullable booleans, council as the current GSS code. ``source_row`` holds the row
-        number.
+        flags as nullable booleans, council as the current GSS code and categories in their
+        canonical spelling (both categoricals, whose categories are every council's code and the
+        allowed values). ``source_row`` holds the row number.
     rejects : pandas.DataFrame
         One line per problem, with the columns of :data:`REJECT_COLUMNS`.
     warnings : list of str
@@ -482,7 +483,29 @@ def _parse_column(
         _problems(mask if codes is None else mask[codes], col.name, rule, reason, column_text)
         for mask, rule, reason in checks
     ]
+    if col.kind in ("council", "category"):
+        return _categorical(typed, codes, _categories(col, councils)), column_text, problems
     return _spread(typed, codes), column_text, problems
+
+
+def _categories(col: Column, councils) -> pd.CategoricalDtype:
+    """The values a council or category column can take: every council's GSS code, or the
+    allowed values in their canonical spelling."""
+    if col.kind == "council":
+        return pd.CategoricalDtype([c.code for c in councils])
+    return pd.CategoricalDtype(list(col.allowed))
+
+
+def _categorical(
+    values: pd.Series, codes: np.ndarray | None, dtype: pd.CategoricalDtype
+) -> pd.Series:
+    """Per-value results (codes or allowed spellings, missing where not valid) spread to the rows
+    as a categorical: one small number per row instead of a string."""
+    found = dtype.categories.get_indexer(pd.Index(values.astype(object).to_numpy()))
+    found = found.astype(np.int8 if len(dtype.categories) < 127 else np.int32)
+    return pd.Series(
+        pd.Categorical.from_codes(found if codes is None else found[codes], dtype=dtype)
+    )
 
 
 def _order_problems(
