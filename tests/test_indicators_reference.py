@@ -62,15 +62,16 @@ def test_random_extracts_give_the_same_results(defs, tmp_path, seed):
     )
 
 
+@pytest.mark.parametrize("span", [15000, 200000])  # days: looked up in a table, or converted
 @pytest.mark.parametrize("freq", ["M", "Q", "H", "Y"])
-def test_period_ordinals_with_numpy_are_those_of_the_periods_module(freq):
+def test_period_ordinals_with_numpy_are_those_of_the_periods_module(freq, span):
     import numpy as np
 
     from jswlib.compute.indicators import _ordinals
     from jswlib.definitions.periods import period_ordinals
 
     rng = np.random.default_rng(1)
-    days = np.datetime64("1995-01-01") + rng.integers(0, 15000, 3000).astype("timedelta64[D]")
+    days = np.datetime64("1700-01-01") + rng.integers(0, span, 3000).astype("timedelta64[D]")
     dates = pd.Series(days.astype("datetime64[ns]"))
     dates[::7] = pd.NaT
     expected = period_ordinals(dates, freq).fillna(-1).to_numpy(dtype=np.int64)

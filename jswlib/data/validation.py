@@ -569,8 +569,7 @@ def _repeated(values: pd.Series) -> np.ndarray:
     else:
         ordered = np.sort(prints)
         twins = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
-        at = np.minimum(np.searchsorted(twins, prints), max(len(twins) - 1, 0))
-        twin = twins[at] == prints if len(twins) else np.zeros(len(prints), dtype=bool)
+        twin = pd.Index(twins).get_indexer(prints) >= 0
         rows = np.flatnonzero(twin & present)
     codes, _ = pd.factorize(values.iloc[rows], use_na_sentinel=True)
     counts = np.bincount(codes, minlength=1)
