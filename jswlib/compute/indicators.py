@@ -720,7 +720,10 @@ def _labelled_block(
     rows: every column of :data:`RESULT_COLUMNS` (counts as floats)."""
     ordinals = block.pop("ordinal")
     n = len(ordinals)
-    first, last = period_bounds(ordinals, freq)
+    # Each period labelled once: the rows share its label (one text object, not one per row)
+    distinct, where = np.unique(ordinals, return_inverse=True)
+    labels = np.asarray(periods.ordinal_labels(distinct, freq), dtype=object)[where]
+    first, last = (bound[where] for bound in period_bounds(distinct, freq))
     num, den, sq = block.pop("num"), block.pop("den"), block.pop("sq")
     complete = last <= np.datetime64(as_at, "D")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -737,9 +740,9 @@ def _labelled_block(
             std_dev = np.full(n, np.nan)
     return block | {
         "indicator": np.full(n, ind.id, dtype=object),
-        "council_name": np.array([names.get(c) for c in block["council"]], dtype=object),
+        "council_name": pd.Series(block["council"]).map(names).to_numpy(dtype=object),
         "frequency": np.full(n, _FREQUENCY_WORDS[freq], dtype=object),
-        "period": np.asarray(periods.ordinal_labels(ordinals, freq), dtype=object),
+        "period": labels,
         "period_start": first.astype("datetime64[s]"),
         "period_end": last.astype("datetime64[s]"),
         "complete": complete,
