@@ -16,7 +16,7 @@ import pytest
 
 from jswlib.core import io
 from jswlib.data.validation import _repeated, _text, validate_table
-from jswlib.definitions.schema import TABLES
+from jswlib.definitions.schema import MISSING_TOKENS, TABLES
 
 #: Cells drawn at random, by kind of column: good values and every sort of bad one.
 POOLS = {
@@ -139,13 +139,15 @@ def test_repeated_values_are_those_pandas_finds(pool):
     assert (_repeated(values) == expected).all()
 
 
-@pytest.mark.parametrize("odd", [None, " R7", "R7\t", "\u00a0R7", "R7\u3000", "R\u00e97 ", "na"])
+@pytest.mark.parametrize(
+    "odd", [None, " R7", "R7\t", "\u00a0R7", "R7\u3000", "R\u00e97 ", "na", "NULL", " - ", ""]
+)
 def test_long_text_columns_are_trimmed_as_short_ones(odd):
     """Over 1,000 values the trim is skipped when no value starts or ends with white space."""
-    values = [f"R{i}" for i in range(3000)] + ([odd] if odd else [])
+    values = [f"R{i}" for i in range(3000)] + ([odd] if odd is not None else [])
     column = pd.Series(values, dtype="string")
     plain = column.str.strip()
-    expected = plain.mask(plain.str.lower().isin(["na"]))
+    expected = plain.mask(plain.str.lower().isin(MISSING_TOKENS))
     pd.testing.assert_series_equal(_text(column), expected)
 
 

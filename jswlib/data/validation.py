@@ -151,10 +151,38 @@ def _text(values: pd.Series) -> pd.Series:
         if _may_need_trim(text):
             text = text.str.strip()
     # Only short text can be a missing token: the rest (identifiers) need not be lowered
-    short = (text.str.len() <= _LONGEST_TOKEN).fillna(False)
-    if not short.any():
+    short = _short_positions(text)
+    if not len(short):
         return text
-    return text.mask(short & text.str.lower().isin(MISSING_TOKENS))
+    token = np.zeros(len(text), dtype=bool)
+    token[short] = (
+        text.iloc[short].str.lower().isin(MISSING_TOKENS).to_numpy(dtype=bool, na_value=False)
+    )
+    return text.mask(token) if token.any() else text
+
+
+def _short_positions(text: pd.Series) -> np.ndarray:
+    """Positions of the values that may be a missing token: at most as many bytes as the longest
+    token has characters (tokens are ASCII, and no other character lowers to one of their
+    letters), read from pyarrow's offsets when the column is long."""
+    import pyarrow as pa
+
+    if len(text) < 1000:
+        lengths = text.str.len().to_numpy(dtype=float, na_value=np.inf)
+        return np.flatnonzero(lengths <= _LONGEST_TOKEN)
+    arrow = pa.array(text.array, type=pa.large_string(), from_pandas=True)
+    chunks = arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]
+    lengths = np.concatenate(
+        [
+            np.diff(
+                np.frombuffer(c.buffers()[1], dtype=np.int64)[c.offset : c.offset + len(c) + 1]
+            )
+            for c in chunks
+            if len(c)
+        ]
+        or [np.zeros(0, dtype=np.int64)]
+    )
+    return np.flatnonzero(lengths <= _LONGEST_TOKEN)
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
