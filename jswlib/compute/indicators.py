@@ -425,17 +425,25 @@ def _ordinals(dates, freq: str) -> np.ndarray:
     filled = number[~missing]
     low, high = (int(filled.min()), int(filled.max())) if len(filled) else (0, 0)
     if high - low < 100_000:
-        # Months since January 1970, looked up per day in a table of the days spanned (a few
-        # thousand): much quicker than numpy's calendar conversion of every date
-        table = np.arange(low, high + 1).astype("datetime64[D]").astype("datetime64[M]")
-        months = table.astype(np.int64)[np.where(missing, low, number) - low]
+        # Each day's ordinal looked up in a table of the days spanned (a few thousand): much
+        # quicker than numpy's calendar conversion and the arithmetic on every date
+        table = _month_ordinals(
+            np.arange(low, high + 1).astype("datetime64[D]").astype("datetime64[M]"), freq
+        )
+        out = table[np.where(missing, low, number) - low]
     else:
-        months = days.astype("datetime64[M]").astype(np.int64)
-    # Months since April of year 0, as in periods: year * 12 + month - FIN_YEAR_START_MONTH
-    since_start = months + 1970 * 12 + 1 - periods.FIN_YEAR_START_MONTH
+        out = _month_ordinals(days.astype("datetime64[M]"), freq)
+    out[missing] = -1
+    return out
+
+
+def _month_ordinals(months: np.ndarray, freq: str) -> np.ndarray:
+    """The period ordinal of each month (``datetime64[M]``), as in periods: financial year x
+    periods per year + period in the year, the year starting in FIN_YEAR_START_MONTH."""
+    # Months since April of year 0: year * 12 + month - FIN_YEAR_START_MONTH
+    since_start = months.astype(np.int64) + 1970 * 12 + 1 - periods.FIN_YEAR_START_MONTH
     fy, month_in_year = np.divmod(since_start, 12)
-    out = fy * periods.PERIODS_PER_YEAR[freq] + month_in_year // periods.MONTHS_PER_PERIOD[freq]
-    return np.where(missing, -1, out)
+    return fy * periods.PERIODS_PER_YEAR[freq] + month_in_year // periods.MONTHS_PER_PERIOD[freq]
 
 
 def _open_spans(
