@@ -565,13 +565,14 @@ def _grid_sums(contrib, n_councils: int, first: int, last: int, ind: Indicator) 
             sums[col] = np.zeros(cells)
     else:
         for col in _COUNT_COLUMNS:
-            values = np.asarray(contrib[col], dtype=float)
             if ind.type == "count" and col == "den":
                 continue  # missing for counts, filled in below
+            values = np.asarray(contrib[col])
             if not values.any():  # most columns of most indicators: nothing to add up
                 sums[col] = np.zeros(cells)
                 continue
-            sums[col] = np.bincount(key, weights=values[inside], minlength=cells)
+            weights = values[inside].astype(float, copy=False)
+            sums[col] = np.bincount(key, weights=weights, minlength=cells)
     if ind.type in ("count", "people"):
         sums["den"] = np.full(cells, np.nan)
     return pd.DataFrame(
@@ -635,9 +636,10 @@ def _by_period(
         )
         if ind.type == "proportion":
             num = _mask_in_periods(records, ind.numerator, rows, ordinals, freq)
-            out = {"num": num.astype(float), "den": np.ones(len(rows))} | {
-                col: np.zeros(len(rows)) for col in _COUNT_COLUMNS[2:]
-            }
+            zeros = np.zeros(len(rows))  # one array for every column with nothing in it
+            out = {"num": num.astype(float), "den": np.ones(len(rows))} | dict.fromkeys(
+                _COUNT_COLUMNS[2:], zeros
+            )
         else:
             contrib = _contributions(records, ind, None)
             out = {col: values[rows] for col, values in contrib.items()}
