@@ -261,14 +261,21 @@ class TestFaults:
 
         bad = write_csv("cpos.csv", "order_id,council,person_id,imposed_date", "C1,Fife,P1,")
         write_csv("court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,")
-        real = Path.read_bytes
+        real, real_open = Path.read_bytes, Path.open
 
         def denied(self):
             if self == bad:
                 raise PermissionError(13, "Permission denied", str(self))
             return real(self)
 
+        def denied_open(self, *args, **kwargs):
+            if self == bad:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real_open(self, *args, **kwargs)
+
+        # The file is opened (to be read in blocks) or read whole: both are refused
         monkeypatch.setattr(Path, "read_bytes", denied)
+        monkeypatch.setattr(Path, "open", denied_open)
         extract = load_extract(bad.parent, councils)
         assert status(extract, "cpos")["status"] == STATUS_ERROR
         assert "Permission denied" in status(extract, "cpos")["message"]

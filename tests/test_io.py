@@ -51,10 +51,12 @@ class TestReadCsvTableShape:
     def test_an_unreadable_file_is_an_extract_file_error(self, write_csv, monkeypatch):
         path = write_csv("court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,")
 
-        def denied(self):
+        def denied(self, *args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
 
+        # The file is opened (to be read in blocks) or read whole: both are refused
         monkeypatch.setattr(type(path), "read_bytes", denied)
+        monkeypatch.setattr(type(path), "open", denied)
         with pytest.raises(ExtractFileError, match="cannot be read.*Permission denied"):
             io.read_csv_table(path, "court_reports")
 
@@ -141,3 +143,26 @@ class TestRemoveStaleTemporaries:
         removed = io.remove_stale_temporaries(tmp_path)
         assert [p.name for p in removed] == [".fife.html.ab12cd_3.tmp"]
         assert sorted(os.listdir(tmp_path)) == [".fife.inputs.json", "fife.html"]
+
+
+class TestReadJsonFields:
+    def test_a_file_is_parsed_once_per_version(self, tmp_path, monkeypatch):
+        path = tmp_path / "manifest.json"
+        path.write_text('{"extract_date": "2026-04-15", "bad_rows": [1, 2], "synthetic": true}')
+        calls = []
+        real = io.read_json
+        monkeypatch.setattr(io, "read_json", lambda p: calls.append(p) or real(p))
+        fields = ("extract_date", "synthetic", "reported_from")
+        first = io.read_json_fields(path, fields)
+        assert first == {"extract_date": "2026-04-15", "synthetic": True}
+        first["extract_date"] = "changed by a caller"  # a copy: the next caller is not affected
+        assert io.read_json_fields(path, fields)["extract_date"] == "2026-04-15"
+        assert len(calls) == 1
+        path.write_text('{"extract_date": "2026-05-01"}')  # a new version (another size)
+        assert io.read_json_fields(path, fields) == {"extract_date": "2026-05-01"}
+        assert len(calls) == 2
+
+    def test_a_missing_file_or_a_list_gives_none(self, tmp_path):
+        assert io.read_json_fields(tmp_path / "nothing.json", ("a",)) is None
+        (tmp_path / "list.json").write_text("[1, 2]")
+        assert io.read_json_fields(tmp_path / "list.json", ("a",)) is None

@@ -146,24 +146,28 @@ DERIVED = {"cpos": _derive_cpos}
 
 
 def with_council_index(
-    tables: dict[str, pd.DataFrame], codes: list[str]
+    tables: dict[str, pd.DataFrame], codes: list[str], people: set[str] | None = None
 ) -> dict[str, pd.DataFrame]:
     """Add integer columns ``_c`` (position of the council in ``codes``) and ``_p`` (person
     number).
 
     Grouping and matching on small integers instead of text keeps the engine fast; codes are put
-    back on the (small) aggregated results only.
+    back on the (small) aggregated results only. ``people`` names the tables that need ``_p``
+    (default: every table); numbering the people of a large table takes a while.
     """
     out = {}
+    position = pd.Index(codes)
     for name, frame in tables.items():
         if frame.empty or "council" not in frame:
             out[name] = frame
             continue
-        council = pd.Categorical(frame["council"].astype(object), categories=codes).codes.astype(
-            np.int64
-        )
-        person = pd.factorize(frame["person_id"])[0].astype(np.int64)
-        out[name] = frame.assign(_c=council, _p=person)
+        # Each distinct council looked up once (-1: not one of ``codes``)
+        found, distinct = pd.factorize(frame["council"], use_na_sentinel=True)
+        where = np.append(position.get_indexer(pd.Index(distinct, dtype=object)), -1)
+        columns = {"_c": where[found].astype(np.int16)}  # narrow: a council is one of few
+        if people is None or name in people:
+            columns["_p"] = pd.factorize(frame["person_id"])[0].astype(np.int32)
+        out[name] = frame.assign(**columns)
     return out
 
 
@@ -344,11 +348,11 @@ def timescale_outcome(
 
 def _contributions(
     frame: pd.DataFrame, ind: Indicator, outcome: pd.DataFrame | None
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """Per record: what it adds to the numerator and denominator, and whether it is excluded or
-    pending."""
+    pending (the columns of ``_COUNT_COLUMNS``, as arrays in the order of ``frame``'s rows)."""
     n = len(frame)
-    zeros = np.zeros(n, dtype=np.int64)
+    zeros = np.zeros(n, dtype=np.int64)  # one array shared by every column with nothing in it
     no_reasons = dict.fromkeys(_REASON_COLUMNS, zeros)
     sq = np.zeros(n)
     if ind.type in ("count", "people"):
@@ -371,26 +375,17 @@ def _contributions(
         num, den = (both & better).astype(float), both.astype(float)
     elif ind.type == "timescale":
         reason = outcome["reason"].to_numpy()
-        return pd.DataFrame(
-            {
-                "num": outcome["num"].to_numpy(dtype=float),
-                "den": outcome["den"].to_numpy(dtype=float),
-                "sq": sq,
-                "excluded": outcome["excluded"].to_numpy(dtype=np.int64),
-                **{
-                    col: (reason == k + 1).astype(np.int64)
-                    for k, col in enumerate(_REASON_COLUMNS)
-                },
-                "pending": outcome["pending"].to_numpy(dtype=np.int64),
-            },
-            index=frame.index,
-        )
+        return {
+            "num": outcome["num"].to_numpy(dtype=float),
+            "den": outcome["den"].to_numpy(dtype=float),
+            "sq": sq,
+            "excluded": outcome["excluded"].to_numpy(dtype=np.int64),
+            **{col: (reason == k + 1).astype(np.int64) for k, col in enumerate(_REASON_COLUMNS)},
+            "pending": outcome["pending"].to_numpy(dtype=np.int64),
+        }
     else:  # proportion (events basis; snapshot proportions are handled after expansion)
         num, den = condition_mask(frame, ind.numerator).astype(float), np.ones(n)
-    return pd.DataFrame(
-        {"num": num, "den": den, "sq": sq, "excluded": zeros, **no_reasons, "pending": zeros},
-        index=frame.index,
-    )
+    return {"num": num, "den": den, "sq": sq, "excluded": zeros, **no_reasons, "pending": zeros}
 
 
 # --- Placing records in periods ------------------------------------------------------------------
@@ -418,68 +413,124 @@ def period_bounds(ordinals: np.ndarray, freq: str) -> tuple[np.ndarray, np.ndarr
 
 
 def _as_at_ordinal(as_at: date, freq: str) -> int:
-    return int(periods.period_ordinals(pd.Series([pd.Timestamp(as_at)]), freq).iloc[0])
+    return int(_ordinals(np.array([as_at], dtype="datetime64[D]"), freq)[0])
 
 
-def _expand_open_periods(
-    frame: pd.DataFrame, ind: Indicator, freq: str, as_at: date
-) -> pd.DataFrame:
-    """One row per record and period it counts in, for ``active`` and ``snapshot`` bases.
-
-    Returns the rows of ``frame`` repeated, with ``ordinal`` and ``period_end`` columns.
-    """
-    last = _as_at_ordinal(as_at, freq)
-    start = frame[ind.active_from]
-    stop = frame[ind.active_to]
-    first = periods.period_ordinals(start, freq)
-    ended = stop.notna() & (stop <= pd.Timestamp(as_at))
-    final = periods.period_ordinals(stop.where(ended), freq).fillna(last).astype("int64")
-    if ind.basis == "snapshot":
-        # Open on the last day of a period: a record that ends before its own period's last day
-        # does not count in that period.
-        _, stop_period_end = period_bounds(final.to_numpy(), freq)
-        ends_early = ended.to_numpy() & (stop.to_numpy(dtype="datetime64[D]") < stop_period_end)
-        final = final - ends_early.astype(np.int64)
-    valid = first.notna().to_numpy()
-    first_v = first.fillna(0).astype("int64").to_numpy()
-    final_v = np.minimum(final.to_numpy(), last)
-    spans = np.where(valid, np.maximum(final_v - first_v + 1, 0), 0)
-    rows = np.repeat(np.arange(len(frame)), spans)
-    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(spans) - spans, spans)
-    expanded = frame.iloc[rows].reset_index(drop=True)
-    ordinals = first_v[rows] + offsets
-    expanded["ordinal"] = ordinals
-    expanded["period_end"] = pd.to_datetime(period_bounds(ordinals, freq)[1])
-    return expanded
-
-
-# --- Aggregation ---------------------------------------------------------------------------------
-
-
-def _aggregate(records: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """Sum contributions per council and period ordinal (distinct people for ``people``
-    indicators)."""
-    keys = ["council", "ordinal"]
-    if ind.type == "people":
-        out = records.groupby(keys, sort=False)["person_id"].nunique().rename("num").to_frame()
-        out["den"] = np.nan
-        for col in ("sq", "excluded", *_REASON_COLUMNS, "pending"):
-            out[col] = 0
-        return out
-    out = records.groupby(keys, sort=False)[_COUNT_COLUMNS].sum(min_count=1)
-    if ind.type in ("count",):
-        out["den"] = np.nan
+def _ordinals(dates, freq: str) -> np.ndarray:
+    """:func:`jswlib.definitions.periods.period_ordinals` on a date array, with numpy: int64, -1
+    where the date is missing (no period ordinal is negative for dates after year 0)."""
+    days = np.asarray(dates).astype("datetime64[D]")
+    missing = np.isnat(days)
+    number = days.view(np.int64)
+    filled = number[~missing]
+    low, high = (int(filled.min()), int(filled.max())) if len(filled) else (0, 0)
+    if high - low < 100_000:
+        # Each day's ordinal looked up in a table of the days spanned (a few thousand): much
+        # quicker than numpy's calendar conversion and the arithmetic on every date
+        table = _month_ordinals(
+            np.arange(low, high + 1).astype("datetime64[D]").astype("datetime64[M]"), freq
+        )
+        out = table[np.where(missing, low, number) - low]
+    else:
+        out = _month_ordinals(days.astype("datetime64[M]"), freq)
+    out[missing] = -1
     return out
 
 
-def _values(num: pd.Series, den: pd.Series, ind: Indicator) -> pd.Series:
-    """The indicator's value from numerator and denominator: a percentage, a mean, or the count
-    itself."""
-    if ind.is_proportion:
-        return (100.0 * num / den.where(den > 0)).astype(float)
-    if ind.type == "average":
-        return (num / den.where(den > 0)).astype(float)
-    return num.astype(float)
+def _month_ordinals(months: np.ndarray, freq: str) -> np.ndarray:
+    """The period ordinal of each month (``datetime64[M]``), as in periods: financial year x
+    periods per year + period in the year, the year starting in FIN_YEAR_START_MONTH."""
+    # Months since April of year 0: year * 12 + month - FIN_YEAR_START_MONTH
+    since_start = months.astype(np.int64) + 1970 * 12 + 1 - periods.FIN_YEAR_START_MONTH
+    fy, month_in_year = np.divmod(since_start, 12)
+    return fy * periods.PERIODS_PER_YEAR[freq] + month_in_year // periods.MONTHS_PER_PERIOD[freq]
+
+
+def _open_spans(
+    frame: pd.DataFrame, ind: Indicator, freq: str, as_at: date
+) -> tuple[np.ndarray, np.ndarray]:
+    """For ``active`` and ``snapshot`` bases: each record's first period ordinal and the number
+    of periods it counts in (0 when none)."""
+    last = _as_at_ordinal(as_at, freq)
+    start = frame[ind.active_from].to_numpy(dtype="datetime64[D]")
+    stop = frame[ind.active_to].to_numpy(dtype="datetime64[D]")
+    first = _ordinals(start, freq)
+    with np.errstate(invalid="ignore"):
+        ended = ~np.isnat(stop) & (stop <= np.datetime64(as_at, "D"))
+    final = np.where(ended, _ordinals(stop, freq), last)
+    if ind.basis == "snapshot":
+        # Open on the last day of a period: a record that ends before its own period's last day
+        # does not count in that period.
+        _, stop_period_end = period_bounds(final, freq)
+        with np.errstate(invalid="ignore"):
+            ends_early = ended & (stop < stop_period_end)
+        final = final - ends_early.astype(np.int64)
+    valid = ~np.isnat(start)
+    first_v = np.where(valid, first, 0)
+    final_v = np.minimum(final, last)
+    spans = np.where(valid, np.maximum(final_v - first_v + 1, 0), 0)
+    return first_v, spans
+
+
+def _people_grid(
+    records: pd.DataFrame,
+    ind: Indicator,
+    freq: str,
+    as_at: date,
+    n_councils: int,
+    first: int,
+    last: int,
+) -> pd.DataFrame:
+    """:func:`_grid_sums` of a ``people`` indicator on the ``active`` basis, without one row per
+    record and period: distinct people per council and period, from each person's periods.
+
+    A person's records, in order of their first period, add only the periods no earlier record
+    of theirs reached (the earlier records reach every period from their first to the furthest
+    last one, and no later record starts before the current one); the periods added are counted
+    with a running sum over a difference array.
+    """
+    first_v, spans = _open_spans(records, ind, freq, as_at)
+    council = records["_c"].to_numpy(dtype=np.int64)
+    person = records["_p"].to_numpy(dtype=np.int64)
+    keep = (spans > 0) & (council >= 0) & (council < n_councils)
+    council, person, start = council[keep], person[keep], first_v[keep]
+    stop = start + spans[keep] - 1
+    order = np.lexsort((start, person, council))
+    council, person, start, stop = council[order], person[order], start[order], stop[order]
+    new_group = np.ones(len(order), dtype=bool)
+    new_group[1:] = (council[1:] != council[:-1]) | (person[1:] != person[:-1])
+    group = np.cumsum(new_group) - 1
+    # Furthest period reached by the earlier records of the same person (a running maximum,
+    # kept within each person by lifting each person's values above the previous person's)
+    base = int(stop.min()) - 1 if len(stop) else 0
+    lift = int(stop.max()) - base + 1 if len(stop) else 1
+    reach = np.maximum.accumulate(group * lift + (stop - base)) - group * lift + base
+    before = np.empty(len(order), dtype=np.int64)
+    before[1:] = reach[:-1]
+    before[new_group] = np.iinfo(np.int64).min // 2
+    added_from = np.maximum(start, before + 1)
+    lo, hi = np.maximum(added_from, first), np.minimum(stop, last)
+    counted = lo <= hi
+    span = last - first + 1
+    size = n_councils * (span + 1)
+    row = council[counted] * (span + 1) - first
+    diff = np.bincount(row + lo[counted], minlength=size) - np.bincount(
+        row + hi[counted] + 1, minlength=size
+    )
+    num = np.cumsum(diff.reshape(n_councils, span + 1), axis=1)[:, :span].ravel()
+    cells = n_councils * span
+    return pd.DataFrame(
+        {
+            "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
+            "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
+            "num": num.astype(float),
+            "den": np.full(cells, np.nan),
+            **{col: np.zeros(cells) for col in _COUNT_COLUMNS[2:]},
+        }
+    )[["council", "ordinal", *_COUNT_COLUMNS]]
+
+
+# --- Aggregation ---------------------------------------------------------------------------------
 
 
 def _std_dev(total: pd.Series, n: pd.Series, squares: pd.Series) -> pd.Series:
@@ -490,63 +541,145 @@ def _std_dev(total: pd.Series, n: pd.Series, squares: pd.Series) -> pd.Series:
     return np.sqrt(variance.clip(lower=0).where(n >= 2)).astype(float)
 
 
-def _grid(
-    agg: pd.DataFrame, councils: list[str], first: int, last: int, ind: Indicator
-) -> pd.DataFrame:
-    """Every council x every period ordinal from ``first`` to ``last``, zero where there were no
-    records."""
-    index = pd.MultiIndex.from_product(
-        [councils, range(first, last + 1)], names=["council", "ordinal"]
-    )
-    full = agg.reindex(index)
-    for col in ("num", "sq", "excluded", *_REASON_COLUMNS, "pending"):
-        full[col] = full[col].fillna(0)
-    if ind.type in ("count", "people"):
-        full["den"] = np.nan
+def _grid_sums(contrib, n_councils: int, first: int, last: int, ind: Indicator) -> pd.DataFrame:
+    """The contributions summed per council and period ordinal, with numpy: every council (0 to
+    ``n_councils - 1``) x every ordinal from ``first`` to ``last``, zero where there were no
+    records (distinct people for ``people`` indicators).
+
+    Every contribution is a whole number (counts, hours, days and their squares, far below
+    2**53), so sums are exact in any order and equal those of a pandas group-by.
+    """
+    span = last - first + 1
+    council = np.asarray(contrib["council"], dtype=np.int64)
+    ordinal = np.asarray(contrib["ordinal"], dtype=np.int64)
+    inside = (ordinal >= first) & (ordinal <= last) & (council >= 0) & (council < n_councils)
+    key = council[inside] * span + (ordinal[inside] - first)
+    cells = n_councils * span
+    sums = {}
+    if ind.type == "people":
+        person = np.asarray(contrib["person_id"], dtype=np.int64)[inside]
+        persons = int(person.max()) + 2 if len(person) else 1
+        pairs = pd.unique(key * persons + (person + 1))
+        sums["num"] = np.bincount(pairs // persons, minlength=cells).astype(float)
+        for col in _COUNT_COLUMNS[1:]:
+            sums[col] = np.zeros(cells)
     else:
-        full["den"] = full["den"].fillna(0)
-    return full.reset_index()
+        for col in _COUNT_COLUMNS:
+            if ind.type == "count" and col == "den":
+                continue  # missing for counts, filled in below
+            values = np.asarray(contrib[col])
+            if not values.any():  # most columns of most indicators: nothing to add up
+                sums[col] = np.zeros(cells)
+                continue
+            weights = values[inside].astype(float, copy=False)
+            sums[col] = np.bincount(key, weights=weights, minlength=cells)
+    if ind.type in ("count", "people"):
+        sums["den"] = np.full(cells, np.nan)
+    return pd.DataFrame(
+        {
+            "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
+            "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
+            **sums,
+        }
+    )
 
 
-def _indicator_records(table: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
-    """The records the indicator counts: the table filtered by its ``where`` conditions."""
-    return table.loc[condition_mask(table, ind.where)]
+def _indicator_columns(ind: Indicator, standards=()) -> list[str]:
+    """The columns of its table an indicator reads (with the engine's ``_c`` and ``_p``)."""
+    named = [
+        ind.period_date,
+        ind.active_from,
+        ind.active_to,
+        ind.start,
+        ind.end,
+        ind.ended,
+        ind.column,
+        ind.before,
+        ind.after,
+        *ind.exclude,
+        *(c.column for c in (*ind.where, *ind.numerator)),
+        *(s.column for s in (ind.standard, *standards) if s is not None),
+        "_c",  # the council, as a number (see with_council_index)
+        "_p",
+    ]
+    return list(dict.fromkeys(c for c in named if c is not None))
+
+
+def _indicator_records(table: pd.DataFrame, ind: Indicator, standards=()) -> pd.DataFrame:
+    """The records the indicator counts: the table filtered by its ``where`` conditions, with
+    only the columns it reads (:func:`_indicator_columns`), so that no other column is copied."""
+    columns = [c for c in _indicator_columns(ind, standards) if c in table]
+    mask = condition_mask(table, ind.where)
+    return table[columns] if mask.all() else table.loc[mask, columns]
 
 
 def _by_period(
     records: pd.DataFrame, ind: Indicator, freq: str, as_at: date, outcome: pd.DataFrame | None
-) -> pd.DataFrame:
+):
     """Contributions with the council, the period ordinal (and person) of each, for one
-    frequency."""
+    frequency; the ordinal is -1 for a record placed in no period (its date missing)."""
     if ind.basis == "events":
         placed = (
-            pd.Series(outcome["deadline"].to_numpy(), index=records.index)
+            outcome["deadline"].to_numpy()
             if ind.period_basis == "deadline"
-            else records[ind.period_date]
+            else records[ind.period_date].to_numpy()
         )
-        ordinal = periods.period_ordinals(placed, freq)
-        keep = ordinal.notna().to_numpy()
-        contrib = _contributions(records, ind, outcome)
-        out = contrib.loc[keep].copy()
-        out["ordinal"] = ordinal[keep].astype("int64").to_numpy()
+        out = _contributions(records, ind, outcome)
+        out["ordinal"] = _ordinals(placed, freq)
     else:
-        expanded = _expand_open_periods(records, ind, freq, as_at)
+        # One row per record and period it counts in, never copying the records themselves:
+        # only their contributions, council and person are repeated
+        first_v, spans = _open_spans(records, ind, freq, as_at)
+        rows = np.repeat(np.arange(len(records)), spans)
+        ordinals = first_v[rows] + (
+            np.arange(len(rows)) - np.repeat(np.cumsum(spans) - spans, spans)
+        )
         if ind.type == "proportion":
-            num = condition_mask(expanded, ind.numerator, expanded["period_end"]).astype(float)
-            out = pd.DataFrame(
-                {"num": num, "den": 1.0, "sq": 0.0, "excluded": 0}
-                | dict.fromkeys(_REASON_COLUMNS, 0)
-                | {"pending": 0}
+            num = _mask_in_periods(records, ind.numerator, rows, ordinals, freq)
+            zeros = np.zeros(len(rows))  # one array for every column with nothing in it
+            out = {"num": num.astype(float), "den": np.ones(len(rows))} | dict.fromkeys(
+                _COUNT_COLUMNS[2:], zeros
             )
         else:
-            out = _contributions(expanded, ind, None).reset_index(drop=True)
-        out["ordinal"] = expanded["ordinal"].to_numpy()
-        records = expanded
-        keep = np.ones(len(expanded), dtype=bool)
-    out["council"] = records["_c"].to_numpy()[keep]
+            contrib = _contributions(records, ind, None)
+            out = {col: values[rows] for col, values in contrib.items()}
+        out["ordinal"] = ordinals
+        out["council"] = records["_c"].to_numpy()[rows]
+        if ind.type == "people":
+            out["person_id"] = records["_p"].to_numpy()[rows]
+        return out
+    out["council"] = records["_c"].to_numpy()
     if ind.type == "people":
-        out["person_id"] = records["_p"].to_numpy()[keep]
+        out["person_id"] = records["_p"].to_numpy()
     return out
+
+
+def _mask_in_periods(
+    records: pd.DataFrame,
+    conditions: tuple[Condition, ...],
+    rows: np.ndarray,
+    ordinals: np.ndarray,
+    freq: str,
+) -> np.ndarray:
+    """:func:`condition_mask` of the records repeated at ``rows``, each in the period
+    ``ordinals``: conditions on the record alone are checked once per record, ``by_period_end``
+    ones against the last day of each row's period."""
+    fixed = tuple(c for c in conditions if c.operator != "by_period_end")
+    mask = condition_mask(records, fixed)[rows]
+    moving = [c for c in conditions if c.operator == "by_period_end"]
+    if moving and len(rows):
+        low = int(ordinals.min())
+        ends = period_bounds(np.arange(low, int(ordinals.max()) + 1), freq)[1]
+        period_end = ends[ordinals - low]
+        for c in moving:
+            values = records[c.column].to_numpy(dtype="datetime64[D]")[rows]
+            missing = np.isnat(values)
+            with np.errstate(invalid="ignore"):
+                if c.value:
+                    mask &= ~missing & (values <= period_end)
+                else:
+                    mask &= missing | (values > period_end)
+    return mask
 
 
 def _first_ordinal(
@@ -559,7 +692,7 @@ def _first_ordinal(
         dates = records[column].dropna()
     if dates.empty:
         return None
-    return int(periods.period_ordinals(pd.Series([dates.min()]), freq).iloc[0])
+    return int(_ordinals(np.array([dates.min()]), freq)[0])
 
 
 # --- The engine ----------------------------------------------------------------------------------
@@ -580,29 +713,88 @@ def _calendars(defs: Definitions, codes: list[str]) -> dict[str, wd.WorkingCalen
     return out
 
 
-def _labelled(grid: pd.DataFrame, ind: Indicator, freq: str, as_at: date) -> pd.DataFrame:
-    """Add period label, start, end, completeness and value to an aggregated grid."""
-    ordinals = grid["ordinal"].to_numpy(dtype=np.int64)
-    first, last = period_bounds(ordinals, freq)
-    out = grid.drop(columns="ordinal")
-    out["period"] = periods.ordinal_labels(ordinals, freq)
-    out["period_start"] = pd.to_datetime(first)
-    out["period_end"] = pd.to_datetime(last)
-    out["complete"] = last <= np.datetime64(as_at, "D")
-    out["value"] = _values(out["num"], out["den"], ind)
-    out["std_dev"] = (
-        _std_dev(out["num"], out["den"], out["sq"]) if ind.type == "average" else np.nan
+def _block(grid: pd.DataFrame, council: np.ndarray, level: str) -> dict[str, np.ndarray]:
+    """The columns of a grid as arrays, with the area codes and the level."""
+    return {
+        "level": np.full(len(grid), level, dtype=object),
+        "council": np.asarray(council, dtype=object),
+        "ordinal": grid["ordinal"].to_numpy(dtype=np.int64),
+        **{col: grid[col].to_numpy(dtype=float) for col in _COUNT_COLUMNS},
+    }
+
+
+def _labelled_block(
+    block: dict[str, np.ndarray], ind: Indicator, freq: str, as_at: date, names: dict
+) -> dict[str, np.ndarray]:
+    """Add period label, start, end, completeness, value and standard deviation to a block of
+    rows: every column of :data:`RESULT_COLUMNS` (counts as floats)."""
+    ordinals = block.pop("ordinal")
+    n = len(ordinals)
+    # Each period labelled once: the rows share its label (one text object, not one per row)
+    distinct, where = np.unique(ordinals, return_inverse=True)
+    labels = np.asarray(periods.ordinal_labels(distinct, freq), dtype=object)[where]
+    first, last = (bound[where] for bound in period_bounds(distinct, freq))
+    num, den, sq = block.pop("num"), block.pop("den"), block.pop("sq")
+    complete = last <= np.datetime64(as_at, "D")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if ind.is_proportion:
+            value = 100.0 * num / np.where(den > 0, den, np.nan)
+        elif ind.type == "average":
+            value = num / np.where(den > 0, den, np.nan)
+        else:
+            value = num.astype(float)
+        if ind.type == "average":
+            variance = (sq - num**2 / den) / (den - 1)
+            std_dev = np.where(den >= 2, np.sqrt(np.clip(variance, 0, None)), np.nan)
+        else:
+            std_dev = np.full(n, np.nan)
+    return block | {
+        "indicator": np.full(n, ind.id, dtype=object),
+        "council_name": pd.Series(block["council"]).map(names).to_numpy(dtype=object),
+        "frequency": np.full(n, _FREQUENCY_WORDS[freq], dtype=object),
+        "period": labels,
+        "period_start": first.astype("datetime64[s]"),
+        "period_end": last.astype("datetime64[s]"),
+        "complete": complete,
+        "numerator": num,
+        "denominator": den,
+        "value": value,
+        "std_dev": std_dev,
+        "unit": np.full(n, ind.unit, dtype=object),
+        "provisional": (block["pending"] > 0) | ~complete,
+    }
+
+
+def _pool_grid(grid: pd.DataFrame, area_of: np.ndarray) -> pd.DataFrame:
+    """Sum council rows into areas (family groups, or Scotland), with numpy.
+
+    ``grid`` holds every council (by position) x the same ordinals, council-major, as
+    :func:`_grid_sums` gives; ``area_of`` the area code of each council position (None where it
+    is in no area). Rows come by area code, then ordinal, as a sorted group-by gives them. A sum in
+    which every value is missing is missing (``min_count=1``); whole numbers sum exactly in any
+    order.
+    """
+    n_councils = len(area_of)
+    span = len(grid) // n_councils if n_councils else 0
+    names = sorted({a for a in area_of if a is not None})
+    # Which councils make up each area, as a 0/1 matrix: one product sums every column at once
+    member = np.array([[a == name for a in area_of] for name in names], dtype=float)
+    values = np.stack([grid[col].to_numpy(dtype=float) for col in _COUNT_COLUMNS], axis=1)
+    values = values.reshape(n_councils, span * len(_COUNT_COLUMNS))
+    missing = np.isnan(values)
+    sums = member @ np.where(missing, 0.0, values)
+    # A sum in which every value is missing is missing (as a group-by sum with min_count=1)
+    all_missing = (member @ (~missing).astype(float)) == 0
+    sums[all_missing] = np.nan
+    sums = sums.reshape(len(names) * span, len(_COUNT_COLUMNS))
+    ordinals = grid["ordinal"].to_numpy(dtype=np.int64)[:span]
+    return pd.DataFrame(
+        {
+            "council": np.repeat(np.array(names, dtype=object), span),
+            "ordinal": np.tile(ordinals, len(names)),
+            **{col: sums[:, k] for k, col in enumerate(_COUNT_COLUMNS)},
+        }
     )
-    out["provisional"] = (out["pending"].to_numpy() > 0) | ~out["complete"].to_numpy()
-    return out
-
-
-def _pool(grid: pd.DataFrame, group_of: dict[str, str] | None) -> pd.DataFrame:
-    """Sum council rows into family groups (``group_of``: council -> group) or Scotland
-    (``None``)."""
-    keyed = grid.assign(council=grid["council"].map(group_of) if group_of else SCOTLAND_CODE)
-    sums = keyed.groupby(["council", "ordinal"], as_index=False)[_COUNT_COLUMNS].sum(min_count=1)
-    return sums
 
 
 def _indicator_results(
@@ -618,9 +810,9 @@ def _indicator_results(
     Scotland."""
     codes = np.array([c.code for c in defs.councils], dtype=object)
     ix = list(range(len(codes)))
-    records = _indicator_records(table, ind)
     local = {i: defs.targets.standard(ind, codes[i]) for i in ix}
     national = {i: defs.targets.standard(ind, None) for i in ix}
+    records = _indicator_records(table, ind, (*local.values(), *national.values()))
     differs = [i for i in ix if local[i] != national[i]]
     calendars_ix = {i: calendars[codes[i]] for i in ix}
     outcome_local = outcome_national = None
@@ -634,7 +826,8 @@ def _indicator_results(
     freqs = [FREQUENCY_CODES[ind.frequency]] + (
         ["M"] if ind.type == "timescale" and monthly else []
     )
-    family = {c.code: c.family_group for c in defs.councils}
+    family_of = np.array([c.family_group for c in defs.councils], dtype=object)
+    scotland_of = np.full(len(codes), SCOTLAND_CODE, dtype=object)
     names = {c.code: c.name for c in defs.councils} | {
         g: d for g, d in defs.councils.family_groups.items()
     }
@@ -651,59 +844,42 @@ def _indicator_results(
         if first_day is not None:
             first = max(first, _as_at_ordinal(first_day, freq))
         last = max(_as_at_ordinal(as_at, freq), first)
-        grid_local = _grid(
-            _aggregate(_by_period(records, ind, freq, as_at, outcome_local), ind),
-            ix,
-            first,
-            last,
-            ind,
-        )
+        if ind.type == "people" and ind.basis != "events":
+            grid_local = _people_grid(records, ind, freq, as_at, len(ix), first, last)
+        else:
+            grid_local = _grid_sums(
+                _by_period(records, ind, freq, as_at, outcome_local), len(ix), first, last, ind
+            )
         grid_national = grid_local
         if differs:
-            grid_national = _grid(
-                _aggregate(_by_period(records, ind, freq, as_at, outcome_national), ind),
-                ix,
-                first,
-                last,
-                ind,
+            grid_national = _grid_sums(
+                _by_period(records, ind, freq, as_at, outcome_national), len(ix), first, last, ind
             )
+        pooled_parts = [_pool_grid(grid_national, area) for area in (family_of, scotland_of)]
+        n = len(grid_local)
         where = grid_local["council"].to_numpy(dtype=np.int64)
-        council_rows = grid_local.assign(
-            council=codes[where],
-            level=LEVEL_COUNCIL,
-            basis=basis_of[where],
-            standard=standard_of[where],
-            title=title_of[where],
-        )
-        grid_national = grid_national.assign(
-            council=codes[grid_national["council"].to_numpy(dtype=np.int64)]
-        )
-        parts = [council_rows]
+        blocks = [
+            _block(grid_local, codes[where], LEVEL_COUNCIL)
+            | {"basis": basis_of[where], "standard": standard_of[where], "title": title_of[where]}
+        ]
         if differs:
-            extra = grid_national[grid_national["council"].isin(list(codes[differs]))]
-            parts.append(
-                extra.assign(
-                    level=LEVEL_COUNCIL,
-                    basis="national",
-                    standard=national_text,
-                    title=ind.title_for(),
-                )
-            )
-        for level, grouping in ((LEVEL_FAMILY, family), (LEVEL_SCOTLAND, None)):
-            pooled = _pool(grid_national, grouping)
+            kept = np.isin(grid_national["council"].to_numpy(dtype=np.int64), differs)
+            extra = grid_national.loc[kept]
+            where = extra["council"].to_numpy(dtype=np.int64)
+            blocks.append(_block(extra, codes[where], LEVEL_COUNCIL))
+        for level, pooled in zip((LEVEL_FAMILY, LEVEL_SCOTLAND), pooled_parts):
             if ind.type in ("count", "people"):
                 pooled["den"] = np.nan
-            parts.append(
-                pooled.assign(
-                    level=level, basis="national", standard=national_text, title=ind.title_for()
-                )
-            )
-        labelled = _labelled(pd.concat(parts, ignore_index=True), ind, freq, as_at)
-        labelled["frequency"] = _FREQUENCY_WORDS[freq]
-        labelled["council_name"] = labelled["council"].map(names)
-        labelled["indicator"] = ind.id
-        labelled["unit"] = ind.unit
-        frames.append(labelled)
+            blocks.append(_block(pooled, pooled["council"].to_numpy(dtype=object), level))
+        for block in blocks[1:]:
+            n = len(block["ordinal"])
+            block |= {
+                "basis": np.full(n, "national", dtype=object),
+                "standard": np.full(n, national_text, dtype=object),
+                "title": np.full(n, ind.title_for(), dtype=object),
+            }
+        block = {col: np.concatenate([b[col] for b in blocks]) for col in blocks[0]}
+        frames.append(_labelled_block(block, ind, freq, as_at, names))
     return frames
 
 
@@ -751,7 +927,8 @@ def compute_indicators(
         [defs.catalogue.get(i) for i in indicators] if indicators else defs.catalogue.computable()
     )
     codes = [c.code for c in defs.councils]
-    tables = with_council_index(with_derived_columns(tables), codes)
+    people = {ind.table for ind in chosen if ind.type == "people"}
+    tables = with_council_index(with_derived_columns(tables), codes, people)
     calendars = _calendars(defs, codes)
     frames = []
     for ind in chosen:
@@ -761,12 +938,19 @@ def compute_indicators(
         frames.extend(_indicator_results(ind, table, defs, calendars, as_at, monthly, first_day))
     if not frames:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
-    out = pd.concat(frames, ignore_index=True).rename(
-        columns={"num": "numerator", "den": "denominator"}
-    )
-    for col in ("numerator", "denominator", "excluded", *_REASON_COLUMNS, "pending"):
-        out[col] = out[col].round().astype("Int64")
-    return out[list(RESULT_COLUMNS)]
+    counts = ("numerator", "denominator", "excluded", *_REASON_COLUMNS, "pending")
+    columns = {}
+    for col in RESULT_COLUMNS:  # column by column, each block's part let go once joined
+        values = np.concatenate([f.pop(col) for f in frames])
+        if col in counts:
+            values = np.round(values)
+            missing = np.isnan(values)
+            columns[col] = pd.arrays.IntegerArray(
+                np.where(missing, 0, values).astype(np.int64), missing
+            )
+        else:
+            columns[col] = pd.Series(values, copy=False)  # text as pandas' string dtype
+    return pd.DataFrame(columns, copy=False)
 
 
 #: Columns of :func:`pooled_windows`, in order.

@@ -34,6 +34,8 @@ SUMMARY_COLUMNS = (
 )
 #: Table statuses: read and checked; no file supplies the table; the file could not be used at all.
 STATUS_OK, STATUS_NOT_SUPPLIED, STATUS_ERROR = "ok", "not supplied", "error"
+#: The fields of a data folder's ``manifest.json`` read here (the rest lists the demo's bad rows).
+MANIFEST_FIELDS = ("extract_date", "reported_from", "synthetic")
 #: File names in a data folder that are not tables and are passed over in silence.
 NOT_TABLES = frozenset({"manifest.json", "readme.md"})
 
@@ -259,22 +261,19 @@ def load_extract(
             summary.append((name, "", STATUS_NOT_SUPPLIED, 0, 0, 0, "no file supplies this table"))
             continue
         raw = sources.pop()
+        source, rows = raw.source, raw.rows
         if raw.blank_rows:
-            warnings.append(f"{raw.source}: {raw.blank_rows} blank line(s) skipped (not records)")
+            warnings.append(f"{source}: {raw.blank_rows} blank line(s) skipped (not records)")
+        # Only validate_table holds the raw cells, so it can let each column go once checked
+        cells = [raw.frame]
+        del raw
         try:
             result = validate_table(
-                raw.frame,
-                spec,
-                councils,
-                source=raw.source,
-                rows=raw.rows,
-                extract_date=extract_date,
+                cells.pop(), spec, councils, source=source, rows=rows, extract_date=extract_date
             )
         except ContractError as exc:
-            summary.append((name, raw.source, STATUS_ERROR, 0, 0, 0, str(exc)))
+            summary.append((name, source, STATUS_ERROR, 0, 0, 0, str(exc)))
             continue
-        source = raw.source
-        del raw  # its raw cells are no longer needed
         warnings.extend(result.warnings)
         message = "no records (header only)" if result.rows_read == 0 else ""
         tables[name] = result.accepted
@@ -324,7 +323,7 @@ def recorded_extract_date(data_dir: str | os.PathLike) -> date | None:
     """
     path = Path(data_dir) / "manifest.json"
     try:
-        manifest = io.read_json(path)
+        manifest = io.read_json_fields(path, MANIFEST_FIELDS)
     except InputError as exc:
         raise ExtractFileError(str(path), str(exc).removeprefix(f"{path}: ")) from None
     if not isinstance(manifest, dict) or not manifest.get("extract_date"):
@@ -369,7 +368,7 @@ def reported_from_of(data_dir: str | os.PathLike) -> date | None:
     >>> reported_from_of("/nonexistent") is None
     True
     """
-    manifest = io.read_json(Path(data_dir) / "manifest.json")
+    manifest = io.read_json_fields(Path(data_dir) / "manifest.json", MANIFEST_FIELDS)
     if not isinstance(manifest, dict) or not manifest.get("reported_from"):
         return None
     return date.fromisoformat(str(manifest["reported_from"]))
@@ -384,7 +383,7 @@ def is_synthetic(data_dir: str | os.PathLike) -> bool:
     >>> is_synthetic("/nonexistent")
     False
     """
-    manifest = io.read_json(Path(data_dir) / "manifest.json")
+    manifest = io.read_json_fields(Path(data_dir) / "manifest.json", MANIFEST_FIELDS)
     return isinstance(manifest, dict) and manifest.get("synthetic") is True
 
 
