@@ -821,9 +821,10 @@ def write_excel_sheets(frames: dict[str, pd.DataFrame], path: str | os.PathLike)
     return write_atomic(path, write)
 
 
-def write_workbook(book: Any, path: str | os.PathLike) -> Path:
-    """Save an ``openpyxl`` workbook to ``path`` atomically; returns the path."""
-    return write_atomic(path, lambda p: book.save(p))
+def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
+    """Write ``data`` (a file made in memory, such as a workbook) to ``path`` atomically; returns
+    the path."""
+    return write_atomic(path, lambda p: p.write_bytes(data))
 
 
 def write_csv(

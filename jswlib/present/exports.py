@@ -7,7 +7,7 @@ the sheet holds, then the table with readable column headings, its header row fr
 rounded half up and given a number format, suppressed cells marked with the same symbol as every
 other output. Only the first table row of a sheet is a header; there are no merged or blank cells
 inside a table. This follows the Government Analysis Function's guidance on releasing statistics
-in spreadsheets (see docs/method-publishing.md, Committee formats).
+in spreadsheets (see docs/method.md, Committee formats).
 
 CSV is written in UTF-8 with a byte-order mark (:func:`write_csv`), so that Excel reads the arrows
 and dashes of the report as they are.
@@ -131,39 +131,117 @@ def _width(values: Sequence[Any], heading: str) -> float:
     return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
 
 
-def _write_table(sheet, table: SheetTable, symbol: str) -> None:
-    from openpyxl.styles import Alignment, Font
+class _Formats:
+    """The cell formats of one workbook (XlsxWriter makes each format once per workbook)."""
 
-    sheet.cell(row=1, column=1, value=table.title).font = Font(
-        bold=True, size=_BOLD_SIZES["title"]
-    )
-    sheet.cell(row=2, column=1, value="This worksheet contains one table.")
-    first_row = 3
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.made: dict[tuple, Any] = {}
+
+    def __call__(self, **properties: Any) -> Any:
+        key = tuple(sorted(properties.items()))
+        if key not in self.made:
+            self.made[key] = self.book.add_format(properties)
+        return self.made[key]
+
+
+def _write_table(sheet: Any, formats: _Formats, table: SheetTable) -> None:
+    """One table on its sheet: title in A1, the one-table line, the description, the header row
+    (frozen), then the rows."""
+    sheet.write_string(0, 0, table.title, formats(bold=True, font_size=_BOLD_SIZES["title"]))
+    sheet.write_string(1, 0, "This worksheet contains one table.")
+    header = 2
     if table.description:
-        sheet.cell(row=3, column=1, value=table.description)
-        first_row = 4
-    header_row = first_row
+        sheet.write_string(2, 0, table.description)
+        header = 3
     columns = [str(c) for c in table.frame.columns]
-    for j, name in enumerate(columns, start=1):
-        cell = sheet.cell(row=header_row, column=j, value=name)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-    right = Alignment(horizontal="right")
+    heading = formats(bold=True, text_wrap=True, valign="bottom")
+    for j, name in enumerate(columns):
+        sheet.write_string(header, j, name, heading)
     kinds = [table.kinds.get(name) for name in columns]
     cells = [_column_values(table.frame.iloc[:, j], kind) for j, kind in enumerate(kinds)]
-    for i, row in enumerate(zip(*cells), start=header_row + 1):
-        for j, (kind, value) in enumerate(zip(kinds, row), start=1):
-            cell = sheet.cell(row=i, column=j, value=value)
+    text = formats(num_format=NUMBER_FORMATS["text"])
+    text_right = formats(num_format=NUMBER_FORMATS["text"], align="right")
+    number = {kind: formats(num_format=NUMBER_FORMATS[kind]) for kind in DIGITS}
+    for j, (kind, values) in enumerate(zip(kinds, cells, strict=True)):
+        for i, value in enumerate(values, start=header + 1):
+            if value is None:
+                continue
             if isinstance(value, str):
-                cell.number_format = NUMBER_FORMATS["text"]
-                if kind in DIGITS:  # a suppressed or missing number sits where numbers do
-                    cell.alignment = right
-            elif kind in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[kind]
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    for j, name in enumerate(columns, start=1):
-        letter = sheet.cell(row=header_row, column=j).column_letter
-        sheet.column_dimensions[letter].width = _width(table.frame.iloc[:, j - 1].tolist(), name)
+                # a suppressed or missing number sits where numbers do: right-aligned
+                sheet.write_string(i, j, value, text_right if kind in DIGITS else text)
+            elif isinstance(value, (bool, np.bool_)):
+                sheet.write_boolean(i, j, bool(value))
+            elif isinstance(value, (int, float, np.integer, np.floating)):
+                sheet.write_number(i, j, value, number.get(kind))
+            else:
+                sheet.write_string(i, j, str(value))
+        sheet.set_column(j, j, _width(table.frame.iloc[:, j].tolist(), columns[j]))
+    sheet.freeze_panes(header + 1, 0)
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """The KPI workbook in memory, from :func:`build_workbook`; :meth:`to_bytes` gives the
+    ``.xlsx`` file, which :func:`write_workbook` writes.
+
+    Attributes
+    ----------
+    cover : Cover
+    notes : tuple of (str, str)
+    tables : tuple of SheetTable
+    """
+
+    cover: Cover
+    notes: tuple[tuple[str, str], ...]
+    tables: tuple[SheetTable, ...]
+
+    @property
+    def sheetnames(self) -> list[str]:
+        """The sheets, in order: the cover, the notes, then a sheet per table."""
+        return [COVER_SHEET, NOTES_SHEET, *(t.sheet for t in self.tables)]
+
+    def to_bytes(self) -> bytes:
+        """The workbook as an ``.xlsx`` file, made in memory with XlsxWriter."""
+        from io import BytesIO
+
+        import xlsxwriter
+
+        buffer = BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        formats = _Formats(book)
+        cover = self.cover
+        sheet = book.add_worksheet(COVER_SHEET)
+        sheet.write_string(0, 0, cover.title, formats(bold=True, font_size=_BOLD_SIZES["title"]))
+        rows = [
+            ("Source", cover.source),
+            ("Extract date", cover.extract_date.strftime("%-d %B %Y")),
+            ("Audience", cover.audience),
+            ("Contact", cover.contact),
+            *cover.lines,
+            (
+                "Contents",
+                "; ".join(f"{t.sheet}: {t.title}" for t in self.tables)
+                + f"; {NOTES_SHEET}: notes",
+            ),
+        ]
+        label = formats(bold=True, font_size=_BOLD_SIZES["heading"])
+        wrapped = formats(text_wrap=True)
+        for i, (name, text) in enumerate(rows, start=2):
+            sheet.write_string(i, 0, str(name), label)
+            sheet.write_string(i, 1, str(text), wrapped)
+        sheet.set_column(0, 0, 16)
+        sheet.set_column(1, 1, 100)
+        notes = SheetTable(
+            NOTES_SHEET,
+            "Notes",
+            pd.DataFrame(list(self.notes), columns=["Note", "Text"]),
+            description="Notes and symbols used in the tables of this workbook.",
+        )
+        for table in (notes, *self.tables):
+            _write_table(book.add_worksheet(table.sheet), formats, table)
+        book.close()
+        return buffer.getvalue()
 
 
 def build_workbook(
@@ -172,7 +250,7 @@ def build_workbook(
     tables: Sequence[SheetTable],
     *,
     symbol: str = SUPPRESSED,
-):
+) -> Workbook:
     """The KPI workbook: a cover sheet, a notes sheet and one sheet per table.
 
     Parameters
@@ -184,12 +262,12 @@ def build_workbook(
     tables : sequence of SheetTable
         The tables, a sheet each, in order.
     symbol : str, default :data:`jswlib.judge.disclosure.SUPPRESSED`
-        The suppression symbol (named on the cover when any table holds it).
+        The suppression symbol (the tables hold it as text, right-aligned where numbers are).
 
     Returns
     -------
-    openpyxl.Workbook
-        In memory; write it with :func:`jswlib.core.io.write_workbook`.
+    Workbook
+        In memory; write it with :func:`write_workbook`.
 
     Raises
     ------
@@ -202,60 +280,21 @@ def build_workbook(
     in spreadsheets: a cover sheet first, notes on a sheet of their own, one table per sheet with
     its title in A1 and one header row (frozen), no merged cells, no blank rows inside a table,
     values rounded half up (docs/method.md, Rounding) and held as numbers with a number format,
-    never as text; a suppressed value is the text ``symbol``, right-aligned.
+    never as text; a suppressed value is the text ``symbol``, right-aligned. Text is written as
+    text, never read as a formula. The file is written by XlsxWriter (several times faster than
+    building the sheets cell by cell in openpyxl); the tests read it back with openpyxl.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     names = [_check_sheet_name(t.sheet) for t in tables]
     if len(set(names)) != len(names) or {COVER_SHEET, NOTES_SHEET} & set(names):
         raise ValueError(
             f"sheet names must differ from each other and from Cover and Notes: {names}"
         )
-    book = Workbook()
-    sheet = book.active
-    sheet.title = COVER_SHEET
-    sheet.cell(row=1, column=1, value=cover.title).font = Font(
-        bold=True, size=_BOLD_SIZES["title"]
-    )
-    rows = [
-        ("Source", cover.source),
-        ("Extract date", cover.extract_date.strftime("%-d %B %Y")),
-        ("Audience", cover.audience),
-        ("Contact", cover.contact),
-        *cover.lines,
-        (
-            "Contents",
-            "; ".join(f"{t.sheet}: {t.title}" for t in tables) + f"; {NOTES_SHEET}: notes",
-        ),
-    ]
-    for i, (label, text) in enumerate(rows, start=3):
-        sheet.cell(row=i, column=1, value=label).font = Font(
-            bold=True, size=_BOLD_SIZES["heading"]
-        )
-        sheet.cell(row=i, column=2, value=text).alignment = Alignment(wrap_text=True)
-    sheet.column_dimensions["A"].width = 16
-    sheet.column_dimensions["B"].width = 100
-
-    notes_sheet = book.create_sheet(NOTES_SHEET)
-    _write_table(
-        notes_sheet,
-        SheetTable(
-            NOTES_SHEET,
-            "Notes",
-            pd.DataFrame(list(notes), columns=["Note", "Text"]),
-            description="Notes and symbols used in the tables of this workbook.",
-        ),
-        symbol,
-    )
-    for table in tables:
-        _write_table(book.create_sheet(table.sheet), table, symbol)
-    return book
+    return Workbook(cover, tuple((str(a), str(b)) for a, b in notes), tuple(tables))
 
 
-def write_workbook(book, path: str | os.PathLike) -> Path:
+def write_workbook(book: Workbook, path: str | os.PathLike) -> Path:
     """Write a workbook from :func:`build_workbook` (atomically, through :mod:`jswlib.core.io`)."""
-    return io.write_workbook(book, path)
+    return io.write_bytes(book.to_bytes(), path)
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:

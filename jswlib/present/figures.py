@@ -308,7 +308,7 @@ def protected_figures(
             symbol=symbol,
             # One sum at a time, chains included (about 2 s for the demo's 20,000 figures). The
             # linear-algebra check takes about a minute on a table this size: the tests run it on
-            # small tables, where it agrees (docs/method-publishing.md).
+            # small tables, where it agrees (docs/method.md, Disclosure control).
             exact=False,
         )
     return _MEMO[key]

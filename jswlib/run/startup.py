@@ -16,7 +16,7 @@ Conventions
 Python's import system treats a ``None`` entry in ``sys.modules`` as a module that cannot be
 imported (``import`` raises ``ModuleNotFoundError``). jsonschema imports ``rfc3987_syntax`` under
 ``suppress(ImportError)`` and, without it, simply does not check the two formats: everything else
-(notebook validation included) works as before. See docs/method-performance.md, "Start-up".
+(notebook validation included) works as before. See docs/method.md, "Start-up".
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ KPI-table function, or when the notebook has no report of this council, the work
 
 A council whose run in the warm kernel fails in any way (a cell error, a timeout, a kernel that
 died or did not reset) is run once more in a fresh kernel, and the warm kernel is replaced: what the
-fresh kernel gives is the council's outcome. See docs/method-performance.md, "Warm engine".
+fresh kernel gives is the council's outcome. See docs/method.md, "The warm engine".
 """
 
 from __future__ import annotations
