@@ -489,6 +489,22 @@ class TestWorkingDayDeadline:
         after = deadline + pd.Timedelta(days=1)
         assert not within_working_days(starts, after, 5, cal).any()
 
+    def test_many_starts_on_few_days(self, cal):
+        # 4,000 starts on 4 days from Wed 24 to Sun 28 Dec 2025 (and blanks) take the table of
+        # the days spanned. 24 Dec is day 0; 25, 26 Dec and 1, 2 Jan are holidays.
+        days = ["2025-12-24", None, "2025-12-27", "2025-12-28", "2025-12-26"] * 800
+        out = working_day_deadline(pd.Series(pd.to_datetime(days)), 3, cal)
+        # 24 Dec: day 1 Mon 29, day 2 Tue 30, day 3 Wed 31 Dec. 26 Dec (a holiday) rolls to
+        # Mon 29 (day 0): day 3 is Mon 5 Jan, as for 27 and 28 Dec.
+        expected = ["2025-12-31", None, "2026-01-05", "2026-01-05", "2026-01-05"] * 800
+        pd.testing.assert_series_equal(
+            out, pd.Series(pd.to_datetime(expected), dtype="datetime64[ns]")
+        )
+        # And each start alone (the direct way) gives the same day.
+        for i in range(5):
+            alone = working_day_deadline(pd.Series(pd.to_datetime([days[i]])), 3, cal)
+            assert alone.iloc[0] is out.iloc[i] or alone.iloc[0] == out.iloc[i]
+
 
 # -------------------------------------------------------------------------------------------------
 # within_calendar_days
