@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from jswlib.core import io
-from jswlib.data.validation import _repeated, _text, validate_table
+from jswlib.data.validation import _distinct, _repeated, _text, validate_table
 from jswlib.definitions.schema import MISSING_TOKENS, TABLES
 
 #: Cells drawn at random, by kind of column: good values and every sort of bad one.
@@ -137,6 +137,24 @@ def test_repeated_values_are_those_pandas_finds(pool):
     expected = (values.notna() & values.duplicated(keep=False)).to_numpy()
     assert expected.sum() > 0 and (~expected).sum() >= 2000
     assert (_repeated(values) == expected).all()
+
+
+def test_distinct_text_held_by_pyarrow():
+    # Read in two blocks, as the CSV reader gives it: distinct values in order of first sight,
+    # the missing value last: "b" 0, "a" 1, "" 2, missing 3.
+    import pyarrow as pa
+
+    blocks = [["b", "a", None], ["b", ""]]
+    raw = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(blocks, type=pa.large_string())))
+    assert raw.dtype == pd.StringDtype("pyarrow")
+    values, codes = _distinct(raw)
+    assert values.dtype == pd.StringDtype("pyarrow")
+    assert values.tolist() == ["b", "a", "", pd.NA]
+    assert codes.tolist() == [0, 1, 3, 0, 2]
+    # The same as pandas' factorize (the way for any other column)
+    found, uniques = pd.factorize(raw, use_na_sentinel=True)
+    assert values.iloc[:-1].tolist() == list(uniques)
+    assert codes.tolist() == np.where(found < 0, len(uniques), found).tolist()
 
 
 @pytest.mark.parametrize(
