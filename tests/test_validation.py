@@ -12,10 +12,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from jswlib.core import io
-from jswlib.data.validation import _distinct, _repeated, _text, validate_table
+from jswlib.data.validation import _distinct, _repeated, _same_length_prints, _text, validate_table
 from jswlib.definitions.schema import MISSING_TOKENS, TABLES
 
 #: Cells drawn at random, by kind of column: good values and every sort of bad one.
@@ -126,14 +127,25 @@ def test_typed_columns_from_parquet_check_the_same_by_value(councils):
         ["R1", "R2", "R3 ", "R3", None, "r1", "R10000000000"],  # padding must not make twins
         ["Ré1", "Ré1", "R1"],  # characters of two bytes: compared exactly
         ["x" * 70, "x" * 70 + "y", "x"],  # too long for a fingerprint: compared exactly
+        # All of one length, read in place: 11 bytes (words at 0 and 3), 8, 16, and 2-byte
+        # characters (13 bytes each)
+        ["U-000000001", "U-000000002", "U-000000010", "V-000000001"],
+        ["U0000001", "U0000002", "V0000001"],
+        ["U-00000000000001", "U-00000000000002", "U-00000000000003"],
+        ["Ué-00000000001", "Uè-00000000001", "Ué-00000000002"],
     ],
 )
 def test_repeated_values_are_those_pandas_finds(pool):
     rng = np.random.default_rng(5)
+    lengths = {len(v.encode()) if v is not None else 0 for v in pool}
+    width = lengths.pop() if len(lengths) == 1 else 0
+    # Unique values too, of the pool's length when it has one (then all are read in place)
+    unique = [f"W{i:0{width - 1}d}" if width else f"U{i}" for i in range(2000)]
     values = pd.Series(
-        list(rng.choice(np.array(pool, dtype=object), 500)) + [f"U{i}" for i in range(2000)],
-        dtype="string",
+        list(rng.choice(np.array(pool, dtype=object), 500)) + unique, dtype="string"
     )
+    in_place = _same_length_prints(pa.array(values.array, type=pa.large_string()))
+    assert (in_place is not None) == bool(width)
     expected = (values.notna() & values.duplicated(keep=False)).to_numpy()
     assert expected.sum() > 0 and (~expected).sum() >= 2000
     assert (_repeated(values) == expected).all()
@@ -142,8 +154,6 @@ def test_repeated_values_are_those_pandas_finds(pool):
 def test_distinct_text_held_by_pyarrow():
     # Read in two blocks, as the CSV reader gives it: distinct values in order of first sight,
     # the missing value last: "b" 0, "a" 1, "" 2, missing 3.
-    import pyarrow as pa
-
     blocks = [["b", "a", None], ["b", ""]]
     raw = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(blocks, type=pa.large_string())))
     assert raw.dtype == pd.StringDtype("pyarrow")

@@ -649,6 +649,9 @@ def _fingerprints(values: pd.Series) -> np.ndarray | None:
     text = pa.array(values.array, type=pa.large_string(), from_pandas=True)
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
+    same = _same_length_prints(text)
+    if same is not None:
+        return same
     text = pc.fill_null(text, "")
     longest = pc.max(pc.binary_length(text)).as_py() or 1
     width = -(-longest // 8) * 8
@@ -665,6 +668,36 @@ def _fingerprints(values: pd.Series) -> np.ndarray | None:
     prints = np.zeros(len(padded), dtype=np.uint64)
     for j in range(words.shape[1]):
         prints = (prints ^ words[:, j]) * np.uint64(0x9E3779B97F4A7C15)
+        prints ^= prints >> np.uint64(29)
+    return prints
+
+
+def _same_length_prints(text) -> np.ndarray | None:
+    """:func:`_fingerprints` of text (a pyarrow array) whose values all have one length of at
+    least 8 bytes, none missing (identifiers written to one pattern); None for any other text.
+
+    The values lie end to end in pyarrow's buffer, so each is read in place as 8-byte words from
+    its start, the last word ending at its last byte (overlapping the one before when the length
+    is not a multiple of 8): no padded copy. Equal values have equal words, hence equal prints.
+    """
+    if text.null_count or not len(text) or text.buffers()[2] is None:
+        return None
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[
+        text.offset : text.offset + len(text) + 1
+    ]
+    length = int(offsets[1] - offsets[0])
+    if length < 8 or int(offsets[-1] - offsets[0]) != length * len(text):
+        return None
+    if not (np.diff(offsets) == length).all():
+        return None
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    starts = list(range(0, length - 7, 8)) + ([length - 8] if length % 8 else [])
+    prints = np.zeros(len(text), dtype=np.uint64)
+    for start in starts:
+        word = np.ndarray(
+            (len(text),), dtype=np.uint64, buffer=data, offset=start, strides=(length,)
+        )
+        prints = (prints ^ word) * np.uint64(0x9E3779B97F4A7C15)
         prints ^= prints >> np.uint64(29)
     return prints
 
