@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jswlib.cli import EXIT_DATA, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, main
+from jswlib.cli import EXIT_DATA, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, _command_in, build_parser, main
 
 REPORTS = "report_id,council,person_id,report_type,requested_date,due_date,submitted_date"
 JSW = Path(sys.executable).with_name("jsw")
@@ -50,6 +50,31 @@ class TestHelp:
             main([command, "--help"])
         assert done.value.code == 0
         assert "usage: jsw" in capsys.readouterr().out
+
+
+class TestLazySubcommands:
+    def test_the_command_is_found_after_params(self):
+        assert _command_in(["--params", "p", "compute", "--data", "d"]) == "compute"
+        assert _command_in(["--params=p", "demo-data"]) == "demo-data"
+        # No command, help, version, an abbreviated option or an unknown word: the full parser
+        for argv in ([], ["--help"], ["--version"], ["--par", "p", "compute"], ["comp"]):
+            assert _command_in(argv) is None
+
+    def test_one_subcommand_parses_as_the_full_parser(self):
+        argv = ["--params", "p", "compute", "--data", "d", "--out", "o.parquet", "--no-monthly"]
+        assert vars(build_parser("compute").parse_args(argv)) == vars(
+            build_parser().parse_args(argv)
+        )
+
+    def test_a_command_imports_only_its_own_module(self):
+        code = (
+            "import sys, jswlib.cli; jswlib.cli.main(['councils']); "
+            "print(sorted(m for m in sys.modules if m.startswith('jswlib.cli.')))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        assert out.strip().splitlines()[-1] == "['jswlib.cli._shared', 'jswlib.cli.councils']"
 
 
 class TestValidate:

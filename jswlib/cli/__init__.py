@@ -24,11 +24,11 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
 from jswlib import __version__
-from jswlib.cli import batch, compute, councils, demo_data, indicators, reconcile, schema, validate
 from jswlib.cli._shared import EXIT_DATA, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
 from jswlib.core import io
 from jswlib.core.errors import ContractError, ExtractFileError, InputError, JswError, OutputError
@@ -36,12 +36,51 @@ from jswlib.run.startup import skip_optional_grammars
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_OUTPUT", "EXIT_USAGE", "build_parser", "main"]
 
-#: The subcommands, in the order ``jsw --help`` lists them.
-SUBCOMMANDS = (validate, demo_data, indicators, compute, reconcile, batch, councils, schema)
+#: The subcommands, in the order ``jsw --help`` lists them: name -> module of ``jswlib.cli``.
+COMMANDS = {
+    "validate": "validate",
+    "demo-data": "demo_data",
+    "indicators": "indicators",
+    "compute": "compute",
+    "reconcile": "reconcile",
+    "batch": "batch",
+    "councils": "councils",
+    "schema": "schema",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``jsw``, with every subcommand."""
+def _command_in(argv: list[str]) -> str | None:
+    """The subcommand named by ``argv`` when it is plainly one of :data:`COMMANDS` (``--params
+    DIR`` may come before it), else None (no command, ``--help``, ``--version``, anything odd).
+
+    Examples
+    --------
+    >>> _command_in(["--params", "p", "compute", "--data", "d"]), _command_in(["--help"])
+    ('compute', None)
+    """
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--params":
+            i += 2
+        elif arg.startswith("--params="):
+            i += 1
+        else:
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of ``jsw``, with every subcommand, or only ``command``'s.
+
+    Notes
+    -----
+    Each subcommand's module is imported only when its parser is added: a command run with its
+    name first (what :func:`main` does) imports only its own module and what it needs, not the
+    batch runner or the demo generator of the others. The parser of one subcommand parses its
+    arguments exactly as the full one does; ``jsw``, ``jsw --help`` and anything that is not
+    plainly a subcommand's name get the full parser, hence the full list and messages.
+    """
     parser = argparse.ArgumentParser(
         prog="jsw",
         description="JSW Performance Workbook: Justice Social Work performance indicators for "
@@ -58,8 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
         "in the checkout",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in SUBCOMMANDS:
-        command.add_parser(sub)
+    for name, module in COMMANDS.items():
+        if command is None or name == command:
+            importlib.import_module(f"jswlib.cli.{module}").add_parser(sub)
     return parser
 
 
@@ -88,7 +128,8 @@ def _one_line(exc: BaseException) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run ``jsw``; returns the exit code."""
     skip_optional_grammars()  # before anything imports jsonschema (papermill, nbconvert)
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     try:
         return args.func(args)
