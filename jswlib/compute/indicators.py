@@ -375,12 +375,17 @@ def _contributions(
         num, den = (both & better).astype(float), both.astype(float)
     elif ind.type == "timescale":
         reason = outcome["reason"].to_numpy()
+        # Reasons no record has (most of them) share the array of zeros
+        found = np.bincount(reason, minlength=len(_REASON_COLUMNS) + 1) > 0
         return {
             "num": outcome["num"].to_numpy(dtype=float),
             "den": outcome["den"].to_numpy(dtype=float),
             "sq": sq,
             "excluded": outcome["excluded"].to_numpy(dtype=np.int64),
-            **{col: (reason == k + 1).astype(np.int64) for k, col in enumerate(_REASON_COLUMNS)},
+            **{
+                col: (reason == k + 1).astype(np.int64) if found[k + 1] else zeros
+                for k, col in enumerate(_REASON_COLUMNS)
+            },
             "pending": outcome["pending"].to_numpy(dtype=np.int64),
         }
     else:  # proportion (events basis; snapshot proportions are handled after expansion)
@@ -614,17 +619,32 @@ def _indicator_records(table: pd.DataFrame, ind: Indicator, standards=()) -> pd.
 
 
 def _by_period(
-    records: pd.DataFrame, ind: Indicator, freq: str, as_at: date, outcome: pd.DataFrame | None
+    records: pd.DataFrame,
+    ind: Indicator,
+    freq: str,
+    as_at: date,
+    outcome: pd.DataFrame | None,
+    cache: dict | None = None,
 ):
     """Contributions with the council, the period ordinal (and person) of each, for one
-    frequency; the ordinal is -1 for a record placed in no period (its date missing)."""
+    frequency; the ordinal is -1 for a record placed in no period (its date missing).
+
+    ``cache`` (a dict kept by the caller for one indicator's records) keeps the contributions of
+    each outcome on the events basis, which do not depend on the frequency: worked out once for
+    the quarters and the months.
+    """
     if ind.basis == "events":
         placed = (
             outcome["deadline"].to_numpy()
             if ind.period_basis == "deadline"
             else records[ind.period_date].to_numpy()
         )
-        out = _contributions(records, ind, outcome)
+        if cache is None:
+            out = _contributions(records, ind, outcome)
+        else:
+            if id(outcome) not in cache:
+                cache[id(outcome)] = (outcome, _contributions(records, ind, outcome))
+            out = dict(cache[id(outcome)][1])  # the arrays shared, never changed
         out["ordinal"] = _ordinals(placed, freq)
     else:
         # One row per record and period it counts in, never copying the records themselves:
@@ -837,6 +857,7 @@ def _indicator_results(
     standard_of = np.array([local[i].describe() if local[i] else "" for i in ix], dtype=object)
     title_of = np.array([ind.title_for(local[i]) for i in ix], dtype=object)
     frames = []
+    cache: dict = {}  # contributions of each outcome, for every frequency (see _by_period)
     for freq in freqs:
         first = _first_ordinal(records, ind, freq, outcome_local)
         if first is None:
@@ -848,12 +869,20 @@ def _indicator_results(
             grid_local = _people_grid(records, ind, freq, as_at, len(ix), first, last)
         else:
             grid_local = _grid_sums(
-                _by_period(records, ind, freq, as_at, outcome_local), len(ix), first, last, ind
+                _by_period(records, ind, freq, as_at, outcome_local, cache),
+                len(ix),
+                first,
+                last,
+                ind,
             )
         grid_national = grid_local
         if differs:
             grid_national = _grid_sums(
-                _by_period(records, ind, freq, as_at, outcome_national), len(ix), first, last, ind
+                _by_period(records, ind, freq, as_at, outcome_national, cache),
+                len(ix),
+                first,
+                last,
+                ind,
             )
         pooled_parts = [_pool_grid(grid_national, area) for area in (family_of, scotland_of)]
         n = len(grid_local)
