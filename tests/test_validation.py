@@ -16,7 +16,16 @@ import pyarrow as pa
 import pytest
 
 from jswlib.core import io
-from jswlib.data.validation import _distinct, _repeated, _same_length_prints, _text, validate_table
+from jswlib.data.validation import (
+    _FAST_SHAPES,
+    _distinct,
+    _iso_dates,
+    _repeated,
+    _same_length_prints,
+    _text,
+    parse_dates,
+    validate_table,
+)
 from jswlib.definitions.schema import MISSING_TOKENS, TABLES
 
 #: Cells drawn at random, by kind of column: good values and every sort of bad one.
@@ -254,3 +263,21 @@ def test_council_and_category_columns_are_categoricals_of_every_allowed_value(co
     assert kind.tolist() == ["CJSWR", "CJSWR"]  # the canonical spelling
     assert list(kind.cat.categories) == list(TABLES["court_reports"].column("report_type").allowed)
     assert result.accepted["court"].tolist() == ["Sheriff summary"] * 2
+
+
+def test_day_first_dates_parsed_at_once_as_pandas_parses_them():
+    # Every day around the leap days of 1900 (not a leap year: divisible by 100, not by 400) and
+    # 2024 (a leap year), written DD/MM/YYYY, then impossible ones: 29 February 1900 and 2023,
+    # 31 April, day 0, month 0, day 32, month 13.
+    days = pd.date_range("1899-12-25", "1901-01-05").append(
+        pd.date_range("2023-12-20", "2025-03-05")
+    )
+    bad = ["29/02/1900", "29/02/2023", "31/04/2025", "00/01/2025", "01/00/2025", "32/01/2025"]
+    text = pd.Series([*days.strftime("%d/%m/%Y"), *bad, "01/13/2025"], dtype="string")
+    dates, done = _iso_dates(text, _FAST_SHAPES[1])
+    assert done[: len(days)].all() and not done[len(days) :].any()
+    out = parse_dates(text)
+    assert out.iloc[: len(days)].tolist() == list(days)
+    assert out.iloc[len(days) :].isna().all()
+    expected = pd.to_datetime(text.astype(object), format="%d/%m/%Y", errors="coerce")
+    pd.testing.assert_series_equal(out, expected.astype("datetime64[ns]"), check_names=False)

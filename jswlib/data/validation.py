@@ -222,22 +222,33 @@ def parse_dates(values: pd.Series) -> pd.Series:
 _FAST_YEARS = (1700, 2200)
 
 
-def _iso_dates(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The valid ``YYYY-MM-DD`` dates of a text column, parsed at once with pyarrow and numpy.
+#: Shapes of date text parsed at once by :func:`_iso_dates`: the pattern, and where the year,
+#: month and day stand; ``YYYY-MM-DD`` and ``DD/MM/YYYY``, the first two of :data:`DATE_FORMATS`.
+_FAST_SHAPES = (
+    (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", (0, 4), (5, 7), (8, 10)),
+    (r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$", (6, 10), (3, 5), (0, 2)),
+)
+
+
+def _iso_dates(text: pd.Series, shape=_FAST_SHAPES[0]) -> tuple[np.ndarray, np.ndarray]:
+    """The valid dates of a text column written in one of :data:`_FAST_SHAPES` (by default
+    ``YYYY-MM-DD``), parsed at once with pyarrow and numpy.
 
     Returns ``(dates, done)``: ``datetime64[ns]`` values (NaT where not done) and a mask of the
-    rows parsed. Only text of exactly that shape, with a month of 1 to 12, a day that exists in
-    that month and a year within :data:`_FAST_YEARS`, is done here; anything else (impossible
-    dates included) is left to the general path, so the result is the same as ``pd.to_datetime``
-    with the first of :data:`DATE_FORMATS`.
+    rows parsed. Only text of exactly that shape (two-digit day and month), with a month of 1 to
+    12, a day that exists in that month and a year within :data:`_FAST_YEARS`, is done here;
+    anything else (impossible dates included) is left to the general path, so the result is the
+    same as ``pd.to_datetime`` with the matching one of :data:`DATE_FORMATS` (text of one shape
+    never matches the other's format).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    pattern, years, months, days = shape
     n = len(text)
     dates = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     arr = pa.array(text.array, type=pa.large_string(), from_pandas=True)
-    shape = pc.fill_null(pc.match_substring_regex(arr, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), False)
+    shape = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
     rows = np.flatnonzero(shape.to_numpy(zero_copy_only=False))
     if len(rows) == 0:
         return dates, np.zeros(n, dtype=bool)
@@ -247,7 +258,7 @@ def _iso_dates(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         piece = pc.utf8_slice_codeunits(picked, start, stop)
         return pc.cast(piece, pa.int32()).to_numpy(zero_copy_only=False)
 
-    year, month, day = part(0, 4), part(5, 7), part(8, 10)
+    year, month, day = part(*years), part(*months), part(*days)
     ok = (year >= _FAST_YEARS[0]) & (year <= _FAST_YEARS[1]) & (month >= 1) & (month <= 12)
     year, month, day, rows = year[ok], month[ok], day[ok], rows[ok]
     first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1).astype(
@@ -293,11 +304,17 @@ def _within_ns_range(dates: np.ndarray) -> np.ndarray:
 def _parse_date_text(text: pd.Series) -> pd.Series:
     """Parse trimmed text (missing where blank) with each of :data:`DATE_FORMATS` in turn.
 
-    Valid ``YYYY-MM-DD`` text, nearly every row, is parsed at once by :func:`_iso_dates`; what is
-    left (and holds a digit) goes through pandas with each format in turn, only over what is still
-    unparsed (a few rows at most), assigned by position.
+    Valid ``YYYY-MM-DD`` text, nearly every row, is parsed at once by :func:`_iso_dates`, and then
+    valid ``DD/MM/YYYY`` text among the rest; what is left (and holds a digit) goes through pandas
+    with each format in turn, only over what is still unparsed (a few rows at most), assigned by
+    position.
     """
     out, done = _iso_dates(text)
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        slashed, found = _iso_dates(text.iloc[rest], _FAST_SHAPES[1])
+        out[rest[found]] = slashed[found]
+        done[rest[found]] = True
     # Text without a digit ("not known") is no date in any format: not worth a try
     todo = np.flatnonzero(
         text.str.contains(r"[0-9]", regex=True).to_numpy(dtype=bool, na_value=False) & ~done
