@@ -76,7 +76,7 @@ from jswlib.data.extract import is_synthetic
 from jswlib.definitions.councils import Council, Councils
 from jswlib.definitions.frameworks import load_council_frameworks
 from jswlib.definitions.params import commentary_path, load_councils, load_settings, params_dir
-from jswlib.definitions.periods import parse_period, parse_quarter, quarter_slug
+from jswlib.definitions.periods import Period, parse_period, parse_quarter, quarter_slug
 from jswlib.judge.disclosure import AUDIENCES
 from jswlib.judge.manual import manual_path
 from jswlib.present.pages import FAILED, OK, SKIPPED, kpi_matrix, render_index, template_digest
@@ -806,13 +806,7 @@ def _check_request(
                 load_results(data_dir or None, params, encoding=encoding, allow_problems=True)
             )
         )
-    try:
-        period = parse_quarter(quarter)
-    except (ValueError, TypeError) as exc:
-        year = _financial_year(quarter) if report == "framework" else None
-        if year is None:
-            raise InputError(f"quarter {quarter!r}: {exc}") from None
-        period = year  # the framework's annual report
+    period = _period_of(quarter, report)
     if audience not in AUDIENCES:
         raise InputError(f"audience {audience!r}: expected one of {', '.join(AUDIENCES)}")
     if workers is not None and workers < 1:
@@ -1141,14 +1135,25 @@ def _folder_name(quarter: str, report: str = "quarterly") -> str:
     >>> _folder_name("Q2 2025/26"), _folder_name("2025/26", "framework")
     ('2025-26-Q2', '2025-26')
     """
+    period = _period_of(quarter, report)
+    return quarter_slug(period) if period.freq == "Q" else period.label.replace("/", "-")
+
+
+def _period_of(quarter: str, report: str) -> Period:
+    """The quarter asked for; for a framework report, a financial year too (its annual report).
+
+    Raises
+    ------
+    jswlib.core.errors.InputError
+        For text that is neither.
+    """
     try:
-        period = parse_quarter(quarter)
+        return parse_quarter(quarter)
     except (ValueError, TypeError) as exc:
         year = _financial_year(quarter) if report == "framework" else None
         if year is None:
             raise InputError(f"quarter {quarter!r}: {exc}") from None
-        period = year
-    return quarter_slug(period) if period.freq == "Q" else period.label.replace("/", "-")
+        return year
 
 
 def _run_tasks(

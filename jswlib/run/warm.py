@@ -214,8 +214,9 @@ class WarmKernel:
             self.shutdown()
             raise
 
-    def run_silently(self, code: str) -> None:
-        """Run ``code`` in the kernel without output or history; raise :class:`WarmKernelError` on error."""
+    def _execute(self, code: str, **extra: Any) -> dict[str, Any]:
+        """Run ``code`` silently (no output, no history); the reply's content, or
+        :class:`WarmKernelError` on an error or no answer."""
         try:
             reply = _run_sync(self.kc.execute_interactive)(
                 code,
@@ -224,6 +225,7 @@ class WarmKernel:
                 allow_stdin=False,
                 timeout=RESET_TIMEOUT,
                 output_hook=lambda msg: None,
+                **extra,
             )
         except TimeoutError as exc:
             raise WarmKernelError(f"the kernel did not answer within {RESET_TIMEOUT:g} s") from exc
@@ -232,27 +234,18 @@ class WarmKernel:
             raise WarmKernelError(
                 f"{content.get('ename', 'error')}: {content.get('evalue', '')}".strip()
             )
+        return content
+
+    def run_silently(self, code: str) -> None:
+        """Run ``code`` in the kernel without output or history; raise :class:`WarmKernelError` on error."""
+        self._execute(code)
 
     def run_for_result(self, code: str) -> Any:
         """Run ``code`` silently (as :meth:`run_silently`); it sets ``_jsw_result``, which is
         returned (any value JSON can carry)."""
-        try:
-            reply = _run_sync(self.kc.execute_interactive)(
-                code,
-                silent=True,
-                store_history=False,
-                allow_stdin=False,
-                timeout=RESET_TIMEOUT,
-                output_hook=lambda msg: None,
-                user_expressions={"result": "__import__('json').dumps(_jsw_result)"},
-            )
-        except TimeoutError as exc:
-            raise WarmKernelError(f"the kernel did not answer within {RESET_TIMEOUT:g} s") from exc
-        content = reply.get("content", {})
-        if content.get("status") != "ok":
-            raise WarmKernelError(
-                f"{content.get('ename', 'error')}: {content.get('evalue', '')}".strip()
-            )
+        content = self._execute(
+            code, user_expressions={"result": "__import__('json').dumps(_jsw_result)"}
+        )
         value = content.get("user_expressions", {}).get("result", {})
         if value.get("status") != "ok":
             raise WarmKernelError(f"{value.get('ename', 'error')}: {value.get('evalue', '')}")
