@@ -4,10 +4,13 @@ one style.
 This is part of the *present* layer of the workbook: it takes small
 tables of period labels and values (as :mod:`jswlib.compute.indicators` and
 :mod:`jswlib.judge.status` produce them) and returns matplotlib :class:`~matplotlib.figure.Figure`
-objects. Colours, line styles, font sizes and the figure size live in the module constants
-:data:`PALETTE`, :data:`STYLE`, :data:`TARGET_STYLE` and the ``*_STYLE`` constants below, so that
-notebooks never spell a colour. It imports only lower layers (:mod:`jswlib.judge.status`,
-:mod:`jswlib.definitions.periods`), touches no disk and keeps no state.
+objects, or with ``output="svg"`` the same chart drawn straight to SVG
+(:class:`jswlib.present.svg.SvgFigure`, what the reports embed). Colours, line styles, font sizes
+and the figure size live in the module constants :data:`PALETTE`, :data:`STYLE`,
+:data:`TARGET_STYLE` and the ``*_STYLE`` constants (from :mod:`jswlib.present.style`), so that
+notebooks never spell a colour. It imports lower layers (:mod:`jswlib.judge`,
+:mod:`jswlib.definitions.periods`) and, in its own layer, :mod:`jswlib.present.style` and
+:mod:`jswlib.present.svg`; it touches no disk and keeps no state.
 
 Conventions
 -----------
@@ -31,7 +34,8 @@ Conventions
   the highest and lowest, the target and how often it was met (trend charts), or the mean, the
   limits, the special causes, the variation and the assurance (SPC charts). Values are rounded half
   up (:func:`jswlib.judge.status.format_value`), as they are published. :func:`figure_to_png` also
-  writes it in the PNG's ``Description`` field.
+  writes it in the PNG's ``Description`` field; :func:`figure_html` makes it the accessible name
+  (``aria-label``) of an SVG chart and the caption of either kind.
 - **Low numbers**: a point whose denominator is under
   :data:`~jswlib.judge.status.LOW_NUMBERS_THRESHOLD` (10) is drawn hollow, with a legend entry
   "..., fewer than 10 cases", and named in the text alternative.
