@@ -136,3 +136,59 @@ class TestDifferencingAttacks:
             known, _ = _peel(cells, cells.published)
             small = (cells.values >= 1) & (cells.values < 5) & ~cells.aggregate
             assert not (small & known).any()
+
+
+class TestKeptWithTheResults:
+    """Disclosure control over a quarter's figures (about 2 s) is worked out once and kept beside
+    the cached results, so every report of a batch, in any kernel, reads the same table."""
+
+    @pytest.fixture
+    def setup(self, reports, tmp_path, monkeypatch):
+        import dataclasses
+
+        from jswlib.present import figures
+
+        r = reports[0]
+        monkeypatch.setattr(figures, "_MEMO", {})
+        results = dataclasses.replace(r.results, cache_dir=tmp_path)
+        return figures, r, results, tmp_path
+
+    def test_read_back_as_worked_out(self, setup, monkeypatch):
+        figures, r, results, folder = setup
+        first = figures.protected_figures(results, r.defs, r.settings, r.quarter)
+        assert [p.name for p in folder.iterdir()] == [
+            figures._cache_name((results.fingerprint, r.quarter.label, 5, C, 1))
+        ]
+
+        def boom(*args, **kwargs):
+            raise AssertionError("worked out again instead of read")
+
+        monkeypatch.setattr(figures, "protect_figures", boom)
+        monkeypatch.setattr(figures, "_MEMO", {})  # as in a new process
+        again = figures.protected_figures(results, r.defs, r.settings, r.quarter)
+        pd.testing.assert_frame_equal(again, first, check_exact=True)
+        assert again["shown"].map(type).tolist() == first["shown"].map(type).tolist()
+        assert (again.loc[again["suppressed"], "shown"] == C).all()
+
+    def test_another_threshold_another_file(self, setup):
+        import dataclasses
+
+        figures, r, results, folder = setup
+        figures.protected_figures(results, r.defs, r.settings, r.quarter)
+        higher = dataclasses.replace(r.settings, suppression_threshold=10)
+        table = figures.protected_figures(results, r.defs, higher, r.quarter)
+        assert len(list(folder.iterdir())) == 2
+        # a count of 5 to 9 is shown under the threshold 5, and suppressed under 10
+        five_to_nine = table["value"].between(5, 9) & (table["measure"] == "numerator")
+        five_to_nine &= table["area"].str.startswith("S12")
+        assert table.loc[five_to_nine, "suppressed"].all()
+
+    def test_a_damaged_file_is_worked_out_again(self, setup, monkeypatch):
+        figures, r, results, folder = setup
+        first = figures.protected_figures(results, r.defs, r.settings, r.quarter)
+        (kept,) = folder.iterdir()
+        kept.write_bytes(b"not a parquet file")
+        monkeypatch.setattr(figures, "_MEMO", {})
+        again = figures.protected_figures(results, r.defs, r.settings, r.quarter)
+        pd.testing.assert_frame_equal(again, first, check_exact=True)
+        assert figures._read_cached(kept, C) is not None  # written again, whole

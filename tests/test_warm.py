@@ -45,7 +45,13 @@ seen = {
     "linewidth": matplotlib.rcParams["lines.linewidth"],
     "figures": len(plt.get_fignums()),
     "patched": report_module.prepare_report.__name__ != "prepare_report",
-    "memo": sorted(map(str, results_module._MEMO)),
+    "memo": "planted" in results_module._MEMO,
+    "changed_results": any(
+        (r.table["numerator"] == 987654).any() for r in results_module._MEMO.values()
+    ),
+    "changed_definitions": any(
+        "planted" in d.councils.family_groups for d in report_module._DEFINITIONS.values()
+    ),
     "cwd": os.path.isfile("state.ipynb"),
     "env": os.environ.get("JSW_TEST_PLANTED"),
     "path": "/planted" in sys.path,
@@ -61,13 +67,18 @@ seen = {
     "dict_entry": "planted" in results_module.__dict__.get("_MEMO", {}),
     "later_module": getattr(sys.modules.get("jswlib.run.docs"), "planted", None) is not None,
 }
-print("STATE " + json.dumps(seen))"""
+print("STATE " + json.dumps(seen))
+print("LOADED " + json.dumps([len(results_module._MEMO), len(report_module._DEFINITIONS)]))"""
 
 PLANT = """if council == "Angus":
     planted_global = 1
     matplotlib.rcParams["lines.linewidth"] = 9.0
     plt.figure()
     report_module.prepare_report = lambda *args, **kwargs: None
+    for loaded in list(results_module._MEMO.values()):  # what the warm-up loaded, changed
+        loaded.table.loc[loaded.table.index[0], "numerator"] = 987654
+    for loaded in report_module._DEFINITIONS.values():
+        loaded.councils.family_groups["planted"] = "planted"
     results_module._MEMO["planted"] = 1
     report_module.Report.kpi_outputs = lambda self: None
     report_module.Report.planted = 1
@@ -99,14 +110,14 @@ def _state_notebook(folder):
     return path
 
 
-def _seen(out, slug) -> dict:
+def _seen(out, slug, what="STATE") -> dict:
     nb = json.loads((out / f"{slug}.ipynb").read_text())
     for cell in nb["cells"]:
         for output in cell.get("outputs", []):
-            text = "".join(output.get("text", ""))
-            if text.startswith("STATE "):
-                return json.loads(text[len("STATE ") :])
-    raise AssertionError(f"no state printed by {slug}")
+            for line in "".join(output.get("text", "")).splitlines():
+                if line.startswith(what + " "):
+                    return json.loads(line[len(what) + 1 :])
+    raise AssertionError(f"no {what} printed by {slug}")
 
 
 @pytest.fixture(scope="module")
@@ -150,13 +161,22 @@ class TestCleanState:
         assert seen["linewidth"] != 9.0
         assert seen["figures"] == 0
         assert seen["patched"] is False
-        assert seen["memo"] == []
+        assert seen["memo"] is False
+        assert seen["changed_results"] is False and seen["changed_definitions"] is False
         assert seen["class_patched"] is False and seen["class_added"] is False
         assert seen["constant"] == 8 and seen["module_added"] is False
         assert seen["dict_entry"] is False and seen["later_module"] is False
         assert seen["cwd"] is True and seen["path"] is False and seen["env"] is None
         assert seen["max_rows"] != 3 and seen["filter"] is False
         assert seen["params"] is True
+
+    def test_the_batch_inputs_are_loaded_once_per_kernel(self, state_run):
+        result, _ = state_run
+        # Loaded by the warm-up (the results and definitions of the batch), before Angus ran;
+        # Angus changed both in place, and Dundee City got its own untouched copy (above).
+        assert _seen(result.out_dir, "angus", "LOADED") == [1, 1]
+        assert _seen(result.out_dir, "dundee-city", "LOADED") == [1, 1]
+        assert _seen(result.out_dir, "fife", "LOADED") == [0, 0]  # a fresh kernel loads nothing
 
     def test_the_warm_state_is_the_fresh_state(self, state_run):
         result, entries = state_run

@@ -54,6 +54,10 @@ class Results:
     problems : tuple of str
         What makes the extract unusable (``jswlib.data.extract.Extract.problems``): a file that
         could not be used, or no table at all. Empty for usable data.
+    cache_dir : pathlib.Path or None
+        The folder of these results' cache files (``<cache>/<fingerprint>/``), where what is
+        derived from them alone may be kept too (the protected figures of a quarter); None for
+        results made in memory.
     """
 
     table: pd.DataFrame
@@ -63,6 +67,7 @@ class Results:
     fingerprint: str
     data_dir: Path
     problems: tuple[str, ...] = ()
+    cache_dir: Path | None = None
 
     def check_usable(self) -> Results:
         """These results, when the extract had no file-level problem.
@@ -170,8 +175,8 @@ def load_results(
         str(folder),
         str(params_dir(params)),
         str(cache),
-        _file_stats(folder),
-        _file_stats(params_dir(params)),
+        folder_stats(folder),
+        folder_stats(params_dir(params)),
         encoding,
     )
     if stamp in _MEMO:
@@ -192,6 +197,7 @@ def load_results(
             fingerprint=key,
             data_dir=folder,
             problems=tuple(meta.get("problems") or ()),
+            cache_dir=where,
         )
         return _MEMO[stamp] if allow_problems else _MEMO[stamp].check_usable()
     defs = defs or load_definitions(params)
@@ -218,7 +224,14 @@ def load_results(
     )
     _record_fingerprint(cache, stamp, key)
     _MEMO[stamp] = Results(
-        table, extract.summary, extract.reasons(), as_at, key, folder, tuple(extract.problems)
+        table,
+        extract.summary,
+        extract.reasons(),
+        as_at,
+        key,
+        folder,
+        tuple(extract.problems),
+        cache_dir=where,
     )
     return _MEMO[stamp] if allow_problems else _MEMO[stamp].check_usable()
 
@@ -264,9 +277,10 @@ def _record_fingerprint(cache: Path, stamp: tuple, key: str) -> None:
             io.write_json({"fingerprint": key}, path)
 
 
-def _file_stats(folder: Path) -> tuple:
+def folder_stats(folder: Path) -> tuple:
     """(relative path, size, modification time in ns) of every file below ``folder``, except
-    commentary."""
+    commentary: the key of what a process keeps in memory from those files (any change to a
+    file's size or time gives another key)."""
     files = [
         p
         for p in io.list_files(folder, recursive=True)

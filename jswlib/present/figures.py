@@ -20,13 +20,17 @@ GSS code, a family group code such as ``FG1``, or Scotland's code), ``period``, 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from jswlib.compute.indicators import LEVEL_COUNCIL, Definitions
 from jswlib.compute.results import Results
+from jswlib.core import io
+from jswlib.core.errors import OutputError
 from jswlib.definitions.catalogue import FREQUENCY_CODES, Indicator
 from jswlib.definitions.councils import SCOTLAND_CODE
 from jswlib.definitions.periods import Period, span_label
@@ -274,6 +278,37 @@ def figure_relations(
 _MEMO: dict[tuple, pd.DataFrame] = {}
 
 
+def _cache_name(key: tuple) -> str:
+    """The file name of protected figures kept beside their results (``key`` as in
+    :func:`protected_figures`, its fingerprint left out: the folder is the fingerprint's)."""
+    import hashlib
+
+    digest = hashlib.blake2b(repr(key[1:]).encode(), digest_size=8).hexdigest()
+    return f"protected-figures-{digest}.parquet"
+
+
+def _read_cached(path: Path, symbol: str) -> pd.DataFrame | None:
+    """Protected figures kept by :func:`_keep`, as :func:`protect_figures` made them (``shown``
+    rebuilt from ``value`` and ``suppressed``); None when there are none, or they are damaged."""
+    if not io.is_file(path):
+        return None
+    try:
+        table = io.read_frame(path)
+    except Exception:  # noqa: BLE001 - a damaged cache is as good as none
+        return None
+    if not {"value", "suppressed", "reason"} <= set(table.columns) or "shown" in table.columns:
+        return None
+    table["shown"] = table["value"].astype(object).where(~table["suppressed"], symbol)
+    return table
+
+
+def _keep(table: pd.DataFrame, path: Path) -> None:
+    """Keep protected figures beside their results; a cache that cannot be written is left out
+    (the figures are right anyway, and are worked out again next time)."""
+    with contextlib.suppress(OSError, OutputError):
+        io.write_frame(table.drop(columns="shown"), path)
+
+
 def protected_figures(
     results: Results,
     defs: Definitions,
@@ -282,13 +317,24 @@ def protected_figures(
     *,
     symbol: str = SUPPRESSED,
 ) -> pd.DataFrame:
-    """:func:`national_figures` with disclosure control applied (computed once per process).
+    """:func:`national_figures` with disclosure control applied (worked out once per quarter and
+    kept with the results).
 
     Returns
     -------
     pandas.DataFrame
         :data:`FIGURE_COLUMNS` and ``suppressed``, ``reason``, ``shown`` of
         :func:`jswlib.judge.disclosure.protect_figures`.
+
+    Notes
+    -----
+    Disclosure control over the 20,000 figures of a quarter takes about 2 s, the same for every
+    report of the quarter. The table is kept in this process and, next to the cached results
+    (:attr:`jswlib.compute.results.Results.cache_dir`), in a file named by a hash of the quarter,
+    the threshold, the symbol and :data:`FIGURES_FORMAT`; the results' folder is named by the
+    fingerprint of every data and params file and the package version, so a change to any input
+    or rule gives another file. Every report of a batch, in any process or kernel, then reads the
+    same table instead of working it out again.
     """
     key = (
         results.fingerprint,
@@ -297,10 +343,14 @@ def protected_figures(
         symbol,
         FIGURES_FORMAT,
     )
-    if key not in _MEMO:
+    if key in _MEMO:
+        return _MEMO[key]
+    kept = None if results.cache_dir is None else Path(results.cache_dir) / _cache_name(key)
+    table = _read_cached(kept, symbol) if kept is not None else None
+    if table is None:
         figures = national_figures(results, defs, settings, quarter)
         parents, parts = figure_relations(defs, settings, quarter)
-        _MEMO[key] = protect_figures(
+        table = protect_figures(
             figures,
             area_parent=parents,
             period_parts=parts,
@@ -311,4 +361,35 @@ def protected_figures(
             # small tables, where it agrees (docs/method.md, Disclosure control).
             exact=False,
         )
-    return _MEMO[key]
+        if kept is not None:
+            _keep(table, kept)
+    _MEMO[key] = table
+    return table
+
+
+#: :func:`shown_figures` already built in this process, by the key of their protected figures.
+_SHOWN: dict[tuple, dict] = {}
+
+
+def shown_figures(
+    results: Results,
+    defs: Definitions,
+    settings: ReportSettings,
+    quarter: Period,
+    *,
+    symbol: str = SUPPRESSED,
+) -> dict[tuple[str, str, str, str], object]:
+    """:func:`protected_figures` as a look-up: ``(indicator, area, period, measure)`` to the
+    figure shown (its value or ``symbol``), built once per process for every report of the
+    quarter."""
+    table = protected_figures(results, defs, settings, quarter, symbol=symbol)
+    key = (results.fingerprint, quarter.label, settings.suppression_threshold, symbol, id(table))
+    if key not in _SHOWN:
+        _SHOWN.clear()  # one quarter's at a time: a back-run moves on
+        _SHOWN[key] = dict(
+            zip(
+                zip(table["indicator"], table["area"], table["period"], table["measure"]),
+                table["shown"],
+            )
+        )
+    return _SHOWN[key]

@@ -50,13 +50,13 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from jswlib.compute.indicators import LEVEL_COUNCIL, Definitions, load_definitions
-from jswlib.compute.results import Results, choose_quarter, load_results
+from jswlib.compute.results import Results, choose_quarter, folder_stats, load_results
 from jswlib.core import io
 from jswlib.data.extract import is_synthetic
 from jswlib.data.validation import RULES
 from jswlib.definitions.catalogue import COUNCIL_TARGET, FREQUENCY_CODES, Indicator
 from jswlib.definitions.councils import SCOTLAND_CODE, Council, Councils
-from jswlib.definitions.params import commentary_path, load_settings
+from jswlib.definitions.params import commentary_path, load_settings, params_dir
 from jswlib.definitions.periods import Period, long_date, parse_quarter, span_label
 from jswlib.definitions.report_settings import ReportSettings, load_report_settings
 from jswlib.definitions.schema import TABLES
@@ -73,7 +73,14 @@ from jswlib.judge.disclosure import (
 )
 from jswlib.present import charts
 from jswlib.present.exports import Cover, SheetTable, build_workbook
-from jswlib.present.figures import AVERAGE, TOTAL, local_key, national_figures, protected_figures
+from jswlib.present.figures import (
+    AVERAGE,
+    TOTAL,
+    local_key,
+    national_figures,
+    protected_figures,
+    shown_figures,
+)
 from jswlib.present.national import spc_figure, spc_frame, spc_series
 from jswlib.present.style import (
     COMPARISON_HEADINGS,
@@ -427,6 +434,22 @@ def _commentary_path(
     return path if path.is_absolute() else root / path
 
 
+#: Definitions already loaded in this process, by params folder and the size and modification time
+#: of its files (see :func:`jswlib.compute.results.folder_stats`).
+_DEFINITIONS: dict[tuple, Definitions] = {}
+
+
+def _definitions(params: str | os.PathLike | None) -> Definitions:
+    """:func:`jswlib.compute.indicators.load_definitions`, loaded once per process while the
+    params files are unchanged (every report of a batch reads the same)."""
+    folder = params_dir(params)
+    key = (str(folder), folder_stats(folder))
+    if key not in _DEFINITIONS:
+        _DEFINITIONS.clear()
+        _DEFINITIONS[key] = load_definitions(params)
+    return _DEFINITIONS[key]
+
+
 def prepare_report(
     council: str,
     quarter: str = "",
@@ -491,7 +514,7 @@ def prepare_report(
     Glasgow City? ...
     """
     chosen_audience = check_audience(audience)
-    defs = load_definitions(params)
+    defs = _definitions(params)
     chosen_council = _find_council(council, defs.councils)
     wanted = _parse_quarter_parameter(quarter)
     settings = load_settings(params)
@@ -511,6 +534,26 @@ def prepare_report(
         settings=report_settings,
         root=settings.root,
     )
+
+
+def preload_reports(
+    council: str,
+    quarter: str = "",
+    data_dir: str = "",
+    audience: str = "internal",
+    encoding: str = "",
+) -> Report:
+    """Prepare one council's report and what every report of its quarter shares: the results,
+    the definitions and, for the public audience, the quarter's protected figures.
+
+    A warm kernel of ``jsw batch`` runs this once before it takes its baseline
+    (:mod:`jswlib.run.warm`), so that the memos it fills are handed to each council's notebook as
+    a fresh copy instead of being loaded again. Parameters as :func:`prepare_report`.
+    """
+    report = prepare_report(council, quarter, data_dir, audience, encoding=encoding)
+    if report.public:
+        report.figure(report.council.code, report.council.code, "", NUMERATOR, 0)
+    return report
 
 
 # --- The report ----------------------------------------------------------------------------------
@@ -2033,6 +2076,14 @@ class Report:
 
     @cached_property
     def _figure_lookup(self) -> dict[tuple[str, str, str, str], Any]:
+        if self.public:  # the same for every report of the quarter: built once
+            return shown_figures(
+                self.results,
+                self.defs,
+                self.settings,
+                self.quarter,
+                symbol=self.settings.suppression_symbol,
+            )
         f = self.figures
         return dict(zip(zip(f["indicator"], f["area"], f["period"], f["measure"]), f["shown"]))
 
@@ -2087,18 +2138,17 @@ class Report:
         out = data.copy()
         if not self.public:
             return out
-        for i, (period, num, den) in enumerate(
-            zip(out["period"], out["numerator"], out["denominator"])
-        ):
+        hide_value, hide_den = [], []
+        for period, num, den in zip(out["period"], out["numerator"], out["denominator"]):
             value = (
                 status.percentage(num, den) if pd.notna(num) and pd.notna(den) and den else np.nan
             )
-            hide_value = self._hidden(key, area, period, PERCENTAGE, value)
-            hide_den = self._hidden(key, area, period, DENOMINATOR, den)
-            if hide_value:
-                out.loc[out.index[i], ["numerator", "value"]] = np.nan
-            if hide_den:
-                out.loc[out.index[i], ["denominator"]] = np.nan
+            hide_value.append(self._hidden(key, area, period, PERCENTAGE, value))
+            hide_den.append(self._hidden(key, area, period, DENOMINATOR, den))
+        if any(hide_value):
+            out.loc[np.asarray(hide_value), ["numerator", "value"]] = np.nan
+        if any(hide_den):
+            out.loc[np.asarray(hide_den), ["denominator"]] = np.nan
         return out
 
     def _left_out(self, before: pd.DataFrame, after: pd.DataFrame) -> list[str]:

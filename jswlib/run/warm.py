@@ -75,12 +75,31 @@ RESET_TIMEOUT = 120.0
 #: Run once in a new warm kernel: the imports, then the baseline that every reset goes back to.
 #: Kept in a module of its own (``_jsw_warm_baseline`` in ``sys.modules``), out of the user's sight.
 WARM_CODE = r"""
-def _jsw_warm(modules):
+def _jsw_warm(modules, preload):
     import copy, importlib, os, sys, types, warnings
     for name in modules:
         importlib.import_module(name)
     import matplotlib, numpy, pandas
+
+    def jswlib_containers():
+        found, seen = {}, set()
+        for name, module in list(sys.modules.items()):
+            if module is None or not (name == "jswlib" or name.startswith("jswlib.")):
+                continue
+            for key, value in module.__dict__.items():
+                if not key.startswith("__") and isinstance(value, dict) and id(value) not in seen:
+                    seen.add(id(value))
+                    found[id(value)] = set(value)
+        return found
+
+    before = jswlib_containers()
     base = types.ModuleType("_jsw_warm_baseline")
+    base.preload_error = None
+    if preload:
+        try:
+            exec(preload, {})
+        except Exception as exc:  # the council's own run meets it and reports it
+            base.preload_error = f"{type(exc).__name__}: {exc}"
     base.rc = {k: v for k, v in matplotlib.rcParams.copy().items() if k != "backend"}
     base.environ = dict(os.environ)
     base.path = list(sys.path)
@@ -99,9 +118,16 @@ def _jsw_warm(modules):
                 continue
             seen.add(id(value))
             if isinstance(value, dict):
-                base.containers.append((value, dict(value)))
+                saved, preloaded = dict(value), set(value) != before.get(id(value), set())
+                if preloaded:  # filled by the preload (a memo): each council gets its own copy
+                    try:
+                        copy.deepcopy(saved)
+                    except Exception:  # cannot be copied: back to what it held before
+                        keep = before.get(id(value), set())
+                        saved, preloaded = {k: v for k, v in saved.items() if k in keep}, False
+                base.containers.append((value, saved, preloaded))
             elif isinstance(value, (list, set)):
-                base.containers.append((value, copy.copy(value)))
+                base.containers.append((value, copy.copy(value), False))
             elif isinstance(value, type) and value.__module__ == name:
                 base.classes.append((value, dict(vars(value))))
                 base.caches += [v for v in vars(value).values() if hasattr(v, "cache_clear")]
@@ -111,14 +137,14 @@ def _jsw_warm(modules):
     import gc
     gc.collect()
     gc.freeze()
-_jsw_warm(%(modules)s)
+_jsw_warm(%(modules)s, %(preload)s)
 del _jsw_warm
 """
 
 #: Run silently before each council: back to the baseline (see the module's conventions).
 RESET_CODE = r"""
 def _jsw_reset(cwd, env):
-    import gc, os, sys, warnings
+    import copy, gc, os, sys, warnings
     import matplotlib, numpy, pandas
     import matplotlib.pyplot as plt
     base = sys.modules["_jsw_warm_baseline"]
@@ -138,10 +164,10 @@ def _jsw_reset(cwd, env):
         sys.modules[name] = module
         module.__dict__.clear()
         module.__dict__.update(base.dicts[name])
-    for value, saved in base.containers:
+    for value, saved, preloaded in base.containers:
         refill = value.extend if isinstance(value, list) else value.update
         value.clear()
-        refill(saved)
+        refill(copy.deepcopy(saved) if preloaded else saved)
     for cls, saved in base.classes:
         for key in [k for k in vars(cls) if k not in saved]:
             delattr(cls, key)
@@ -186,6 +212,11 @@ class WarmKernel:
         Environment of the kernel (default this process's).
     modules : sequence of str
         Modules imported once (default :data:`WARM_IMPORTS`).
+    preload : str, default ""
+        Code run once after the imports, before the baseline is taken: what it loads into jswlib's
+        module-level memos (the batch's results and definitions) is kept, and each council gets
+        its own deep copy of it at every reset. An error in it is ignored (the council's own run
+        meets it and reports it).
     """
 
     def __init__(
@@ -195,6 +226,7 @@ class WarmKernel:
         extra_arguments=(),
         env: dict[str, str] | None = None,
         modules=WARM_IMPORTS,
+        preload: str = "",
     ):
         from jupyter_client.manager import AsyncKernelManager
 
@@ -209,7 +241,9 @@ class WarmKernel:
         try:
             _run_sync(self.kc.wait_for_ready)(timeout=60)
             self.kc.allow_stdin = False
-            self.run_silently(WARM_CODE % {"modules": repr(tuple(modules))})
+            self.run_silently(
+                WARM_CODE % {"modules": repr(tuple(modules)), "preload": repr(preload)}
+            )
         except BaseException:
             self.shutdown()
             raise
@@ -326,14 +360,17 @@ def _engine_class():
 _KERNEL: dict[str, Any] = {}
 
 
-def warm_kernel(kernel_name: str, cwd: str, extra_arguments, env: dict[str, str]) -> WarmKernel:
-    """This process's warm kernel: the one running, or a new one (stopped when the process ends)."""
+def warm_kernel(
+    kernel_name: str, cwd: str, extra_arguments, env: dict[str, str], preload: str = ""
+) -> WarmKernel:
+    """This process's warm kernel: the one running, or a new one (stopped when the process ends)
+    warmed up with ``preload`` (see :class:`WarmKernel`)."""
     kernel = _KERNEL.get("kernel")
     if kernel is not None and kernel.is_alive():
         return kernel
     discard_kernel()
     register_engine()
-    kernel = WarmKernel(kernel_name, cwd, extra_arguments, env)
+    kernel = WarmKernel(kernel_name, cwd, extra_arguments, env, preload=preload)
     _KERNEL["kernel"] = kernel
     if "finalizer" not in _KERNEL:
         from multiprocessing import util
@@ -369,6 +406,7 @@ def execute_warm(
     cwd: str,
     extra_arguments,
     env: dict[str, str],
+    preload: str = "",
     **kwargs,
 ):
     """Run a notebook with papermill in this process's warm kernel, reset first.
@@ -383,13 +421,15 @@ def execute_warm(
         The kernel's command-line arguments (used when a kernel is started).
     env : dict
         Variables set in the kernel's environment for this notebook (on top of the baseline).
+    preload : str, default ""
+        Run once when a kernel is started (see :class:`WarmKernel`).
 
     Raises
     ------
     WarmKernelError
         When the kernel cannot be started, warmed up or reset.
     """
-    kernel = warm_kernel(kernel_name, cwd, extra_arguments, dict(os.environ, **env))
+    kernel = warm_kernel(kernel_name, cwd, extra_arguments, dict(os.environ, **env), preload)
     kernel.reset(cwd, env)
     return execute(
         input_path,

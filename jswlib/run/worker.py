@@ -474,6 +474,30 @@ def die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="jsw-parent-watch", daemon=True).start()
 
 
+#: Run once in a new warm kernel after its imports (:class:`jswlib.run.warm.WarmKernel`): the first
+#: council's report prepared, so that the batch's results, definitions and, for a public batch,
+#: the quarter's protected figures are in the kernel's memos before its baseline is taken.
+PRELOAD_CODE = r"""
+from jswlib.present.report import preload_reports
+preload_reports(*%(args)s)
+"""
+
+
+def preload_code(task: CouncilTask) -> str:
+    """:data:`PRELOAD_CODE` for the task's batch (quarterly reports; else nothing)."""
+    if task.report != "quarterly":
+        return ""
+    p = task.parameters
+    args = [
+        task.name,
+        p.get("quarter", ""),
+        p.get("data_dir", ""),
+        p.get("audience", "internal"),
+        p.get("encoding", ""),
+    ]
+    return PRELOAD_CODE % {"args": repr(args)}
+
+
 def _execute_warm(task: CouncilTask, path: Path) -> tuple[Any, BaseException | None]:
     """Run the notebook into ``path`` (atomically) in this worker's warm kernel (:mod:`jswlib.run.warm`).
 
@@ -502,6 +526,7 @@ def _execute_warm(task: CouncilTask, path: Path) -> tuple[Any, BaseException | N
                     cwd=str(Path(task.notebook).parent),
                     extra_arguments=list(KERNEL_ARGUMENTS),
                     env={PARAMS_ENV: task.params},
+                    preload=preload_code(task),
                     progress_bar=False,
                     # Written once, when the notebook ends (or fails), not at every cell: a warm
                     # run that fails in any way is run again in a fresh kernel anyway.
