@@ -29,7 +29,8 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
 - ``present``: what a reader sees.
   ``style`` (colours, chart styles, column titles, page styles), ``svg`` (charts drawn straight to
   SVG, with matplotlib's drawing calls), ``charts`` (trend, SPC and funnel charts with text
-  alternatives, as matplotlib figures or SVG), ``report`` (the quarterly report, section by section),
+  alternatives, as matplotlib figures or SVG), ``tables`` (the reports' tables: a pandas Styler
+  that writes a plain table's HTML itself), ``report`` (the quarterly report, section by section),
   ``national`` (the national overview: Scotland, family groups and funnel plots), ``framework`` (a
   council's framework report: every PI under its headings), ``pages`` (HTML export of a report
   and the index page of a batch; templates in ``present/templates``), ``exports`` (the KPI

@@ -65,6 +65,7 @@ from jswlib.judge import status
 from jswlib.judge.disclosure import PUBLIC, SUPPRESSED, check_audience
 from jswlib.judge.manual import manual_path, read_manual
 from jswlib.present.style import FRAMEWORK_LABELS, PALETTE, TABLE_STYLES, rag_css
+from jswlib.present.tables import TableStyler
 
 #: Periods in each PI's trend.
 TREND_PERIODS: int = 8
@@ -1281,7 +1282,8 @@ def _styled(shown: pd.DataFrame, caption: str, html_columns: list[str] | None = 
     table = shown.rename(columns=labels).reset_index(drop=True)
     plain = [c for c in table.columns if c not in {labels.get(h, h) for h in html_columns}]
     styler = (
-        table.style.hide(axis="index")
+        TableStyler(table)
+        .hide(axis="index")
         .format(escape="html", na_rep=status.NOT_AVAILABLE_TEXT, subset=plain)
         .set_caption(html.escape(caption))
         .set_table_styles(list(TABLE_STYLES))

@@ -51,6 +51,7 @@ from jswlib.judge import spc, status
 from jswlib.present import charts
 from jswlib.present.style import TABLE_STYLES
 from jswlib.present.svg import SvgFigure
+from jswlib.present.tables import TableStyler
 
 __all__ = [
     "NATIONAL_BASIS",
@@ -486,7 +487,8 @@ class NationalOverview:
         named."""
         shown = self.summary_data()[list(_SUMMARY_TITLES)].rename(columns=_SUMMARY_TITLES)
         return (
-            shown.style.hide(axis="index")
+            TableStyler(shown)
+            .hide(axis="index")
             .set_caption(f"Scotland and the councils, {self.quarter}")
             .set_table_styles(list(TABLE_STYLES))
         )

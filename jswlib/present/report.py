@@ -90,6 +90,7 @@ from jswlib.present.style import (
     TABLE_STYLES,
     rag_css,
 )
+from jswlib.present.tables import TableStyler
 
 # --- Publication rules and presentation (docs/method.md, Disclosure control) -------------------
 
@@ -278,7 +279,8 @@ def _styled(shown: pd.DataFrame, caption: str, rag_column: str | None = None) ->
     coloured."""
     table = shown.rename(columns=dict(LABELS)).reset_index(drop=True)
     styler = (
-        table.style.hide(axis="index")
+        TableStyler(table)
+        .hide(axis="index")
         .format(escape="html", na_rep=status.NOT_AVAILABLE_TEXT)
         .set_caption(html.escape(caption))
         .set_table_styles(list(TABLE_STYLES))
@@ -1447,20 +1449,25 @@ class Report:
             for p in period.financial_year.subperiods(FREQUENCY_CODES[ind.frequency])
             if p <= period
         ]
-        chosen = rows[rows["period"].isin([p.label for p in parts])]
-        num = chosen["numerator"].sum(min_count=1)
-        den = chosen["denominator"].sum(min_count=1) if ind.type != "count" else pd.NA
+        chosen = rows["period"].isin([p.label for p in parts]).to_numpy()
+        num = rows["numerator"][chosen].sum(min_count=1)
+        den = rows["denominator"][chosen].sum(min_count=1) if ind.type != "count" else pd.NA
         return span_label(parts[0], period), num, den, _value_of(num, den, ind)
 
     def _activity_row(self, ind: Indicator) -> dict:
         period = self._activity_period(ind)
         earlier = period.year_earlier()
         own = self._own_indicator_rows(ind.frequency, ind.id)
-        now = own[own["period"] == period.label]
-        before = own[own["period"] == earlier.label]
+        first: dict[str, int] = {}
+        for position, label in enumerate(own["period"].to_numpy(dtype=object)):
+            first.setdefault(label, position)
+        now, before = first.get(period.label), first.get(earlier.label)
+        columns = ("numerator", "denominator", "value", "std_dev", "provisional")
+        arrays = {column: own[column].array for column in columns}
 
-        def pick(frame: pd.DataFrame, column: str) -> Any:
-            return frame[column].iloc[0] if len(frame) else pd.NA
+        def pick(position: int | None, column: str) -> Any:
+            """The value in the first row of the period, as ``Series.iloc`` gives it."""
+            return pd.NA if position is None else arrays[column][position]
 
         value, previous = pick(now, "value"), pick(before, "value")
         ytd_period, ytd_num, ytd_den, ytd_value = self._year_to_date(ind, period, own)
@@ -1478,14 +1485,16 @@ class Report:
             "value": float(value) if pd.notna(value) else float("nan"),
             "display_value": status.format_value(value, ind.unit, digits),
             "std_dev": pick(now, "std_dev"),
-            "provisional": bool(pick(now, "provisional")) if len(now) else False,
+            "provisional": bool(pick(now, "provisional")) if now is not None else False,
             "previous_period": earlier.label,
             "previous_numerator": pick(before, "numerator"),
             "previous_denominator": pick(before, "denominator"),
             "previous_value": float(previous) if pd.notna(previous) else float("nan"),
             "previous_display_value": status.format_value(previous, ind.unit, digits),
             "previous_std_dev": pick(before, "std_dev"),
-            "previous_provisional": bool(pick(before, "provisional")) if len(before) else False,
+            "previous_provisional": (
+                bool(pick(before, "provisional")) if before is not None else False
+            ),
             "ytd_period": ytd_period,
             "ytd_numerator": ytd_num,
             "ytd_denominator": ytd_den,
