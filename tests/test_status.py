@@ -1072,3 +1072,33 @@ class TestJudge:
     def test_missing_required_column(self, results):
         with pytest.raises(ValueError, match=r"missing column\(s\) \['polarity'\]"):
             judge(results.drop(columns="polarity"), TWO)
+
+
+class TestScalarsAsColumns:
+    """A single value is rounded and divided in plain Python: the same as the column way, value
+    for value, halves, negatives, zeros and missing values included."""
+
+    def test_round_half_up(self):
+        rng = np.random.default_rng(1)
+        values = [*rng.normal(0, 1000, 5000), *(x / 8 for x in range(-800, 800))]
+        values += [round(v, 3) for v in rng.uniform(-100, 100, 5000)]
+        values += [2.675, 1.005, 86.45, 0.5, -0.5, -2.5, 0.0, -0.0, float("nan"), 87.5]
+        for digits in (0, 1, 2, 3):
+            columns = round_half_up(np.array(values), digits)
+            singles = [round_half_up(v, digits) for v in values]
+            assert np.array_equal(columns, singles, equal_nan=True), digits
+            assert [math.copysign(1, v) for v in singles] == [
+                math.copysign(1, v) for v in columns
+            ]  # no -0.0
+
+    def test_percentage(self):
+        rng = np.random.default_rng(2)
+        nums, dens = rng.integers(0, 1000, 5000), rng.integers(0, 1000, 5000)
+        dens[:50] = 0
+        columns = percentage(pd.Series(nums), pd.Series(dens)).to_numpy()
+        singles = [percentage(int(n), int(d)) for n, d in zip(nums, dens)]
+        assert np.array_equal(columns, singles, equal_nan=True)
+        assert math.isnan(percentage(None, 4)) and math.isnan(percentage(3, pd.NA))
+        assert percentage("7", np.int64(8)) == 87.5
+        with pytest.raises(ValueError, match="numerator must be a number"):
+            percentage("seven", 8)

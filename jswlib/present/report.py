@@ -35,6 +35,7 @@ from __future__ import annotations
 import difflib
 import functools
 import html
+import inspect
 import os
 import re
 from collections.abc import Callable
@@ -563,15 +564,25 @@ def preload_reports(
 
 def _memoised(method: Callable[..., Any]) -> Callable[..., Any]:
     """Compute a report's method once per argument list (a report's data never change); a frame
-    is handed out as a copy, so that a caller changing it changes no other section."""
+    is handed out as a copy, so that a caller changing it changes no other section.
+
+    The arguments are bound to the method's parameters, defaults filled in, so that
+    ``quarterly_data("x")`` and ``quarterly_data("x", 8)`` are one computation."""
     name = method.__name__
+    signature = inspect.signature(method)
+    names = list(signature.parameters)[1:]  # after self
 
     @functools.wraps(method)
     def once(self: Report, *args: Any, **kwargs: Any) -> Any:
-        key = (name, args, tuple(sorted(kwargs.items())))
+        if len(args) + len(kwargs) < len(names) or kwargs:
+            bound = signature.bind(self, *args, **kwargs)
+            bound.apply_defaults()
+            args = tuple(bound.arguments[n] for n in names)
+            kwargs = {}
+        key = (name, args)
         memo = self._memo
         if key not in memo:
-            memo[key] = method(self, *args, **kwargs)
+            memo[key] = method(self, *args)
         result = memo[key]
         return result.copy() if isinstance(result, pd.DataFrame) else result
 
@@ -2203,6 +2214,9 @@ class Report:
         pool = quarter.last_n(POOLED_QUARTERS)
         pool_label = span_label(pool[0], pool[-1])
 
+        titles: dict[str, str] = {}
+        names: dict[str, str] = {}
+
         def add(section, ind_id, key, area, period, measure, value):
             shown = self.figure(key, area, period, measure, value)
             if not isinstance(shown, str) and pd.notna(shown):
@@ -2211,16 +2225,11 @@ class Report:
                 shown = int(shown) if digits == 0 else shown
             elif not isinstance(shown, str):
                 shown = ""
-            rows.append(
-                (
-                    section,
-                    self.indicator_title(ind_id),
-                    self._area_name(area),
-                    period,
-                    measure,
-                    shown,
-                )
-            )
+            if ind_id not in titles:
+                titles[ind_id] = self.indicator_title(ind_id)
+            if area not in names:
+                names[area] = self._area_name(area)
+            rows.append((section, titles[ind_id], names[area], period, measure, shown))
 
         def proportion(section, ind_id, key, area, period, frame_row):
             num, den = frame_row
