@@ -1335,3 +1335,17 @@ class TestProvisionalFigures:
         )
         assert council["Glasgow City, Q2 2025/26"].endswith("(provisional)")
         assert council["Glasgow City, last four quarters"].endswith("(provisional)")
+
+
+class TestRowsByCouncil:
+    def test_the_same_rows_as_a_comparison_of_every_code(self, make):
+        from jswlib.present.report import _rows_of
+
+        results = make(GC).results
+        table = results.table
+        for codes in (["S12000049"], ["S12000049", "S92000003"], ["nowhere"], []):
+            expected = table[table["council"].isin(codes)]
+            pd.testing.assert_frame_equal(_rows_of(results, codes), expected)
+        # in table order, whatever the order of the codes asked for
+        both = _rows_of(results, ["S92000003", "S12000049"])
+        assert both.index.is_monotonic_increasing and len(both) > 0

@@ -367,8 +367,8 @@ def protected_figures(
     return table
 
 
-#: :func:`shown_figures` already built in this process, by the key of their protected figures.
-_SHOWN: dict[tuple, dict] = {}
+#: :func:`shown_figures` of the last protected figures asked for: ``{"last": (table, look-up)}``.
+_SHOWN: dict[str, tuple[pd.DataFrame, dict]] = {}
 
 
 def shown_figures(
@@ -381,15 +381,10 @@ def shown_figures(
 ) -> dict[tuple[str, str, str, str], object]:
     """:func:`protected_figures` as a look-up: ``(indicator, area, period, measure)`` to the
     figure shown (its value or ``symbol``), built once per process for every report of the
-    quarter."""
+    quarter (kept with the very table it was built from)."""
     table = protected_figures(results, defs, settings, quarter, symbol=symbol)
-    key = (results.fingerprint, quarter.label, settings.suppression_threshold, symbol, id(table))
-    if key not in _SHOWN:
-        _SHOWN.clear()  # one quarter's at a time: a back-run moves on
-        _SHOWN[key] = dict(
-            zip(
-                zip(table["indicator"], table["area"], table["period"], table["measure"]),
-                table["shown"],
-            )
-        )
-    return _SHOWN[key]
+    last = _SHOWN.get("last")
+    if last is None or last[0] is not table:
+        keys = zip(table["indicator"], table["area"], table["period"], table["measure"])
+        last = _SHOWN["last"] = (table, dict(zip(keys, table["shown"])))
+    return last[1]

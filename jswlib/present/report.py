@@ -554,8 +554,9 @@ def preload_reports(
     a fresh copy instead of being loaded again. Parameters as :func:`prepare_report`.
     """
     report = prepare_report(council, quarter, data_dir, audience, encoding=encoding)
+    _rows_by_council(report.results)
     if report.public:
-        report.figure(report.council.code, report.council.code, "", NUMERATOR, 0)
+        report.figures  # noqa: B018 - the quarter's protected figures, loaded
     return report
 
 
@@ -595,6 +596,32 @@ def _own_basis(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.iloc[np.argsort(order, kind="stable")].drop_duplicates(
         ["indicator", "frequency", "period"]
     )
+
+
+#: :func:`_rows_by_council` of the last results asked for: ``{"last": (results, positions)}``.
+_BY_COUNCIL: dict[str, tuple[Results, dict[str, np.ndarray]]] = {}
+
+
+def _rows_by_council(results: Results) -> dict[str, np.ndarray]:
+    """The positions of the results rows of each area code (council, family group, Scotland),
+    in table order: found once for every report of a batch, where each report would otherwise
+    compare every row's code with its own."""
+    last = _BY_COUNCIL.get("last")
+    if last is None or last[0] is not results:
+        codes, uniques = pd.factorize(results.table["council"].to_numpy(dtype=object))
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+        found = {str(code): order[bounds[i] : bounds[i + 1]] for i, code in enumerate(uniques)}
+        last = _BY_COUNCIL["last"] = (results, found)
+    return last[1]
+
+
+def _rows_of(results: Results, codes: list[str]) -> pd.DataFrame:
+    """The results rows of some area codes, in table order."""
+    found = _rows_by_council(results)
+    parts = [found[c] for c in codes if c in found]
+    where = np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.intp)
+    return results.table.iloc[where]
 
 
 def _plain_text(rows: pd.DataFrame) -> pd.DataFrame:
@@ -673,10 +700,8 @@ class Report:
 
     @cached_property
     def _council_results(self) -> pd.DataFrame:
-        table = self.results.table
-        return _plain_text(
-            table[(table["level"] == LEVEL_COUNCIL) & (table["council"] == self.council.code)]
-        )
+        rows = _rows_of(self.results, [self.council.code])
+        return _plain_text(rows[rows["level"] == LEVEL_COUNCIL])
 
     def _own_rows(self, frequency: str) -> pd.DataFrame:
         """The council's rows of one frequency on its own standard."""
@@ -696,13 +721,9 @@ class Report:
 
     @cached_property
     def _scotland_by_indicator(self) -> tuple[pd.DataFrame, dict[tuple[str], np.ndarray]]:
-        table = self.results.table
+        table = _rows_of(self.results, [SCOTLAND_CODE])
         rows = _plain_text(
-            table[
-                (table["council"] == SCOTLAND_CODE)
-                & (table["frequency"] == "quarterly")
-                & (table["basis"] == "national")
-            ]
+            table[(table["frequency"] == "quarterly") & (table["basis"] == "national")]
         )
         return rows, _positions(rows, ["indicator"])
 
@@ -1301,12 +1322,11 @@ class Report:
             (group, "family group", self.defs.councils.family_groups[group]),
             (SCOTLAND_CODE, "Scotland", "Scotland"),
         )
-        table = self.results.table
+        table = _rows_of(self.results, [a[0] for a in areas])
         rows = table[
             (table["frequency"] == "quarterly")
             & (table["basis"] == "national")
             & table["indicator"].isin(ids)
-            & table["council"].isin([a[0] for a in areas])
             & table["period"].isin(labels)
         ]
         pooled = rows.groupby(["indicator", "council"])[["numerator", "denominator"]].sum(

@@ -164,10 +164,11 @@ def _jsw_reset(cwd, env):
         sys.modules[name] = module
         module.__dict__.clear()
         module.__dict__.update(base.dicts[name])
+    copies = {}  # one copy of an object held by two memos (the results and their index)
     for value, saved, preloaded in base.containers:
         refill = value.extend if isinstance(value, list) else value.update
         value.clear()
-        refill(copy.deepcopy(saved) if preloaded else saved)
+        refill(copy.deepcopy(saved, copies) if preloaded else saved)
     for cls, saved in base.classes:
         for key in [k for k in vars(cls) if k not in saved]:
             delattr(cls, key)
