@@ -2407,8 +2407,8 @@ class Report:
 
         Returns
         -------
-        openpyxl.Workbook
-            Built by :func:`jswlib.present.exports.build_workbook`; write it with
+        jswlib.present.exports.Workbook
+            In memory, built by :func:`jswlib.present.exports.build_workbook`; write it with
             :func:`jswlib.present.exports.write_workbook`.
         """
         symbol = self.settings.suppression_symbol

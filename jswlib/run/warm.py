@@ -61,7 +61,7 @@ ENGINE_NAME = "jsw-warm"
 WARM_IMPORTS: tuple[str, ...] = (
     "IPython.display",
     "matplotlib.pyplot",
-    "openpyxl",  # the KPI workbook, written by the kernel
+    "xlsxwriter",  # the KPI workbook, written by the kernel
     "pyarrow.parquet",
     "jswlib.present.report",
     "jswlib.present.national",
