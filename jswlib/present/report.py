@@ -555,6 +555,7 @@ def preload_reports(
     """
     report = prepare_report(council, quarter, data_dir, audience, encoding=encoding)
     _rows_by_council(report.results)
+    _data_quality(report.results)
     if report.public:
         report.figures  # noqa: B018 - the quarter's protected figures, loaded
     return report
@@ -622,6 +623,79 @@ def _rows_of(results: Results, codes: list[str]) -> pd.DataFrame:
     parts = [found[c] for c in codes if c in found]
     where = np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.intp)
     return results.table.iloc[where]
+
+
+class _ByKey:
+    """A frame's values by index label and column, as ``frame[column].get(label, default)``
+    gives them (the first row of a label), looked up in a dict instead of the index each time."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.rows: dict[Any, int] = {}
+        for position, label in enumerate(frame.index):
+            self.rows.setdefault(label, position)
+        self.unique = frame.index.is_unique
+        self.arrays: dict[str, Any] = {}
+
+    def get(self, label: Any, column: str, default: Any) -> Any:
+        if not self.unique:  # several rows of a label: as pandas gives them
+            return self.frame[column].get(label, default)
+        position = self.rows.get(label)
+        if position is None:
+            return default
+        if column not in self.arrays:
+            self.arrays[column] = self.frame[column].array
+        return self.arrays[column][position]
+
+
+#: :func:`_data_quality` of the last results asked for: ``{"last": (results, (frame, totals))}``.
+_QUALITY: dict[str, tuple[Results, tuple[pd.DataFrame, pd.DataFrame]]] = {}
+
+
+def _main_reasons(reasons: pd.DataFrame, table: str) -> str:
+    """The top three rules by rows rejected from a table, in words."""
+    if reasons.empty:
+        return ""
+    mine = (
+        reasons[reasons["table"] == table]
+        .sort_values(["rows", "rule"], ascending=[False, True])
+        .head(3)
+    )
+    pairs = zip(mine["rule"], mine["rows"], strict=True)
+    return "; ".join(f"{RULES.get(r, r)} ({n:,} row{'' if n == 1 else 's'})" for r, n in pairs)
+
+
+def _data_quality(results: Results) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The data-quality table of the whole extract and its totals line (see
+    :meth:`Report.data_quality_data`), worked out once per results."""
+    last = _QUALITY.get("last")
+    if last is not None and last[0] is results:
+        return last[1]
+    quality = results.quality
+    frame = pd.DataFrame(
+        {
+            "table": quality["table"].astype(str),
+            "title": [TABLES[t].title if t in TABLES else t for t in quality["table"]],
+            "status": quality["status"].astype(str),
+            "rows_read": quality["rows_read"].astype("int64"),
+            "rows_used": quality["rows_accepted"].astype("int64"),
+            "rows_rejected": quality["rows_rejected"].astype("int64"),
+            "main_reasons": [_main_reasons(results.reasons, t) for t in quality["table"]],
+        }
+    )
+    totals = {
+        "table": "all",
+        "title": "All tables",
+        "status": "",
+        "rows_read": int(frame["rows_read"].sum()),
+        "rows_used": int(frame["rows_used"].sum()),
+        "rows_rejected": int(frame["rows_rejected"].sum()),
+        "main_reasons": "",
+    }
+    totals_row = pd.DataFrame([totals]).astype(frame.dtypes.to_dict())
+    both = (pd.concat([frame, totals_row], ignore_index=True), totals_row)
+    _QUALITY["last"] = (results, both)
+    return both
 
 
 def _plain_text(rows: pd.DataFrame) -> pd.DataFrame:
@@ -1062,7 +1136,17 @@ class Report:
         """
         ind = self._quarterly_indicator(indicator)
         labels = [p.label for p in self.quarter.last_n(n)]
-        rows = self._own_indicator_rows("quarterly", ind.id).set_index("period").reindex(labels)
+        used = [
+            "period",
+            "denominator",
+            "numerator",
+            "value",
+            "excluded",
+            "pending",
+            "provisional",
+        ]
+        rows = self._own_indicator_rows("quarterly", ind.id)[used]
+        rows = rows.set_index("period").reindex(labels)
         return pd.DataFrame(
             {
                 "indicator": ind.id,
@@ -1334,6 +1418,7 @@ class Report:
         )
         pooled["provisional"] = rows.groupby(["indicator", "council"])["provisional"].any()
         latest = rows[rows["period"] == self.quarter.label].set_index(["indicator", "council"])
+        latest, pooled = _ByKey(latest), _ByKey(pooled)
         span = span_label(quarters[0], quarters[-1])
         records = [
             self._comparison_row(cat.get(ind_id), code, level, name, latest, pooled, span)
@@ -1344,10 +1429,10 @@ class Report:
 
     def _comparison_row(self, ind, code, level, name, latest, pooled, pooled_period) -> dict:
         key = (ind.id, code)
-        num = latest["numerator"].get(key, pd.NA)
-        den = latest["denominator"].get(key, pd.NA)
-        p_num = pooled["numerator"].get(key, pd.NA)
-        p_den = pooled["denominator"].get(key, pd.NA)
+        num = latest.get(key, "numerator", pd.NA)
+        den = latest.get(key, "denominator", pd.NA)
+        p_num = pooled.get(key, "numerator", pd.NA)
+        p_den = pooled.get(key, "denominator", pd.NA)
         note = ""
         if level == "council" and self._has_local_standard(ind):
             note = (
@@ -1368,13 +1453,13 @@ class Report:
             "value": value,
             "display_value": _display_of(value, num, den, ind),
             "low_numbers": status.low_numbers(den),
-            "provisional": bool(latest["provisional"].get(key, False)),
+            "provisional": bool(latest.get(key, "provisional", False)),
             "pooled_period": pooled_period,
             "pooled_numerator": p_num,
             "pooled_denominator": p_den,
             "pooled_value": pooled_value,
             "pooled_display_value": _display_of(pooled_value, p_num, p_den, ind),
-            "pooled_provisional": bool(pooled["provisional"].get(key, False)),
+            "pooled_provisional": bool(pooled.get(key, "provisional", False)),
             "note": note,
         }
 
@@ -1660,18 +1745,6 @@ class Report:
     # -- 5. data quality
     # ---------------------------------------------------------------------------------------------
 
-    def _main_reasons(self, table: str) -> str:
-        reasons = self.results.reasons
-        if reasons.empty:
-            return ""
-        mine = (
-            reasons[reasons["table"] == table]
-            .sort_values(["rows", "rule"], ascending=[False, True])
-            .head(3)
-        )
-        pairs = zip(mine["rule"], mine["rows"], strict=True)
-        return "; ".join(f"{RULES.get(r, r)} ({n:,} row{'' if n == 1 else 's'})" for r, n in pairs)
-
     def data_quality_data(self) -> pd.DataFrame:
         """Rows read, used and rejected per table of the extract, with the main reasons, and a
         totals line.
@@ -1682,33 +1755,11 @@ class Report:
             Columns table, title, status, rows_read, rows_used, rows_rejected, main_reasons (the
             top three rules by rows rejected, in words from
             :data:`jswlib.data.validation.RULES`). The last row, table ``"all"``, holds the
-            totals. Public audience: the totals line only.
+            totals. Public audience: the totals line only. The same for every council (the whole
+            extract), so worked out once per results.
         """
-        quality = self.results.quality
-        frame = pd.DataFrame(
-            {
-                "table": quality["table"].astype(str),
-                "title": [TABLES[t].title if t in TABLES else t for t in quality["table"]],
-                "status": quality["status"].astype(str),
-                "rows_read": quality["rows_read"].astype("int64"),
-                "rows_used": quality["rows_accepted"].astype("int64"),
-                "rows_rejected": quality["rows_rejected"].astype("int64"),
-                "main_reasons": [self._main_reasons(t) for t in quality["table"]],
-            }
-        )
-        totals = {
-            "table": "all",
-            "title": "All tables",
-            "status": "",
-            "rows_read": int(frame["rows_read"].sum()),
-            "rows_used": int(frame["rows_used"].sum()),
-            "rows_rejected": int(frame["rows_rejected"].sum()),
-            "main_reasons": "",
-        }
-        totals_row = pd.DataFrame([totals]).astype(frame.dtypes.to_dict())
-        if self.public:
-            return totals_row
-        return pd.concat([frame, totals_row], ignore_index=True)
+        frame, totals_row = _data_quality(self.results)
+        return totals_row.copy() if self.public else frame.copy()
 
     def data_quality_table(self) -> Styler:
         """The data-quality table, for display (public audience: the totals line only)."""
