@@ -10,8 +10,9 @@ Parameter injection, the executed notebook and its error reporting are papermill
 
 Conventions
 -----------
-Before each council the kernel is reset (:data:`RESET_CODE`, run silently, so it leaves no trace in
-the notebook or the execution counts), to the state a new kernel has once the warm imports are done:
+Before each council the kernel is reset (:data:`RESET_FUNCTION`, run silently, so it leaves no
+trace in the notebook or the execution counts), to the state a new kernel has once the warm imports
+are done:
 
 - the user namespace is emptied and the execution count set back to 1 (IPython's ``reset``);
 - every matplotlib figure is closed and ``matplotlib.rcParams`` restored;
@@ -141,10 +142,14 @@ _jsw_warm(%(modules)s, %(preload)s)
 del _jsw_warm
 """
 
-#: Run silently before each council: back to the baseline (see the module's conventions).
-RESET_CODE = r"""
+#: Defined once in a new warm kernel, after :data:`WARM_CODE`, as ``reset`` of the baseline module;
+#: called silently before each council (:data:`RESET_CODE`): back to the baseline (see the
+#: module's conventions). Defined once, so that each reset sends one line, not the whole function
+#: for the kernel to tokenise and compile again.
+RESET_FUNCTION = r"""
 def _jsw_reset(cwd, env):
     import copy, gc, os, sys, warnings
+    from IPython import get_ipython
     import matplotlib, numpy, pandas
     import matplotlib.pyplot as plt
     base = sys.modules["_jsw_warm_baseline"]
@@ -184,8 +189,11 @@ def _jsw_reset(cwd, env):
     os.chdir(cwd)
     get_ipython().reset(new_session=True)
     gc.collect()
-_jsw_reset(%(cwd)s, %(env)s)
+__import__("sys").modules["_jsw_warm_baseline"].reset = _jsw_reset
+del _jsw_reset
 """
+#: Run silently before each council.
+RESET_CODE = '__import__("sys").modules["_jsw_warm_baseline"].reset(%(cwd)s, %(env)s)'
 
 
 class WarmKernelError(RuntimeError):
@@ -245,6 +253,7 @@ class WarmKernel:
             self.run_silently(
                 WARM_CODE % {"modules": repr(tuple(modules)), "preload": repr(preload)}
             )
+            self.run_silently(RESET_FUNCTION)
         except BaseException:
             self.shutdown()
             raise
