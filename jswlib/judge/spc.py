@@ -248,6 +248,25 @@ def _numbers(values: Any, name: str) -> pd.Series:
     return pd.Series(array, index=series.index, name=series.name)
 
 
+def _number_array(values: Any, name: str) -> tuple[np.ndarray, pd.Index]:
+    """As :func:`_numbers`, as a new float64 array and the index of the points (a RangeIndex
+    unless ``values`` is a Series), without building a Series where the numbers are already
+    numeric."""
+    if isinstance(values, pd.Series) and type(values.dtype) is np.dtype:
+        numeric, index = values.dtype.kind in "fiu", values.index
+    elif isinstance(values, np.ndarray) and values.ndim == 1:
+        numeric, index = values.dtype.kind in "fiu", None
+    else:
+        numeric = False
+    if not numeric:
+        series = _numbers(values, name)
+        return series.to_numpy(copy=True), series.index
+    array = np.array(values, dtype="float64")
+    if np.isinf(array).any():
+        raise InputError(f"{name} must be finite numbers; found an infinite value")
+    return array, pd.RangeIndex(array.shape[0]) if index is None else index
+
+
 def improvement_from_polarity(polarity: str) -> str:
     """The SPC improvement direction of an indicator's polarity.
 
@@ -472,38 +491,43 @@ def _apply_rules(
 
 def _frame(columns: dict[str, Any], index: pd.Index) -> pd.DataFrame:
     """The chart's DataFrame; ``point_type`` and ``rules`` stay Python objects (``None``,
-    tuples)."""
+    tuples), last."""
     objects = {name: columns.pop(name) for name in ("rules", "point_type")}
-    frame = pd.DataFrame(columns, index=index)
     for name, values in objects.items():
-        frame[name] = pd.Series(values, index=index, dtype=object)
-    return frame
+        columns[name] = pd.Series(values, index=index, dtype=object)
+    return pd.DataFrame(columns, index=index)
 
 
-def _summarise(
-    frame: pd.DataFrame, recorded: np.ndarray, improvement: str, target: float | None
-) -> None:
-    """Set ``variation``, ``assurance`` and ``short_series`` in ``frame.attrs``."""
+def _summary(
+    columns: dict[str, Any], recorded: np.ndarray, improvement: str, target: float | None
+) -> dict[str, Any]:
+    """``variation``, ``assurance`` and ``short_series`` (and ``improvement``, ``target``) of a
+    chart's columns, for its ``attrs``."""
     last = np.flatnonzero(recorded)
     variation = assurance = None
     if last.size:
-        row = frame.iloc[int(last[-1])]
-        variation = row["point_type"]
-        has_limits = not (pd.isna(row["upper"]) or pd.isna(row["lower"]))
+        row = int(last[-1])
+        variation = columns["point_type"][row]
+        upper, lower = float(columns["upper"][row]), float(columns["lower"][row])
+        has_limits = not (math.isnan(upper) or math.isnan(lower))
         if has_limits and target is not None and improvement != "neutral":
-            above = _clean(target - row["upper"]) > 0
-            below = _clean(row["lower"] - target) > 0
+            above = _clean(target - upper) > 0
+            below = _clean(lower - target) > 0
             if above:
                 assurance = "consistent_fail" if improvement == "increase" else "consistent_pass"
             elif below:
                 assurance = "consistent_pass" if improvement == "increase" else "consistent_fail"
             else:
                 assurance = "inconsistent"
-    frame.attrs["variation"] = variation
-    frame.attrs["assurance"] = assurance
-    frame.attrs["short_series"] = bool(frame["trial_limits"].any() or frame["centre"].isna().all())
-    frame.attrs["improvement"] = improvement
-    frame.attrs["target"] = target
+    return {
+        "variation": variation,
+        "assurance": assurance,
+        "short_series": bool(
+            columns["trial_limits"].any() or np.isnan(columns["centre"]).all()
+        ),
+        "improvement": improvement,
+        "target": target,
+    }
 
 
 def xmr(
@@ -576,17 +600,16 @@ def xmr(
     >>> chart.attrs["variation"], chart.attrs["short_series"]
     ('common_cause', True)
     """
-    series = _numbers(values, "values")
+    x, index = _number_array(values, "values")
     improvement = _check_improvement(improvement)
     target = _check_target(target)
     fix = _check_fix(fix_after_n_points)
     if not isinstance(screen_outliers, (bool, np.bool_)):
         raise InputError(f"screen_outliers must be True or False, got {screen_outliers!r}")
-    x = series.to_numpy()
     n = x.shape[0]
     bounds = _period_bounds(rebase_at, n) if n else []
     recorded = ~np.isnan(x)
-    columns = _empty_frame(series.index, "value", x)
+    columns = _empty_frame(index, "value", x)
     for period, (start, stop) in enumerate(bounds):
         seg = x[start:stop]
         seg_recorded = recorded[start:stop]
@@ -620,8 +643,9 @@ def xmr(
             np.full(positions.size, mean - near),
         )
         _apply_rules(columns, positions, x[positions], mean, bands, improvement)
-    frame = _frame(columns, series.index)
-    _summarise(frame, recorded, improvement, target)
+    summary = _summary(columns, recorded, improvement, target)
+    frame = _frame(columns, index)
+    frame.attrs.update(summary)
     frame.attrs.update(
         chart="xmr", rebase_at=tuple(int(p) for p in rebase_at), fix_after_n_points=fix
     )
@@ -692,18 +716,17 @@ def p_chart(
     >>> chart.loc[0, ["centre", "lower", "upper"]].round(4).tolist()
     [0.5, 0.1646, 0.8354]
     """
-    num = _numbers(numerators, "numerators")
-    den = _numbers(denominators, "denominators")
-    if num.shape[0] != den.shape[0]:
+    a, index = _number_array(numerators, "numerators")
+    b, _ = _number_array(denominators, "denominators")
+    if a.shape[0] != b.shape[0]:
         raise InputError(
-            f"numerators and denominators must have the same length, got {num.shape[0]} and "
-            f"{den.shape[0]}"
+            f"numerators and denominators must have the same length, got {a.shape[0]} and "
+            f"{b.shape[0]}"
         )
     improvement = _check_improvement(improvement)
     target = _check_target(target)
     if not isinstance(laney, (bool, np.bool_)):
         raise InputError(f"laney must be True or False, got {laney!r}")
-    a, b = num.to_numpy(), den.to_numpy()
     negative = (a < 0) | (b < 0)
     if negative.any():
         raise InputError(
@@ -719,7 +742,7 @@ def p_chart(
         p = np.where(recorded, a / np.where(b > 0, b, 1.0), np.nan)
     n = p.shape[0]
     bounds = _period_bounds(rebase_at, n) if n else []
-    columns = _empty_frame(num.index, "proportion", p)
+    columns = _empty_frame(index, "proportion", p)
     columns["numerator"], columns["denominator"] = a, b
     columns["sigma"] = np.full(n, np.nan)
     if laney:
@@ -768,8 +791,9 @@ def p_chart(
             centre - near,
         )
         _apply_rules(columns, positions, p[positions], centre, bands, improvement)
-    frame = _frame(columns, num.index)
-    _summarise(frame, recorded, improvement, target)
+    summary = _summary(columns, recorded, improvement, target)
+    frame = _frame(columns, index)
+    frame.attrs.update(summary)
     frame.attrs.update(
         chart="p'" if laney else "p",
         rebase_at=tuple(int(q) for q in rebase_at),
@@ -812,7 +836,7 @@ def suggest_chart(denominators: Any = None) -> str:
     """
     if denominators is None:
         return "xmr"
-    den = _numbers(denominators, "denominators").to_numpy()
+    den, _ = _number_array(denominators, "denominators")
     den = den[~np.isnan(den) & (den > 0)]
     if den.size == 0:
         return "xmr"
