@@ -522,9 +522,7 @@ def _summary(
     return {
         "variation": variation,
         "assurance": assurance,
-        "short_series": bool(
-            columns["trial_limits"].any() or np.isnan(columns["centre"]).all()
-        ),
+        "short_series": bool(columns["trial_limits"].any() or np.isnan(columns["centre"]).all()),
         "improvement": improvement,
         "target": target,
     }

@@ -73,6 +73,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from pandas.api.types import is_scalar
 
 from jswlib.definitions.periods import FREQUENCY_NAMES, parse_period
 from jswlib.judge import spc
@@ -82,7 +83,7 @@ from jswlib.judge.status import (
     LOW_NUMBERS_THRESHOLD,
     format_value,
     low_numbers,
-    rag_status_series,
+    rag_status,
     round_half_up,
     validate_polarity,
 )
@@ -146,6 +147,7 @@ _REQUIRED_COLUMNS = ("period", "value")
 _COMPARISON_DECIMALS = (
     9  # differences are rounded to this many places before comparison (float noise)
 )
+_TWO_STATE = MappingProxyType({"type": "two_state"})  # "target met", as trend charts judge it
 
 
 def _clean(values: Any) -> Any:
@@ -283,9 +285,30 @@ def _numbers(values: Any, where: str) -> pd.Series:
     )
 
 
-def _chart_frame(data: Any, where: str) -> pd.DataFrame:
-    """Check a chart's table and return period labels, values, denominators' low-number flags
-    (RangeIndex)."""
+def _number_array(column: pd.Series, where: str) -> np.ndarray:
+    """A column as a new float64 array (missing as ``NaN``): as :func:`_numbers`, taken as it is
+    when its numpy dtype is already numeric."""
+    if type(column.dtype) is np.dtype and column.dtype.kind in "fiu":
+        return column.to_numpy(dtype="float64", copy=True)
+    return _numbers(column, where).to_numpy()
+
+
+class _Points:
+    """A chart's series: period labels, values (float64, ``NaN`` where missing) and whether each
+    rests on fewer than :data:`~jswlib.judge.status.LOW_NUMBERS_THRESHOLD` cases."""
+
+    __slots__ = ("low", "period", "value")
+
+    def __init__(self, period: list[str], value: np.ndarray, low: np.ndarray) -> None:
+        self.period, self.value, self.low = period, value, low
+
+    def periods(self, mask: np.ndarray) -> list[str]:
+        """The labels where ``mask`` is true, in order."""
+        return [self.period[i] for i in np.flatnonzero(mask).tolist()]
+
+
+def _chart_frame(data: Any, where: str) -> _Points:
+    """Check a chart's table and return its period labels, values and low-number flags."""
     if not isinstance(data, pd.DataFrame):
         raise TypeError(
             f"{where} must be a pandas DataFrame with columns 'period' and 'value', "
@@ -296,23 +319,25 @@ def _chart_frame(data: Any, where: str) -> pd.DataFrame:
         raise ValueError(f"{where} is missing column(s) {missing}; it has {list(data.columns)}")
     if len(data) == 0:
         raise ValueError(f"{where} has no rows: there is nothing to draw")
-    no_period = data["period"].isna().to_numpy()
+    periods = data["period"].tolist()
+    no_period = np.array([bool(pd.isna(p)) if is_scalar(p) else False for p in periods])
     if no_period.any():
         raise ValueError(
             f"{where}: column 'period' is missing in rows {_rows(no_period, data.index)}"
         )
-    labels = [str(label) for label in data["period"]]
+    labels = [str(label) for label in periods]
     seen: set[str] = set()
     repeated = sorted({label for label in labels if label in seen or seen.add(label)})
     if repeated:
         raise ValueError(f"{where}: each period must appear once; repeated: {', '.join(repeated)}")
-    values = _numbers(data["value"], f"{where}: column 'value'").to_numpy()
+    values = _number_array(data["value"], f"{where}: column 'value'")
     if "denominator" in data.columns:
-        denominators = _numbers(data["denominator"], f"{where}: column 'denominator'")
-        low = low_numbers(denominators).fillna(False).to_numpy(dtype=bool)
+        denominators = _number_array(data["denominator"], f"{where}: column 'denominator'")
+        # low_numbers gives <NA> for a missing denominator: not drawn hollow
+        low = np.array([low_numbers(d) is True for d in denominators.tolist()], dtype=bool)
     else:
         low = np.zeros(len(data), dtype=bool)
-    return pd.DataFrame({"period": pd.Series(labels, dtype=object), "value": values, "low": low})
+    return _Points(labels, values, low)
 
 
 def _check_unit(unit: Any) -> str:
@@ -393,14 +418,10 @@ def _low_label(label: str) -> str:
     return f"{label}, fewer than {LOW_NUMBERS_THRESHOLD} cases"
 
 
-def _draw_series(ax: Axes, frame: pd.DataFrame, style: Mapping, label: str) -> list[Line2D]:
+def _draw_series(ax: Axes, points: _Points, style: Mapping, label: str) -> list[Line2D]:
     """Draw a series (line, filled markers, hollow markers where numbers are low); return legend
     handles."""
-    x, values, low = (
-        np.arange(len(frame)),
-        frame["value"].to_numpy(),
-        frame["low"].to_numpy(dtype=bool),
-    )
+    x, values, low = np.arange(len(points.period)), points.value, points.low
     line_kw = {
         "color": style["color"],
         "linestyle": style["linestyle"],
@@ -408,12 +429,7 @@ def _draw_series(ax: Axes, frame: pd.DataFrame, style: Mapping, label: str) -> l
     }
     marker_kw = {"marker": style["marker"], "markersize": STYLE["marker_size"]}
     ax.plot(
-        x,
-        values,
-        label=label,
-        markevery=[int(i) for i in np.flatnonzero(~low)],
-        **line_kw,
-        **marker_kw,
+        x, values, label=label, markevery=np.flatnonzero(~low).tolist(), **line_kw, **marker_kw
     )
     handles = [_handle(ax, label=label, **line_kw, **marker_kw)]
     if (low & ~np.isnan(values)).any():
@@ -511,30 +527,32 @@ def _add_legend(fig: Figure, handles: list[Line2D]) -> None:
 # --- Text alternatives ---------------------------------------------------------------------------
 
 
-def _movement(subject: str, frame: pd.DataFrame, unit: str, digits: int, *, extremes: bool) -> str:
-    """One sentence: first and last recorded values (and the highest and lowest), rounded half
-    up."""
-    recorded = frame[frame["value"].notna()]
-    if recorded.empty:
+def _movement(
+    subject: str, points: _Points, unit: str, digits: int, *, extremes: bool, noun: str = ""
+) -> str:
+    """One sentence: first and last recorded values (and the highest and lowest, named by
+    ``noun``), rounded half up."""
+    at = np.flatnonzero(~np.isnan(points.value))
+    if at.size == 0:
         return ""  # the missing-values sentence names the periods
-    first, last = recorded.iloc[0], recorded.iloc[-1]
-    if len(recorded) == 1:
-        return f"{subject} was {_show(first['value'], unit, digits)} in {first['period']}."
-    shown = round_half_up(recorded["value"], digits)
-    a, b = shown.iloc[0], shown.iloc[-1]
+    periods = [points.period[i] for i in at.tolist()]
+    first, last = periods[0], periods[-1]
+    if at.size == 1:
+        return f"{subject} was {_show(points.value[at[0]], unit, digits)} in {first}."
+    shown = round_half_up(points.value[at], digits)
+    a, b = shown[0], shown[-1]
     if a == b:
-        text = f"{subject} was {_show(a, unit, digits)} in both {first['period']} and {last['period']}"
+        text = f"{subject} was {_show(a, unit, digits)} in both {first} and {last}"
     else:
         verb = "rose" if b > a else "fell"
         text = (
-            f"{subject} {verb} from {_show(a, unit, digits)} in {first['period']} "
-            f"to {_show(b, unit, digits)} in {last['period']}"
+            f"{subject} {verb} from {_show(a, unit, digits)} in {first} "
+            f"to {_show(b, unit, digits)} in {last}"
         )
-    if extremes and len(recorded) >= 3:
-        noun = _period_noun(frame["period"].tolist())
+    if extremes and at.size >= 3:
         high, low = shown.max(), shown.min()
-        at_high = recorded.loc[shown == high, "period"].tolist()
-        at_low = recorded.loc[shown == low, "period"].tolist()
+        at_high = [p for p, v in zip(periods, shown.tolist(), strict=True) if v == high]
+        at_low = [p for p, v in zip(periods, shown.tolist(), strict=True) if v == low]
         text += (
             f"; the highest was {_show(high, unit, digits)} ({_periods_phrase(at_high, noun)}) "
             f"and the lowest {_show(low, unit, digits)} ({_periods_phrase(at_low, noun)})"
@@ -542,10 +560,15 @@ def _movement(subject: str, frame: pd.DataFrame, unit: str, digits: int, *, extr
     return text + "."
 
 
-def _low_numbers_sentence(frame: pd.DataFrame, noun: str, owner: str = "") -> str:
+def _low_periods(points: _Points) -> list[str]:
+    """The periods drawn hollow: recorded values on fewer than 10 cases."""
+    return points.periods(points.low & ~np.isnan(points.value))
+
+
+def _low_numbers_sentence(points: _Points, noun: str, owner: str = "") -> str:
     """A sentence naming the periods drawn hollow (recorded values on fewer than 10 cases), or
     ""."""
-    periods_low = frame.loc[frame["low"] & frame["value"].notna(), "period"].tolist()
+    periods_low = _low_periods(points)
     if not periods_low:
         return ""
     whose = f"{owner} " if owner else ""
@@ -561,9 +584,9 @@ def _low_numbers_sentence(frame: pd.DataFrame, noun: str, owner: str = "") -> st
     )
 
 
-def _missing_sentence(frame: pd.DataFrame, noun: str, owner: str = "") -> str:
+def _missing_sentence(points: _Points, noun: str, owner: str = "") -> str:
     """A sentence naming periods without a value, or ""."""
-    absent = frame.loc[frame["value"].isna(), "period"].tolist()
+    absent = points.periods(np.isnan(points.value))
     whose = f"{owner} " if owner else ""
     return (
         f"There is no {whose}value for {_periods_phrase(absent, noun, limit=6)}." if absent else ""
@@ -578,8 +601,8 @@ def _span(labels: Sequence[str], noun: str) -> str:
 
 
 def _trend_alt_text(
-    frame: pd.DataFrame,
-    comparison: pd.DataFrame | None,
+    points: _Points,
+    comparison: _Points | None,
     *,
     title: str,
     target: float | None,
@@ -590,28 +613,30 @@ def _trend_alt_text(
     digits: int,
 ) -> str:
     """The text alternative of a trend chart."""
-    labels = frame["period"].tolist()
+    labels = points.period
     noun = _period_noun(labels)
     intro = f"Line chart of {title}" + (f" for {council}" if council else "")
     if comparison is not None:
         intro += f", with {comparison_label} for comparison"
     sentences = [f"{intro}, {_span(labels, noun)}."]
     subject = council or "The value"
-    sentences.append(_movement(subject, frame, unit, digits, extremes=True))
+    sentences.append(_movement(subject, points, unit, digits, extremes=True, noun=noun))
     if comparison is not None:
         sentences.append(_movement(comparison_label, comparison, unit, digits, extremes=False))
-    recorded = frame["value"].notna()
-    if target is not None and recorded.any():
-        words = rag_status_series(
-            frame.loc[recorded, "value"], target, polarity, {"type": "two_state"}, digits=digits
+    recorded = points.value[~np.isnan(points.value)].tolist()
+    if target is not None and recorded:
+        # rag_status gives, value by value, the word rag_status_series gives for the column
+        met = sum(
+            rag_status(value, target, polarity, _TWO_STATE, digits=digits) == GREEN
+            for value in recorded
         )
-        met, total = int((words == GREEN).sum()), int(recorded.sum())
+        total = len(recorded)
         sentences.append(
             f"The target of {target_label(target, unit).removeprefix('Target ')} was met in "
             f"{met} of {total} {_plural(noun, total)}."
         )
-    sentences.append(_low_numbers_sentence(frame, noun, council))
-    sentences.append(_missing_sentence(frame, noun, council))
+    sentences.append(_low_numbers_sentence(points, noun, council))
+    sentences.append(_missing_sentence(points, noun, council))
     if comparison is not None:
         sentences.append(_low_numbers_sentence(comparison, noun, comparison_label))
         sentences.append(_missing_sentence(comparison, noun, comparison_label))
@@ -700,31 +725,28 @@ def trend_chart(
     validate_polarity(polarity)
     unit = _check_unit(unit)
     target = _check_target(target, polarity)
-    frame = _chart_frame(data, "data")
-    labels = frame["period"].tolist()
+    points = _chart_frame(data, "data")
+    labels = points.period
     council = council_label or "Council"
     fig, ax = _new_figure(title, output)
-    handles = _draw_series(ax, frame, COUNCIL_STYLE, council)
+    handles = _draw_series(ax, points, COUNCIL_STYLE, council)
     aligned = None
     if comparison is not None:
         other = _chart_frame(comparison, "comparison")
         # the comparison's value of each of the council's periods (missing where it has none)
-        where = pd.Index(other["period"]).get_indexer(frame["period"])  # -1: none
-        aligned = pd.DataFrame(
-            {
-                "period": frame["period"],
-                "value": np.append(other["value"].to_numpy(dtype=float), np.nan)[where],
-                "low": np.append(other["low"].to_numpy(dtype=bool), False)[where],
-            }
+        position = {label: i for i, label in enumerate(other.period)}
+        where = np.array([position.get(label, -1) for label in labels], dtype=np.intp)
+        aligned = _Points(
+            labels, np.append(other.value, np.nan)[where], np.append(other.low, False)[where]
         )
         comparison_label = comparison_label or "Comparison"
         handles += _draw_series(ax, aligned, COMPARISON_STYLE, comparison_label)
     if target is not None:
         handles.append(_draw_target(ax, target, unit))
     _set_period_ticks(ax, labels)
-    numbers = [frame["value"].to_numpy()]
+    numbers = [points.value]
     if aligned is not None:
-        numbers.append(aligned["value"].to_numpy(dtype="float64"))
+        numbers.append(aligned.value)
     if target is not None:
         numbers.append(np.array([target]))
     _trend_value_axis(ax, np.concatenate(numbers), unit)
@@ -733,7 +755,7 @@ def trend_chart(
         fig,
         ALT_TEXT_ATTRIBUTE,
         _trend_alt_text(
-            frame,
+            points,
             aligned,
             title=title,
             target=target,
@@ -759,7 +781,7 @@ def _short_words(point_type: str) -> str:
 
 def _spc_of(
     data: pd.DataFrame,
-    frame: pd.DataFrame,
+    points: _Points,
     *,
     chart: str,
     target: float | None,
@@ -778,7 +800,7 @@ def _spc_of(
     improvement = spc.improvement_from_polarity(polarity)
     if chart == "xmr":
         result = spc.xmr(
-            frame["value"],
+            points.value,
             improvement=improvement,
             target=target,
             fix_after_n_points=fix_after_n_points,
@@ -794,8 +816,8 @@ def _spc_of(
         raise ValueError("fix_after_n_points applies to XmR charts only")
     scale = 100.0 if unit == "%" else 1.0
     result = spc.p_chart(
-        _numbers(data["numerator"], "data: column 'numerator'").to_numpy(),
-        _numbers(data["denominator"], "data: column 'denominator'").to_numpy(),
+        _number_array(data["numerator"], "data: column 'numerator'"),
+        _number_array(data["denominator"], "data: column 'denominator'"),
         improvement=improvement,
         target=None if target is None else target / scale,
         laney=chart == "p'",
@@ -812,34 +834,77 @@ def _with_breaks(
     return np.insert(x.astype(float), breaks, np.nan), np.insert(y, breaks, np.nan)
 
 
+class _Spc:
+    """What a chart draws and says of an SPC frame, as arrays: the value or proportion, the
+    centre, the limits (within 0-100 for percentages), the limit period, the baseline and trial
+    flags and the point types; and the variation and assurance."""
+
+    __slots__ = (
+        "assurance",
+        "baseline",
+        "centre",
+        "first",
+        "lower",
+        "period",
+        "point_type",
+        "trial_limits",
+        "upper",
+        "variation",
+    )
+
+    def __init__(self, result: pd.DataFrame, unit: str, scale: float) -> None:
+        self.first = result.iloc[:, 0].to_numpy()  # the value (XmR) or proportion (p)
+        self.centre = result["centre"].to_numpy(dtype=float)
+        self.upper = result["upper"].to_numpy(dtype=float)
+        self.lower = result["lower"].to_numpy(dtype=float)
+        if unit == "%":
+            # no percentage lies outside 0-100: draw and describe the limits within it
+            # (as Series.clip: a missing limit stays missing)
+            cap = 100.0 / scale
+            self.upper = np.where(self.upper > cap, cap, self.upper)
+            self.lower = np.where(self.lower < 0.0, 0.0, self.lower)
+        self.period = result["period"].to_numpy()
+        self.baseline = result["baseline"].to_numpy(dtype=bool)
+        self.trial_limits = result["trial_limits"].to_numpy(dtype=bool)
+        self.point_type = result["point_type"].to_numpy(dtype=object)
+        self.variation = result.attrs["variation"]
+        self.assurance = result.attrs["assurance"]
+
+    def periods(self) -> list[np.ndarray]:
+        """The positions of each limit period, in the order of their numbers."""
+        return [np.flatnonzero(self.period == k) for k in np.unique(self.period).tolist()]
+
+
 def _limits_phrase(
-    result: pd.DataFrame, labels: Sequence[str], chart: str, scale: float, unit: str, digits: int
+    result: _Spc, labels: Sequence[str], chart: str, scale: float, unit: str, digits: int
 ) -> str:
     """The centre and limits of each limit period, in words."""
     shown = digits + 1
     parts = []
-    for _, rows in result.groupby("period", sort=True):
-        first = labels[int(np.flatnonzero(result.index.isin(rows.index))[0])]
-        if rows["centre"].isna().all():
+    periods = result.periods()
+    for rows in periods:
+        first = labels[int(rows[0])]
+        if np.isnan(result.centre[rows]).all():
             text = f"too few points for process limits (at least {spc.MINIMUM_POINTS} are needed)"
         else:
-            centre = _show(rows["centre"].iloc[0] * scale, unit, shown)
+            head = int(rows[0])
+            centre = _show(result.centre[head] * scale, unit, shown)
             if chart == "xmr":
                 text = (
-                    f"mean {centre}, process limits {_show(rows['lower'].iloc[0], unit, shown)} "
-                    f"to {_show(rows['upper'].iloc[0], unit, shown)}"
+                    f"mean {centre}, process limits {_show(result.lower[head], unit, shown)} "
+                    f"to {_show(result.upper[head], unit, shown)}"
                 )
             else:
                 text = (
                     f"overall proportion {centre}, process limits set for each point by its "
                     f"number of cases"
                 )
-            if rows["trial_limits"].any():
+            if result.trial_limits[rows].any():
                 text += f" (trial limits: fewer than {spc.TRIAL_LIMIT_POINTS} points)"
-            fixed = int(rows["baseline"].sum())
-            if chart == "xmr" and fixed < int(rows["value"].notna().sum()):
+            fixed = int(result.baseline[rows].sum())
+            if chart == "xmr" and fixed < int((~np.isnan(result.first[rows])).sum()):
                 text += f", fixed on the first {fixed} points"
-        parts.append(text if len(result["period"].unique()) == 1 else f"from {first}, {text}")
+        parts.append(text if len(periods) == 1 else f"from {first}, {text}")
     return "; ".join(parts)
 
 
@@ -868,8 +933,8 @@ def _special_phrase(types: np.ndarray, labels: Sequence[str], noun: str) -> str:
 
 
 def _spc_alt_text(
-    frame: pd.DataFrame,
-    result: pd.DataFrame,
+    points: _Points,
+    result: _Spc,
     *,
     chart: str,
     scale: float,
@@ -880,18 +945,18 @@ def _spc_alt_text(
     digits: int,
 ) -> str:
     """The one-sentence text alternative of an SPC chart."""
-    labels = frame["period"].tolist()
+    labels = points.period
     noun = _period_noun(labels)
     owner = f" for {council}" if council else ""
     clauses = [
         f"Statistical process control {_CHART_NAMES[chart]} of {title}{owner}, "
         f"{_span(labels, noun)}: {_limits_phrase(result, labels, chart, scale, unit, digits)}",
-        _special_phrase(result["point_type"].to_numpy(dtype=object), labels, noun),
+        _special_phrase(result.point_type, labels, noun),
     ]
-    recorded = frame["value"].notna().to_numpy()
-    if recorded.any():
-        last = frame[recorded].iloc[-1]
-        variation = result.attrs["variation"]
+    recorded = np.flatnonzero(~np.isnan(points.value))
+    if recorded.size:
+        last = int(recorded[-1])
+        variation = result.variation
         if variation is None:
             words = "too few points to judge its variation"
         elif variation == "common_cause":
@@ -899,39 +964,39 @@ def _spc_alt_text(
         else:
             words = f"special-cause {_short_words(variation)}"
         clauses.append(
-            f"the latest {noun} ({last['period']}, {_show(last['value'], unit, digits)}) shows "
-            f"{words}"
+            f"the latest {noun} ({labels[last]}, {_show(points.value[last], unit, digits)}) "
+            f"shows {words}"
         )
-    assurance = result.attrs["assurance"]
+    assurance = result.assurance
     if target is not None and assurance is not None:
         clauses.append(
             f"assurance against the target of "
             f"{target_label(target, unit).removeprefix('Target ')}: "
             f"{spc.ASSURANCE_WORDS[assurance].lower()}"
         )
-    low = frame.loc[frame["low"] & frame["value"].notna(), "period"].tolist()
+    low = _low_periods(points)
     if low:
         clauses.append(
             f"hollow points ({_periods_phrase(low, noun, limit=6)}) rest on fewer than "
             f"{LOW_NUMBERS_THRESHOLD} cases"
         )
-    absent = frame.loc[frame["value"].isna(), "period"].tolist()
+    absent = points.periods(np.isnan(points.value))
     if absent:
         clauses.append(f"there is no value for {_periods_phrase(absent, noun, limit=6)}")
     return "; ".join(clauses) + "."
 
 
-def _draw_limits(ax: Axes, result: pd.DataFrame, scale: float, limits_label: str) -> list[Line2D]:
+def _draw_limits(ax: Axes, result: _Spc, scale: float, limits_label: str) -> list[Line2D]:
     """Centre line and process limits, one stretch per limit period; return legend handles."""
-    x, periods = np.arange(len(result)), result["period"].to_numpy()
-    if result["centre"].isna().all():
+    x, periods = np.arange(len(result.period)), result.period
+    if np.isnan(result.centre).all():
         return []
-    for name, label, style in (
-        ("centre", "Mean", MEAN_STYLE),
-        ("upper", "Upper process limit", LIMIT_STYLE),
-        ("lower", "Lower process limit", LIMIT_STYLE),
+    for values, label, style in (
+        (result.centre, "Mean", MEAN_STYLE),
+        (result.upper, "Upper process limit", LIMIT_STYLE),
+        (result.lower, "Lower process limit", LIMIT_STYLE),
     ):
-        xs, ys = _with_breaks(x, result[name].to_numpy(dtype=float) * scale, periods)
+        xs, ys = _with_breaks(x, values * scale, periods)
         ax.plot(xs, ys, label=label, drawstyle="steps-mid", **style)
     return [
         _handle(ax, label="Mean", **MEAN_STYLE),
@@ -940,7 +1005,7 @@ def _draw_limits(ax: Axes, result: pd.DataFrame, scale: float, limits_label: str
 
 
 def _draw_changes(
-    ax: Axes, result: pd.DataFrame, labels: Sequence[str], rebase_at: Sequence[int]
+    ax: Axes, result: _Spc, labels: Sequence[str], rebase_at: Sequence[int]
 ) -> list[Line2D]:
     """Vertical lines at each recorded change and at the end of fixed limits; return legend
     handles."""
@@ -961,10 +1026,9 @@ def _draw_changes(
     if rebase_at:
         handles.append(_handle(ax, label="Change: limits recalculated", **REBASE_STYLE))
     fixed_ends = []
-    for _, rows in result.groupby("period", sort=True):
-        positions = np.flatnonzero(result.index.isin(rows.index))
-        base = np.flatnonzero(rows["baseline"].to_numpy())
-        recorded = rows.iloc[:, 0].notna().to_numpy()  # the value (XmR) or proportion (p)
+    for positions in result.periods():
+        base = np.flatnonzero(result.baseline[positions])
+        recorded = ~np.isnan(result.first[positions])
         later = recorded[base[-1] + 1 :] if base.size else []
         if base.size and np.any(later):
             fixed_ends.append(int(positions[base[-1]]))
@@ -975,9 +1039,9 @@ def _draw_changes(
     return handles
 
 
-def _draw_special_causes(ax: Axes, result: pd.DataFrame, values: np.ndarray) -> list[Line2D]:
+def _draw_special_causes(ax: Axes, result: _Spc, values: np.ndarray) -> list[Line2D]:
     """Overdraw special-cause points, shape and colour by point type; return legend handles."""
-    x, types = np.arange(len(result)), result["point_type"].to_numpy(dtype=object)
+    x, types = np.arange(len(result.period)), result.point_type
     handles = []
     for kind, style in SPECIAL_CAUSE_STYLES.items():
         chosen = types == kind
@@ -1117,10 +1181,10 @@ def _spc_on_axes(
     max_ticks: int | None = None,
 ) -> tuple[list[Line2D], str]:
     """Draw one SPC chart on ``ax``; return its legend handles and its text alternative."""
-    frame = _chart_frame(data, "data")
-    result, chart, scale = _spc_of(
+    points = _chart_frame(data, "data")
+    frame, chart, scale = _spc_of(
         data,
-        frame,
+        points,
         chart=chart,
         target=target,
         unit=unit,
@@ -1128,33 +1192,26 @@ def _spc_on_axes(
         rebase_at=rebase_at,
         fix_after_n_points=fix_after_n_points,
     )
+    result = _Spc(frame, unit, scale)
     if chart != "xmr":
-        frame["value"] = result["proportion"].to_numpy() * scale
-    if unit == "%":
-        # no percentage lies outside 0-100: draw and describe the limits within it
-        result = result.assign(
-            upper=result["upper"].clip(upper=100.0 / scale), lower=result["lower"].clip(lower=0.0)
-        )
-    labels = frame["period"].tolist()
-    handles = _draw_series(ax, frame, COUNCIL_STYLE, council_label or "Value")
-    trial = bool(result["trial_limits"].any())
+        points.value = result.first * scale
+    labels = points.period
+    handles = _draw_series(ax, points, COUNCIL_STYLE, council_label or "Value")
+    trial = bool(result.trial_limits.any())
     limits_label = "Process limits" + (" (trial)" if trial else "")
     handles += _draw_limits(ax, result, scale, limits_label)
     if target is not None:
         handles.append(_draw_target(ax, target, unit))
     handles += _draw_changes(ax, result, labels, rebase_at)
-    values = frame["value"].to_numpy()
+    values = points.value
     handles += _draw_special_causes(ax, result, values)
     _set_period_ticks(ax, labels, max_ticks)
-    extra = [
-        result["upper"].to_numpy(dtype=float) * scale,
-        result["lower"].to_numpy(dtype=float) * scale,
-    ]
+    extra = [result.upper * scale, result.lower * scale]
     if target is not None:
         extra.append(np.array([target], dtype=float))
     _zoomed_value_axis(ax, np.concatenate([values, *extra]), unit)
     alt_text = _spc_alt_text(
-        frame,
+        points,
         result,
         chart=chart,
         scale=scale,
