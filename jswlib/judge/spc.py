@@ -252,7 +252,7 @@ def _number_array(values: Any, name: str) -> tuple[np.ndarray, pd.Index]:
     """As :func:`_numbers`, as a new float64 array and the index of the points (a RangeIndex
     unless ``values`` is a Series), without building a Series where the numbers are already
     numeric."""
-    if isinstance(values, pd.Series) and type(values.dtype) is np.dtype:
+    if isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype):
         numeric, index = values.dtype.kind in "fiu", values.index
     elif isinstance(values, np.ndarray) and values.ndim == 1:
         numeric, index = values.dtype.kind in "fiu", None
@@ -492,10 +492,17 @@ def _apply_rules(
 def _frame(columns: dict[str, Any], index: pd.Index) -> pd.DataFrame:
     """The chart's DataFrame; ``point_type`` and ``rules`` stay Python objects (``None``,
     tuples), last."""
-    objects = {name: columns.pop(name) for name in ("rules", "point_type")}
-    for name, values in objects.items():
-        columns[name] = pd.Series(values, index=index, dtype=object)
+    columns = dict(columns)
+    for name in ("rules", "point_type"):
+        columns[name] = pd.Series(columns.pop(name), index=index, dtype=object)
     return pd.DataFrame(columns, index=index)
+
+
+def _as_frame(columns: dict[str, Any], index: pd.Index, attrs: dict[str, Any]) -> pd.DataFrame:
+    """The DataFrame of a chart's columns (:func:`_frame`), with its ``attrs``."""
+    frame = _frame(columns, index)
+    frame.attrs.update(attrs)
+    return frame
 
 
 def _summary(
@@ -598,6 +605,29 @@ def xmr(
     >>> chart.attrs["variation"], chart.attrs["short_series"]
     ('common_cause', True)
     """
+    return _as_frame(
+        *_xmr(
+            values,
+            improvement=improvement,
+            target=target,
+            fix_after_n_points=fix_after_n_points,
+            rebase_at=rebase_at,
+            screen_outliers=screen_outliers,
+        )
+    )
+
+
+def _xmr(
+    values: Any,
+    *,
+    improvement: str = "increase",
+    target: float | None = None,
+    fix_after_n_points: int | None = None,
+    rebase_at: Sequence[int] = (),
+    screen_outliers: bool = True,
+) -> tuple[dict[str, Any], pd.Index, dict[str, Any]]:
+    """:func:`xmr` as its columns, index and ``attrs`` (:func:`_as_frame` makes the frame):
+    what :mod:`jswlib.present.charts` reads, without building a DataFrame for it."""
     x, index = _number_array(values, "values")
     improvement = _check_improvement(improvement)
     target = _check_target(target)
@@ -642,12 +672,10 @@ def xmr(
         )
         _apply_rules(columns, positions, x[positions], mean, bands, improvement)
     summary = _summary(columns, recorded, improvement, target)
-    frame = _frame(columns, index)
-    frame.attrs.update(summary)
-    frame.attrs.update(
-        chart="xmr", rebase_at=tuple(int(p) for p in rebase_at), fix_after_n_points=fix
+    attrs = dict(
+        summary, chart="xmr", rebase_at=tuple(int(p) for p in rebase_at), fix_after_n_points=fix
     )
-    return frame
+    return columns, index, attrs
 
 
 def p_chart(
@@ -714,6 +742,30 @@ def p_chart(
     >>> chart.loc[0, ["centre", "lower", "upper"]].round(4).tolist()
     [0.5, 0.1646, 0.8354]
     """
+    return _as_frame(
+        *_p_chart(
+            numerators,
+            denominators,
+            improvement=improvement,
+            target=target,
+            laney=laney,
+            rebase_at=rebase_at,
+            screen_outliers=screen_outliers,
+        )
+    )
+
+
+def _p_chart(
+    numerators: Any,
+    denominators: Any,
+    *,
+    improvement: str = "increase",
+    target: float | None = None,
+    laney: bool = False,
+    rebase_at: Sequence[int] = (),
+    screen_outliers: bool = True,
+) -> tuple[dict[str, Any], pd.Index, dict[str, Any]]:
+    """:func:`p_chart` as its columns, index and ``attrs`` (:func:`_as_frame` makes the frame)."""
     a, index = _number_array(numerators, "numerators")
     b, _ = _number_array(denominators, "denominators")
     if a.shape[0] != b.shape[0]:
@@ -790,15 +842,14 @@ def p_chart(
         )
         _apply_rules(columns, positions, p[positions], centre, bands, improvement)
     summary = _summary(columns, recorded, improvement, target)
-    frame = _frame(columns, index)
-    frame.attrs.update(summary)
-    frame.attrs.update(
+    attrs = dict(
+        summary,
         chart="p'" if laney else "p",
         rebase_at=tuple(int(q) for q in rebase_at),
         fix_after_n_points=None,
         sigma_z=tuple(sigma_zs),
     )
-    return frame
+    return columns, index, attrs
 
 
 def suggest_chart(denominators: Any = None) -> str:

@@ -287,9 +287,14 @@ def _numbers(values: Any, where: str) -> pd.Series:
 
 def _number_array(column: pd.Series, where: str) -> np.ndarray:
     """A column as a new float64 array (missing as ``NaN``): as :func:`_numbers`, taken as it is
-    when its numpy dtype is already numeric."""
-    if type(column.dtype) is np.dtype and column.dtype.kind in "fiu":
-        return column.to_numpy(dtype="float64", copy=True)
+    when it already holds numbers (numpy's or pandas' nullable integers and floats)."""
+    numeric = (
+        column.dtype.kind in "fiu"
+        if isinstance(column.dtype, np.dtype)
+        else isinstance(column.array, (pd.arrays.IntegerArray, pd.arrays.FloatingArray))
+    )
+    if numeric:
+        return column.to_numpy(dtype="float64", na_value=np.nan, copy=True)
     return _numbers(column, where).to_numpy()
 
 
@@ -789,9 +794,10 @@ def _spc_of(
     polarity: str,
     rebase_at: Sequence[int],
     fix_after_n_points: int | None,
-) -> tuple[pd.DataFrame, str, float]:
-    """Run the SPC of the chart's data; return the SPC frame, the chart type and the value
-    scale."""
+) -> tuple[_Spc, str, float]:
+    """Run the SPC of the chart's data (:func:`jswlib.judge.spc.xmr` or
+    :func:`~jswlib.judge.spc.p_chart`, as columns: no frame is built); return what the chart
+    reads of it, the chart type and the value scale."""
     has_counts = {"numerator", "denominator"} <= set(data.columns)
     if chart == "auto":
         chart = spc.suggest_chart(data["denominator"]) if has_counts else "xmr"
@@ -799,14 +805,14 @@ def _spc_of(
         raise ValueError(f"chart must be 'auto', 'xmr', 'p' or \"p'\", got {chart!r}")
     improvement = spc.improvement_from_polarity(polarity)
     if chart == "xmr":
-        result = spc.xmr(
+        columns, _, attrs = spc._xmr(
             points.value,
             improvement=improvement,
             target=target,
             fix_after_n_points=fix_after_n_points,
             rebase_at=rebase_at,
         )
-        return result, chart, 1.0
+        return _Spc(columns, attrs, "value", unit, 1.0), chart, 1.0
     if not has_counts:
         raise ValueError(
             f"a {_CHART_NAMES[chart]} needs columns 'numerator' and 'denominator'; "
@@ -815,7 +821,7 @@ def _spc_of(
     if fix_after_n_points is not None:
         raise ValueError("fix_after_n_points applies to XmR charts only")
     scale = 100.0 if unit == "%" else 1.0
-    result = spc.p_chart(
+    columns, _, attrs = spc._p_chart(
         _number_array(data["numerator"], "data: column 'numerator'"),
         _number_array(data["denominator"], "data: column 'denominator'"),
         improvement=improvement,
@@ -823,7 +829,7 @@ def _spc_of(
         laney=chart == "p'",
         rebase_at=rebase_at,
     )
-    return result, chart, scale
+    return _Spc(columns, attrs, "proportion", unit, scale), chart, scale
 
 
 def _with_breaks(
@@ -852,23 +858,25 @@ class _Spc:
         "variation",
     )
 
-    def __init__(self, result: pd.DataFrame, unit: str, scale: float) -> None:
-        self.first = result.iloc[:, 0].to_numpy()  # the value (XmR) or proportion (p)
-        self.centre = result["centre"].to_numpy(dtype=float)
-        self.upper = result["upper"].to_numpy(dtype=float)
-        self.lower = result["lower"].to_numpy(dtype=float)
+    def __init__(
+        self,
+        columns: Mapping[str, Any],
+        attrs: Mapping[str, Any],
+        first: str,
+        unit: str,
+        scale: float,
+    ) -> None:
+        self.first = columns[first]  # the value (XmR) or proportion (p)
+        self.centre, self.upper, self.lower = columns["centre"], columns["upper"], columns["lower"]
         if unit == "%":
             # no percentage lies outside 0-100: draw and describe the limits within it
             # (as Series.clip: a missing limit stays missing)
             cap = 100.0 / scale
             self.upper = np.where(self.upper > cap, cap, self.upper)
             self.lower = np.where(self.lower < 0.0, 0.0, self.lower)
-        self.period = result["period"].to_numpy()
-        self.baseline = result["baseline"].to_numpy(dtype=bool)
-        self.trial_limits = result["trial_limits"].to_numpy(dtype=bool)
-        self.point_type = result["point_type"].to_numpy(dtype=object)
-        self.variation = result.attrs["variation"]
-        self.assurance = result.attrs["assurance"]
+        self.period, self.baseline = columns["period"], columns["baseline"]
+        self.trial_limits, self.point_type = columns["trial_limits"], columns["point_type"]
+        self.variation, self.assurance = attrs["variation"], attrs["assurance"]
 
     def periods(self) -> list[np.ndarray]:
         """The positions of each limit period, in the order of their numbers."""
@@ -1182,7 +1190,7 @@ def _spc_on_axes(
 ) -> tuple[list[Line2D], str]:
     """Draw one SPC chart on ``ax``; return its legend handles and its text alternative."""
     points = _chart_frame(data, "data")
-    frame, chart, scale = _spc_of(
+    result, chart, scale = _spc_of(
         data,
         points,
         chart=chart,
@@ -1192,7 +1200,6 @@ def _spc_on_axes(
         rebase_at=rebase_at,
         fix_after_n_points=fix_after_n_points,
     )
-    result = _Spc(frame, unit, scale)
     if chart != "xmr":
         points.value = result.first * scale
     labels = points.period
