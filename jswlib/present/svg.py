@@ -52,6 +52,7 @@ _WIDTHS = (
     556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
 )  # fmt: skip
 _WIDE = 600  # any other character
+_CHARACTER_WIDTHS = {chr(32 + i): width for i, width in enumerate(_WIDTHS)}
 _SAFETY = 1.08  # browsers may fall back to a wider sans-serif font
 
 
@@ -63,14 +64,31 @@ def text_width(text: str, size_px: float, *, bold: bool = False) -> float:
     >>> round(text_width("80%", 10.0), 2)  # (556 + 556 + 889) / 1000 * 10 * 1.08
     21.61
     """
-    total = sum(_WIDTHS[ord(c) - 32] if 32 <= ord(c) < 127 else _WIDE for c in text)
+    total = sum([_CHARACTER_WIDTHS.get(c, _WIDE) for c in text])
     return total / 1000.0 * size_px * _SAFETY * (1.06 if bold else 1.0)
 
 
 def _num(value: float) -> str:
     """A coordinate with at most one decimal place: ``12.0`` -> ``"12"``."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _nums(values: np.ndarray) -> list[str]:
+    """:func:`_num` of each value of an array."""
+    return [f"{value:.1f}".removesuffix(".0") for value in values.tolist()]
+
+
+def _attribute(name: str) -> str:
+    """An SVG attribute's name from a keyword: ``text_anchor`` -> ``text-anchor``, ``class_`` ->
+    ``class``."""
+    known = _ATTRIBUTES.get(name)
+    return known if known is not None else name.rstrip("_").replace("_", "-")
+
+
+_ATTRIBUTES = {
+    name: name.rstrip("_").replace("_", "-")
+    for name in ("fill", "text_anchor", "transform", "class_", "font_weight")
+}
 
 
 def _dashes(linestyle: Any, width_pt: float, px: float) -> str:
@@ -348,7 +366,7 @@ class _Writer:
         return self.pt(float(style.get("fontsize", default)))
 
     def text(self, x: float, y: float, text: str, size: float, **attrs: Any) -> None:
-        extra = "".join(f' {k.rstrip("_").replace("_", "-")}="{v}"' for k, v in attrs.items() if v)
+        extra = "".join([f' {_attribute(k)}="{v}"' for k, v in attrs.items() if v])
         self.parts.append(
             f'<text x="{_num(x)}" y="{_num(y)}" font-size="{_num(size)}"{extra}>'
             f"{html.escape(text)}</text>"
@@ -380,19 +398,21 @@ class _Writer:
             for i in range(len(self.fig.axes))
         ]
 
-    def plot_area(self, ax: SvgAxes, box: tuple[float, float, float, float]) -> tuple:
-        """The axes' plot area inside its cell, after the title and tick labels."""
+    def plot_area(
+        self, ax: SvgAxes, box: tuple[float, float, float, float], ticks: tuple | None = None
+    ) -> tuple:
+        """The axes' plot area inside its cell, after the title and tick labels (``ticks``: the
+        axes' ``(y_ticks(), x_ticks())`` when already known)."""
+        (values, labels), (positions, xlabels, rotation) = ticks or (ax.y_ticks(), ax.x_ticks())
         x, y, width, height = box
         tick = self.pt(ax.tick_size)
         title_size = self.font(ax.title_style, 12.0)
         title_lines = ax.title.split("\n") if ax.title else []
         top = y + len(title_lines) * title_size * 1.25 + (title_size * 0.5 if title_lines else 0)
-        values, labels = ax.y_ticks()
         label_width = max((text_width(s, tick) for s in labels), default=0.0)
         left = x + label_width + self.pt(_TICK_LENGTH + _TICK_PAD) + 2
         if ax.ylabel:
             left += self.font(ax.label_style, 10.0) * 1.4
-        positions, xlabels, rotation = ax.x_ticks()
         widest = max((text_width(s, tick) for s in xlabels), default=0.0)
         if rotation:
             angle = math.radians(rotation)
@@ -449,7 +469,8 @@ class _Writer:
             )
 
     def draw_axes(self, ax: SvgAxes, box: tuple[float, float, float, float]) -> None:
-        left, top, width, height = self.plot_area(ax, box)
+        ticks = (ax.y_ticks(), ax.x_ticks())  # the locators run once
+        left, top, width, height = self.plot_area(ax, box, ticks)
         if ax.title:
             size = self.font(ax.title_style, 12.0)
             lines = ax.title.split("\n")
@@ -460,13 +481,18 @@ class _Writer:
         sx = width / (x1 - x0) if x1 != x0 else 1.0
         sy = height / (y1 - y0) if y1 != y0 else 1.0
 
+        # a number stays a Python float (the same IEEE arithmetic as numpy's, without an array)
         def to_x(v: np.ndarray | float) -> np.ndarray | float:
-            return left + (np.asarray(v, dtype=float) - x0) * sx
+            if isinstance(v, np.ndarray):
+                return left + (v.astype(float, copy=False) - x0) * sx
+            return left + (float(v) - x0) * sx
 
         def to_y(v: np.ndarray | float) -> np.ndarray | float:
-            return top + height - (np.asarray(v, dtype=float) - y0) * sy
+            if isinstance(v, np.ndarray):
+                return top + height - (v.astype(float, copy=False) - y0) * sy
+            return top + height - (float(v) - y0) * sy
 
-        self.draw_grid_and_ticks(ax, left, top, width, height, to_x, to_y)
+        self.draw_grid_and_ticks(ax, left, top, width, height, to_x, to_y, ticks)
         number = len(self.clip_ids)
         self.clip_ids.append(number)
         self.parts.append(
@@ -499,11 +525,11 @@ class _Writer:
         self.draw_spines(ax, left, top, width, height)
         self.draw_axis_labels(ax, box, left, top, width, height)
 
-    def draw_grid_and_ticks(self, ax, left, top, width, height, to_x, to_y) -> None:
+    def draw_grid_and_ticks(self, ax, left, top, width, height, to_x, to_y, ticks=None) -> None:
+        (values, labels), (positions, xlabels, rotation) = ticks or (ax.y_ticks(), ax.x_ticks())
         tick = self.pt(ax.tick_size)
         length, pad = self.pt(_TICK_LENGTH), self.pt(_TICK_PAD)
         colour = ax.tick_colour
-        values, labels = ax.y_ticks()
         grid = ax.grid_style
         marks = []
         for value, label in zip(values, labels, strict=True):
@@ -518,7 +544,6 @@ class _Writer:
             marks.append(f"M{_num(left - length)} {_num(y)}h{_num(length)}")
             self.text(left - length - pad, y + tick * 0.35, label, tick,
                       fill=colour, text_anchor="end", class_="jsw-ytick")  # fmt: skip
-        positions, xlabels, rotation = ax.x_ticks()
         bottom = top + height
         for position, label in zip(positions, xlabels, strict=True):
             x = float(to_x(position))
@@ -608,8 +633,10 @@ class _Writer:
             f'<g fill="{face}" stroke="{edge}" stroke-width="{_num(edge_width)}"'
             f"{_label_of(style)}>"
             + "".join(
-                f'<path d="M{_num(x)} {_num(y)}{shape}"/>'
-                for x, y in zip(xs[keep], ys[keep], strict=True)
+                [
+                    f'<path d="M{x} {y}{shape}"/>'
+                    for x, y in zip(_nums(xs[keep]), _nums(ys[keep]), strict=True)
+                ]
             )
             + "</g>"
         )
@@ -693,14 +720,16 @@ def _steps_mid(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _polyline(xs: np.ndarray, ys: np.ndarray) -> str:
     """An SVG path through the points, broken where a value is missing."""
     finite = np.isfinite(xs) & np.isfinite(ys)
-    parts, pen = [], False
-    for x, y, ok in zip(xs, ys, finite, strict=True):
-        if not ok:
-            pen = False
-            continue
-        parts.append(f"{'L' if pen else 'M'}{_num(x)} {_num(y)}")
-        pen = True
-    return "".join(parts) if len(parts) > 1 else ""
+    if np.count_nonzero(finite) < 2:
+        return ""
+    # the pen is down ("L") where the point before was drawn, else it moves ("M")
+    pen = np.r_[False, finite[:-1]][finite].tolist()
+    return "".join(
+        [
+            f"{'L' if down else 'M'}{x} {y}"
+            for down, x, y in zip(pen, _nums(xs[finite]), _nums(ys[finite]), strict=True)
+        ]
+    )
 
 
 def _marker_path(marker: str, size: float) -> str:
