@@ -484,8 +484,8 @@ def _apply_rules(
         columns[name][positions] = found[name]
         special |= found[name]
     columns["special_cause"][positions] = special
-    for k, position in enumerate(positions):
-        columns["rules"][position] = tuple(name for name in RULES if found[name][k])
+    for k in np.flatnonzero(special).tolist():  # the others keep no rule: ()
+        columns["rules"][positions[k]] = tuple(name for name in RULES if found[name][k])
     columns["point_type"][positions] = _point_types(special, found["side"], improvement)
 
 

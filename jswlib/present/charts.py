@@ -58,6 +58,7 @@ Conventions
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import math
@@ -251,11 +252,21 @@ def _plural(noun: str, count: int) -> str:
 def _period_noun(labels: Sequence[str]) -> str:
     """ "quarter", "month", "half-year" or "financial year" when every label is one, else
     "period"."""
-    try:
-        freqs = {parse_period(label).freq for label in labels}
-    except (TypeError, ValueError):
+    freqs = {_frequency_of(label) for label in labels}
+    if None in freqs:
         return "period"
     return FREQUENCY_NAMES[freqs.pop()] if len(freqs) == 1 else "period"
+
+
+@functools.lru_cache(maxsize=4096)
+def _frequency_of(label: Any) -> str | None:
+    """The frequency code of a period label (:func:`jswlib.definitions.periods.parse_period`),
+    or ``None`` when it is not one; remembered, as a report names the same periods in every
+    chart."""
+    try:
+        return parse_period(label).freq
+    except (TypeError, ValueError):
+        return None
 
 
 def _periods_phrase(labels: Sequence[str], noun: str, limit: int = 4) -> str:
@@ -302,10 +313,17 @@ class _Points:
     """A chart's series: period labels, values (float64, ``NaN`` where missing) and whether each
     rests on fewer than :data:`~jswlib.judge.status.LOW_NUMBERS_THRESHOLD` cases."""
 
-    __slots__ = ("low", "period", "value")
+    __slots__ = ("denominator", "low", "period", "value")
 
-    def __init__(self, period: list[str], value: np.ndarray, low: np.ndarray) -> None:
+    def __init__(
+        self,
+        period: list[str],
+        value: np.ndarray,
+        low: np.ndarray,
+        denominator: np.ndarray | None = None,
+    ) -> None:
         self.period, self.value, self.low = period, value, low
+        self.denominator = denominator  # as given (None without the column), for a p-chart
 
     def periods(self, mask: np.ndarray) -> list[str]:
         """The labels where ``mask`` is true, in order."""
@@ -341,8 +359,8 @@ def _chart_frame(data: Any, where: str) -> _Points:
         # low_numbers gives <NA> for a missing denominator: not drawn hollow
         low = np.array([low_numbers(d) is True for d in denominators.tolist()], dtype=bool)
     else:
-        low = np.zeros(len(data), dtype=bool)
-    return _Points(labels, values, low)
+        denominators, low = None, np.zeros(len(data), dtype=bool)
+    return _Points(labels, values, low, denominators)
 
 
 def _check_unit(unit: Any) -> str:
@@ -800,7 +818,7 @@ def _spc_of(
     reads of it, the chart type and the value scale."""
     has_counts = {"numerator", "denominator"} <= set(data.columns)
     if chart == "auto":
-        chart = spc.suggest_chart(data["denominator"]) if has_counts else "xmr"
+        chart = spc.suggest_chart(points.denominator) if has_counts else "xmr"
     if chart not in spc.CHART_TYPES:
         raise ValueError(f"chart must be 'auto', 'xmr', 'p' or \"p'\", got {chart!r}")
     improvement = spc.improvement_from_polarity(polarity)
@@ -823,7 +841,7 @@ def _spc_of(
     scale = 100.0 if unit == "%" else 1.0
     columns, _, attrs = spc._p_chart(
         _number_array(data["numerator"], "data: column 'numerator'"),
-        _number_array(data["denominator"], "data: column 'denominator'"),
+        points.denominator,
         improvement=improvement,
         target=None if target is None else target / scale,
         laney=chart == "p'",
