@@ -562,7 +562,9 @@ def _movement(
     first, last = periods[0], periods[-1]
     if at.size == 1:
         return f"{subject} was {_show(points.value[at[0]], unit, digits)} in {first}."
-    shown = round_half_up(points.value[at], digits)
+    # rounded one by one (as the column would be): a dozen numbers cost less than a Series
+    values = points.value[at].tolist() if extremes else [points.value[at[0]], points.value[at[-1]]]
+    shown = [round_half_up(value, digits) for value in values]
     a, b = shown[0], shown[-1]
     if a == b:
         text = f"{subject} was {_show(a, unit, digits)} in both {first} and {last}"
@@ -573,9 +575,9 @@ def _movement(
             f"to {_show(b, unit, digits)} in {last}"
         )
     if extremes and at.size >= 3:
-        high, low = shown.max(), shown.min()
-        at_high = [p for p, v in zip(periods, shown.tolist(), strict=True) if v == high]
-        at_low = [p for p, v in zip(periods, shown.tolist(), strict=True) if v == low]
+        high, low = max(shown), min(shown)
+        at_high = [p for p, v in zip(periods, shown, strict=True) if v == high]
+        at_low = [p for p, v in zip(periods, shown, strict=True) if v == low]
         text += (
             f"; the highest was {_show(high, unit, digits)} ({_periods_phrase(at_high, noun)}) "
             f"and the lowest {_show(low, unit, digits)} ({_periods_phrase(at_low, noun)})"
