@@ -749,3 +749,171 @@ class TestNoGlobalState:
             [sys.executable, "-c", script], capture_output=True, text=True, check=True
         )
         assert result.stdout.strip() == "False"
+
+
+# --- The fast paths say what the plain ones said -------------------------------------------------
+
+
+def _limits_reference(frame: pd.DataFrame, labels, chart: str, scale: float, unit: str) -> str:
+    """The limits clause as first written, with pandas' groupby over the SPC frame (digits 0)."""
+    from jswlib.judge import spc
+    from jswlib.present.charts import _show
+
+    if unit == "%":
+        frame = frame.assign(
+            upper=frame["upper"].clip(upper=100.0 / scale), lower=frame["lower"].clip(lower=0.0)
+        )
+    parts = []
+    for _, rows in frame.groupby("period", sort=True):
+        first = labels[int(np.flatnonzero(frame.index.isin(rows.index))[0])]
+        if rows["centre"].isna().all():
+            text = f"too few points for process limits (at least {spc.MINIMUM_POINTS} are needed)"
+        else:
+            centre = _show(rows["centre"].iloc[0] * scale, unit, 1)
+            if chart == "xmr":
+                text = (
+                    f"mean {centre}, process limits {_show(rows['lower'].iloc[0], unit, 1)} "
+                    f"to {_show(rows['upper'].iloc[0], unit, 1)}"
+                )
+            else:
+                text = (
+                    f"overall proportion {centre}, process limits set for each point by its "
+                    f"number of cases"
+                )
+            if rows["trial_limits"].any():
+                text += f" (trial limits: fewer than {spc.TRIAL_LIMIT_POINTS} points)"
+            fixed = int(rows["baseline"].sum())
+            if chart == "xmr" and fixed < int(rows["value"].notna().sum()):
+                text += f", fixed on the first {fixed} points"
+        parts.append(text if len(frame["period"].unique()) == 1 else f"from {first}, {text}")
+    return "; ".join(parts)
+
+
+def _fixed_ends_reference(frame: pd.DataFrame) -> list[float]:
+    """Where the dotted "end of fixed limits" lines go, as first written (groupby)."""
+    ends = []
+    for _, rows in frame.groupby("period", sort=True):
+        positions = np.flatnonzero(frame.index.isin(rows.index))
+        base = np.flatnonzero(rows["baseline"].to_numpy())
+        recorded = rows.iloc[:, 0].notna().to_numpy()
+        later = recorded[base[-1] + 1 :] if base.size else []
+        if base.size and np.any(later):
+            ends.append(int(positions[base[-1]]) + 0.5)
+    return ends
+
+
+class TestFastPaths:
+    def test_numeric_columns_read_as_the_general_path_reads_them(self):
+        from jswlib.present.charts import _number_array, _numbers
+
+        columns = [
+            pd.Series([1.5, np.nan, 3.0]),
+            pd.Series([1, 2, 3]),
+            pd.Series([1, None, 3], dtype="Int64"),
+            pd.Series([1.5, None, np.nan], dtype="Float64"),
+            pd.Series(["1", None, "2.5"], dtype=object),
+            pd.Series([True, False, True]),
+        ]
+        for column in columns:
+            expected = _numbers(column, "x").to_numpy()
+            got = _number_array(column, "x")
+            assert got.dtype == np.float64
+            np.testing.assert_array_equal(got, expected)
+
+    def test_low_numbers_flags_worked_by_hand(self):
+        from jswlib.present.charts import _chart_frame
+
+        data = pd.DataFrame(
+            {
+                "period": QUARTERS[:5],
+                "value": [50.0, 60.0, 70.0, 80.0, 90.0],
+                "denominator": pd.Series([0, 9, 10, None, 25], dtype="Int64"),
+            }
+        )
+        # under 10 is low (0 and 9); 10 is not; a missing denominator is not drawn hollow
+        assert _chart_frame(data, "data").low.tolist() == [True, True, False, False, False]
+
+    @pytest.mark.parametrize("polarity", ["higher", "lower"])
+    def test_target_met_point_by_point_as_the_column_judges(self, polarity):
+        from jswlib.judge.status import GREEN, rag_status_series
+
+        rng = np.random.default_rng(3)
+        for _ in range(60):
+            values = np.round(rng.uniform(60, 100, 8), int(rng.integers(0, 3)))
+            values[rng.random(8) < 0.2] = np.nan
+            target, digits = float(rng.choice([70, 79.5, 80, 87.5])), int(rng.integers(0, 2))
+            fig = trend_chart(
+                pd.DataFrame({"period": QUARTERS, "value": values}),
+                title="T",
+                target=target,
+                polarity=polarity,
+                digits=digits,
+            )
+            recorded = values[~np.isnan(values)]
+            words = rag_status_series(
+                recorded, target, polarity, {"type": "two_state"}, digits=digits
+            )
+            met = int((words == GREEN).sum())
+            if recorded.size:
+                assert f" was met in {met} of {recorded.size} quarter" in fig.jsw_alt_text
+
+    def test_limit_periods_in_words_as_the_groupby_said(self):
+        from jswlib.judge import spc as spc_module
+        from jswlib.present.charts import _limits_phrase, _Spc
+
+        rng = np.random.default_rng(5)
+        labels = [f"P{i}" for i in range(30)]
+        for _ in range(80):
+            n = int(rng.integers(1, 30))
+            values = np.round(rng.normal(50, 10, n), 1)
+            values[1:][rng.random(n - 1) < 0.15] = np.nan  # the first is recorded: a chart
+            rebase = sorted({int(p) for p in rng.integers(1, n, 2)}) if n > 8 else []
+            fix = 12 if n >= 20 and rng.random() < 0.5 else None
+            unit = str(rng.choice(["%", ""]))
+            kw = {"rebase_at": rebase, "fix_after_n_points": fix}
+            frame = spc_module.xmr(values, **kw)
+            columns, _, attrs = spc_module._xmr(values, **kw)
+            result = _Spc(columns, attrs, "value", unit, 1.0)
+            assert _limits_phrase(result, labels, "xmr", 1.0, unit, 0) == _limits_reference(
+                frame, labels, "xmr", 1.0, unit
+            )
+            fig = spc_chart(
+                pd.DataFrame({"period": labels[:n], "value": values}),
+                title="T",
+                unit=unit,
+                chart="xmr",
+                output="svg",
+                **kw,
+            )
+            ends = [
+                item["x"]
+                for kind, item in fig.axes[0].items
+                if kind == "vline" and item.get("label") == "End of fixed limits"
+            ]
+            assert ends == _fixed_ends_reference(frame)
+
+    def test_p_chart_limits_in_words_as_the_groupby_said(self):
+        from jswlib.judge import spc as spc_module
+        from jswlib.present.charts import _limits_phrase, _Spc
+
+        rng = np.random.default_rng(8)
+        labels = [f"P{i}" for i in range(24)]
+        for _ in range(40):
+            den = rng.integers(0, 40, 24).astype(float)
+            num = np.floor(den * rng.uniform(0.3, 0.9, 24))
+            rebase = [int(rng.integers(6, 18))] if rng.random() < 0.5 else []
+            frame = spc_module.p_chart(num, den, rebase_at=rebase)
+            columns, _, attrs = spc_module._p_chart(num, den, rebase_at=rebase)
+            result = _Spc(columns, attrs, "proportion", "%", 100.0)
+            assert _limits_phrase(result, labels, "p", 100.0, "%", 0) == _limits_reference(
+                frame, labels, "p", 100.0, "%"
+            )
+
+    def test_period_noun_remembers_no_more_than_the_labels(self):
+        from jswlib.present.charts import _period_noun
+
+        assert _period_noun(["Q1 2025/26", "Q2 2025/26"]) == "quarter"
+        assert _period_noun(["Apr 2025", "May 2025"]) == "month"
+        assert _period_noun(["Q1 2025/26", "Apr 2025"]) == "period"  # two frequencies
+        assert _period_noun(["Q1 2025/26 (provisional)"]) == "period"  # not a period label
+        assert _period_noun(["Q1 2025/26 (provisional)"]) == "period"  # the same, remembered

@@ -984,3 +984,67 @@ class TestFalseAlarmRate:
         assert self.starts(chart["trend"]) <= 0.001
         assert self.starts(chart["two_of_three"]) <= 0.0035
         assert chart.attrs["short_series"] is False
+
+
+# --- The fast paths give the frames the general path gave -----------------------------------------
+
+
+def _summary_reference(frame, improvement, target):
+    """Variation and assurance as first read: from the frame's row of the latest recorded point."""
+    value = frame.iloc[:, 0]
+    last = np.flatnonzero(value.notna().to_numpy())
+    if not last.size:
+        return None, None
+    row = frame.iloc[int(last[-1])]
+    assurance = None
+    has_limits = not (pd.isna(row["upper"]) or pd.isna(row["lower"]))
+    if has_limits and target is not None and improvement != "neutral":
+        if np.round(target - row["upper"], 9) > 0:
+            assurance = "consistent_fail" if improvement == "increase" else "consistent_pass"
+        elif np.round(row["lower"] - target, 9) > 0:
+            assurance = "consistent_pass" if improvement == "increase" else "consistent_fail"
+        else:
+            assurance = "inconsistent"
+    return row["point_type"], assurance
+
+
+class TestFastPaths:
+    def test_numbers_of_any_container_give_the_same_frame(self):
+        rng = np.random.default_rng(13)
+        for _ in range(40):
+            values = np.round(rng.normal(50, 8, int(rng.integers(1, 30))), 1)
+            values[rng.random(values.size) < 0.15] = np.nan
+            general = xmr(pd.Series(list(values), dtype=object))  # read by pd.to_numeric
+            for fast in (values, pd.Series(values), values.tolist()):
+                pd.testing.assert_frame_equal(xmr(fast), general)
+                assert xmr(fast).attrs == general.attrs
+            counts = np.round(values[~np.isnan(values)])
+            whole = counts.astype(int)
+            pd.testing.assert_frame_equal(
+                p_chart(whole, whole + 5), p_chart(list(counts), pd.Series(counts + 5))
+            )
+
+    def test_object_columns_stay_objects_and_only_special_points_name_rules(self):
+        # BASE then 30 (above the upper limit 15.32): the last point alone names a rule
+        chart = fixed([30])
+        assert chart["rules"].dtype == object and chart["point_type"].dtype == object
+        assert chart["rules"].tolist() == [()] * 12 + [("outside_limits",)]
+        assert chart.columns.tolist()[-2:] == ["rules", "point_type"]
+        assert xmr([1.0, None])["point_type"].tolist() == [None, None]  # too few points
+
+    @pytest.mark.parametrize("improvement", ["increase", "decrease", "neutral"])
+    def test_variation_and_assurance_as_read_from_the_frame(self, improvement):
+        rng = np.random.default_rng(17)
+        for _ in range(60):
+            values = np.round(rng.normal(50, 10, int(rng.integers(1, 24))), 0)
+            values[rng.random(values.size) < 0.2] = np.nan
+            target = float(rng.choice([20, 45, 50, 55, 90]))
+            chart = xmr(values, improvement=improvement, target=target)
+            assert (chart.attrs["variation"], chart.attrs["assurance"]) == _summary_reference(
+                chart, improvement, target
+            )
+            num = np.nan_to_num(values, nan=0.0).clip(0)
+            pc = p_chart(num, num + 20, improvement=improvement, target=target / 100)
+            assert (pc.attrs["variation"], pc.attrs["assurance"]) == _summary_reference(
+                pc, improvement, target / 100
+            )

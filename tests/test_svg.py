@@ -8,6 +8,7 @@ from the 0% line to the 100% line), so the tests do not depend on the layout's m
 
 from __future__ import annotations
 
+import hashlib
 import re
 import xml.etree.ElementTree as ET
 
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import jswlib.present.svg as svg
 from jswlib.present import charts
 from jswlib.present.svg import SvgFigure, _dashes, _steps_mid, text_width
 
@@ -340,3 +342,121 @@ class TestHelpers:
     def test_text_width(self):
         # "Il" in Helvetica: 278 + 222 = 500 thousandths; at 20 px with the 8% margin: 10.8
         assert text_width("Il", 20.0) == pytest.approx(10.8)
+
+
+# --- The fast paths write what the plain ones wrote ----------------------------------------------
+
+
+def _num_reference(value: float) -> str:
+    """The coordinate format as first written: one decimal place, a trailing ".0" dropped."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _polyline_reference(xs: np.ndarray, ys: np.ndarray) -> str:
+    """The path as first written: point by point, the pen lifted at a missing point."""
+    parts, pen = [], False
+    for x, y in zip(xs, ys, strict=True):
+        if not (np.isfinite(x) and np.isfinite(y)):
+            pen = False
+            continue
+        parts.append(f"{'L' if pen else 'M'}{_num_reference(x)} {_num_reference(y)}")
+        pen = True
+    return "".join(parts) if len(parts) > 1 else ""
+
+
+class TestFastPaths:
+    def test_numbers_one_decimal_without_a_trailing_zero(self):
+        # 12.0 -> "12"; 2.25 is exact in binary and rounds to even: "2.2"; 2.35 is stored as
+        # 2.35000000000000008882 and rounds up: "2.4"; -0.04 rounds to "-0.0", shown "-0"
+        assert [svg._num(v) for v in (12.0, 2.25, 2.35, -0.04, 7.96)] == [
+            "12",
+            "2.2",
+            "2.4",
+            "-0",
+            "8",
+        ]
+
+    def test_numbers_of_an_array_as_one_by_one(self):
+        rng = np.random.default_rng(7)
+        values = np.r_[rng.normal(0, 300, 500), np.round(rng.normal(0, 50, 200), 2), -0.0, 0.05]
+        assert svg._nums(values) == [_num_reference(v) for v in values]
+
+    def test_polyline_as_point_by_point(self):
+        rng = np.random.default_rng(11)
+        for _ in range(300):
+            n = int(rng.integers(0, 12))
+            xs, ys = rng.uniform(0, 700, n), rng.uniform(0, 300, n)
+            ys[rng.random(n) < 0.3] = np.nan
+            xs[rng.random(n) < 0.1] = np.inf
+            assert svg._polyline(xs, ys) == _polyline_reference(xs, ys)
+
+    def test_polyline_broken_at_a_missing_point_worked_by_hand(self):
+        xs, ys = np.array([0.0, 10.0, 20.0, 30.0, 40.0]), np.array([1.0, 2.0, np.nan, 4.0, 5.0])
+        assert svg._polyline(xs, ys) == "M0 1L10 2M30 4L40 5"
+
+    def test_text_width_from_the_table_of_widths(self):
+        text = "Q2 2025/26 (provisional) ~ é"
+        total = sum(svg._WIDTHS[ord(c) - 32] if 32 <= ord(c) < 127 else svg._WIDE for c in text)
+        assert text_width(text, 10.0) == total / 1000.0 * 10.0 * svg._SAFETY
+
+    def test_charts_are_the_bytes_they_were(self):
+        """Three charts as the reports draw them, hashed when each was written point by point
+        (before the fast paths): a trend with a gap, hollow points and a comparison; an XmR
+        chart with a change and special causes; a p-chart on small denominators."""
+        trend = charts.trend_chart(
+            pd.DataFrame(
+                {
+                    "period": QUARTERS,
+                    "value": [72.0, 78.0, 81.0, np.nan, 84.0, 80.0, 87.5, 90.0],
+                    "denominator": [25, 30, 8, 40, 35, 28, 9, 30],
+                }
+            ),
+            title="CPO induction within 5 working days",
+            target=80,
+            council_label="Glasgow City",
+            comparison=pd.DataFrame(
+                {
+                    "period": QUARTERS,
+                    "value": [75, 76, 77, 77, 78, 78, 78, 78.5],
+                    "denominator": 2000,
+                }
+            ),
+            comparison_label="Scotland",
+            output="svg",
+        )
+        values = [80, 82, 79, 81, 80, 78, 82, 80, 79, 81, 80, 78]
+        values += [95, 70, 80, 84, 85, 86, 87, 88, 89, 90, 91, 70]
+        xmr = charts.spc_chart(
+            pd.DataFrame({"period": MONTHS[:24], "value": values}),
+            title="Reports on time",
+            target=85,
+            rebase_at=[12],
+            council_label="Fife",
+            output="svg",
+        )
+        num = np.array([5, 7, 6, 9, 3, 8, 7, 6, 9, 8, 2, 7, 6, 9, 1, 8])
+        den = np.array([9, 10, 8, 12, 9, 11, 10, 9, 12, 10, 8, 11, 9, 12, 9, 10])
+        p_chart = charts.spc_chart(
+            pd.DataFrame(
+                {
+                    "period": MONTHS[:16],
+                    "value": num * 100 / den,
+                    "numerator": num,
+                    "denominator": den,
+                }
+            ),
+            title="Orders with a review",
+            target=70,
+            council_label="Orkney Islands",
+            output="svg",
+        )
+        digests = [
+            hashlib.sha256(charts.figure_html(fig).encode("utf-8")).hexdigest()
+            for fig in (trend, xmr, p_chart)
+        ]
+        assert digests == [
+            "ba36c2fa23d17414766372ed829dde65d7d08ec3a84c072a1d9e6fc36f37e71a",
+            "c8b96fe5c8d2e997881f4c69ed2cb25f781b547cad2b113d31350d7251368c76",
+            "0b24d3aa8a34efa4d1fae1bae865dce5d492e8da103fca8d84330c2482624dc2",
+        ]
