@@ -10,7 +10,8 @@ and the figure size live in the module constants :data:`PALETTE`, :data:`STYLE`,
 :data:`TARGET_STYLE` and the ``*_STYLE`` constants (from :mod:`jswlib.present.style`), so that
 notebooks never spell a colour. It imports lower layers (:mod:`jswlib.judge`,
 :mod:`jswlib.definitions.periods`) and, in its own layer, :mod:`jswlib.present.style` and
-:mod:`jswlib.present.svg`; it touches no disk and keeps no state.
+:mod:`jswlib.present.svg`; it touches no disk and keeps no state (beyond a memo of the
+frequency of each period label it has read, a ``functools`` cache).
 
 Conventions
 -----------
