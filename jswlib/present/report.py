@@ -796,9 +796,10 @@ class Report:
     @cached_property
     def _scotland_by_indicator(self) -> tuple[pd.DataFrame, dict[tuple[str], np.ndarray]]:
         table = _rows_of(self.results, [SCOTLAND_CODE])
-        rows = _plain_text(
-            table[(table["frequency"] == "quarterly") & (table["basis"] == "national")]
-        )
+        wanted = (table["frequency"] == "quarterly") & (table["basis"] == "national")
+        # only what the trend charts and the figures file read of Scotland's rows
+        columns = ["indicator", "period", "numerator", "denominator", "value"]
+        rows = _plain_text(table.loc[wanted, columns])
         return rows, _positions(rows, ["indicator"])
 
     def _scotland_quarterly(self, indicator: str) -> pd.DataFrame:
@@ -1211,7 +1212,7 @@ class Report:
             period=shown_labels
         )
         fig = charts.trend_chart(
-            data.assign(period=shown_labels),
+            data[["period", "value", "denominator"]].assign(period=shown_labels),
             title=self.indicator_title(indicator),
             target=data["target"].iloc[0],
             unit=ind.unit,
@@ -1255,12 +1256,10 @@ class Report:
             )
             protected.attrs.update(series.attrs, left_out=self._left_out(series, protected))
             return protected
-        rows = pd.concat(
-            [
-                self._own_indicator_rows("monthly", indicator),
-                self._own_indicator_rows("quarterly", indicator),
-            ]
-        )
+        own, positions = self._own_by_indicator
+        found = [positions.get((f, indicator)) for f in ("monthly", "quarterly")]
+        found = [p for p in found if p is not None]
+        rows = own.iloc[np.concatenate(found)] if found else own.iloc[0:0]
         return spc_series(rows, self.quarter.end)
 
     def spc_data(self, indicator: str) -> pd.DataFrame:
