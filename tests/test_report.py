@@ -1349,3 +1349,34 @@ class TestRowsByCouncil:
         # in table order, whatever the order of the codes asked for
         both = _rows_of(results, ["S92000003", "S12000049"])
         assert both.index.is_monotonic_increasing and len(both) > 0
+
+
+class TestTargetText:
+    def test_the_same_as_the_column_way(self):
+        import random
+
+        import numpy as np
+
+        from jswlib.judge import status
+        from jswlib.present.report import NO_TARGET_TEXT, _target_text
+
+        def column_way(targets, units, sources):
+            text = status.format_value(targets, units, missing=NO_TARGET_TEXT)
+            sources = pd.Series(sources, index=text.index)
+            labelled = text + " (" + sources.astype(object).fillna("").astype(str) + ")"
+            return labelled.where(sources.notna() & (sources.astype(object) != ""), text)
+
+        rng = random.Random(3)
+        for _ in range(300):
+            n = rng.randint(0, 9)
+            values = [rng.choice([None, np.nan, 80.0, 75.5, 100, 0.0, 12.345]) for _ in range(n)]
+            targets = pd.Series(values, dtype="float64", index=range(5, 5 + n))
+            words = ["national default", "council", "", None, np.nan]
+            sources = [rng.choice(words) for _ in range(n)]
+            unit = rng.choice(["%", "days", ""])
+            pd.testing.assert_series_equal(
+                _target_text(targets, unit, sources), column_way(targets, unit, sources)
+            )
+        assert _target_text(pd.Series([80.0]), "%", ["national default"]).tolist() == [
+            "80% (national default)"
+        ]

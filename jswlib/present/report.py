@@ -271,8 +271,11 @@ def _target_text(targets: pd.Series, units: Any, sources: Any = None) -> pd.Seri
     sources = (
         pd.Series(sources, index=text.index) if not isinstance(sources, pd.Series) else sources
     )
-    labelled = text + " (" + sources.astype(object).fillna("").astype(str) + ")"
-    return labelled.where(sources.notna() & (sources.astype(object) != ""), text)
+    labelled = [
+        t if s is None or s == "" or (not isinstance(s, str) and pd.isna(s)) else f"{t} ({s})"
+        for t, s in zip(text.tolist(), sources.astype(object).tolist(), strict=True)
+    ]
+    return pd.Series(labelled, index=text.index, dtype=text.dtype)
 
 
 def _styled(shown: pd.DataFrame, caption: str, rag_column: str | None = None) -> Styler:
