@@ -135,3 +135,32 @@ class TestRecordedFingerprint:
         params, data, cache = workspace  # written a moment ago: within the settling time
         load_results(data, params, cache_dir=cache)
         assert not (cache / "stamps").exists()
+
+
+class TestCopies:
+    def test_a_copy_changed_in_place_leaves_the_original_alone(self):
+        import copy
+
+        import pandas as pd
+
+        from jswlib.compute.results import Results
+
+        table = pd.DataFrame(
+            {
+                "numerator": pd.array([1, 2], dtype="Int64"),
+                "period": ["a", "b"],
+                "value": [0.5, 1.0],
+            }
+        )
+        original = Results(table, table.head(0), table.head(0), None, "f", None)
+        copied = copy.deepcopy(original)
+        assert copied is not original and copied.table is not original.table
+        copied.table.loc[0, "numerator"] = 99
+        copied.table["period"] = "x"
+        copied.quality["numerator"] = []
+        assert original.table["numerator"].tolist() == [1, 2]
+        assert original.table["period"].tolist() == ["a", "b"]
+        assert "numerator" in original.quality and len(original.quality) == 0
+        with pytest.raises(ValueError):  # no write around pandas either: the view is read-only
+            copied.table["value"].to_numpy()[1] = 7.0
+        assert original.table["value"].tolist() == [0.5, 1.0]
