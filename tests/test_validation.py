@@ -23,6 +23,7 @@ from jswlib.data.validation import (
     _repeated,
     _same_length_prints,
     _text,
+    _TypedColumn,
     parse_dates,
     validate_table,
 )
@@ -330,3 +331,20 @@ def test_day_first_dates_parsed_at_once_as_pandas_parses_them():
     assert out.iloc[len(days) :].isna().all()
     expected = pd.to_datetime(text.astype(object), format="%d/%m/%Y", errors="coerce")
     pd.testing.assert_series_equal(out, expected.astype("datetime64[ns]"), check_names=False)
+
+
+def test_values_out_of_order_only_where_both_are_filled_in():
+    # Dates by distinct value and code: rows a = 2 Jan, -, 5 Jan, -, 2 Jan and
+    # b = 1 Jan, 1 Jan, 3 Jan, -, -: b before a on rows 1 and 3 only (a blank is never out of order)
+    a = _TypedColumn(
+        pd.Series(pd.to_datetime(["2025-01-02", None, "2025-01-05"])), np.array([0, 1, 2, 1, 0])
+    )
+    b = _TypedColumn(
+        pd.Series(pd.to_datetime(["2025-01-01", "2025-01-03", None])), np.array([0, 0, 1, 2, 2])
+    )
+    assert (b.comparable() < a.comparable()).tolist() == [True, False, True, False, False]
+    # Whole numbers held whole: 12 > 10, 5 against a blank, 3 < 7
+    ordered = _TypedColumn(pd.Series([10, None, 7], dtype="Int64"))
+    done = _TypedColumn(pd.Series([12, 5, 3], dtype="Int64"))
+    assert (ordered.comparable() < done.comparable()).tolist() == [True, False, False]
+    assert (done.comparable() < ordered.comparable()).tolist() == [False, False, True]

@@ -377,6 +377,16 @@ class _TypedColumn:
             where = pos if self.codes is None else self.codes[pos]
         return pd.Series(self.values.array.take(where))
 
+    def comparable(self) -> np.ndarray:
+        """Every row's value as a numpy array to order by: dates as ``datetime64`` (NaT where
+        missing), numbers as floats (NaN where missing), so that a missing value is neither
+        before nor after any other (whole numbers far below 2**53 are exact as floats)."""
+        if pd.api.types.is_datetime64_any_dtype(self.values):
+            distinct = self.values.to_numpy()
+        else:
+            distinct = self.values.to_numpy(dtype=float, na_value=np.nan)
+        return distinct if self.codes is None else distinct[self.codes]
+
 
 def _distinct(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """The distinct values of a raw column (plus one missing value last) and each row's code."""
@@ -602,8 +612,8 @@ def _order_problems(
     of order."""
     out = []
     for earlier, later in spec.order:
-        a, b = typed[earlier].rows(), typed[later].rows()
-        wrong = _mask((a.notna() & b.notna()) & (b < a))
+        # Both filled in and out of order (a missing value compares False)
+        wrong = typed[later].comparable() < typed[earlier].comparable()
         if not wrong.any():
             continue
         if spec.column(later).kind == "date":
