@@ -504,7 +504,7 @@ def _people_grid(
     n_councils: int,
     first: int,
     last: int,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """:func:`_grid_sums` of a ``people`` indicator on the ``active`` basis, without one row per
     record and period: distinct people per council and period, from each person's periods.
 
@@ -543,15 +543,13 @@ def _people_grid(
     )
     num = np.cumsum(diff.reshape(n_councils, span + 1), axis=1)[:, :span].ravel()
     cells = n_councils * span
-    return pd.DataFrame(
-        {
-            "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
-            "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
-            "num": num.astype(float),
-            "den": np.full(cells, np.nan),
-            **{col: np.zeros(cells) for col in _COUNT_COLUMNS[2:]},
-        }
-    )[["council", "ordinal", *_COUNT_COLUMNS]]
+    return {
+        "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
+        "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
+        "num": num.astype(float),
+        "den": np.full(cells, np.nan),
+        **{col: np.zeros(cells) for col in _COUNT_COLUMNS[2:]},
+    }
 
 
 # --- Aggregation ---------------------------------------------------------------------------------
@@ -565,10 +563,14 @@ def _std_dev(total: pd.Series, n: pd.Series, squares: pd.Series) -> pd.Series:
     return np.sqrt(variance.clip(lower=0).where(n >= 2)).astype(float)
 
 
-def _grid_sums(contrib, n_councils: int, first: int, last: int, ind: Indicator) -> pd.DataFrame:
+def _grid_sums(
+    contrib, n_councils: int, first: int, last: int, ind: Indicator
+) -> dict[str, np.ndarray]:
     """The contributions summed per council and period ordinal, with numpy: every council (0 to
     ``n_councils - 1``) x every ordinal from ``first`` to ``last``, zero where there were no
-    records (distinct people for ``people`` indicators).
+    records (distinct people for ``people`` indicators). A grid is a dict of equal-length
+    arrays (``council``, ``ordinal`` and :data:`_COUNT_COLUMNS`), council-major: a few thousand
+    rows, kept out of pandas so that each indicator does not pay for frames.
 
     Every contribution is a whole number (counts, hours, days and their squares, far below
     2**53), so sums are exact in any order and equal those of a pandas group-by.
@@ -608,13 +610,11 @@ def _grid_sums(contrib, n_councils: int, first: int, last: int, ind: Indicator) 
             sums[col] = np.bincount(key, weights=weights, minlength=cells)
     if ind.type in ("count", "people"):
         sums["den"] = np.full(cells, np.nan)
-    return pd.DataFrame(
-        {
-            "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
-            "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
-            **sums,
-        }
-    )
+    return {
+        "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
+        "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
+        **sums,
+    }
 
 
 def _indicator_columns(ind: Indicator, standards=()) -> list[str]:
@@ -761,13 +761,13 @@ def _calendars(defs: Definitions, codes: list[str]) -> dict[str, wd.WorkingCalen
     return out
 
 
-def _block(grid: pd.DataFrame, council: np.ndarray, level: str) -> dict[str, np.ndarray]:
-    """The columns of a grid as arrays, with the area codes and the level."""
+def _block(grid: dict[str, np.ndarray], council: np.ndarray, level: str) -> dict[str, np.ndarray]:
+    """The columns of a grid (see :func:`_grid_sums`), with the area codes and the level."""
     return {
-        "level": np.full(len(grid), level, dtype=object),
+        "level": np.full(len(grid["ordinal"]), level, dtype=object),
         "council": np.asarray(council, dtype=object),
-        "ordinal": grid["ordinal"].to_numpy(dtype=np.int64),
-        **{col: grid[col].to_numpy(dtype=float) for col in _COUNT_COLUMNS},
+        "ordinal": np.asarray(grid["ordinal"], dtype=np.int64),
+        **{col: np.asarray(grid[col], dtype=float) for col in _COUNT_COLUMNS},
     }
 
 
@@ -813,7 +813,7 @@ def _labelled_block(
     }
 
 
-def _pool_grid(grid: pd.DataFrame, area_of: np.ndarray) -> pd.DataFrame:
+def _pool_grid(grid: dict[str, np.ndarray], area_of: np.ndarray) -> dict[str, np.ndarray]:
     """Sum council rows into areas (family groups, or Scotland), with numpy.
 
     ``grid`` holds every council (by position) x the same ordinals, council-major, as
@@ -823,11 +823,11 @@ def _pool_grid(grid: pd.DataFrame, area_of: np.ndarray) -> pd.DataFrame:
     order.
     """
     n_councils = len(area_of)
-    span = len(grid) // n_councils if n_councils else 0
+    span = len(grid["ordinal"]) // n_councils if n_councils else 0
     names = sorted({a for a in area_of if a is not None})
     # Which councils make up each area, as a 0/1 matrix: one product sums every column at once
     member = np.array([[a == name for a in area_of] for name in names], dtype=float)
-    values = np.stack([grid[col].to_numpy(dtype=float) for col in _COUNT_COLUMNS], axis=1)
+    values = np.stack([np.asarray(grid[col], dtype=float) for col in _COUNT_COLUMNS], axis=1)
     values = values.reshape(n_councils, span * len(_COUNT_COLUMNS))
     missing = np.isnan(values)
     sums = member @ np.where(missing, 0.0, values)
@@ -835,14 +835,12 @@ def _pool_grid(grid: pd.DataFrame, area_of: np.ndarray) -> pd.DataFrame:
     all_missing = (member @ (~missing).astype(float)) == 0
     sums[all_missing] = np.nan
     sums = sums.reshape(len(names) * span, len(_COUNT_COLUMNS))
-    ordinals = grid["ordinal"].to_numpy(dtype=np.int64)[:span]
-    return pd.DataFrame(
-        {
-            "council": np.repeat(np.array(names, dtype=object), span),
-            "ordinal": np.tile(ordinals, len(names)),
-            **{col: sums[:, k] for k, col in enumerate(_COUNT_COLUMNS)},
-        }
-    )
+    ordinals = np.asarray(grid["ordinal"], dtype=np.int64)[:span]
+    return {
+        "council": np.repeat(np.array(names, dtype=object), span),
+        "ordinal": np.tile(ordinals, len(names)),
+        **{col: sums[:, k] for k, col in enumerate(_COUNT_COLUMNS)},
+    }
 
 
 def _indicator_results(
@@ -913,21 +911,20 @@ def _indicator_results(
                 ind,
             )
         pooled_parts = [_pool_grid(grid_national, area) for area in (family_of, scotland_of)]
-        n = len(grid_local)
-        where = grid_local["council"].to_numpy(dtype=np.int64)
+        where = np.asarray(grid_local["council"], dtype=np.int64)
         blocks = [
             _block(grid_local, codes[where], LEVEL_COUNCIL)
             | {"basis": basis_of[where], "standard": standard_of[where], "title": title_of[where]}
         ]
         if differs:
-            kept = np.isin(grid_national["council"].to_numpy(dtype=np.int64), differs)
-            extra = grid_national.loc[kept]
-            where = extra["council"].to_numpy(dtype=np.int64)
+            kept = np.isin(np.asarray(grid_national["council"], dtype=np.int64), differs)
+            extra = {col: values[kept] for col, values in grid_national.items()}
+            where = extra["council"]
             blocks.append(_block(extra, codes[where], LEVEL_COUNCIL))
         for level, pooled in zip((LEVEL_FAMILY, LEVEL_SCOTLAND), pooled_parts):
             if ind.type in ("count", "people"):
-                pooled["den"] = np.nan
-            blocks.append(_block(pooled, pooled["council"].to_numpy(dtype=object), level))
+                pooled["den"] = np.full(len(pooled["ordinal"]), np.nan)
+            blocks.append(_block(pooled, pooled["council"], level))
         for block in blocks[1:]:
             n = len(block["ordinal"])
             block |= {
