@@ -798,7 +798,8 @@ def _labelled_block(
             std_dev = np.full(n, np.nan)
     return block | {
         "indicator": np.full(n, ind.id, dtype=object),
-        "council_name": pd.Series(block["council"]).map(names).to_numpy(dtype=object),
+        # Looked up in plain Python: a few thousand rows, not worth a pandas map
+        "council_name": np.array([names.get(c, np.nan) for c in block["council"]], dtype=object),
         "frequency": np.full(n, _FREQUENCY_WORDS[freq], dtype=object),
         "period": labels,
         "period_start": first.astype("datetime64[s]"),
