@@ -6,7 +6,8 @@ records copied), a pandas group-by per indicator and frequency (distinct people 
 reindex onto the full grid of councils and periods, a group-by for each pooled level, and the labels
 added frame by frame. The per-record contributions and the timescale outcomes come from the engine
 itself; everything after them is done here the plain way, so that a test can show both give the
-same table.
+same table. The derived columns of the CPO table are added the plain way too (pandas masks and
+fills).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from jswlib.compute.indicators import (
     LEVEL_FAMILY,
     LEVEL_SCOTLAND,
     RESULT_COLUMNS,
+    UPW_LEVEL_1_MAX_HOURS,
+    UPW_LEVEL_1_MONTHS,
+    UPW_LEVEL_2_MONTHS,
     Definitions,
     _calendars,
     _contributions,
@@ -31,11 +35,35 @@ from jswlib.compute.indicators import (
     period_bounds,
     timescale_outcome,
     with_council_index,
-    with_derived_columns,
 )
+from jswlib.definitions import calendar as wd
 from jswlib.definitions import periods
 from jswlib.definitions.catalogue import FREQUENCY_CODES, Indicator
 from jswlib.definitions.councils import SCOTLAND_CODE
+
+
+def derive_cpos(frame: pd.DataFrame) -> pd.DataFrame:
+    """``upw_timescale_effective`` and ``upw_due_date`` added to the CPO table with pandas: the
+    court's timescale, else 3 months up to 100 hours and 6 above, missing without unpaid work."""
+    hours = frame["upw_hours_ordered"].astype("Float64")
+    level_1 = hours <= UPW_LEVEL_1_MAX_HOURS
+    by_level = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    by_level[level_1.fillna(False).to_numpy(dtype=bool)] = UPW_LEVEL_1_MONTHS
+    by_level[(~level_1).fillna(False).to_numpy(dtype=bool)] = UPW_LEVEL_2_MONTHS
+    months = frame["upw_timescale_months"].astype("Int64").fillna(by_level)
+    months = months.where(frame["has_upw"].fillna(False).astype(bool))
+    due = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    for n in months.dropna().unique():
+        rows = (months == n).fillna(False).to_numpy(dtype=bool)
+        due[rows] = wd.add_calendar_months(frame.loc[rows, "imposed_date"], int(n)).astype(
+            "datetime64[ns]"
+        )
+    return frame.assign(upw_timescale_effective=months, upw_due_date=due)
+
+
+def with_derived_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables with the CPO table's derived columns added the plain way."""
+    return {name: derive_cpos(f) if name == "cpos" else f for name, f in tables.items()}
 
 
 def _as_at_ordinal(as_at: date, freq: str) -> int:

@@ -232,6 +232,32 @@ class TestCompute:
             "court_reports", ["rows_read", "rows_accepted", "rows_rejected"]
         ].tolist() == [3, 2, 1]
 
+    def test_freed_memory_is_reused_not_given_by_the_system_again(self):
+        # A 64 MB buffer freed and another made: given by the system afresh, each of its 16,384
+        # pages of 4 kB faults once as it is filled; reused from the heap, next to none do.
+        code = (
+            "import resource, sys\n"
+            "from jswlib.cli.compute import reuse_freed_memory\n"
+            "if sys.argv[1] == 'keep':\n"
+            "    assert reuse_freed_memory()\n"
+            "def faults():\n"
+            "    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt\n"
+            "column = bytearray(b'x') * 64_000_000\n"
+            "del column\n"
+            "before = faults()\n"
+            "column = bytearray(b'x') * 64_000_000\n"
+            "print(faults() - before)\n"
+        )
+        faults = {
+            mode: int(
+                subprocess.run(
+                    [sys.executable, "-c", code, mode], capture_output=True, text=True, check=True
+                ).stdout
+            )
+            for mode in ("fresh", "keep")
+        }
+        assert faults["keep"] * 10 < faults["fresh"]
+
     def test_output_must_be_csv_or_parquet(self, write_csv, tmp_path, capsys):
         path = write_csv(
             "court_reports.csv", REPORTS, "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,2025-07-18"

@@ -78,3 +78,38 @@ def test_period_ordinals_with_numpy_are_those_of_the_periods_module(freq, span):
     got = _ordinals(dates.to_numpy(), freq)
     assert (got == expected).all()
     assert (got == -1).sum() == len(dates[::7])
+
+
+def test_the_derived_cpo_columns_are_those_of_the_plain_way(defs):
+    """Unpaid work hours, court timescale and the unpaid work flag each known or missing, in
+    every combination, with start dates clipped at month ends."""
+    import numpy as np
+
+    from jswlib.compute.indicators import with_derived_columns
+
+    rng = np.random.default_rng(5)
+    n = 4000
+    hours = pd.array(rng.choice([20, 100, 101, 300], n), dtype="Int64")
+    hours[rng.random(n) < 0.3] = pd.NA
+    court = pd.array(rng.choice([2, 3, 6, 12], n), dtype="Int64")
+    court[rng.random(n) < 0.7] = pd.NA
+    upw = pd.array(rng.random(n) < 0.8, dtype="boolean")
+    upw[rng.random(n) < 0.1] = pd.NA
+    imposed = pd.Series(
+        np.datetime64("2023-01-28") + rng.integers(0, 800, n).astype("timedelta64[D]")
+    ).astype("datetime64[ns]")
+    imposed[rng.random(n) < 0.05] = pd.NaT
+    cpos = pd.DataFrame(
+        {
+            "upw_hours_ordered": hours,
+            "upw_timescale_months": court,
+            "has_upw": upw,
+            "imposed_date": imposed,
+        }
+    )
+    fast = with_derived_columns({"cpos": cpos})["cpos"]
+    plain = reference_indicators.derive_cpos(cpos)
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+    # Every source of a timescale is there: the court's, each level's, none
+    months = plain["upw_timescale_effective"]
+    assert {2, 3, 6, 12} <= set(months.dropna()) and months.isna().any()

@@ -23,6 +23,7 @@ from jswlib.data.validation import (
     _repeated,
     _same_length_prints,
     _text,
+    _TypedColumn,
     parse_dates,
     validate_table,
 )
@@ -215,6 +216,55 @@ def test_the_fast_csv_reader_keeps_every_cell_as_written(write_csv):
     assert fast.rows.tolist() == [2, 3, 4]
 
 
+def _breaks_in_quotes(data: bytes) -> bool:
+    """The plain way: walk the bytes, and say whether a line break comes after an odd number of
+    quotes (so inside a quoted value)."""
+    quotes = 0
+    for byte in data:
+        quotes += byte == ord('"')
+        if byte in b"\r\n" and quotes % 2:
+            return True
+    return quotes % 2 == 1
+
+
+@pytest.mark.parametrize("block", [20, 21, 23, 29, 64, 1 << 22])
+def test_the_scan_finds_line_breaks_inside_quotes_in_any_block(tmp_path, monkeypatch, block):
+    """Files whose every line break follows an even number of quotes are read line by line
+    (quicker); the scan must see an odd count wherever it falls against the blocks."""
+    monkeypatch.setattr(io, "_BLOCK", block)
+    rng = np.random.default_rng(block)
+    path = tmp_path / "court_reports.csv"
+    seen = set()
+    for _ in range(2000):
+        body = bytes(rng.choice(list(b'aabbcc,"\r\n'), rng.integers(0, 120)).tolist())
+        data = b"report_id,council\nR1,Fife\n" + body.replace(b"\n\n", b"\nx")
+        path.write_bytes(data)
+        scanned = io._scan_plain(path)
+        if scanned is None:
+            continue  # a blank line (a line end then a separator or one more): the general path
+        seen.add(scanned[1])
+        assert scanned[1] == _breaks_in_quotes(data), data
+    assert seen == {True, False}
+
+
+def test_quoted_values_on_one_line_are_read_line_by_line_as_the_general_path_reads_them(write_csv):
+    path = write_csv(
+        "court_reports.csv",
+        "report_id,council,person_id",
+        'R1,"Edinburgh, City of",P1',
+        'R2,Fife,"P ""2"""',
+        "R3,Fife,P3\r",
+    )
+    assert io._scan_plain(path)[1] is False  # no line break inside quotes
+    fast, plain = _both_ways(path, "court_reports")
+    assert fast.frame.values.tolist() == [
+        ["R1", "Edinburgh, City of", "P1"],
+        ["R2", "Fife", 'P "2"'],
+        ["R3", "Fife", "P3"],
+    ]
+    assert fast.frame.values.tolist() == plain.values.tolist()
+
+
 @pytest.mark.parametrize(
     "header, rows",
     [
@@ -281,3 +331,20 @@ def test_day_first_dates_parsed_at_once_as_pandas_parses_them():
     assert out.iloc[len(days) :].isna().all()
     expected = pd.to_datetime(text.astype(object), format="%d/%m/%Y", errors="coerce")
     pd.testing.assert_series_equal(out, expected.astype("datetime64[ns]"), check_names=False)
+
+
+def test_values_out_of_order_only_where_both_are_filled_in():
+    # Dates by distinct value and code: rows a = 2 Jan, -, 5 Jan, -, 2 Jan and
+    # b = 1 Jan, 1 Jan, 3 Jan, -, -: b before a on rows 1 and 3 only (a blank is never out of order)
+    a = _TypedColumn(
+        pd.Series(pd.to_datetime(["2025-01-02", None, "2025-01-05"])), np.array([0, 1, 2, 1, 0])
+    )
+    b = _TypedColumn(
+        pd.Series(pd.to_datetime(["2025-01-01", "2025-01-03", None])), np.array([0, 0, 1, 2, 2])
+    )
+    assert (b.comparable() < a.comparable()).tolist() == [True, False, True, False, False]
+    # Whole numbers held whole: 12 > 10, 5 against a blank, 3 < 7
+    ordered = _TypedColumn(pd.Series([10, None, 7], dtype="Int64"))
+    done = _TypedColumn(pd.Series([12, 5, 3], dtype="Int64"))
+    assert (ordered.comparable() < done.comparable()).tolist() == [True, False, False]
+    assert (done.comparable() < ordered.comparable()).tolist() == [False, False, True]

@@ -122,22 +122,27 @@ class Definitions:
 
 def _derive_cpos(frame: pd.DataFrame) -> pd.DataFrame:
     """Add ``upw_timescale_effective`` (months) and ``upw_due_date`` to the CPO table."""
-    hours = frame["upw_hours_ordered"].astype("Float64")
-    level_1 = hours <= UPW_LEVEL_1_MAX_HOURS
+    hours = frame["upw_hours_ordered"].to_numpy(dtype=float, na_value=np.nan)
+    court = frame["upw_timescale_months"].astype("Int64")
+    by_court = court.notna().to_numpy(dtype=bool)
     # Hours not known: no level, so no default timescale (a missing value gives a missing result).
-    by_level = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-    by_level[level_1.fillna(False).to_numpy(dtype=bool)] = UPW_LEVEL_1_MONTHS
-    by_level[(~level_1).fillna(False).to_numpy(dtype=bool)] = UPW_LEVEL_2_MONTHS
-    months = frame["upw_timescale_months"].astype("Int64").fillna(by_level)
-    months = months.where(frame["has_upw"].fillna(False).astype(bool))
-    due = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    for n in months.dropna().unique():
-        rows = months == n
-        rows = rows.fillna(False).to_numpy(dtype=bool)
-        due[rows] = wd.add_calendar_months(frame.loc[rows, "imposed_date"], int(n)).astype(
-            "datetime64[ns]"
+    by_level = ~np.isnan(hours)
+    with np.errstate(invalid="ignore"):
+        level = np.where(hours <= UPW_LEVEL_1_MAX_HOURS, UPW_LEVEL_1_MONTHS, UPW_LEVEL_2_MONTHS)
+    value = np.where(by_court, court.to_numpy(dtype=np.int64, na_value=0), level)
+    known = (by_court | by_level) & frame["has_upw"].to_numpy(dtype=bool, na_value=False)
+    value = np.where(known, value, 0)
+    months = pd.Series(pd.arrays.IntegerArray(value, ~known), index=frame.index)
+    due = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+    imposed = frame["imposed_date"]
+    for n in np.unique(value[known]):
+        rows = known & (value == n)
+        due[rows] = (
+            wd.add_calendar_months(imposed[rows], int(n)).astype("datetime64[ns]").to_numpy()
         )
-    return frame.assign(upw_timescale_effective=months, upw_due_date=due)
+    return frame.assign(
+        upw_timescale_effective=months, upw_due_date=pd.Series(due, index=frame.index)
+    )
 
 
 #: Functions adding derived columns, by table (their names and kinds are listed in
@@ -424,11 +429,21 @@ def _as_at_ordinal(as_at: date, freq: str) -> int:
 def _ordinals(dates, freq: str) -> np.ndarray:
     """:func:`jswlib.definitions.periods.period_ordinals` on a date array, with numpy: int64, -1
     where the date is missing (no period ordinal is negative for dates after year 0)."""
-    days = np.asarray(dates).astype("datetime64[D]")
-    missing = np.isnat(days)
-    number = days.view(np.int64)
-    filled = number[~missing]
-    low, high = (int(filled.min()), int(filled.max())) if len(filled) else (0, 0)
+    days = np.asarray(dates)
+    if days.dtype == np.dtype("datetime64[ns]"):
+        # Days since 1970 by integer division (floored, as numpy's conversion): quicker
+        missing = np.isnat(days)
+        number = days.view(np.int64) // _NS_PER_DAY
+    else:
+        days = days.astype("datetime64[D]", copy=False)
+        missing = np.isnat(days)
+        number = days.view(np.int64)
+    present = ~missing
+    if present.any():
+        low = int(number.min(where=present, initial=np.iinfo(np.int64).max))
+        high = int(number.max(where=present, initial=np.iinfo(np.int64).min))
+    else:
+        low, high = 0, 0
     if high - low < 100_000:
         # Each day's ordinal looked up in a table of the days spanned (a few thousand): much
         # quicker than numpy's calendar conversion and the arithmetic on every date
@@ -440,6 +455,10 @@ def _ordinals(dates, freq: str) -> np.ndarray:
         out = _month_ordinals(days.astype("datetime64[M]"), freq)
     out[missing] = -1
     return out
+
+
+#: Nanoseconds in a day.
+_NS_PER_DAY = 86_400 * 10**9
 
 
 def _month_ordinals(months: np.ndarray, freq: str) -> np.ndarray:
@@ -485,7 +504,7 @@ def _people_grid(
     n_councils: int,
     first: int,
     last: int,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """:func:`_grid_sums` of a ``people`` indicator on the ``active`` basis, without one row per
     record and period: distinct people per council and period, from each person's periods.
 
@@ -524,15 +543,13 @@ def _people_grid(
     )
     num = np.cumsum(diff.reshape(n_councils, span + 1), axis=1)[:, :span].ravel()
     cells = n_councils * span
-    return pd.DataFrame(
-        {
-            "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
-            "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
-            "num": num.astype(float),
-            "den": np.full(cells, np.nan),
-            **{col: np.zeros(cells) for col in _COUNT_COLUMNS[2:]},
-        }
-    )[["council", "ordinal", *_COUNT_COLUMNS]]
+    return {
+        "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
+        "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
+        "num": num.astype(float),
+        "den": np.full(cells, np.nan),
+        **{col: np.zeros(cells) for col in _COUNT_COLUMNS[2:]},
+    }
 
 
 # --- Aggregation ---------------------------------------------------------------------------------
@@ -546,10 +563,14 @@ def _std_dev(total: pd.Series, n: pd.Series, squares: pd.Series) -> pd.Series:
     return np.sqrt(variance.clip(lower=0).where(n >= 2)).astype(float)
 
 
-def _grid_sums(contrib, n_councils: int, first: int, last: int, ind: Indicator) -> pd.DataFrame:
+def _grid_sums(
+    contrib, n_councils: int, first: int, last: int, ind: Indicator
+) -> dict[str, np.ndarray]:
     """The contributions summed per council and period ordinal, with numpy: every council (0 to
     ``n_councils - 1``) x every ordinal from ``first`` to ``last``, zero where there were no
-    records (distinct people for ``people`` indicators).
+    records (distinct people for ``people`` indicators). A grid is a dict of equal-length
+    arrays (``council``, ``ordinal`` and :data:`_COUNT_COLUMNS`), council-major: a few thousand
+    rows, kept out of pandas so that each indicator does not pay for frames.
 
     Every contribution is a whole number (counts, hours, days and their squares, far below
     2**53), so sums are exact in any order and equal those of a pandas group-by.
@@ -558,11 +579,20 @@ def _grid_sums(contrib, n_councils: int, first: int, last: int, ind: Indicator) 
     council = np.asarray(contrib["council"], dtype=np.int64)
     ordinal = np.asarray(contrib["ordinal"], dtype=np.int64)
     inside = (ordinal >= first) & (ordinal <= last) & (council >= 0) & (council < n_councils)
-    key = council[inside] * span + (ordinal[inside] - first)
+    if inside.all():  # nothing to leave out: the columns are used as they are, not copied
+
+        def pick(values):
+            return values
+    else:
+
+        def pick(values):
+            return values[inside]
+
+    key = pick(council) * span + (pick(ordinal) - first)
     cells = n_councils * span
     sums = {}
     if ind.type == "people":
-        person = np.asarray(contrib["person_id"], dtype=np.int64)[inside]
+        person = pick(np.asarray(contrib["person_id"], dtype=np.int64))
         persons = int(person.max()) + 2 if len(person) else 1
         pairs = pd.unique(key * persons + (person + 1))
         sums["num"] = np.bincount(pairs // persons, minlength=cells).astype(float)
@@ -576,17 +606,15 @@ def _grid_sums(contrib, n_councils: int, first: int, last: int, ind: Indicator) 
             if not values.any():  # most columns of most indicators: nothing to add up
                 sums[col] = np.zeros(cells)
                 continue
-            weights = values[inside].astype(float, copy=False)
+            weights = pick(values).astype(float, copy=False)
             sums[col] = np.bincount(key, weights=weights, minlength=cells)
     if ind.type in ("count", "people"):
         sums["den"] = np.full(cells, np.nan)
-    return pd.DataFrame(
-        {
-            "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
-            "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
-            **sums,
-        }
-    )
+    return {
+        "council": np.repeat(np.arange(n_councils, dtype=np.int64), span),
+        "ordinal": np.tile(np.arange(first, last + 1, dtype=np.int64), n_councils),
+        **sums,
+    }
 
 
 def _indicator_columns(ind: Indicator, standards=()) -> list[str]:
@@ -733,13 +761,13 @@ def _calendars(defs: Definitions, codes: list[str]) -> dict[str, wd.WorkingCalen
     return out
 
 
-def _block(grid: pd.DataFrame, council: np.ndarray, level: str) -> dict[str, np.ndarray]:
-    """The columns of a grid as arrays, with the area codes and the level."""
+def _block(grid: dict[str, np.ndarray], council: np.ndarray, level: str) -> dict[str, np.ndarray]:
+    """The columns of a grid (see :func:`_grid_sums`), with the area codes and the level."""
     return {
-        "level": np.full(len(grid), level, dtype=object),
+        "level": np.full(len(grid["ordinal"]), level, dtype=object),
         "council": np.asarray(council, dtype=object),
-        "ordinal": grid["ordinal"].to_numpy(dtype=np.int64),
-        **{col: grid[col].to_numpy(dtype=float) for col in _COUNT_COLUMNS},
+        "ordinal": np.asarray(grid["ordinal"], dtype=np.int64),
+        **{col: np.asarray(grid[col], dtype=float) for col in _COUNT_COLUMNS},
     }
 
 
@@ -770,7 +798,8 @@ def _labelled_block(
             std_dev = np.full(n, np.nan)
     return block | {
         "indicator": np.full(n, ind.id, dtype=object),
-        "council_name": pd.Series(block["council"]).map(names).to_numpy(dtype=object),
+        # Looked up in plain Python: a few thousand rows, not worth a pandas map
+        "council_name": np.array([names.get(c, np.nan) for c in block["council"]], dtype=object),
         "frequency": np.full(n, _FREQUENCY_WORDS[freq], dtype=object),
         "period": labels,
         "period_start": first.astype("datetime64[s]"),
@@ -785,7 +814,7 @@ def _labelled_block(
     }
 
 
-def _pool_grid(grid: pd.DataFrame, area_of: np.ndarray) -> pd.DataFrame:
+def _pool_grid(grid: dict[str, np.ndarray], area_of: np.ndarray) -> dict[str, np.ndarray]:
     """Sum council rows into areas (family groups, or Scotland), with numpy.
 
     ``grid`` holds every council (by position) x the same ordinals, council-major, as
@@ -795,11 +824,11 @@ def _pool_grid(grid: pd.DataFrame, area_of: np.ndarray) -> pd.DataFrame:
     order.
     """
     n_councils = len(area_of)
-    span = len(grid) // n_councils if n_councils else 0
+    span = len(grid["ordinal"]) // n_councils if n_councils else 0
     names = sorted({a for a in area_of if a is not None})
     # Which councils make up each area, as a 0/1 matrix: one product sums every column at once
     member = np.array([[a == name for a in area_of] for name in names], dtype=float)
-    values = np.stack([grid[col].to_numpy(dtype=float) for col in _COUNT_COLUMNS], axis=1)
+    values = np.stack([np.asarray(grid[col], dtype=float) for col in _COUNT_COLUMNS], axis=1)
     values = values.reshape(n_councils, span * len(_COUNT_COLUMNS))
     missing = np.isnan(values)
     sums = member @ np.where(missing, 0.0, values)
@@ -807,14 +836,12 @@ def _pool_grid(grid: pd.DataFrame, area_of: np.ndarray) -> pd.DataFrame:
     all_missing = (member @ (~missing).astype(float)) == 0
     sums[all_missing] = np.nan
     sums = sums.reshape(len(names) * span, len(_COUNT_COLUMNS))
-    ordinals = grid["ordinal"].to_numpy(dtype=np.int64)[:span]
-    return pd.DataFrame(
-        {
-            "council": np.repeat(np.array(names, dtype=object), span),
-            "ordinal": np.tile(ordinals, len(names)),
-            **{col: sums[:, k] for k, col in enumerate(_COUNT_COLUMNS)},
-        }
-    )
+    ordinals = np.asarray(grid["ordinal"], dtype=np.int64)[:span]
+    return {
+        "council": np.repeat(np.array(names, dtype=object), span),
+        "ordinal": np.tile(ordinals, len(names)),
+        **{col: sums[:, k] for k, col in enumerate(_COUNT_COLUMNS)},
+    }
 
 
 def _indicator_results(
@@ -885,21 +912,20 @@ def _indicator_results(
                 ind,
             )
         pooled_parts = [_pool_grid(grid_national, area) for area in (family_of, scotland_of)]
-        n = len(grid_local)
-        where = grid_local["council"].to_numpy(dtype=np.int64)
+        where = np.asarray(grid_local["council"], dtype=np.int64)
         blocks = [
             _block(grid_local, codes[where], LEVEL_COUNCIL)
             | {"basis": basis_of[where], "standard": standard_of[where], "title": title_of[where]}
         ]
         if differs:
-            kept = np.isin(grid_national["council"].to_numpy(dtype=np.int64), differs)
-            extra = grid_national.loc[kept]
-            where = extra["council"].to_numpy(dtype=np.int64)
+            kept = np.isin(np.asarray(grid_national["council"], dtype=np.int64), differs)
+            extra = {col: values[kept] for col, values in grid_national.items()}
+            where = extra["council"]
             blocks.append(_block(extra, codes[where], LEVEL_COUNCIL))
         for level, pooled in zip((LEVEL_FAMILY, LEVEL_SCOTLAND), pooled_parts):
             if ind.type in ("count", "people"):
-                pooled["den"] = np.nan
-            blocks.append(_block(pooled, pooled["council"].to_numpy(dtype=object), level))
+                pooled["den"] = np.full(len(pooled["ordinal"]), np.nan)
+            blocks.append(_block(pooled, pooled["council"], level))
         for block in blocks[1:]:
             n = len(block["ordinal"])
             block |= {

@@ -437,27 +437,10 @@ def _read_plain_csv(path: Path) -> pd.DataFrame | None:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    first, filled, previous = None, False, b""
-    try:
-        with path.open("rb") as handle:
-            while block := handle.read(_BLOCK):
-                if first is None:
-                    start = 3 if block.startswith(b"\xef\xbb\xbf") else 0
-                    end = block.find(b"\n", start)
-                    first = block[start : end if end >= 0 else len(block)]
-                    if end < 0 and len(block) == _BLOCK:
-                        return None  # a header longer than a block: not plain
-                filled = filled or not block.isspace()
-                # A blank line needs a line end followed by a separator, a space or a line end
-                cells = np.frombuffer(previous + block, dtype=np.uint8)
-                after = cells[np.flatnonzero(cells[:-1] == ord("\n")) + 1]
-                if np.isin(after, _BLANK_LINE_NEXT).any():
-                    return None
-                previous = block[-1:]
-    except OSError:
-        return None  # the general path says what is wrong
-    if not filled or first is None or b'"' in first:
+    scanned = _scan_plain(path)
+    if scanned is None:
         return None
+    first, breaks_in_quotes = scanned
     try:
         header = first.decode("utf-8").rstrip("\r").split(",")
     except UnicodeDecodeError:
@@ -470,7 +453,8 @@ def _read_plain_csv(path: Path) -> pd.DataFrame | None:
             # One thread, blocks of 1 MB: as quick on a busy machine, and the reader's own
             # buffers stay small (with blocks of 16 MB they took three times the table)
             read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 20),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            # Reading values that may hold line breaks is twice as slow: only when one may
+            parse_options=pacsv.ParseOptions(newlines_in_values=breaks_in_quotes),
             convert_options=pacsv.ConvertOptions(
                 # pandas keeps its text as large_string: read so, it is not copied again
                 column_types=dict.fromkeys(header, pa.large_string()),
@@ -486,6 +470,56 @@ def _read_plain_csv(path: Path) -> pd.DataFrame | None:
     frame = table.to_pandas(types_mapper=mapper, self_destruct=True)
     pa.default_memory_pool().release_unused()  # the reader's buffers, back to the system
     return frame
+
+
+def _scan_plain(path: Path) -> tuple[bytes, bool] | None:
+    """Look through a CSV file in blocks for what :func:`_read_plain_csv` needs to know.
+
+    Returns None when the file cannot be read, is blank, has no line end in its first block, has
+    a blank line between records (a line end followed by a separator, a space or a line end) or
+    a header holding a quote; else ``(header bytes, breaks_in_quotes)``.
+
+    ``breaks_in_quotes`` is False only when no line break (``\\n`` or ``\\r``) can stand inside a
+    quoted value: when the quotes before every line break, counted from the start of the file,
+    are even in number. A quoted value holding a line break opens on one line and closes on a
+    later one, so the quotes before the break are odd (those of complete values, and a doubled
+    quote inside one, come in pairs); a file whose breaks all follow an even count can be read
+    line by line.
+    """
+    first, filled, previous = None, False, b""
+    breaks_in_quotes, odd = False, 0
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(_BLOCK):
+                if first is None:
+                    start = 3 if block.startswith(b"\xef\xbb\xbf") else 0
+                    end = block.find(b"\n", start)
+                    first = block[start : end if end >= 0 else len(block)]
+                    if end < 0 and len(block) == _BLOCK:
+                        return None  # a header longer than a block: not plain
+                filled = filled or not block.isspace()
+                # A blank line needs a line end followed by a separator, a space or a line end
+                cells = np.frombuffer(previous + block, dtype=np.uint8)
+                body = cells[:-1]  # the last byte is looked at with the next block
+                ends = np.flatnonzero(body == ord("\n"))
+                if np.isin(cells[ends + 1], _BLANK_LINE_NEXT).any():
+                    return None
+                if not breaks_in_quotes and (odd or b'"' in block):
+                    # Quotes of this block (not of the byte carried over) before each break
+                    quotes = np.flatnonzero(cells[len(previous) :] == ord('"')) + len(previous)
+                    breaks = (
+                        np.flatnonzero((body == ord("\n")) | (body == ord("\r")))
+                        if b"\r" in block or previous == b"\r"
+                        else ends
+                    )
+                    breaks_in_quotes = bool(((odd + np.searchsorted(quotes, breaks)) % 2).any())
+                    odd = (odd + len(quotes)) % 2
+                previous = block[-1:]
+    except OSError:
+        return None  # the general path says what is wrong
+    if not filled or first is None or b'"' in first:
+        return None
+    return first, breaks_in_quotes or bool(odd)
 
 
 def parse_csv_text(

@@ -358,11 +358,34 @@ class _ColumnText:
         return self.distinct if self.codes is None else self.at(np.arange(len(self.codes)))
 
 
-def _spread(values: pd.Series, codes: np.ndarray | None) -> pd.Series:
-    """Per-value results spread to the rows (``codes`` as in :class:`_ColumnText`)."""
-    if codes is None:
-        return values.reset_index(drop=True)
-    return pd.Series(values.array.take(codes), name=values.name)
+class _TypedColumn:
+    """The typed values of one column, whole or per distinct value with each row's code (as in
+    :class:`_ColumnText`): spread to the rows only once it is known which rows are kept, so that
+    a column is copied once, not spread then filtered."""
+
+    def __init__(self, values: pd.Series, codes: np.ndarray | None = None):
+        self.values = values.reset_index(drop=True)
+        self.codes = codes
+
+    def rows(self, pos: np.ndarray | None = None) -> pd.Series:
+        """The values of the rows at positions ``pos`` (default: every row)."""
+        if pos is None:
+            if self.codes is None:
+                return self.values
+            where = self.codes
+        else:
+            where = pos if self.codes is None else self.codes[pos]
+        return pd.Series(self.values.array.take(where))
+
+    def comparable(self) -> np.ndarray:
+        """Every row's value as a numpy array to order by: dates as ``datetime64`` (NaT where
+        missing), numbers as floats (NaN where missing), so that a missing value is neither
+        before nor after any other (whole numbers far below 2**53 are exact as floats)."""
+        if pd.api.types.is_datetime64_any_dtype(self.values):
+            distinct = self.values.to_numpy()
+        else:
+            distinct = self.values.to_numpy(dtype=float, na_value=np.nan)
+        return distinct if self.codes is None else distinct[self.codes]
 
 
 def _distinct(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -400,7 +423,10 @@ def _distinct_text(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
             )
         )
     dictionary = encoded.dictionary
-    codes = pc.fill_null(encoded.indices, len(dictionary)).to_numpy(zero_copy_only=False)
+    codes = encoded.indices
+    if codes.null_count:  # filling takes as long as encoding: only when a value is missing
+        codes = pc.fill_null(codes, len(dictionary))
+    codes = codes.to_numpy(zero_copy_only=False)
     values = pd.Series(pd.arrays.ArrowStringArray(dictionary))
     return values.reindex(range(len(dictionary) + 1)), codes
 
@@ -552,13 +578,15 @@ def _parse_column(
     text = _text(values)
     typed, checks = _check_column(col, values, text, councils, extract_date)
     column_text = _ColumnText(text, codes)
+    # A check no distinct value fails (nearly all) is not spread to the rows
     problems = [
         _problems(mask if codes is None else mask[codes], col.name, rule, reason, column_text)
         for mask, rule, reason in checks
+        if mask.any()
     ]
     if col.kind in ("council", "category"):
-        return _categorical(typed, codes, _categories(col, councils)), column_text, problems
-    return _spread(typed, codes), column_text, problems
+        typed = _categorical(typed, _categories(col, councils))
+    return _TypedColumn(typed, codes), column_text, problems
 
 
 def _categories(col: Column, councils) -> pd.CategoricalDtype:
@@ -569,27 +597,23 @@ def _categories(col: Column, councils) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(list(col.allowed))
 
 
-def _categorical(
-    values: pd.Series, codes: np.ndarray | None, dtype: pd.CategoricalDtype
-) -> pd.Series:
-    """Per-value results (codes or allowed spellings, missing where not valid) spread to the rows
-    as a categorical: one small number per row instead of a string."""
+def _categorical(values: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:
+    """Per-value results (codes or allowed spellings, missing where not valid) as a categorical:
+    once spread to the rows, one small number per row instead of a string."""
     found = dtype.categories.get_indexer(pd.Index(values.astype(object).to_numpy()))
     found = found.astype(np.int8 if len(dtype.categories) < 127 else np.int32)
-    return pd.Series(
-        pd.Categorical.from_codes(found if codes is None else found[codes], dtype=dtype)
-    )
+    return pd.Series(pd.Categorical.from_codes(found, dtype=dtype))
 
 
 def _order_problems(
-    spec: Table, typed: dict[str, pd.Series], text: dict[str, _ColumnText]
+    spec: Table, typed: dict[str, _TypedColumn], text: dict[str, _ColumnText]
 ) -> list[pd.DataFrame]:
     """Problems for each ``(earlier, later)`` pair of the table where both are filled in and out
     of order."""
     out = []
     for earlier, later in spec.order:
-        a, b = typed[earlier], typed[later]
-        wrong = _mask((a.notna() & b.notna()) & (b < a))
+        # Both filled in and out of order (a missing value compares False)
+        wrong = typed[later].comparable() < typed[earlier].comparable()
         if not wrong.any():
             continue
         if spec.column(later).kind == "date":
@@ -897,10 +921,8 @@ def validate_table(
     del text, lines
     bad = np.zeros(n, dtype=bool)
     bad[pos] = True
-    if bad.any():  # column by column, each full column let go once filtered
-        keep = np.flatnonzero(~bad)
-        for name in list(typed):
-            typed[name] = pd.Series(typed.pop(name).array.take(keep), name=name)
-    accepted = pd.DataFrame(typed, copy=False)
+    # Each column spread to the rows kept in one copy, and let go once copied
+    keep = np.flatnonzero(~bad) if bad.any() else None
+    accepted = pd.DataFrame({name: typed.pop(name).rows(keep) for name in list(typed)}, copy=False)
     accepted["source_row"] = rows[~bad]
     return TableResult(spec.name, source, n, accepted, rejects.reset_index(drop=True), warnings)
