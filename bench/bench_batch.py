@@ -51,6 +51,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from bench_common import compile_package  # beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 #: Where jswlib and the notebooks are taken from (--code: another checkout, e.g. to measure "before").
 CODE = ROOT
@@ -278,6 +280,7 @@ def main() -> None:
         [str(CODE)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     )
     os.chdir(CODE)  # the default params and data folders are the checkout's
+    compile_package(CODE)
 
     from jswlib.compute.results import latest_complete_quarter, load_results
     from jswlib.definitions.params import load_councils

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import matplotlib
+from bench_common import compile_package  # beside this script
 
 matplotlib.use("Agg")
 
@@ -50,6 +51,7 @@ def main() -> None:
     parser.add_argument("--council", default="Fife")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    compile_package(ROOT)
     # The kernel that runs the notebook once inherits it: this checkout's jswlib
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
