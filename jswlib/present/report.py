@@ -1331,20 +1331,12 @@ class Report:
         """
         data = self.quarterly_data(indicator, n)
         unit = self.defs.catalogue.get(indicator).unit
-        shown = pd.DataFrame(
-            {
-                "quarter": data["period"],
-                "total_cases": data["denominator"],
-                "within": data["numerator"],
-                "percent_within": data["display_value"],
-                "target": _target_text(
-                    data["target"].astype("float64"), unit, data["target_source"]
-                ),
-                "low_numbers": _low_numbers_text(data["low_numbers"]),
-            }
-        )
+        index = data.index
+        cases, within = data["denominator"], data["numerator"]
+        percent = data["display_value"]
         if self.public:
-            shown = shown.astype(object)
+            cases, within = list(cases.astype(object)), list(within.astype(object))
+            percent = list(percent.astype(object))
             symbol, key, code = (
                 self.settings.suppression_symbol,
                 self.figure_key(indicator),
@@ -1354,15 +1346,25 @@ class Report:
                 zip(data["period"], data["numerator"], data["denominator"], data["value"])
             ):
                 if self._hidden(key, code, period, PERCENTAGE, value):
-                    shown.loc[i, "percent_within"] = symbol
+                    percent[i] = symbol
                 if self._hidden(key, code, period, NUMERATOR, num):
-                    shown.loc[i, "within"] = symbol
+                    within[i] = symbol
                 if self._hidden(key, code, period, DENOMINATOR, den):
-                    shown.loc[i, "total_cases"] = symbol
-        shown = shown.assign(
-            total_cases=lambda f: _cases_text(f["total_cases"], data["pending"]),
-            within=lambda f: _text(f["within"]),
-            percent_within=lambda f: _marked(f["percent_within"], data["provisional"]),
+                    cases[i] = symbol
+            cases, within, percent = (
+                pd.Series(values, index=index, dtype=object) for values in (cases, within, percent)
+            )
+        shown = pd.DataFrame(
+            {
+                "quarter": data["period"],
+                "total_cases": _cases_text(cases, data["pending"]),
+                "within": _text(within),
+                "percent_within": _marked(percent, data["provisional"]),
+                "target": _target_text(
+                    data["target"].astype("float64"), unit, data["target_source"]
+                ),
+                "low_numbers": _low_numbers_text(data["low_numbers"]),
+            }
         )
         pending = int(data["pending"].astype("Float64").fillna(0).sum())
         caption = (
