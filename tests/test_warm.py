@@ -357,3 +357,63 @@ class TestKpiOutputsFromTheKernel:
 
         assert entries(kpi_outputs["warm"]) == entries(kpi_outputs["fresh"])
         assert entries(kpi_outputs["warm"])["fife"][1]  # a headline to compare
+
+
+class TestOutputsChecked:
+    """The warm engine checks the executed notebook against the schema once, whole, instead of
+    each output as it arrives; an output that does not conform still fails the council, as a
+    fresh kernel fails it."""
+
+    def test_an_invalid_output_fails_as_in_a_fresh_kernel(self, tmp_path):
+        params = make_workspace(tmp_path)
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        nb.cells = [
+            nbformat.v4.new_code_cell(PARAMETERS),
+            nbformat.v4.new_code_cell(
+                "from IPython.display import display\n"
+                'if council == "Angus":\n'
+                '    display({"text/html": 5}, raw=True)  # HTML must be text\n'
+            ),
+        ]
+        nb.cells[0].metadata["tags"] = ["parameters"]
+        path = tmp_path / "invalid.ipynb"
+        nbformat.write(nb, path)
+        outcomes = {}
+        for engine in ("warm", "fresh"):
+            result = run_batch(
+                QUARTER,
+                ["Angus", "Fife"],
+                params=params,
+                notebook=path,
+                kpi_table=fake_kpis,
+                workers=1,
+                progress=False,
+                engine=engine,
+                out_dir=tmp_path / engine,
+            )
+            entries = json.loads(result.manifest.read_text())["councils"]
+            outcomes[engine] = {e["slug"]: e for e in entries}
+        warm, fresh = outcomes["warm"], outcomes["fresh"]
+        assert warm["angus"]["outcome"] == fresh["angus"]["outcome"] == "failed"
+        assert "is not valid" in warm["angus"]["error"]
+        assert warm["angus"]["error"] == fresh["angus"]["error"]
+        assert "is not valid" in warm["angus"]["warm_error"]  # the whole-notebook check caught it
+        assert warm["fife"]["outcome"] == "ok" and warm["fife"]["engine"] == "warm"
+
+    def test_the_check_of_each_output_is_put_back(self):
+        from nbformat.v4 import nbbase
+
+        from jswlib.run import warm
+
+        check = nbbase.validate
+        with pytest.raises(RuntimeError), warm._outputs_checked_at_the_end():
+            assert nbbase.validate is not check
+            raise RuntimeError("a cell failed")
+        assert nbbase.validate is check
+        with pytest.raises(nbformat.ValidationError):
+            warm.check_notebook(nbformat.from_dict({"nbformat": 4}))
