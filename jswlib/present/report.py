@@ -963,7 +963,9 @@ class Report:
         """
         ids = self.headline_indicators()
         code, targets = self.council.code, self.defs.targets
-        rows = self._own_rows("quarterly")
+        # only the columns read below: the two quarters' rows are cut and reindexed narrow
+        columns = ["indicator", "period", "numerator", "denominator", "value", "std_dev"]
+        rows = self._own_rows("quarterly")[[*columns, "provisional", "pending"]]
         now = _at(rows, self.quarter.label, ids)
         before = _at(rows, self.quarter.year_earlier().label, ids)
         inds = [self.defs.catalogue.get(i) for i in ids]
