@@ -31,6 +31,7 @@ from jswlib.compute.indicators import (
     Definitions,
     _calendars,
     _contributions,
+    _std_dev,
     condition_mask,
     period_bounds,
     timescale_outcome,
@@ -175,14 +176,6 @@ def _values(num: pd.Series, den: pd.Series, ind: Indicator) -> pd.Series:
     if ind.type == "average":
         return (num / den.where(den > 0)).astype(float)
     return num.astype(float)
-
-
-def _std_dev(total: pd.Series, n: pd.Series, squares: pd.Series) -> pd.Series:
-    """Sample standard deviation from the sum, count and sum of squares (missing below 2
-    values)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        variance = (squares - total**2 / n) / (n - 1)
-    return np.sqrt(variance.clip(lower=0).where(n >= 2)).astype(float)
 
 
 def _grid(
@@ -339,37 +332,8 @@ def compute_indicators(
     indicators: list[str] | None = None,
     first_day: date | None = None,
 ) -> pd.DataFrame:
-    """Compute every indicator for every council, family group and Scotland, in one pass.
-
-    Parameters
-    ----------
-    tables : dict of str to pandas.DataFrame
-        Validated tables (``jswlib.data.extract.load_extract(...).tables``).
-    defs : Definitions
-        Catalogue, councils, targets (standards) and holiday rules.
-    as_at : datetime.date
-        The extract date: periods after it are not reported; events still due after it are pending.
-    monthly : bool, default True
-        Also give monthly figures for the timescale indicators (for statistical process control).
-    indicators : list of str, optional
-        Only these indicator ids (default: every computable indicator).
-    first_day : datetime.date, optional
-        The first day of the reported period: no period ending before it is reported. Records
-        that started earlier still count where they belong to a reported period (an order open
-        in it, a deadline falling in it). Default: from the first period with data.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The columns of :data:`RESULT_COLUMNS`: one row per level, area, indicator, frequency and
-        period. ``numerator``/``denominator`` are whole numbers (the denominator is missing for
-        counts), ``value`` is a percentage, a mean or a count as ``unit`` says.
-
-    Notes
-    -----
-    See the module docstring for the conventions (periods, exclusions, pending, standards,
-    pooling). Indicators whose table is empty or not supplied give no rows.
-    """
+    """:func:`jswlib.compute.indicators.compute_indicators` the former, pandas way (the same
+    parameters and result), kept to prove the engine against."""
     chosen = (
         [defs.catalogue.get(i) for i in indicators] if indicators else defs.catalogue.computable()
     )

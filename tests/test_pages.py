@@ -4,6 +4,7 @@ adds alternative text and keyboard focus) done on the text instead, giving the s
 from __future__ import annotations
 
 import nbformat
+import pytest
 from bs4 import BeautifulSoup
 
 from jswlib.present import pages
@@ -140,8 +141,15 @@ class TestExternalReferencesQuickly:
             found += bool(expected)
         assert 300 < found < 2900  # pages with and without references were both tried
 
-    def test_a_page_of_charts_only_is_clean(self):
+    def test_a_page_of_charts_only_skips_the_full_pattern(self, monkeypatch):
         from jswlib.present import pages
 
+        class Refused:
+            def finditer(self, page):
+                raise AssertionError("the full pattern ran on a page holding no marker")
+
         page = '<figure><svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0"/></svg></figure>'
+        monkeypatch.setattr(pages, "_EXTERNAL", Refused())
         assert pages.external_references(page * 50) == []
+        with pytest.raises(AssertionError, match="full pattern ran"):  # a marker: it runs
+            pages.external_references(page + '<img src="//x.example/a.png">')

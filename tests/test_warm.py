@@ -95,19 +95,22 @@ if council == "Fife" and "_jsw_warm_baseline" in sys.modules:
     os._exit(1)  # the warm kernel dies: the council is run again in a fresh kernel"""
 
 
-def _state_notebook(folder):
+def _notebook(path, *cells):
+    """A notebook of the report's parameters cell then ``cells``, written to ``path``."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
-    nb.cells = [nbformat.v4.new_code_cell(PARAMETERS), nbformat.v4.new_code_cell(PROBE)]
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (PARAMETERS, *cells)]
     nb.cells[0].metadata["tags"] = ["parameters"]
-    nb.cells.append(nbformat.v4.new_code_cell(PLANT))
-    path = folder / "state.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def _state_notebook(folder):
+    return _notebook(folder / "state.ipynb", PROBE, PLANT)
 
 
 def _seen(out, slug, what="STATE") -> dict:
@@ -197,6 +200,24 @@ def _normalised(page: str) -> str:
     return re.sub(r"T_[0-9a-f]{5}", "T_?", page)  # pandas Styler's table id
 
 
+def _both_engines(root, params, notebook) -> dict:
+    """Angus and Fife run with each engine (warm: one kernel runs both councils), by engine."""
+    return {
+        engine: run_batch(
+            QUARTER,
+            ["Angus", "Fife"],
+            params=params,
+            notebook=notebook,
+            kpi_table=fake_kpis,
+            workers=1 if engine == "warm" else 2,
+            progress=False,
+            engine=engine,
+            out_dir=root / engine,
+        )
+        for engine in ("warm", "fresh")
+    }
+
+
 @pytest.fixture(scope="module")
 def both_engines(tmp_path_factory):
     root = tmp_path_factory.mktemp("warm-fresh")
@@ -208,18 +229,7 @@ def both_engines(tmp_path_factory):
             "R4,Fife,PERSON-DDD,CJSWR,2025-05-01,2025-05-20,2025-05-19\n"
         )
     pages = {}
-    for engine in ("warm", "fresh"):
-        result = run_batch(
-            QUARTER,
-            ["Angus", "Fife"],
-            params=params,
-            notebook=NOTEBOOK,
-            kpi_table=fake_kpis,
-            workers=1 if engine == "warm" else 2,  # warm: one kernel runs both councils
-            progress=False,
-            engine=engine,
-            out_dir=root / engine,
-        )
+    for engine, result in _both_engines(root, params, NOTEBOOK).items():
         assert not result.failed, [o.error for o in result.failed]
         entries = json.loads(result.manifest.read_text())["councils"]
         assert {e["engine"] for e in entries} == {engine}
@@ -366,38 +376,16 @@ class TestOutputsChecked:
 
     def test_an_invalid_output_fails_as_in_a_fresh_kernel(self, tmp_path):
         params = make_workspace(tmp_path)
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {
-            "name": "python3",
-            "display_name": "Python 3",
-            "language": "python",
+        path = _notebook(
+            tmp_path / "invalid.ipynb",
+            "from IPython.display import display\n"
+            'if council == "Angus":\n'
+            '    display({"text/html": 5}, raw=True)  # HTML must be text\n',
+        )
+        outcomes = {
+            engine: {e["slug"]: e for e in json.loads(result.manifest.read_text())["councils"]}
+            for engine, result in _both_engines(tmp_path, params, path).items()
         }
-        nb.cells = [
-            nbformat.v4.new_code_cell(PARAMETERS),
-            nbformat.v4.new_code_cell(
-                "from IPython.display import display\n"
-                'if council == "Angus":\n'
-                '    display({"text/html": 5}, raw=True)  # HTML must be text\n'
-            ),
-        ]
-        nb.cells[0].metadata["tags"] = ["parameters"]
-        path = tmp_path / "invalid.ipynb"
-        nbformat.write(nb, path)
-        outcomes = {}
-        for engine in ("warm", "fresh"):
-            result = run_batch(
-                QUARTER,
-                ["Angus", "Fife"],
-                params=params,
-                notebook=path,
-                kpi_table=fake_kpis,
-                workers=1,
-                progress=False,
-                engine=engine,
-                out_dir=tmp_path / engine,
-            )
-            entries = json.loads(result.manifest.read_text())["councils"]
-            outcomes[engine] = {e["slug"]: e for e in entries}
         warm, fresh = outcomes["warm"], outcomes["fresh"]
         assert warm["angus"]["outcome"] == fresh["angus"]["outcome"] == "failed"
         assert "is not valid" in warm["angus"]["error"]

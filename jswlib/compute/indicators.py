@@ -892,24 +892,18 @@ def _indicator_results(
         if first_day is not None:
             first = max(first, _as_at_ordinal(first_day, freq))
         last = max(_as_at_ordinal(as_at, freq), first)
+
+        span = (len(ix), first, last)
         if ind.type == "people" and ind.basis != "events":
-            grid_local = _people_grid(records, ind, freq, as_at, len(ix), first, last)
+            grid_local = _people_grid(records, ind, freq, as_at, *span)
         else:
             grid_local = _grid_sums(
-                _by_period(records, ind, freq, as_at, outcome_local, cache),
-                len(ix),
-                first,
-                last,
-                ind,
+                _by_period(records, ind, freq, as_at, outcome_local, cache), *span, ind
             )
         grid_national = grid_local
         if differs:
             grid_national = _grid_sums(
-                _by_period(records, ind, freq, as_at, outcome_national, cache),
-                len(ix),
-                first,
-                last,
-                ind,
+                _by_period(records, ind, freq, as_at, outcome_national, cache), *span, ind
             )
         pooled_parts = [_pool_grid(grid_national, area) for area in (family_of, scotland_of)]
         where = np.asarray(grid_local["council"], dtype=np.int64)
