@@ -332,3 +332,73 @@ class TestValidationDate:
             path.parent, councils, extract_date=validation_date(path.parent, None)
         )
         assert extract.rejects[["row", "rule"]].values.tolist() == [[3, "future_date"]]
+
+
+class TestReadAhead:
+    """``load_extract(read_ahead=True)`` reads each table's file on a second thread while the one
+    before it is validated: the extract must be the same as read in turn."""
+
+    @pytest.fixture
+    def folder(self, write_csv, tmp_path):
+        path = write_csv(
+            "court_reports.csv",
+            REPORTS,
+            "R1,Fife,P1,CJSWR,2025-07-01,2025-07-20,",
+            "R2,Atlantis,P2,CJSWR,2025-07-01,2025-07-20,",  # not a council: rejected
+            "",  # a blank line: skipped, counted
+            "R3,Fife,P3,CJSWR,2025-07-02,2025-07-21,2025-07-10",
+        )
+        # required columns missing: an error of that table
+        write_csv("cpos.csv", "order_id,council,person_id,imposed_date", "C1,Fife,P1,2025-07-01")
+        write_csv("womens_centre.csv", "support_id,council,person_id,start_date", "W1,Fife,P1,x")
+        pd.DataFrame({"support_id": ["W9"], "council": ["Fife"], "person_id": ["P9"]}).to_parquet(
+            path.parent / "womens_centre.parquet"
+        )  # the table supplied twice: an error
+        write_csv("clients.csv", "name,dob", "Jane,1990-01-01")  # not a table: a warning
+        return path.parent
+
+    def test_the_same_extract_as_read_in_turn(self, folder, councils):
+        plain = load_extract(folder, councils)
+        ahead = load_extract(folder, councils, read_ahead=True)
+        pd.testing.assert_frame_equal(ahead.summary, plain.summary)
+        pd.testing.assert_frame_equal(ahead.rejects, plain.rejects)
+        assert ahead.warnings == plain.warnings
+        assert list(ahead.tables) == list(plain.tables)
+        for name, table in plain.tables.items():
+            pd.testing.assert_frame_equal(ahead.tables[name], table, obj=name)
+        # The folder's own outcome, so that the comparison is not of two empty extracts
+        assert status(plain, "court_reports")[["rows_read", "rows_rejected"]].tolist() == [3, 1]
+        assert status(plain, "womens_centre")["status"] == STATUS_ERROR
+        assert "required column" in status(plain, "cpos")["message"]
+
+    def test_files_after_the_first_are_read_on_the_second_thread(
+        self, folder, councils, monkeypatch
+    ):
+        import threading
+
+        real, threads = io.read_csv_table, {}
+
+        def recorded(path, name, *args, **kwargs):
+            threads[name] = threading.current_thread().name
+            return real(path, name, *args, **kwargs)
+
+        monkeypatch.setattr(io, "read_csv_table", recorded)
+        load_extract(folder, councils, read_ahead=True)
+        # court_reports is the first table of the contract: read before validation starts
+        assert threads["court_reports"] == threading.current_thread().name
+        assert threads["cpos"].startswith("jsw-read")
+        threads.clear()
+        load_extract(folder, councils)
+        assert set(threads.values()) == {threading.current_thread().name}
+
+    def test_a_failure_while_reading_ahead_is_raised(self, folder, councils, monkeypatch):
+        real = io.read_csv_table
+
+        def broken(path, name, *args, **kwargs):
+            if name == "cpos":
+                raise RuntimeError("reader broke")
+            return real(path, name, *args, **kwargs)
+
+        monkeypatch.setattr(io, "read_csv_table", broken)
+        with pytest.raises(RuntimeError, match="reader broke"):
+            load_extract(folder, councils, read_ahead=True)
