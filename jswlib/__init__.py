@@ -40,6 +40,7 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   ``batch`` (every council's report for a quarter, in parallel, with a manifest),
   ``worker`` (one council's report: notebook, HTML, KPI table, in a worker process), ``warm``
   (the warm engine: a kernel per worker, kept alive and reset between councils),
+  ``kernel_streams`` (a warm kernel's standard output and error),
   ``notebook_parameters`` (notebook parameters checked against the ``parameters`` cell),
   ``startup`` (what ``jsw`` and its workers skip at start-up), ``docs`` (generated reference
   documentation).

@@ -405,3 +405,65 @@ class TestOutputsChecked:
         assert nbbase.validate is check
         with pytest.raises(nbformat.ValidationError):
             warm.check_notebook(nbformat.from_dict({"nbformat": 4}))
+
+
+STREAMS = """import sys
+from IPython.display import HTML, display
+print("STREAM " + type(sys.stdout).__module__)
+print("one")
+display(HTML("<b>two</b>"))
+print("three", file=sys.stderr)
+print("four")
+display(HTML("<i>five</i>"))
+print("six", end="")
+'seven'"""
+
+
+def _outputs(nb_path) -> list[tuple[str, str]]:
+    """(kind, text) of every output of the notebook's last cell, in order."""
+    cell = json.loads(nb_path.read_text())["cells"][-1]
+    found = []
+    for output in cell["outputs"]:
+        if output["output_type"] == "stream":
+            found.append((output["name"], "".join(output["text"])))
+        else:
+            data = output["data"]
+            found.append(
+                (output["output_type"], "".join(data.get("text/html", data["text/plain"])))
+            )
+    return found
+
+
+class TestStreams:
+    def test_printed_output_and_displays_keep_their_order_in_the_warm_kernel(self, tmp_path):
+        params = make_workspace(tmp_path)
+        notebook = _notebook(tmp_path / "streams.ipynb", STREAMS)
+        outputs = {}
+        for engine in ("warm", "fresh"):
+            result = run_batch(
+                QUARTER,
+                ["Fife"],
+                params=params,
+                notebook=notebook,
+                kpi_table=fake_kpis,
+                workers=1,
+                progress=False,
+                engine=engine,
+                out_dir=tmp_path / engine,
+            )
+            assert not result.failed, [o.error for o in result.failed]
+            outputs[engine] = _outputs(result.out_dir / "fife.ipynb")
+        # The warm kernel writes through its own stream class, the fresh one through IPython's
+        assert outputs["warm"][0] == ("stdout", "STREAM jswlib.run.kernel_streams\none\n")
+        assert outputs["fresh"][0] == ("stdout", "STREAM ipykernel.iostream\none\n")
+        # Each display sends what was printed before it (standard output, then error) first
+        expected = [
+            ("display_data", "<b>two</b>"),
+            ("stdout", "four\n"),
+            ("stderr", "three\n"),
+            ("display_data", "<i>five</i>"),
+            ("stdout", "six"),
+            ("execute_result", "'seven'"),
+        ]
+        assert outputs["warm"][1:] == expected
+        assert outputs["fresh"][1:] == expected

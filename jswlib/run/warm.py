@@ -33,6 +33,10 @@ reach (``gc.freeze``): they live as long as the kernel anyway, and without it ea
 one of each reset, and those Python runs by itself while a notebook runs) walks all of pandas and
 matplotlib again. Objects made by a council's notebook are collected as usual.
 
+Each kernel writes its standard output and error through :class:`jswlib.run.kernel_streams.OutStream`
+(ipykernel's own ``outstream_class`` setting): IPython's stream, except that a flush with nothing
+written returns at once instead of waiting on the kernel's I/O thread.
+
 The executed notebook is written once, when it ends or fails (papermill's
 ``request_save_on_cell_execute=False``), not after every cell as a fresh run writes it: a warm run
 that stops half-way is run again in a fresh kernel, which writes as it goes.
@@ -70,6 +74,9 @@ WARM_IMPORTS: tuple[str, ...] = (
     "jswlib.run.notebook_parameters",  # the notebooks' parameter check
     "jswlib.run.worker",  # the KPI outputs, written by the kernel
 )
+#: The standard output and error of a warm kernel: IPython's, without a wait for nothing
+#: (:mod:`jswlib.run.kernel_streams`).
+OUTSTREAM_CLASS = "jswlib.run.kernel_streams.OutStream"
 #: Seconds allowed for the warm-up or a reset before the kernel is given up.
 RESET_TIMEOUT = 120.0
 
@@ -240,7 +247,10 @@ class WarmKernel:
         from jupyter_client.manager import AsyncKernelManager
 
         self.km = AsyncKernelManager(kernel_name=kernel_name)
-        args = list(extra_arguments) + ["--HistoryManager.hist_file=:memory:"]
+        args = list(extra_arguments) + [
+            "--HistoryManager.hist_file=:memory:",
+            f"--IPKernelApp.outstream_class={OUTSTREAM_CLASS}",
+        ]
         _run_sync(self.km.start_kernel)(
             extra_arguments=args, cwd=cwd, env=dict(env if env is not None else os.environ)
         )
