@@ -3,6 +3,8 @@ adds alternative text and keyboard focus) done on the text instead, giving the s
 
 from __future__ import annotations
 
+import copy
+
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
@@ -153,3 +155,51 @@ class TestExternalReferencesQuickly:
         assert pages.external_references(page * 50) == []
         with pytest.raises(AssertionError, match="full pattern ran"):  # a marker: it runs
             pages.external_references(page + '<img src="//x.example/a.png">')
+
+
+class TestMarkdownOnce:
+    """Each Markdown text is turned into HTML once per exporter: the same page, fewer renderings."""
+
+    @pytest.fixture
+    def renderings(self, monkeypatch):
+        from nbconvert import HTMLExporter
+
+        made, real = [], HTMLExporter.markdown2html
+
+        def counted(self, context, source):
+            made.append(source)
+            return real(self, context, source)
+
+        counted.jinja_pass_arg = real.jinja_pass_arg
+        monkeypatch.setattr(HTMLExporter, "markdown2html", counted)
+        exporter = pages._exporter_class()(
+            template_name=pages.TEMPLATE_NAME,
+            extra_template_basedirs=[str(pages.TEMPLATES_DIR)],
+            embed_images=True,
+        )
+        return exporter, made
+
+    def _page(self, exporter, nb, path="a"):
+        resources = {"metadata": {"name": "t", "path": str(REPO / "tests" / "fixtures" / path)}}
+        return exporter.from_notebook_node(nb, resources=resources)[0]
+
+    def test_a_second_report_renders_no_text_again_and_its_page_is_the_same(self, renderings):
+        exporter, made = renderings
+        nb = _notebook()  # one notebook (each new one draws its cells' ids at random)
+        first = self._page(exporter, copy.deepcopy(nb))
+        assert made == ['## Heading\n\nText <img src="pixel.png"> and ![a pixel](pixel.png)']
+        assert self._page(exporter, copy.deepcopy(nb)) == first
+        assert len(made) == 1  # the second page's text came from the first
+        exporter.markdown_made.clear()
+        assert self._page(exporter, copy.deepcopy(nb)) == first and len(made) == 2
+
+    def test_another_folder_or_attachments_render_again(self, renderings):
+        exporter, made = renderings
+        self._page(exporter, _notebook())
+        self._page(exporter, _notebook(), path="b")  # images are looked for in another folder
+        assert len(made) == 2
+        nb = _notebook()
+        nb.cells[0]["attachments"] = {"pixel.png": {"image/png": "AAAA"}}
+        self._page(exporter, nb)
+        self._page(exporter, nb)
+        assert len(made) == 4  # a cell's own attachments: never kept

@@ -171,16 +171,41 @@ def accessible_outputs(page: str) -> str:
     return _DIV_TAG.sub(focusable, _IMG_TAG.sub(alt, page))
 
 
+#: Markdown texts whose HTML an exporter keeps (a report has about 16, most of them the same in
+#: every report: section headings, indicator titles).
+MARKDOWN_KEPT = 512
+
+
 def _exporter_class():
     """nbconvert's HTML exporter, with its last step (BeautifulSoup) done by
     :func:`accessible_outputs`."""
+    from jinja2 import pass_context
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     class ReportExporter(HTMLExporter):
-        """The HTML exporter of the reports (see :func:`accessible_outputs`)."""
+        """The HTML exporter of the reports (see :func:`accessible_outputs`); a Markdown text
+        is turned into HTML once per process (:meth:`markdown2html`)."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.markdown_made: dict[tuple[str, str], str] = {}
+
+        @pass_context
+        def markdown2html(self, context, source):
+            # nbconvert's filter reads, besides the text, the cell's attachments (none on an
+            # output or a cell without them) and the notebook's folder, for images
+            if context.get("cell", {}).get("attachments"):
+                return super().markdown2html(context, source)
+            path = context.get("resources", {}).get("metadata", {}).get("path", "")
+            key = (source, path)
+            if key not in self.markdown_made:
+                if len(self.markdown_made) >= MARKDOWN_KEPT:
+                    self.markdown_made.clear()
+                self.markdown_made[key] = super().markdown2html(context, source)
+            return self.markdown_made[key]
 
         def from_notebook_node(self, nb, resources=None, **kw):
             # The two filters the HTML templates use, as the HTML exporter sets them up
