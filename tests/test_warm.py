@@ -467,3 +467,87 @@ class TestStreams:
         ]
         assert outputs["warm"][1:] == expected
         assert outputs["fresh"][1:] == expected
+
+
+class _FakeKernel:
+    """A warm kernel that records when it is asked for the KPI outputs and when they are taken."""
+
+    def __init__(self, events, out_dir, slug):
+        self.events, self.out_dir, self.slug = events, out_dir, slug
+
+    def send_for_result(self, code):
+        self.events.append("kpis asked")
+        return "request-1"
+
+    def result_of(self, request):
+        assert request == "request-1"
+        self.events.append("kpis taken")
+        # What the kernel writes meanwhile (kernel_kpi_outputs): the files, then the answer
+        names = worker.output_names(self.slug)
+        for kind in ("csv", "xlsx"):
+            (self.out_dir / names[kind]).write_text("written by the kernel")
+        (self.out_dir / worker.figures_name(self.slug)).write_text("written by the kernel")
+        return {"counts": {"Green": 1}, "headline": [], "files": {"csv": names["csv"]}}
+
+
+class TestKpiOutputsWhileTheHtmlIsExported:
+    """The worker asks its kernel for the KPI outputs, exports the HTML meanwhile, then takes
+    them; when the export fails, it still waits for them, so that they are removed with it."""
+
+    @pytest.fixture
+    def council(self, tmp_path, monkeypatch):
+        from jswlib.run import warm
+
+        events = []
+        kernel = _FakeKernel(events, tmp_path, "fife")
+        monkeypatch.setattr(warm, "current_kernel", lambda: kernel)
+
+        def ran(task, path, result):  # a warm run that succeeded
+            events.append("notebook run")
+            nbformat.write(nbformat.v4.new_notebook(), path)
+            result["engine"] = "warm"
+            result["kernel_kpis"] = worker._kpis_in_kernel(task)
+            return nbformat.v4.new_notebook(), None
+
+        monkeypatch.setattr(worker, "_run_notebook", ran)
+        monkeypatch.setattr(worker, "_kpis_in_worker", _must_not_run)
+        task = worker.CouncilTask(
+            name="Fife",
+            code="S12000047",
+            slug="fife",
+            notebook=str(NOTEBOOK),
+            out_dir=str(tmp_path),
+            parameters={"quarter": QUARTER, "audience": "internal", "data_dir": ""},
+            params=str(tmp_path),
+            kpi_table=worker.report_kpi_table,
+            engine="warm",
+            header="",
+        )
+        return task, events, tmp_path
+
+    def test_asked_before_the_export_taken_after(self, council, monkeypatch):
+        task, events, _ = council
+
+        def export(*args, **kwargs):
+            events.append("html exported")
+            return "<html></html>"
+
+        monkeypatch.setattr(worker, "notebook_to_html", export)
+        result = worker.run_council(task)
+        assert result["status"] == "ok", result["error"]
+        assert events == ["notebook run", "kpis asked", "html exported", "kpis taken"]
+        assert result["counts"] == {"Green": 1} and "kernel_kpis" not in result
+
+    def test_a_failed_export_waits_for_the_kpi_files_then_removes_them(self, council, monkeypatch):
+        task, events, out = council
+
+        def export(*args, **kwargs):
+            events.append("html failed")
+            raise ValueError("template broke")
+
+        monkeypatch.setattr(worker, "notebook_to_html", export)
+        result = worker.run_council(task)
+        assert result["status"] == "failed" and "template broke" in result["error"]
+        assert events == ["notebook run", "kpis asked", "html failed", "kpis taken"]
+        assert not [p.name for p in out.iterdir() if p.name.startswith("fife-")]
+        assert "kernel_kpis" not in result

@@ -44,8 +44,10 @@ that stops half-way is run again in a fresh kernel, which writes as it goes.
 After a notebook that ran without error, the warm kernel also writes the council's KPI outputs
 (CSV, workbook, figures file) from the notebook's own ``report``, whose sections are computed
 already (:func:`jswlib.run.worker.kernel_kpi_outputs`), where a worker beside a fresh kernel
-prepares the report a second time; the files are the same (``tests/test_warm.py``). With another
-KPI-table function, or when the notebook has no report of this council, the worker makes them.
+prepares the report a second time; the files are the same (``tests/test_warm.py``). The worker
+asks for them and exports the report's HTML while the kernel writes them (a council whose export
+fails still waits for them, so that they are removed with it). With another KPI-table function, or
+when the notebook has no report of this council, the worker makes them.
 
 A council whose run in the warm kernel fails in any way (a cell error, a timeout, a kernel that
 died or did not reset) is run once more in a fresh kernel, and the warm kernel is replaced: what the
@@ -58,6 +60,7 @@ import ast
 import contextlib
 import json
 import os
+import time
 from typing import Any
 
 #: Name under which :class:`WarmEngine` is registered with papermill.
@@ -297,9 +300,46 @@ class WarmKernel:
     def run_for_result(self, code: str) -> Any:
         """Run ``code`` silently (as :meth:`run_silently`); it sets ``_jsw_result``, which is
         returned (any value JSON can carry)."""
-        content = self._execute(
-            code, user_expressions={"result": "__import__('json').dumps(_jsw_result)"}
+        return self.result_of(self.send_for_result(code))
+
+    def send_for_result(self, code: str) -> str:
+        """Start ``code`` silently and return at once; :meth:`result_of` gives what it sets as
+        ``_jsw_result``. Meanwhile this process can do other work (the worker exports the
+        report's HTML while its kernel writes the KPI files)."""
+        return self.kc.execute(
+            code,
+            silent=True,
+            store_history=False,
+            allow_stdin=False,
+            user_expressions={"result": "__import__('json').dumps(_jsw_result)"},
         )
+
+    def result_of(self, msg_id: str) -> Any:
+        """The ``_jsw_result`` of the request :meth:`send_for_result` started (waiting for it);
+        :class:`WarmKernelError` on an error or no answer within :data:`RESET_TIMEOUT`.
+
+        Only its reply is awaited: the kernel's status messages about it are left to the next
+        reader of the kernel's messages, which passes over those of other requests (as
+        papermill's notebook client and :meth:`run_silently` do)."""
+        from queue import Empty
+
+        deadline = time.monotonic() + RESET_TIMEOUT
+        while True:
+            try:
+                reply = _run_sync(self.kc.get_shell_msg)(
+                    timeout=max(0.0, deadline - time.monotonic())
+                )
+            except Empty as exc:
+                raise WarmKernelError(
+                    f"the kernel did not answer within {RESET_TIMEOUT:g} s"
+                ) from exc
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            raise WarmKernelError(
+                f"{content.get('ename', 'error')}: {content.get('evalue', '')}".strip()
+            )
         value = content.get("user_expressions", {}).get("result", {})
         if value.get("status") != "ok":
             raise WarmKernelError(f"{value.get('ename', 'error')}: {value.get('evalue', '')}")

@@ -542,10 +542,19 @@ def _execute_warm(task: CouncilTask, path: Path) -> tuple[Any, BaseException | N
     return nb, outcome.get("cell_error")
 
 
-def _kpis_in_kernel(task: CouncilTask) -> dict[str, Any] | None:
-    """The KPI outputs written by the warm kernel from the notebook's report (see
-    :func:`kernel_kpi_outputs`), or None when the worker must compute them: another KPI-table
-    function or report, no such report in the notebook, or any failure in the kernel."""
+def _kpis_in_kernel(task: CouncilTask) -> Callable[[], dict[str, Any] | None] | None:
+    """Ask the warm kernel to write the KPI outputs from the notebook's report (see
+    :func:`kernel_kpi_outputs`), and return at once, so that the worker exports the report's
+    HTML meanwhile.
+
+    Returns
+    -------
+    callable or None
+        None when the worker must compute them (another KPI-table function or report, no warm
+        kernel); else a function that waits for them and returns them, or None when the worker
+        must compute them after all (no such report in the notebook, or any failure in the
+        kernel).
+    """
     if task.kpi_table is not report_kpi_table or task.report != "quarterly":
         return None
     from jswlib.run.warm import current_kernel
@@ -561,9 +570,17 @@ def _kpis_in_kernel(task: CouncilTask) -> dict[str, Any] | None:
         task.parameters.get("audience", ""),
     ]
     try:
-        return kernel.run_for_result(KERNEL_KPI_CODE % {"args": repr(args)})
+        request = kernel.send_for_result(KERNEL_KPI_CODE % {"args": repr(args)})
     except Exception:  # noqa: BLE001 - the worker computes them instead, as for a fresh kernel
         return None
+
+    def written() -> dict[str, Any] | None:
+        try:
+            return kernel.result_of(request)
+        except Exception:  # noqa: BLE001 - as above
+            return None
+
+    return written
 
 
 def _run_notebook(task: CouncilTask, path: Path, result: dict[str, Any]):
@@ -698,13 +715,17 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
         result["files"]["html"] = names["html"]
         if cell_error is not None:
             raise cell_error
-        written = result.pop("kernel_kpis", None)
+        in_kernel = result.pop("kernel_kpis", None)
+        written = in_kernel() if in_kernel is not None else None
         if written is None:
             written = _kpis_in_worker(task, period)
         result["counts"], result["headline"] = written["counts"], written.get("headline")
         result["files"].update(written["files"])
         result["status"] = OK
     except Exception as exc:
+        in_kernel = result.pop("kernel_kpis", None)
+        if in_kernel is not None:  # wait for the kernel's KPI files, so that they are removed
+            in_kernel()
         result["error"] = error_summary(exc)
         if isinstance(exc, io.OutputError):
             result["error"] = str(exc)
@@ -720,6 +741,7 @@ def run_council(task: CouncilTask) -> dict[str, Any]:
             io.remove(out / figures_name(task.slug))
             result["files"].pop("figures", None)
     finally:
+        result.pop("kernel_kpis", None)  # not sent back: a function
         if previous_params is None:
             os.environ.pop(PARAMS_ENV, None)
         else:
@@ -806,8 +828,12 @@ def run_overview(
             raise cell_error
         result["status"] = OK
     except Exception as exc:
+        in_kernel = result.pop("kernel_kpis", None)
+        if in_kernel is not None:  # wait for the kernel's KPI files, so that they are removed
+            in_kernel()
         result["error"] = error_summary(exc)
     finally:
+        result.pop("kernel_kpis", None)  # not sent back: a function
         if previous_params is None:
             os.environ.pop(PARAMS_ENV, None)
         else:
