@@ -219,6 +219,17 @@ def test_the_fast_csv_reader_keeps_every_cell_as_written(write_csv):
     assert fast.rows.tolist() == [2, 3, 4]
 
 
+def test_the_fast_csv_reader_gives_each_column_in_one_piece(write_csv):
+    # About 3 MB: three blocks of the reader, which gives a piece of each column per block
+    rows = [f"R{i},Fife,P{i},2025-07-01,{i % 50}" for i in range(120_000)]
+    path = write_csv("court_reports.csv", "report_id,council,person_id,requested_date,x", *rows)
+    assert path.stat().st_size > 3 * (1 << 20)
+    frame = io.read_csv_table(path, "court_reports").frame
+    assert frame["report_id"].iloc[-1] == "R119999" and len(frame) == 120_000
+    for name in frame.columns:
+        assert frame[name].array.__arrow_array__().num_chunks == 1, name
+
+
 def _breaks_in_quotes(data: bytes) -> bool:
     """The plain way: walk the bytes, and say whether a line break comes after an odd number of
     quotes (so inside a quoted value)."""
