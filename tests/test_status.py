@@ -1102,3 +1102,16 @@ class TestScalarsAsColumns:
         assert percentage("7", np.int64(8)) == 87.5
         with pytest.raises(ValueError, match="numerator must be a number"):
             percentage("seven", 8)
+
+
+def test_float_array_of_a_float_array_is_a_copy_with_the_same_values():
+    from jswlib.judge.status import _float_array
+
+    values = np.array([1.5, np.nan, -0.0, 1e300])
+    numbers = _float_array(values, "values")
+    # the same as the Series way: [1.5, nan, -0.0, 1e300]
+    expected = pd.to_numeric(pd.Series(values)).to_numpy(dtype="float64", na_value=np.nan)
+    np.testing.assert_array_equal(numbers, expected)
+    assert numbers.dtype == np.float64 and numbers is not values
+    numbers[0] = 7.0
+    assert values[0] == 1.5  # the caller's array is left alone

@@ -196,6 +196,8 @@ def _float_array(values: Any, name: str) -> np.ndarray:
     ``NaN``."""
     if _is_scalar(values):
         return np.array(_scalar_float(values, name))
+    if isinstance(values, np.ndarray) and values.dtype == np.float64 and values.ndim == 1:
+        return values.copy()  # what the conversion below gives, without a Series
     try:
         numbers = pd.to_numeric(pd.Series(values), errors="raise")
     except (TypeError, ValueError) as error:

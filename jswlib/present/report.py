@@ -719,6 +719,22 @@ def _positions(rows: pd.DataFrame, columns: list[str]) -> dict[tuple, np.ndarray
     return {key: np.asarray(where, dtype=np.intp) for key, where in found.items()}
 
 
+def _counts_at(values: Any, where: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A column's values (an array) at positions ``where`` as nullable integers (``Int64``),
+    missing at position -1: what ``column.reindex(...).astype("Int64").array`` gives, without
+    the index."""
+    if getattr(values, "dtype", None) != "Int64":
+        values = pd.array(values, dtype="Int64")
+    return values.take(where, allow_fill=True)
+
+
+def _numbers_at(values: Any, where: np.ndarray) -> np.ndarray:
+    """A column's values (an array) at positions ``where`` as floats, ``NaN`` at position -1."""
+    if not (isinstance(values, np.ndarray) and values.dtype == np.float64):
+        values = pd.array(values).to_numpy(dtype="float64", na_value=np.nan)
+    return np.append(values, np.nan)[where]
+
+
 def _at(rows: pd.DataFrame, period: str, ids: list[str]) -> pd.DataFrame:
     """The rows of ``period``, one per indicator of ``ids`` (all missing where there is none)."""
     return rows[rows["period"] == period].set_index("indicator").reindex(ids)
@@ -795,6 +811,21 @@ class Report:
         indicator among them (found once; a frame is cut only when asked for)."""
         own = _own_basis(self._council_results)
         return own, _positions(own, ["frequency", "indicator"])
+
+    @cached_property
+    def _own_columns(self) -> dict[str, Any]:
+        """Columns of the council's own-standard rows (:attr:`_own_by_indicator`) as arrays, by
+        name, each taken out of the frame once."""
+        return {}
+
+    def _own_column(self, column: str) -> Any:
+        """One column of the council's own-standard rows as an array: an ``Int64`` column as its
+        nullable array, any other as a NumPy array (text as Python strings)."""
+        arrays = self._own_columns
+        if column not in arrays:
+            values = self._own_by_indicator[0][column]
+            arrays[column] = values.array if values.dtype == "Int64" else values.to_numpy()
+        return arrays[column]
 
     @cached_property
     def _scotland_by_indicator(self) -> tuple[pd.DataFrame, dict[tuple[str], np.ndarray]]:
@@ -1151,24 +1182,32 @@ class Report:
             "pending",
             "provisional",
         ]
-        rows = self._own_indicator_rows("quarterly", ind.id)[used]
-        rows = rows.set_index("period").reindex(labels)
+        # each quarter's row among the council's own-standard rows (-1 where there is none): the
+        # rows reindexed by period without cutting a frame or building an index (they have one
+        # row a period)
+        mine = self._own_by_indicator[1].get(("quarterly", ind.id), np.empty(0, dtype=np.intp))
+        periods = self._own_column("period")
+        found = {periods[i]: i for i in mine.tolist()}
+        where = np.array([found.get(label, -1) for label in labels], dtype=np.intp)
+        rows = {column: self._own_column(column) for column in used}
+        counts = {c: _counts_at(rows[c], where) for c in ("denominator", "numerator")}
+        numbers = {c: counts[c].to_numpy(dtype="float64", na_value=np.nan) for c in counts}
         return pd.DataFrame(
             {
                 "indicator": ind.id,
                 "period": labels,
-                "denominator": rows["denominator"].astype("Int64").array,
-                "numerator": rows["numerator"].astype("Int64").array,
-                "value": rows["value"].to_numpy(dtype="float64"),
+                "denominator": counts["denominator"],
+                "numerator": counts["numerator"],
+                "value": _numbers_at(rows["value"], where),
                 "display_value": status.format_percentage(
-                    rows["numerator"], rows["denominator"]
+                    numbers["numerator"], numbers["denominator"]
                 ).to_numpy(),
                 "target": self.defs.targets.target(ind.id, self.council.code),
                 "target_source": self._target_source(ind.id),
-                "low_numbers": status.low_numbers(rows["denominator"]).to_numpy(),
-                "excluded": rows["excluded"].astype("Int64").array,
-                "pending": rows["pending"].astype("Int64").array,
-                "provisional": _flag(rows["provisional"]),
+                "low_numbers": status.low_numbers(numbers["denominator"]).to_numpy(),
+                "excluded": _counts_at(rows["excluded"], where),
+                "pending": _counts_at(rows["pending"], where),
+                "provisional": _flag(np.append(rows["provisional"], None)[where]),
             }
         )
 
