@@ -1445,3 +1445,62 @@ class TestQuarterlyDataByPosition:
         assert [None if pd.isna(v) else v for v in counts] == [None, None, 3]
         numbers = rp._numbers_at(pd.array([2.5, None], dtype="Float64"), where)
         assert math.isnan(numbers[0]) and math.isnan(numbers[1]) and numbers[2] == 2.5
+
+
+class TestTrendChartFrames:
+    """The trend chart gets the frames it got when Scotland's quarters were matched through an
+    index and the chart's columns cut with ``assign``."""
+
+    @staticmethod
+    def reference(report: rp.Report, indicator: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        import numpy as np
+
+        data = report.quarterly_data(indicator)
+        labels = list(data["period"])
+        shown_labels = [
+            f"{p} {rp.PROVISIONAL_TEXT}" if f else p
+            for p, f in zip(labels, data["provisional"], strict=True)
+        ]
+        scotland = report._scotland_quarterly(indicator)
+        where = pd.Index(scotland["period"]).get_indexer(labels)
+
+        def numbers(column: str) -> np.ndarray:
+            values = scotland[column].to_numpy(dtype="float64", na_value=np.nan)
+            return np.append(values, np.nan)[where]
+
+        comparison = pd.DataFrame(
+            {
+                "period": labels,
+                "numerator": numbers("numerator"),
+                "value": numbers("value"),
+                "denominator": numbers("denominator"),
+            }
+        )
+        data = report._protected_series(report.figure_key(indicator), report.council.code, data)
+        shown = report._protected_series(indicator, rp.SCOTLAND_CODE, comparison)
+        return (
+            data[["period", "value", "denominator"]].assign(period=shown_labels),
+            shown[["period", "value", "denominator"]].assign(period=shown_labels),
+        )
+
+    def test_the_same_frames_as_the_index_way(self, demo_reports, make, monkeypatch):
+        from jswlib.present import charts
+
+        drawn: list = []
+        trend_chart = charts.trend_chart
+
+        def recording(frame, **kwargs):
+            drawn.append((frame, kwargs["comparison"]))
+            return trend_chart(frame, **kwargs)
+
+        monkeypatch.setattr(charts, "trend_chart", recording)
+        compared = 0
+        for report in [*demo_reports, make(GC), make(DC), make(SL)]:
+            for indicator in report.quarterly_indicators():
+                drawn.clear()
+                report.trend_chart_html(indicator)
+                expected = self.reference(report, indicator)
+                pd.testing.assert_frame_equal(drawn[0][0], expected[0])
+                pd.testing.assert_frame_equal(drawn[0][1], expected[1])
+                compared += 1
+        assert compared > 50

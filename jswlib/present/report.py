@@ -836,6 +836,20 @@ class Report:
         rows = _plain_text(table.loc[wanted, columns])
         return rows, _positions(rows, ["indicator"])
 
+    @cached_property
+    def _scotland_columns(self) -> dict[str, Any]:
+        """Columns of :attr:`_scotland_by_indicator`'s rows as arrays, each taken out once."""
+        return {}
+
+    def _scotland_column(self, column: str) -> Any:
+        """One column of Scotland's quarterly rows (national standard) as an array: ``Int64`` as
+        its nullable array, any other as a NumPy array."""
+        arrays = self._scotland_columns
+        if column not in arrays:
+            values = self._scotland_by_indicator[0][column]
+            arrays[column] = values.array if values.dtype == "Int64" else values.to_numpy()
+        return arrays[column]
+
     def _scotland_quarterly(self, indicator: str) -> pd.DataFrame:
         """Scotland's quarterly rows of one indicator (on the national standard, as pooled)."""
         rows, positions = self._scotland_by_indicator
@@ -1232,31 +1246,43 @@ class Report:
             f"{p} {PROVISIONAL_TEXT}" if f else p
             for p, f in zip(labels, data["provisional"], strict=True)
         ]
-        scotland = self._scotland_quarterly(indicator)
-        where = pd.Index(scotland["period"]).get_indexer(labels)
-
-        def scotland_numbers(column: str) -> np.ndarray:  # position -1 (none) picks the NaN
-            return np.append(scotland[column].to_numpy(dtype="float64", na_value=np.nan), np.nan)[
-                where
-            ]
-
+        # Scotland's row of each quarter by position (-1 where there is none picks the NaN)
+        rows, positions = self._scotland_by_indicator
+        mine = positions.get((indicator,), np.empty(0, dtype=np.intp))
+        periods = self._scotland_column("period")
+        found: dict[str, int] = {}
+        for i in mine.tolist():
+            found.setdefault(periods[i], i)  # the first row of a period, as an index lookup
+        where = np.array([found.get(label, -1) for label in labels], dtype=np.intp)
         comparison = pd.DataFrame(
             {
                 "period": labels,
-                "numerator": scotland_numbers("numerator"),
-                "value": scotland_numbers("value"),
-                "denominator": scotland_numbers("denominator"),
+                **{
+                    column: _numbers_at(self._scotland_column(column), where)
+                    for column in ("numerator", "value", "denominator")
+                },
             }
         )
         raw = data
         data = self._protected_series(self.figure_key(indicator), self.council.code, data)
         comparison_shown = self._protected_series(indicator, SCOTLAND_CODE, comparison)
-        left_out = self._left_out(raw, data)
-        comparison = comparison_shown[["period", "value", "denominator"]].assign(
-            period=shown_labels
+        left_out = self._left_out(raw, data) if self.public else []  # nothing is left out else
+        # the columns the chart draws, the quarters labelled as shown
+        comparison = pd.DataFrame(
+            {
+                "period": shown_labels,
+                "value": comparison_shown["value"].to_numpy(),
+                "denominator": comparison_shown["denominator"].to_numpy(),
+            }
         )
         fig = charts.trend_chart(
-            data[["period", "value", "denominator"]].assign(period=shown_labels),
+            pd.DataFrame(
+                {
+                    "period": shown_labels,
+                    "value": data["value"].to_numpy(),
+                    "denominator": data["denominator"].array,
+                }
+            ),
             title=self.indicator_title(indicator),
             target=data["target"].iloc[0],
             unit=ind.unit,
