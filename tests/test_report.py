@@ -1504,3 +1504,29 @@ class TestTrendChartFrames:
                 pd.testing.assert_frame_equal(drawn[0][1], expected[1])
                 compared += 1
         assert compared > 50
+
+
+class TestSpcSeriesOfColumns:
+    """A report's SPC series comes from its own-standard columns by position; the reference cuts
+    the rows from the frame and gives them to spc_series, as before."""
+
+    def test_the_same_as_the_cut_rows(self, demo_reports, make):
+        import numpy as np
+
+        from jswlib.present.national import spc_series
+
+        compared = set()
+        for report in [*demo_reports, make(GC), make(DC), make(SL)]:
+            if report.public:
+                continue  # public series come from the quarterly rows, as before
+            own, positions = report._own_by_indicator
+            for indicator in report.headline_indicators():
+                found = [positions.get((f, indicator)) for f in ("monthly", "quarterly")]
+                found = [p for p in found if p is not None]
+                rows = own.iloc[np.concatenate(found)] if found else own.iloc[0:0]
+                expected = spc_series(rows, report.quarter.end)
+                got = report.spc_series(indicator)
+                pd.testing.assert_frame_equal(got, expected)
+                assert got.attrs == expected.attrs
+                compared.add(got.attrs["frequency"])
+        assert compared == {"monthly", "quarterly"}

@@ -82,7 +82,13 @@ from jswlib.present.figures import (
     protected_figures,
     shown_figures,
 )
-from jswlib.present.national import spc_figure, spc_frame, spc_series
+from jswlib.present.national import (
+    SPC_SERIES_COLUMNS,
+    spc_figure,
+    spc_frame,
+    spc_series,
+    spc_series_of_columns,
+)
 from jswlib.present.style import (
     COMPARISON_HEADINGS,
     LABELS,
@@ -1326,11 +1332,13 @@ class Report:
             )
             protected.attrs.update(series.attrs, left_out=self._left_out(series, protected))
             return protected
-        own, positions = self._own_by_indicator
+        _, positions = self._own_by_indicator
         found = [positions.get((f, indicator)) for f in ("monthly", "quarterly")]
         found = [p for p in found if p is not None]
-        rows = own.iloc[np.concatenate(found)] if found else own.iloc[0:0]
-        return spc_series(rows, self.quarter.end)
+        where = np.concatenate(found) if found else np.empty(0, dtype=np.intp)
+        # the indicator's rows taken from the columns SPC reads, not cut from the whole frame
+        columns = {c: self._own_column(c)[where] for c in SPC_SERIES_COLUMNS}
+        return spc_series_of_columns(columns, self.quarter.end)
 
     def spc_data(self, indicator: str) -> pd.DataFrame:
         """The SPC frame of one KPI: :func:`jswlib.judge.spc.xmr`, or a p-chart where its
