@@ -856,12 +856,6 @@ class Report:
             arrays[column] = values.array if values.dtype == "Int64" else values.to_numpy()
         return arrays[column]
 
-    def _scotland_quarterly(self, indicator: str) -> pd.DataFrame:
-        """Scotland's quarterly rows of one indicator (on the national standard, as pooled)."""
-        rows, positions = self._scotland_by_indicator
-        found = positions.get((indicator,))
-        return rows.iloc[0:0] if found is None else rows.iloc[found]
-
     def _own_indicator_rows(self, frequency: str, indicator: str) -> pd.DataFrame:
         """The council's rows of one frequency and indicator on its own standard."""
         cut = self._memo.get(("_own_indicator_rows", frequency, indicator))
@@ -2388,13 +2382,18 @@ class Report:
             pct = status.percentage(num, den) if pd.notna(num) and pd.notna(den) else np.nan
             add(section, ind_id, key, area, period, PERCENTAGE, pct)
 
+        _, own_positions = self._own_by_indicator
+        own_periods = self._own_column("period")
+        own_counts = self._own_column("numerator"), self._own_column("denominator")
         for ind_id in self.headline_indicators():
             key = self.figure_key(ind_id)
-            own = self._own_indicator_rows("quarterly", ind_id).set_index("period")
+            # the quarter's row of the indicator, by position among the own-standard columns
+            mine = own_positions.get(("quarterly", ind_id), np.empty(0, dtype=np.intp)).tolist()
+            found = {own_periods[i]: i for i in mine}
             for period in (quarter.label, quarter.year_earlier().label):
-                row = own.loc[period] if period in own.index else None
+                at = found.get(period)
                 values = (
-                    (row["numerator"], row["denominator"]) if row is not None else (np.nan, np.nan)
+                    (own_counts[0][at], own_counts[1][at]) if at is not None else (np.nan, np.nan)
                 )
                 proportion("Key performance indicators", ind_id, key, code, period, values)
             target = self.defs.targets.target(ind_id, code)
@@ -2403,17 +2402,21 @@ class Report:
                     ("Key performance indicators", self.indicator_title(ind_id), self.council.name,
                      quarter.label, "target", target)
                 )  # fmt: skip
+        _, scotland_positions = self._scotland_by_indicator
+        scotland_periods = self._scotland_column("period")
+        scotland_counts = self._scotland_column("numerator"), self._scotland_column("denominator")
         for ind_id in self.quarterly_indicators():
             key = self.figure_key(ind_id)
             data = self.quarterly_data(ind_id)
             for period, num, den in zip(data["period"], data["numerator"], data["denominator"]):
                 proportion("Quarter by quarter", ind_id, key, code, period, (num, den))
-            scotland = self._scotland_quarterly(ind_id)
-            scotland = scotland[scotland["period"].isin(list(data["period"]))]
-            for period, num, den in zip(
-                scotland["period"], scotland["numerator"], scotland["denominator"]
-            ):
-                proportion("Trend chart", ind_id, ind_id, SCOTLAND_CODE, period, (num, den))
+            # Scotland's rows of the table's quarters, in the order of its rows
+            shown = set(data["period"].tolist())
+            mine = scotland_positions.get((ind_id,), np.empty(0, dtype=np.intp)).tolist()
+            for i in mine:
+                if scotland_periods[i] in shown:
+                    proportion("Trend chart", ind_id, ind_id, SCOTLAND_CODE, scotland_periods[i],
+                               (scotland_counts[0][i], scotland_counts[1][i]))  # fmt: skip
             if self.public:
                 spc = self.spc_series(ind_id)
                 for period, num, den in zip(spc["period"], spc["numerator"], spc["denominator"]):
