@@ -1601,3 +1601,30 @@ class TestFiguresFileByPosition:
             assert len(expected) > 20
             # the file's value column is numbers, or objects where "" or a symbol is among them
             assert list(got.itertuples(index=False)) == list(expected.itertuples(index=False))
+
+
+class TestComparisonByKey:
+    """The comparison reads each area's quarterly national rows by key; pandas' grouping (the way
+    it took before, still taken when a key has two rows) gives the same frame."""
+
+    def test_the_same_frame_as_the_grouping(self, demo_reports, make, monkeypatch):
+        reports = [*demo_reports, make(GC), make(DC), make(SL)]
+        by_key = [dataclasses.replace(r).comparison_data() for r in reports]
+        monkeypatch.setattr(rp, "_national_quarterly_rows", lambda results, code: None)
+        for report, got in zip(reports, by_key, strict=True):
+            grouped = dataclasses.replace(report).comparison_data()
+            pd.testing.assert_frame_equal(got, grouped)
+            assert len(got) >= 3
+
+    def test_two_rows_of_a_key_give_none(self, make):
+        report = make(GC)
+        results, code = report.results, report.council.code
+        found = rp._national_quarterly_rows(results, code)
+        assert found and ("reports_by_due_date", "Q2 2025/26") in found
+        position = found[("reports_by_due_date", "Q2 2025/26")]
+        table = results.table
+        doubled = dataclasses.replace(
+            results, table=pd.concat([table, table.iloc[[position]]], ignore_index=True)
+        )
+        assert rp._national_quarterly_rows(doubled, code) is None
+        assert rp._national_quarterly_rows(doubled, rp.SCOTLAND_CODE) is not None

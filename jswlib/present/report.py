@@ -657,6 +657,90 @@ class _ByKey:
         return self.arrays[column][position]
 
 
+#: :func:`_national_quarterly_rows` of the last results asked for: ``{"last": (results,
+#: {area code: rows by key})}``.
+_NATIONAL_QUARTERLY: dict[str, tuple[Results, dict[str, Any]]] = {}
+
+
+def _national_quarterly_rows(results: Results, code: str) -> dict[tuple[str, str], int] | None:
+    """The position in the results table of each quarterly row of an area on the national
+    standard, by (indicator, period); None when a key has two rows. Found once per results and
+    area (the family group and Scotland serve every council of a batch)."""
+    last = _NATIONAL_QUARTERLY.get("last")
+    if last is None or last[0] is not results:
+        last = _NATIONAL_QUARTERLY["last"] = (results, {})
+    by_area = last[1]
+    if code not in by_area:
+        where = _rows_by_council(results).get(code, np.empty(0, dtype=np.intp))
+        table = results.table
+        columns = [
+            table[c].array.take(where).to_numpy(dtype=object)
+            for c in ("frequency", "basis", "indicator", "period")
+        ]
+        found: dict[tuple[str, str], int] | None = {}
+        for position, frequency, basis, indicator, period in zip(where.tolist(), *columns):
+            if frequency == "quarterly" and basis == "national":
+                if (indicator, period) in found:
+                    found = None
+                    break
+                found[(indicator, period)] = position
+        by_area[code] = found
+    return by_area[code]
+
+
+class _Lookup:
+    """Values by key and column from a dict, with :class:`_ByKey`'s ``get``."""
+
+    def __init__(self, values: dict[tuple, dict[str, Any]]) -> None:
+        self.values = values
+
+    def get(self, label: Any, column: str, default: Any) -> Any:
+        found = self.values.get(label)
+        return default if found is None else found[column]
+
+
+def _comparison_lookups(
+    results: Results, rows: dict[str, dict[tuple[str, str], int]], labels: list[str], now: str
+) -> tuple[_Lookup, _Lookup]:
+    """The quarter's counts and the pooled counts of the comparison, by (indicator, area code),
+    from each area's quarterly rows on the national standard (:func:`_national_quarterly_rows`).
+
+    The same values as the frames :meth:`Report._comparison_frames` groups: the quarter's
+    numerator, denominator and provisional flag as the table holds them; over the quarters of
+    ``labels`` the sums of the numerators and denominators (missing where every one is missing,
+    pandas' ``sum(min_count=1)``) and whether any is provisional."""
+    table = results.table
+    numerators, denominators = table["numerator"].array, table["denominator"].array
+    provisional = table["provisional"].array
+    latest: dict[tuple, dict[str, Any]] = {}
+    pooled: dict[tuple, dict[str, Any]] = {}
+    for code, found in rows.items():
+        indicators = {indicator for indicator, _ in found}
+        for indicator in indicators:
+            key = (indicator, code)
+            at = found.get((indicator, now))
+            if at is not None:
+                latest[key] = {
+                    "numerator": numerators[at],
+                    "denominator": denominators[at],
+                    "provisional": provisional[at],
+                }
+            where = [found[(indicator, p)] for p in labels if (indicator, p) in found]
+            if where:
+                pooled[key] = {
+                    "numerator": _sum_or_missing(numerators, where),
+                    "denominator": _sum_or_missing(denominators, where),
+                    "provisional": any(provisional[i] for i in where),
+                }
+    return _Lookup(latest), _Lookup(pooled)
+
+
+def _sum_or_missing(values: Any, where: list[int]) -> Any:
+    """The sum of the values at ``where`` that are not missing, as pandas' ``sum(min_count=1)``
+    of an ``Int64`` column gives it; missing when every one is."""
+    return values.take(np.asarray(where, dtype=np.intp)).sum(min_count=1)
+
+
 #: :func:`_data_quality` of the last results asked for: ``{"last": (results, (frame, totals))}``.
 _QUALITY: dict[str, tuple[Results, tuple[pd.DataFrame, pd.DataFrame]]] = {}
 
@@ -1479,6 +1563,24 @@ class Report:
             (group, "family group", self.defs.councils.family_groups[group]),
             (SCOTLAND_CODE, "Scotland", "Scotland"),
         )
+        span = span_label(quarters[0], quarters[-1])
+        found = [_national_quarterly_rows(self.results, code) for code, _, _ in areas]
+        if all(f is not None for f in found):  # each area's rows found by key
+            latest, pooled = _comparison_lookups(
+                self.results, dict(zip([a[0] for a in areas], found)), labels, self.quarter.label
+            )
+        else:  # some area has two rows of a key: as pandas groups them
+            latest, pooled = self._comparison_frames(ids, areas, labels)
+        records = [
+            self._comparison_row(cat.get(ind_id), code, level, name, latest, pooled, span)
+            for ind_id in ids
+            for code, level, name in areas
+        ]
+        return pd.DataFrame(records, columns=list(COMPARISON_COLUMNS))
+
+    def _comparison_frames(self, ids: list[str], areas: tuple, labels: list[str]) -> tuple:
+        """The quarter's rows and the pooled sums of :meth:`comparison_data` by (indicator, area
+        code), grouped by pandas."""
         table = _rows_of(self.results, [a[0] for a in areas])
         rows = table[
             (table["frequency"] == "quarterly")
@@ -1491,14 +1593,7 @@ class Report:
         )
         pooled["provisional"] = rows.groupby(["indicator", "council"])["provisional"].any()
         latest = rows[rows["period"] == self.quarter.label].set_index(["indicator", "council"])
-        latest, pooled = _ByKey(latest), _ByKey(pooled)
-        span = span_label(quarters[0], quarters[-1])
-        records = [
-            self._comparison_row(cat.get(ind_id), code, level, name, latest, pooled, span)
-            for ind_id in ids
-            for code, level, name in areas
-        ]
-        return pd.DataFrame(records, columns=list(COMPARISON_COLUMNS))
+        return _ByKey(latest), _ByKey(pooled)
 
     def _comparison_row(self, ind, code, level, name, latest, pooled, pooled_period) -> dict:
         key = (ind.id, code)
