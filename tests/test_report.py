@@ -1628,3 +1628,37 @@ class TestComparisonByKey:
         )
         assert rp._national_quarterly_rows(doubled, code) is None
         assert rp._national_quarterly_rows(doubled, rp.SCOTLAND_CODE) is not None
+
+
+class TestOwnQuarter:
+    """The headline's two quarters are read by position; the reference cuts the quarter's rows,
+    indexes them by indicator and reindexes them to the headline's ids, as before."""
+
+    @staticmethod
+    def reindexed(report: rp.Report, period: str, ids: list[str]) -> dict:
+        own, _ = report._own_by_indicator
+        rows = own[own["frequency"] == "quarterly"]
+        at = rows[rows["period"] == period].set_index("indicator").reindex(ids)
+        return {
+            "numerator": at["numerator"].astype("Int64").array,
+            "denominator": at["denominator"].astype("Int64").array,
+            "pending": at["pending"].astype("Int64").array,
+            "value": at["value"].to_numpy(dtype="float64"),
+            "std_dev": at["std_dev"].to_numpy(dtype="float64"),
+            "provisional": rp._flag(at["provisional"]),
+        }
+
+    def test_the_same_values_as_the_reindexed_rows(self, demo_reports, make):
+        columns = ["numerator", "denominator", "pending", "value", "std_dev", "provisional"]
+        missing = 0
+        for report in [*demo_reports, make(GC), make(DC), make(SL)]:
+            ids = [*report.headline_indicators(), "no_such_indicator"]
+            for quarter in (report.quarter, report.quarter.year_earlier()):
+                got = report._own_quarter(quarter.label, ids, columns)
+                expected = self.reindexed(report, quarter.label, ids)
+                for column in columns:
+                    pd.testing.assert_series_equal(
+                        pd.Series(got[column]), pd.Series(expected[column]), obj=column
+                    )
+                missing += int(pd.isna(expected["numerator"]).sum())
+        assert missing >= 2 * len(demo_reports)  # the year before the data start, and no_such

@@ -825,11 +825,6 @@ def _numbers_at(values: Any, where: np.ndarray) -> np.ndarray:
     return np.append(values, np.nan)[where]
 
 
-def _at(rows: pd.DataFrame, period: str, ids: list[str]) -> pd.DataFrame:
-    """The rows of ``period``, one per indicator of ``ids`` (all missing where there is none)."""
-    return rows[rows["period"] == period].set_index("indicator").reindex(ids)
-
-
 @dataclass(frozen=True, eq=False)
 class Report:
     """Everything one council's quarterly report needs, with one method per section.
@@ -886,14 +881,33 @@ class Report:
         rows = _rows_of(self.results, [self.council.code])
         return _plain_text(rows[rows["level"] == LEVEL_COUNCIL])
 
-    def _own_rows(self, frequency: str) -> pd.DataFrame:
-        """The council's rows of one frequency on its own standard."""
-        cut = self._memo.get(("_own_rows", frequency))
-        if cut is None:
-            rows, _ = self._own_by_indicator
-            found = np.flatnonzero(rows["frequency"].to_numpy(dtype=object) == frequency)
-            cut = self._memo[("_own_rows", frequency)] = rows.iloc[found]
-        return cut
+    def _own_quarter(self, period: str, ids: list[str], columns: list[str]) -> dict[str, Any]:
+        """One quarter's values of some indicators (the council's own standard), in the order of
+        ``ids``, by column: counts as ``Int64`` arrays, ``value`` and ``std_dev`` as floats
+        (``NaN``), ``provisional`` as bools (False), missing where an indicator has no row.
+
+        The same values as the quarter's rows indexed by indicator and reindexed to ``ids``,
+        read by position from the own-standard columns."""
+        _, positions = self._own_by_indicator
+        periods = self._own_column("period")
+        where = []
+        for indicator in ids:
+            mine = positions.get(("quarterly", indicator), np.empty(0, dtype=np.intp)).tolist()
+            at = [i for i in mine if periods[i] == period]
+            if len(at) > 1:  # never so: the own-standard rows have one row a period
+                raise ValueError(f"two own-standard rows of {indicator} in {period}")
+            where.append(at[0] if at else -1)
+        found = np.array(where, dtype=np.intp)
+        out: dict[str, Any] = {}
+        for column in columns:
+            values = self._own_column(column)
+            if column in ("value", "std_dev"):
+                out[column] = _numbers_at(values, found)
+            elif column == "provisional":
+                out[column] = _flag(np.append(np.asarray(values, dtype=object), None)[found])
+            else:
+                out[column] = _counts_at(values, found)
+        return out
 
     @cached_property
     def _own_by_indicator(self) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
@@ -1092,11 +1106,10 @@ class Report:
         """
         ids = self.headline_indicators()
         code, targets = self.council.code, self.defs.targets
-        # only the columns read below: the two quarters' rows are cut and reindexed narrow
-        columns = ["indicator", "period", "numerator", "denominator", "value", "std_dev"]
-        rows = self._own_rows("quarterly")[[*columns, "provisional", "pending"]]
-        now = _at(rows, self.quarter.label, ids)
-        before = _at(rows, self.quarter.year_earlier().label, ids)
+        # the two quarters' values of the columns read below, picked by position
+        columns = ["numerator", "denominator", "value", "std_dev", "provisional"]
+        now = self._own_quarter(self.quarter.label, ids, [*columns, "pending"])
+        before = self._own_quarter(self.quarter.year_earlier().label, ids, columns)
         inds = [self.defs.catalogue.get(i) for i in ids]
         frame = pd.DataFrame(
             {
@@ -1108,19 +1121,19 @@ class Report:
                 "target_source": [self._target_source(i) for i in ids],
                 "polarity": [i.polarity for i in inds],
                 "unit": [i.unit for i in inds],
-                "numerator": now["numerator"].astype("Int64").array,
-                "denominator": now["denominator"].astype("Int64").array,
-                "value": now["value"].to_numpy(dtype="float64"),
-                "previous_value": before["value"].to_numpy(dtype="float64"),
-                "previous_numerator": before["numerator"].astype("Int64").array,
-                "previous_denominator": before["denominator"].astype("Int64").array,
+                "numerator": now["numerator"],
+                "denominator": now["denominator"],
+                "value": now["value"],
+                "previous_value": before["value"],
+                "previous_numerator": before["numerator"],
+                "previous_denominator": before["denominator"],
                 "standard": [self._standard_text(i, code) for i in inds],
                 "basis": ["local" if self._has_local_standard(i) else "national" for i in inds],
-                "provisional": _flag(now["provisional"]),
-                "pending": now["pending"].astype("Int64").array,
-                "previous_provisional": _flag(before["provisional"]),
-                "std_dev": now["std_dev"].to_numpy(dtype="float64"),
-                "previous_std_dev": before["std_dev"].to_numpy(dtype="float64"),
+                "provisional": now["provisional"],
+                "pending": now["pending"],
+                "previous_provisional": before["provisional"],
+                "std_dev": now["std_dev"],
+                "previous_std_dev": before["std_dev"],
             }
         )
         scheme_name = targets.rag_scheme_name(code)
