@@ -1662,3 +1662,58 @@ class TestOwnQuarter:
                     )
                 missing += int(pd.isna(expected["numerator"]).sum())
         assert missing >= 2 * len(demo_reports)  # the year before the data start, and no_such
+
+
+class TestActivityByPosition:
+    """Counts and activity read the indicator's own-standard rows by position; the reference
+    cuts them as a frame and sums the year to date with pandas, as before."""
+
+    @staticmethod
+    def reference(report: rp.Report, ind) -> dict:
+        period = report._activity_period(ind)
+        own = report._own_indicator_rows(ind.frequency, ind.id)
+        first: dict = {}
+        for position, label in enumerate(own["period"].to_numpy(dtype=object)):
+            first.setdefault(label, position)
+        now, before = first.get(period.label), first.get(period.year_earlier().label)
+
+        def pick(position, column):
+            return pd.NA if position is None else own[column].array[position]
+
+        out = {}
+        for prefix, at in (("", now), ("previous_", before)):
+            for column in ("numerator", "denominator", "std_dev"):
+                out[prefix + column] = pick(at, column)
+            out[prefix + "provisional"] = (
+                bool(pick(at, "provisional")) if at is not None else False
+            )
+        if ind.frequency != "annual" and ind.basis == "events" and ind.type in ("count", "sum",
+                                                                                  "average"):  # fmt: skip
+            parts = [p for p in period.financial_year.subperiods(rp.FREQUENCY_CODES[ind.frequency])
+                     if p <= period]  # fmt: skip
+            chosen = own["period"].isin([p.label for p in parts]).to_numpy()
+            out["ytd_numerator"] = own["numerator"][chosen].sum(min_count=1)
+            if ind.type != "count":
+                out["ytd_denominator"] = own["denominator"][chosen].sum(min_count=1)
+        return out
+
+    def test_the_same_values_as_the_cut_rows(self, demo_reports, make):
+        import numpy as np
+
+        quarters = ("Q4 2023/24", "Q2 2024/25")
+        reports = [*demo_reports, *(rp.prepare_report("Fife", q) for q in quarters), make(GC)]
+        ytd = 0
+        for report in reports:
+            for ind_id in report.activity_indicators():
+                ind = report.defs.catalogue.get(ind_id)
+                got = report._activity_row(ind)
+                for column, expected in self.reference(report, ind).items():
+                    value = got[column]
+                    assert type(value) is type(expected), (ind_id, column)
+                    assert (
+                        value is expected
+                        or value == expected
+                        or (isinstance(value, float) and np.isnan(value) and np.isnan(expected))
+                    ), (report.council.name, report.quarter, ind_id, column)
+                    ytd += column.startswith("ytd")
+        assert ytd > 20

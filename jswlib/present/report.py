@@ -1732,9 +1732,10 @@ class Report:
         cat = self.defs.catalogue
         return [i for i in self.settings.activity if self._activity_period(cat.get(i)) is not None]
 
-    def _year_to_date(self, ind: Indicator, period: Period, rows: pd.DataFrame) -> tuple:
+    def _year_to_date(self, ind: Indicator, period: Period, rows: np.ndarray) -> tuple:
         """(period label, numerator, denominator, value) of the financial year to date, where
-        meaningful."""
+        meaningful; ``rows`` are the positions of the indicator's own-standard rows (of its
+        frequency)."""
         if (
             ind.frequency == "annual"
             or ind.basis != "events"
@@ -1746,21 +1747,30 @@ class Report:
             for p in period.financial_year.subperiods(FREQUENCY_CODES[ind.frequency])
             if p <= period
         ]
-        chosen = rows["period"].isin([p.label for p in parts]).to_numpy()
-        num = rows["numerator"][chosen].sum(min_count=1)
-        den = rows["denominator"][chosen].sum(min_count=1) if ind.type != "count" else pd.NA
+        labels = {p.label for p in parts}
+        periods = self._own_column("period")
+        chosen = [i for i in rows.tolist() if periods[i] in labels]
+        num = _sum_or_missing(self._own_column("numerator"), chosen)
+        den = (
+            _sum_or_missing(self._own_column("denominator"), chosen)
+            if ind.type != "count"
+            else pd.NA
+        )
         return span_label(parts[0], period), num, den, _value_of(num, den, ind)
 
     def _activity_row(self, ind: Indicator) -> dict:
         period = self._activity_period(ind)
         earlier = period.year_earlier()
-        own = self._own_indicator_rows(ind.frequency, ind.id)
+        # the indicator's rows by position among the own-standard columns (not cut as a frame)
+        _, positions = self._own_by_indicator
+        own = positions.get((ind.frequency, ind.id), np.empty(0, dtype=np.intp))
+        periods = self._own_column("period")
         first: dict[str, int] = {}
-        for position, label in enumerate(own["period"].to_numpy(dtype=object)):
-            first.setdefault(label, position)
+        for position in own.tolist():
+            first.setdefault(periods[position], position)
         now, before = first.get(period.label), first.get(earlier.label)
         columns = ("numerator", "denominator", "value", "std_dev", "provisional")
-        arrays = {column: own[column].array for column in columns}
+        arrays = {column: self._own_column(column) for column in columns}
 
         def pick(position: int | None, column: str) -> Any:
             """The value in the first row of the period, as ``Series.iloc`` gives it."""
