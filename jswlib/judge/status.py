@@ -478,6 +478,11 @@ def format_value(
     ('88%', '1,235', 'n/a')
     """
     digits = _check_digits(digits)
+    if _is_scalar(values) and _is_scalar(unit):  # plain Python: the same arithmetic and text
+        number = _round_half_up_scalar(_scalar_float(values, "values"), digits)
+        if math.isnan(number):
+            return missing
+        return f"{number:,.{digits}f}" + ("%" if not _is_missing(unit) and unit == "%" else "")
     numbers, units = _broadcast(
         {"values": _float_array(values, "values"), "unit": _text_array(unit)}
     )
