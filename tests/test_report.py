@@ -1717,3 +1717,26 @@ class TestActivityByPosition:
                     ), (report.council.name, report.quarter, ind_id, column)
                     ytd += column.startswith("ytd")
         assert ytd > 20
+
+
+class TestRecordsOfSomeColumns:
+    def test_the_same_values_as_every_column_s_records(self, demo_reports):
+        compared = 0
+        for report in demo_reports:
+            for frame in (
+                report.headline_data(),
+                report.comparison_data(),
+                report.activity_data(),
+            ):
+                wanted = [*frame.columns[::3], "no_such_column"]
+                whole = frame.to_dict("records")
+                got = rp._records(frame, wanted)
+                assert len(got) == len(whole)
+                for row, full in zip(got, whole, strict=True):
+                    assert list(row) == [c for c in wanted if c in frame.columns]
+                    for column, value in row.items():
+                        same = full[column]
+                        assert type(value) is type(same)
+                        assert value is same or value == same or (value != value and same != same)
+                        compared += 1
+        assert compared > 500

@@ -600,6 +600,12 @@ def _memoised(method: Callable[..., Any]) -> Callable[..., Any]:
     return once
 
 
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")`` of those of ``columns`` the frame has: the same values (pandas
+    boxes each column's values on its own), without walking a wide frame's other columns."""
+    return frame[[c for c in columns if c in frame.columns]].to_dict("records")
+
+
 def _own_basis(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per indicator, frequency and period: the ``local`` basis row where there is one."""
     order = rows["basis"].ne("local").to_numpy()
@@ -2313,7 +2319,9 @@ class Report:
                       "variation_text", "assurance", "assurance_text"]  # fmt: skip
             changed = ["direction", "direction_arrow", "change", "change_lower", "change_upper",
                        "direction_test"]  # fmt: skip
-            for i, rec in enumerate(data.to_dict("records")):
+            read = ["indicator", "period", "previous_period", "value", "previous_value",
+                    "numerator", "denominator"]  # fmt: skip
+            for i, rec in enumerate(_records(data, read)):
                 key = self.figure_key(rec["indicator"])
                 now, before = rec["period"], rec["previous_period"]
                 hide = self._hidden(key, code, now, PERCENTAGE, rec["value"])
@@ -2553,7 +2561,9 @@ class Report:
             proportion("Comparison", rec.indicator, rec.indicator, area, pool_label,
                        (rec.pooled_numerator, rec.pooled_denominator))  # fmt: skip
         activity = self.activity_data()
-        for rec in activity.to_dict("records") if not activity.empty else []:
+        read = ["indicator", *(f"{when}{column}" for when in ("", "previous_", "ytd_")
+                for column in ("period", "numerator", "denominator", "value"))]  # fmt: skip
+        for rec in _records(activity, read) if not activity.empty else []:
             ind = self.defs.catalogue.get(rec["indicator"])
             counted = ind.type in ("count", "people")
             periods = [
@@ -2605,7 +2615,10 @@ class Report:
         symbol, code = self.settings.suppression_symbol, self.council.code
         now, before = self.quarter.label, self.quarter.year_earlier().label
         rows = []
-        for rec in data.to_dict("records"):
+        read = ["indicator", "value", "previous_value", "direction", "direction_arrow", "kpi",
+                "target", "period", "rag", "denominator", "numerator", "variation_text",
+                "assurance_text"]  # fmt: skip
+        for rec in _records(data, read):
             key = self.figure_key(rec["indicator"])
             hide = self._hidden(key, code, now, PERCENTAGE, rec["value"])
             hide_before = self._hidden(key, code, before, PERCENTAGE, rec["previous_value"])
@@ -2703,7 +2716,9 @@ class Report:
         codes = {"council": self.council.code, "family group": self.council.family_group,
                  "Scotland": SCOTLAND_CODE}  # fmt: skip
         comp_rows = []
-        for rec in self.comparison_data().to_dict("records"):
+        read = ["level", "kpi", "area", "indicator", "numerator", "denominator",
+                "pooled_numerator", "pooled_denominator"]  # fmt: skip
+        for rec in _records(self.comparison_data(), read):
             area = codes[rec["level"]]
             for period, num, den in (
                 (self.quarter.label, rec["numerator"], rec["denominator"]),
