@@ -1394,6 +1394,75 @@ def demo_reports():
     ]
 
 
+def _own_rows_by_frame(report: rp.Report) -> pd.DataFrame:
+    """The council's own-standard rows as they were cut before: its rows of the council level,
+    text as Python strings, local basis rows first, one row per indicator, frequency and
+    period."""
+    import numpy as np
+
+    table = report.results.table
+    rows = table[table["council"] == report.council.code]
+    rows = rows[rows["level"] == "council"]
+    rows = rows.astype(
+        {c: object for c, d in rows.dtypes.items() if isinstance(d, pd.StringDtype)}
+    )
+    order = rows["basis"].ne("local").to_numpy()
+    return rows.iloc[np.argsort(order, kind="stable")].drop_duplicates(
+        ["indicator", "frequency", "period"]
+    )
+
+
+def _scotland_rows(report: rp.Report, indicator: str) -> pd.DataFrame:
+    """Scotland's quarterly rows of one indicator on the national standard, cut from the table
+    as before."""
+    table = report.results.table
+    rows = table[(table["council"] == rp.SCOTLAND_CODE) & (table["frequency"] == "quarterly")]
+    rows = rows[(rows["basis"] == "national") & (rows["indicator"] == indicator)]
+    columns = ["indicator", "period", "numerator", "denominator", "value"]
+    return rows[columns].astype({"indicator": object, "period": object})
+
+
+class TestRowsByPosition:
+    """The council's own-standard rows and Scotland's quarterly rows are found as positions in
+    the results table and their columns taken at those positions; the reference cuts frames, as
+    before."""
+
+    def test_the_same_own_rows_as_the_frame_way(self, demo_reports, make):
+        import numpy as np
+
+        for report in [*demo_reports, make(GC), make(DC), make(SL)]:
+            report = dataclasses.replace(report)  # nothing worked out yet
+            expected = _own_rows_by_frame(report)
+            for column in ("period", "numerator", "value", "provisional", "period_end", "unit"):
+                got = report._own_column(column)
+                want = expected[column]
+                want = want.array if want.dtype == "Int64" else want.to_numpy()
+                assert type(got) is type(want) and got.dtype == want.dtype, column
+                pd.testing.assert_series_equal(pd.Series(got), pd.Series(want), obj=column)
+            frame, positions = report._own_by_indicator
+            pd.testing.assert_frame_equal(frame, expected)
+            keys = zip(expected["frequency"].astype(str), expected["indicator"].astype(str))
+            found: dict = {}
+            for position, key in enumerate(keys):
+                found.setdefault(key, []).append(position)
+            assert positions.keys() == found.keys()
+            for key, where in found.items():
+                np.testing.assert_array_equal(positions[key], where)
+            assert frame["basis"].eq("local").any() or report.council.name != SL
+
+    def test_the_same_scotland_rows_as_the_frame_way(self, demo_reports):
+        for report in demo_reports:
+            report = dataclasses.replace(report)
+            for indicator in report.quarterly_indicators():
+                expected = _scotland_rows(report, indicator)
+                where = report._scotland_positions[(indicator,)]
+                for column in expected.columns:
+                    want = expected[column]
+                    want = want.array if want.dtype == "Int64" else want.to_numpy()
+                    got = report._scotland_column(column)[where]
+                    pd.testing.assert_series_equal(pd.Series(got), pd.Series(want), obj=column)
+
+
 class TestQuarterlyDataByPosition:
     """quarterly_data picks each quarter's row by position; the reference reindexes the cut
     rows by period, as it did before."""
@@ -1461,9 +1530,7 @@ class TestTrendChartFrames:
             f"{p} {rp.PROVISIONAL_TEXT}" if f else p
             for p, f in zip(labels, data["provisional"], strict=True)
         ]
-        rows, positions = report._scotland_by_indicator
-        found = positions.get((indicator,))
-        scotland = rows.iloc[0:0] if found is None else rows.iloc[found]
+        scotland = _scotland_rows(report, indicator)
         where = pd.Index(scotland["period"]).get_indexer(labels)
 
         def numbers(column: str) -> np.ndarray:
@@ -1580,10 +1647,8 @@ class TestFiguresFileByPosition:
             if target is not None:
                 rows.append((section, report.indicator_title(ind_id), report.council.name,
                              quarter.label, "target", target))  # fmt: skip
-        scotland_rows, positions = report._scotland_by_indicator
         for ind_id in report.quarterly_indicators():
-            found = positions.get((ind_id,))
-            scotland = scotland_rows.iloc[0:0] if found is None else scotland_rows.iloc[found]
+            scotland = _scotland_rows(report, ind_id)
             periods = list(report.quarterly_data(ind_id)["period"])
             scotland = scotland[scotland["period"].isin(periods)]
             for period, num, den in zip(

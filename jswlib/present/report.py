@@ -606,14 +606,6 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     return frame[[c for c in columns if c in frame.columns]].to_dict("records")
 
 
-def _own_basis(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator, frequency and period: the ``local`` basis row where there is one."""
-    order = rows["basis"].ne("local").to_numpy()
-    return rows.iloc[np.argsort(order, kind="stable")].drop_duplicates(
-        ["indicator", "frequency", "period"]
-    )
-
-
 #: :func:`_rows_by_council` of the last results asked for: ``{"last": (results, positions)}``.
 _BY_COUNCIL: dict[str, tuple[Results, dict[str, np.ndarray]]] = {}
 
@@ -805,12 +797,21 @@ def _plain_text(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.astype(dict.fromkeys(text, object)) if text else rows
 
 
-def _positions(rows: pd.DataFrame, columns: list[str]) -> dict[tuple, np.ndarray]:
-    """The positions of the rows of each combination of the columns' values, by that combination
-    (as text): a table split once, each part cut from it only when it is asked for."""
-    keys = [rows[column].astype(str).to_numpy(dtype=object) for column in columns]
+def _column_at(table: pd.DataFrame, column: str, where: np.ndarray) -> Any:
+    """A column's values at positions ``where`` as an array: an ``Int64`` column as its nullable
+    array, any other as a NumPy array (text as Python strings, as :func:`_plain_text` holds it):
+    what cutting the rows, then taking the column out, gives."""
+    values = table[column].array.take(where)
+    return values if values.dtype == "Int64" else values.to_numpy()
+
+
+def _positions_of(columns: list[Any]) -> dict[tuple, np.ndarray]:
+    """The positions of the rows of each combination of the columns' values (arrays of one
+    length), by that combination (as text): a table split once, each part cut from it only when
+    it is asked for."""
     found: dict[tuple, list[int]] = {}
-    for position, key in enumerate(zip(*keys, strict=True)):
+    texts = [[str(v) for v in np.asarray(column, dtype=object).tolist()] for column in columns]
+    for position, key in enumerate(zip(*texts, strict=True)):
         found.setdefault(key, []).append(position)
     return {key: np.asarray(where, dtype=np.intp) for key, where in found.items()}
 
@@ -882,11 +883,6 @@ class Report:
         """Results of :func:`_memoised` methods, by method and arguments."""
         return {}
 
-    @cached_property
-    def _council_results(self) -> pd.DataFrame:
-        rows = _rows_of(self.results, [self.council.code])
-        return _plain_text(rows[rows["level"] == LEVEL_COUNCIL])
-
     def _own_quarter(self, period: str, ids: list[str], columns: list[str]) -> dict[str, Any]:
         """One quarter's values of some indicators (the council's own standard), in the order of
         ``ids``, by column: counts as ``Int64`` arrays, ``value`` and ``std_dev`` as floats
@@ -894,7 +890,7 @@ class Report:
 
         The same values as the quarter's rows indexed by indicator and reindexed to ``ids``,
         read by position from the own-standard columns."""
-        _, positions = self._own_by_indicator
+        positions = self._own_positions
         periods = self._own_column("period")
         where = []
         for indicator in ids:
@@ -916,48 +912,78 @@ class Report:
         return out
 
     @cached_property
+    def _own_where(self) -> np.ndarray:
+        """The positions in the results table of the council's rows on its own standard: one row
+        per indicator, frequency and period, the ``local`` basis row where there is one (local
+        rows first, then the others, each in table order)."""
+        table = self.results.table
+        where = _rows_by_council(self.results).get(self.council.code, np.empty(0, dtype=np.intp))
+        where = where[_column_at(table, "level", where) == LEVEL_COUNCIL]
+        where = where[np.argsort(_column_at(table, "basis", where) != "local", kind="stable")]
+        keys = zip(
+            *(_column_at(table, c, where).tolist() for c in ("indicator", "frequency", "period"))
+        )
+        seen: set[tuple] = set()
+        first = []
+        for i, key in enumerate(keys):
+            if key not in seen:
+                seen.add(key)
+                first.append(i)
+        return where[np.asarray(first, dtype=np.intp)]
+
+    @cached_property
+    def _own_positions(self) -> dict[tuple[str, str], np.ndarray]:
+        """The positions among the council's own-standard rows (:attr:`_own_where`) of each
+        frequency word and indicator."""
+        return _positions_of([self._own_column("frequency"), self._own_column("indicator")])
+
+    @cached_property
     def _own_by_indicator(self) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
-        """The council's rows on its own standard, and the positions of each frequency word and
-        indicator among them (found once; a frame is cut only when asked for)."""
-        own = _own_basis(self._council_results)
-        return own, _positions(own, ["frequency", "indicator"])
+        """The council's rows on its own standard as a frame (text as Python strings), and the
+        positions of each frequency word and indicator among them."""
+        return _plain_text(self.results.table.iloc[self._own_where]), self._own_positions
 
     @cached_property
     def _own_columns(self) -> dict[str, Any]:
-        """Columns of the council's own-standard rows (:attr:`_own_by_indicator`) as arrays, by
-        name, each taken out of the frame once."""
+        """Columns of the council's own-standard rows (:attr:`_own_where`) as arrays, by name,
+        each taken out of the results once."""
         return {}
 
     def _own_column(self, column: str) -> Any:
-        """One column of the council's own-standard rows as an array: an ``Int64`` column as its
-        nullable array, any other as a NumPy array (text as Python strings)."""
+        """One column of the council's own-standard rows as an array (:func:`_column_at`)."""
         arrays = self._own_columns
         if column not in arrays:
-            values = self._own_by_indicator[0][column]
-            arrays[column] = values.array if values.dtype == "Int64" else values.to_numpy()
+            arrays[column] = _column_at(self.results.table, column, self._own_where)
         return arrays[column]
 
     @cached_property
-    def _scotland_by_indicator(self) -> tuple[pd.DataFrame, dict[tuple[str], np.ndarray]]:
-        table = _rows_of(self.results, [SCOTLAND_CODE])
-        wanted = (table["frequency"] == "quarterly") & (table["basis"] == "national")
-        # only what the trend charts and the figures file read of Scotland's rows
-        columns = ["indicator", "period", "numerator", "denominator", "value"]
-        rows = _plain_text(table.loc[wanted, columns])
-        return rows, _positions(rows, ["indicator"])
+    def _scotland_where(self) -> np.ndarray:
+        """The positions in the results table of Scotland's quarterly rows on the national
+        standard (as pooled), in table order."""
+        table = self.results.table
+        where = _rows_by_council(self.results).get(SCOTLAND_CODE, np.empty(0, dtype=np.intp))
+        wanted = (_column_at(table, "frequency", where) == "quarterly") & (
+            _column_at(table, "basis", where) == "national"
+        )
+        return where[wanted]
+
+    @cached_property
+    def _scotland_positions(self) -> dict[tuple[str], np.ndarray]:
+        """The positions among Scotland's quarterly rows (:attr:`_scotland_where`) of each
+        indicator."""
+        return _positions_of([self._scotland_column("indicator")])
 
     @cached_property
     def _scotland_columns(self) -> dict[str, Any]:
-        """Columns of :attr:`_scotland_by_indicator`'s rows as arrays, each taken out once."""
+        """Columns of Scotland's quarterly rows as arrays, each taken out of the results once."""
         return {}
 
     def _scotland_column(self, column: str) -> Any:
-        """One column of Scotland's quarterly rows (national standard) as an array: ``Int64`` as
-        its nullable array, any other as a NumPy array."""
+        """One column of Scotland's quarterly rows (national standard) as an array
+        (:func:`_column_at`)."""
         arrays = self._scotland_columns
         if column not in arrays:
-            values = self._scotland_by_indicator[0][column]
-            arrays[column] = values.array if values.dtype == "Int64" else values.to_numpy()
+            arrays[column] = _column_at(self.results.table, column, self._scotland_where)
         return arrays[column]
 
     def _own_indicator_rows(self, frequency: str, indicator: str) -> pd.DataFrame:
@@ -1302,7 +1328,7 @@ class Report:
         # each quarter's row among the council's own-standard rows (-1 where there is none): the
         # rows reindexed by period without cutting a frame or building an index (they have one
         # row a period)
-        mine = self._own_by_indicator[1].get(("quarterly", ind.id), np.empty(0, dtype=np.intp))
+        mine = self._own_positions.get(("quarterly", ind.id), np.empty(0, dtype=np.intp))
         periods = self._own_column("period")
         found = {periods[i]: i for i in mine.tolist()}
         where = np.array([found.get(label, -1) for label in labels], dtype=np.intp)
@@ -1350,8 +1376,7 @@ class Report:
             for p, f in zip(labels, data["provisional"], strict=True)
         ]
         # Scotland's row of each quarter by position (-1 where there is none picks the NaN)
-        rows, positions = self._scotland_by_indicator
-        mine = positions.get((indicator,), np.empty(0, dtype=np.intp))
+        mine = self._scotland_positions.get((indicator,), np.empty(0, dtype=np.intp))
         periods = self._scotland_column("period")
         found: dict[str, int] = {}
         for i in mine.tolist():
@@ -1429,7 +1454,7 @@ class Report:
             )
             protected.attrs.update(series.attrs, left_out=self._left_out(series, protected))
             return protected
-        _, positions = self._own_by_indicator
+        positions = self._own_positions
         found = [positions.get((f, indicator)) for f in ("monthly", "quarterly")]
         found = [p for p in found if p is not None]
         where = np.concatenate(found) if found else np.empty(0, dtype=np.intp)
@@ -1768,8 +1793,7 @@ class Report:
         period = self._activity_period(ind)
         earlier = period.year_earlier()
         # the indicator's rows by position among the own-standard columns (not cut as a frame)
-        _, positions = self._own_by_indicator
-        own = positions.get((ind.frequency, ind.id), np.empty(0, dtype=np.intp))
+        own = self._own_positions.get((ind.frequency, ind.id), np.empty(0, dtype=np.intp))
         periods = self._own_column("period")
         first: dict[str, int] = {}
         for position in own.tolist():
@@ -2508,7 +2532,7 @@ class Report:
             pct = status.percentage(num, den) if pd.notna(num) and pd.notna(den) else np.nan
             add(section, ind_id, key, area, period, PERCENTAGE, pct)
 
-        _, own_positions = self._own_by_indicator
+        own_positions = self._own_positions
         own_periods = self._own_column("period")
         own_counts = self._own_column("numerator"), self._own_column("denominator")
         for ind_id in self.headline_indicators():
@@ -2528,7 +2552,7 @@ class Report:
                     ("Key performance indicators", self.indicator_title(ind_id), self.council.name,
                      quarter.label, "target", target)
                 )  # fmt: skip
-        _, scotland_positions = self._scotland_by_indicator
+        scotland_positions = self._scotland_positions
         scotland_periods = self._scotland_column("period")
         scotland_counts = self._scotland_column("numerator"), self._scotland_column("denominator")
         for ind_id in self.quarterly_indicators():
