@@ -396,12 +396,13 @@ def _rules(
     close = ~outside & ((_clean(x - near_upper) > 0) | (_clean(near_lower - x) > 0))
     two_of_three = np.zeros(m, dtype=bool)
     if m >= 3:
-        windows = np.lib.stride_tricks.sliding_window_view
-        sides, closes = windows(side, 3), windows(close, 3)
-        same_side = (np.abs(sides.sum(axis=1)) == 3)[:, None]
-        qualifying = same_side & (closes.sum(axis=1) >= 2)[:, None] & closes
-        for offset in range(3):
-            two_of_three[offset : offset + m - 2] |= qualifying[:, offset]
+        # each window of three consecutive points, as three aligned slices (one per place in it)
+        places = [slice(offset, offset + m - 2) for offset in range(3)]
+        same_side = np.abs(side[places[0]] + side[places[1]] + side[places[2]]) == 3
+        near = close[places[0]].astype(int) + close[places[1]] + close[places[2]]
+        qualifying = same_side & (near >= 2)
+        for place in places:
+            two_of_three[place] |= qualifying & close[place]
 
     point_side = np.select(
         [outside, trend, two_of_three, shift], [side, direction, side, side], default=0
