@@ -671,18 +671,13 @@ def _national_quarterly_rows(results: Results, code: str) -> dict[tuple[str, str
     if code not in by_area:
         where = _rows_by_council(results).get(code, np.empty(0, dtype=np.intp))
         table = results.table
-        columns = [
-            table[c].array.take(where).to_numpy(dtype=object)
-            for c in ("frequency", "basis", "indicator", "period")
+        where = where[
+            (_column_at(table, "frequency", where) == "quarterly")
+            & (_column_at(table, "basis", where) == "national")
         ]
-        found: dict[tuple[str, str], int] | None = {}
-        for position, frequency, basis, indicator, period in zip(where.tolist(), *columns):
-            if frequency == "quarterly" and basis == "national":
-                if (indicator, period) in found:
-                    found = None
-                    break
-                found[(indicator, period)] = position
-        by_area[code] = found
+        keys = zip(*(_column_at(table, c, where).tolist() for c in ("indicator", "period")))
+        found: dict[tuple[str, str], int] | None = dict(zip(keys, where.tolist()))
+        by_area[code] = found if len(found) == len(where) else None  # None: a key has two rows
     return by_area[code]
 
 
