@@ -1805,3 +1805,70 @@ class TestRecordsOfSomeColumns:
                         assert value is same or value == same or (value != value and same != same)
                         compared += 1
         assert compared > 500
+
+
+class TestQuarterlyTableTexts:
+    """The quarter-by-quarter table's texts are made from lists; the reference makes them with
+    the column helpers, as before."""
+
+    @staticmethod
+    def reference(report: rp.Report, indicator: str) -> pd.DataFrame:
+        data = report.quarterly_data(indicator)
+        unit = report.defs.catalogue.get(indicator).unit
+        cases, within = data["denominator"], data["numerator"]
+        percent = data["display_value"]
+        if report.public:
+            cases, within = list(cases.astype(object)), list(within.astype(object))
+            percent = list(percent.astype(object))
+            symbol, key = report.settings.suppression_symbol, report.figure_key(indicator)
+            code = report.council.code
+            for i, (period, num, den, value) in enumerate(
+                zip(data["period"], data["numerator"], data["denominator"], data["value"])
+            ):
+                if report._hidden(key, code, period, rp.PERCENTAGE, value):
+                    percent[i] = symbol
+                if report._hidden(key, code, period, rp.NUMERATOR, num):
+                    within[i] = symbol
+                if report._hidden(key, code, period, rp.DENOMINATOR, den):
+                    cases[i] = symbol
+            cases, within, percent = (
+                pd.Series(v, index=data.index, dtype=object) for v in (cases, within, percent)
+            )
+        return pd.DataFrame(
+            {
+                "quarter": data["period"],
+                "total_cases": rp._cases_text(cases, data["pending"]),
+                "within": rp._text(within),
+                "percent_within": rp._marked(percent, data["provisional"]),
+                "target": rp._target_text(
+                    data["target"].astype("float64"), unit, data["target_source"]
+                ),
+                "low_numbers": rp._low_numbers_text(data["low_numbers"]),
+            }
+        )
+
+    def test_the_same_frame_as_the_column_helpers(self, demo_reports, make, monkeypatch):
+        shown: list = []
+        styled = rp._styled
+
+        def recording(frame, caption, rag_column=None):
+            shown.append(frame)
+            return styled(frame, caption, rag_column)
+
+        monkeypatch.setattr(rp, "_styled", recording)
+        suppressed = 0
+        reports = [*demo_reports, make(GC), make(DC), make(SL), make(GC, audience="public")]
+        for report in reports:
+            for indicator in report.quarterly_indicators():
+                shown.clear()
+                report.quarterly_table(indicator)
+                expected = self.reference(report, indicator)
+                pd.testing.assert_frame_equal(shown[0], expected)
+                suppressed += int(expected.isin([rp.SUPPRESSED]).to_numpy().sum())
+        assert suppressed > 0
+
+    def test_low_numbers_texts_as_the_column_way(self):
+        flags = pd.Series([True, False, pd.NA, None, float("nan"), True], dtype=object)
+        expected = rp._low_numbers_text(flags).tolist()
+        assert rp._low_numbers_texts(flags.tolist()) == expected
+        assert expected == [rp.LOW_NUMBERS_TEXT, "", "", "", "", rp.LOW_NUMBERS_TEXT]

@@ -36,6 +36,7 @@ import difflib
 import functools
 import html
 import inspect
+import math
 import os
 import re
 from collections.abc import Callable
@@ -204,18 +205,22 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
 # --- Formatting helpers --------------------------------------------------------------------------
 
 
+def _one_text(v: Any, unit: str = "", digits: int = 0) -> str:
+    """A number as published text (halves up, thousands separated); text (such as ``[c]``) left
+    as it is; ``n/a`` when missing."""
+    if isinstance(v, str):
+        return v
+    if v is None or pd.isna(v):
+        return status.NOT_AVAILABLE_TEXT
+    return status.format_value(v, unit, digits)
+
+
 def _text(values: pd.Series, unit: str = "", digits: int = 0) -> pd.Series:
     """Numbers as published text (halves up, thousands separated); text (such as ``[c]``) left as
     it is."""
-
-    def one(v: Any) -> str:
-        if isinstance(v, str):
-            return v
-        if v is None or pd.isna(v):
-            return status.NOT_AVAILABLE_TEXT
-        return status.format_value(v, unit, digits)
-
-    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+    return pd.Series(
+        [_one_text(v, unit, digits) for v in values], index=values.index, dtype=object
+    )
 
 
 def _direction_text(words: pd.Series, arrows: pd.Series) -> pd.Series:
@@ -232,22 +237,22 @@ def _flag(values: Any) -> np.ndarray:
     return pd.array(pd.Series(values).to_numpy(), dtype="boolean").fillna(False).to_numpy(bool)
 
 
-def _marked(texts: pd.Series, provisional: Any) -> pd.Series:
-    """Texts with :data:`PROVISIONAL_TEXT` after each provisional one (suppressed cells left
-    alone)."""
-    flags = _flag(provisional)
-    out = [
+def _marked_texts(texts: Any, flags: Any) -> list[str]:
+    """:func:`_marked` of texts and flags (bools) given as lists."""
+    return [
         f"{t} {PROVISIONAL_TEXT}" if f and t not in (SUPPRESSED, status.NOT_AVAILABLE_TEXT) else t
         for t, f in zip(texts, flags, strict=True)
     ]
-    return pd.Series(out, index=texts.index, dtype=object)
 
 
-def _cases_text(cases: pd.Series, pending: Any) -> pd.Series:
-    """Case counts as text, with the cases still pending where there are any ("913; 2,869
-    pending")."""
-    shown = _text(cases)
-    waiting = pd.Series(pending, index=cases.index).astype(object)
+def _marked(texts: pd.Series, provisional: Any) -> pd.Series:
+    """Texts with :data:`PROVISIONAL_TEXT` after each provisional one (suppressed cells left
+    alone)."""
+    return pd.Series(_marked_texts(texts, _flag(provisional)), index=texts.index, dtype=object)
+
+
+def _cases_texts(cases: Any, pending: Any) -> list[str]:
+    """:func:`_cases_text` of counts and pending counts given as lists (of one length)."""
 
     def one(t: str, p: Any) -> str:
         if t == SUPPRESSED:
@@ -256,9 +261,23 @@ def _cases_text(cases: pd.Series, pending: Any) -> pd.Series:
             return f"{t}; {p} pending"
         return f"{t}; {status.format_value(p)} pending" if pd.notna(p) and p > 0 else t
 
-    return pd.Series(
-        [one(t, p) for t, p in zip(shown, waiting, strict=True)], index=cases.index, dtype=object
-    )
+    return [one(_one_text(c), p) for c, p in zip(cases, pending, strict=True)]
+
+
+def _cases_text(cases: pd.Series, pending: Any) -> pd.Series:
+    """Case counts as text, with the cases still pending where there are any ("913; 2,869
+    pending")."""
+    waiting = pd.Series(pending, index=cases.index).astype(object)
+    return pd.Series(_cases_texts(cases, waiting), index=cases.index, dtype=object)
+
+
+def _low_numbers_texts(flags: Any) -> list[str]:
+    """:func:`_low_numbers_text` of flags given as a list (missing counts as not flagged)."""
+    return [
+        "" if f is None or f is pd.NA or (isinstance(f, float) and math.isnan(f)) or not f
+        else LOW_NUMBERS_TEXT
+        for f in flags
+    ]  # fmt: skip
 
 
 def _low_numbers_text(flags: pd.Series) -> pd.Series:
@@ -267,6 +286,13 @@ def _low_numbers_text(flags: pd.Series) -> pd.Series:
     return pd.Series(
         np.where(flags.fillna(False).astype(bool), LOW_NUMBERS_TEXT, ""), index=flags.index
     )
+
+
+def _with_source(text: str, source: Any) -> str:
+    """A target's text followed by its source ("80% (national default)"), where it has one."""
+    if source is None or source == "" or (not isinstance(source, str) and pd.isna(source)):
+        return text
+    return f"{text} ({source})"
 
 
 def _target_text(targets: pd.Series, units: Any, sources: Any = None) -> pd.Series:
@@ -278,7 +304,7 @@ def _target_text(targets: pd.Series, units: Any, sources: Any = None) -> pd.Seri
         pd.Series(sources, index=text.index) if not isinstance(sources, pd.Series) else sources
     )
     labelled = [
-        t if s is None or s == "" or (not isinstance(s, str) and pd.isna(s)) else f"{t} ({s})"
+        _with_source(t, s)
         for t, s in zip(text.tolist(), sources.astype(object).tolist(), strict=True)
     ]
     return pd.Series(labelled, index=text.index, dtype=text.dtype)
@@ -287,7 +313,10 @@ def _target_text(targets: pd.Series, units: Any, sources: Any = None) -> pd.Seri
 def _styled(shown: pd.DataFrame, caption: str, rag_column: str | None = None) -> Styler:
     """A display frame as a Styler: titles from :data:`LABELS`, no index, HTML escaped, RAG cells
     coloured."""
-    table = shown.rename(columns=dict(LABELS)).reset_index(drop=True)
+    table = shown.rename(columns=dict(LABELS))
+    index = table.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        table = table.reset_index(drop=True)
     styler = (
         TableStyler(table)
         .hide(axis="index")
@@ -1524,18 +1553,17 @@ class Report:
         data = self.quarterly_data(indicator, n)
         unit = self.defs.catalogue.get(indicator).unit
         index = data.index
-        cases, within = data["denominator"], data["numerator"]
-        percent = data["display_value"]
+        # the columns as lists, their texts made in plain Python (the helpers' lists)
+        periods, nums, dens = (data[c].tolist() for c in ("period", "numerator", "denominator"))
+        cases, within, percent = list(dens), list(nums), data["display_value"].tolist()
         if self.public:
-            cases, within = list(cases.astype(object)), list(within.astype(object))
-            percent = list(percent.astype(object))
             symbol, key, code = (
                 self.settings.suppression_symbol,
                 self.figure_key(indicator),
                 self.council.code,
             )
             for i, (period, num, den, value) in enumerate(
-                zip(data["period"], data["numerator"], data["denominator"], data["value"])
+                zip(periods, nums, dens, data["value"].tolist())
             ):
                 if self._hidden(key, code, period, PERCENTAGE, value):
                     percent[i] = symbol
@@ -1543,19 +1571,28 @@ class Report:
                     within[i] = symbol
                 if self._hidden(key, code, period, DENOMINATOR, den):
                     cases[i] = symbol
-            cases, within, percent = (
-                pd.Series(values, index=index, dtype=object) for values in (cases, within, percent)
-            )
+        targets = data["target"].astype("float64").tolist()
         shown = pd.DataFrame(
             {
                 "quarter": data["period"],
-                "total_cases": _cases_text(cases, data["pending"]),
-                "within": _text(within),
-                "percent_within": _marked(percent, data["provisional"]),
-                "target": _target_text(
-                    data["target"].astype("float64"), unit, data["target_source"]
+                "total_cases": pd.Series(
+                    _cases_texts(cases, data["pending"].tolist()), index=index, dtype=object
                 ),
-                "low_numbers": _low_numbers_text(data["low_numbers"]),
+                "within": pd.Series([_one_text(v) for v in within], index=index, dtype=object),
+                "percent_within": pd.Series(
+                    _marked_texts(percent, _flag(data["provisional"])), index=index, dtype=object
+                ),
+                "target": pd.Series(
+                    [
+                        _with_source(status.format_value(t, unit, missing=NO_TARGET_TEXT), s)
+                        for t, s in zip(targets, data["target_source"].tolist(), strict=True)
+                    ],
+                    index=index,
+                    dtype="str",
+                ),
+                "low_numbers": pd.Series(
+                    _low_numbers_texts(data["low_numbers"].tolist()), index=index, dtype="str"
+                ),
             }
         )
         pending = int(data["pending"].astype("Float64").fillna(0).sum())
