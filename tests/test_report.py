@@ -1872,3 +1872,20 @@ class TestQuarterlyTableTexts:
         expected = rp._low_numbers_text(flags).tolist()
         assert rp._low_numbers_texts(flags.tolist()) == expected
         assert expected == [rp.LOW_NUMBERS_TEXT, "", "", "", "", rp.LOW_NUMBERS_TEXT]
+
+
+class TestSpcSummaryWithoutFrame:
+    """The headline's SPC summaries come from the charts' attrs; the reference summarises the
+    frame spc_data builds, as before."""
+
+    def test_the_same_summary_as_the_frame(self, demo_reports, make):
+        kinds = set()
+        for report in [*demo_reports, make(GC), make(DC), make(SL)]:
+            fresh = dataclasses.replace(report)  # no chart frame built yet
+            for indicator in fresh.headline_indicators():
+                got = fresh._spc_summary(indicator)
+                frame = report.spc_data(indicator)
+                assert got == rp.spc.spc_summary(frame)
+                kinds.add(frame.attrs.get("chart"))
+            assert not fresh._spc_cache  # the summaries built no frame
+        assert len(kinds) >= 2  # XmR and p-charts among them

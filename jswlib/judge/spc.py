@@ -48,7 +48,7 @@ Conventions (``docs/method.md``, section "Statistical process control and funnel
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from statistics import NormalDist
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -94,6 +94,7 @@ __all__ = [
     "improvement_from_polarity",
     "p_chart",
     "spc_summary",
+    "summary_of_attrs",
     "suggest_chart",
     "variation_label",
     "xmr",
@@ -1063,7 +1064,12 @@ def spc_summary(chart: pd.DataFrame) -> dict[str, Any]:
     needed = ("variation", "assurance", "improvement", "target", "short_series")
     if not isinstance(chart, pd.DataFrame) or any(key not in chart.attrs for key in needed):
         raise InputError("spc_summary needs the frame that xmr or p_chart returned")
-    attrs = chart.attrs
+    return summary_of_attrs(chart.attrs)
+
+
+def summary_of_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`spc_summary` of a chart's ``attrs`` (as :func:`xmr` and :func:`p_chart` set them),
+    for a caller that has them without the chart's frame."""
     variation = variation_label(attrs["variation"], attrs["improvement"])
     assurance = assurance_label(
         attrs["assurance"],

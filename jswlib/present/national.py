@@ -235,13 +235,26 @@ def spc_frame(series: pd.DataFrame, ind: Indicator, target: float | None) -> pd.
     pandas.DataFrame
         :func:`jswlib.judge.spc.xmr` or :func:`jswlib.judge.spc.p_chart` of the series.
     """
+    return spc._as_frame(*_spc_parts(series, ind, target))
+
+
+def spc_summary_of_series(
+    series: pd.DataFrame, ind: Indicator, target: float | None
+) -> dict[str, Any]:
+    """``spc.spc_summary(spc_frame(series, ind, target))``, without building the chart's frame
+    (the summary reads only its ``attrs``)."""
+    return spc.summary_of_attrs(_spc_parts(series, ind, target)[2])
+
+
+def _spc_parts(series: pd.DataFrame, ind: Indicator, target: float | None) -> tuple:
+    """The chart :func:`spc_frame` makes, as the columns, index and ``attrs`` of its frame."""
     improvement = spc.improvement_from_polarity(ind.polarity)
     target = None if improvement == "neutral" else target
     kind = _chart_kind(series, ind)
     if kind == "xmr":
-        return spc.xmr(series["value"], improvement=improvement, target=target)
+        return spc._xmr(series["value"], improvement=improvement, target=target)
     scale = 100.0 if ind.unit == "%" else 1.0
-    return spc.p_chart(
+    return spc._p_chart(
         series["numerator"],
         series["denominator"],
         improvement=improvement,

@@ -89,6 +89,7 @@ from jswlib.present.national import (
     spc_frame,
     spc_series,
     spc_series_of_columns,
+    spc_summary_of_series,
 )
 from jswlib.present.style import (
     COMPARISON_HEADINGS,
@@ -1201,7 +1202,7 @@ class Report:
         judged["rag_colour"] = judged["rag"].map(dict(RAG_COLOURS)).astype("str")
         judged["period"] = self.quarter.label
         judged["previous_period"] = self.quarter.year_earlier().label
-        summaries = [spc.spc_summary(self.spc_data(i)) for i in ids]
+        summaries = [self._spc_summary(i) for i in ids]
         for key in ("variation", "variation_text", "assurance", "assurance_text"):
             judged[key] = [row[key] for row in summaries]
         return judged[list(HEADLINE_COLUMNS)].reset_index(drop=True)
@@ -1501,6 +1502,15 @@ class Report:
             target = self.defs.targets.target(indicator, self.council.code)
             self._spc_cache[indicator] = spc_frame(self.spc_series(indicator), ind, target)
         return self._spc_cache[indicator]
+
+    def _spc_summary(self, indicator: str) -> dict[str, Any]:
+        """``spc.spc_summary(self.spc_data(indicator))``; from the chart's ``attrs`` alone where
+        its frame has not been built."""
+        if indicator in self._spc_cache:
+            return spc.spc_summary(self._spc_cache[indicator])
+        ind = self._indicator(indicator)
+        target = self.defs.targets.target(indicator, self.council.code)
+        return spc_summary_of_series(self.spc_series(indicator), ind, target)
 
     def spc_chart_html(self, indicator: str) -> str:
         """The SPC chart of one KPI (monthly where the data allow, else quarterly) as HTML.
