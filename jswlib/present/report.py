@@ -723,10 +723,15 @@ class _Lookup:
 
 
 def _comparison_lookups(
-    results: Results, rows: dict[str, dict[tuple[str, str], int]], labels: list[str], now: str
+    results: Results,
+    rows: dict[str, dict[tuple[str, str], int]],
+    ids: list[str],
+    labels: list[str],
+    now: str,
 ) -> tuple[_Lookup, _Lookup]:
-    """The quarter's counts and the pooled counts of the comparison, by (indicator, area code),
-    from each area's quarterly rows on the national standard (:func:`_national_quarterly_rows`).
+    """The quarter's counts and the pooled counts of the comparison, by (indicator, area code)
+    for the indicators ``ids``, from each area's quarterly rows on the national standard
+    (:func:`_national_quarterly_rows`).
 
     The same values as the frames :meth:`Report._comparison_frames` groups: the quarter's
     numerator, denominator and provisional flag as the table holds them; over the quarters of
@@ -738,8 +743,7 @@ def _comparison_lookups(
     latest: dict[tuple, dict[str, Any]] = {}
     pooled: dict[tuple, dict[str, Any]] = {}
     for code, found in rows.items():
-        indicators = {indicator for indicator, _ in found}
-        for indicator in indicators:
+        for indicator in ids:
             key = (indicator, code)
             at = found.get((indicator, now))
             if at is not None:
@@ -1653,7 +1657,11 @@ class Report:
         found = [_national_quarterly_rows(self.results, code) for code, _, _ in areas]
         if all(f is not None for f in found):  # each area's rows found by key
             latest, pooled = _comparison_lookups(
-                self.results, dict(zip([a[0] for a in areas], found)), labels, self.quarter.label
+                self.results,
+                dict(zip([a[0] for a in areas], found, strict=True)),
+                ids,
+                labels,
+                self.quarter.label,
             )
         else:  # some area has two rows of a key: as pandas groups them
             latest, pooled = self._comparison_frames(ids, areas, labels)
