@@ -1889,3 +1889,27 @@ class TestSpcSummaryWithoutFrame:
                 kinds.add(frame.attrs.get("chart"))
             assert not fresh._spc_cache  # the summaries built no frame
         assert len(kinds) >= 2  # XmR and p-charts among them
+
+
+class TestStyledTitles:
+    def test_the_same_table_as_rename_and_reset_index(self, demo_reports, monkeypatch):
+        def renamed(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame.rename(columns=dict(rp.LABELS)).reset_index(drop=True)
+
+        plain = pd.DataFrame({"kpi": ["a", "b"], "rag": ["Green", None], "other": [1, 2]})
+        named = plain.rename_axis(columns="heading").set_index(pd.Index([5, 3]))
+        for frame in (plain, named, plain.iloc[0:0]):
+            pd.testing.assert_frame_equal(rp._styled(frame, "c").data, renamed(frame))
+        shown: list = []
+        styled = rp._styled
+
+        def recording(frame, caption, rag_column=None):
+            shown.append(frame)
+            return styled(frame, caption, rag_column)
+
+        monkeypatch.setattr(rp, "_styled", recording)
+        report = demo_reports[-1]
+        for method in ("headline_table", "comparison_table", "activity_table"):
+            shown.clear()
+            got = getattr(report, method)().data
+            pd.testing.assert_frame_equal(got, renamed(shown[0]))
