@@ -1913,3 +1913,27 @@ class TestStyledTitles:
             shown.clear()
             got = getattr(report, method)().data
             pd.testing.assert_frame_equal(got, renamed(shown[0]))
+
+
+class TestFlags:
+    def test_bool_flags_as_the_boolean_way(self):
+        import numpy as np
+
+        def boolean_way(values):
+            return (
+                pd.array(pd.Series(values).to_numpy(), dtype="boolean")
+                .fillna(False)
+                .to_numpy(bool)
+            )
+
+        flags = np.array([True, False, True])
+        missing = pd.Series([pd.NA, True], dtype="boolean")
+        for values in (flags, pd.Series(flags), flags[0:0], [True, None, False], missing):
+            got, expected = rp._flag(values), boolean_way(values)
+            np.testing.assert_array_equal(got, expected)
+            assert got.dtype == bool
+        assert rp._flag(flags) is not flags
+        where = np.array([2, -1, 0])
+        np.testing.assert_array_equal(rp._flags_at(flags, where), [True, False, True])
+        mixed = np.array([True, None], dtype=object)
+        np.testing.assert_array_equal(rp._flags_at(mixed, np.array([1, -1, 0])), [0, 0, 1])

@@ -235,7 +235,16 @@ def _direction_text(words: pd.Series, arrows: pd.Series) -> pd.Series:
 
 def _flag(values: Any) -> np.ndarray:
     """A column of flags as bools, missing as False."""
+    if isinstance(values, (np.ndarray, pd.Series)) and values.dtype == np.bool_:
+        return np.array(values, dtype=bool)  # nothing missing: the flags themselves (a copy)
     return pd.array(pd.Series(values).to_numpy(), dtype="boolean").fillna(False).to_numpy(bool)
+
+
+def _flags_at(values: Any, where: np.ndarray) -> np.ndarray:
+    """:func:`_flag` of a column's values (an array) at positions ``where``, False at -1."""
+    if isinstance(values, np.ndarray) and values.dtype == np.bool_:
+        return np.append(values, False)[where]
+    return _flag(np.append(np.asarray(values, dtype=object), None)[where])
 
 
 def _marked_texts(texts: Any, flags: Any) -> list[str]:
@@ -938,7 +947,7 @@ class Report:
             if column in ("value", "std_dev"):
                 out[column] = _numbers_at(values, found)
             elif column == "provisional":
-                out[column] = _flag(np.append(np.asarray(values, dtype=object), None)[found])
+                out[column] = _flags_at(values, found)
             else:
                 out[column] = _counts_at(values, found)
         return out
@@ -1382,7 +1391,7 @@ class Report:
                 "low_numbers": status.low_numbers(numbers["denominator"]).to_numpy(),
                 "excluded": _counts_at(rows["excluded"], where),
                 "pending": _counts_at(rows["pending"], where),
-                "provisional": _flag(np.append(rows["provisional"], None)[where]),
+                "provisional": _flags_at(rows["provisional"], where),
             }
         )
 
