@@ -1937,3 +1937,48 @@ class TestFlags:
         np.testing.assert_array_equal(rp._flags_at(flags, where), [True, False, True])
         mixed = np.array([True, None], dtype=object)
         np.testing.assert_array_equal(rp._flags_at(mixed, np.array([1, -1, 0])), [0, 0, 1])
+
+
+class TestSpcChartFromParts:
+    """The SPC chart draws from the SPC the headline worked out; the reference lets the chart
+    run it again, as before."""
+
+    def test_the_same_chart_as_run_again(self, demo_reports, make, monkeypatch):
+        from jswlib.present import national
+
+        reports = [*demo_reports, make(GC), make(DC), make(SL), make(GC, audience="public")]
+        shared = {}
+        for report in reports:
+            fresh = dataclasses.replace(report)
+            fresh.headline_data()  # the summaries work the SPC out
+            for indicator in fresh.quarterly_indicators():
+                shared[(id(report), indicator)] = fresh.spc_chart_html(indicator)
+        spc_figure = national.spc_figure
+
+        def run_again(*args, parts=None, **kwargs):
+            return spc_figure(*args, **kwargs)
+
+        monkeypatch.setattr(rp, "spc_figure", run_again)
+        drawn = 0
+        for report in reports:
+            fresh = dataclasses.replace(report)
+            for indicator in fresh.quarterly_indicators():
+                html = fresh.spc_chart_html(indicator)
+                assert html == shared[(id(report), indicator)], (report.council, indicator)
+                drawn += "<svg" in html
+        assert drawn > 50
+
+    def test_spc_parts_are_the_frame_s(self, demo_reports):
+        from jswlib.present import national
+
+        report = demo_reports[0]
+        for indicator in report.headline_indicators():
+            series = report.spc_series(indicator)
+            ind = report._indicator(indicator)
+            target = report.defs.targets.target(indicator, report.council.code)
+            columns, index, attrs = national.spc_parts(series, ind, target)
+            frame = national.spc_frame(series, ind, target)
+            assert attrs == frame.attrs and index.equals(frame.index)
+            assert set(columns) == set(frame.columns)  # the frame puts rules, point_type last
+            pd.testing.assert_frame_equal(pd.DataFrame(dict(columns), index=index)[frame.columns],
+                                          frame, check_dtype=False)  # fmt: skip

@@ -235,19 +235,15 @@ def spc_frame(series: pd.DataFrame, ind: Indicator, target: float | None) -> pd.
     pandas.DataFrame
         :func:`jswlib.judge.spc.xmr` or :func:`jswlib.judge.spc.p_chart` of the series.
     """
-    return spc._as_frame(*_spc_parts(series, ind, target))
+    return spc._as_frame(*spc_parts(series, ind, target))
 
 
-def spc_summary_of_series(
+def spc_parts(
     series: pd.DataFrame, ind: Indicator, target: float | None
-) -> dict[str, Any]:
-    """``spc.spc_summary(spc_frame(series, ind, target))``, without building the chart's frame
-    (the summary reads only its ``attrs``)."""
-    return spc.summary_of_attrs(_spc_parts(series, ind, target)[2])
-
-
-def _spc_parts(series: pd.DataFrame, ind: Indicator, target: float | None) -> tuple:
-    """The chart :func:`spc_frame` makes, as the columns, index and ``attrs`` of its frame."""
+) -> tuple[dict[str, Any], pd.Index, dict[str, Any]]:
+    """The chart :func:`spc_frame` makes, as the columns, index and ``attrs`` of its frame,
+    without building the frame: ``spc.summary_of_attrs`` summarises the attrs, and
+    :func:`spc_figure` draws from the columns and attrs."""
     improvement = spc.improvement_from_polarity(ind.polarity)
     target = None if improvement == "neutral" else target
     kind = _chart_kind(series, ind)
@@ -271,9 +267,12 @@ def spc_figure(
     title: str,
     label: str,
     output: str = "figure",
+    parts: tuple | None = None,
 ) -> Figure | SvgFigure:
     """The SPC chart of a series from :func:`spc_series` (the chart :func:`spc_frame` computes),
-    as a matplotlib Figure or, with ``output="svg"``, drawn straight to SVG."""
+    as a matplotlib Figure or, with ``output="svg"``, drawn straight to SVG; ``parts``: that
+    chart's :func:`spc_parts` of the same series, indicator and target, when worked out already
+    (then drawn from, not computed again)."""
     return charts.spc_chart(
         _chart_input(series, ind),
         title=title,
@@ -283,6 +282,7 @@ def spc_figure(
         council_label=label,
         chart=_chart_kind(series, ind),
         output=output,
+        spc_columns=None if parts is None else (parts[0], parts[2]),
     )
 
 

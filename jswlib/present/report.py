@@ -87,9 +87,9 @@ from jswlib.present.national import (
     SPC_SERIES_COLUMNS,
     spc_figure,
     spc_frame,
+    spc_parts,
     spc_series,
     spc_series_of_columns,
-    spc_summary_of_series,
 )
 from jswlib.present.style import (
     COMPARISON_HEADINGS,
@@ -1524,9 +1524,18 @@ class Report:
         its frame has not been built."""
         if indicator in self._spc_cache:
             return spc.spc_summary(self._spc_cache[indicator])
-        ind = self._indicator(indicator)
-        target = self.defs.targets.target(indicator, self.council.code)
-        return spc_summary_of_series(self.spc_series(indicator), ind, target)
+        return spc.summary_of_attrs(self._spc_parts(indicator)[2])
+
+    def _spc_parts(self, indicator: str) -> tuple:
+        """:func:`jswlib.present.national.spc_parts` of the indicator's SPC series (worked out
+        once: the headline's summary and the chart share it)."""
+        memo = self._memo
+        key = ("_spc_parts", indicator)
+        if key not in memo:
+            ind = self._indicator(indicator)
+            target = self.defs.targets.target(indicator, self.council.code)
+            memo[key] = spc_parts(self.spc_series(indicator), ind, target)
+        return memo[key]
 
     def spc_chart_html(self, indicator: str) -> str:
         """The SPC chart of one KPI (monthly where the data allow, else quarterly) as HTML.
@@ -1555,6 +1564,7 @@ class Report:
             title=self.indicator_title(indicator),
             label=self.council.name,
             output="svg",
+            parts=self._spc_parts(indicator),
         )
         page = charts.figure_html(fig)
         left_out = series.attrs.get("left_out") or []
