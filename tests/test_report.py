@@ -1586,19 +1586,49 @@ class TestSpcSeriesOfColumns:
 
         compared = set()
         for report in [*demo_reports, make(GC), make(DC), make(SL)]:
-            if report.public:
-                continue  # public series come from the quarterly rows, as before
             own, positions = report._own_by_indicator
             for indicator in report.headline_indicators():
-                found = [positions.get((f, indicator)) for f in ("monthly", "quarterly")]
-                found = [p for p in found if p is not None]
-                rows = own.iloc[np.concatenate(found)] if found else own.iloc[0:0]
-                expected = spc_series(rows, report.quarter.end)
+                if report.public:  # the quarterly rows, their suppressed points made missing
+                    rows = report._own_indicator_rows("quarterly", indicator)
+                    series = spc_series(rows, report.quarter.end)
+                    key, code = report.figure_key(indicator), report.council.code
+                    expected = report._protected_series(key, code, series)
+                    left_out = report._left_out(series, expected)
+                    expected.attrs.update(series.attrs, left_out=left_out)
+                    compared.add("public")
+                else:
+                    found = [positions.get((f, indicator)) for f in ("monthly", "quarterly")]
+                    found = [p for p in found if p is not None]
+                    rows = own.iloc[np.concatenate(found)] if found else own.iloc[0:0]
+                    expected = spc_series(rows, report.quarter.end)
                 got = report.spc_series(indicator)
                 pd.testing.assert_frame_equal(got, expected)
                 assert got.attrs == expected.attrs
                 compared.add(got.attrs["frequency"])
-        assert compared == {"monthly", "quarterly"}
+        assert compared == {"monthly", "quarterly", "public"}
+
+    def test_set_missing_as_loc(self):
+        import numpy as np
+
+        rng = np.random.default_rng(7)
+        for _ in range(200):
+            n = int(rng.integers(1, 9))
+            frame = pd.DataFrame(
+                {
+                    "period": [f"Q{i}" for i in range(n)],
+                    "numerator": pd.array(rng.integers(0, 9, n), dtype="Int64"),
+                    "value": rng.random(n),
+                    "denominator": rng.random(n).round(1),
+                    "text": pd.Series(["a"] * n, dtype=object),
+                }
+            )
+            frame.loc[rng.random(n) < 0.2, "numerator"] = pd.NA
+            mask = rng.random(n) < 0.5
+            columns = list(rng.choice(["numerator", "value", "denominator", "text"], 2, False))
+            expected, got = frame.copy(), frame.copy()
+            expected.loc[mask, columns] = np.nan
+            rp._set_missing(got, mask, columns)
+            pd.testing.assert_frame_equal(got, expected)
 
 
 class TestFiguresFileByPosition:

@@ -88,7 +88,6 @@ from jswlib.present.national import (
     spc_figure,
     spc_frame,
     spc_parts,
-    spc_series,
     spc_series_of_columns,
 )
 from jswlib.present.style import (
@@ -838,6 +837,24 @@ def _plain_text(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.astype(dict.fromkeys(text, object)) if text else rows
 
 
+def _set_missing(frame: pd.DataFrame, mask: np.ndarray, columns: list[str]) -> None:
+    """``frame.loc[mask, columns] = np.nan``, a column at a time: an ``Int64`` or float column
+    gets its missing values in a copy of its array (the same column, at a fraction of the cost
+    of the indexer); any other through ``loc``."""
+    for column in columns:
+        values = frame[column]
+        if values.dtype == "Int64":
+            array = values.array.copy()
+            array[mask] = pd.NA
+        elif values.dtype == np.float64:
+            array = values.to_numpy(copy=True)
+            array[mask] = np.nan
+        else:
+            frame.loc[mask, [column]] = np.nan
+            continue
+        frame[column] = array
+
+
 def _column_at(table: pd.DataFrame, column: str, where: np.ndarray) -> Any:
     """A column's values at positions ``where`` as an array: an ``Int64`` column as its nullable
     array, any other as a NumPy array (text as Python strings, as :func:`_plain_text` holds it):
@@ -1488,8 +1505,9 @@ class Report:
         if self.public:
             # Public charts are quarterly (monthly counts of a small council are mostly
             # suppressed) and draw from the protected figures: a suppressed point is missing.
-            rows = self._own_indicator_rows("quarterly", indicator)
-            series = spc_series(rows, self.quarter.end)
+            where = self._own_positions.get(("quarterly", indicator), np.empty(0, dtype=np.intp))
+            columns = {c: self._own_column(c)[where] for c in SPC_SERIES_COLUMNS}
+            series = spc_series_of_columns(columns, self.quarter.end)
             protected = self._protected_series(
                 self.figure_key(indicator), self.council.code, series
             )
@@ -2532,9 +2550,9 @@ class Report:
             hide_value.append(self._hidden(key, area, period, PERCENTAGE, value))
             hide_den.append(self._hidden(key, area, period, DENOMINATOR, den))
         if any(hide_value):
-            out.loc[np.asarray(hide_value), ["numerator", "value"]] = np.nan
+            _set_missing(out, np.asarray(hide_value), ["numerator", "value"])
         if any(hide_den):
-            out.loc[np.asarray(hide_den), ["denominator"]] = np.nan
+            _set_missing(out, np.asarray(hide_den), ["denominator"])
         return out
 
     def _left_out(self, before: pd.DataFrame, after: pd.DataFrame) -> list[str]:
