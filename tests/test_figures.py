@@ -192,3 +192,18 @@ class TestKeptWithTheResults:
         again = figures.protected_figures(results, r.defs, r.settings, r.quarter)
         pd.testing.assert_frame_equal(again, first, check_exact=True)
         assert figures._read_cached(kept, C) is not None  # written again, whole
+
+
+def test_shown_figures_the_same_look_up_as_the_columns_iterated(reports, monkeypatch):
+    from jswlib.present import figures
+
+    r = reports[0]
+    monkeypatch.setattr(figures, "_SHOWN", {})
+    got = figures.shown_figures(r.results, r.defs, r.settings, r.quarter)
+    table = protected_figures(r.results, r.defs, r.settings, r.quarter)
+    keys = zip(table["indicator"], table["area"], table["period"], table["measure"])
+    expected = dict(zip(keys, table["shown"]))
+    assert list(got) == list(expected)
+    for key, value in expected.items():
+        assert type(got[key]) is type(value) and (got[key] == value or value != value)
+    assert C in got.values() and len(got) > 1000

@@ -1048,3 +1048,32 @@ class TestFastPaths:
             assert (pc.attrs["variation"], pc.attrs["assurance"]) == _summary_reference(
                 pc, improvement, target / 100
             )
+
+
+def test_two_of_three_by_slices_is_the_sliding_window_way():
+    from jswlib.judge.spc import _rules
+
+    def sliding(side: np.ndarray, close: np.ndarray) -> np.ndarray:
+        m = side.shape[0]
+        flags = np.zeros(m, dtype=bool)
+        if m >= 3:
+            windows = np.lib.stride_tricks.sliding_window_view
+            sides, closes = windows(side, 3), windows(close, 3)
+            same_side = (np.abs(sides.sum(axis=1)) == 3)[:, None]
+            qualifying = same_side & (closes.sum(axis=1) >= 2)[:, None] & closes
+            for offset in range(3):
+                flags[offset : offset + m - 2] |= qualifying[:, offset]
+        return flags
+
+    rng = np.random.default_rng(5)
+    found = 0
+    for _ in range(2000):
+        m = int(rng.integers(0, 14))
+        x = rng.choice([-3.0, -2.5, -1.0, 0.0, 1.0, 2.5, 3.0], size=m)
+        upper, lower = np.full(m, 2.8), np.full(m, -2.8)
+        got = _rules(x, 0.0, upper, lower, np.full(m, 2.0), np.full(m, -2.0))
+        side = np.sign(x).astype(int)
+        close = (np.abs(x) > 2.0) & (np.abs(x) <= 2.8)  # between 2 sigma and the limits
+        np.testing.assert_array_equal(got["two_of_three"], sliding(side, close))
+        found += int(got["two_of_three"].any())
+    assert found > 100

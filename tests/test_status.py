@@ -1102,3 +1102,35 @@ class TestScalarsAsColumns:
         assert percentage("7", np.int64(8)) == 87.5
         with pytest.raises(ValueError, match="numerator must be a number"):
             percentage("seven", 8)
+
+
+def test_float_array_of_a_float_array_is_a_copy_with_the_same_values():
+    from jswlib.judge.status import _float_array
+
+    values = np.array([1.5, np.nan, -0.0, 1e300])
+    numbers = _float_array(values, "values")
+    # the same as the Series way: [1.5, nan, -0.0, 1e300]
+    expected = pd.to_numeric(pd.Series(values)).to_numpy(dtype="float64", na_value=np.nan)
+    np.testing.assert_array_equal(numbers, expected)
+    assert numbers.dtype == np.float64 and numbers is not values
+    numbers[0] = 7.0
+    assert values[0] == 1.5  # the caller's array is left alone
+
+
+def test_format_value_of_a_scalar_is_the_column_way():
+    import random
+
+    from jswlib.judge.status import format_value
+
+    rng = random.Random(13)
+    choices = [None, np.nan, pd.NA, 0, 87.5, -2.5, 2.675, 1.005, 1234.5, 1e15, np.inf, True,
+               np.int64(7), np.float64(12.45)]  # fmt: skip
+    for _ in range(3000):
+        value = rng.choice([*choices, rng.uniform(-1e4, 1e4), rng.randint(-50, 50) / 8])
+        unit = rng.choice(["%", "", "days", None, np.nan])
+        digits = rng.randint(0, 3)
+        one = format_value(value, unit, digits)
+        # the column way: a one-value column, then its text
+        column = format_value([value], [unit], digits).iloc[0]
+        assert one == column, (value, unit, digits)
+    assert format_value(87.5, "%") == "88%" and format_value(None, "%", missing="-") == "-"

@@ -48,7 +48,7 @@ Conventions (``docs/method.md``, section "Statistical process control and funnel
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from statistics import NormalDist
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -94,6 +94,7 @@ __all__ = [
     "improvement_from_polarity",
     "p_chart",
     "spc_summary",
+    "summary_of_attrs",
     "suggest_chart",
     "variation_label",
     "xmr",
@@ -396,12 +397,13 @@ def _rules(
     close = ~outside & ((_clean(x - near_upper) > 0) | (_clean(near_lower - x) > 0))
     two_of_three = np.zeros(m, dtype=bool)
     if m >= 3:
-        windows = np.lib.stride_tricks.sliding_window_view
-        sides, closes = windows(side, 3), windows(close, 3)
-        same_side = (np.abs(sides.sum(axis=1)) == 3)[:, None]
-        qualifying = same_side & (closes.sum(axis=1) >= 2)[:, None] & closes
-        for offset in range(3):
-            two_of_three[offset : offset + m - 2] |= qualifying[:, offset]
+        # each window of three consecutive points, as three aligned slices (one per place in it)
+        places = [slice(offset, offset + m - 2) for offset in range(3)]
+        same_side = np.abs(side[places[0]] + side[places[1]] + side[places[2]]) == 3
+        near = close[places[0]].astype(int) + close[places[1]] + close[places[2]]
+        qualifying = same_side & (near >= 2)
+        for place in places:
+            two_of_three[place] |= qualifying & close[place]
 
     point_side = np.select(
         [outside, trend, two_of_three, shift], [side, direction, side, side], default=0
@@ -1062,7 +1064,12 @@ def spc_summary(chart: pd.DataFrame) -> dict[str, Any]:
     needed = ("variation", "assurance", "improvement", "target", "short_series")
     if not isinstance(chart, pd.DataFrame) or any(key not in chart.attrs for key in needed):
         raise InputError("spc_summary needs the frame that xmr or p_chart returned")
-    attrs = chart.attrs
+    return summary_of_attrs(chart.attrs)
+
+
+def summary_of_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`spc_summary` of a chart's ``attrs`` (as :func:`xmr` and :func:`p_chart` set them),
+    for a caller that has them without the chart's frame."""
     variation = variation_label(attrs["variation"], attrs["improvement"])
     assurance = assurance_label(
         attrs["assurance"],

@@ -196,6 +196,8 @@ def _float_array(values: Any, name: str) -> np.ndarray:
     ``NaN``."""
     if _is_scalar(values):
         return np.array(_scalar_float(values, name))
+    if isinstance(values, np.ndarray) and values.dtype == np.float64 and values.ndim == 1:
+        return values.copy()  # what the conversion below gives, without a Series
     try:
         numbers = pd.to_numeric(pd.Series(values), errors="raise")
     except (TypeError, ValueError) as error:
@@ -476,6 +478,11 @@ def format_value(
     ('88%', '1,235', 'n/a')
     """
     digits = _check_digits(digits)
+    if _is_scalar(values) and _is_scalar(unit):  # plain Python: the same arithmetic and text
+        number = _round_half_up_scalar(_scalar_float(values, "values"), digits)
+        if math.isnan(number):
+            return missing
+        return f"{number:,.{digits}f}" + ("%" if not _is_missing(unit) and unit == "%" else "")
     numbers, units = _broadcast(
         {"values": _float_array(values, "values"), "unit": _text_array(unit)}
     )

@@ -815,10 +815,12 @@ def _spc_of(
     polarity: str,
     rebase_at: Sequence[int],
     fix_after_n_points: int | None,
+    known: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None,
 ) -> tuple[_Spc, str, float]:
     """Run the SPC of the chart's data (:func:`jswlib.judge.spc.xmr` or
     :func:`~jswlib.judge.spc.p_chart`, as columns: no frame is built); return what the chart
-    reads of it, the chart type and the value scale."""
+    reads of it, the chart type and the value scale. ``known``: the columns and attrs of that
+    SPC, worked out already by the caller (then not run again)."""
     has_counts = {"numerator", "denominator"} <= set(data.columns)
     if chart == "auto":
         chart = spc.suggest_chart(points.denominator) if has_counts else "xmr"
@@ -826,13 +828,16 @@ def _spc_of(
         raise ValueError(f"chart must be 'auto', 'xmr', 'p' or \"p'\", got {chart!r}")
     improvement = spc.improvement_from_polarity(polarity)
     if chart == "xmr":
-        columns, _, attrs = spc._xmr(
-            points.value,
-            improvement=improvement,
-            target=target,
-            fix_after_n_points=fix_after_n_points,
-            rebase_at=rebase_at,
-        )
+        if known is not None:
+            columns, attrs = known
+        else:
+            columns, _, attrs = spc._xmr(
+                points.value,
+                improvement=improvement,
+                target=target,
+                fix_after_n_points=fix_after_n_points,
+                rebase_at=rebase_at,
+            )
         return _Spc(columns, attrs, "value", unit, 1.0), chart, 1.0
     if not has_counts:
         raise ValueError(
@@ -842,14 +847,17 @@ def _spc_of(
     if fix_after_n_points is not None:
         raise ValueError("fix_after_n_points applies to XmR charts only")
     scale = 100.0 if unit == "%" else 1.0
-    columns, _, attrs = spc._p_chart(
-        _number_array(data["numerator"], "data: column 'numerator'"),
-        points.denominator,
-        improvement=improvement,
-        target=None if target is None else target / scale,
-        laney=chart == "p'",
-        rebase_at=rebase_at,
-    )
+    if known is not None:
+        columns, attrs = known
+    else:
+        columns, _, attrs = spc._p_chart(
+            _number_array(data["numerator"], "data: column 'numerator'"),
+            points.denominator,
+            improvement=improvement,
+            target=None if target is None else target / scale,
+            laney=chart == "p'",
+            rebase_at=rebase_at,
+        )
     return _Spc(columns, attrs, "proportion", unit, scale), chart, scale
 
 
@@ -1102,6 +1110,7 @@ def spc_chart(
     rebase_at: Sequence[int] = (),
     fix_after_n_points: int | None = None,
     output: str = "figure",
+    spc_columns: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None,
 ) -> Figure | SvgFigure:
     """A statistical process control chart in the NHS "Making Data Count" style (XmR, p or p').
 
@@ -1139,6 +1148,11 @@ def spc_chart(
         ``"figure"``: a matplotlib Figure; ``"svg"``: the same chart as a
         :class:`jswlib.present.svg.SvgFigure`, drawn straight to SVG (what the reports embed: many
         times faster, and sharp in print).
+    spc_columns : (mapping, mapping), optional
+        The SPC of ``data`` worked out already for this chart, as the columns and ``attrs`` that
+        :func:`jswlib.judge.spc.xmr` or :func:`~jswlib.judge.spc.p_chart` put in their frame
+        (:func:`jswlib.present.national.spc_parts`), drawn from instead of running it again. Give
+        it only for this data, chart, target and polarity.
 
     Returns
     -------
@@ -1188,6 +1202,7 @@ def spc_chart(
         chart=chart,
         rebase_at=rebase_at,
         fix_after_n_points=fix_after_n_points,
+        known=spc_columns,
     )
     _add_legend(fig, handles)
     setattr(fig, ALT_TEXT_ATTRIBUTE, alt_text)
@@ -1208,8 +1223,10 @@ def _spc_on_axes(
     rebase_at: Sequence[int],
     fix_after_n_points: int | None,
     max_ticks: int | None = None,
+    known: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None,
 ) -> tuple[list[Line2D], str]:
-    """Draw one SPC chart on ``ax``; return its legend handles and its text alternative."""
+    """Draw one SPC chart on ``ax``; return its legend handles and its text alternative
+    (``known``: as :func:`_spc_of`)."""
     points = _chart_frame(data, "data")
     result, chart, scale = _spc_of(
         data,
@@ -1220,6 +1237,7 @@ def _spc_on_axes(
         polarity=polarity,
         rebase_at=rebase_at,
         fix_after_n_points=fix_after_n_points,
+        known=known,
     )
     if chart != "xmr":
         points.value = result.first * scale

@@ -106,10 +106,10 @@ def _check_sheet_name(name: str) -> str:
     return name
 
 
-def _column_values(column: pd.Series, kind: str | None) -> list[Any]:
-    """What to write in each cell of a column: text as it is, blank when missing, and a number of
-    a rounded kind rounded half up (in one pass over the column)."""
-    values = column.tolist()
+def _column_values(values: list[Any], kind: str | None) -> list[Any]:
+    """What to write in each cell of a column (its values, ``Series.tolist()``): text as it is,
+    blank when missing, and a number of a rounded kind rounded half up (in one pass over the
+    column)."""
     if kind not in DIGITS:
         return [
             None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in values
@@ -159,7 +159,8 @@ def _write_table(sheet: Any, formats: _Formats, table: SheetTable) -> None:
     for j, name in enumerate(columns):
         sheet.write_string(header, j, name, heading)
     kinds = [table.kinds.get(name) for name in columns]
-    cells = [_column_values(table.frame.iloc[:, j], kind) for j, kind in enumerate(kinds)]
+    lists = [column.tolist() for _, column in table.frame.items()]  # each column once
+    cells = [_column_values(v, kind) for v, kind in zip(lists, kinds, strict=True)]
     text = formats(num_format=NUMBER_FORMATS["text"])
     text_right = formats(num_format=NUMBER_FORMATS["text"], align="right")
     number = {kind: formats(num_format=NUMBER_FORMATS[kind]) for kind in DIGITS}
@@ -176,7 +177,7 @@ def _write_table(sheet: Any, formats: _Formats, table: SheetTable) -> None:
                 sheet.write_number(i, j, value, number.get(kind))
             else:
                 sheet.write_string(i, j, str(value))
-        sheet.set_column(j, j, _width(table.frame.iloc[:, j].tolist(), columns[j]))
+        sheet.set_column(j, j, _width(lists[j], columns[j]))
     sheet.freeze_panes(header + 1, 0)
 
 

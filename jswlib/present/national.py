@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -127,11 +128,59 @@ def spc_series(
     Convention: only complete periods ending on or before ``until``; monthly when at least
     :data:`jswlib.judge.spc.TRIAL_LIMIT_POINTS` (12) of the last ``months`` months have a value.
     """
+    return spc_series_of_columns(
+        {column: rows[column] for column in SPC_SERIES_COLUMNS},
+        until,
+        months=months,
+        quarters=quarters,
+    )
+
+
+#: The results columns :func:`spc_series` reads.
+SPC_SERIES_COLUMNS = (
+    "complete",
+    "period_end",
+    "frequency",
+    "period_start",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+)
+
+
+def _numbers(values: Any) -> np.ndarray:
+    """A column (Series or array) as floats, missing as NaN (``pd.to_numeric`` then NumPy)."""
+    if isinstance(values, np.ndarray) and values.dtype == np.float64:
+        return values
+    if isinstance(values, (pd.arrays.IntegerArray, pd.arrays.FloatingArray)):
+        return values.to_numpy(dtype="float64", na_value=np.nan)  # already numbers
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values, copy=False)
+    return pd.to_numeric(values).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def spc_series_of_columns(
+    columns: Mapping[str, Any],
+    until: date | pd.Timestamp,
+    *,
+    months: int = SPC_MONTHS,
+    quarters: int = SPC_QUARTERS,
+) -> pd.DataFrame:
+    """:func:`spc_series` of results rows given as columns: Series or arrays (NumPy, or pandas'
+    nullable arrays), by the names of :data:`SPC_SERIES_COLUMNS`, all of one length.
+
+    A report that holds its rows' columns as arrays picks an indicator's rows from them without
+    cutting a frame. Parameters and result as :func:`spc_series`.
+    """
+    complete = columns["complete"]
+    if not (isinstance(complete, np.ndarray) and complete.dtype == np.bool_):
+        complete = pd.Series(complete, copy=False).astype(bool).to_numpy()
     end = np.datetime64(pd.Timestamp(until))
-    usable = rows["complete"].astype(bool).to_numpy() & (rows["period_end"].to_numpy() <= end)
-    frequencies = rows["frequency"].to_numpy(dtype=object)
-    starts = rows["period_start"].to_numpy()
-    values = pd.to_numeric(rows["value"]).to_numpy(dtype="float64", na_value=np.nan)
+    usable = complete & (np.asarray(columns["period_end"]) <= end)
+    frequencies = np.asarray(columns["frequency"], dtype=object)
+    starts = np.asarray(columns["period_start"])
+    values = _numbers(columns["value"])
     chosen, frequency = np.array([], dtype=np.intp), "quarterly"
     for freq, n in (("monthly", months), ("quarterly", quarters)):
         part = np.flatnonzero(usable & (frequencies == freq))
@@ -147,11 +196,18 @@ def spc_series(
         break
 
     def numbers(column: str) -> np.ndarray:
-        return pd.to_numeric(rows[column]).to_numpy(dtype="float64", na_value=np.nan)[chosen]
+        return _numbers(columns[column])[chosen]
 
+    periods = columns["period"]
+    if not (
+        isinstance(periods, np.ndarray)
+        and periods.dtype == object
+        and all(isinstance(p, str) for p in periods[chosen].tolist())
+    ):
+        periods = pd.Series(periods, copy=False).astype(str).to_numpy()
     series = pd.DataFrame(
         {
-            "period": rows["period"].astype(str).to_numpy()[chosen],
+            "period": periods[chosen],
             "value": values[chosen],
             "numerator": numbers("numerator"),
             "denominator": numbers("denominator"),
@@ -179,13 +235,22 @@ def spc_frame(series: pd.DataFrame, ind: Indicator, target: float | None) -> pd.
     pandas.DataFrame
         :func:`jswlib.judge.spc.xmr` or :func:`jswlib.judge.spc.p_chart` of the series.
     """
+    return spc._as_frame(*spc_parts(series, ind, target))
+
+
+def spc_parts(
+    series: pd.DataFrame, ind: Indicator, target: float | None
+) -> tuple[dict[str, Any], pd.Index, dict[str, Any]]:
+    """The chart :func:`spc_frame` makes, as the columns, index and ``attrs`` of its frame,
+    without building the frame: ``spc.summary_of_attrs`` summarises the attrs, and
+    :func:`spc_figure` draws from the columns and attrs."""
     improvement = spc.improvement_from_polarity(ind.polarity)
     target = None if improvement == "neutral" else target
     kind = _chart_kind(series, ind)
     if kind == "xmr":
-        return spc.xmr(series["value"], improvement=improvement, target=target)
+        return spc._xmr(series["value"], improvement=improvement, target=target)
     scale = 100.0 if ind.unit == "%" else 1.0
-    return spc.p_chart(
+    return spc._p_chart(
         series["numerator"],
         series["denominator"],
         improvement=improvement,
@@ -202,9 +267,12 @@ def spc_figure(
     title: str,
     label: str,
     output: str = "figure",
+    parts: tuple | None = None,
 ) -> Figure | SvgFigure:
     """The SPC chart of a series from :func:`spc_series` (the chart :func:`spc_frame` computes),
-    as a matplotlib Figure or, with ``output="svg"``, drawn straight to SVG."""
+    as a matplotlib Figure or, with ``output="svg"``, drawn straight to SVG; ``parts``: that
+    chart's :func:`spc_parts` of the same series, indicator and target, when worked out already
+    (then drawn from, not computed again)."""
     return charts.spc_chart(
         _chart_input(series, ind),
         title=title,
@@ -214,6 +282,7 @@ def spc_figure(
         council_label=label,
         chart=_chart_kind(series, ind),
         output=output,
+        spc_columns=None if parts is None else (parts[0], parts[2]),
     )
 
 

@@ -36,6 +36,7 @@ import difflib
 import functools
 import html
 import inspect
+import math
 import os
 import re
 from collections.abc import Callable
@@ -82,7 +83,13 @@ from jswlib.present.figures import (
     protected_figures,
     shown_figures,
 )
-from jswlib.present.national import spc_figure, spc_frame, spc_series
+from jswlib.present.national import (
+    SPC_SERIES_COLUMNS,
+    spc_figure,
+    spc_frame,
+    spc_parts,
+    spc_series_of_columns,
+)
 from jswlib.present.style import (
     COMPARISON_HEADINGS,
     LABELS,
@@ -198,18 +205,22 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
 # --- Formatting helpers --------------------------------------------------------------------------
 
 
+def _one_text(v: Any, unit: str = "", digits: int = 0) -> str:
+    """A number as published text (halves up, thousands separated); text (such as ``[c]``) left
+    as it is; ``n/a`` when missing."""
+    if isinstance(v, str):
+        return v
+    if v is None or pd.isna(v):
+        return status.NOT_AVAILABLE_TEXT
+    return status.format_value(v, unit, digits)
+
+
 def _text(values: pd.Series, unit: str = "", digits: int = 0) -> pd.Series:
     """Numbers as published text (halves up, thousands separated); text (such as ``[c]``) left as
     it is."""
-
-    def one(v: Any) -> str:
-        if isinstance(v, str):
-            return v
-        if v is None or pd.isna(v):
-            return status.NOT_AVAILABLE_TEXT
-        return status.format_value(v, unit, digits)
-
-    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+    return pd.Series(
+        [_one_text(v, unit, digits) for v in values], index=values.index, dtype=object
+    )
 
 
 def _direction_text(words: pd.Series, arrows: pd.Series) -> pd.Series:
@@ -223,25 +234,34 @@ def _direction_text(words: pd.Series, arrows: pd.Series) -> pd.Series:
 
 def _flag(values: Any) -> np.ndarray:
     """A column of flags as bools, missing as False."""
+    if isinstance(values, (np.ndarray, pd.Series)) and values.dtype == np.bool_:
+        return np.array(values, dtype=bool)  # nothing missing: the flags themselves (a copy)
     return pd.array(pd.Series(values).to_numpy(), dtype="boolean").fillna(False).to_numpy(bool)
+
+
+def _flags_at(values: Any, where: np.ndarray) -> np.ndarray:
+    """:func:`_flag` of a column's values (an array) at positions ``where``, False at -1."""
+    if isinstance(values, np.ndarray) and values.dtype == np.bool_:
+        return np.append(values, False)[where]
+    return _flag(np.append(np.asarray(values, dtype=object), None)[where])
+
+
+def _marked_texts(texts: Any, flags: Any) -> list[str]:
+    """:func:`_marked` of texts and flags (bools) given as lists."""
+    return [
+        f"{t} {PROVISIONAL_TEXT}" if f and t not in (SUPPRESSED, status.NOT_AVAILABLE_TEXT) else t
+        for t, f in zip(texts, flags, strict=True)
+    ]
 
 
 def _marked(texts: pd.Series, provisional: Any) -> pd.Series:
     """Texts with :data:`PROVISIONAL_TEXT` after each provisional one (suppressed cells left
     alone)."""
-    flags = _flag(provisional)
-    out = [
-        f"{t} {PROVISIONAL_TEXT}" if f and t not in (SUPPRESSED, status.NOT_AVAILABLE_TEXT) else t
-        for t, f in zip(texts, flags, strict=True)
-    ]
-    return pd.Series(out, index=texts.index, dtype=object)
+    return pd.Series(_marked_texts(texts, _flag(provisional)), index=texts.index, dtype=object)
 
 
-def _cases_text(cases: pd.Series, pending: Any) -> pd.Series:
-    """Case counts as text, with the cases still pending where there are any ("913; 2,869
-    pending")."""
-    shown = _text(cases)
-    waiting = pd.Series(pending, index=cases.index).astype(object)
+def _cases_texts(cases: Any, pending: Any) -> list[str]:
+    """:func:`_cases_text` of counts and pending counts given as lists (of one length)."""
 
     def one(t: str, p: Any) -> str:
         if t == SUPPRESSED:
@@ -250,9 +270,23 @@ def _cases_text(cases: pd.Series, pending: Any) -> pd.Series:
             return f"{t}; {p} pending"
         return f"{t}; {status.format_value(p)} pending" if pd.notna(p) and p > 0 else t
 
-    return pd.Series(
-        [one(t, p) for t, p in zip(shown, waiting, strict=True)], index=cases.index, dtype=object
-    )
+    return [one(_one_text(c), p) for c, p in zip(cases, pending, strict=True)]
+
+
+def _cases_text(cases: pd.Series, pending: Any) -> pd.Series:
+    """Case counts as text, with the cases still pending where there are any ("913; 2,869
+    pending")."""
+    waiting = pd.Series(pending, index=cases.index).astype(object)
+    return pd.Series(_cases_texts(cases, waiting), index=cases.index, dtype=object)
+
+
+def _low_numbers_texts(flags: Any) -> list[str]:
+    """:func:`_low_numbers_text` of flags given as a list (missing counts as not flagged)."""
+    return [
+        "" if f is None or f is pd.NA or (isinstance(f, float) and math.isnan(f)) or not f
+        else LOW_NUMBERS_TEXT
+        for f in flags
+    ]  # fmt: skip
 
 
 def _low_numbers_text(flags: pd.Series) -> pd.Series:
@@ -261,6 +295,13 @@ def _low_numbers_text(flags: pd.Series) -> pd.Series:
     return pd.Series(
         np.where(flags.fillna(False).astype(bool), LOW_NUMBERS_TEXT, ""), index=flags.index
     )
+
+
+def _with_source(text: str, source: Any) -> str:
+    """A target's text followed by its source ("80% (national default)"), where it has one."""
+    if source is None or source == "" or (not isinstance(source, str) and pd.isna(source)):
+        return text
+    return f"{text} ({source})"
 
 
 def _target_text(targets: pd.Series, units: Any, sources: Any = None) -> pd.Series:
@@ -272,7 +313,7 @@ def _target_text(targets: pd.Series, units: Any, sources: Any = None) -> pd.Seri
         pd.Series(sources, index=text.index) if not isinstance(sources, pd.Series) else sources
     )
     labelled = [
-        t if s is None or s == "" or (not isinstance(s, str) and pd.isna(s)) else f"{t} ({s})"
+        _with_source(t, s)
         for t, s in zip(text.tolist(), sources.astype(object).tolist(), strict=True)
     ]
     return pd.Series(labelled, index=text.index, dtype=text.dtype)
@@ -281,7 +322,13 @@ def _target_text(targets: pd.Series, units: Any, sources: Any = None) -> pd.Seri
 def _styled(shown: pd.DataFrame, caption: str, rag_column: str | None = None) -> Styler:
     """A display frame as a Styler: titles from :data:`LABELS`, no index, HTML escaped, RAG cells
     coloured."""
-    table = shown.rename(columns=dict(LABELS)).reset_index(drop=True)
+    # the titles set as rename(columns=LABELS) sets them, at a quarter of its cost
+    titles = [LABELS.get(c, c) for c in shown.columns]
+    columns = pd.Index(titles, name=shown.columns.name, tupleize_cols=False)
+    table = shown.set_axis(columns, axis=1)
+    index = table.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        table = table.reset_index(drop=True)
     styler = (
         TableStyler(table)
         .hide(axis="index")
@@ -594,12 +641,10 @@ def _memoised(method: Callable[..., Any]) -> Callable[..., Any]:
     return once
 
 
-def _own_basis(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator, frequency and period: the ``local`` basis row where there is one."""
-    order = rows["basis"].ne("local").to_numpy()
-    return rows.iloc[np.argsort(order, kind="stable")].drop_duplicates(
-        ["indicator", "frequency", "period"]
-    )
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")`` of those of ``columns`` the frame has: the same values (pandas
+    boxes each column's values on its own), without walking a wide frame's other columns."""
+    return frame[[c for c in columns if c in frame.columns]].to_dict("records")
 
 
 #: :func:`_rows_by_council` of the last results asked for: ``{"last": (results, positions)}``.
@@ -649,6 +694,89 @@ class _ByKey:
         if column not in self.arrays:
             self.arrays[column] = self.frame[column].array
         return self.arrays[column][position]
+
+
+#: :func:`_national_quarterly_rows` of the last results asked for: ``{"last": (results,
+#: {area code: rows by key})}``.
+_NATIONAL_QUARTERLY: dict[str, tuple[Results, dict[str, Any]]] = {}
+
+
+def _national_quarterly_rows(results: Results, code: str) -> dict[tuple[str, str], int] | None:
+    """The position in the results table of each quarterly row of an area on the national
+    standard, by (indicator, period); None when a key has two rows. Found once per results and
+    area (the family group and Scotland serve every council of a batch)."""
+    last = _NATIONAL_QUARTERLY.get("last")
+    if last is None or last[0] is not results:
+        last = _NATIONAL_QUARTERLY["last"] = (results, {})
+    by_area = last[1]
+    if code not in by_area:
+        where = _rows_by_council(results).get(code, np.empty(0, dtype=np.intp))
+        table = results.table
+        where = where[
+            (_column_at(table, "frequency", where) == "quarterly")
+            & (_column_at(table, "basis", where) == "national")
+        ]
+        keys = zip(*(_column_at(table, c, where).tolist() for c in ("indicator", "period")))
+        found: dict[tuple[str, str], int] | None = dict(zip(keys, where.tolist()))
+        by_area[code] = found if len(found) == len(where) else None  # None: a key has two rows
+    return by_area[code]
+
+
+class _Lookup:
+    """Values by key and column from a dict, with :class:`_ByKey`'s ``get``."""
+
+    def __init__(self, values: dict[tuple, dict[str, Any]]) -> None:
+        self.values = values
+
+    def get(self, label: Any, column: str, default: Any) -> Any:
+        found = self.values.get(label)
+        return default if found is None else found[column]
+
+
+def _comparison_lookups(
+    results: Results,
+    rows: dict[str, dict[tuple[str, str], int]],
+    ids: list[str],
+    labels: list[str],
+    now: str,
+) -> tuple[_Lookup, _Lookup]:
+    """The quarter's counts and the pooled counts of the comparison, by (indicator, area code)
+    for the indicators ``ids``, from each area's quarterly rows on the national standard
+    (:func:`_national_quarterly_rows`).
+
+    The same values as the frames :meth:`Report._comparison_frames` groups: the quarter's
+    numerator, denominator and provisional flag as the table holds them; over the quarters of
+    ``labels`` the sums of the numerators and denominators (missing where every one is missing,
+    pandas' ``sum(min_count=1)``) and whether any is provisional."""
+    table = results.table
+    numerators, denominators = table["numerator"].array, table["denominator"].array
+    provisional = table["provisional"].array
+    latest: dict[tuple, dict[str, Any]] = {}
+    pooled: dict[tuple, dict[str, Any]] = {}
+    for code, found in rows.items():
+        for indicator in ids:
+            key = (indicator, code)
+            at = found.get((indicator, now))
+            if at is not None:
+                latest[key] = {
+                    "numerator": numerators[at],
+                    "denominator": denominators[at],
+                    "provisional": provisional[at],
+                }
+            where = [found[(indicator, p)] for p in labels if (indicator, p) in found]
+            if where:
+                pooled[key] = {
+                    "numerator": _sum_or_missing(numerators, where),
+                    "denominator": _sum_or_missing(denominators, where),
+                    "provisional": any(provisional[i] for i in where),
+                }
+    return _Lookup(latest), _Lookup(pooled)
+
+
+def _sum_or_missing(values: Any, where: list[int]) -> Any:
+    """The sum of the values at ``where`` that are not missing, as pandas' ``sum(min_count=1)``
+    of an ``Int64`` column gives it; missing when every one is."""
+    return values.take(np.asarray(where, dtype=np.intp)).sum(min_count=1)
 
 
 #: :func:`_data_quality` of the last results asked for: ``{"last": (results, (frame, totals))}``.
@@ -709,19 +837,57 @@ def _plain_text(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.astype(dict.fromkeys(text, object)) if text else rows
 
 
-def _positions(rows: pd.DataFrame, columns: list[str]) -> dict[tuple, np.ndarray]:
-    """The positions of the rows of each combination of the columns' values, by that combination
-    (as text): a table split once, each part cut from it only when it is asked for."""
-    keys = [rows[column].astype(str).to_numpy(dtype=object) for column in columns]
+def _set_missing(frame: pd.DataFrame, mask: np.ndarray, columns: list[str]) -> None:
+    """``frame.loc[mask, columns] = np.nan``, a column at a time: an ``Int64`` or float column
+    gets its missing values in a copy of its array (the same column, at a fraction of the cost
+    of the indexer); any other through ``loc``."""
+    for column in columns:
+        values = frame[column]
+        if values.dtype == "Int64":
+            array = values.array.copy()
+            array[mask] = pd.NA
+        elif values.dtype == np.float64:
+            array = values.to_numpy(copy=True)
+            array[mask] = np.nan
+        else:
+            frame.loc[mask, [column]] = np.nan
+            continue
+        frame[column] = array
+
+
+def _column_at(table: pd.DataFrame, column: str, where: np.ndarray) -> Any:
+    """A column's values at positions ``where`` as an array: an ``Int64`` column as its nullable
+    array, any other as a NumPy array (text as Python strings, as :func:`_plain_text` holds it):
+    what cutting the rows, then taking the column out, gives."""
+    values = table[column].array.take(where)
+    return values if values.dtype == "Int64" else values.to_numpy()
+
+
+def _positions_of(columns: list[Any]) -> dict[tuple, np.ndarray]:
+    """The positions of the rows of each combination of the columns' values (arrays of one
+    length), by that combination (as text): a table split once, each part cut from it only when
+    it is asked for."""
     found: dict[tuple, list[int]] = {}
-    for position, key in enumerate(zip(*keys, strict=True)):
+    texts = [[str(v) for v in np.asarray(column, dtype=object).tolist()] for column in columns]
+    for position, key in enumerate(zip(*texts, strict=True)):
         found.setdefault(key, []).append(position)
     return {key: np.asarray(where, dtype=np.intp) for key, where in found.items()}
 
 
-def _at(rows: pd.DataFrame, period: str, ids: list[str]) -> pd.DataFrame:
-    """The rows of ``period``, one per indicator of ``ids`` (all missing where there is none)."""
-    return rows[rows["period"] == period].set_index("indicator").reindex(ids)
+def _counts_at(values: Any, where: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A column's values (an array) at positions ``where`` as nullable integers (``Int64``),
+    missing at position -1: what ``column.reindex(...).astype("Int64").array`` gives, without
+    the index."""
+    if getattr(values, "dtype", None) != "Int64":
+        values = pd.array(values, dtype="Int64")
+    return values.take(where, allow_fill=True)
+
+
+def _numbers_at(values: Any, where: np.ndarray) -> np.ndarray:
+    """A column's values (an array) at positions ``where`` as floats, ``NaN`` at position -1."""
+    if not (isinstance(values, np.ndarray) and values.dtype == np.float64):
+        values = pd.array(values).to_numpy(dtype="float64", na_value=np.nan)
+    return np.append(values, np.nan)[where]
 
 
 @dataclass(frozen=True, eq=False)
@@ -775,41 +941,108 @@ class Report:
         """Results of :func:`_memoised` methods, by method and arguments."""
         return {}
 
-    @cached_property
-    def _council_results(self) -> pd.DataFrame:
-        rows = _rows_of(self.results, [self.council.code])
-        return _plain_text(rows[rows["level"] == LEVEL_COUNCIL])
+    def _own_quarter(self, period: str, ids: list[str], columns: list[str]) -> dict[str, Any]:
+        """One quarter's values of some indicators (the council's own standard), in the order of
+        ``ids``, by column: counts as ``Int64`` arrays, ``value`` and ``std_dev`` as floats
+        (``NaN``), ``provisional`` as bools (False), missing where an indicator has no row.
 
-    def _own_rows(self, frequency: str) -> pd.DataFrame:
-        """The council's rows of one frequency on its own standard."""
-        cut = self._memo.get(("_own_rows", frequency))
-        if cut is None:
-            rows, _ = self._own_by_indicator
-            found = np.flatnonzero(rows["frequency"].to_numpy(dtype=object) == frequency)
-            cut = self._memo[("_own_rows", frequency)] = rows.iloc[found]
-        return cut
+        The same values as the quarter's rows indexed by indicator and reindexed to ``ids``,
+        read by position from the own-standard columns."""
+        positions = self._own_positions
+        periods = self._own_column("period")
+        where = []
+        for indicator in ids:
+            mine = positions.get(("quarterly", indicator), np.empty(0, dtype=np.intp)).tolist()
+            at = [i for i in mine if periods[i] == period]
+            if len(at) > 1:  # never so: the own-standard rows have one row a period
+                raise ValueError(f"two own-standard rows of {indicator} in {period}")
+            where.append(at[0] if at else -1)
+        found = np.array(where, dtype=np.intp)
+        out: dict[str, Any] = {}
+        for column in columns:
+            values = self._own_column(column)
+            if column in ("value", "std_dev"):
+                out[column] = _numbers_at(values, found)
+            elif column == "provisional":
+                out[column] = _flags_at(values, found)
+            else:
+                out[column] = _counts_at(values, found)
+        return out
+
+    @cached_property
+    def _own_where(self) -> np.ndarray:
+        """The positions in the results table of the council's rows on its own standard: one row
+        per indicator, frequency and period, the ``local`` basis row where there is one (local
+        rows first, then the others, each in table order)."""
+        table = self.results.table
+        where = _rows_by_council(self.results).get(self.council.code, np.empty(0, dtype=np.intp))
+        where = where[_column_at(table, "level", where) == LEVEL_COUNCIL]
+        where = where[np.argsort(_column_at(table, "basis", where) != "local", kind="stable")]
+        keys = zip(
+            *(_column_at(table, c, where).tolist() for c in ("indicator", "frequency", "period"))
+        )
+        seen: set[tuple] = set()
+        first = []
+        for i, key in enumerate(keys):
+            if key not in seen:
+                seen.add(key)
+                first.append(i)
+        return where[np.asarray(first, dtype=np.intp)]
+
+    @cached_property
+    def _own_positions(self) -> dict[tuple[str, str], np.ndarray]:
+        """The positions among the council's own-standard rows (:attr:`_own_where`) of each
+        frequency word and indicator."""
+        return _positions_of([self._own_column("frequency"), self._own_column("indicator")])
 
     @cached_property
     def _own_by_indicator(self) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
-        """The council's rows on its own standard, and the positions of each frequency word and
-        indicator among them (found once; a frame is cut only when asked for)."""
-        own = _own_basis(self._council_results)
-        return own, _positions(own, ["frequency", "indicator"])
+        """The council's rows on its own standard as a frame (text as Python strings), and the
+        positions of each frequency word and indicator among them."""
+        return _plain_text(self.results.table.iloc[self._own_where]), self._own_positions
 
     @cached_property
-    def _scotland_by_indicator(self) -> tuple[pd.DataFrame, dict[tuple[str], np.ndarray]]:
-        table = _rows_of(self.results, [SCOTLAND_CODE])
-        wanted = (table["frequency"] == "quarterly") & (table["basis"] == "national")
-        # only what the trend charts and the figures file read of Scotland's rows
-        columns = ["indicator", "period", "numerator", "denominator", "value"]
-        rows = _plain_text(table.loc[wanted, columns])
-        return rows, _positions(rows, ["indicator"])
+    def _own_columns(self) -> dict[str, Any]:
+        """Columns of the council's own-standard rows (:attr:`_own_where`) as arrays, by name,
+        each taken out of the results once."""
+        return {}
 
-    def _scotland_quarterly(self, indicator: str) -> pd.DataFrame:
-        """Scotland's quarterly rows of one indicator (on the national standard, as pooled)."""
-        rows, positions = self._scotland_by_indicator
-        found = positions.get((indicator,))
-        return rows.iloc[0:0] if found is None else rows.iloc[found]
+    def _own_column(self, column: str) -> Any:
+        """One column of the council's own-standard rows as an array (:func:`_column_at`)."""
+        arrays = self._own_columns
+        if column not in arrays:
+            arrays[column] = _column_at(self.results.table, column, self._own_where)
+        return arrays[column]
+
+    @cached_property
+    def _scotland_where(self) -> np.ndarray:
+        """The positions in the results table of Scotland's quarterly rows on the national
+        standard (as pooled), in table order."""
+        table = self.results.table
+        where = _rows_by_council(self.results).get(SCOTLAND_CODE, np.empty(0, dtype=np.intp))
+        wanted = (_column_at(table, "frequency", where) == "quarterly") & (
+            _column_at(table, "basis", where) == "national"
+        )
+        return where[wanted]
+
+    @cached_property
+    def _scotland_positions(self) -> dict[tuple[str], np.ndarray]:
+        """The positions among Scotland's quarterly rows (:attr:`_scotland_where`) of each
+        indicator."""
+        return _positions_of([self._scotland_column("indicator")])
+
+    @cached_property
+    def _scotland_columns(self) -> dict[str, Any]:
+        """Columns of Scotland's quarterly rows as arrays, each taken out of the results once."""
+        return {}
+
+    def _scotland_column(self, column: str) -> Any:
+        """One column of Scotland's quarterly rows (national standard) as an array
+        (:func:`_column_at`)."""
+        arrays = self._scotland_columns
+        if column not in arrays:
+            arrays[column] = _column_at(self.results.table, column, self._scotland_where)
+        return arrays[column]
 
     def _own_indicator_rows(self, frequency: str, indicator: str) -> pd.DataFrame:
         """The council's rows of one frequency and indicator on its own standard."""
@@ -963,11 +1196,10 @@ class Report:
         """
         ids = self.headline_indicators()
         code, targets = self.council.code, self.defs.targets
-        # only the columns read below: the two quarters' rows are cut and reindexed narrow
-        columns = ["indicator", "period", "numerator", "denominator", "value", "std_dev"]
-        rows = self._own_rows("quarterly")[[*columns, "provisional", "pending"]]
-        now = _at(rows, self.quarter.label, ids)
-        before = _at(rows, self.quarter.year_earlier().label, ids)
+        # the two quarters' values of the columns read below, picked by position
+        columns = ["numerator", "denominator", "value", "std_dev", "provisional"]
+        now = self._own_quarter(self.quarter.label, ids, [*columns, "pending"])
+        before = self._own_quarter(self.quarter.year_earlier().label, ids, columns)
         inds = [self.defs.catalogue.get(i) for i in ids]
         frame = pd.DataFrame(
             {
@@ -979,19 +1211,19 @@ class Report:
                 "target_source": [self._target_source(i) for i in ids],
                 "polarity": [i.polarity for i in inds],
                 "unit": [i.unit for i in inds],
-                "numerator": now["numerator"].astype("Int64").array,
-                "denominator": now["denominator"].astype("Int64").array,
-                "value": now["value"].to_numpy(dtype="float64"),
-                "previous_value": before["value"].to_numpy(dtype="float64"),
-                "previous_numerator": before["numerator"].astype("Int64").array,
-                "previous_denominator": before["denominator"].astype("Int64").array,
+                "numerator": now["numerator"],
+                "denominator": now["denominator"],
+                "value": now["value"],
+                "previous_value": before["value"],
+                "previous_numerator": before["numerator"],
+                "previous_denominator": before["denominator"],
                 "standard": [self._standard_text(i, code) for i in inds],
                 "basis": ["local" if self._has_local_standard(i) else "national" for i in inds],
-                "provisional": _flag(now["provisional"]),
-                "pending": now["pending"].astype("Int64").array,
-                "previous_provisional": _flag(before["provisional"]),
-                "std_dev": now["std_dev"].to_numpy(dtype="float64"),
-                "previous_std_dev": before["std_dev"].to_numpy(dtype="float64"),
+                "provisional": now["provisional"],
+                "pending": now["pending"],
+                "previous_provisional": before["provisional"],
+                "std_dev": now["std_dev"],
+                "previous_std_dev": before["std_dev"],
             }
         )
         scheme_name = targets.rag_scheme_name(code)
@@ -1003,7 +1235,7 @@ class Report:
         judged["rag_colour"] = judged["rag"].map(dict(RAG_COLOURS)).astype("str")
         judged["period"] = self.quarter.label
         judged["previous_period"] = self.quarter.year_earlier().label
-        summaries = [spc.spc_summary(self.spc_data(i)) for i in ids]
+        summaries = [self._spc_summary(i) for i in ids]
         for key in ("variation", "variation_text", "assurance", "assurance_text"):
             judged[key] = [row[key] for row in summaries]
         return judged[list(HEADLINE_COLUMNS)].reset_index(drop=True)
@@ -1151,24 +1383,32 @@ class Report:
             "pending",
             "provisional",
         ]
-        rows = self._own_indicator_rows("quarterly", ind.id)[used]
-        rows = rows.set_index("period").reindex(labels)
+        # each quarter's row among the council's own-standard rows (-1 where there is none): the
+        # rows reindexed by period without cutting a frame or building an index (they have one
+        # row a period)
+        mine = self._own_positions.get(("quarterly", ind.id), np.empty(0, dtype=np.intp))
+        periods = self._own_column("period")
+        found = {periods[i]: i for i in mine.tolist()}
+        where = np.array([found.get(label, -1) for label in labels], dtype=np.intp)
+        rows = {column: self._own_column(column) for column in used}
+        counts = {c: _counts_at(rows[c], where) for c in ("denominator", "numerator")}
+        numbers = {c: counts[c].to_numpy(dtype="float64", na_value=np.nan) for c in counts}
         return pd.DataFrame(
             {
                 "indicator": ind.id,
                 "period": labels,
-                "denominator": rows["denominator"].astype("Int64").array,
-                "numerator": rows["numerator"].astype("Int64").array,
-                "value": rows["value"].to_numpy(dtype="float64"),
+                "denominator": counts["denominator"],
+                "numerator": counts["numerator"],
+                "value": _numbers_at(rows["value"], where),
                 "display_value": status.format_percentage(
-                    rows["numerator"], rows["denominator"]
+                    numbers["numerator"], numbers["denominator"]
                 ).to_numpy(),
                 "target": self.defs.targets.target(ind.id, self.council.code),
                 "target_source": self._target_source(ind.id),
-                "low_numbers": status.low_numbers(rows["denominator"]).to_numpy(),
-                "excluded": rows["excluded"].astype("Int64").array,
-                "pending": rows["pending"].astype("Int64").array,
-                "provisional": _flag(rows["provisional"]),
+                "low_numbers": status.low_numbers(numbers["denominator"]).to_numpy(),
+                "excluded": _counts_at(rows["excluded"], where),
+                "pending": _counts_at(rows["pending"], where),
+                "provisional": _flags_at(rows["provisional"], where),
             }
         )
 
@@ -1193,31 +1433,42 @@ class Report:
             f"{p} {PROVISIONAL_TEXT}" if f else p
             for p, f in zip(labels, data["provisional"], strict=True)
         ]
-        scotland = self._scotland_quarterly(indicator)
-        where = pd.Index(scotland["period"]).get_indexer(labels)
-
-        def scotland_numbers(column: str) -> np.ndarray:  # position -1 (none) picks the NaN
-            return np.append(scotland[column].to_numpy(dtype="float64", na_value=np.nan), np.nan)[
-                where
-            ]
-
+        # Scotland's row of each quarter by position (-1 where there is none picks the NaN)
+        mine = self._scotland_positions.get((indicator,), np.empty(0, dtype=np.intp))
+        periods = self._scotland_column("period")
+        found: dict[str, int] = {}
+        for i in mine.tolist():
+            found.setdefault(periods[i], i)  # the first row of a period, as an index lookup
+        where = np.array([found.get(label, -1) for label in labels], dtype=np.intp)
         comparison = pd.DataFrame(
             {
                 "period": labels,
-                "numerator": scotland_numbers("numerator"),
-                "value": scotland_numbers("value"),
-                "denominator": scotland_numbers("denominator"),
+                **{
+                    column: _numbers_at(self._scotland_column(column), where)
+                    for column in ("numerator", "value", "denominator")
+                },
             }
         )
         raw = data
         data = self._protected_series(self.figure_key(indicator), self.council.code, data)
         comparison_shown = self._protected_series(indicator, SCOTLAND_CODE, comparison)
-        left_out = self._left_out(raw, data)
-        comparison = comparison_shown[["period", "value", "denominator"]].assign(
-            period=shown_labels
+        left_out = self._left_out(raw, data) if self.public else []  # nothing is left out else
+        # the columns the chart draws, the quarters labelled as shown
+        comparison = pd.DataFrame(
+            {
+                "period": shown_labels,
+                "value": comparison_shown["value"].to_numpy(),
+                "denominator": comparison_shown["denominator"].to_numpy(),
+            }
         )
         fig = charts.trend_chart(
-            data[["period", "value", "denominator"]].assign(period=shown_labels),
+            pd.DataFrame(
+                {
+                    "period": shown_labels,
+                    "value": data["value"].to_numpy(),
+                    "denominator": data["denominator"].array,
+                }
+            ),
             title=self.indicator_title(indicator),
             target=data["target"].iloc[0],
             unit=ind.unit,
@@ -1254,18 +1505,21 @@ class Report:
         if self.public:
             # Public charts are quarterly (monthly counts of a small council are mostly
             # suppressed) and draw from the protected figures: a suppressed point is missing.
-            rows = self._own_indicator_rows("quarterly", indicator)
-            series = spc_series(rows, self.quarter.end)
+            where = self._own_positions.get(("quarterly", indicator), np.empty(0, dtype=np.intp))
+            columns = {c: self._own_column(c)[where] for c in SPC_SERIES_COLUMNS}
+            series = spc_series_of_columns(columns, self.quarter.end)
             protected = self._protected_series(
                 self.figure_key(indicator), self.council.code, series
             )
             protected.attrs.update(series.attrs, left_out=self._left_out(series, protected))
             return protected
-        own, positions = self._own_by_indicator
+        positions = self._own_positions
         found = [positions.get((f, indicator)) for f in ("monthly", "quarterly")]
         found = [p for p in found if p is not None]
-        rows = own.iloc[np.concatenate(found)] if found else own.iloc[0:0]
-        return spc_series(rows, self.quarter.end)
+        where = np.concatenate(found) if found else np.empty(0, dtype=np.intp)
+        # the indicator's rows taken from the columns SPC reads, not cut from the whole frame
+        columns = {c: self._own_column(c)[where] for c in SPC_SERIES_COLUMNS}
+        return spc_series_of_columns(columns, self.quarter.end)
 
     def spc_data(self, indicator: str) -> pd.DataFrame:
         """The SPC frame of one KPI: :func:`jswlib.judge.spc.xmr`, or a p-chart where its
@@ -1282,6 +1536,24 @@ class Report:
             target = self.defs.targets.target(indicator, self.council.code)
             self._spc_cache[indicator] = spc_frame(self.spc_series(indicator), ind, target)
         return self._spc_cache[indicator]
+
+    def _spc_summary(self, indicator: str) -> dict[str, Any]:
+        """``spc.spc_summary(self.spc_data(indicator))``; from the chart's ``attrs`` alone where
+        its frame has not been built."""
+        if indicator in self._spc_cache:
+            return spc.spc_summary(self._spc_cache[indicator])
+        return spc.summary_of_attrs(self._spc_parts(indicator)[2])
+
+    def _spc_parts(self, indicator: str) -> tuple:
+        """:func:`jswlib.present.national.spc_parts` of the indicator's SPC series (worked out
+        once: the headline's summary and the chart share it)."""
+        memo = self._memo
+        key = ("_spc_parts", indicator)
+        if key not in memo:
+            ind = self._indicator(indicator)
+            target = self.defs.targets.target(indicator, self.council.code)
+            memo[key] = spc_parts(self.spc_series(indicator), ind, target)
+        return memo[key]
 
     def spc_chart_html(self, indicator: str) -> str:
         """The SPC chart of one KPI (monthly where the data allow, else quarterly) as HTML.
@@ -1310,6 +1582,7 @@ class Report:
             title=self.indicator_title(indicator),
             label=self.council.name,
             output="svg",
+            parts=self._spc_parts(indicator),
         )
         page = charts.figure_html(fig)
         left_out = series.attrs.get("left_out") or []
@@ -1334,18 +1607,17 @@ class Report:
         data = self.quarterly_data(indicator, n)
         unit = self.defs.catalogue.get(indicator).unit
         index = data.index
-        cases, within = data["denominator"], data["numerator"]
-        percent = data["display_value"]
+        # the columns as lists, their texts made in plain Python (the helpers' lists)
+        periods, nums, dens = (data[c].tolist() for c in ("period", "numerator", "denominator"))
+        cases, within, percent = list(dens), list(nums), data["display_value"].tolist()
         if self.public:
-            cases, within = list(cases.astype(object)), list(within.astype(object))
-            percent = list(percent.astype(object))
             symbol, key, code = (
                 self.settings.suppression_symbol,
                 self.figure_key(indicator),
                 self.council.code,
             )
             for i, (period, num, den, value) in enumerate(
-                zip(data["period"], data["numerator"], data["denominator"], data["value"])
+                zip(periods, nums, dens, data["value"].tolist())
             ):
                 if self._hidden(key, code, period, PERCENTAGE, value):
                     percent[i] = symbol
@@ -1353,19 +1625,28 @@ class Report:
                     within[i] = symbol
                 if self._hidden(key, code, period, DENOMINATOR, den):
                     cases[i] = symbol
-            cases, within, percent = (
-                pd.Series(values, index=index, dtype=object) for values in (cases, within, percent)
-            )
+        targets = data["target"].astype("float64").tolist()
         shown = pd.DataFrame(
             {
                 "quarter": data["period"],
-                "total_cases": _cases_text(cases, data["pending"]),
-                "within": _text(within),
-                "percent_within": _marked(percent, data["provisional"]),
-                "target": _target_text(
-                    data["target"].astype("float64"), unit, data["target_source"]
+                "total_cases": pd.Series(
+                    _cases_texts(cases, data["pending"].tolist()), index=index, dtype=object
                 ),
-                "low_numbers": _low_numbers_text(data["low_numbers"]),
+                "within": pd.Series([_one_text(v) for v in within], index=index, dtype=object),
+                "percent_within": pd.Series(
+                    _marked_texts(percent, _flag(data["provisional"])), index=index, dtype=object
+                ),
+                "target": pd.Series(
+                    [
+                        _with_source(status.format_value(t, unit, missing=NO_TARGET_TEXT), s)
+                        for t, s in zip(targets, data["target_source"].tolist(), strict=True)
+                    ],
+                    index=index,
+                    dtype="str",
+                ),
+                "low_numbers": pd.Series(
+                    _low_numbers_texts(data["low_numbers"].tolist()), index=index, dtype="str"
+                ),
             }
         )
         pending = int(data["pending"].astype("Float64").fillna(0).sum())
@@ -1412,6 +1693,28 @@ class Report:
             (group, "family group", self.defs.councils.family_groups[group]),
             (SCOTLAND_CODE, "Scotland", "Scotland"),
         )
+        span = span_label(quarters[0], quarters[-1])
+        found = [_national_quarterly_rows(self.results, code) for code, _, _ in areas]
+        if all(f is not None for f in found):  # each area's rows found by key
+            latest, pooled = _comparison_lookups(
+                self.results,
+                dict(zip([a[0] for a in areas], found, strict=True)),
+                ids,
+                labels,
+                self.quarter.label,
+            )
+        else:  # some area has two rows of a key: as pandas groups them
+            latest, pooled = self._comparison_frames(ids, areas, labels)
+        records = [
+            self._comparison_row(cat.get(ind_id), code, level, name, latest, pooled, span)
+            for ind_id in ids
+            for code, level, name in areas
+        ]
+        return pd.DataFrame(records, columns=list(COMPARISON_COLUMNS))
+
+    def _comparison_frames(self, ids: list[str], areas: tuple, labels: list[str]) -> tuple:
+        """The quarter's rows and the pooled sums of :meth:`comparison_data` by (indicator, area
+        code), grouped by pandas."""
         table = _rows_of(self.results, [a[0] for a in areas])
         rows = table[
             (table["frequency"] == "quarterly")
@@ -1424,14 +1727,7 @@ class Report:
         )
         pooled["provisional"] = rows.groupby(["indicator", "council"])["provisional"].any()
         latest = rows[rows["period"] == self.quarter.label].set_index(["indicator", "council"])
-        latest, pooled = _ByKey(latest), _ByKey(pooled)
-        span = span_label(quarters[0], quarters[-1])
-        records = [
-            self._comparison_row(cat.get(ind_id), code, level, name, latest, pooled, span)
-            for ind_id in ids
-            for code, level, name in areas
-        ]
-        return pd.DataFrame(records, columns=list(COMPARISON_COLUMNS))
+        return _ByKey(latest), _ByKey(pooled)
 
     def _comparison_row(self, ind, code, level, name, latest, pooled, pooled_period) -> dict:
         key = (ind.id, code)
@@ -1557,9 +1853,10 @@ class Report:
         cat = self.defs.catalogue
         return [i for i in self.settings.activity if self._activity_period(cat.get(i)) is not None]
 
-    def _year_to_date(self, ind: Indicator, period: Period, rows: pd.DataFrame) -> tuple:
+    def _year_to_date(self, ind: Indicator, period: Period, rows: np.ndarray) -> tuple:
         """(period label, numerator, denominator, value) of the financial year to date, where
-        meaningful."""
+        meaningful; ``rows`` are the positions of the indicator's own-standard rows (of its
+        frequency)."""
         if (
             ind.frequency == "annual"
             or ind.basis != "events"
@@ -1571,21 +1868,29 @@ class Report:
             for p in period.financial_year.subperiods(FREQUENCY_CODES[ind.frequency])
             if p <= period
         ]
-        chosen = rows["period"].isin([p.label for p in parts]).to_numpy()
-        num = rows["numerator"][chosen].sum(min_count=1)
-        den = rows["denominator"][chosen].sum(min_count=1) if ind.type != "count" else pd.NA
+        labels = {p.label for p in parts}
+        periods = self._own_column("period")
+        chosen = [i for i in rows.tolist() if periods[i] in labels]
+        num = _sum_or_missing(self._own_column("numerator"), chosen)
+        den = (
+            _sum_or_missing(self._own_column("denominator"), chosen)
+            if ind.type != "count"
+            else pd.NA
+        )
         return span_label(parts[0], period), num, den, _value_of(num, den, ind)
 
     def _activity_row(self, ind: Indicator) -> dict:
         period = self._activity_period(ind)
         earlier = period.year_earlier()
-        own = self._own_indicator_rows(ind.frequency, ind.id)
+        # the indicator's rows by position among the own-standard columns (not cut as a frame)
+        own = self._own_positions.get((ind.frequency, ind.id), np.empty(0, dtype=np.intp))
+        periods = self._own_column("period")
         first: dict[str, int] = {}
-        for position, label in enumerate(own["period"].to_numpy(dtype=object)):
-            first.setdefault(label, position)
+        for position in own.tolist():
+            first.setdefault(periods[position], position)
         now, before = first.get(period.label), first.get(earlier.label)
         columns = ("numerator", "denominator", "value", "std_dev", "provisional")
-        arrays = {column: own[column].array for column in columns}
+        arrays = {column: self._own_column(column) for column in columns}
 
         def pick(position: int | None, column: str) -> Any:
             """The value in the first row of the period, as ``Series.iloc`` gives it."""
@@ -2128,7 +2433,9 @@ class Report:
                       "variation_text", "assurance", "assurance_text"]  # fmt: skip
             changed = ["direction", "direction_arrow", "change", "change_lower", "change_upper",
                        "direction_test"]  # fmt: skip
-            for i, rec in enumerate(data.to_dict("records")):
+            read = ["indicator", "period", "previous_period", "value", "previous_value",
+                    "numerator", "denominator"]  # fmt: skip
+            for i, rec in enumerate(_records(data, read)):
                 key = self.figure_key(rec["indicator"])
                 now, before = rec["period"], rec["previous_period"]
                 hide = self._hidden(key, code, now, PERCENTAGE, rec["value"])
@@ -2243,9 +2550,9 @@ class Report:
             hide_value.append(self._hidden(key, area, period, PERCENTAGE, value))
             hide_den.append(self._hidden(key, area, period, DENOMINATOR, den))
         if any(hide_value):
-            out.loc[np.asarray(hide_value), ["numerator", "value"]] = np.nan
+            _set_missing(out, np.asarray(hide_value), ["numerator", "value"])
         if any(hide_den):
-            out.loc[np.asarray(hide_den), ["denominator"]] = np.nan
+            _set_missing(out, np.asarray(hide_den), ["denominator"])
         return out
 
     def _left_out(self, before: pd.DataFrame, after: pd.DataFrame) -> list[str]:
@@ -2315,13 +2622,18 @@ class Report:
             pct = status.percentage(num, den) if pd.notna(num) and pd.notna(den) else np.nan
             add(section, ind_id, key, area, period, PERCENTAGE, pct)
 
+        own_positions = self._own_positions
+        own_periods = self._own_column("period")
+        own_counts = self._own_column("numerator"), self._own_column("denominator")
         for ind_id in self.headline_indicators():
             key = self.figure_key(ind_id)
-            own = self._own_indicator_rows("quarterly", ind_id).set_index("period")
+            # the quarter's row of the indicator, by position among the own-standard columns
+            mine = own_positions.get(("quarterly", ind_id), np.empty(0, dtype=np.intp)).tolist()
+            found = {own_periods[i]: i for i in mine}
             for period in (quarter.label, quarter.year_earlier().label):
-                row = own.loc[period] if period in own.index else None
+                at = found.get(period)
                 values = (
-                    (row["numerator"], row["denominator"]) if row is not None else (np.nan, np.nan)
+                    (own_counts[0][at], own_counts[1][at]) if at is not None else (np.nan, np.nan)
                 )
                 proportion("Key performance indicators", ind_id, key, code, period, values)
             target = self.defs.targets.target(ind_id, code)
@@ -2330,17 +2642,21 @@ class Report:
                     ("Key performance indicators", self.indicator_title(ind_id), self.council.name,
                      quarter.label, "target", target)
                 )  # fmt: skip
+        scotland_positions = self._scotland_positions
+        scotland_periods = self._scotland_column("period")
+        scotland_counts = self._scotland_column("numerator"), self._scotland_column("denominator")
         for ind_id in self.quarterly_indicators():
             key = self.figure_key(ind_id)
             data = self.quarterly_data(ind_id)
             for period, num, den in zip(data["period"], data["numerator"], data["denominator"]):
                 proportion("Quarter by quarter", ind_id, key, code, period, (num, den))
-            scotland = self._scotland_quarterly(ind_id)
-            scotland = scotland[scotland["period"].isin(list(data["period"]))]
-            for period, num, den in zip(
-                scotland["period"], scotland["numerator"], scotland["denominator"]
-            ):
-                proportion("Trend chart", ind_id, ind_id, SCOTLAND_CODE, period, (num, den))
+            # Scotland's rows of the table's quarters, in the order of its rows
+            shown = set(data["period"].tolist())
+            mine = scotland_positions.get((ind_id,), np.empty(0, dtype=np.intp)).tolist()
+            for i in mine:
+                if scotland_periods[i] in shown:
+                    proportion("Trend chart", ind_id, ind_id, SCOTLAND_CODE, scotland_periods[i],
+                               (scotland_counts[0][i], scotland_counts[1][i]))  # fmt: skip
             if self.public:
                 spc = self.spc_series(ind_id)
                 for period, num, den in zip(spc["period"], spc["numerator"], spc["denominator"]):
@@ -2359,7 +2675,9 @@ class Report:
             proportion("Comparison", rec.indicator, rec.indicator, area, pool_label,
                        (rec.pooled_numerator, rec.pooled_denominator))  # fmt: skip
         activity = self.activity_data()
-        for rec in activity.to_dict("records") if not activity.empty else []:
+        read = ["indicator", *(f"{when}{column}" for when in ("", "previous_", "ytd_")
+                for column in ("period", "numerator", "denominator", "value"))]  # fmt: skip
+        for rec in _records(activity, read) if not activity.empty else []:
             ind = self.defs.catalogue.get(rec["indicator"])
             counted = ind.type in ("count", "people")
             periods = [
@@ -2411,7 +2729,10 @@ class Report:
         symbol, code = self.settings.suppression_symbol, self.council.code
         now, before = self.quarter.label, self.quarter.year_earlier().label
         rows = []
-        for rec in data.to_dict("records"):
+        read = ["indicator", "value", "previous_value", "direction", "direction_arrow", "kpi",
+                "target", "period", "rag", "denominator", "numerator", "variation_text",
+                "assurance_text"]  # fmt: skip
+        for rec in _records(data, read):
             key = self.figure_key(rec["indicator"])
             hide = self._hidden(key, code, now, PERCENTAGE, rec["value"])
             hide_before = self._hidden(key, code, before, PERCENTAGE, rec["previous_value"])
@@ -2509,7 +2830,9 @@ class Report:
         codes = {"council": self.council.code, "family group": self.council.family_group,
                  "Scotland": SCOTLAND_CODE}  # fmt: skip
         comp_rows = []
-        for rec in self.comparison_data().to_dict("records"):
+        read = ["level", "kpi", "area", "indicator", "numerator", "denominator",
+                "pooled_numerator", "pooled_denominator"]  # fmt: skip
+        for rec in _records(self.comparison_data(), read):
             area = codes[rec["level"]]
             for period, num, den in (
                 (self.quarter.label, rec["numerator"], rec["denominator"]),

@@ -62,7 +62,9 @@ class TableStyler(Styler):
         rules: defaultdict[tuple, list[str]] = defaultdict(list)
         body = []
         row, col, data = css["row"], css["col"], css["data"]
-        for r, values in enumerate(self.data.itertuples(index=False, name=None)):
+        # the rows as itertuples gives them (each column's Series iterated), without its indexing
+        rows = zip(*(column for _, column in self.data.items()))
+        for r, values in enumerate(rows):
             body.append("    <tr>")
             for c, value in enumerate(values):
                 cell = f"{row}{r}_{col}{c}"
