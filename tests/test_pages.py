@@ -203,3 +203,23 @@ class TestMarkdownOnce:
         self._page(exporter, nb)
         self._page(exporter, nb)
         assert len(made) == 4  # a cell's own attachments: never kept
+
+
+class TestHeadlineRows:
+    @pytest.mark.parametrize("audience", ["internal", "public"])
+    def test_the_rows_of_every_column_read_as_from_records(self, audience):
+        from jswlib.present.pages import MATRIX_SOURCE_COLUMNS, _missing, headline_rows
+        from jswlib.present.report import prepare_report
+
+        for council in ("Glasgow City", "Orkney Islands"):
+            table = prepare_report(council, "Q1 2024/25", "", audience).kpi_export()
+            # The former way, every column of every row as a record
+            expected = [
+                {
+                    key: "" if key not in record or _missing(record[key]) else str(record[key])
+                    for key in MATRIX_SOURCE_COLUMNS
+                }
+                for record in table.to_dict("records")
+            ]
+            assert headline_rows(table) == expected
+            assert any(row["rag"] for row in expected)  # not a table of blanks

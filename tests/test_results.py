@@ -164,3 +164,28 @@ class TestCopies:
         with pytest.raises(ValueError):  # no write around pandas either: the view is read-only
             copied.table["value"].to_numpy()[1] = 7.0
         assert original.table["value"].tolist() == [0.5, 1.0]
+
+
+class TestCompleteQuarters:
+    def test_found_once_per_results_and_handed_out_as_a_copy(self, workspace, monkeypatch):
+        import copy
+
+        params, data, cache = workspace
+        loaded = load_results(data, params, cache_dir=cache)
+        # Worked out by hand: the extract is dated 5 October 2025, reports from July 2025, so the
+        # only complete quarter in the results is Q2 2025/26 (July to September)
+        assert [str(q) for q in results.complete_quarters(loaded)] == ["Q2 2025/26"]
+        scans = []
+        real = results.parse_quarter
+        monkeypatch.setattr(
+            results, "parse_quarter", lambda label: scans.append(label) or real(label)
+        )
+        first = results.complete_quarters(loaded)
+        first.clear()  # the caller's list: the next one is whole
+        assert [str(q) for q in results.complete_quarters(loaded)] == ["Q2 2025/26"]
+        assert scans == []  # the same results: not scanned again
+        # Other results (a copy, as each council of a warm kernel gets one) are scanned
+        other = copy.deepcopy(loaded)
+        other.table.loc[other.table["frequency"] == "quarterly", "complete"] = False
+        assert results.complete_quarters(other) == [] and scans == []
+        assert results.complete_quarters(loaded) != []

@@ -316,13 +316,23 @@ def folder_stats(folder: Path) -> tuple:
     return io.file_stats(files, folder)
 
 
+#: :func:`complete_quarters` of the last results asked for: ``{"last": (results, quarters)}``.
+_COMPLETE: dict[str, tuple[Results, list[Period]]] = {}
+
+
 def complete_quarters(results: Results) -> list[Period]:
-    """The quarters that had ended by the extract date, in order."""
-    table = results.table
-    labels = table.loc[
-        (table["frequency"] == "quarterly") & table["complete"].astype(bool), "period"
-    ].unique()
-    return sorted(parse_quarter(str(label)) for label in labels)
+    """The quarters that had ended by the extract date, in order.
+
+    Found once for every report of a batch (each report asks, and a warm kernel's reports share
+    the results it preloaded), where each would otherwise scan the whole results table."""
+    last = _COMPLETE.get("last")
+    if last is None or last[0] is not results:
+        table = results.table
+        labels = table.loc[
+            (table["frequency"] == "quarterly") & table["complete"].astype(bool), "period"
+        ].unique()
+        last = _COMPLETE["last"] = (results, sorted(parse_quarter(str(x)) for x in labels))
+    return list(last[1])
 
 
 def latest_complete_quarter(results: Results) -> Period:
