@@ -16,9 +16,7 @@ import pyarrow as pa
 import pytest
 
 from jswlib.core import io
-from jswlib.core.errors import ContractError
 from jswlib.data.validation import (
-    _BY_VALUE_KINDS,
     _FAST_SHAPES,
     _distinct,
     _iso_dates,
@@ -26,7 +24,6 @@ from jswlib.data.validation import (
     _same_length_prints,
     _text,
     _TypedColumn,
-    distinct_values,
     parse_dates,
     validate_table,
 )
@@ -362,35 +359,3 @@ def test_values_out_of_order_only_where_both_are_filled_in():
     done = _TypedColumn(pd.Series([12, 5, 3], dtype="Int64"))
     assert (ordered.comparable() < done.comparable()).tolist() == [True, False, False]
     assert (done.comparable() < ordered.comparable()).tolist() == [False, False, True]
-
-
-@pytest.mark.parametrize("name", ["cpos", "court_reports"])
-def test_distinct_values_found_beforehand_give_the_same_result(name, councils):
-    # A messy table as a CSV file gives it (text held by pyarrow), columns in another order and
-    # spelt otherwise: validate_table normalises the names, distinct_values must too
-    raw = messy_table(name, 300, 4).astype(pd.StringDtype("pyarrow"))
-    raw = raw[raw.columns[::-1]].rename(columns=lambda c: f" {c.upper()} ")
-    args = (TABLES[name], councils)
-    distinct = distinct_values(raw, TABLES[name])
-    by_value = {c.name for c in TABLES[name].columns if c.kind in _BY_VALUE_KINDS}
-    assert set(distinct) == by_value  # every column checked by value, none other
-    given = validate_table(raw.copy(), *args, source="x.csv", distinct=distinct)
-    assert distinct == {}  # each used once, then let go
-    found = validate_table(raw, *args, source="x.csv")
-    assert_same(given, found)
-    assert given.rows_rejected > 0 and given.rows_accepted > 0
-
-
-def test_no_distinct_values_beforehand_when_two_columns_share_a_name(councils):
-    raw = messy_table("cpos", 20, 1).astype(pd.StringDtype("pyarrow"))
-    raw.insert(1, "Council ", raw["council"])  # "council" twice once normalised
-    assert distinct_values(raw, TABLES["cpos"]) == {}
-    with pytest.raises(ContractError, match="more than once"):
-        validate_table(raw, TABLES["cpos"], councils, source="x.csv", distinct={})
-
-
-def test_no_distinct_values_beforehand_for_typed_columns():
-    raw = pd.DataFrame(
-        {"council": pd.array(["Fife"], dtype="string[pyarrow]"), "age_at_imposition": [30]}
-    )
-    assert set(distinct_values(raw, TABLES["cpos"])) == {"council"}

@@ -14,18 +14,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from jswlib.core import io
 from jswlib.core.errors import ContractError, ExtractFileError, InputError
-from jswlib.data.validation import (
-    REJECT_COLUMNS,
-    distinct_values,
-    normalise_column_name,
-    validate_table,
-)
+from jswlib.data.validation import REJECT_COLUMNS, normalise_column_name, validate_table
 from jswlib.definitions.councils import Councils
 from jswlib.definitions.schema import TABLES
 
@@ -167,13 +161,11 @@ def _read_sources(sources: list, errors: list[str]) -> list[io.RawTable]:
 class _Reader:
     """The files of each table, read for :func:`load_extract` in the order of :data:`TABLES`.
 
-    ``read(name)`` gives ``(tables read, error messages, distinct values)`` for the table
-    ``name`` (each table asked for once, in that order). With ``read_ahead``, it also starts
-    reading the next table's files on a second thread, with the distinct values of its columns
-    (:func:`jswlib.data.validation.distinct_values`), so that this work (pyarrow's parser and
-    dictionary encoding run without Python's lock) goes on while the table just given is
-    validated; two tables' raw cells are then in memory at once instead of one. Use it as a
-    context manager: leaving it waits for that thread.
+    ``read(name)`` gives ``(tables read, error messages)`` for the table ``name`` (each table
+    asked for once, in that order). With ``read_ahead``, it also starts reading the next table's
+    files on a second thread, so that reading (pyarrow's parser runs without Python's lock) goes on
+    while the table just given is validated; two tables' raw cells are then in memory at once
+    instead of one. Use it as a context manager: leaving it waits for that thread.
     """
 
     def __init__(self, found: dict, failed: dict, *, read_ahead: bool = False):
@@ -189,21 +181,16 @@ class _Reader:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def _read(self, name: str, ahead: bool = False):
+    def _read(self, name: str) -> tuple[list[io.RawTable], list[str]]:
         errors = list(self.failed.get(name, []))
-        sources = _read_sources(self.found.pop(name, []), errors)
-        distinct = {}
-        if ahead and len(sources) == 1 and not errors:
-            distinct = distinct_values(sources[0].frame, TABLES[name])
-        return sources, errors, distinct
+        return _read_sources(self.found.pop(name, []), errors), errors
 
-    def read(self, name: str) -> tuple[list[io.RawTable], list[str], dict[str, Any]]:
-        """``(tables read, error messages, distinct values found)`` of the table ``name``."""
+    def read(self, name: str) -> tuple[list[io.RawTable], list[str]]:
         ahead, self.ahead = self.ahead, None
         result = ahead[1].result() if ahead and ahead[0] == name else self._read(name)
         after = self.following.get(name)
         if self.pool is not None and after is not None:
-            self.ahead = (after, self.pool.submit(self._read, after, True))
+            self.ahead = (after, self.pool.submit(self._read, after))
         return result
 
 
@@ -299,7 +286,7 @@ def load_extract(
         for name, spec in TABLES.items():
             # Read now (or, reading ahead, while the table before it was validated), and let go
             # once validated
-            sources, errors, distinct = reader.read(name)
+            sources, errors = reader.read(name)
             tables[name] = _empty_table(name)
             if errors or len(sources) > 1:
                 if len(sources) + len(errors) > 1:
@@ -331,7 +318,6 @@ def load_extract(
                     source=source,
                     rows=rows,
                     extract_date=extract_date,
-                    distinct=distinct,
                 )
             except ContractError as exc:
                 summary.append((name, source, STATUS_ERROR, 0, 0, 0, str(exc)))

@@ -431,41 +431,6 @@ def _distinct_text(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return values.reindex(range(len(dictionary) + 1)), codes
 
 
-def distinct_values(raw: pd.DataFrame, spec: Table) -> dict[str, tuple[pd.Series, np.ndarray]]:
-    """The distinct values and row codes (:func:`_distinct`) of the columns :func:`validate_table`
-    checks once per distinct value, for the text columns held by pyarrow (those of a CSV file).
-
-    Parameters
-    ----------
-    raw : pandas.DataFrame
-        A table as read, before :func:`validate_table`.
-    spec : Table
-        Its contract.
-
-    Returns
-    -------
-    dict
-        By column name (normalised as :func:`validate_table` normalises it); empty when two
-        columns have one name once normalised (:func:`validate_table` refuses the table).
-
-    Notes
-    -----
-    Pyarrow's dictionary encoding, most of the work, runs without Python's lock: ``load_extract``
-    calls this on its reading thread for the next table while the one before is validated, and
-    passes the result to :func:`validate_table`, which gives the same result as finding them
-    itself (``tests/test_validation.py``).
-    """
-    names = [normalise_column_name(c) for c in raw.columns]
-    if len(set(names)) != len(names):
-        return {}
-    kinds = {c.name: c.kind for c in spec.columns}
-    return {
-        name: _distinct(raw.iloc[:, i].reset_index(drop=True))
-        for i, name in enumerate(names)
-        if kinds.get(name) in _BY_VALUE_KINDS and raw.dtypes.iloc[i] == pd.StringDtype("pyarrow")
-    }
-
-
 def _problems(
     hit: np.ndarray, column: str, rule: str, reason, text: _ColumnText
 ) -> pd.DataFrame | None:
@@ -597,25 +562,19 @@ def _check_column(col: Column, raw: pd.Series, text: pd.Series, councils, extrac
 
 
 def _parse_column(
-    col: Column,
-    raw: pd.Series,
-    councils,
-    extract_date: date | None,
-    by_value: bool = True,
-    distinct: tuple[pd.Series, np.ndarray] | None = None,
+    col: Column, raw: pd.Series, councils, extract_date: date | None, by_value: bool = True
 ):
     """Type one column and list its problems. Returns (typed values, text, problem frames).
 
     With ``by_value`` (the default), a column of a kind in :data:`_BY_VALUE_KINDS` is checked
     once per distinct value, then the outcome spread to the rows: the same result as checking
     every row (``by_value=False``), since every rule on a single column depends on the value
-    alone. ``distinct`` is the column's :func:`_distinct` when it was found already
-    (:func:`distinct_values`).
+    alone.
     """
     codes = None
     values = raw.reset_index(drop=True)
     if by_value and col.kind in _BY_VALUE_KINDS:
-        values, codes = distinct if distinct is not None else _distinct(values)
+        values, codes = _distinct(values)
     text = _text(values)
     typed, checks = _check_column(col, values, text, councils, extract_date)
     column_text = _ColumnText(text, codes)
@@ -838,7 +797,6 @@ def validate_table(
     rows: np.ndarray | None = None,
     extract_date: date | None = None,
     by_value: bool = True,
-    distinct: dict[str, tuple[pd.Series, np.ndarray]] | None = None,
 ) -> TableResult:
     """Check one raw table against its contract: type every column and reject the rows that break
     a rule.
@@ -861,10 +819,6 @@ def validate_table(
         Check the columns of few distinct values (dates, numbers, flags, categories, council)
         once per distinct value rather than row by row: the same result, much faster. False is
         the plain way, kept to prove it.
-    distinct : dict, optional
-        :func:`distinct_values` of ``raw``, found beforehand (``load_extract`` finds them on
-        its reading thread); what it holds is used instead of being found again, and taken
-        out of it once used, so that each column's codes can go once the column is checked.
 
     Returns
     -------
@@ -920,12 +874,7 @@ def validate_table(
         # Each raw column let go once checked: only one column's raw cells and its typed values
         # are in memory at once, beside the typed columns so far
         typed[col.name], text[col.name], found = _parse_column(
-            col,
-            raw.pop(col.name),
-            councils,
-            extract_date,
-            by_value,
-            distinct.pop(col.name, None) if distinct and by_value else None,
+            col, raw.pop(col.name), councils, extract_date, by_value
         )
         problems.extend(found)
     del raw
