@@ -1837,6 +1837,20 @@ class TestRecordsOfSomeColumns:
         assert compared > 500
 
 
+def _frames_shown(monkeypatch) -> list:
+    """The frames handed to ``_styled`` (each table's display frame), recorded as tables are
+    made."""
+    shown: list = []
+    styled = rp._styled
+
+    def recording(frame, caption, rag_column=None):
+        shown.append(frame)
+        return styled(frame, caption, rag_column)
+
+    monkeypatch.setattr(rp, "_styled", recording)
+    return shown
+
+
 class TestQuarterlyTableTexts:
     """The quarter-by-quarter table's texts are made from lists; the reference makes them with
     the column helpers, as before."""
@@ -1878,14 +1892,7 @@ class TestQuarterlyTableTexts:
         )
 
     def test_the_same_frame_as_the_column_helpers(self, demo_reports, make, monkeypatch):
-        shown: list = []
-        styled = rp._styled
-
-        def recording(frame, caption, rag_column=None):
-            shown.append(frame)
-            return styled(frame, caption, rag_column)
-
-        monkeypatch.setattr(rp, "_styled", recording)
+        shown = _frames_shown(monkeypatch)
         suppressed = 0
         reports = [*demo_reports, make(GC), make(DC), make(SL), make(GC, audience="public")]
         for report in reports:
@@ -1930,14 +1937,7 @@ class TestStyledTitles:
         named = plain.rename_axis(columns="heading").set_index(pd.Index([5, 3]))
         for frame in (plain, named, plain.iloc[0:0]):
             pd.testing.assert_frame_equal(rp._styled(frame, "c").data, renamed(frame))
-        shown: list = []
-        styled = rp._styled
-
-        def recording(frame, caption, rag_column=None):
-            shown.append(frame)
-            return styled(frame, caption, rag_column)
-
-        monkeypatch.setattr(rp, "_styled", recording)
+        shown = _frames_shown(monkeypatch)
         report = demo_reports[-1]
         for method in ("headline_table", "comparison_table", "activity_table"):
             shown.clear()

@@ -263,6 +263,22 @@ class TestEngineOption:
             run_batch(QUARTER, ["Fife"], params=make_workspace(tmp_path), engine="tepid")
 
 
+def _fife(engine, params, notebook, out_dir, **options):
+    """Fife's report of ``notebook`` by one worker with ``engine``, into ``out_dir``."""
+    return run_batch(
+        QUARTER,
+        ["Fife"],
+        params=params,
+        notebook=notebook,
+        kpi_table=fake_kpis,
+        workers=1,
+        progress=False,
+        engine=engine,
+        out_dir=out_dir,
+        **options,
+    )
+
+
 SIZES = """import glob, json, os
 pending = glob.glob(os.path.join(%r, ".*.ipynb.*.tmp"))
 print("PENDING " + json.dumps([os.path.getsize(p) for p in pending]))"""
@@ -285,18 +301,7 @@ class TestWrittenOnce:
         nbformat.write(nb, tmp_path / "sizes.ipynb")
         sizes = {}
         for engine in ("warm", "fresh"):
-            result = run_batch(
-                QUARTER,
-                ["Fife"],
-                params=params,
-                notebook=tmp_path / "sizes.ipynb",
-                kpi_table=fake_kpis,
-                workers=1,
-                progress=False,
-                engine=engine,
-                out_dir=out,
-                force=True,
-            )
+            result = _fife(engine, params, tmp_path / "sizes.ipynb", out, force=True)
             text = json.loads((result.out_dir / "fife.ipynb").read_text())["cells"][-1]
             line = "".join(text["outputs"][0]["text"])
             sizes[engine] = json.loads(line[len("PENDING ") :])
@@ -440,17 +445,7 @@ class TestStreams:
         notebook = _notebook(tmp_path / "streams.ipynb", STREAMS)
         outputs = {}
         for engine in ("warm", "fresh"):
-            result = run_batch(
-                QUARTER,
-                ["Fife"],
-                params=params,
-                notebook=notebook,
-                kpi_table=fake_kpis,
-                workers=1,
-                progress=False,
-                engine=engine,
-                out_dir=tmp_path / engine,
-            )
+            result = _fife(engine, params, notebook, tmp_path / engine)
             assert not result.failed, [o.error for o in result.failed]
             outputs[engine] = _outputs(result.out_dir / "fife.ipynb")
         # The warm kernel writes through its own stream class, the fresh one through IPython's
