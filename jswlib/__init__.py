@@ -19,7 +19,8 @@ layer or a lower one (``tests/test_architecture.py`` checks it, and that nothing
   synthetic national demo data).
 - ``compute``: figures out.
   ``indicators`` (the engine: every indicator for every council, period, family group and
-  Scotland), ``results`` (results cached by a fingerprint of their inputs).
+  Scotland), ``results`` (results cached by a fingerprint of their inputs), ``pipeline`` (an
+  extract validated and computed, in one process or table by table in several).
 - ``judge``: what the figures mean.
   ``status`` (rounding, percentages, intervals, low numbers, RAG, direction of travel),
   ``disclosure`` (audiences; primary and secondary suppression of small numbers),

@@ -972,25 +972,68 @@ def compute_indicators(
     See the module docstring for the conventions (periods, exclusions, pending, standards,
     pooling). Indicators whose table is empty or not supplied give no rows.
     """
-    chosen = (
+    blocks = indicator_blocks(
+        tables, defs, as_at, monthly=monthly, indicators=indicators, first_day=first_day
+    )
+    return results_frame([block for found in blocks.values() for block in found])
+
+
+def chosen_indicators(defs: Definitions, indicators: list[str] | None = None) -> list[Indicator]:
+    """The indicators ``indicators`` names (default: every computable one), in the order given."""
+    return (
         [defs.catalogue.get(i) for i in indicators] if indicators else defs.catalogue.computable()
     )
+
+
+def indicator_blocks(
+    tables: dict[str, pd.DataFrame],
+    defs: Definitions,
+    as_at: date,
+    *,
+    monthly: bool = True,
+    indicators: list[str] | None = None,
+    first_day: date | None = None,
+) -> dict[str, list[dict[str, np.ndarray]]]:
+    """The results of each indicator as blocks of columns, before they are joined into one table.
+
+    The first step of :func:`compute_indicators` (same parameters): an indicator whose table is
+    not in ``tables``, or is empty, is left out. Each indicator needs its own table only, so
+    the blocks of different tables can be computed apart (in different processes) and joined by
+    :func:`results_frame` in the order of :func:`chosen_indicators`, giving the same table as
+    :func:`compute_indicators`.
+
+    Returns
+    -------
+    dict of str to list of dict
+        Per indicator id, in the order of ``indicators`` (or the catalogue), its blocks: one per
+        frequency, each a dict of :data:`RESULT_COLUMNS` to arrays.
+    """
+    chosen = [ind for ind in chosen_indicators(defs, indicators) if ind.table in tables]
     codes = [c.code for c in defs.councils]
     people = {ind.table for ind in chosen if ind.type == "people"}
+    used = {ind.table for ind in chosen}
+    tables = {name: frame for name, frame in tables.items() if name in used}
     tables = with_council_index(with_derived_columns(tables), codes, people)
     calendars = _calendars(defs, codes)
-    frames = []
+    blocks = {}
     for ind in chosen:
-        table = tables.get(ind.table)
-        if table is None or table.empty:
-            continue
-        frames.extend(_indicator_results(ind, table, defs, calendars, as_at, monthly, first_day))
-    if not frames:
+        table = tables[ind.table]
+        if not table.empty:
+            blocks[ind.id] = _indicator_results(
+                ind, table, defs, calendars, as_at, monthly, first_day
+            )
+    return blocks
+
+
+def results_frame(blocks: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """Blocks of :func:`indicator_blocks` joined into the results table (:data:`RESULT_COLUMNS`),
+    in the order given. The blocks are emptied as they are joined."""
+    if not blocks:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
     counts = ("numerator", "denominator", "excluded", *_REASON_COLUMNS, "pending")
     columns = {}
     for col in RESULT_COLUMNS:  # column by column, each block's part let go once joined
-        values = np.concatenate([f.pop(col) for f in frames])
+        values = np.concatenate([b.pop(col) for b in blocks])
         if col in counts:
             values = np.round(values)
             missing = np.isnan(values)

@@ -125,8 +125,9 @@ def _text_columns(name: str) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class _Unread:
-    """A CSV or Parquet file found for a table, read only when its table's turn comes."""
+class TableFile:
+    """A CSV or Parquet file found for a table (by :func:`discover_tables`), read only when its
+    table's turn comes (:meth:`read`)."""
 
     path: Path
     name: str
@@ -144,11 +145,12 @@ class _Unread:
         return io.read_parquet_table(self.path, self.name)
 
 
-def _read_sources(sources: list, errors: list[str]) -> list[io.RawTable]:
-    """The tables of ``sources`` read (in order); a file that cannot be read adds to ``errors``."""
+def read_sources(sources: list, errors: list[str]) -> list[io.RawTable]:
+    """The tables of ``sources`` (as :func:`discover_tables` found them) read, in order; a file
+    that cannot be read adds its message to ``errors`` instead."""
     read = []
     for source in sources:
-        if isinstance(source, _Unread):
+        if isinstance(source, TableFile):
             try:
                 source = source.read()
             except io.ExtractFileError as exc:
@@ -183,7 +185,7 @@ class _Reader:
 
     def _read(self, name: str) -> tuple[list[io.RawTable], list[str]]:
         errors = list(self.failed.get(name, []))
-        return _read_sources(self.found.pop(name, []), errors), errors
+        return read_sources(self.found.pop(name, []), errors), errors
 
     def read(self, name: str) -> tuple[list[io.RawTable], list[str]]:
         ahead, self.ahead = self.ahead, None
@@ -195,7 +197,7 @@ class _Reader:
 
 
 def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
-    """Find every table-like file; returns ({table: [RawTable or _Unread]}, {name: [error messages]}).
+    """Find every table-like file; returns ({table: [RawTable or TableFile]}, {name: [error messages]}).
 
     Workbooks are read here (their sheets name their tables); CSV and Parquet files are read by
     :func:`load_extract` when their table's turn comes, so that only one table's raw cells are in
@@ -232,7 +234,7 @@ def _discover(data_dir: Path, encoding: str | None, warnings: list[str]):
         if name not in TABLES:
             warnings.append(f"{path}: not read (the file name is not a table of the contract)")
             continue
-        found.setdefault(name, []).append(_Unread(path, name, encoding))
+        found.setdefault(name, []).append(TableFile(path, name, encoding))
     return found, failed
 
 
@@ -278,75 +280,176 @@ def load_extract(
     since the tool cannot know which is right.
     """
     data_dir = Path(data_dir)
-    io.list_table_files(data_dir)  # raises when the folder is missing
-    warnings: list[str] = []
-    found, failed = _discover(data_dir, encoding, warnings)
-    tables, summary, rejects = {}, [], []
+    warnings, found, failed = discover_tables(data_dir, encoding)
+    parts = {}
     with _Reader(found, failed, read_ahead=read_ahead) as reader:
-        for name, spec in TABLES.items():
+        for name in TABLES:
             # Read now (or, reading ahead, while the table before it was validated), and let go
             # once validated
             sources, errors = reader.read(name)
-            tables[name] = _empty_table(name)
-            if errors or len(sources) > 1:
-                if len(sources) + len(errors) > 1:
-                    listed = "; ".join([s.source for s in sources] + errors)
-                    message = f"table {name} is supplied more than once ({listed}); use one file per table"
-                else:
-                    message = errors[0]
-                summary.append(
-                    (name, "; ".join(s.source for s in sources), STATUS_ERROR, 0, 0, 0, message)
-                )
-                continue
-            if not sources:
-                summary.append(
-                    (name, "", STATUS_NOT_SUPPLIED, 0, 0, 0, "no file supplies this table")
-                )
-                continue
-            raw = sources.pop()
-            source, rows = raw.source, raw.rows
-            if raw.blank_rows:
-                warnings.append(f"{source}: {raw.blank_rows} blank line(s) skipped (not records)")
-            # Only validate_table holds the raw cells, so it can let each column go once checked
-            cells = [raw.frame]
-            del raw
-            try:
-                result = validate_table(
-                    cells.pop(),
-                    spec,
-                    councils,
-                    source=source,
-                    rows=rows,
-                    extract_date=extract_date,
-                )
-            except ContractError as exc:
-                summary.append((name, source, STATUS_ERROR, 0, 0, 0, str(exc)))
-                continue
-            warnings.extend(result.warnings)
-            message = "no records (header only)" if result.rows_read == 0 else ""
-            tables[name] = result.accepted
-            rejects.append(result.rejects)
-            summary.append(
-                (
-                    name,
-                    source,
-                    STATUS_OK,
-                    result.rows_read,
-                    result.rows_accepted,
-                    result.rows_rejected,
-                    message,
-                )
-            )
+            parts[name] = load_table(name, sources, errors, councils, extract_date=extract_date)
+    return assemble_extract(data_dir, parts, warnings, failed)
+
+
+def discover_tables(
+    data_dir: str | os.PathLike, encoding: str | None = None
+) -> tuple[list[str], dict[str, list], dict[str, list[str]]]:
+    """The table files of a data folder, found but not read (the first step of
+    :func:`load_extract`).
+
+    Returns
+    -------
+    tuple
+        ``(warnings, found, failed)``: notes on files passed over; the sources of each table (a
+        CSV or Parquet file still to read, or a workbook's sheet already read); the error
+        messages of each table (or workbook) that cannot be used. Give a table's sources and
+        errors to :func:`load_table`, and everything to :func:`assemble_extract`.
+
+    Raises
+    ------
+    jswlib.core.io.ExtractFileError
+        When the folder does not exist.
+    """
+    data_dir = Path(data_dir)
+    io.list_table_files(data_dir)  # raises when the folder is missing
+    warnings: list[str] = []
+    found, failed = _discover(data_dir, encoding, warnings)
+    return warnings, found, failed
+
+
+@dataclass
+class TablePart:
+    """One table of an extract, read and validated by :func:`load_table`.
+
+    Attributes
+    ----------
+    accepted : pandas.DataFrame or None
+        The accepted rows, typed (an empty frame with the contract's columns when the table was
+        not supplied or could not be used); None once they have been let go (computed in
+        another process, where they stay).
+    summary : tuple
+        The table's row of :attr:`Extract.summary` (:data:`SUMMARY_COLUMNS`).
+    rejects : pandas.DataFrame or None
+        One line per problem in a rejected row; None when the table was not validated.
+    warnings : list of str
+        Notes that reject nothing (blank lines, ignored columns).
+    """
+
+    accepted: pd.DataFrame | None
+    summary: tuple
+    rejects: pd.DataFrame | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_table(
+    name: str,
+    sources: list[io.RawTable],
+    errors: list[str],
+    councils: Councils,
+    *,
+    extract_date: date | None = None,
+) -> TablePart:
+    """Validate one table of an extract from what supplies it.
+
+    Parameters
+    ----------
+    name : str
+        A table of the data contract.
+    sources : list of jswlib.core.io.RawTable
+        The tables read for it (more than one is an error: the table is supplied twice); the
+        list is emptied, so that only validation holds the raw cells.
+    errors : list of str
+        Messages of files of this table that could not be read.
+    councils, extract_date
+        As for :func:`load_extract`.
+
+    Returns
+    -------
+    TablePart
+    """
+    empty = _empty_table(name)
+    if errors or len(sources) > 1:
+        if len(sources) + len(errors) > 1:
+            listed = "; ".join([s.source for s in sources] + errors)
+            message = f"table {name} is supplied more than once ({listed}); use one file per table"
+        else:
+            message = errors[0]
+        source = "; ".join(s.source for s in sources)
+        return TablePart(empty, (name, source, STATUS_ERROR, 0, 0, 0, message))
+    if not sources:
+        return TablePart(
+            empty, (name, "", STATUS_NOT_SUPPLIED, 0, 0, 0, "no file supplies this table")
+        )
+    raw = sources.pop()
+    source, rows = raw.source, raw.rows
+    warnings = []
+    if raw.blank_rows:
+        warnings.append(f"{source}: {raw.blank_rows} blank line(s) skipped (not records)")
+    # Only validate_table holds the raw cells, so it can let each column go once checked
+    cells = [raw.frame]
+    del raw
+    try:
+        result = validate_table(
+            cells.pop(),
+            TABLES[name],
+            councils,
+            source=source,
+            rows=rows,
+            extract_date=extract_date,
+        )
+    except ContractError as exc:
+        return TablePart(empty, (name, source, STATUS_ERROR, 0, 0, 0, str(exc)), None, warnings)
+    message = "no records (header only)" if result.rows_read == 0 else ""
+    summary = (
+        name,
+        source,
+        STATUS_OK,
+        result.rows_read,
+        result.rows_accepted,
+        result.rows_rejected,
+        message,
+    )
+    return TablePart(result.accepted, summary, result.rejects, warnings + result.warnings)
+
+
+def assemble_extract(
+    data_dir: str | os.PathLike,
+    parts: dict[str, TablePart],
+    warnings: list[str],
+    failed: dict[str, list[str]],
+) -> Extract:
+    """The :class:`Extract` of a folder from its tables' parts (:func:`load_table`), whatever
+    order they were made in: tables, summary, rejects and warnings in the order of the contract.
+
+    Parameters
+    ----------
+    data_dir : path-like
+        The data folder.
+    parts : dict of str to TablePart
+        Every table of the contract. A part whose ``accepted`` is None gives no table (its rows
+        were kept where they were validated).
+    warnings, failed
+        From :func:`discover_tables`.
+    """
+    warnings = list(warnings)
+    tables, summary, rejects = {}, [], []
+    for name in TABLES:
+        part = parts[name]
+        if part.accepted is not None:
+            tables[name] = part.accepted
+        summary.append(part.summary)
+        warnings.extend(part.warnings)
+        if part.rejects is not None and len(part.rejects):
+            rejects.append(part.rejects)
     for name in sorted(set(failed) - set(TABLES)):  # workbooks that could not be opened
         summary.append((name, name, STATUS_ERROR, 0, 0, 0, "; ".join(failed[name])))
-    found_rejects = [r for r in rejects if len(r)]
     all_rejects = (
-        pd.concat(found_rejects, ignore_index=True)
-        if found_rejects
+        pd.concat(rejects, ignore_index=True)
+        if rejects
         else pd.DataFrame(columns=list(REJECT_COLUMNS))
     )
     return Extract(
-        data_dir=data_dir,
+        data_dir=Path(data_dir),
         tables=tables,
         summary=pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS)),
         rejects=all_rejects,
