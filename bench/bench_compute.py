@@ -13,8 +13,7 @@ when `jsw` imported them all, so that what is counted is the data, not which mod
 what) and its peak (VmHWM) at the end; the figure is the peak above
 the imports, against the bytes of CSV read. A large extract is shared between two processes
 (`jsw compute --processes`): the second process's whole peak, its own imports included, is added,
-and so is the peak of the small process Python starts beside it (multiprocessing's resource
-tracker). Peaks are added as if they came at the same moment, so the figure can only be too high.
+as if both peaks came at the same moment, so the figure can only be too high.
 
 Goals (issue 13): the `jsw compute` process at most 5 times the floor process, and its peak memory
 above its imports at most 3 times the CSV bytes, at scale 1 (data/demo) and 10. The ten-times data
@@ -73,15 +72,10 @@ def rss(field):
             return int(line.split()[1]) * 1024
 imports = rss("VmRSS:")
 code = jswlib.cli.main(["compute", "--data", sys.argv[1], "--out", sys.argv[2]])
-# Processes it started: the largest one's peak (the only one, with two processes), whole, and
-# multiprocessing's resource tracker's (still running), whole.
-import multiprocessing.resource_tracker as tracker, resource
+# The process it started (one, with two processes): its whole peak, as the system reports it
+# for the children waited for
+import resource
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-pid = getattr(tracker._resource_tracker, "_pid", None)
-if pid is not None:
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"):
-            children += int(line.split()[1]) * 1024
 print(json.dumps({"code": code, "imports": imports, "peak": rss("VmHWM:"), "children": children}))
 """
 

@@ -4,9 +4,10 @@ shared among several, with the same outcome."""
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from datetime import date
@@ -147,14 +148,13 @@ class TestWhenAProcessFails:
 
         def start(files, names):
             work = pipeline._Work(files, defs, None, date(2026, 4, 15), None, True, None)
-            context = multiprocessing.get_context("spawn")
-            helper = pipeline._Helper(context, work, pipeline._Tables(names), False, 1)
+            helper = pipeline._Helper(work, pipeline._Tables(names), False, 1)
             started.append(helper)
             return helper
 
         yield start
         for helper in started:
-            helper.stop()
+            helper.stop(False)
 
     def test_its_error_is_raised_here_with_its_traceback(self, helper_for):
         helper = helper_for({}, ["cpos"])  # a table it has no file for: KeyError there
@@ -232,9 +232,35 @@ class TestCommand:
         assert not (tmp_path / "r.csv").exists()
 
 
-def test_threads_of_this_process_are_not_left_behind(demo, defs):
+def test_nothing_is_left_behind(demo, defs, monkeypatch):
+    started = []
+    real = pipeline._Helper
+
+    def recorded(*args):
+        started.append(real(*args))
+        return started[-1]
+
+    monkeypatch.setattr(pipeline, "_Helper", recorded)
     before = set(threading.enumerate())
     pipeline.compute_extract(demo, defs, processes=2, indicators=["reports_by_due_date"])
     assert {t for t in threading.enumerate() if t.name.startswith("jsw-")} - before == set()
-    left = [p for p in multiprocessing.active_children() if p.name.startswith("jsw-compute")]
-    assert left == []
+    assert [helper.process.returncode for helper in started] == [0]  # ended, and waited for
+
+
+def test_a_script_without_a_main_guard_is_not_run_again(demo, tmp_path):
+    # multiprocessing's spawn would import the calling script again in the new process, which
+    # would then start the computation itself, and so on: a script needs no guard here.
+    script = tmp_path / "compute.py"
+    script.write_text(
+        "import sys\n"
+        "from jswlib.cli import main\n"
+        f"code = main(['compute', '--data', {str(demo)!r}, '--out', {str(tmp_path / 'r.csv')!r},"
+        " '--processes', '2', '--indicator', 'reports_by_due_date'])\n"
+        "print('ran', code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("ran 0") == 1 and "in 2 processes" in done.stdout
+    assert (tmp_path / "r.csv").is_file()

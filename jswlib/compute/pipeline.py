@@ -9,17 +9,21 @@ results, the rows read, used and rejected, the reasons and the notes come back t
 which puts them in the order of the catalogue and of the data contract. The outcome is the same
 table, row for row, as in one process; only the time and the memory differ.
 
-Processes are started afresh (``spawn``: a new Python that imports what it needs), not copied
-from this one, so that nothing of this process's state (threads, open files) goes with them, on
-every system. They talk to this one through a pipe only and write no file; one whose parent has
-gone stops at its next table.
+Processes are started afresh (``python -c``: a new Python that imports what it needs), not
+copied from this one, so that nothing of this process's state (threads, open files) goes with
+them, on every system, and the calling script is not run again (as ``multiprocessing``'s
+``spawn`` would run a script that has no ``if __name__ == "__main__"`` guard). They talk to this
+one through their standard input and output only (pickled objects), and write no file; one
+whose parent has gone stops at its next table.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
+import contextlib
 import os
+import pickle
+import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -291,55 +295,91 @@ def _held_blocks(held: dict, work: _Work, as_at: date) -> dict:
     return blocks
 
 
-def _process_main(conn, work: _Work, reuse_memory: bool) -> None:
+class _Channel:
+    """Objects sent between two processes through a pair of pipes, pickled."""
+
+    def __init__(self, reading, writing):
+        self.reading, self.writing = reading, writing
+
+    def send(self, value) -> None:
+        pickle.dump(value, self.writing, protocol=pickle.HIGHEST_PROTOCOL)
+        self.writing.flush()
+
+    def recv(self):
+        return pickle.load(self.reading)
+
+    def close(self) -> None:
+        for end in (self.writing, self.reading):
+            with contextlib.suppress(OSError):
+                end.close()
+
+
+#: What a started process runs (``python -c``): this process's import path comes first, through
+#: standard input, so that it imports the same jswlib whether installed or not.
+_START = (
+    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "from jswlib.compute.pipeline import _process_main; _process_main()"
+)
+
+
+def _process_main() -> None:
     """A started process: take tables from the parent until none is left, then send back what
-    it found (and, when the extract date comes only afterwards, compute when it is sent)."""
+    it found (and, when the extract date comes only afterwards, compute when it is sent).
+
+    Its standard input and output are the channel to the parent; anything printed goes to its
+    standard error instead.
+    """
+    channel = _Channel(sys.stdin.buffer, os.fdopen(os.dup(1), "wb"))
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     try:
+        work, reuse_memory = channel.recv()
         if reuse_memory:
             reuse_freed_memory()
         parts, blocks, latest, held = {}, {}, {}, {}
         while True:
-            conn.send(("take",))
-            name = conn.recv()
+            channel.send(("take",))
+            name = channel.recv()
             if name is None:
                 break
             parts[name], found, latest[name] = _do_table(name, [work.files[name]], [], work, held)
             blocks |= found
-        conn.send(("validated", parts, blocks, latest))
+        channel.send(("validated", parts, blocks, latest))
         if work.as_at is None:
-            as_at = conn.recv()
+            as_at = channel.recv()
             if as_at is not None:
-                conn.send(("computed", _held_blocks(held, work, as_at)))
+                channel.send(("computed", _held_blocks(held, work, as_at)))
     except (EOFError, BrokenPipeError):  # the parent has gone: nobody to work for
         return
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
         text = traceback.format_exc()
         try:
-            conn.send(("failed", exc, text))
+            channel.send(("failed", exc, text))
         except Exception:  # noqa: BLE001 - the exception itself cannot be sent
-            conn.send(("failed", None, text))
+            channel.send(("failed", None, text))
 
 
 class _Helper:
     """One started process and the thread of this one that gives it tables as it asks."""
 
-    def __init__(self, context, work: _Work, tables: _Tables, reuse_memory: bool, number: int):
-        self.conn, child = context.Pipe()
+    def __init__(self, work: _Work, tables: _Tables, reuse_memory: bool, number: int):
+        self.name = f"jsw-compute-{number}"
         self.tables = tables
-        self.process = context.Process(
-            target=_process_main,
-            args=(child, work, reuse_memory),
-            name=f"jsw-compute-{number}",
-            daemon=True,
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _START], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
-        self.process.start()
-        child.close()  # this end is the child's: closed here, so that its death is seen
+        self.conn = _Channel(self.process.stdout, self.process.stdin)
         self.early: tuple | None = None  # a message that came while tables were being given
-        self.thread = threading.Thread(target=self._give, name=f"jsw-give-{number}", daemon=True)
+        # What it needs is sent on the thread: it reads it only once its imports are done
+        self.thread = threading.Thread(
+            target=self._give, args=(work, reuse_memory), name=f"jsw-give-{number}", daemon=True
+        )
         self.thread.start()
 
-    def _give(self) -> None:
+    def _give(self, work: _Work, reuse_memory: bool) -> None:
         try:
+            self.conn.send(list(sys.path))
+            self.conn.send((work, reuse_memory))
             while True:
                 message = self.conn.recv()
                 if message[0] != "take":
@@ -350,7 +390,7 @@ class _Helper:
                 self.conn.send(name)
                 if name is None:
                     return
-        except (EOFError, OSError):  # it died: receive() says so
+        except (EOFError, OSError, pickle.UnpicklingError):  # it died: receive() says so
             self.tables.close()
 
     def receive(self, expected: str) -> tuple:
@@ -359,24 +399,25 @@ class _Helper:
         message = self.early
         self.early = None
         if message is None:
-            ready = multiprocessing.connection.wait([self.conn, self.process.sentinel])
-            if self.conn in ready or self.conn.poll():
-                try:
-                    message = self.conn.recv()
-                except (EOFError, OSError):
-                    message = None
+            try:
+                message = self.conn.recv()
+            except (EOFError, OSError, pickle.UnpicklingError):
+                message = None
         if message is None:
-            self.process.join(5)
+            try:
+                code = self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                code = None
             raise ProcessStopped(
-                f"{self.process.name} (one of the processes computing the extract) stopped "
-                f"without finishing (exit code {self.process.exitcode}); nothing is computed. "
+                f"{self.name} (one of the processes computing the extract) stopped "
+                f"without finishing (exit code {code}); nothing is computed. "
                 "If it ran out of memory, use fewer processes (--processes 1)"
             )
         if message[0] == "failed":
             _, exc, text = message
             if exc is None:
-                raise RuntimeError(f"{self.process.name} failed:\n{text}")
-            exc.add_note(f"(in {self.process.name})\n{text}")
+                raise RuntimeError(f"{self.name} failed:\n{text}")
+            exc.add_note(f"(in {self.name})\n{text}")
             raise exc
         assert message[0] == expected, message[0]
         return message
@@ -384,11 +425,16 @@ class _Helper:
     def send(self, value) -> None:
         self.conn.send(value)
 
-    def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.conn.close()
+    def stop(self, finished: bool) -> None:
+        """End the process: let it end by itself when it has ``finished`` (it is leaving), else
+        kill it."""
+        self.conn.close()  # its next read or write fails: it ends
+        if finished:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(10)
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
 
 def _in_processes(
@@ -421,15 +467,15 @@ def _in_processes(
     order = sorted(shared, key=lambda name: -sizes[name])
     work = _Work(shared, defs, extract_date, given, first_day, monthly, indicators)
     tables = _Tables(order)
-    context = multiprocessing.get_context("spawn")
     helpers = []
     parts: dict[str, TablePart] = {}
     blocks: dict = {}
     latest: dict[str, date | None] = {}
     held: dict[str, pd.DataFrame] = {}
+    finished = False
     try:
         for number in range(1, min(processes, len(order))):
-            helpers.append(_Helper(context, work, tables, reuse_memory, number))
+            helpers.append(_Helper(work, tables, reuse_memory, number))
         for (
             name
         ) in TABLES:  # this process's own share first: quick (nothing to validate, or small)
@@ -467,8 +513,9 @@ def _in_processes(
             results = results_frame(ordered)
         else:
             as_at = None
+        finished = True
     finally:
         for helper in helpers:
-            helper.stop()
+            helper.stop(finished)
     seconds = {"together": time.perf_counter() - started}
     return Computed(extract, as_at, results, 1 + len(helpers), seconds, done_by)
