@@ -136,6 +136,30 @@ class TestSeveralProcesses:
         assert one.extract.summary.set_index("table").loc["mappa", "status"] == STATUS_ERROR
         assert two.extract.problems == one.extract.problems != []
 
+    def test_workbooks_and_parquet_files_too(self, demo, defs, tmp_path):
+        # A workbook's sheets are read before the work is shared out: they stay in this process;
+        # a Parquet file may go to either.
+        for path in demo.glob("*.csv"):
+            shutil.copy(path, tmp_path / path.name)
+        shutil.copy(demo / "manifest.json", tmp_path / "manifest.json")
+        as_text = {"dtype": str, "keep_default_na": False}
+        pd.read_csv(tmp_path / "dttos.csv", **as_text).to_parquet(tmp_path / "dttos.parquet")
+        with pd.ExcelWriter(tmp_path / "extract.xlsx") as writer:
+            for name in ("mappa", "problem_solving"):
+                pd.read_csv(tmp_path / f"{name}.csv", **as_text).to_excel(
+                    writer, sheet_name=name, index=False
+                )
+        for name in ("dttos", "mappa", "problem_solving"):
+            (tmp_path / f"{name}.csv").unlink()
+        one = pipeline.compute_extract(tmp_path, defs)
+        two = pipeline.compute_extract(tmp_path, defs, processes=2)
+        assert_same_outcome(two, one)
+        summary = one.extract.summary.set_index("table")
+        assert summary.loc["mappa", "source"].startswith(str(tmp_path / "extract.xlsx"))
+        assert summary.loc["dttos", "source"].endswith("dttos.parquet")
+        assert (summary["status"] == STATUS_OK).all()
+        assert two.done_by["mappa"] == two.done_by["problem_solving"] == 0
+
     def test_processes_must_be_at_least_one(self, demo, defs):
         with pytest.raises(ValueError, match="at least 1"):
             pipeline.compute_extract(demo, defs, processes=0)
