@@ -262,8 +262,11 @@ class _Work:
 
 
 def _do_table(name: str, sources: list, errors: list[str], work: _Work, held: dict) -> tuple:
-    """Read and validate one table, and compute its indicators when the extract date is known (else keep
-    its accepted rows in ``held``). Returns (part without its rows, blocks, latest event date)."""
+    """Read and validate one table, and compute its indicators when the extract date is known
+    (else keep its accepted rows in ``held``).
+
+    Returns (its part without its rows, its indicators' blocks, its latest event date or None).
+    """
     errors = list(errors)
     read = read_sources(sources, errors)
     part = load_table(name, read, errors, work.defs.councils, extract_date=work.extract_date)
