@@ -21,7 +21,7 @@ from jswlib.core.errors import InputError
 #: (:func:`jswlib.compute.pipeline.reuse_freed_memory`) and, unless ``--processes`` says otherwise,
 #: share the tables between two processes (one CPU or fewer: read each table while the one before
 #: it is validated): about 256 MB, three times the demo data. Below it a second process costs more
-#: memory (its own imports, about twice the demo's CSV bytes) than its time is worth, and reusing
+#: memory (its own imports, more than the demo's CSV bytes) than its time is worth, and reusing
 #: memory saves no measurable time for about 10 MB more at the peak.
 LARGE_EXTRACT = 256 * 1024 * 1024
 #: Processes ``jsw compute`` uses by default for a large extract (at most one per CPU).
