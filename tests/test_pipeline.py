@@ -17,9 +17,16 @@ import pytest
 
 from jswlib.cli import main
 from jswlib.compute import pipeline
-from jswlib.compute.indicators import load_definitions
+from jswlib.compute.indicators import compute_indicators, load_definitions
 from jswlib.data.demo import generate_demo, write_demo
-from jswlib.data.extract import STATUS_ERROR, STATUS_OK, TableFile
+from jswlib.data.extract import (
+    STATUS_ERROR,
+    STATUS_OK,
+    TableFile,
+    load_extract,
+    reported_from_of,
+    validation_date,
+)
 
 
 @pytest.fixture(scope="module")
@@ -76,14 +83,30 @@ class TestSeveralProcesses:
             if summary.loc[ind.table, "rows_accepted"] > 0
         }
         assert set(one.results["indicator"]) == with_rows and len(with_rows) > 40
-        assert two.extract.tables == {}  # the accepted rows stayed where they were computed
+        # Both let each table's rows go once its indicators were computed
+        assert two.extract.tables == {} and one.extract.tables == {}
         assert set(two.done_by) == set(summary.index)
+
+    def test_table_by_table_gives_what_all_tables_at_once_give(self, demo, defs):
+        one = pipeline.compute_extract(demo, defs)
+        extract = load_extract(demo, defs.councils, extract_date=validation_date(demo, None))
+        at_once = compute_indicators(
+            extract.tables, defs, one.as_at, first_day=reported_from_of(demo)
+        )
+        pd.testing.assert_frame_equal(one.results, at_once)
+        pd.testing.assert_frame_equal(one.extract.summary, extract.summary)
+        pd.testing.assert_frame_equal(one.extract.rejects, extract.rejects)
+        assert one.extract.warnings == extract.warnings
+        assert set(one.seconds) == {"total"}  # validation and computation interleaved
 
     def test_without_a_recorded_date_every_table_is_validated_first(self, undated, defs):
         one = pipeline.compute_extract(undated, defs, monthly=False)
         two = pipeline.compute_extract(undated, defs, monthly=False, processes=2)
         assert_same_outcome(two, one)
         assert one.as_at is not None and one.as_at <= date.today()
+        # In one process every table is kept until the last gives the date, then computed
+        assert set(one.extract.tables) == set(one.extract.summary["table"])
+        assert set(one.seconds) == {"total", "validation", "computation"}
         assert any("clients.csv" in note for note in one.extract.warnings)
         assert "monthly" not in set(one.results["frequency"])
 
@@ -225,7 +248,8 @@ class TestCommand:
             )
             assert code == 0
         printed = capsys.readouterr().out
-        assert "in 2 processes" in printed and "validation " in printed
+        assert "(validated and computed table by table, " in printed
+        assert "(validated and computed table by table in 2 processes, " in printed
         assert (tmp_path / "r1.csv").read_bytes() == (tmp_path / "r2.csv").read_bytes()
         assert (tmp_path / "r1.quality.csv").read_bytes() == (
             tmp_path / "r2.quality.csv"

@@ -92,11 +92,11 @@ def cmd_compute(args) -> int:
     computed_ids = results["indicator"].nunique() if len(results) else 0
     wanted = len(args.indicator) if args.indicator else len(defs.catalogue.computable())
     took = done.seconds
-    timing = (
-        f"validation {took['validation']:.1f} s, computation {took['computation']:.1f} s"
-        if done.processes == 1
-        else f"validation and computation in {done.processes} processes, {took['together']:.1f} s"
-    )
+    if "validation" in took:
+        timing = f"validation {took['validation']:.1f} s, computation {took['computation']:.1f} s"
+    else:
+        shared = f" in {done.processes} processes" if done.processes > 1 else ""
+        timing = f"validated and computed table by table{shared}, {took['total']:.1f} s"
     print(f"Computed {computed_ids} of {wanted} indicators: {len(results):,} rows ({timing})")
     if computed_ids < wanted:
         missing = sorted(

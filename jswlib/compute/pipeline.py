@@ -117,8 +117,10 @@ class Computed:
     Attributes
     ----------
     extract : jswlib.data.extract.Extract
-        Summary, rejects and notes of every table. With more than one process its ``tables`` is
-        empty: the accepted rows stay in the process that computed them.
+        Summary, rejects and notes of every table. Its ``tables`` holds the accepted rows only
+        when they were all kept (one process, no extract date known before the data are read);
+        otherwise it is empty: each table's rows were let go once its indicators were computed,
+        in the process that computed them.
     as_at : datetime.date or None
         The extract date used (None: nothing gives one, so nothing is computed).
     results : pandas.DataFrame or None
@@ -127,8 +129,8 @@ class Computed:
     processes : int
         How many processes did the work.
     seconds : dict of str to float
-        Wall-clock time: ``validation`` and ``computation`` in one process; ``together`` (both,
-        overlapped) in several.
+        Wall-clock time: ``total``; and ``validation`` and ``computation`` when one came after
+        the other (in one process, without an extract date known before the data are read).
     done_by : dict of str to int
         In several processes, which one validated each table: 0 this one, 1 the first started...
     """
@@ -206,17 +208,31 @@ def compute_extract(
             reuse_memory=reuse_memory,
             started=started,
         )
+    # In one process: when the extract date is known before the data are read, each table's
+    # indicators are computed as soon as it is validated and its rows let go; otherwise every
+    # table is kept until the last one gives the date.
+    given = extract_date_of(data_dir, as_at)
+    work = _Work({}, defs, extract_date, given, first_day, monthly, indicators)
+    blocks: dict = {}
+
+    def compute_now(name: str, part: TablePart) -> None:
+        blocks.update(_blocks(name, part.accepted, work, given))
+        part.accepted = None
+
     extract = load_extract(
         data_dir,
         defs.councils,
         extract_date=extract_date,
         encoding=encoding,
         read_ahead=read_ahead,
+        each_table=compute_now if given is not None else None,
     )
     validated = time.perf_counter()
     found_as_at = None if extract.problems else extract_date_of(data_dir, as_at, extract.tables)
     results = None
-    if found_as_at is not None:
+    if found_as_at is not None and given is not None:
+        results = _joined(blocks, defs, indicators)
+    elif found_as_at is not None:
         results = compute_indicators(
             extract.tables,
             defs,
@@ -225,8 +241,21 @@ def compute_extract(
             indicators=indicators,
             first_day=first_day,
         )
-    seconds = {"validation": validated - started, "computation": time.perf_counter() - validated}
+    seconds = {"total": time.perf_counter() - started}
+    if given is None:
+        seconds |= {
+            "validation": validated - started,
+            "computation": seconds["total"] - (validated - started),
+        }
     return Computed(extract, found_as_at, results, 1, seconds)
+
+
+def _joined(blocks: dict, defs: Definitions, indicators: list[str] | None) -> pd.DataFrame:
+    """The results table from each indicator's blocks, in the order of the catalogue (or of
+    ``indicators``)."""
+    return results_frame(
+        [block for ind in chosen_indicators(defs, indicators) for block in blocks.get(ind.id, [])]
+    )
 
 
 # --- Several processes ---------------------------------------------------------------------------
@@ -510,15 +539,12 @@ def _in_processes(
                     blocks |= helper.receive("computed")[1]
         results = None
         if as_at is not None and not extract.problems:
-            ordered = [
-                b for ind in chosen_indicators(defs, indicators) for b in blocks.get(ind.id, [])
-            ]
-            results = results_frame(ordered)
+            results = _joined(blocks, defs, indicators)
         else:
             as_at = None
         finished = True
     finally:
         for helper in helpers:
             helper.stop(finished)
-    seconds = {"together": time.perf_counter() - started}
+    seconds = {"total": time.perf_counter() - started}
     return Computed(extract, as_at, results, 1 + len(helpers), seconds, done_by)
