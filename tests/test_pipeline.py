@@ -158,6 +158,12 @@ class TestSeveralProcesses:
         pd.testing.assert_frame_equal(two.extract.summary, one.extract.summary)
         assert one.extract.summary.set_index("table").loc["mappa", "status"] == STATUS_ERROR
         assert two.extract.problems == one.extract.problems != []
+        # Computed all the same for a caller that records the problems (the results cache)
+        one = pipeline.compute_extract(tmp_path, defs, with_problems=True)
+        two = pipeline.compute_extract(tmp_path, defs, with_problems=True, processes=2)
+        assert_same_outcome(two, one)
+        assert one.extract.problems and len(one.results) > 0
+        assert "mappa_clients" not in set(one.results["indicator"])  # its table: no rows
 
     def test_workbooks_and_parquet_files_too(self, demo, defs, tmp_path):
         # A workbook's sheets are read before the work is shared out: they stay in this process;
@@ -186,6 +192,32 @@ class TestSeveralProcesses:
     def test_processes_must_be_at_least_one(self, demo, defs):
         with pytest.raises(ValueError, match="at least 1"):
             pipeline.compute_extract(demo, defs, processes=0)
+
+
+class TestHowManyProcesses:
+    def test_a_large_extract_on_two_cpus_gets_two(self, demo, monkeypatch):
+        assert pipeline.default_processes(demo) == 1  # a few MB
+        monkeypatch.setattr(pipeline, "LARGE_EXTRACT", 1_000)
+        monkeypatch.setattr(pipeline, "usable_cpus", lambda: 2)
+        assert pipeline.is_large(demo) and pipeline.default_processes(demo) == 2
+        monkeypatch.setattr(pipeline, "usable_cpus", lambda: 1)
+        assert pipeline.default_processes(demo) == 1
+
+    def test_the_results_cache_shares_a_large_extract_too(self, demo, defs, tmp_path, monkeypatch):
+        from jswlib.compute.results import load_results
+
+        monkeypatch.setattr(pipeline, "LARGE_EXTRACT", 1_000)
+        monkeypatch.setattr(pipeline, "usable_cpus", lambda: 2)
+        used, real = [], pipeline._in_processes
+
+        def recorded(*args, **kwargs):
+            used.append(kwargs["processes"])
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(pipeline, "_in_processes", recorded)
+        results = load_results(demo, cache_dir=tmp_path / "cache")
+        assert used == [2]
+        pd.testing.assert_frame_equal(results.table, pipeline.compute_extract(demo, defs).results)
 
 
 class TestWhenAProcessFails:

@@ -11,21 +11,13 @@ from jswlib.compute.indicators import load_definitions
 from jswlib.compute.pipeline import (
     ProcessStopped,
     compute_extract,
+    default_processes,
+    is_large,
     reuse_freed_memory,
     usable_cpus,
 )
 from jswlib.core import io
 from jswlib.core.errors import InputError
-
-#: Table files of at least this many bytes in all make ``jsw compute`` reuse the memory it frees
-#: (:func:`jswlib.compute.pipeline.reuse_freed_memory`) and, unless ``--processes`` says otherwise,
-#: share the tables between two processes (one CPU or fewer: read each table while the one before
-#: it is validated): about 256 MB, three times the demo data. Below it a second process costs more
-#: memory (its own imports, more than the demo's CSV bytes) than its time is worth, and reusing
-#: memory saves no measurable time for about 10 MB more at the peak.
-LARGE_EXTRACT = 256 * 1024 * 1024
-#: Processes ``jsw compute`` uses by default for a large extract (at most one per CPU).
-LARGE_EXTRACT_PROCESSES = 2
 
 
 def cmd_compute(args) -> int:
@@ -40,11 +32,8 @@ def cmd_compute(args) -> int:
         if ind not in defs.catalogue:
             raise InputError(f"--indicator {ind}: not in the catalogue (see 'jsw indicators')")
     io.check_writable_folder(out.parent)  # before the work, not after it
-    files = io.list_table_files(args.data)  # raises when the folder is missing
-    large = sum(size for _, size, _ in io.file_stats(files, args.data)) >= LARGE_EXTRACT
-    processes = args.processes
-    if processes is None:
-        processes = min(LARGE_EXTRACT_PROCESSES, usable_cpus()) if large else 1
+    large = is_large(args.data)  # raises when the folder is missing
+    processes = args.processes or default_processes(args.data)
     if large:
         reuse_freed_memory()
     try:

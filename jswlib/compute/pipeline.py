@@ -1,7 +1,13 @@
 """An extract validated and its indicators computed: in one process, or table by table in several.
 
-:func:`compute_extract` is what ``jsw compute`` runs. In one process it is
-:func:`jswlib.data.extract.load_extract` then :func:`jswlib.compute.indicators.compute_indicators`.
+:func:`compute_extract` is what ``jsw compute`` and the results cache
+(:func:`jswlib.compute.results.load_results`) run. In one process it is
+:func:`jswlib.data.extract.load_extract`, each table's indicators computed
+(:func:`jswlib.compute.indicators.indicator_blocks`) as soon as the table is validated and its rows
+then let go, when the extract date is known before the data are read (given, or in the folder's
+manifest); otherwise every table is kept until the last gives the date, and
+:func:`jswlib.compute.indicators.compute_indicators` runs on them all.
+
 In several, the tables are shared out as they come: each process (this one and the others it
 starts) takes the largest table nobody has taken yet, reads and validates it, and computes the
 indicators of that table (each indicator needs its own table only), until none is left; the
@@ -102,6 +108,35 @@ def reuse_freed_memory() -> bool:
     return bool(mallopt(_M_MMAP_THRESHOLD, _KEEP)) & bool(mallopt(_M_TRIM_THRESHOLD, _KEEP))
 
 
+#: Table files of at least this many bytes in all make a large extract (about 256 MB, three times
+#: the demo data): :func:`default_processes` shares its tables between two processes, and
+#: ``jsw compute`` also keeps the memory it frees (:func:`reuse_freed_memory`) and reads ahead.
+#: Below it a second process costs more memory (its own imports, about 110 MB, more than the demo's
+#: CSV bytes) than its time is worth, and keeping freed memory saves no measurable time for about
+#: 10 MB more at the peak.
+LARGE_EXTRACT = 256 * 1024 * 1024
+#: Processes :func:`default_processes` gives a large extract (at most one per CPU).
+LARGE_EXTRACT_PROCESSES = 2
+
+
+def is_large(data_dir: str | os.PathLike) -> bool:
+    """Whether the table files of a data folder come to :data:`LARGE_EXTRACT` bytes or more.
+
+    Raises
+    ------
+    jswlib.core.errors.FolderNotFoundError
+        When the folder does not exist.
+    """
+    files = io.list_table_files(data_dir)
+    return sum(size for _, size, _ in io.file_stats(files, data_dir)) >= LARGE_EXTRACT
+
+
+def default_processes(data_dir: str | os.PathLike) -> int:
+    """How many processes :func:`compute_extract` should use for a data folder: two for a large
+    extract (:func:`is_large`) on a machine with two CPUs or more, else one."""
+    return min(LARGE_EXTRACT_PROCESSES, usable_cpus()) if is_large(data_dir) else 1
+
+
 def usable_cpus() -> int:
     """CPUs this process may run on (its affinity where the system says, else every CPU)."""
     try:
@@ -122,10 +157,12 @@ class Computed:
         otherwise it is empty: each table's rows were let go once its indicators were computed,
         in the process that computed them.
     as_at : datetime.date or None
-        The extract date used (None: nothing gives one, so nothing is computed).
+        The extract date used (None: nothing gives one, or the extract cannot be used, so
+        nothing is computed).
     results : pandas.DataFrame or None
         The results (:data:`jswlib.compute.indicators.RESULT_COLUMNS`); None when the extract
-        cannot be used (:attr:`Extract.problems`) or has no extract date.
+        cannot be used (:attr:`Extract.problems`; unless computed ``with_problems``) or has no
+        extract date.
     processes : int
         How many processes did the work.
     seconds : dict of str to float
@@ -154,6 +191,7 @@ def compute_extract(
     processes: int = 1,
     read_ahead: bool = False,
     reuse_memory: bool = False,
+    with_problems: bool = False,
 ) -> Computed:
     """Validate every table of a data folder and compute the indicators from what it accepts.
 
@@ -179,6 +217,9 @@ def compute_extract(
     reuse_memory : bool, default False
         Processes started here call :func:`reuse_freed_memory` first (this one is left as it is:
         call it yourself).
+    with_problems : bool, default False
+        Compute even when a table cannot be used (:attr:`Extract.problems`), for a caller that
+        records the problems beside the results; by default nothing is computed then.
 
     Returns
     -------
@@ -206,6 +247,7 @@ def compute_extract(
             indicators=indicators,
             processes=processes,
             reuse_memory=reuse_memory,
+            with_problems=with_problems,
             started=started,
         )
     # In one process: when the extract date is known before the data are read, each table's
@@ -228,7 +270,8 @@ def compute_extract(
         each_table=compute_now if given is not None else None,
     )
     validated = time.perf_counter()
-    found_as_at = None if extract.problems else extract_date_of(data_dir, as_at, extract.tables)
+    blocked = bool(extract.problems) and not with_problems
+    found_as_at = None if blocked else extract_date_of(data_dir, as_at, extract.tables)
     results = None
     if found_as_at is not None and given is not None:
         results = _joined(blocks, defs, indicators)
@@ -481,6 +524,7 @@ def _in_processes(
     indicators: list[str] | None,
     processes: int,
     reuse_memory: bool,
+    with_problems: bool,
     started: float,
 ) -> Computed:
     warnings, found, failed = discover_tables(data_dir, encoding)
@@ -527,18 +571,19 @@ def _in_processes(
             latest |= their_latest
         extract = assemble_extract(data_dir, parts, warnings, failed)
         as_at = given
-        if as_at is None and not extract.problems:
+        blocked = bool(extract.problems) and not with_problems
+        if as_at is None and not blocked:
             dates = [d for d in latest.values() if d is not None]
             as_at = max(dates) if dates else None
         if given is None:  # the others computed nothing yet: now they can, or stop
             for helper in helpers:
-                helper.send(None if extract.problems else as_at)
-            if as_at is not None and not extract.problems:
+                helper.send(None if blocked else as_at)
+            if as_at is not None and not blocked:
                 blocks |= _held_blocks(held, work, as_at)
                 for helper in helpers:
                     blocks |= helper.receive("computed")[1]
         results = None
-        if as_at is not None and not extract.problems:
+        if as_at is not None and not blocked:
             results = _joined(blocks, defs, indicators)
         else:
             as_at = None

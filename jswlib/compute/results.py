@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from jswlib import __version__
-from jswlib.compute.indicators import Definitions, compute_indicators, load_definitions
+from jswlib.compute.indicators import Definitions, load_definitions
+from jswlib.compute.pipeline import compute_extract, default_processes, is_large
 from jswlib.core import io
 from jswlib.core.errors import ExtractFileError, InputError, OutputError
-from jswlib.data.extract import extract_date_of, load_extract, reported_from_of, validation_date
 from jswlib.definitions.params import COMMENTARY_FOLDER, load_settings, params_dir
 from jswlib.definitions.periods import Period, long_date, parse_quarter, span_label
 
@@ -228,15 +228,21 @@ def load_results(
         )
         return _MEMO[stamp] if allow_problems else _MEMO[stamp].check_usable()
     defs = defs or load_definitions(params)
-    extract = load_extract(
-        folder, defs.councils, extract_date=validation_date(folder, None), encoding=encoding
+    # Table by table (in two processes for a large extract), computed even when a table cannot
+    # be used: the problems are recorded beside the results, which check_usable then refuses
+    done = compute_extract(
+        folder,
+        defs,
+        encoding=encoding,
+        processes=default_processes(folder),
+        reuse_memory=is_large(folder),
+        with_problems=True,
     )
-    as_at = extract_date_of(folder, tables=extract.tables)
+    extract, as_at, table = done.extract, done.as_at, done.results
     if as_at is None:
         if extract.problems:
             raise ExtractFileError(str(folder), f"the data cannot be used: {extract.problems[0]}")
         raise ExtractFileError(str(folder), "no dated records, so no extract date")
-    table = compute_indicators(extract.tables, defs, as_at, first_day=reported_from_of(folder))
     io.write_frame(table, where / "results.parquet")
     io.write_frame(extract.summary, where / "quality.csv")
     io.write_frame(extract.reasons(), where / "reasons.csv")
