@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,10 @@ def undated(demo, tmp_path_factory):
         shutil.copy(path, folder / path.name)
     (folder / "clients.csv").write_text("name,dob\nJane,1990-01-01\n")  # not a table: a note
     return folder
+
+
+def _roundtrip(message):
+    return pickle.loads(pickle.dumps(message))
 
 
 def assert_same_outcome(two: pipeline.Computed, one: pipeline.Computed) -> None:
@@ -241,6 +246,24 @@ class TestWhenAProcessFails:
             helper.receive("validated")
         assert "(in jsw-compute-1)" in raised.value.__notes__[0]
         assert "_process_main" in raised.value.__notes__[0]  # its own traceback
+
+    def test_a_data_error_keeps_its_class_and_message(self):
+        from jswlib.core.errors import ContractError, ExtractFileError
+
+        for error in (ExtractFileError("cpos.csv", "not UTF-8"), ContractError("cpos.csv", "x")):
+            kind, sent, _ = _roundtrip(pipeline._failure(error, "traceback"))
+            assert (kind, type(sent), str(sent)) == ("failed", type(error), str(error))
+            assert sent.source == "cpos.csv"
+
+    def test_an_error_that_cannot_travel_is_sent_as_its_traceback(self):
+        class Local(Exception):  # defined in a function: cannot be found by name elsewhere
+            pass
+
+        assert _roundtrip(pipeline._failure(Local("x"), "the traceback")) == (
+            "failed",
+            None,
+            "the traceback",
+        )
 
     @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
     def test_one_that_dies_stops_the_computation(self, helper_for, tmp_path):

@@ -427,11 +427,18 @@ def _process_main() -> None:
     except (EOFError, BrokenPipeError):  # the parent has gone: nobody to work for
         return
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-        text = traceback.format_exc()
-        try:
-            channel.send(("failed", exc, text))
-        except Exception:  # noqa: BLE001 - the exception itself cannot be sent
-            channel.send(("failed", None, text))
+        channel.send(_failure(exc, traceback.format_exc()))
+
+
+def _failure(exc: BaseException, text: str) -> tuple:
+    """The message that reports a failure: the exception itself when it can be made again on the
+    other side (so that, say, a data error keeps its class and its one-line message), else only
+    its traceback."""
+    try:
+        pickle.loads(pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - any exception that cannot travel
+        return ("failed", None, text)
+    return ("failed", exc, text)
 
 
 class _Helper:

@@ -45,6 +45,10 @@ class _SourceError(JswError, ValueError):
         self.source = source
         self.message = message
 
+    def __reduce__(self):
+        # Made again from its two arguments (it can be sent to another process, pickled)
+        return (type(self), (self.source, self.message), self.__dict__)
+
 
 class ExtractFileError(_SourceError):
     """A data file cannot be used at all (empty, wrong encoding, not a table, missing columns).
