@@ -110,7 +110,9 @@ def reuse_freed_memory() -> bool:
 
 #: Table files of at least this many bytes in all make a large extract (about 256 MB, three times
 #: the demo data): :func:`default_processes` shares its tables between two processes, and
-#: ``jsw compute`` also keeps the memory it frees (:func:`reuse_freed_memory`) and reads ahead.
+#: ``jsw compute`` also keeps the memory it frees (:func:`reuse_freed_memory`) and, when it runs
+#: in one process (one CPU, or ``--processes 1``), reads each table while the one before it is
+#: validated.
 #: Below it a second process costs more memory (its own imports, about 110 MB, more than the demo's
 #: CSV bytes) than its time is worth, and keeping freed memory saves no measurable time for about
 #: 10 MB more at the peak.
